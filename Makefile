@@ -1,0 +1,54 @@
+# The README's commands. `make run` sets up and serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NSM := $(BIN)/nsm
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENDOR := nsm/static/vendor
+
+.PHONY: setup run test lint format messages assets python clean
+
+setup: python assets  ## everything `make run` needs, without serving
+	$(NSM) migrate --no-input
+	$(NSM) demo
+
+python: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+assets: $(VENDOR)/.installed
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/css $(VENDOR)/js
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/css/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/js/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/js/
+	touch $@
+
+run: setup
+	$(NSM) demo --logins
+	$(NSM) runserver $(HOST):$(PORT)
+
+test: python assets
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: python
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(NSM) makemigrations --check --dry-run
+
+format: python
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: python  ## refresh the translation catalogues after changing strings
+	cd nsm && ../$(NSM) makemessages -l sq -l en --no-obsolete --ignore 'static/*'
+	cd nsm && ../$(NSM) compilemessages
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

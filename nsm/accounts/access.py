@@ -1,0 +1,73 @@
+"""Who may see and do what: the one door to every object.
+
+Rules, in terms of institutions and roles:
+- A signed-in user acts for the institutions of their memberships, each in one role.
+- The plan of a strategy is seen by every member of an institution of the strategy's country; it is changed
+  only by the coordinator and secretariat roles (`PLAN_EDITORS`). Superusers see and change everything.
+- Each app's querysets offer `visible_to(user)` and `editable_by(user)` built on these helpers; pages and the
+  API reach objects through `get_for_user`, which answers 404 both for missing and for forbidden objects.
+
+This module imports no other app of the project: the arrows keep pointing down.
+"""
+
+from typing import Any, Protocol, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from nsm.accounts.models import Membership
+
+PLAN_EDITORS = frozenset({Membership.Role.COORDINATOR, Membership.Role.SECRETARIAT})
+
+M = TypeVar("M", bound=Model)
+
+
+class ScopedQuerySet(Protocol[M]):
+    def visible_to(self, user: Any) -> QuerySet[M]: ...
+    def editable_by(self, user: Any) -> QuerySet[M]: ...
+
+
+def _memberships(user: Any) -> list[Membership]:
+    """The user's memberships with their institutions, read once per request object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_nsm_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("institution"))
+        user._nsm_memberships = cached
+    return cached
+
+
+def is_superuser(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser and user.is_active)
+
+
+def roles(user: Any) -> set[str]:
+    return {membership.role for membership in _memberships(user)}
+
+
+def institution_ids(user: Any, roles: frozenset[str] | set[str] | None = None) -> set[int]:
+    """The institutions the user acts for, optionally only those where they hold one of `roles`."""
+    return {m.institution_id for m in _memberships(user) if roles is None or m.role in roles}
+
+
+def countries(user: Any, roles: frozenset[str] | set[str] | None = None) -> set[str]:
+    """The countries whose plans the user may see (any role) or act on (the given roles)."""
+    return {m.institution.country for m in _memberships(user) if roles is None or m.role in roles}
+
+
+def can_edit_plan(user: Any, country: str | None = None) -> bool:
+    """Coordinators and the secretariat change plans (of their country, when one is given)."""
+    if is_superuser(user):
+        return True
+    editable = countries(user, PLAN_EDITORS)
+    return bool(editable) if country is None else country in editable
+
+
+def get_for_user(queryset: QuerySet[M], user: Any, pk: Any, *, write: bool = False, field: str = "pk") -> M:
+    """The object `field=pk` if the user may see it (or change it, with write=True); else 404."""
+    scoped = queryset.editable_by(user) if write else queryset.visible_to(user)  # type: ignore[attr-defined]
+    try:
+        return scoped.get(**{field: pk})
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404 from error

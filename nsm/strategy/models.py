@@ -1,0 +1,466 @@
+"""The plan: a strategy, its results tree (goal > objective > measure), activities, costs and indicators.
+
+Field names follow the workbook's column names (docs/workbook.md), so that one vocabulary runs from the Excel
+file to the database to the API.
+"""
+
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from nsm.accounts import access
+from nsm.accounts.models import Institution
+from nsm.audit import history_user
+from nsm.i18n import Localized
+from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
+
+CODE_PATTERN = r"^[1-9][0-9]*(\.[1-9][0-9]*)*$"
+code_validator = RegexValidator(CODE_PATTERN, _("A code is numbers separated by dots, such as 2.1.3."))
+
+
+def sort_key(code: str) -> str:
+    """`2.10.1` -> `0002.0010.0001`, so that codes sort as numbers do."""
+    return ".".join(part.zfill(4) for part in code.split("."))
+
+
+def parent_code(code: str) -> str:
+    return code.rpartition(".")[0]
+
+
+def code_depth(code: str) -> int:
+    return code.count(".") + 1
+
+
+class StrategyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "StrategyQuerySet":
+        if access.is_superuser(user):
+            return self
+        return self.filter(country__in=access.countries(user))
+
+    def editable_by(self, user) -> "StrategyQuerySet":
+        if access.is_superuser(user):
+            return self
+        return self.filter(country__in=access.countries(user, access.PLAN_EDITORS))
+
+
+class PlanQuerySet(models.QuerySet):
+    """Results, activities and indicators: scoped through their strategy's country."""
+
+    def visible_to(self, user) -> "PlanQuerySet":
+        if access.is_superuser(user):
+            return self
+        return self.filter(strategy__country__in=access.countries(user))
+
+    def editable_by(self, user) -> "PlanQuerySet":
+        if access.is_superuser(user):
+            return self
+        return self.filter(strategy__country__in=access.countries(user, access.PLAN_EDITORS))
+
+
+class Strategy(models.Model):
+    """A national strategy on migration for a span of years, with the years its action plan covers."""
+
+    class Status(models.TextChoices):
+        DRAFTING = "drafting", _("Drafting")
+        CONSULTATION = "consultation", _("Consultation")
+        ADOPTED = "adopted", _("Adopted")
+        CLOSED = "closed", _("Closed")
+
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", _("Use letters, digits, '-', '_' or '.'."))],
+        help_text=_("For example AL-NSM-2024-2030."),
+    )
+    country = models.CharField(_("country"), max_length=2, default="AL", help_text=_("ISO 3166 alpha-2 code."))
+    title_sq = models.CharField(_("title (Albanian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    plan_start_year = models.PositiveSmallIntegerField(_("action plan: first year"))
+    plan_end_year = models.PositiveSmallIntegerField(_("action plan: last year"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFTING)
+    adopting_act = models.CharField(_("adopting act"), max_length=200, blank=True, help_text=_("E.g. DCM no. 400."))
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="ALL")
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Demo content: not the text adopted by the government.")
+    )
+
+    title = Localized("title")
+    objects = StrategyQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["-start_year", "code"]
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_year__lte=models.F("end_year")),
+                name="strategy_years_in_order",
+                violation_error_message=_("The first year must not be after the last year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_start_year__lte=models.F("plan_end_year"))
+                & Q(plan_start_year__gte=models.F("start_year"))
+                & Q(plan_end_year__lte=models.F("end_year")),
+                name="strategy_plan_years_within_strategy",
+                violation_error_message=_("The action plan's years must lie within the strategy's years."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+    @property
+    def plan_years(self) -> range:
+        return range(self.plan_start_year, self.plan_end_year + 1)
+
+
+class Result(models.Model):
+    """A node of the results framework: a goal, an objective under a goal, or a measure under an objective.
+
+    The code gives the place in the tree: `2` is a goal, `2.1` an objective under it, `2.1.3` a measure.
+    """
+
+    class Level(models.TextChoices):
+        GOAL = "goal", _("Policy goal")
+        OBJECTIVE = "objective", _("Specific objective")
+        MEASURE = "measure", _("Measure")
+
+    DEPTH = {Level.GOAL: 1, Level.OBJECTIVE: 2, Level.MEASURE: 3}
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="results")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    sort_key = models.CharField(max_length=60, editable=False, db_index=True)
+    title_sq = models.TextField(_("title (Albanian)"), blank=True)
+    title_en = models.TextField(_("title (English)"), blank=True)
+    gcm_objectives = models.ManyToManyField(GcmObjective, blank=True, verbose_name=_("GCM objectives"))
+    sdg_targets = models.ManyToManyField(SdgTarget, blank=True, verbose_name=_("SDG targets"))
+
+    title = Localized("title")
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, m2m_fields=[gcm_objectives, sdg_targets])
+
+    class Meta:
+        ordering = ["strategy", "sort_key"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "code"],
+                name="result_unique_code_per_strategy",
+                violation_error_message=_("Another goal, objective or measure of this strategy has this code."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.sort_key = sort_key(self.code)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not (self.title_sq or self.title_en):
+            raise ValidationError(_("Give a title in Albanian or in English."))
+        if not self.code or not re.match(CODE_PATTERN, self.code):
+            return
+        if code_depth(self.code) != self.DEPTH.get(self.level):
+            raise ValidationError({"code": _("The code does not match the level: a goal is 2, an objective 2.1, "
+                                             "a measure 2.1.3.")})
+        expected_parent = parent_code(self.code)
+        if self.level == self.Level.GOAL:
+            if self.parent_id:
+                raise ValidationError({"parent": _("A goal has no parent.")})
+        elif self.parent is None or self.parent.code != expected_parent or self.parent.strategy_id != self.strategy_id:
+            raise ValidationError({"code": _("The code must start with its parent's code (%(code)s).")
+                                   % {"code": expected_parent or "?"}})
+
+
+class Activity(models.Model):
+    """What an institution implements under a measure: scheduled by quarter, costed per year and source."""
+
+    class GenderMarker(models.IntegerChoices):
+        NOT_TARGETED = 0, _("0: not targeted")
+        SIGNIFICANT = 1, _("1: gender equality is a significant objective")
+        PRINCIPAL = 2, _("2: gender equality is the principal objective")
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="activities")
+    measure = models.ForeignKey(
+        Result, on_delete=models.CASCADE, related_name="activities", limit_choices_to={"level": "measure"}
+    )
+    code = models.CharField(_("code"), max_length=24, validators=[code_validator])
+    sort_key = models.CharField(max_length=60, editable=False, db_index=True)
+    title_sq = models.TextField(_("title (Albanian)"), blank=True)
+    title_en = models.TextField(_("title (English)"), blank=True)
+    lead = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="led_activities", verbose_name=_("lead institution")
+    )
+    partners = models.ManyToManyField(
+        Institution, blank=True, related_name="supported_activities", verbose_name=_("supporting institutions")
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+    start_quarter = models.PositiveSmallIntegerField(
+        _("start quarter"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("Empty: from the start of the year."),
+    )
+    end_year = models.PositiveSmallIntegerField(_("end year"))
+    end_quarter = models.PositiveSmallIntegerField(
+        _("end quarter"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("Empty: until the end of the year."),
+    )
+    gender_marker = models.PositiveSmallIntegerField(
+        _("gender marker"), choices=GenderMarker.choices, default=GenderMarker.NOT_TARGETED
+    )
+    target_groups = models.ManyToManyField(TargetGroup, blank=True, verbose_name=_("target groups"))
+    gcm_objectives = models.ManyToManyField(
+        GcmObjective, blank=True, verbose_name=_("GCM objectives"), help_text=_("Empty: the measure's.")
+    )
+
+    title = Localized("title")
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, m2m_fields=[partners, target_groups, gcm_objectives])
+
+    class Meta:
+        ordering = ["strategy", "sort_key"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "code"],
+                name="activity_unique_code_per_strategy",
+                violation_error_message=_("Another activity of this strategy has this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(gender_marker__in=[0, 1, 2]),
+                name="activity_gender_marker_0_1_2",
+                violation_error_message=_("The gender marker is 0, 1 or 2."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.sort_key = sort_key(self.code)
+        super().save(*args, **kwargs)
+
+    @property
+    def start(self) -> tuple[int, int]:
+        return (self.start_year, self.start_quarter or 1)
+
+    @property
+    def end(self) -> tuple[int, int]:
+        return (self.end_year, self.end_quarter or 4)
+
+    @property
+    def start_label(self) -> str:
+        return f"{self.start_year}-Q{self.start_quarter}" if self.start_quarter else str(self.start_year)
+
+    @property
+    def end_label(self) -> str:
+        return f"{self.end_year}-Q{self.end_quarter}" if self.end_quarter else str(self.end_year)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not (self.title_sq or self.title_en):
+            errors["title_sq"] = _("Give a title in Albanian or in English.")
+        if self.start_year and self.end_year and self.start > self.end:
+            errors["end_year"] = _("The activity ends before it starts.")
+        if self.strategy_id and self.start_year and self.end_year:
+            strategy = self.strategy
+            if not (strategy.start_year <= self.start_year and self.end_year <= strategy.end_year):
+                errors["start_year"] = _("The timeframe must lie within the strategy's years (%(start)s-%(end)s).") % {
+                    "start": strategy.start_year, "end": strategy.end_year}
+        if self.measure_id and self.code and re.match(CODE_PATTERN, self.code):
+            measure = self.measure
+            if measure.level != Result.Level.MEASURE:
+                errors["measure"] = _("An activity belongs to a measure.")
+            elif parent_code(self.code) != measure.code or code_depth(self.code) != 4:
+                errors["code"] = _("The code must be the measure's code and a number, such as %(code)s.1.") % {
+                    "code": measure.code}
+            elif self.strategy_id and measure.strategy_id != self.strategy_id:
+                errors["measure"] = _("The measure belongs to another strategy.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActivityBudget(models.Model):
+    """The planned cost of an activity in one year from one funding source (in the strategy's currency)."""
+
+    class Source(models.TextChoices):
+        STATE_BUDGET = "state_budget", _("State budget")
+        DONOR = "donor", _("Donor")
+        OTHER = "other", _("Other")
+        UNFUNDED = "unfunded", _("Unfunded (funding gap)")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="budget_lines")
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("funding source"), max_length=20, choices=Source.choices)
+    donor = models.CharField(_("donor"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["activity", "year", "source", "donor"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "year", "source", "donor"],
+                name="budget_line_unique",
+                violation_error_message=_("This activity already has a line for this year, source and donor."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="budget_line_amount_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity.code} {self.year} {self.source}: {self.amount}"
+
+    def clean(self) -> None:
+        if self.source == self.Source.DONOR and not self.donor:
+            raise ValidationError({"donor": _("Name the donor.")})
+        if self.activity_id and self.year and self.year not in self.activity.strategy.years:
+            raise ValidationError({"year": _("The year lies outside the strategy's years.")})
+        if self.amount is not None and self.amount < Decimal(0):
+            raise ValidationError({"amount": _("An amount cannot be negative.")})
+
+
+class Indicator(models.Model):
+    """A measure of progress on a result, with its baseline, yearly targets, source and disaggregation."""
+
+    class Kind(models.TextChoices):
+        IMPACT = "impact", _("Impact")
+        OUTCOME = "outcome", _("Outcome")
+        OUTPUT = "output", _("Output")
+
+    class ValueType(models.TextChoices):
+        NUMBER = "number", _("Number")
+        PERCENT = "percent", _("Percent")
+        YES_NO = "yes_no", _("Yes/no")
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("Increase")
+        DECREASE = "decrease", _("Decrease")
+        MAINTAIN = "maintain", _("Maintain")
+
+    class Frequency(models.TextChoices):
+        ANNUAL = "annual", _("Annual")
+        SEMIANNUAL = "semiannual", _("Half-yearly")
+        QUARTERLY = "quarterly", _("Quarterly")
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="indicators")
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(
+        _("code"), max_length=30,
+        validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", _("Use letters, digits, '-', '_' or '.'."))],
+    )
+    sort_key = models.CharField(max_length=90, editable=False, db_index=True)
+    name_sq = models.TextField(_("name (Albanian)"), blank=True)
+    name_en = models.TextField(_("name (English)"), blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OUTPUT)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices, default=ValueType.NUMBER)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE)
+    baseline = models.DecimalField(_("baseline"), max_digits=20, decimal_places=4, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    data_source = models.TextField(_("data source"), blank=True)
+    frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.ANNUAL)
+    responsible = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_indicators",
+        verbose_name=_("responsible institution"),
+    )
+    disaggregation = models.ManyToManyField(
+        DisaggregationDimension, blank=True, verbose_name=_("disaggregation")
+    )
+
+    name = Localized("name")
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, m2m_fields=[disaggregation])
+
+    class Meta:
+        ordering = ["strategy", "sort_key"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "code"],
+                name="indicator_unique_code_per_strategy",
+                violation_error_message=_("Another indicator of this strategy has this code."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.sort_key = ".".join(part.zfill(4) if part.isdigit() else part for part in self.code.split("."))
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not (self.name_sq or self.name_en):
+            errors["name_sq"] = _("Give a name in Albanian or in English.")
+        if self.result_id and self.strategy_id and self.result.strategy_id != self.strategy_id:
+            errors["result"] = _("The result belongs to another strategy.")
+        if self.baseline_year and self.strategy_id:
+            if not (self.strategy.start_year - 10 <= self.baseline_year <= self.strategy.end_year):
+                errors["baseline_year"] = _("The baseline year is too far from the strategy's years.")
+        if self.value_type == self.ValueType.YES_NO and self.baseline not in (None, 0, 1):
+            errors["baseline"] = _("A yes/no indicator takes 1 (yes) or 0 (no).")
+        if errors:
+            raise ValidationError(errors)
+
+
+class IndicatorTarget(models.Model):
+    """The value an indicator should reach by the end of a year."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("target value"), max_digits=20, decimal_places=4)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="indicator_target_one_per_year",
+                violation_error_message=_("This indicator already has a target for this year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}: {self.value}"
+
+    def clean(self) -> None:
+        if not (self.indicator_id and self.year):
+            return
+        indicator = self.indicator
+        if self.year not in indicator.strategy.years:
+            raise ValidationError({"year": _("The year lies outside the strategy's years.")})
+        if indicator.baseline_year and indicator.baseline_year > self.year:
+            raise ValidationError({"year": _("A target cannot come before the baseline year.")})

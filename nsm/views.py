@@ -1,0 +1,11 @@
+"""The home page: the strategies the user may see."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from nsm.strategy.models import Strategy
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    strategies = Strategy.objects.visible_to(request.user) if request.user.is_authenticated else Strategy.objects.none()
+    return render(request, "home.html", {"strategies": strategies})
