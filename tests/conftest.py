@@ -1,0 +1,67 @@
+"""Personas: one fixture per kind of user the platform serves."""
+
+import pytest
+from django.test import Client
+
+from nsm.accounts.models import Membership
+from tests.factories import InstitutionFactory, MembershipFactory, StrategyFactory, UserFactory
+
+
+def _member(username: str, institution_code: str, role: str):
+    institution = InstitutionFactory(code=institution_code)
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, institution=institution, role=role)
+    return user
+
+
+@pytest.fixture
+def focal_point(db):
+    """The focal point of the Ministry of Health and Social Protection."""
+    return _member("focal", "MSHMS", Membership.Role.FOCAL_POINT)
+
+
+@pytest.fixture
+def other_focal_point(db):
+    """The focal point of another institution, the National Agency for Employment and Skills."""
+    return _member("focal2", "AKPA", Membership.Role.FOCAL_POINT)
+
+
+@pytest.fixture
+def secretariat(db):
+    """A member of the technical secretariat at the Ministry of Internal Affairs."""
+    return _member("secretariat", "MPB", Membership.Role.SECRETARIAT)
+
+
+@pytest.fixture
+def coordinator(db):
+    """The coordinator of the strategy at the Ministry of Internal Affairs."""
+    return _member("coordinator", "MPB", Membership.Role.COORDINATOR)
+
+
+@pytest.fixture
+def viewer(db):
+    """A reader at the Institute of Statistics."""
+    return _member("viewer", "INSTAT", Membership.Role.VIEWER)
+
+
+@pytest.fixture
+def public(db) -> Client:
+    """Someone who has not signed in."""
+    return Client()
+
+
+@pytest.fixture
+def client_for():
+    """`client_for(user)`: a test client signed in as that user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def strategy(db):
+    return StrategyFactory(code="AL-NSM-TEST")
