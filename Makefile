@@ -47,8 +47,9 @@ format: python
 	$(BIN)/ruff check --fix .
 
 messages: python  ## refresh the translation catalogues after changing strings
-	cd nsm && ../$(NSM) makemessages -l sq -l en --no-obsolete --ignore 'static/*'
-	cd nsm && ../$(NSM) compilemessages
+	$(NSM) makemessages -l sq --no-obsolete --add-location file --ignore 'node_modules/*' --ignore 'var/*' \
+		--ignore 'tests/*' --ignore 'bench/*' --ignore 'build/*' --ignore 'nsm/static/*'
+	cd nsm && ../$(NSM) compilemessages -l sq
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -7,6 +7,12 @@ from nsm.accounts.models import Membership
 from tests.factories import InstitutionFactory, MembershipFactory, StrategyFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(settings):
+    """Tests read English text unless they choose Albanian (`translation.override("sq")` or Accept-Language)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _member(username: str, institution_code: str, role: str):
     institution = InstitutionFactory(code=institution_code)
     user = UserFactory(username=username)

@@ -1,0 +1,38 @@
+"""Admin for users (with their memberships), institutions (with their history) and memberships."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from nsm.accounts.models import Institution, Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    """A user's roles, edited on the user's page: who acts for which institution."""
+
+    model = Membership
+    fields = ("institution", "role")
+    autocomplete_fields = ("institution",)
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = (MembershipInline,)
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active")
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_sq", "name_en", "kind", "country", "is_active", "verified")
+    list_filter = ("kind", "is_active", "country", "verified")
+    search_fields = ("code", "name_sq", "name_en")
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "institution", "role")
+    list_filter = ("role", "institution__kind")
+    list_select_related = ("user", "institution")
+    autocomplete_fields = ("user", "institution")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "institution__code")
