@@ -36,3 +36,9 @@ def history_user(instance: Any = None, request: Any = None, **kwargs: Any) -> An
 
 def current_reason() -> str | None:
     return _change_reason.get()
+
+
+def record_reason(sender: Any, history_instance: Any, **kwargs: Any) -> None:
+    """simple-history's pre_create_historical_record hook: the reason given to `acting_as`, unless one is set."""
+    if not history_instance.history_change_reason:
+        history_instance.history_change_reason = current_reason()
