@@ -21,6 +21,7 @@ from nsm.reference.models import (
     TargetGroup,
 )
 
+
 def index(request: HttpRequest) -> HttpResponse:
     """The overview: what each list holds and where to find it."""
     return render(request, "reference/index.html", {"page": "index"})
