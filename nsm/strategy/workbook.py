@@ -1,0 +1,1668 @@
+"""The action-plan workbook: read, check, preview, apply and write the Excel format of docs/workbook.md.
+
+One module because the format is one vocabulary (sheets, columns, value formats) shared by import and
+export: importing an export reproduces the plan exactly. Reading checks the whole file first and collects
+every error with its cell (`Activities!E14: ...`); nothing is written unless the file is entirely valid.
+
+    parsed = read_workbook(path)           # ParsedPlan with .errors, .warnings; WorkbookError for a bad file
+    preview = plan_changes(parsed)         # what would be created, changed, deleted and left alone
+    summary = apply_plan(parsed, by=user)  # one transaction, history recorded, unchanged rows untouched
+    write_workbook(strategy, path)         # the same format
+"""
+
+import io
+import math
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from nsm.accounts.models import Institution
+from nsm.audit import acting_as
+from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
+from nsm.strategy.models import (
+    CODE_PATTERN,
+    Activity,
+    ActivityBudget,
+    Indicator,
+    IndicatorTarget,
+    Result,
+    Strategy,
+    code_depth,
+    parent_code,
+)
+
+FileInput = str | Path | bytes | IO[bytes]
+
+# ----------------------------------------------------------------------------------------------------
+# Errors
+# ----------------------------------------------------------------------------------------------------
+
+
+class WorkbookError(Exception):
+    """A workbook that cannot be imported; `messages` says why, each naming its cell where there is one."""
+
+    def __init__(self, messages: str | Iterable[str]) -> None:
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+class CellValueError(ValueError):
+    """A cell whose value cannot be read: the message says what was expected."""
+
+
+# ----------------------------------------------------------------------------------------------------
+# The format: sheets and columns (English name, Albanian label)
+# ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its field name (the English header), Albanian header, how to read it."""
+
+    field: str
+    sq: str
+    kind: str
+    required: bool = False
+    width: int = 14
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet of the format: its English and Albanian names and its columns, in the order written."""
+
+    kind: str
+    name: str
+    sq: str
+    columns: tuple[Column, ...]
+    optional: bool = False
+    aliases: tuple[str, ...] = ()
+
+    def column(self, header: str) -> Column | None:
+        key = normalize_header(header)
+        return next((c for c in self.columns if key in (c.field, normalize_header(c.sq))), None)
+
+
+def _choices(model_choices: Any) -> tuple[str, ...]:
+    return tuple(value for value, _label in model_choices.choices)
+
+
+def _text(name: str, sq: str, width: int = 40, max_length: int | None = None) -> Column:
+    return Column(name, sq, "text", width=width, max_length=max_length)
+
+
+STRATEGY = SheetSpec(
+    "strategy",
+    "Strategy",
+    "Strategjia",
+    (
+        Column("code", "kodi", "strategy_code", required=True, width=24, max_length=40),
+        Column("country", "shteti", "country", default="AL"),
+        _text("title_sq", "titulli_sq", max_length=300),
+        _text("title_en", "titulli_en", max_length=300),
+        Column("start_year", "viti_i_fillimit", "int", required=True),
+        Column("end_year", "viti_i_mbarimit", "int", required=True),
+        Column("plan_start_year", "viti_i_fillimit_te_planit", "int", required=True),
+        Column("plan_end_year", "viti_i_mbarimit_te_planit", "int", required=True),
+        Column("currency", "monedha", "currency", default="ALL"),
+        Column("is_illustrative", "ilustruese", "yes_no", default=False),
+    ),
+)
+INSTITUTIONS = SheetSpec(
+    "institutions",
+    "Institutions",
+    "Institucionet",
+    (
+        Column("code", "kodi", "institution_code", required=True, width=18, max_length=40),
+        _text("name_sq", "emri_sq", 50, 200),
+        _text("name_en", "emri_en", 50, 200),
+        Column("kind", "lloji", "choice", choices=_choices(Institution.Kind), default=Institution.Kind.OTHER),
+    ),
+    optional=True,
+)
+RESULTS = SheetSpec(
+    "results",
+    "Results",
+    "Rezultatet",
+    (
+        Column("code", "kodi", "result_code", required=True, width=10, max_length=20),
+        Column("level", "niveli", "choice", required=True, width=12, choices=_choices(Result.Level)),
+        _text("title_sq", "titulli_sq", 60),
+        _text("title_en", "titulli_en", 60),
+        Column("gcm_objectives", "objektivat_gcm", "gcm", width=16),
+        Column("sdg_targets", "synimet_ozhq", "sdg", width=16),
+    ),
+)
+ACTIVITIES = SheetSpec(
+    "activities",
+    "Activities",
+    "Aktivitetet",
+    (
+        Column("code", "kodi", "activity_code", required=True, width=12, max_length=24),
+        _text("title_sq", "titulli_sq", 60),
+        _text("title_en", "titulli_en", 60),
+        Column("lead", "institucioni_pergjegjes", "institution", required=True, width=14),
+        Column("partners", "institucionet_mbeshtetese", "institutions", width=24),
+        Column("start", "fillimi", "period", required=True, width=10),
+        Column("end", "mbarimi", "period", required=True, width=10),
+        Column("gender_marker", "shenuesi_gjinor", "gender", width=10, default=0),
+        Column("target_groups", "grupet_e_synuara", "target_groups", width=28),
+        Column("gcm_objectives", "objektivat_gcm", "gcm", width=16),
+    ),
+)
+BUDGET = SheetSpec(
+    "budget",
+    "Budget",
+    "Buxheti",
+    (
+        Column("activity", "aktiviteti", "activity_code", required=True, width=12, max_length=24),
+        Column("year", "viti", "int", required=True, width=8),
+        Column("source", "burimi", "choice", required=True, width=14, choices=_choices(ActivityBudget.Source)),
+        _text("donor", "donatori", 24, 200),
+        Column("amount", "shuma", "amount", required=True, width=18),
+    ),
+)
+INDICATORS = SheetSpec(
+    "indicators",
+    "Indicators",
+    "Treguesit",
+    (
+        Column("code", "kodi", "indicator_code", required=True, width=12, max_length=30),
+        Column("result", "rezultati", "result_code", required=True, width=10, max_length=20),
+        _text("name_sq", "emri_sq", 60),
+        _text("name_en", "emri_en", 60),
+        Column("kind", "lloji", "choice", choices=_choices(Indicator.Kind), default=Indicator.Kind.OUTPUT),
+        _text("unit", "njesia", 14, 60),
+        Column(
+            "value_type",
+            "lloji_i_vleres",
+            "choice",
+            choices=_choices(Indicator.ValueType),
+            default=Indicator.ValueType.NUMBER,
+        ),
+        Column(
+            "direction",
+            "drejtimi",
+            "choice",
+            choices=_choices(Indicator.Direction),
+            default=Indicator.Direction.INCREASE,
+        ),
+        Column("baseline", "vlera_baze", "value"),
+        Column("baseline_year", "viti_baze", "int", width=10),
+        _text("data_source", "burimi_i_te_dhenave", 30),
+        Column(
+            "frequency",
+            "frekuenca",
+            "choice",
+            choices=_choices(Indicator.Frequency),
+            default=Indicator.Frequency.ANNUAL,
+        ),
+        Column("responsible", "institucioni_pergjegjes", "institution"),
+        Column("disaggregation", "zberthimi", "dimensions", width=20),
+    ),
+)
+TARGETS = SheetSpec(
+    "targets",
+    "Targets",
+    "Synimet",
+    (
+        Column("indicator", "treguesi", "indicator_code", required=True, width=12, max_length=30),
+        Column("year", "viti", "int", required=True, width=8),
+        Column("value", "vlera", "value", required=True),
+    ),
+    aliases=("vlerat_e_synuara",),
+)
+
+SHEETS = (STRATEGY, INSTITUTIONS, RESULTS, ACTIVITIES, BUDGET, INDICATORS, TARGETS)
+INSTRUCTION_SHEETS = {"instructions", "udhezime"}
+YES, NO = {"yes", "po", "true", "1"}, {"no", "jo", "false", "0", ""}
+STRATEGY_HEADER = {"field", "fusha"}  # the first cell of the Strategy sheet's optional header row
+
+
+def normalize_header(text: Any) -> str:
+    """`Institucioni përgjegjës` -> `institucioni_pergjegjes`: case, accents and spacing do not matter."""
+    decomposed = unicodedata.normalize("NFKD", str(text or ""))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+
+
+def _sheet_spec(title: str) -> SheetSpec | None:
+    key = normalize_header(title)
+    return next((s for s in SHEETS if key in (s.kind, normalize_header(s.sq), *s.aliases)), None)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Values: numbers, periods, lists
+# ----------------------------------------------------------------------------------------------------
+
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-"})
+_NUMBER_FORMS = (
+    # (pattern with the whole part and the fraction, the grouping separator to remove from the whole part)
+    (re.compile(r"(?P<whole>\d+)"), ""),
+    (re.compile(r"(?P<whole>[1-9]\d{0,2}(?: \d{3})+)(?:[.,](?P<fraction>\d+))?"), " "),
+    (re.compile(r"(?P<whole>[1-9]\d{0,2}(?:\.\d{3})+),(?P<fraction>\d+)"), "."),
+    (re.compile(r"(?P<whole>[1-9]\d{0,2}(?:,\d{3})+)\.(?P<fraction>\d+)"), ","),
+    (re.compile(r"(?P<whole>[1-9]\d{0,2}(?:\.\d{3}){2,})"), "."),
+    (re.compile(r"(?P<whole>[1-9]\d{0,2}(?:,\d{3}){2,})"), ","),
+)
+_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
+_DECIMAL = re.compile(r"(?P<whole>\d*)[.,](?P<fraction>\d+)")
+
+
+def parse_number(value: Any) -> Decimal:
+    """A numeric cell, or text with Albanian or English digit grouping, as a Decimal.
+
+    `1 200 000`, `1.200.000`, `1,200,000`, `1 200,50`, `1.200,50`, `1,200.50` and `1200,5` are read; a single
+    `.` or `,` followed by exactly three digits after one to three digits (`1.200`, `12,500`) could be a
+    thousands separator or a decimal point, so it is refused as ambiguous rather than guessed.
+    """
+    if isinstance(value, bool) or value is None:
+        raise CellValueError(_("expected a number"))
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellValueError(_("expected a number"))
+        return Decimal(repr(value))
+    if not isinstance(value, str):
+        raise CellValueError(_("expected a number, not a date or other value"))
+    return _parse_number_text(value)
+
+
+def _parse_number_text(value: str) -> Decimal:
+    text = value.translate(_SPACES).strip()
+    sign = ""
+    if text[:1] in ("-", "+"):
+        sign, text = text[0], text[1:].strip()
+    for pattern, group in _NUMBER_FORMS:
+        match = pattern.fullmatch(text)
+        if match:
+            whole = match.group("whole").replace(group, "") if group else match.group("whole")
+            return _decimal(sign, whole, match.groupdict().get("fraction"))
+    if _AMBIGUOUS.fullmatch(text):
+        raise CellValueError(
+            _(
+                '"%(value)s" is ambiguous: write 1200 or 1 200 for a thousand and two hundred, 1,2 or 1.2 '
+                "for one point two"
+            )
+            % {"value": value.strip()}
+        )
+    match = _DECIMAL.fullmatch(text)
+    if match:
+        return _decimal(sign, match.group("whole") or "0", match.group("fraction"))
+    raise CellValueError(_('"%(value)s" is not a number') % {"value": value.strip()})
+
+
+def _decimal(sign: str, whole: str, fraction: str | None) -> Decimal:
+    return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
+
+
+def _places(number: Decimal, places: int, raw: Any) -> Decimal:
+    """At most `places` decimals; a float cell off only by binary rounding (a formula's result) is rounded."""
+    if abs(number) >= Decimal(10) ** 16:
+        raise CellValueError(_("the number is too large"))
+    rounded = number.quantize(Decimal(1).scaleb(-places))
+    off_by_rounding = isinstance(raw, float) and math.isclose(float(rounded), raw, rel_tol=1e-12)
+    if rounded != number and not off_by_rounding:
+        raise CellValueError(_("at most %(places)s decimals are allowed") % {"places": places})
+    return rounded
+
+
+def parse_integer(value: Any) -> int:
+    number = parse_number(value)
+    if number != number.to_integral_value():
+        raise CellValueError(_('"%(value)s" is not a whole number') % {"value": _as_text(value)})
+    return int(number)
+
+
+_PERIOD = re.compile(r"(\d{4})(?:\s*[-/ ]?\s*[QqTt]([1-4]))?")
+
+
+def parse_period(value: Any) -> tuple[int, int | None]:
+    """`2025-Q2` -> (2025, 2); `2025` -> (2025, None). `T` (tremujori) is accepted for `Q`."""
+    match = _PERIOD.fullmatch(_as_text(value))
+    if not match:
+        raise CellValueError(
+            _('"%(value)s" is not a period: write a year (2025) or a quarter (2025-Q2)') % {"value": _as_text(value)}
+        )
+    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+
+
+def format_period(year: int, quarter: int | None) -> str:
+    return f"{year}-Q{quarter}" if quarter else str(year)
+
+
+def _as_text(value: Any) -> str:
+    """A cell as text: numbers without a trailing `.0`, dates as ISO dates, text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def split_list(value: Any) -> list[str]:
+    """`a; b, c` -> [a, b, c]: lists are separated by `;` or `,`; repeats are dropped."""
+    items = [item.strip() for item in re.split(r"[;,]", _as_text(value))]
+    return list(dict.fromkeys(item for item in items if item))
+
+
+# ----------------------------------------------------------------------------------------------------
+# Reading the file
+# ----------------------------------------------------------------------------------------------------
+
+
+def _too_large(limit: int) -> WorkbookError:
+    return WorkbookError(_("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(limit)})
+
+
+def _read_bytes(file: FileInput) -> bytes:
+    """The file's bytes, refusing more than IMPORT_MAX_BYTES without reading further."""
+    limit = settings.IMPORT_MAX_BYTES
+    if isinstance(file, bytes):
+        data = file
+    elif isinstance(file, str | Path):
+        try:
+            if Path(file).stat().st_size > limit:
+                raise _too_large(limit)
+            data = Path(file).read_bytes()
+        except OSError as error:
+            raise WorkbookError(_("The file cannot be read: %(error)s") % {"error": error.strerror}) from error
+    else:
+        if hasattr(file, "seek"):
+            file.seek(0)
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(limit)
+    return data
+
+
+def _check_archive(data: bytes) -> None:
+    """An xlsx is a zip: refuse other files, damaged archives and zip bombs before openpyxl reads it."""
+    not_xlsx = _(
+        "The file is not an Excel workbook (.xlsx). Save it as an .xlsx workbook (not .xls, .ods or "
+        "CSV, and without a password) and try again."
+    )
+    if not data.startswith(b"PK"):
+        raise WorkbookError(not_xlsx)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
+        raise WorkbookError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
+    if not any(entry.filename.startswith("xl/") for entry in entries):
+        raise WorkbookError(not_xlsx)
+    if sum(entry.file_size for entry in entries) > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise WorkbookError(
+            _("The file is too large once unpacked: the limit is %(limit)s.")
+            % {"limit": filesizeformat(settings.IMPORT_MAX_UNPACKED_BYTES)}
+        )
+
+
+def _open_workbook(data: bytes, *, data_only: bool) -> Workbook:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about Excel features it does not read
+            return load_workbook(io.BytesIO(data), data_only=data_only, read_only=False)
+    except Exception as error:  # openpyxl raises many kinds of errors for broken parts
+        raise WorkbookError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
+
+
+@dataclass
+class _Sheet:
+    """The stored cells of one sheet, with merged ranges and formulas that have no stored value."""
+
+    name: str
+    cells: dict[tuple[int, int], Any]
+    merged: list[tuple[int, int, int, int, Any]]
+    missing_formulas: set[tuple[int, int]]
+
+    def value(self, row: int, column: int) -> Any:
+        value = self.cells.get((row, column))
+        if value is None:
+            for min_row, min_col, max_row, max_col, top_left in self.merged:
+                if min_row <= row <= max_row and min_col <= column <= max_col:
+                    return top_left
+        return value
+
+    def rows(self, columns: Iterable[int] | None = None) -> list[int]:
+        """Row numbers with a value of their own (in `columns`, when given); empty rows are skipped."""
+        wanted = None if columns is None else set(columns)
+        keys = set(self.cells) | self.missing_formulas
+        return sorted({row for row, column in keys if wanted is None or column in wanted})
+
+    def row_values(self, row: int) -> list[tuple[int, Any]]:
+        return sorted((column, value) for (r, column), value in self.cells.items() if r == row)
+
+
+def _sheet_from(values_sheet: Any, formula_sheet: Any) -> _Sheet:
+    """Stored cells only: `iter_rows` would create every cell of the used range, millions for a stray cell."""
+    cells = {}
+    for key, cell in values_sheet._cells.items():
+        value = cell.value.strip() if isinstance(cell.value, str) else cell.value
+        if value is not None and value != "":
+            cells[key] = value
+    merged = []
+    for cell_range in values_sheet.merged_cells.ranges:
+        top_left = cells.get((cell_range.min_row, cell_range.min_col))
+        if top_left is not None:
+            merged.append((cell_range.min_row, cell_range.min_col, cell_range.max_row, cell_range.max_col, top_left))
+    stored = values_sheet._cells
+    missing = {
+        key
+        for key, cell in formula_sheet._cells.items()
+        if cell.data_type == "f" and (key not in stored or stored[key].value is None)
+    }
+    return _Sheet(values_sheet.title, cells, merged, missing)
+
+
+def _load_sheets(data: bytes) -> list[_Sheet]:
+    values = _open_workbook(data, data_only=True)
+    formulas = _open_workbook(data, data_only=False)
+    return [_sheet_from(values[title], formulas[title]) for title in values.sheetnames]
+
+
+# ----------------------------------------------------------------------------------------------------
+# The parsed plan
+# ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One row of the file: its parsed values by field, and the cell of each field for messages."""
+
+    sheet: str
+    number: int
+    refs: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    bad: set[str] = field(default_factory=set)
+
+    def cell(self, name: str) -> str:
+        return self.refs.get(name) or self.refs.get("code") or next(iter(self.refs.values()), f"{self.sheet}!A1")
+
+
+@dataclass
+class ParsedPlan:
+    """Everything the file says, keyed by each row's identity, with every error and warning found."""
+
+    file_name: str = ""
+    strategy: Row | None = None
+    institutions: dict[str, Row] = field(default_factory=dict)
+    results: dict[str, Row] = field(default_factory=dict)
+    activities: dict[str, Row] = field(default_factory=dict)
+    budget: dict[tuple, Row] = field(default_factory=dict)
+    indicators: dict[str, Row] = field(default_factory=dict)
+    targets: dict[tuple, Row] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def strategy_code(self) -> str:
+        return self.strategy.values.get("code", "") if self.strategy else ""
+
+    @property
+    def country(self) -> str:
+        return self.strategy.values.get("country", "") if self.strategy else ""
+
+
+# ----------------------------------------------------------------------------------------------------
+# The plan already in the database, read in a constant number of queries
+# ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Existing:
+    strategy: Strategy | None
+    institutions: dict[str, Institution]
+    gcm: dict[int, GcmObjective]
+    sdg: dict[str, SdgTarget]
+    target_groups: dict[str, TargetGroup]
+    dimensions: dict[str, DisaggregationDimension]
+    institutions_by_id: dict[int, Institution] = field(default_factory=dict)
+    results: dict[str, Result] = field(default_factory=dict)
+    activities: dict[str, Activity] = field(default_factory=dict)
+    budget: dict[tuple, ActivityBudget] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    targets: dict[tuple, IndicatorTarget] = field(default_factory=dict)
+
+    def institution_code(self, pk: int | None) -> str:
+        return self.institutions_by_id[pk].code if pk else ""
+
+    def add_institution(self, institution: Institution) -> None:
+        self.institutions[institution.code.upper()] = institution
+        self.institutions_by_id[institution.pk] = institution
+
+
+def _load_existing(code: str, *, lock: bool = False) -> _Existing:
+    """The strategy with this code and its whole plan, plus the code lists, in about 17 queries."""
+    strategies = Strategy.objects.select_for_update() if lock else Strategy.objects.all()
+    existing = _Existing(
+        strategy=strategies.filter(code=code).first() if code else None,
+        institutions={},
+        gcm={g.number: g for g in GcmObjective.objects.all()},
+        sdg={t.code.lower(): t for t in SdgTarget.objects.all()},
+        target_groups={g.code.lower(): g for g in TargetGroup.objects.all()},
+        dimensions={d.code.lower(): d for d in DisaggregationDimension.objects.all()},
+    )
+    for institution in Institution.objects.all():
+        existing.add_institution(institution)
+    if existing.strategy is not None:
+        _load_plan(existing, existing.strategy)
+    return existing
+
+
+def _load_plan(existing: _Existing, strategy: Strategy) -> None:
+    """Each object gets the strategy instance, so that validating it later reads no strategy again."""
+    results = Result.objects.filter(strategy=strategy).prefetch_related("gcm_objectives", "sdg_targets")
+    existing.results = {r.code: r for r in results}
+    activities = Activity.objects.filter(strategy=strategy).prefetch_related(
+        "partners", "target_groups", "gcm_objectives"
+    )
+    existing.activities = {a.code: a for a in activities}
+    for item in (*existing.results.values(), *existing.activities.values()):
+        item.strategy = strategy
+    codes = {a.pk: a.code for a in existing.activities.values()}
+    lines = ActivityBudget.objects.filter(activity__strategy=strategy)
+    existing.budget = {(codes[b.activity_id], b.year, b.source, b.donor.strip()): b for b in lines}
+    indicators = Indicator.objects.filter(strategy=strategy).prefetch_related("disaggregation")
+    existing.indicators = {i.code: i for i in indicators}
+    for indicator in existing.indicators.values():
+        indicator.strategy = strategy
+    codes = {i.pk: i.code for i in existing.indicators.values()}
+    targets = IndicatorTarget.objects.filter(indicator__strategy=strategy)
+    existing.targets = {(codes[t.indicator_id], t.year): t for t in targets}
+
+
+def _clean(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def _strategy_values(strategy: Strategy, existing: _Existing) -> dict[str, Any]:
+    return {name: getattr(strategy, name) for name in (c.field for c in STRATEGY.columns)} | {
+        "title_sq": _clean(strategy.title_sq),
+        "title_en": _clean(strategy.title_en),
+    }
+
+
+def _institution_values(institution: Institution, existing: _Existing) -> dict[str, Any]:
+    return {
+        "code": institution.code,
+        "name_sq": _clean(institution.name_sq),
+        "name_en": _clean(institution.name_en),
+        "kind": institution.kind,
+    }
+
+
+def _result_values(result: Result, existing: _Existing) -> dict[str, Any]:
+    return {
+        "code": result.code,
+        "level": result.level,
+        "title_sq": _clean(result.title_sq),
+        "title_en": _clean(result.title_en),
+        "gcm_objectives": frozenset(g.number for g in result.gcm_objectives.all()),
+        "sdg_targets": frozenset(t.code for t in result.sdg_targets.all()),
+    }
+
+
+def _activity_values(activity: Activity, existing: _Existing) -> dict[str, Any]:
+    return {
+        "code": activity.code,
+        "title_sq": _clean(activity.title_sq),
+        "title_en": _clean(activity.title_en),
+        "lead": existing.institution_code(activity.lead_id),
+        "partners": frozenset(p.code for p in activity.partners.all()),
+        "start": (activity.start_year, activity.start_quarter),
+        "end": (activity.end_year, activity.end_quarter),
+        "gender_marker": activity.gender_marker,
+        "target_groups": frozenset(g.code for g in activity.target_groups.all()),
+        "gcm_objectives": frozenset(g.number for g in activity.gcm_objectives.all()),
+    }
+
+
+def _budget_values(key: tuple, line: ActivityBudget) -> dict[str, Any]:
+    activity, year, source, donor = key
+    return {"activity": activity, "year": year, "source": source, "donor": donor, "amount": line.amount}
+
+
+def _indicator_values(indicator: Indicator, existing: _Existing, result_codes: dict[int, str]) -> dict[str, Any]:
+    return {
+        "code": indicator.code,
+        "result": result_codes.get(indicator.result_id, ""),
+        "name_sq": _clean(indicator.name_sq),
+        "name_en": _clean(indicator.name_en),
+        "kind": indicator.kind,
+        "unit": _clean(indicator.unit),
+        "value_type": indicator.value_type,
+        "direction": indicator.direction,
+        "baseline": indicator.baseline,
+        "baseline_year": indicator.baseline_year,
+        "data_source": _clean(indicator.data_source),
+        "frequency": indicator.frequency,
+        "responsible": existing.institution_code(indicator.responsible_id),
+        "disaggregation": frozenset(d.code for d in indicator.disaggregation.all()),
+    }
+
+
+def _target_values(key: tuple, target: IndicatorTarget) -> dict[str, Any]:
+    return {"indicator": key[0], "year": key[1], "value": target.value}
+
+
+# ----------------------------------------------------------------------------------------------------
+# Checking the file: every error, with its cell
+# ----------------------------------------------------------------------------------------------------
+
+_INSTITUTION_UNKNOWN = {
+    "lead": lambda code: _('lead institution "%(code)s" is not known') % {"code": code},
+    "partners": lambda code: _('supporting institution "%(code)s" is not known') % {"code": code},
+    "responsible": lambda code: _('responsible institution "%(code)s" is not known') % {"code": code},
+}
+
+
+class _Reader:
+    """Reads the sheets into a ParsedPlan, checking each value against the format, code lists and plan."""
+
+    def __init__(self, sheets: list[_Sheet], file_name: str) -> None:
+        self.plan = ParsedPlan(file_name=file_name)
+        self.sheets: dict[str, _Sheet] = {}
+        self.years: range | None = None
+        self.existing: _Existing | None = None
+        self.new_institutions: dict[str, str] = {}
+        self.headers: dict[tuple[str, str], str] = {}
+        for sheet in sheets:
+            self._register(sheet)
+
+    def error(self, cell: str, message: str) -> None:
+        self.plan.errors.append(f"{cell}: {message}")
+
+    def warn(self, cell: str, message: str) -> None:
+        self.plan.warnings.append(f"{cell}: {message}")
+
+    def _register(self, sheet: _Sheet) -> None:
+        spec = _sheet_spec(sheet.name)
+        if spec is None:
+            if normalize_header(sheet.name) not in INSTRUCTION_SHEETS and sheet.cells:
+                self.warn(
+                    f"{sheet.name}!A1",
+                    _('the sheet "%(sheet)s" is not part of the format; it is ignored') % {"sheet": sheet.name},
+                )
+        elif spec.kind in self.sheets:
+            self.error(
+                f"{sheet.name}!A1",
+                _('the sheet "%(sheet)s" repeats the sheet "%(other)s"')
+                % {"sheet": sheet.name, "other": self.sheets[spec.kind].name},
+            )
+        else:
+            self.sheets[spec.kind] = sheet
+
+    def read(self) -> ParsedPlan:
+        self.plan.strategy = self._read_strategy()
+        self.existing = _load_existing(self.plan.strategy_code)
+        self._strategy_defaults()
+        self._read_institutions()
+        self._read_results()
+        self._read_activities()
+        self._read_budget()
+        self._read_indicators()
+        self._read_targets()
+        return self.plan
+
+    # -- the Strategy sheet (field, value) -------------------------------------------------------------------
+
+    def _read_strategy(self) -> Row | None:
+        sheet = self._sheet(STRATEGY)
+        if sheet is None:
+            return None
+        row = Row(sheet.name, 0)
+        first = (sheet.rows() or [0])[0]
+        for number in sheet.rows(columns=(1, 2)):
+            name, raw = sheet.value(number, 1), sheet.value(number, 2)
+            if number == first and normalize_header(name) in STRATEGY_HEADER:
+                continue
+            self._strategy_field(sheet, row, number, name, raw)
+        for column in STRATEGY.columns:
+            if column.field not in row.refs and column.required:
+                self.error(f"{sheet.name}!A1", _('the field "%(field)s" is missing') % {"field": column.field})
+        self._check_strategy(row)
+        return row
+
+    def _strategy_defaults(self) -> None:
+        """Country and currency left out: the existing strategy's, else the defaults (AL, ALL)."""
+        row, current = self.plan.strategy, self.existing.strategy
+        for column in STRATEGY.columns:
+            if row is not None and column.default is not None and column.field not in row.refs:
+                row.values[column.field] = getattr(current, column.field) if current else column.default
+
+    def _strategy_field(self, sheet: _Sheet, row: Row, number: int, name: Any, raw: Any) -> None:
+        column = STRATEGY.column(_as_text(name))
+        if column is None:
+            self.warn(
+                f"{sheet.name}!A{number}",
+                _('the field "%(field)s" is not known; it is ignored') % {"field": _as_text(name)},
+            )
+        elif column.field in row.refs:
+            self.error(f"{sheet.name}!A{number}", _('the field "%(field)s" appears twice') % {"field": column.field})
+        else:
+            row.refs[column.field] = f"{sheet.name}!B{number}"
+            self._cell(row, column, raw, label=_as_text(name), missing_formula=(number, 2) in sheet.missing_formulas)
+
+    def _check_strategy(self, row: Row) -> None:
+        years = [row.values.get(name) for name in ("start_year", "end_year", "plan_start_year", "plan_end_year")]
+        if None in years:
+            return
+        start, end, plan_start, plan_end = years
+        for name, year in zip(("start_year", "end_year", "plan_start_year", "plan_end_year"), years, strict=True):
+            if not 1900 <= year <= 2200:
+                self.error(row.cell(name), _("%(year)s is not a plausible year") % {"year": year})
+                return
+        if start > end:
+            self.error(
+                row.cell("start_year"),
+                _("the first year (%(start)s) is after the last year (%(end)s)") % {"start": start, "end": end},
+            )
+            return
+        self.years = range(start, end + 1)
+        for name in ("plan_start_year", "plan_end_year"):
+            self._check_year(row, name)
+        if plan_start > plan_end:
+            self.error(
+                row.cell("plan_start_year"),
+                _("the action plan starts (%(start)s) after it ends (%(end)s)")
+                % {"start": plan_start, "end": plan_end},
+            )
+
+    # -- table sheets ----------------------------------------------------------------------------------------
+
+    def _sheet(self, spec: SheetSpec) -> _Sheet | None:
+        sheet = self.sheets.get(spec.kind)
+        if sheet is None and not spec.optional:
+            self.error(f"{spec.name}!A1", _('the sheet "%(sheet)s" is missing') % {"sheet": spec.name})
+        return sheet
+
+    def _table(self, spec: SheetSpec) -> list[Row]:
+        """The sheet's rows, each cell read and checked. Rows are read even when a required column is
+        missing, so that their codes are known: one missing column does not make every reference an error."""
+        sheet = self._sheet(spec)
+        if sheet is None:
+            return []
+        header = sheet.rows()[0] if sheet.rows() else 1
+        columns = self._header(sheet, spec, header)
+        rows = []
+        for number in sheet.rows(columns=columns.values()):
+            if number > header:
+                rows.append(self._row(sheet, spec, number, columns))
+        return rows
+
+    def _header(self, sheet: _Sheet, spec: SheetSpec, number: int) -> dict[str, int]:
+        columns: dict[str, int] = {}
+        for index, text in sheet.row_values(number):
+            cell = f"{sheet.name}!{get_column_letter(index)}{number}"
+            column = spec.column(_as_text(text))
+            if column is None:
+                self.warn(
+                    cell,
+                    _('the column "%(column)s" is not known; it is ignored') % {"column": _as_text(text)},
+                )
+            elif column.field in columns:
+                self.error(cell, _('the column "%(column)s" appears twice') % {"column": _as_text(text)})
+            else:
+                columns[column.field] = index
+                self.headers[(spec.kind, column.field)] = _as_text(text)
+        for name in (c.field for c in spec.columns if c.required and c.field not in columns):
+            self.error(f"{sheet.name}!A{number}", _('the required column "%(column)s" is missing') % {"column": name})
+        return columns
+
+    def _row(self, sheet: _Sheet, spec: SheetSpec, number: int, columns: dict[str, int]) -> Row:
+        row = Row(sheet.name, number)
+        for column in spec.columns:
+            index = columns.get(column.field)
+            if index is not None:
+                row.refs[column.field] = f"{sheet.name}!{get_column_letter(index)}{number}"
+                label = self.headers.get((spec.kind, column.field), column.field)
+                missing = (number, index) in sheet.missing_formulas
+                self._cell(row, column, sheet.value(number, index), label=label, missing_formula=missing)
+        return row
+
+    def _cell(self, row: Row, column: Column, raw: Any, *, label: str, missing_formula: bool) -> None:
+        """Read one cell into row.values, or record its error and mark the field bad."""
+        cell = row.refs[column.field]
+        if raw is None and missing_formula:
+            self.error(
+                cell,
+                _(
+                    "the formula has no stored value: open the file in a spreadsheet program, "
+                    "recalculate and save it, or type the value"
+                ),
+            )
+        elif raw is None and column.required:
+            self.error(cell, _('a value is required in the column "%(column)s"') % {"column": label})
+        else:
+            try:
+                row.values[column.field] = self._parse(column, raw)
+                return
+            except CellValueError as error:
+                self.error(cell, str(error))
+        row.bad.add(column.field)
+
+    # -- cell values -----------------------------------------------------------------------------------------
+
+    def _parse(self, column: Column, raw: Any) -> Any:
+        parser: Callable[[Column, Any], Any] = getattr(self, f"_parse_{column.kind}")
+        return parser(column, raw)
+
+    def _parse_text(self, column: Column, raw: Any) -> str:
+        text = _as_text(raw)
+        if column.max_length and len(text) > column.max_length:
+            raise CellValueError(_("the text is longer than %(max)s characters") % {"max": column.max_length})
+        return text
+
+    def _parse_code(self, column: Column, raw: Any, pattern: str, example: str) -> str:
+        code = self._parse_text(column, raw)
+        if not re.fullmatch(pattern, code):
+            raise CellValueError(
+                _('"%(code)s" is not a valid code (for example %(example)s)') % {"code": code, "example": example}
+            )
+        return code
+
+    def _parse_result_code(self, column: Column, raw: Any) -> str:
+        return self._parse_code(column, raw, CODE_PATTERN, "2.1.3")
+
+    def _parse_activity_code(self, column: Column, raw: Any) -> str:
+        return self._parse_code(column, raw, CODE_PATTERN, "2.1.3.4")
+
+    def _parse_indicator_code(self, column: Column, raw: Any) -> str:
+        return self._parse_code(column, raw, r"[A-Za-z0-9][A-Za-z0-9_.-]*", "I.2.1")
+
+    def _parse_strategy_code(self, column: Column, raw: Any) -> str:
+        return self._parse_code(column, raw, r"[A-Za-z0-9][A-Za-z0-9_.-]*", "AL-NSM-2024-2030")
+
+    def _parse_institution_code(self, column: Column, raw: Any) -> str:
+        return self._parse_code(column, raw, r"\S+", "MPB")
+
+    def _parse_country(self, column: Column, raw: Any) -> str:
+        text = _as_text(raw).upper() or column.default
+        if not re.fullmatch(r"[A-Z]{2}", text):
+            raise CellValueError(
+                _('"%(value)s" is not a country code (ISO 3166 alpha-2, such as AL)') % {"value": text}
+            )
+        return text
+
+    def _parse_currency(self, column: Column, raw: Any) -> str:
+        text = _as_text(raw).upper() or column.default
+        if not re.fullmatch(r"[A-Z]{3}", text):
+            raise CellValueError(_('"%(value)s" is not a currency code (such as ALL)') % {"value": text})
+        return text
+
+    def _parse_int(self, column: Column, raw: Any) -> int | None:
+        return None if raw is None else parse_integer(raw)
+
+    def _parse_yes_no(self, column: Column, raw: Any) -> bool:
+        text = _as_text(raw).lower()
+        if text not in YES | NO:
+            raise CellValueError(_('"%(value)s" is not yes or no') % {"value": _as_text(raw)})
+        return text in YES
+
+    def _parse_amount(self, column: Column, raw: Any) -> Decimal:
+        amount = _places(parse_number(raw), 2, raw)
+        if amount < 0:
+            raise CellValueError(_("the amount cannot be negative"))
+        return amount
+
+    def _parse_value(self, column: Column, raw: Any) -> Decimal | None:
+        if raw is None:
+            return None
+        return _places(parse_number(raw), 4, raw)
+
+    def _parse_choice(self, column: Column, raw: Any) -> str:
+        key = normalize_header(raw)
+        if not key:
+            return column.default
+        if key not in column.choices:
+            raise CellValueError(
+                _('"%(value)s" is not one of: %(choices)s')
+                % {"value": _as_text(raw), "choices": ", ".join(column.choices)}
+            )
+        return key
+
+    def _parse_period(self, column: Column, raw: Any) -> tuple[int, int | None]:
+        return parse_period(raw)
+
+    def _parse_gender(self, column: Column, raw: Any) -> int:
+        if raw is None:
+            return 0
+        try:
+            marker = parse_integer(raw)
+        except CellValueError:
+            marker = None
+        if marker not in (0, 1, 2):
+            raise CellValueError(_('the gender marker is 0, 1 or 2, not "%(value)s"') % {"value": _as_text(raw)})
+        return marker
+
+    def _parse_institution(self, column: Column, raw: Any) -> str:
+        code = _as_text(raw)
+        return self._institution(column.field, code) if code else ""
+
+    def _parse_institutions(self, column: Column, raw: Any) -> frozenset[str]:
+        return frozenset(self._institution(column.field, code) for code in split_list(raw))
+
+    def _institution(self, name: str, code: str) -> str:
+        known = self.existing.institutions.get(code.upper()) if self.existing else None
+        if known is not None:
+            return known.code
+        if code.upper() in self.new_institutions:
+            return self.new_institutions[code.upper()]
+        raise CellValueError(_INSTITUTION_UNKNOWN[name](code))
+
+    def _parse_gcm(self, column: Column, raw: Any) -> frozenset[int]:
+        numbers = set()
+        for item in split_list(raw):
+            try:
+                number = parse_integer(item)
+            except CellValueError:
+                raise CellValueError(_('"%(value)s" is not a GCM objective number (1-23)') % {"value": item}) from None
+            if not 1 <= number <= 23:
+                raise CellValueError(_("GCM objective %(number)s is outside 1-23") % {"number": number})
+            if number not in self.existing.gcm:
+                raise CellValueError(_("GCM objective %(number)s is not known") % {"number": number})
+            numbers.add(number)
+        return frozenset(numbers)
+
+    def _parse_lookup(self, raw: Any, table: dict[str, Any], message: str) -> frozenset[str]:
+        codes = set()
+        for item in split_list(raw):
+            known = table.get(item.lower())
+            if known is None:
+                raise CellValueError(message % {"code": item})
+            codes.add(known.code)
+        return frozenset(codes)
+
+    def _parse_sdg(self, column: Column, raw: Any) -> frozenset[str]:
+        return self._parse_lookup(raw, self.existing.sdg, _('SDG target "%(code)s" is not known'))
+
+    def _parse_target_groups(self, column: Column, raw: Any) -> frozenset[str]:
+        return self._parse_lookup(raw, self.existing.target_groups, _('target group "%(code)s" is not known'))
+
+    def _parse_dimensions(self, column: Column, raw: Any) -> frozenset[str]:
+        return self._parse_lookup(raw, self.existing.dimensions, _('disaggregation "%(code)s" is not known'))
+
+    # -- per-sheet checks ------------------------------------------------------------------------------------
+
+    def _check_year(self, row: Row, name: str, year: int | None = None) -> None:
+        year = row.values.get(name) if year is None else year
+        if self.years is not None and year is not None and year not in self.years:
+            self.error(
+                row.cell(name),
+                _("the year %(year)s lies outside the strategy's years (%(start)s-%(end)s)")
+                % {"year": year, "start": self.years.start, "end": self.years.stop - 1},
+            )
+            row.bad.add(name)
+
+    def _unique(self, table: dict, key: Any, row: Row, name: str) -> bool:
+        """Keep the first row with this identity; a later one is a duplicate naming the first."""
+        if key in table:
+            self.error(
+                row.cell(name),
+                _("duplicate: row %(row)s already has %(key)s")
+                % {"row": table[key].number, "key": " / ".join(str(part) for part in _as_tuple(key))},
+            )
+            return False
+        table[key] = row
+        return True
+
+    def _effective(self, row: Row, existing: Any, names: tuple[str, str]) -> None:
+        """A title (or name) in Albanian or English, from the file or, for a column left out, the database."""
+        values = [row.values.get(n, _clean(getattr(existing, n, ""))) if n not in row.bad else "x" for n in names]
+        if not any(values):
+            self.error(row.cell(names[0]), _("give a title or name in Albanian or in English"))
+
+    def _read_institutions(self) -> None:
+        for row in self._table(INSTITUTIONS):
+            code = row.values.get("code")
+            if code and self._unique(self.plan.institutions, code.upper(), row, "code"):
+                self._check_institution(row, code)
+
+    def _check_institution(self, row: Row, code: str) -> None:
+        known = self.existing.institutions.get(code.upper())
+        if known is None:
+            self.new_institutions[code.upper()] = code
+            if not row.values.get("name_sq") and "name_sq" not in row.bad:
+                self.error(
+                    row.cell("name_sq"),
+                    _('the new institution "%(code)s" needs its Albanian name') % {"code": code},
+                )
+            return
+        current = _institution_values(known, self.existing)
+        if any(current[name] != value for name, value in row.values.items() if name != "code"):
+            self.warn(
+                row.cell("code"),
+                _('institution "%(code)s" already exists; an import does not change it') % {"code": known.code},
+            )
+
+    def _read_results(self) -> None:
+        for row in self._table(RESULTS):
+            code = row.values.get("code")
+            if code and self._unique(self.plan.results, code, row, "code"):
+                self._check_result(row, code)
+        for code, row in self.plan.results.items():
+            if code_depth(code) > 1 and not self._has_result(parent_code(code)):
+                self.error(
+                    row.cell("code"),
+                    _('the parent "%(parent)s" of %(code)s is missing') % {"parent": parent_code(code), "code": code},
+                )
+
+    def _has_result(self, code: str) -> bool:
+        return code in self.plan.results or code in self.existing.results
+
+    def _check_result(self, row: Row, code: str) -> None:
+        level = row.values.get("level")
+        depth = code_depth(code)
+        if depth > 3:
+            self.error(
+                row.cell("code"),
+                _("a goal, objective or measure code has one to three numbers, not %(code)s") % {"code": code},
+            )
+        elif level and Result.DEPTH[level] != depth:
+            self.error(
+                row.cell("level"),
+                _(
+                    'the level "%(level)s" does not match the code %(code)s (a goal is 2, '
+                    "an objective 2.1, a measure 2.1.3)"
+                )
+                % {"level": level, "code": code},
+            )
+        self._effective(row, self.existing.results.get(code), ("title_sq", "title_en"))
+
+    def _read_activities(self) -> None:
+        for row in self._table(ACTIVITIES):
+            code = row.values.get("code")
+            if code and self._unique(self.plan.activities, code, row, "code"):
+                self._check_activity(row, code)
+
+    def _check_activity(self, row: Row, code: str) -> None:
+        measure = parent_code(code)
+        if code_depth(code) != 4:
+            self.error(
+                row.cell("code"),
+                _("an activity code has four numbers, such as 2.1.3.4, not %(code)s") % {"code": code},
+            )
+        elif not self._has_result(measure):
+            self.error(
+                row.cell("code"),
+                _('the measure "%(measure)s" of activity %(code)s is missing') % {"measure": measure, "code": code},
+            )
+        for name in ("start", "end"):
+            if row.values.get(name):
+                self._check_year(row, name, row.values[name][0])
+        start, end = row.values.get("start"), row.values.get("end")
+        if start and end and (start[0], start[1] or 1) > (end[0], end[1] or 4):
+            self.error(
+                row.cell("start"),
+                _("the activity starts (%(start)s) after it ends (%(end)s)")
+                % {"start": format_period(*start), "end": format_period(*end)},
+            )
+        self._effective(row, self.existing.activities.get(code), ("title_sq", "title_en"))
+
+    def _read_budget(self) -> None:
+        for row in self._table(BUDGET):
+            values = row.values
+            if not {"activity", "year", "source"} <= set(values):
+                continue
+            key = (values["activity"], values["year"], values["source"], values.get("donor", ""))
+            if self._unique(self.plan.budget, key, row, "activity"):
+                self._check_budget(row)
+
+    def _check_budget(self, row: Row) -> None:
+        activity = row.values["activity"]
+        if activity not in self.plan.activities and activity not in self.existing.activities:
+            self.error(row.cell("activity"), _('budget line for an unknown activity "%(code)s"') % {"code": activity})
+        self._check_year(row, "year")
+        if row.values["source"] == ActivityBudget.Source.DONOR and not row.values.get("donor"):
+            self.error(row.cell("donor"), _("name the donor of a donor-funded line"))
+
+    def _read_indicators(self) -> None:
+        for row in self._table(INDICATORS):
+            code = row.values.get("code")
+            if code and self._unique(self.plan.indicators, code, row, "code"):
+                self._check_indicator(row, code)
+
+    def _check_indicator(self, row: Row, code: str) -> None:
+        result = row.values.get("result")
+        if result and not self._has_result(result):
+            self.error(row.cell("result"), _('unknown result "%(code)s"') % {"code": result})
+        year = row.values.get("baseline_year")
+        if year is not None and self.years is not None and not (self.years.start - 10 <= year < self.years.stop):
+            self.error(
+                row.cell("baseline_year"),
+                _("the baseline year %(year)s is too far from the strategy's years (%(start)s-%(end)s)")
+                % {"year": year, "start": self.years.start, "end": self.years.stop - 1},
+            )
+        existing = self.existing.indicators.get(code)
+        value_type = row.values.get("value_type", getattr(existing, "value_type", Indicator.ValueType.NUMBER))
+        if value_type == Indicator.ValueType.YES_NO and row.values.get("baseline") not in (None, 0, 1):
+            self.error(row.cell("baseline"), _("a yes/no indicator takes 1 (yes) or 0 (no)"))
+        self._effective(row, existing, ("name_sq", "name_en"))
+
+    def _read_targets(self) -> None:
+        for row in self._table(TARGETS):
+            values = row.values
+            if not {"indicator", "year"} <= set(values):
+                continue
+            if self._unique(self.plan.targets, (values["indicator"], values["year"]), row, "indicator"):
+                self._check_target(row)
+        self._check_baselines()
+
+    def _check_target(self, row: Row) -> None:
+        indicator = row.values["indicator"]
+        if indicator not in self.plan.indicators and indicator not in self.existing.indicators:
+            self.error(row.cell("indicator"), _('target for an unknown indicator "%(code)s"') % {"code": indicator})
+        self._check_year(row, "year")
+
+    def _check_baselines(self) -> None:
+        """A baseline year after the indicator's first target year (targets follow the file, see docs)."""
+        first: dict[str, Row] = {}
+        for (code, year), row in self.plan.targets.items():
+            if code not in first or year < first[code].values["year"]:
+                first[code] = row
+        for code, target in first.items():
+            row = self.plan.indicators.get(code)
+            existing = self.existing.indicators.get(code)
+            if row is not None and "baseline_year" in row.refs:
+                baseline, cell = row.values.get("baseline_year"), row.cell("baseline_year")
+            else:
+                baseline, cell = getattr(existing, "baseline_year", None), target.cell("year")
+            if baseline and baseline > target.values["year"]:
+                self.error(
+                    cell,
+                    _("the baseline year %(baseline)s is after the first target year (%(year)s)")
+                    % {"baseline": baseline, "year": target.values["year"]},
+                )
+
+
+def _as_tuple(key: Any) -> tuple:
+    return tuple(part for part in key if part != "") if isinstance(key, tuple) else (key,)
+
+
+def read_workbook(file: FileInput, *, name: str | None = None) -> ParsedPlan:
+    """Read and check a workbook; a file that cannot be read at all raises WorkbookError with one message."""
+    data = _read_bytes(file)
+    _check_archive(data)
+    file_name = name or (
+        Path(file).name if isinstance(file, str | Path) else Path(getattr(file, "name", "") or "").name
+    )
+    return _Reader(_load_sheets(data), file_name).read()
+
+
+# ----------------------------------------------------------------------------------------------------
+# What an import would change
+# ----------------------------------------------------------------------------------------------------
+
+KINDS = ("strategy", "institutions", "results", "activities", "budget", "indicators", "targets")
+
+
+def _kind_labels() -> dict[str, str]:
+    return {
+        "strategy": _("strategy"),
+        "institutions": _("institutions"),
+        "results": _("goals, objectives and measures"),
+        "activities": _("activities"),
+        "budget": _("budget lines"),
+        "indicators": _("indicators"),
+        "targets": _("targets"),
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item of the plan in a preview: its label (code, or code / year ...) and the fields that change."""
+
+    label: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class KindChanges:
+    kind: str
+    created: list[Change] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    deleted: list[Change] = field(default_factory=list)
+    unchanged: list[Change] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return _kind_labels()[self.kind]
+
+
+@dataclass
+class ImportPreview:
+    """What importing the file would create, change, delete and leave alone, per kind of item."""
+
+    strategy_code: str
+    kinds: list[KindChanges]
+    warnings: list[str] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(len(getattr(kind, action)) for kind in self.kinds)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """Counts per action, for templates: `preview.totals.created`."""
+        return {action: self.count(action) for action in ("created", "changed", "deleted", "unchanged")}
+
+    @property
+    def has_changes(self) -> bool:
+        return any(self.count(action) for action in ("created", "changed", "deleted"))
+
+    def _part(self, action: str) -> str:
+        details = ", ".join(
+            f"{kind.label}: {len(getattr(kind, action))}" for kind in self.kinds if getattr(kind, action)
+        )
+        total = self.count(action)
+        return f"{total} ({details})" if details else str(total)
+
+    def summary(self) -> str:
+        """One line: what was (or will be) created, updated, deleted and left unchanged."""
+        return _(
+            "%(code)s: created %(created)s; updated %(updated)s; deleted %(deleted)s; left unchanged %(unchanged)s."
+        ) % {
+            "code": self.strategy_code,
+            "created": self._part("created"),
+            "updated": self._part("changed"),
+            "deleted": self._part("deleted"),
+            "unchanged": self.count("unchanged"),
+        }
+
+
+class ImportSummary(ImportPreview):
+    """What an applied import created, changed, deleted and left alone."""
+
+
+@dataclass
+class _Op:
+    kind: str
+    key: Any
+    action: str  # created, changed, deleted, unchanged
+    row: Row | None = None
+    obj: Any = None
+    fields: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return " / ".join(str(part) for part in _as_tuple(self.key))
+
+
+def _compare(kind: str, key: Any, row: Row, obj: Any, current: dict[str, Any] | None) -> _Op:
+    if obj is None:
+        return _Op(kind, key, "created", row)
+    changed = tuple(name for name, value in row.values.items() if name in current and current[name] != value)
+    return _Op(kind, key, "changed" if changed else "unchanged", row, obj, changed)
+
+
+def _diff(parsed: ParsedPlan, existing: _Existing) -> list[_Op]:
+    """Every operation the import implies, in the order they must be applied."""
+    ops: list[_Op] = []
+    strategy = existing.strategy
+    current = _strategy_values(strategy, existing) if strategy else None
+    ops.append(_compare("strategy", parsed.strategy_code, parsed.strategy, strategy, current))
+    for key, row in parsed.institutions.items():
+        known = existing.institutions.get(key)
+        ops.append(_Op("institutions", row.values["code"], "unchanged" if known else "created", row, known))
+    for code in sorted(parsed.results, key=lambda c: (code_depth(c), c)):
+        result = existing.results.get(code)
+        ops.append(_compare("results", code, parsed.results[code], result, result and _result_values(result, existing)))
+    for code, row in parsed.activities.items():
+        activity = existing.activities.get(code)
+        ops.append(_compare("activities", code, row, activity, activity and _activity_values(activity, existing)))
+    ops += _diff_lines("budget", parsed.budget, existing.budget, set(parsed.activities), _budget_values)
+    result_codes = {r.pk: r.code for r in existing.results.values()}
+    for code, row in parsed.indicators.items():
+        indicator = existing.indicators.get(code)
+        ops.append(
+            _compare(
+                "indicators",
+                code,
+                row,
+                indicator,
+                indicator and _indicator_values(indicator, existing, result_codes),
+            )
+        )
+    ops += _diff_lines("targets", parsed.targets, existing.targets, set(parsed.indicators), _target_values)
+    return ops
+
+
+def _diff_lines(
+    kind: str,
+    rows: dict[tuple, Row],
+    current: dict[tuple, Any],
+    owners: set[str],
+    values: Callable[[tuple, Any], dict[str, Any]],
+) -> list[_Op]:
+    """Budget lines and targets follow the file for each activity/indicator the file names: others go."""
+    owners = owners | {key[0] for key in rows}
+    ops = [_Op(kind, key, "deleted", obj=obj) for key, obj in current.items() if key[0] in owners and key not in rows]
+    for key, row in rows.items():
+        obj = current.get(key)
+        ops.append(_compare(kind, key, row, obj, obj and values(key, obj)))
+    return ops
+
+
+def _preview(code: str, ops: list[_Op], warnings_: list[str], cls: type[ImportPreview]) -> ImportPreview:
+    kinds = {kind: KindChanges(kind) for kind in KINDS}
+    for op in ops:
+        getattr(kinds[op.kind], op.action).append(Change(op.label, op.fields))
+    return cls(code, list(kinds.values()), list(warnings_))
+
+
+def _require_valid(parsed: ParsedPlan) -> None:
+    if parsed.errors:
+        raise WorkbookError(parsed.errors)
+
+
+def plan_changes(parsed: ParsedPlan) -> ImportPreview:
+    """What importing the (valid) parsed file would do, computed in a constant number of queries."""
+    _require_valid(parsed)
+    return _preview(
+        parsed.strategy_code,
+        _diff(parsed, _load_existing(parsed.strategy_code)),
+        parsed.warnings,
+        ImportPreview,
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# Applying an import
+# ----------------------------------------------------------------------------------------------------
+
+
+def apply_plan(parsed: ParsedPlan, *, by: Any) -> ImportSummary:
+    """Write the file's plan in one transaction, as `by`; unchanged items are not saved (no history).
+
+    Items of the plan that the file leaves out are left alone; the budget lines and targets of an activity or
+    indicator that the file names follow the file. Any error leaves the database as it was.
+    """
+    _require_valid(parsed)
+    reason = _("import of %(name)s") % {"name": parsed.file_name or "workbook"}
+    with transaction.atomic(), acting_as(by, reason=reason):
+        existing = _load_existing(parsed.strategy_code, lock=True)
+        ops = _diff(parsed, existing)
+        _Writer(existing).run(ops)
+    return _preview(parsed.strategy_code, ops, parsed.warnings, ImportSummary)
+
+
+_M2M = {
+    "results": {"gcm_objectives": "gcm", "sdg_targets": "sdg"},
+    "activities": {"partners": "institutions", "target_groups": "target_groups", "gcm_objectives": "gcm"},
+    "indicators": {"disaggregation": "dimensions"},
+}
+
+
+class _Writer:
+    """Applies the operations of a diff, validating each object with full_clean() and saving it one by one."""
+
+    MODELS: dict[str, type] = {
+        "strategy": Strategy,
+        "institutions": Institution,
+        "results": Result,
+        "activities": Activity,
+        "budget": ActivityBudget,
+        "indicators": Indicator,
+        "targets": IndicatorTarget,
+    }
+
+    def __init__(self, existing: _Existing) -> None:
+        self.existing = existing
+        self.strategy = existing.strategy
+
+    def run(self, ops: list[_Op]) -> None:
+        for op in ops:
+            if op.action == "deleted":
+                op.obj.delete()
+            elif op.action in ("created", "changed"):
+                self._write(op)
+
+    def _write(self, op: _Op) -> None:
+        """Set the fields that change, validate, save; then the many-to-many fields that change."""
+        obj = op.obj or self.MODELS[op.kind]()
+        names = op.row.values if op.action == "created" else op.fields
+        values = {name: op.row.values[name] for name in names}
+        m2m = {name: values.pop(name) for name in list(values) if name in _M2M.get(op.kind, {})}
+        getattr(self, f"_set_{op.kind}")(obj, values, op.key)
+        try:
+            obj.full_clean()
+            obj.save()
+        except ValidationError as error:
+            raise WorkbookError(f"{op.row.cell('code')}: {message}" for message in error.messages) from error
+        for name, items in m2m.items():
+            if op.obj is not None or items:
+                getattr(obj, name).set(self._lookup(_M2M[op.kind][name], items))
+        self._remember(op.kind, obj)
+
+    def _lookup(self, source: str, items: frozenset) -> list[Any]:
+        if source == "gcm":
+            return [self.existing.gcm[number] for number in items]
+        if source == "institutions":
+            return [self.existing.institutions[code.upper()] for code in items]
+        table = getattr(self.existing, source)
+        return [table[code.lower()] for code in items]
+
+    def _remember(self, kind: str, obj: Any) -> None:
+        if kind == "strategy":
+            self.strategy = obj
+        elif kind == "institutions":
+            self.existing.add_institution(obj)
+        elif kind in ("results", "activities", "indicators"):
+            getattr(self.existing, kind)[obj.code] = obj
+
+    def _institution(self, code: str) -> Institution | None:
+        return self.existing.institutions[code.upper()] if code else None
+
+    @staticmethod
+    def _assign(obj: Any, values: dict[str, Any], skip: tuple[str, ...] = ()) -> None:
+        for name, value in values.items():
+            if name not in skip:
+                setattr(obj, name, value)
+
+    def _set_strategy(self, strategy: Strategy, values: dict[str, Any], key: str) -> None:
+        self._assign(strategy, values)
+
+    def _set_institutions(self, institution: Institution, values: dict[str, Any], key: str) -> None:
+        self._assign(institution, values)
+        institution.country = self.strategy.country
+
+    def _set_results(self, result: Result, values: dict[str, Any], key: str) -> None:
+        self._assign(result, values)
+        result.strategy = self.strategy
+        result.parent = self.existing.results[parent_code(key)] if code_depth(key) > 1 else None
+
+    def _set_activities(self, activity: Activity, values: dict[str, Any], key: str) -> None:
+        for name in ("start", "end"):
+            if name in values:
+                year, quarter = values.pop(name)
+                setattr(activity, f"{name}_year", year)
+                setattr(activity, f"{name}_quarter", quarter)
+        if "lead" in values:
+            activity.lead = self._institution(values.pop("lead"))
+        self._assign(activity, values)
+        activity.strategy = self.strategy
+        activity.measure = self.existing.results[parent_code(key)]
+
+    def _set_budget(self, line: ActivityBudget, values: dict[str, Any], key: tuple) -> None:
+        self._assign(line, values, skip=("activity",))
+        line.activity = self.existing.activities[key[0]]
+
+    def _set_indicators(self, indicator: Indicator, values: dict[str, Any], key: str) -> None:
+        if "result" in values:
+            indicator.result = self.existing.results[values.pop("result")]
+        if "responsible" in values:
+            indicator.responsible = self._institution(values.pop("responsible"))
+        self._assign(indicator, values)
+        indicator.strategy = self.strategy
+
+    def _set_targets(self, target: IndicatorTarget, values: dict[str, Any], key: tuple) -> None:
+        self._assign(target, values, skip=("indicator",))
+        target.indicator = self.existing.indicators[key[0]]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Writing the workbook
+# ----------------------------------------------------------------------------------------------------
+
+_BOLD = Font(bold=True)
+
+
+def _header(sheet: Any, spec: SheetSpec, language: str) -> None:
+    for index, column in enumerate(spec.columns, start=1):
+        cell = sheet.cell(1, index, column.sq if language == "sq" else column.field)
+        cell.font = _BOLD
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+
+
+def _put(sheet: Any, row: int, column: int, value: Any, kind: str = "text") -> None:
+    """One cell: codes and text as text (never a formula), amounts and years as numbers."""
+    if isinstance(value, Decimal):
+        if len(value.normalize().as_tuple().digits) > 15:  # more than a float holds: keep it exact as text
+            value = format(value.normalize(), "f")
+        else:
+            cell = sheet.cell(row, column, value)
+            cell.number_format = "#,##0.00" if kind == "amount" else "General"
+            return
+    if isinstance(value, str):
+        cell = sheet.cell(row, column, ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
+        cell.number_format = "@"
+        return
+    sheet.cell(row, column, value)
+
+
+def _cell_value(column: Column, value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if column.kind == "period":
+        return format_period(*value)
+    if column.kind == "gcm":
+        return "; ".join(str(number) for number in sorted(value)) or None
+    if isinstance(value, frozenset):
+        return "; ".join(sorted(value, key=lambda code: [p.zfill(4) for p in code.split(".")])) or None
+    return value
+
+
+def _write_rows(sheet: Any, spec: SheetSpec, rows: Iterable[dict[str, Any]]) -> None:
+    for number, values in enumerate(rows, start=2):
+        for index, column in enumerate(spec.columns, start=1):
+            value = _cell_value(column, values.get(column.field))
+            if value is not None:
+                _put(sheet, number, index, value, column.kind)
+
+
+def _plan_rows(existing: _Existing) -> dict[str, list[dict[str, Any]]]:
+    """The plan in the file's vocabulary, sheet by sheet, in code order."""
+    result_codes = {r.pk: r.code for r in existing.results.values()}
+    activities = sorted(existing.activities.values(), key=lambda a: a.sort_key)
+    indicators = sorted(existing.indicators.values(), key=lambda i: i.sort_key)
+    used = {a.lead_id for a in activities} | {p.pk for a in activities for p in a.partners.all()}
+    used |= {i.responsible_id for i in indicators if i.responsible_id}
+    institutions = sorted((i for i in existing.institutions.values() if i.pk in used), key=lambda i: i.code)
+    return {
+        "institutions": [_institution_values(i, existing) for i in institutions],
+        "results": [_result_values(r, existing) for r in sorted(existing.results.values(), key=lambda r: r.sort_key)],
+        "activities": [_activity_values(a, existing) for a in activities],
+        "budget": [_budget_values(k, line) for k, line in sorted(existing.budget.items(), key=_line_order)],
+        "indicators": [_indicator_values(i, existing, result_codes) for i in indicators],
+        "targets": [_target_values(k, t) for k, t in sorted(existing.targets.items(), key=_line_order)],
+    }
+
+
+def _line_order(item: tuple[tuple, Any]) -> tuple:
+    key = item[0]
+    return (".".join(p.zfill(4) for p in key[0].split(".")), *key[1:])
+
+
+def _write_strategy(sheet: Any, values: dict[str, Any], language: str) -> None:
+    for index, name in enumerate(("fusha", "vlera") if language == "sq" else ("field", "value"), start=1):
+        sheet.cell(1, index, name).font = _BOLD
+    for number, column in enumerate(STRATEGY.columns, start=2):
+        _put(sheet, number, 1, column.sq if language == "sq" else column.field)
+        value = values.get(column.field)
+        if isinstance(value, bool):
+            value = ("po" if value else "jo") if language == "sq" else ("yes" if value else "no")
+        if value not in (None, ""):
+            _put(sheet, number, 2, value)
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 60
+    sheet.freeze_panes = "A2"
+
+
+def _new_workbook(values: dict[str, Any], rows: dict[str, list[dict[str, Any]]], language: str) -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _write_strategy(workbook.create_sheet(STRATEGY.sq if language == "sq" else STRATEGY.name), values, language)
+    for spec in SHEETS[1:]:
+        sheet = workbook.create_sheet(spec.sq if language == "sq" else spec.name)
+        _header(sheet, spec, language)
+        _write_rows(sheet, spec, rows.get(spec.kind, []))
+    return workbook
+
+
+def write_workbook(strategy: Strategy, file: str | Path | IO[bytes], *, language: str = "en") -> None:
+    """The strategy's plan in the import format, read in a constant number of queries."""
+    existing = _load_existing(strategy.code)
+    workbook = _new_workbook(_strategy_values(existing.strategy, existing), _plan_rows(existing), language)
+    workbook.save(file)
+
+
+def write_template(file: str | Path | IO[bytes], *, language: str = "en") -> None:
+    """An empty workbook with every sheet's header row, and a short instructions sheet first."""
+    workbook = _new_workbook({}, {}, language)
+    sheet = workbook.create_sheet("Udhezime" if language == "sq" else "Instructions", 0)
+    for number, line in enumerate(_instructions(), start=1):
+        sheet.cell(number, 1, line).font = _BOLD if number == 1 else Font()
+    sheet.column_dimensions["A"].width = 120
+    workbook.save(file)
+
+
+def _instructions() -> list[str]:
+    return [
+        _("Action plan workbook: how to fill it in"),
+        _("Fill in one sheet per kind of row; keep the header row (English or Albanian headers, any case)."),
+        _("Strategy: one field per row (field, value). Results: goals (2), objectives (2.1) and measures (2.1.3)."),
+        _(
+            "Activities: code 2.1.3.4 under measure 2.1.3; start and end as 2025 or 2025-Q2; lead and "
+            "partners are institution codes."
+        ),
+        _("Budget: one line per activity, year and source (state_budget, donor, other, unfunded); name the donor."),
+        _("Indicators and Targets: the indicator's result, baseline and one target per year."),
+        _(
+            "Lists are separated by ; or ,. Numbers: 1200000, 1 200 000, 1.200.000 or 1,200,000; 1.200 alone "
+            "is ambiguous and refused."
+        ),
+        _(
+            "Items left out of the file are not changed; the budget lines and targets of an activity or "
+            "indicator in the file follow the file."
+        ),
+        _("This sheet is ignored on import. The full description of the format is in docs/workbook.md."),
+    ]

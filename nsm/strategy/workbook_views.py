@@ -1,0 +1,144 @@
+"""The action-plan workbook on the web: upload -> preview -> confirm, the empty template, and the export.
+
+The upload is kept in `default_storage` under `imports/<uuid>.xlsx` between the preview and the confirmation
+(its key in the session), so that the app servers keep no state; the confirmation reads it again, applies it
+and deletes it. Only users who may edit plans import; a strategy the user may not see answers 404.
+"""
+
+import io
+import uuid
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import path
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from nsm.accounts import access
+from nsm.strategy.models import Strategy
+from nsm.strategy.workbook import (
+    ParsedPlan,
+    WorkbookError,
+    apply_plan,
+    plan_changes,
+    read_workbook,
+    write_template,
+    write_workbook,
+)
+
+SESSION_KEY = "nsm_workbook_import"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Action plan workbook (.xlsx)"))
+
+
+def _require_editor(request: HttpRequest) -> None:
+    if not access.can_edit_plan(request.user):
+        raise PermissionDenied
+
+
+def _read(request: HttpRequest, file: Any, name: str) -> ParsedPlan:
+    """Read the workbook. Its strategy must be one the user may change: 404 if they may not even see it
+    (checked before any error is shown: errors could tell about that plan), 403 for another country's."""
+    parsed = read_workbook(file, name=name)
+    existing = Strategy.objects.filter(code=parsed.strategy_code).first() if parsed.strategy_code else None
+    if existing is not None:
+        access.get_for_user(Strategy.objects, request.user, existing.code, field="code")
+    countries = {country for country in (parsed.country, getattr(existing, "country", "")) if country}
+    if not all(access.can_edit_plan(request.user, country) for country in countries):
+        raise PermissionDenied
+    return parsed
+
+
+def _discard(request: HttpRequest) -> None:
+    stored = request.session.pop(SESSION_KEY, None)
+    if stored:
+        default_storage.delete(stored["key"])
+
+
+def _upload_page(request: HttpRequest, form: UploadForm, **context: Any) -> HttpResponse:
+    limit = filesizeformat(settings.IMPORT_MAX_BYTES)
+    return render(request, "strategy/import.html", {"form": form, "limit": limit, **context})
+
+
+@login_required
+def import_plan(request: HttpRequest) -> HttpResponse:
+    """GET: the upload form. POST: read the upload, keep it, and show what importing it would change."""
+    _require_editor(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _upload_page(request, form)
+    upload = form.cleaned_data["file"]
+    try:
+        parsed = _read(request, upload, upload.name)
+    except WorkbookError as error:
+        return _upload_page(request, form, errors=error.messages)
+    if not parsed.is_valid:
+        return _upload_page(request, form, errors=parsed.errors, warnings=parsed.warnings)
+    _discard(request)
+    key = default_storage.save(f"imports/{uuid.uuid4()}.xlsx", upload)
+    request.session[SESSION_KEY] = {"key": key, "name": upload.name}
+    context = {"preview": plan_changes(parsed), "file_name": upload.name}
+    return render(request, "strategy/import_preview.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Apply the upload kept at the preview, then delete it and go to the plan."""
+    _require_editor(request)
+    stored = request.session.pop(SESSION_KEY, None)
+    if not stored or not default_storage.exists(stored["key"]):
+        messages.error(request, _("The uploaded file is no longer available: please upload it again."))
+        return redirect("strategy:import")
+    try:
+        with default_storage.open(stored["key"], "rb") as file:
+            parsed = _read(request, file, stored["name"])
+        summary = apply_plan(parsed, by=request.user)
+    except WorkbookError as error:
+        return _upload_page(request, UploadForm(), errors=error.messages)
+    finally:
+        default_storage.delete(stored["key"])
+    messages.success(request, summary.summary())
+    return redirect("strategy:detail", parsed.strategy_code)
+
+
+def _xlsx(write: Any, filename: str) -> FileResponse:
+    buffer = io.BytesIO()
+    write(buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=filename)
+
+
+def _headers_language() -> str:
+    """Albanian headers for an Albanian interface; the import reads either."""
+    return "sq" if (get_language() or "").startswith("sq") else "en"
+
+
+@login_required
+def import_template(request: HttpRequest) -> FileResponse:
+    return _xlsx(lambda f: write_template(f, language=_headers_language()), "nsm-action-plan-template.xlsx")
+
+
+@login_required
+def export_plan(request: HttpRequest, code: str) -> FileResponse:
+    strategy = access.get_for_user(Strategy.objects, request.user, code, field="code")
+    return _xlsx(lambda f: write_workbook(strategy, f, language=_headers_language()), f"{strategy.code}.xlsx")
+
+
+urlpatterns = [
+    path("import/", import_plan, name="import"),
+    path("import/confirm/", import_confirm, name="import_confirm"),
+    path("import/template.xlsx", import_template, name="import_template"),
+    path("<str:code>/export.xlsx", export_plan, name="export"),
+]

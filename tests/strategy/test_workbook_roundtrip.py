@@ -1,0 +1,176 @@
+"""Export then import reproduces generated plans exactly: every field and every many-to-many value."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nsm.accounts.models import Institution
+from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+from nsm.strategy.workbook import apply_plan, plan_changes, read_workbook, write_workbook
+from tests.strategy.workbook_support import (
+    DIMENSIONS,
+    INSTITUTIONS,
+    SDG_TARGETS,
+    TARGET_GROUPS,
+    canonical,
+    load_code_lists,
+)
+
+CODE = "AL-ROUND-TRIP"
+texts = st.text(alphabet="abcdefghijklmnopqrstuvwxyzëçABCËÇ 0123456789.,;:-'()/", max_size=24).map(str.strip)
+titles = texts.filter(bool)
+amounts = st.decimals(min_value=0, max_value=Decimal("99999999999.99"), places=2)
+values = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=4)
+examples = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture(autouse=True)
+def code_lists(db):
+    load_code_lists()
+
+
+def tag(data, obj, name: str, queryset, field: str, choices, most: int = 3) -> None:
+    chosen = data.draw(st.sets(st.sampled_from(choices), max_size=most))
+    getattr(obj, name).set(queryset.filter(**{f"{field}__in": chosen}))
+
+
+def result(data, strategy: Strategy, parent: Result | None, level: str, code: str) -> Result:
+    made = Result.objects.create(
+        strategy=strategy,
+        parent=parent,
+        level=level,
+        code=code,
+        title_sq=data.draw(titles),
+        title_en=data.draw(texts),
+    )
+    tag(data, made, "gcm_objectives", GcmObjective.objects, "number", range(1, 24))
+    tag(data, made, "sdg_targets", SdgTarget.objects, "code", SDG_TARGETS)
+    return made
+
+
+def activity(data, measure: Result, number: int, institutions: list[str]) -> Activity:
+    start_year, start_quarter = data.draw(st.integers(2024, 2030)), data.draw(st.none() | st.integers(1, 4))
+    end_year, end_quarter = data.draw(st.integers(start_year, 2030)), data.draw(st.none() | st.integers(1, 4))
+    if end_quarter and (end_year, end_quarter) < (start_year, start_quarter or 1):
+        end_quarter = None
+    made = Activity.objects.create(
+        strategy=measure.strategy,
+        measure=measure,
+        code=f"{measure.code}.{number}",
+        title_sq=data.draw(texts),
+        title_en=data.draw(titles),
+        lead=Institution.objects.get(code=data.draw(st.sampled_from(institutions))),
+        start_year=start_year,
+        start_quarter=start_quarter,
+        end_year=end_year,
+        end_quarter=end_quarter,
+        gender_marker=data.draw(st.integers(0, 2)),
+    )
+    tag(data, made, "partners", Institution.objects, "code", institutions)
+    tag(data, made, "target_groups", TargetGroup.objects, "code", TARGET_GROUPS)
+    tag(data, made, "gcm_objectives", GcmObjective.objects, "number", range(1, 24))
+    lines = data.draw(
+        st.sets(st.tuples(st.integers(2024, 2030), st.sampled_from(ActivityBudget.Source.values)), max_size=3)
+    )
+    for year, source in lines:
+        donor = data.draw(titles) if source == ActivityBudget.Source.DONOR else ""
+        ActivityBudget.objects.create(activity=made, year=year, source=source, donor=donor, amount=data.draw(amounts))
+    return made
+
+
+def indicator(data, strategy: Strategy, number: int, results: list[Result], institutions: list[str]) -> None:
+    value_type = data.draw(st.sampled_from(Indicator.ValueType.values))
+    baseline = data.draw(st.none() | (st.sampled_from([0, 1]) if value_type == "yes_no" else values))
+    responsible = data.draw(st.none() | st.sampled_from(institutions))
+    made = Indicator.objects.create(
+        strategy=strategy,
+        result=data.draw(st.sampled_from(results)),
+        code=f"I.{number}",
+        name_sq=data.draw(titles),
+        name_en=data.draw(texts),
+        kind=data.draw(st.sampled_from(Indicator.Kind.values)),
+        unit=data.draw(texts),
+        value_type=value_type,
+        direction=data.draw(st.sampled_from(Indicator.Direction.values)),
+        baseline=baseline,
+        baseline_year=data.draw(st.none() | st.integers(2014, 2024)),
+        data_source=data.draw(texts),
+        frequency=data.draw(st.sampled_from(Indicator.Frequency.values)),
+        responsible=Institution.objects.get(code=responsible) if responsible else None,
+    )
+    tag(data, made, "disaggregation", DisaggregationDimension.objects, "code", DIMENSIONS)
+    for year in data.draw(st.sets(st.integers(2024, 2030), max_size=3)):
+        IndicatorTarget.objects.create(indicator=made, year=year, value=data.draw(values))
+
+
+def generated_plan(data) -> Strategy:
+    """A small plan: one or two goals, each with objectives, measures, activities, costs and indicators."""
+    strategy = Strategy.objects.create(
+        code=CODE,
+        title_sq=data.draw(titles),
+        title_en=data.draw(texts),
+        start_year=2024,
+        end_year=2030,
+        plan_start_year=2024,
+        plan_end_year=data.draw(st.integers(2024, 2030)),
+        is_illustrative=data.draw(st.booleans()),
+    )
+    Institution.objects.create(
+        code="RT-NEW",
+        name_sq=data.draw(titles),
+        name_en=data.draw(texts),
+        kind=data.draw(st.sampled_from(Institution.Kind.values)),
+    )
+    institutions = [*INSTITUTIONS, "RT-NEW"]
+    results = []
+    for g in range(1, data.draw(st.integers(1, 2)) + 1):
+        goal = result(data, strategy, None, "goal", str(g))
+        for o in range(1, data.draw(st.integers(1, 2)) + 1):
+            objective = result(data, strategy, goal, "objective", f"{g}.{o}")
+            measure = result(data, strategy, objective, "measure", f"{g}.{o}.1")
+            results += [goal, objective, measure]
+            for a in range(1, data.draw(st.integers(0, 2)) + 1):
+                activity(data, measure, a, institutions)
+    for number in range(1, data.draw(st.integers(0, 2)) + 1):
+        indicator(data, strategy, number, results, institutions)
+    return strategy
+
+
+def exported(strategy: Strategy) -> bytes:
+    buffer = io.BytesIO()
+    write_workbook(strategy, buffer)
+    return buffer.getvalue()
+
+
+@examples
+@given(data=st.data())
+def test_importing_an_export_into_an_empty_database_reproduces_the_plan(data):
+    with transaction.atomic():
+        strategy = generated_plan(data)
+        before, workbook = canonical(CODE), exported(strategy)
+        strategy.delete()
+        Institution.objects.filter(code="RT-NEW").delete()
+        parsed = read_workbook(workbook)
+        assert (parsed.errors, parsed.warnings) == ([], [])
+        apply_plan(parsed, by=None)
+        assert canonical(CODE) == before
+        transaction.set_rollback(True)
+
+
+@examples
+@given(data=st.data())
+def test_the_export_of_a_plan_matches_that_plan_unchanged(data):
+    with transaction.atomic():
+        parsed = read_workbook(exported(generated_plan(data)))
+        assert parsed.errors == []
+        assert plan_changes(parsed).has_changes is False
+        transaction.set_rollback(True)
