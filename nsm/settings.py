@@ -151,6 +151,7 @@ USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", "Europe/Tirane")
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "nsm" / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"

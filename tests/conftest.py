@@ -13,6 +13,15 @@ def english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas sign in with real passwords; a fast hasher keeps the suite quick (production keeps the default)."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # to check hashes made before the fixture
+    ]
+
+
 def _member(username: str, institution_code: str, role: str):
     institution = InstitutionFactory(code=institution_code)
     user = UserFactory(username=username)

@@ -34,8 +34,6 @@ def test_albanian_is_the_default_interface_language(public, settings):
 
 def test_the_language_switch_changes_the_interface_language(public, settings):
     settings.LANGUAGE_CODE = "sq"
-    response = public.post(
-        reverse("set_language"), {"language": "en", "next": reverse("accounts:login")}, follow=True
-    )
+    response = public.post(reverse("set_language"), {"language": "en", "next": reverse("accounts:login")}, follow=True)
     assert response.headers["Content-Language"] == "en"
     assert "Sign in" in response.content.decode()

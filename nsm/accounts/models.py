@@ -37,12 +37,8 @@ class Institution(models.Model):
     name_sq = models.CharField(_("name (Albanian)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    country = models.CharField(
-        _("country"), max_length=2, default="AL", help_text=_("ISO 3166 alpha-2 code.")
-    )
-    is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("Off for bodies that no longer exist.")
-    )
+    country = models.CharField(_("country"), max_length=2, default="AL", help_text=_("ISO 3166 alpha-2 code."))
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Off for bodies that no longer exist."))
     source = models.TextField(_("source"), blank=True)
     verified = models.CharField(_("verified"), max_length=10, blank=True)
 

@@ -103,9 +103,7 @@ def _read_references(plan: content.Plan) -> References:
         gcm={g.number: g for g in GcmObjective.objects.filter(number__in=wanted["gcm_objectives"])},
         sdg={t.code: t for t in SdgTarget.objects.filter(code__in=wanted["sdg_targets"])},
         target_groups={t.code: t for t in TargetGroup.objects.filter(code__in=wanted["target_groups"])},
-        dimensions={
-            d.code: d for d in DisaggregationDimension.objects.filter(code__in=wanted["disaggregation"])
-        },
+        dimensions={d.code: d for d in DisaggregationDimension.objects.filter(code__in=wanted["disaggregation"])},
     )
     found = {
         "institutions": refs.institutions,
@@ -119,10 +117,7 @@ def _read_references(plan: content.Plan) -> References:
     if missing:
         listing = "; ".join(f"{kind}: {', '.join(map(str, codes))}" for kind, codes in missing.items())
         raise MissingReferenceData(
-            _(
-                "The demo needs reference data that is not in the database (%(listing)s). "
-                "Run `nsm migrate` first."
-            )
+            _("The demo needs reference data that is not in the database (%(listing)s). Run `nsm migrate` first.")
             % {"listing": listing}
         )
     return refs
@@ -209,9 +204,7 @@ def _ensure_users(refs: References, summary: LoadSummary) -> User:
     if existing:
         summary.unchanged["user"] += len(existing)
     admin = users["admin"]
-    memberships = {
-        (m.user_id, m.institution_id): m for m in Membership.objects.filter(user__in=list(users.values()))
-    }
+    memberships = {(m.user_id, m.institution_id): m for m in Membership.objects.filter(user__in=list(users.values()))}
     with acting_as(admin, reason=REASON):
         for demo in content.USERS:
             if demo.institution:
@@ -253,8 +246,7 @@ def _sync_results(
 ) -> dict[str, Result]:
     """Goals, objectives and measures, parents first (the content lists them in that order)."""
     existing = {
-        r.code: r
-        for r in Result.objects.filter(strategy=strategy).prefetch_related("gcm_objectives", "sdg_targets")
+        r.code: r for r in Result.objects.filter(strategy=strategy).prefetch_related("gcm_objectives", "sdg_targets")
     }
     results: dict[str, Result] = {}
     for row in rows:
@@ -342,9 +334,7 @@ def _sync_indicators(
     refs: References,
     summary: LoadSummary,
 ) -> dict[str, Indicator]:
-    existing = {
-        i.code: i for i in Indicator.objects.filter(strategy=strategy).prefetch_related("disaggregation")
-    }
+    existing = {i.code: i for i in Indicator.objects.filter(strategy=strategy).prefetch_related("disaggregation")}
     indicators: dict[str, Indicator] = {}
     for row in rows:
         item = row.indicator
@@ -376,9 +366,7 @@ def _sync_targets(
     rows: list[tuple[str, int, Decimal]],
     summary: LoadSummary,
 ) -> None:
-    existing = {
-        (t.indicator_id, t.year): t for t in IndicatorTarget.objects.filter(indicator__strategy=strategy)
-    }
+    existing = {(t.indicator_id, t.year): t for t in IndicatorTarget.objects.filter(indicator__strategy=strategy)}
     for code, year, value in rows:
         indicator = indicators[code]
         values = {"indicator": indicator, "year": year, "value": value}

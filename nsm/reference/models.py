@@ -166,9 +166,7 @@ class DisaggregationDimension(Sourced):
 class DisaggregationCategory(models.Model):
     """One cell of a dimension: female and male for sex, 15-24 for age group ..."""
 
-    dimension = models.ForeignKey(
-        DisaggregationDimension, on_delete=models.CASCADE, related_name="categories"
-    )
+    dimension = models.ForeignKey(DisaggregationDimension, on_delete=models.CASCADE, related_name="categories")
     code = models.CharField(_("code"), max_length=40)
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_sq = models.CharField(_("name (Albanian)"), max_length=120, blank=True)

@@ -181,15 +181,17 @@ class Result(models.Model):
         if not self.code or not re.match(CODE_PATTERN, self.code):
             return
         if code_depth(self.code) != self.DEPTH.get(self.level):
-            raise ValidationError({"code": _("The code does not match the level: a goal is 2, an objective 2.1, "
-                                             "a measure 2.1.3.")})
+            raise ValidationError(
+                {"code": _("The code does not match the level: a goal is 2, an objective 2.1, a measure 2.1.3.")}
+            )
         expected_parent = parent_code(self.code)
         if self.level == self.Level.GOAL:
             if self.parent_id:
                 raise ValidationError({"parent": _("A goal has no parent.")})
         elif self.parent is None or self.parent.code != expected_parent or self.parent.strategy_id != self.strategy_id:
-            raise ValidationError({"code": _("The code must start with its parent's code (%(code)s).")
-                                   % {"code": expected_parent or "?"}})
+            raise ValidationError(
+                {"code": _("The code must start with its parent's code (%(code)s).") % {"code": expected_parent or "?"}}
+            )
 
 
 class Activity(models.Model):
@@ -216,12 +218,18 @@ class Activity(models.Model):
     )
     start_year = models.PositiveSmallIntegerField(_("start year"))
     start_quarter = models.PositiveSmallIntegerField(
-        _("start quarter"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        _("start quarter"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text=_("Empty: from the start of the year."),
     )
     end_year = models.PositiveSmallIntegerField(_("end year"))
     end_quarter = models.PositiveSmallIntegerField(
-        _("end quarter"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)],
+        _("end quarter"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text=_("Empty: until the end of the year."),
     )
     gender_marker = models.PositiveSmallIntegerField(
@@ -286,14 +294,17 @@ class Activity(models.Model):
             strategy = self.strategy
             if not (strategy.start_year <= self.start_year and self.end_year <= strategy.end_year):
                 errors["start_year"] = _("The timeframe must lie within the strategy's years (%(start)s-%(end)s).") % {
-                    "start": strategy.start_year, "end": strategy.end_year}
+                    "start": strategy.start_year,
+                    "end": strategy.end_year,
+                }
         if self.measure_id and self.code and re.match(CODE_PATTERN, self.code):
             measure = self.measure
             if measure.level != Result.Level.MEASURE:
                 errors["measure"] = _("An activity belongs to a measure.")
             elif parent_code(self.code) != measure.code or code_depth(self.code) != 4:
                 errors["code"] = _("The code must be the measure's code and a number, such as %(code)s.1.") % {
-                    "code": measure.code}
+                    "code": measure.code
+                }
             elif self.strategy_id and measure.strategy_id != self.strategy_id:
                 errors["measure"] = _("The measure belongs to another strategy.")
         if errors:
@@ -372,7 +383,8 @@ class Indicator(models.Model):
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="indicators")
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(
-        _("code"), max_length=30,
+        _("code"),
+        max_length=30,
         validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", _("Use letters, digits, '-', '_' or '.'."))],
     )
     sort_key = models.CharField(max_length=90, editable=False, db_index=True)
@@ -387,12 +399,14 @@ class Indicator(models.Model):
     data_source = models.TextField(_("data source"), blank=True)
     frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.ANNUAL)
     responsible = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_indicators",
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_indicators",
         verbose_name=_("responsible institution"),
     )
-    disaggregation = models.ManyToManyField(
-        DisaggregationDimension, blank=True, verbose_name=_("disaggregation")
-    )
+    disaggregation = models.ManyToManyField(DisaggregationDimension, blank=True, verbose_name=_("disaggregation"))
 
     name = Localized("name")
     objects = PlanQuerySet.as_manager()
@@ -423,9 +437,11 @@ class Indicator(models.Model):
             errors["name_sq"] = _("Give a name in Albanian or in English.")
         if self.result_id and self.strategy_id and self.result.strategy_id != self.strategy_id:
             errors["result"] = _("The result belongs to another strategy.")
-        if self.baseline_year and self.strategy_id:
-            if not (self.strategy.start_year - 10 <= self.baseline_year <= self.strategy.end_year):
-                errors["baseline_year"] = _("The baseline year is too far from the strategy's years.")
+        too_far = self.strategy_id and not (
+            self.strategy.start_year - 10 <= (self.baseline_year or self.strategy.start_year) <= self.strategy.end_year
+        )
+        if too_far:
+            errors["baseline_year"] = _("The baseline year is too far from the strategy's years.")
         if self.value_type == self.ValueType.YES_NO and self.baseline not in (None, 0, 1):
             errors["baseline"] = _("A yes/no indicator takes 1 (yes) or 0 (no).")
         if errors:

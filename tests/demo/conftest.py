@@ -23,9 +23,7 @@ def ensure_reference_data() -> None:
     for number in range(1, 24):
         GcmObjective.objects.get_or_create(number=number, defaults={"title_en": f"GCM objective {number}"})
     for code in wanted["sdg_targets"]:
-        SdgTarget.objects.get_or_create(
-            code=code, defaults={"title_en": code, "sort_key": sdg_sort_key(code)}
-        )
+        SdgTarget.objects.get_or_create(code=code, defaults={"title_en": code, "sort_key": sdg_sort_key(code)})
     for code in wanted["target_groups"]:
         TargetGroup.objects.get_or_create(code=code, defaults={"name_en": code})
     for code in wanted["disaggregation"]:

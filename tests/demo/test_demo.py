@@ -18,9 +18,7 @@ CODE = content.STRATEGY["code"]
 
 def _row_counts() -> dict[str, int]:
     """Rows of every table, history and many-to-many tables included."""
-    return {
-        model._meta.label: model._base_manager.count() for model in apps.get_models(include_auto_created=True)
-    }
+    return {model._meta.label: model._base_manager.count() for model in apps.get_models(include_auto_created=True)}
 
 
 def test_demo_strategy_is_marked_illustrative(demo):
@@ -32,9 +30,7 @@ def test_demo_strategy_is_marked_illustrative(demo):
 
 
 def test_demo_plan_has_at_least_four_goals_twelve_objectives_and_thirty_measures(demo):
-    levels = dict(
-        Result.objects.filter(strategy__code=CODE).values_list("level").annotate(n=Count("id")).order_by()
-    )
+    levels = dict(Result.objects.filter(strategy__code=CODE).values_list("level").annotate(n=Count("id")).order_by())
     assert levels["goal"] >= 4
     assert levels["objective"] >= 12
     assert levels["measure"] >= 30
@@ -67,17 +63,15 @@ def test_demo_has_indicators_that_should_decrease(demo):
 
 
 def test_gcm_tags_cover_most_but_not_all_of_the_23_objectives(demo):
-    tagged = set(
-        GcmObjective.objects.filter(result__strategy__code=CODE).values_list("number", flat=True)
-    ) | set(GcmObjective.objects.filter(activity__strategy__code=CODE).values_list("number", flat=True))
+    tagged = set(GcmObjective.objects.filter(result__strategy__code=CODE).values_list("number", flat=True)) | set(
+        GcmObjective.objects.filter(activity__strategy__code=CODE).values_list("number", flat=True)
+    )
     assert 15 < len(tagged) < 23
     assert set(range(1, 24)) - tagged == set(content.GCM_LEFT_OUT)
 
 
 def test_every_activity_is_costed_for_each_plan_year_it_runs(demo):
-    costed = set(
-        ActivityBudget.objects.filter(activity__strategy__code=CODE).values_list("activity__code", "year")
-    )
+    costed = set(ActivityBudget.objects.filter(activity__strategy__code=CODE).values_list("activity__code", "year"))
     for activity in Activity.objects.filter(strategy__code=CODE):
         years = range(activity.start_year, activity.end_year + 1)
         assert all((activity.code, year) in costed for year in years), activity.code
@@ -92,9 +86,7 @@ def test_costs_mix_state_budget_named_donors_and_a_funding_gap(demo):
 
 def test_activity_costs_range_from_hundreds_of_thousands_to_tens_of_millions_of_lek(demo):
     totals = (
-        ActivityBudget.objects.filter(activity__strategy__code=CODE)
-        .values("activity")
-        .annotate(total=Sum("amount"))
+        ActivityBudget.objects.filter(activity__strategy__code=CODE).values("activity").annotate(total=Sum("amount"))
     )
     amounts = [row["total"] for row in totals]
     assert Decimal(100_000) <= min(amounts)
@@ -130,8 +122,7 @@ def test_loading_again_restores_a_removed_partner(demo):
 
 def test_demo_logins_exist_with_their_roles(demo):
     roles = {
-        (m.user.username, m.institution.code, m.role)
-        for m in Membership.objects.select_related("user", "institution")
+        (m.user.username, m.institution.code, m.role) for m in Membership.objects.select_related("user", "institution")
     }
     assert {
         ("coordinator", "MPB", "coordinator"),

@@ -48,9 +48,7 @@ SOURCED_MODELS = [
 
 
 def categories(dimension: str) -> list[str]:
-    return list(
-        DisaggregationCategory.objects.filter(dimension__code=dimension).values_list("code", flat=True)
-    )
+    return list(DisaggregationCategory.objects.filter(dimension__code=dimension).values_list("code", flat=True))
 
 
 def test_the_23_gcm_objectives_are_loaded_with_albanian_titles():
@@ -149,9 +147,7 @@ def test_albania_has_12_counties_and_61_municipalities_each_in_a_county():
 def test_every_reference_row_names_its_source_and_whether_it_was_verified():
     for model in SOURCED_MODELS:
         assert not model.objects.filter(source="").exists(), model.__name__
-        assert set(model.objects.values_list("verified", flat=True)) <= {"yes", "partial", "no"}, (
-            model.__name__
-        )
+        assert set(model.objects.values_list("verified", flat=True)) <= {"yes", "partial", "no"}, model.__name__
 
 
 def test_the_institutions_of_the_strategy_are_loaded_by_code():
@@ -191,9 +187,7 @@ def test_each_municipality_is_an_institution():
 
 
 def test_independent_institutions_are_the_central_bank_and_the_peoples_advocate():
-    independent = set(
-        Institution.objects.filter(kind=Institution.Kind.INDEPENDENT).values_list("code", flat=True)
-    )
+    independent = set(Institution.objects.filter(kind=Institution.Kind.INDEPENDENT).values_list("code", flat=True))
     assert independent == {"BSH", "AP"}
 
 

@@ -19,9 +19,7 @@ class Command(BaseCommand):
         )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--logins", action="store_true", help=_("Only print the demo logins; load nothing.")
-        )
+        parser.add_argument("--logins", action="store_true", help=_("Only print the demo logins; load nothing."))
 
     def handle(self, *args: Any, logins: bool = False, **options: Any) -> None:
         if logins:
@@ -37,13 +35,10 @@ def logins_table() -> str:
     """The demo logins as a plain-text table, with the warnings that go with them."""
     header = (_("username"), _("password"), _("role"), _("institution"))
     rows = [header] + [
-        (user.username, content.PASSWORD, _role_label(user.role), user.institution or "-")
-        for user in content.USERS
+        (user.username, content.PASSWORD, _role_label(user.role), user.institution or "-") for user in content.USERS
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
-    lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     notes = [
         _("Demo logins. The demo plan is illustrative, not the adopted text of the strategy."),
         _("These passwords are for the demo only: never use them on a server that others can reach."),

@@ -1,0 +1,72 @@
+"""Admin for the plan, for superusers: every object with its history (simple-history's admin).
+
+Day-to-day editing happens on the plan's own pages, whose services keep codes in order; the admin is the
+fallback for repairs, so it shows history and keeps the code lists searchable.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+
+
+class ActivityBudgetInline(admin.TabularInline):
+    """An activity's cost, one line per year, source and donor."""
+
+    model = ActivityBudget
+    fields = ("year", "source", "donor", "amount")
+    extra = 0
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    fields = ("year", "value")
+    extra = 0
+
+
+@admin.register(Strategy)
+class StrategyAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "code",
+        "title_sq",
+        "title_en",
+        "country",
+        "start_year",
+        "end_year",
+        "status",
+        "is_illustrative",
+    )
+    list_filter = ("status", "country", "is_illustrative")
+    search_fields = ("code", "title_sq", "title_en")
+
+
+@admin.register(Result)
+class ResultAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "level", "title_sq", "title_en", "strategy")
+    list_filter = ("level", "strategy")
+    list_select_related = ("strategy",)
+    search_fields = ("code", "title_sq", "title_en")
+    autocomplete_fields = ("parent",)
+    filter_horizontal = ("gcm_objectives", "sdg_targets")
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "title_sq", "title_en", "lead", "start_label", "end_label", "gender_marker")
+    list_filter = ("strategy", "gender_marker", "lead")
+    list_select_related = ("lead",)
+    search_fields = ("code", "title_sq", "title_en", "lead__code")
+    autocomplete_fields = ("measure", "lead", "partners")
+    filter_horizontal = ("target_groups", "gcm_objectives")
+    inlines = (ActivityBudgetInline,)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_sq", "name_en", "kind", "unit", "result", "responsible")
+    list_filter = ("strategy", "kind", "frequency")
+    list_select_related = ("result", "responsible")
+    search_fields = ("code", "name_sq", "name_en")
+    autocomplete_fields = ("result", "responsible")
+    filter_horizontal = ("disaggregation",)
+    inlines = (IndicatorTargetInline,)

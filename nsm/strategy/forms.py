@@ -1,0 +1,328 @@
+"""Forms for editing the plan: both language fields, labelled choices, errors shown next to their fields.
+
+Validation comes from the models (`full_clean`) and reaches the user through the form, so one rule gives one
+message in one place. The forms only parse input; the services in services.py make the change.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Q, Value, When
+from django.forms.boundfield import BoundField
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+
+from nsm.accounts.models import Institution
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result, Strategy
+from nsm.strategy.selectors import format_decimal
+from nsm.strategy.services import BudgetLineInput
+
+CHECKBOXES = (forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+class BootstrapBoundField(BoundField):
+    """Adds Bootstrap's `is-invalid` to a field with errors; Django adds aria-invalid and aria-describedby."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and not isinstance(widget or self.field.widget, CHECKBOXES):
+            attrs["class"] = f"{attrs.get('class', self.field.widget.attrs.get('class', ''))} is-invalid".strip()
+        return attrs
+
+
+def widget_class(widget: forms.Widget) -> str:
+    if isinstance(widget, CHECKBOXES):
+        return "form-check-input"
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "form-select"
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    return "form-control"
+
+
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a model's validation errors next to the form's fields, and the others at the top of the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+class BootstrapForm:
+    """Mixin: Bootstrap classes on every widget, and model errors for fields not in the form shown on top."""
+
+    bound_field_class = BootstrapBoundField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", widget_class(field.widget))
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        add_errors(self, errors)  # type: ignore[arg-type]
+
+
+class AmountField(forms.DecimalField):
+    """A sum of money as people type it: `1 200 000`, `1.200.000` in Albanian, `1,200,000` in English."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 18)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal(0))
+        super().__init__(localize=True, **kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = ungroup(value)
+        return super().to_python(value)
+
+
+def ungroup(text: str) -> str:
+    """Drop digit grouping (spaces, or the locale's thousand separator between groups of three digits)."""
+    text = re.sub(r"[\s\u00a0\u202f']", "", text)
+    thousands = get_format("THOUSAND_SEPARATOR")
+    decimal = get_format("DECIMAL_SEPARATOR")
+    grouped = rf"^-?\d{{1,3}}({re.escape(thousands)}\d{{3}})+({re.escape(decimal)}\d+)?$"
+    if thousands and re.match(grouped, text):
+        text = text.replace(thousands, "")
+    return text
+
+
+def plain(value: Decimal) -> Decimal:
+    """A stored decimal without its trailing zeros, for an input's initial value: 1000000.00 -> 1000000."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _institution_choices(strategy: Strategy, current: Any = None) -> Any:
+    """Active institutions of the strategy's country, and any already chosen even if no longer active."""
+    keep = Q(pk__in=[current]) if current else Q(pk__in=[])
+    return Institution.objects.filter(Q(country=strategy.country, is_active=True) | keep).order_by("code")
+
+
+KIND_ORDER = [
+    Institution.Kind.MINISTRY, Institution.Kind.AGENCY, Institution.Kind.INDEPENDENT, Institution.Kind.OTHER,
+    Institution.Kind.INTERNATIONAL, Institution.Kind.CIVIL_SOCIETY, Institution.Kind.ACADEMIA,
+    Institution.Kind.MUNICIPALITY,
+]  # fmt: skip
+
+
+def _partner_choices(strategy: Strategy) -> Any:
+    """The country's institutions and the international partners, grouped by kind, former bodies last."""
+    kind_rank = Case(*(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(KIND_ORDER)), default=Value(99))
+    return (
+        Institution.objects.filter(Q(country=strategy.country) | Q(kind=Institution.Kind.INTERNATIONAL))
+        .annotate(kind_rank=kind_rank)
+        .order_by("-is_active", "kind_rank", "code")
+    )
+
+
+def _years(strategy: Strategy) -> list[tuple[int, int]]:
+    return [(year, year) for year in strategy.years]
+
+
+class InstitutionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Institution) -> str:
+        return f"{obj.code}: {obj.name}"
+
+
+class InstitutionMultipleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Institution) -> str:
+        return f"{obj.code}: {obj.name}"
+
+
+class ResultForm(BootstrapForm, forms.ModelForm):
+    """A goal, objective or measure: titles in both languages, GCM objectives and SDG targets."""
+
+    class Meta:
+        model = Result
+        fields = ["title_sq", "title_en", "gcm_objectives", "sdg_targets"]
+        widgets = {
+            "title_sq": forms.Textarea(attrs={"rows": 2}),
+            "title_en": forms.Textarea(attrs={"rows": 2}),
+            "gcm_objectives": forms.CheckboxSelectMultiple,
+            "sdg_targets": forms.CheckboxSelectMultiple,
+        }
+
+
+class ActivityForm(BootstrapForm, forms.ModelForm):
+    """An activity: titles, lead and supporting institutions, timeframe by quarter, tags."""
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title_sq", "title_en", "lead", "partners", "start_year", "start_quarter", "end_year",
+            "end_quarter", "gender_marker", "target_groups", "gcm_objectives",
+        ]  # fmt: skip
+        field_classes = {"lead": InstitutionChoice, "partners": InstitutionMultipleChoice}
+        widgets = {
+            "title_sq": forms.Textarea(attrs={"rows": 2}),
+            "title_en": forms.Textarea(attrs={"rows": 2}),
+            "partners": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "gcm_objectives": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.lead_id if self.instance else None
+        self.fields["lead"].queryset = _institution_choices(strategy, current)
+        self.fields["partners"].queryset = _partner_choices(strategy)
+        self.fields["partners"].help_text = _(
+            "Ministries and agencies first, then international partners and municipalities."
+        )
+        for name in ("start_year", "end_year"):
+            label = self.fields[name].label
+            self.fields[name] = forms.TypedChoiceField(label=label, choices=_years(strategy), coerce=int)
+        quarters = [("", _("whole year")), *((q, f"Q{q}") for q in range(1, 5))]
+        for name in ("start_quarter", "end_quarter"):
+            model_field = Activity._meta.get_field(name)
+            self.fields[name] = forms.TypedChoiceField(
+                label=model_field.verbose_name.capitalize(), choices=quarters, coerce=int, empty_value=None,
+                required=False,
+            )  # fmt: skip
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", widget_class(field.widget))
+
+
+class IndicatorForm(BootstrapForm, forms.ModelForm):
+    """An indicator: code, names, kind, unit, baseline, data source, responsible, disaggregation."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code", "name_sq", "name_en", "kind", "unit", "value_type", "direction", "baseline",
+            "baseline_year", "data_source", "frequency", "responsible", "disaggregation",
+        ]  # fmt: skip
+        field_classes = {"responsible": InstitutionChoice}
+        localized_fields = ["baseline"]
+        widgets = {
+            "name_sq": forms.Textarea(attrs={"rows": 2}),
+            "name_en": forms.Textarea(attrs={"rows": 2}),
+            "data_source": forms.Textarea(attrs={"rows": 2}),
+            "disaggregation": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.responsible_id if self.instance else None
+        self.fields["responsible"].queryset = _institution_choices(strategy, current)
+
+
+class TargetsForm(BootstrapForm, forms.Form):
+    """One target value per year of the strategy; an empty year has no target."""
+
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        existing = {target.year: plain(target.value) for target in indicator.targets.all()}
+        super().__init__(*args, initial={f"y{year}": existing.get(year) for year in existing}, **kwargs)
+        self.years = list(indicator.strategy.years)
+        for year in self.years:
+            self.fields[f"y{year}"] = forms.DecimalField(
+                label=str(year), required=False, localize=True, max_digits=20, decimal_places=4
+            )
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def targets(self) -> dict[int, Decimal | None]:
+        return {year: self.cleaned_data.get(f"y{year}") for year in self.years}
+
+
+GRID_SOURCES = [source for source in ActivityBudget.Source if source != ActivityBudget.Source.DONOR]
+
+
+class BudgetGridForm(BootstrapForm, forms.Form):
+    """The activity's cost as a grid, year x source (state budget, other, unfunded); donors come apart."""
+
+    def __init__(self, *args: Any, activity: Activity, **kwargs: Any) -> None:
+        lines = list(activity.budget_lines.all())
+        self.years = sorted(set(activity.strategy.plan_years) | {line.year for line in lines})
+        initial = {
+            f"y{line.year}_{line.source}": format_decimal(line.amount)
+            for line in lines
+            if line.source != ActivityBudget.Source.DONOR
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.rows = []
+        for year in self.years:
+            names = []
+            for source in GRID_SOURCES:
+                name = f"y{year}_{source.value}"
+                self.fields[name] = AmountField(label=f"{year}: {source.label}", required=False)
+                names.append(name)
+            self.rows.append((year, [self[name] for name in names]))
+        self.sources = [source.label for source in GRID_SOURCES]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control text-end")
+
+    def lines(self) -> list[BudgetLineInput]:
+        return [
+            BudgetLineInput(year=year, source=source.value, amount=amount)
+            for year in self.years
+            for source in GRID_SOURCES
+            if (amount := self.cleaned_data.get(f"y{year}_{source.value}")) is not None
+        ]
+
+
+class DonorLineForm(BootstrapForm, forms.Form):
+    """A donor's contribution to the activity in one year."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, empty_value=None, required=False)
+    donor = forms.CharField(
+        label=_("Donor"), max_length=200, required=False, widget=forms.TextInput(attrs={"size": 40})
+    )
+    amount = AmountField(
+        label=_("Amount"), required=False, widget=forms.TextInput(attrs={"class": "form-control text-end"})
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "—"), *((year, year) for year in years)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("amount") is not None and not data.get("donor"):
+            self.add_error("donor", _("Name the donor."))
+        if data.get("amount") is not None and not data.get("year"):
+            self.add_error("year", _("Choose the year."))
+        return data
+
+    def line(self) -> BudgetLineInput | None:
+        data = self.cleaned_data
+        if data.get("amount") is None:
+            return None
+        return BudgetLineInput(
+            year=data["year"],
+            source=ActivityBudget.Source.DONOR,
+            donor=data["donor"].strip(),
+            amount=data["amount"],
+        )
+
+
+class BaseDonorFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        self.years = years
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "years": self.years}
+
+
+DonorFormSet = forms.formset_factory(DonorLineForm, formset=BaseDonorFormSet, extra=3)
+
+
+def donor_formset(data: Any, *, activity: Activity, years: list[int]) -> Any:
+    lines = activity.budget_lines.filter(source=ActivityBudget.Source.DONOR).order_by("year", "donor")
+    initial = [{"year": line.year, "donor": line.donor, "amount": format_decimal(line.amount)} for line in lines]
+    return DonorFormSet(data, initial=initial, years=years, prefix="donors")

@@ -1,0 +1,632 @@
+"""Named reads of the plan that pages, the API and documents share.
+
+Each selector runs a fixed number of queries whatever the size of the plan, and returns small frozen
+dataclasses rather than model instances where the caller only needs to show figures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Model, Prefetch, Q, QuerySet, Sum
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+
+from nsm.accounts.models import Institution
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+
+ZERO = Decimal(0)
+UNFUNDED = ActivityBudget.Source.UNFUNDED
+Amounts = dict[tuple[int, str], Decimal]
+
+
+# --- Costs ---
+
+
+@dataclass(frozen=True)
+class YearCost:
+    """The planned cost of one year, and the part of it that has no funding (the funding gap)."""
+
+    year: int
+    total: Decimal
+    unfunded: Decimal
+
+
+@dataclass(frozen=True)
+class SourceCost:
+    source: str
+    label: str
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Planned cost per year (aligned with the tree's year columns), per source, and in all."""
+
+    years: tuple[YearCost, ...]
+    sources: tuple[SourceCost, ...]
+    total: Decimal
+    unfunded: Decimal
+
+    @property
+    def funded(self) -> Decimal:
+        return self.total - self.unfunded
+
+
+def make_costs(amounts: Mapping[tuple[int, str], Decimal], years: Iterable[int]) -> Costs:
+    """Fold `(year, source) -> amount` into a Costs with one entry per year of `years`."""
+    by_year: dict[int, Decimal] = defaultdict(Decimal)
+    gap_by_year: dict[int, Decimal] = defaultdict(Decimal)
+    by_source: dict[str, Decimal] = defaultdict(Decimal)
+    for (year, source), amount in amounts.items():
+        by_year[year] += amount
+        by_source[source] += amount
+        if source == UNFUNDED:
+            gap_by_year[year] += amount
+    return Costs(
+        years=tuple(YearCost(year, by_year.get(year, ZERO), gap_by_year.get(year, ZERO)) for year in years),
+        sources=tuple(
+            SourceCost(source, label, by_source[source])
+            for source, label in ActivityBudget.Source.choices
+            if source in by_source
+        ),
+        total=sum(by_year.values(), ZERO),
+        unfunded=sum(gap_by_year.values(), ZERO),
+    )
+
+
+def _add(into: Amounts, more: Mapping[tuple[int, str], Decimal]) -> None:
+    for key, amount in more.items():
+        into[key] = into.get(key, ZERO) + amount
+
+
+# --- The plan tree ---
+
+
+@dataclass(frozen=True)
+class InstitutionRef:
+    pk: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class GcmRef:
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class ActivityNode:
+    pk: int
+    code: str
+    title: str
+    lead: InstitutionRef
+    partners: tuple[InstitutionRef, ...]
+    start_label: str
+    end_label: str
+    gender_marker: int
+    gender_marker_label: str
+    gcm_objectives: tuple[GcmRef, ...]
+    gcm_from_measure: bool
+    costs: Costs
+    measure_pk: int
+
+    @property
+    def timeframe(self) -> str:
+        return f"{self.start_label}–{self.end_label}"
+
+
+@dataclass(frozen=True)
+class ResultNode:
+    pk: int
+    code: str
+    level: str
+    level_label: str
+    title: str
+    parent_pk: int | None
+    gcm_objectives: tuple[GcmRef, ...]
+    children: tuple[ResultNode, ...]
+    activities: tuple[ActivityNode, ...]
+    costs: Costs
+
+    @property
+    def depth(self) -> int:
+        return self.code.count(".") + 1
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One line of the plan table: a result (goal, objective, measure) or an activity, in code order."""
+
+    kind: str
+    node: ResultNode | ActivityNode
+    first: bool
+    last: bool
+
+
+@dataclass(frozen=True)
+class PlanTree:
+    strategy_pk: int
+    currency: str
+    years: tuple[int, ...]
+    goals: tuple[ResultNode, ...]
+    costs: Costs
+    activity_count: int
+    rows: tuple[PlanRow, ...]
+    index: Mapping[int, ResultNode] = field(compare=False, repr=False)
+
+    def node(self, pk: int) -> ResultNode | None:
+        return self.index.get(pk)
+
+
+def _gcm_refs(objectives: Iterable[Any]) -> tuple[GcmRef, ...]:
+    return tuple(GcmRef(gcm.number, gcm.title) for gcm in sorted(objectives, key=lambda gcm: gcm.number))
+
+
+def _institution_ref(institution: Institution) -> InstitutionRef:
+    return InstitutionRef(institution.pk, institution.code, institution.name)
+
+
+def _budget_amounts(strategy: Strategy) -> dict[int, Amounts]:
+    """activity pk -> (year, source) -> amount: one GROUP BY over all the plan's budget lines."""
+    rows = (
+        ActivityBudget.objects.filter(activity__strategy=strategy)
+        .values("activity_id", "year", "source")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    amounts: dict[int, Amounts] = defaultdict(dict)
+    for row in rows:
+        amounts[row["activity_id"]][(row["year"], row["source"])] = row["amount"] or ZERO
+    return amounts
+
+
+def _plan_years(strategy: Strategy, amounts: Mapping[int, Amounts]) -> tuple[int, ...]:
+    """The action plan's years and any other year with a cost, so that the columns add up to the total."""
+    years = set(strategy.plan_years)
+    for per_activity in amounts.values():
+        years.update(year for year, _source in per_activity)
+    return tuple(sorted(years))
+
+
+def _activity_nodes(
+    strategy: Strategy,
+    amounts: Mapping[int, Amounts],
+    years: tuple[int, ...],
+    measure_gcm: Mapping[int, tuple],
+) -> dict[int, list[tuple[ActivityNode, Amounts]]]:
+    """measure pk -> its activities as nodes, with their amounts for rolling up."""
+    activities = (
+        Activity.objects.filter(strategy=strategy)
+        .select_related("lead")
+        .prefetch_related("partners", "gcm_objectives")
+        .order_by("sort_key")
+    )
+    by_measure: dict[int, list[tuple[ActivityNode, Amounts]]] = defaultdict(list)
+    for activity in activities:
+        own = _gcm_refs(activity.gcm_objectives.all())
+        activity_amounts = amounts.get(activity.pk, {})
+        node = ActivityNode(
+            pk=activity.pk,
+            code=activity.code,
+            title=activity.title,
+            lead=_institution_ref(activity.lead),
+            partners=tuple(_institution_ref(p) for p in sorted(activity.partners.all(), key=lambda p: p.code)),
+            start_label=activity.start_label,
+            end_label=activity.end_label,
+            gender_marker=activity.gender_marker,
+            gender_marker_label=activity.get_gender_marker_display(),
+            gcm_objectives=own or measure_gcm.get(activity.measure_id, ()),
+            gcm_from_measure=not own and bool(measure_gcm.get(activity.measure_id)),
+            costs=make_costs(activity_amounts, years),
+            measure_pk=activity.measure_id,
+        )
+        by_measure[activity.measure_id].append((node, activity_amounts))
+    return by_measure
+
+
+def plan_tree(strategy: Strategy) -> PlanTree:
+    """The whole plan as a tree of frozen nodes with costs rolled up, in six queries whatever its size."""
+    amounts = _budget_amounts(strategy)
+    years = _plan_years(strategy, amounts)
+    results = list(Result.objects.filter(strategy=strategy).prefetch_related("gcm_objectives").order_by("sort_key"))
+    gcm = {result.pk: _gcm_refs(result.gcm_objectives.all()) for result in results}
+    activities = _activity_nodes(strategy, amounts, years, gcm)
+    children: dict[int | None, list[Result]] = defaultdict(list)
+    for result in results:
+        children[result.parent_id].append(result)
+    index: dict[int, ResultNode] = {}
+
+    def build(result: Result) -> tuple[ResultNode, Amounts]:
+        total: Amounts = {}
+        kids = []
+        for child in children.get(result.pk, []):
+            node, child_amounts = build(child)
+            kids.append(node)
+            _add(total, child_amounts)
+        for _node, activity_amounts in activities.get(result.pk, []):
+            _add(total, activity_amounts)
+        node = ResultNode(
+            pk=result.pk,
+            code=result.code,
+            level=result.level,
+            level_label=result.get_level_display(),
+            title=result.title,
+            parent_pk=result.parent_id,
+            gcm_objectives=gcm[result.pk],
+            children=tuple(kids),
+            activities=tuple(node for node, _amounts in activities.get(result.pk, [])),
+            costs=make_costs(total, years),
+        )
+        index[result.pk] = node
+        return node, total
+
+    plan_total: Amounts = {}
+    goals = []
+    for goal in children.get(None, []):
+        node, goal_amounts = build(goal)
+        goals.append(node)
+        _add(plan_total, goal_amounts)
+    return PlanTree(
+        strategy_pk=strategy.pk,
+        currency=strategy.currency,
+        years=years,
+        goals=tuple(goals),
+        costs=make_costs(plan_total, years),
+        activity_count=sum(len(items) for items in activities.values()),
+        rows=tuple(_rows(goals)),
+        index=index,
+    )
+
+
+def _rows(siblings: Iterable[ResultNode]) -> Iterable[PlanRow]:
+    """The tree flattened in code order, each row knowing whether it is the first or last of its siblings."""
+    siblings = list(siblings)
+    for position, node in enumerate(siblings):
+        yield PlanRow("result", node, first=position == 0, last=position == len(siblings) - 1)
+        yield from _rows(node.children)
+        for place, activity in enumerate(node.activities):
+            yield PlanRow("activity", activity, first=place == 0, last=place == len(node.activities) - 1)
+
+
+# --- Pages ---
+
+
+def activity_for_page(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
+    """What the activity page shows, fetched in a fixed number of queries."""
+    return queryset.select_related("lead", "strategy", "measure__parent__parent").prefetch_related(
+        "partners", "target_groups", "gcm_objectives", "measure__gcm_objectives"
+    )
+
+
+@dataclass(frozen=True)
+class BudgetCell:
+    source: str
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    year: int
+    cells: tuple[BudgetCell, ...]
+    donors: tuple[tuple[str, Decimal], ...]
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """An activity's budget lines as a table: one row per year, one column per source, donors named."""
+
+    sources: tuple[tuple[str, str], ...]
+    rows: tuple[BudgetRow, ...]
+    totals: tuple[BudgetCell, ...]
+    costs: Costs
+
+
+def budget_table(activity: Activity) -> BudgetTable:
+    """The budget lines of one activity by year and source (one query)."""
+    lines = list(activity.budget_lines.order_by("year", "source", "donor"))
+    years = sorted(set(activity.strategy.plan_years) | {line.year for line in lines})
+    amounts: Amounts = {}
+    for line in lines:
+        amounts[(line.year, line.source)] = amounts.get((line.year, line.source), ZERO) + line.amount
+    sources = tuple(ActivityBudget.Source.choices)
+    rows = tuple(
+        BudgetRow(
+            year=year,
+            cells=tuple(BudgetCell(source, amounts.get((year, source))) for source, _label in sources),
+            donors=tuple((b.donor, b.amount) for b in lines if b.year == year and b.source == "donor"),
+            total=sum((amount for (y, _s), amount in amounts.items() if y == year), ZERO),
+        )
+        for year in years
+    )
+    costs = make_costs(amounts, years)
+    by_source = {cost.source: cost.total for cost in costs.sources}
+    totals = tuple(BudgetCell(source, by_source.get(source)) for source, _label in sources)
+    return BudgetTable(sources, rows, totals, costs)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    indicator: Indicator
+    targets: tuple[Decimal | None, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    years: tuple[int, ...]
+    rows: tuple[IndicatorRow, ...]
+
+
+def indicators_for_page(queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    return queryset.select_related("result", "responsible").prefetch_related(
+        "disaggregation", Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
+    )
+
+
+def indicator_table(indicators: QuerySet[Indicator]) -> IndicatorTable:
+    """Indicators in the tree's order, with a column per year that has a target (four queries)."""
+    indicators = list(indicators_for_page(indicators).order_by("result__sort_key", "sort_key"))
+    years = tuple(sorted({target.year for indicator in indicators for target in indicator.targets.all()}))
+    rows = []
+    for indicator in indicators:
+        by_year = {target.year: target.value for target in indicator.targets.all()}
+        rows.append(IndicatorRow(indicator, tuple(by_year.get(year) for year in years)))
+    return IndicatorTable(years, tuple(rows))
+
+
+@dataclass(frozen=True)
+class DeletionSummary:
+    """What is deleted along with an object, for the confirmation page."""
+
+    objectives: int = 0
+    measures: int = 0
+    activities: int = 0
+    budget_lines: int = 0
+    indicators: int = 0
+    targets: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+def deletion_summary(obj: Result | Activity | Indicator) -> DeletionSummary:
+    """Count what goes with `obj` when it is deleted (children, activities, budget lines, indicators)."""
+    if isinstance(obj, Indicator):
+        return DeletionSummary(targets=obj.targets.count())
+    if isinstance(obj, Activity):
+        return DeletionSummary(budget_lines=obj.budget_lines.count())
+    prefix = f"{obj.code}."
+    results = Result.objects.filter(strategy_id=obj.strategy_id, code__startswith=prefix).aggregate(
+        objectives=Count("pk", filter=Q(level=Result.Level.OBJECTIVE)),
+        measures=Count("pk", filter=Q(level=Result.Level.MEASURE)),
+    )
+    in_tree = Q(code=obj.code) | Q(code__startswith=prefix)
+    return DeletionSummary(
+        objectives=results["objectives"],
+        measures=results["measures"],
+        activities=Activity.objects.filter(strategy_id=obj.strategy_id, code__startswith=prefix).count(),
+        budget_lines=ActivityBudget.objects.filter(
+            activity__strategy_id=obj.strategy_id, activity__code__startswith=prefix
+        ).count(),
+        indicators=Indicator.objects.filter(
+            strategy_id=obj.strategy_id,
+            result__in=Result.objects.filter(in_tree, strategy_id=obj.strategy_id),
+        ).count(),
+        targets=IndicatorTarget.objects.filter(
+            indicator__strategy_id=obj.strategy_id,
+            indicator__result__in=Result.objects.filter(in_tree, strategy_id=obj.strategy_id),
+        ).count(),
+    )
+
+
+# --- History ---
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to an object (or to a budget line or target of it): who, when, what changed."""
+
+    when: datetime
+    user: str
+    action: str
+    action_label: str
+    subject: str
+    changes: tuple[FieldChange, ...]
+    order: int = field(default=0, compare=False)
+
+
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def history_for(obj: Model) -> tuple[HistoryEntry, ...]:
+    """An item's history, newest first; an activity's includes its budget lines, an indicator's its targets.
+
+    Built from simple-history's records with `diff_against` for plain fields and the prefetched m2m snapshots
+    for many-to-many fields, so that it takes a fixed number of queries however long the history is.
+    """
+    groups = [(obj.history.all(), None, ())]
+    if isinstance(obj, Activity):
+        groups.append((ActivityBudget.history.filter(activity_id=obj.pk), _budget_subject, ("amount",)))
+    elif isinstance(obj, Indicator):
+        groups.append((IndicatorTarget.history.filter(indicator_id=obj.pk), _target_subject, ("value",)))
+    raw: list[tuple[Any, str, list[tuple[Any, Any, Any]]]] = []
+    for queryset, subject, initial_fields in groups:
+        raw.extend(_raw_changes(queryset, subject, initial_fields))
+    labels = _LabelResolver(raw)
+    entries = [
+        HistoryEntry(
+            when=record.history_date,
+            user=_user_label(record.history_user),
+            action=ACTIONS.get(record.history_type, "changed"),
+            action_label=_action_label(record.history_type),
+            subject=subject,
+            changes=tuple(
+                FieldChange(str(f.verbose_name), labels.show(f, old), labels.show(f, new)) for f, old, new in changes
+            ),
+            order=record.history_id,
+        )
+        for record, subject, changes in raw
+    ]
+    entries.sort(key=lambda entry: (entry.when, entry.order), reverse=True)
+    return tuple(entries)
+
+
+def _user_label(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def _action_label(history_type: str) -> str:
+    return {"+": _("Created"), "-": _("Deleted")}.get(history_type, _("Changed"))
+
+
+def _budget_subject(record: Any) -> str:
+    source = dict(ActivityBudget.Source.choices).get(record.source, record.source)
+    label = f"{source} ({record.donor})" if record.donor else str(source)
+    return _("Budget line %(year)s, %(source)s") % {"year": record.year, "source": label}
+
+
+def _target_subject(record: Any) -> str:
+    return _("Target for %(year)s") % {"year": record.year}
+
+
+def _m2m_accessors(history_model: type[Model]) -> dict[str, tuple[str, str]]:
+    """m2m field name -> (reverse accessor on the historical record, attname of the related id)."""
+    found = {}
+    for m2m_field in getattr(history_model, "_history_m2m_fields", []):
+        m2m_model = getattr(history_model, m2m_field.name).model
+        accessor = next(
+            rel.get_accessor_name() for rel in history_model._meta.related_objects if rel.related_model is m2m_model
+        )
+        target = next(
+            f
+            for f in m2m_model._meta.fields
+            if f.is_relation and f.related_model is m2m_field.related_model and f.name != "history"
+        )
+        found[m2m_field.name] = (accessor, target.attname)
+    return found
+
+
+def _raw_changes(queryset: QuerySet, subject_of: Any, initial_fields: tuple[str, ...]) -> list:
+    """(record, subject, [(field, old, new)]) for each historical record, oldest first within each object."""
+    history_model = queryset.model
+    m2m = _m2m_accessors(history_model)
+    records = list(
+        queryset.select_related("history_user")
+        .prefetch_related(*(accessor for accessor, _id in m2m.values()))
+        .order_by("history_date", "history_id")
+    )
+    model = history_model.instance_type
+    previous: dict[Any, Any] = {}
+    found = []
+    for record in records:
+        old = previous.get(record.id)
+        subject = subject_of(record) if subject_of else ""
+        if old is not None and record.history_type != "-":
+            changes = _diff(record, old, model, m2m)
+        elif initial_fields:
+            value_of = {name: getattr(record, name) for name in initial_fields}
+            changes = [
+                (model._meta.get_field(name), None, value)
+                if record.history_type != "-"
+                else (model._meta.get_field(name), value, None)
+                for name, value in value_of.items()
+            ]
+        else:
+            changes = []
+        previous[record.id] = record
+        found.append((record, subject, changes))
+    return found
+
+
+def _m2m_ids(record: Any, accessor: str, attname: str) -> frozenset:
+    return frozenset(getattr(row, attname) for row in getattr(record, accessor).all())
+
+
+def _diff(record: Any, old: Any, model: type[Model], m2m: Mapping[str, tuple[str, str]]) -> list:
+    delta = record.diff_against(old, excluded_fields=list(m2m))
+    changes = [(model._meta.get_field(change.field), change.old, change.new) for change in delta.changes]
+    for name, (accessor, attname) in m2m.items():
+        before, after = _m2m_ids(old, accessor, attname), _m2m_ids(record, accessor, attname)
+        if before != after:
+            changes.append((model._meta.get_field(name), before, after))
+    return changes
+
+
+class _LabelResolver:
+    """Turns raw history values into text, reading every related object it needs in one query per model."""
+
+    def __init__(self, raw: Iterable[tuple[Any, str, list]]) -> None:
+        wanted: dict[type[Model], set] = defaultdict(set)
+        for _record, _subject, changes in raw:
+            for model_field, old, new in changes:
+                if model_field.is_relation:
+                    for value in (old, new):
+                        wanted[model_field.related_model].update(_as_ids(value))
+        self.objects = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items() if ids}
+
+    def show(self, model_field: Any, value: Any) -> str:
+        if model_field.is_relation:
+            found = self.objects.get(model_field.related_model, {})
+            labels = [str(found[pk]) if pk in found else f"#{pk}" for pk in _as_ids(value)]
+            if model_field.many_to_many:
+                labels.sort()
+            return ", ".join(labels) or "—"
+        return _show_value(model_field, value)
+
+
+def _as_ids(value: Any) -> list:
+    if value is None:
+        return []
+    if isinstance(value, frozenset | set | list | tuple):
+        return list(value)
+    return [value]
+
+
+def _show_value(model_field: Any, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    return str(value)
+
+
+def format_decimal(value: Decimal | int | float) -> str:
+    """A number in the active locale, digits grouped by three: 1.200.000 (Albanian), 1,200,000.5 (English).
+
+    Django's Albanian formats name a thousand separator but no grouping, so grouping by three is applied here.
+    """
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        value, places = value.quantize(Decimal(1)), 0
+    else:
+        places = len(format(value.normalize(), "f").partition(".")[2])
+    return numberformat.format(
+        value,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=places,
+        grouping=get_format("NUMBER_GROUPING") or 3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )

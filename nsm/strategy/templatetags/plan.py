@@ -1,0 +1,84 @@
+"""Template filters for the plan pages: money and numbers in the active locale, form field layout."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms, template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from nsm.strategy.selectors import format_decimal
+
+register = template.Library()
+
+
+@register.filter
+def amount(value: Decimal | int | None) -> str:
+    """A sum with digit grouping in the active locale (1.200.000 in Albanian, 1,200,000 in English)."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(value)
+
+
+@register.filter
+def money(value: Decimal | int | None, currency: str = "") -> str:
+    """A sum with digit grouping and the currency: `1.200.000 ALL`."""
+    if value is None or value == "":
+        return ""
+    return f"{format_decimal(value)}\u00a0{currency}".strip()
+
+
+@register.filter
+def number(value: Decimal | int | None) -> str:
+    """An indicator value: grouped, without trailing zeros; empty when there is none."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(value)
+
+
+@register.filter
+def is_checkboxes(field: Any) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect)
+
+
+@register.filter
+def field_columns(field: Any) -> str:
+    """Grid columns of a form field: long texts and lists of choices the whole width, long choices half."""
+    widget = field.field.widget
+    if isinstance(widget, forms.Textarea | forms.CheckboxSelectMultiple | forms.SelectMultiple):
+        return "col-12"
+    if isinstance(widget, forms.Select) and _has_long_choices(field.field):
+        return "col-md-6"
+    return "col-md-6 col-lg-3"
+
+
+def _has_long_choices(field: forms.Field) -> bool:
+    if isinstance(field, forms.ModelChoiceField):
+        return True
+    return any(len(str(label)) > 12 for _value, label in getattr(field, "choices", ()))
+
+
+@register.filter
+def is_long(field: Any) -> bool:
+    """A list of choices long enough to scroll in its own box."""
+    return len(field.field.choices) > 40
+
+
+@register.simple_tag
+def cost_cell(cost: Any) -> SafeString:
+    """A table cell with a cost and, under it, its unfunded part (the funding gap) in words, not colour alone.
+
+    A tag rather than an included template: the plan table has one per year for every row.
+    """
+    if not cost.total:
+        return mark_safe('<td class="nsm-num"><span class="text-body-secondary">–</span></td>')  # noqa: S308 - constant
+    if not cost.unfunded:
+        return format_html('<td class="nsm-num">{}</td>', format_decimal(cost.total))
+    return format_html(
+        '<td class="nsm-num">{}<span class="d-block small nsm-gap text-wrap">{} '
+        '<span class="text-nowrap">{}</span></span></td>',
+        format_decimal(cost.total),
+        _("unfunded"),
+        format_decimal(cost.unfunded),
+    )

@@ -1,0 +1,400 @@
+"""Pages of the plan: browse it (everyone signed in, in their country) and edit it (coordinator, secretariat).
+
+Views only parse, call a selector or a service, and render. Objects are reached through `access.get_for_user`:
+another country's plan answers 404, and a reader of the same country gets 403 on an edit page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nsm.accounts import access
+from nsm.strategy import selectors, services
+from nsm.strategy.forms import (
+    ActivityForm,
+    BudgetGridForm,
+    IndicatorForm,
+    ResultForm,
+    TargetsForm,
+    add_errors,
+    donor_formset,
+)
+from nsm.strategy.models import Activity, Indicator, Result, Strategy
+
+M = TypeVar("M", bound=Model)
+
+# --- Helpers ---
+
+
+def _strategy(request: HttpRequest, code: str) -> Strategy:
+    return access.get_for_user(Strategy.objects, request.user, code, field="code")
+
+
+def _editable_strategy(request: HttpRequest, code: str) -> Strategy:
+    """The strategy if the user may change its plan: 404 when they cannot see it, 403 if they only read it."""
+    strategy = _strategy(request, code)
+    if not access.can_edit_plan(request.user, strategy.country):
+        raise PermissionDenied
+    return strategy
+
+
+def _get(request: HttpRequest, queryset: QuerySet[M], strategy: Strategy, pk: int, write: bool) -> M:
+    return access.get_for_user(queryset.filter(strategy=strategy), request.user, pk, write=write)
+
+
+def _context(request: HttpRequest, strategy: Strategy, **extra: Any) -> dict[str, Any]:
+    return {"strategy": strategy, "can_edit": access.can_edit_plan(request.user, strategy.country), **extra}
+
+
+def _saved(request: HttpRequest, form: Any, save: Callable[[], Any]) -> Any:
+    """Run `save` on a valid POSTed form; model errors go back to the form. None when nothing was saved."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        obj = save()
+    except ValidationError as error:
+        add_errors(form, error)
+        return None
+    messages.success(request, _("Your changes were saved."))
+    return obj or True
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the user came from (a `next` on this site), else to `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _ancestors(result: Result | None, *, including: bool = True) -> list[Result]:
+    """The results above `result` (and it, when `including`), from the goal down, for the breadcrumbs."""
+    chain = []
+    node = result if including else getattr(result, "parent", None)
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return chain[::-1]
+
+
+def _edit_page(request: HttpRequest, strategy: Strategy, form: Any, heading: str, **extra: Any) -> HttpResponse:
+    """The one form page of the plan: heading, breadcrumbs down to the parent, fields, save and cancel."""
+    parent = extra.get("parent")
+    context = _context(request, strategy, form=form, heading=heading, ancestors=_ancestors(parent), **extra)
+    return render(request, "strategy/edit_form.html", context)
+
+
+def _cancel(parent: Result | None, strategy: Strategy) -> str:
+    return result_url(parent) if parent else reverse("strategy:detail", args=[strategy.code])
+
+
+def result_url(result: Result) -> str:
+    return reverse("strategy:result", args=[result.strategy.code, result.pk])
+
+
+def activity_url(activity: Activity) -> str:
+    return reverse("strategy:activity", args=[activity.strategy.code, activity.pk])
+
+
+def indicator_url(indicator: Indicator) -> str:
+    return reverse("strategy:indicator", args=[indicator.strategy.code, indicator.pk])
+
+
+# --- Browse ---
+
+
+@login_required
+def strategy_detail(request: HttpRequest, code: str) -> HttpResponse:
+    strategy = _strategy(request, code)
+    tree = selectors.plan_tree(strategy)
+    return render(request, "strategy/strategy_detail.html", _context(request, strategy, tree=tree))
+
+
+@login_required
+def result_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _strategy(request, code)
+    queryset = Result.objects.select_related("parent__parent").prefetch_related("gcm_objectives", "sdg_targets")
+    result = _get(request, queryset, strategy, pk, write=False)
+    tree = selectors.plan_tree(strategy)
+    context = _context(
+        request, strategy, result=result, node=tree.node(result.pk), tree=tree,
+        ancestors=_ancestors(result, including=False),
+        indicators=selectors.indicator_table(result.indicators.all()), history=selectors.history_for(result),
+    )  # fmt: skip
+    return render(request, "strategy/result_detail.html", context)
+
+
+@login_required
+def activity_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _strategy(request, code)
+    activity = _get(request, selectors.activity_for_page(Activity.objects), strategy, pk, write=False)
+    context = _context(
+        request, strategy, activity=activity, budget=selectors.budget_table(activity),
+        ancestors=_ancestors(activity.measure),
+        history=selectors.history_for(activity),
+    )  # fmt: skip
+    return render(request, "strategy/activity_detail.html", context)
+
+
+@login_required
+def indicator_list(request: HttpRequest, code: str) -> HttpResponse:
+    strategy = _strategy(request, code)
+    table = selectors.indicator_table(Indicator.objects.filter(strategy=strategy))
+    return render(request, "strategy/indicator_list.html", _context(request, strategy, table=table))
+
+
+@login_required
+def indicator_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _strategy(request, code)
+    queryset = selectors.indicators_for_page(Indicator.objects).select_related("result__parent__parent")
+    indicator = _get(request, queryset, strategy, pk, write=False)
+    context = _context(
+        request, strategy, indicator=indicator, history=selectors.history_for(indicator),
+        ancestors=_ancestors(indicator.result),
+    )  # fmt: skip
+    return render(request, "strategy/indicator_detail.html", context)
+
+
+# --- Results ---
+
+
+@login_required
+def result_add(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    """Add a goal (no pk) or a child of result `pk`: an objective under a goal, a measure under one."""
+    strategy = _editable_strategy(request, code)
+    parent = _get(request, Result.objects, strategy, pk, write=True) if pk else None
+    if parent is not None and parent.level == Result.Level.MEASURE:
+        raise PermissionDenied
+    level = services.CHILD_LEVEL[parent.level if parent else None]
+    instance = Result(strategy=strategy, parent=parent, level=level, code=services.next_result_code(strategy, parent))
+    form = ResultForm(request.POST or None, instance=instance)
+    result = _saved(
+        request, form, lambda: services.create_result(strategy=strategy, parent=parent, by=request.user,
+                                                      **form.cleaned_data)
+    )  # fmt: skip
+    if result:
+        return redirect(result_url(result))
+    heading = _("New %(level)s") % {"level": Result.Level(level).label.lower()}
+    return _edit_page(request, strategy, form, heading, parent=parent, obj=None, cancel_url=_cancel(parent, strategy))
+
+
+@login_required
+def result_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    result = _get(request, Result.objects, strategy, pk, write=True)
+    form = ResultForm(request.POST or None, instance=result)
+    if _saved(request, form, lambda: services.update_result(result, by=request.user, data=form.cleaned_data)):
+        return redirect(result_url(result))
+    heading = _("Change %(code)s") % {"code": result.code}
+    return _edit_page(request, strategy, form, heading, obj=result, parent=result.parent, cancel_url=result_url(result))
+
+
+@require_POST
+@login_required
+def result_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    result = _get(request, Result.objects, strategy, pk, write=True)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest(_("Move up or down."))
+    services.move_result(result, by=request.user, direction=direction)
+    return _back(request, reverse("strategy:detail", args=[strategy.code]) + f"#result-{result.pk}")
+
+
+@login_required
+def result_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    result = _get(request, Result.objects.select_related("parent"), strategy, pk, write=True)
+    if request.method == "POST":
+        services.delete_result(result, by=request.user)
+        messages.success(request, _("%(item)s was deleted.") % {"item": result.code})
+        parent = result.parent
+        return redirect(result_url(parent) if parent else reverse("strategy:detail", args=[strategy.code]))
+    context = _context(
+        request, strategy, obj=result, summary=selectors.deletion_summary(result),
+        cancel_url=result_url(result), ancestors=_ancestors(result),
+    )  # fmt: skip
+    return render(request, "strategy/confirm_delete.html", context)
+
+
+# --- Activities ---
+
+
+@login_required
+def activity_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    measure = _get(request, Result.objects.filter(level=Result.Level.MEASURE), strategy, pk, write=True)
+    instance = Activity(strategy=strategy, measure=measure, code=services.next_activity_code(measure))
+    form = ActivityForm(request.POST or None, instance=instance, strategy=strategy)
+    activity = _saved(
+        request, form, lambda: services.create_activity(measure=measure, by=request.user, **form.cleaned_data)
+    )
+    if activity:
+        return redirect(activity_url(activity))
+    heading = _("New activity under %(code)s") % {"code": measure.code}
+    return _edit_page(request, strategy, form, heading, parent=measure, obj=None, cancel_url=_cancel(measure, strategy))
+
+
+@login_required
+def activity_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    activity = _get(request, Activity.objects.select_related("measure"), strategy, pk, write=True)
+    form = ActivityForm(request.POST or None, instance=activity, strategy=strategy)
+    if _saved(request, form, lambda: services.update_activity(activity, by=request.user, data=form.cleaned_data)):
+        return redirect(activity_url(activity))
+    heading = _("Change activity %(code)s") % {"code": activity.code}
+    return _edit_page(
+        request,
+        strategy,
+        form,
+        heading,
+        obj=activity,
+        parent=activity.measure,
+        cancel_url=activity_url(activity),
+    )
+
+
+@require_POST
+@login_required
+def activity_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    activity = _get(request, Activity.objects, strategy, pk, write=True)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest(_("Move up or down."))
+    services.move_activity(activity, by=request.user, direction=direction)
+    return _back(request, reverse("strategy:detail", args=[strategy.code]) + f"#activity-{activity.pk}")
+
+
+@login_required
+def activity_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    activity = _get(request, Activity.objects.select_related("measure"), strategy, pk, write=True)
+    if request.method == "POST":
+        services.delete_activity(activity, by=request.user)
+        messages.success(request, _("%(item)s was deleted.") % {"item": activity.code})
+        return redirect(result_url(activity.measure))
+    context = _context(
+        request, strategy, obj=activity, summary=selectors.deletion_summary(activity),
+        cancel_url=activity_url(activity), ancestors=_ancestors(activity.measure),
+    )  # fmt: skip
+    return render(request, "strategy/confirm_delete.html", context)
+
+
+@login_required
+def activity_budget(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The budget grid (year x source) and the donor lines of one activity, saved together."""
+    strategy = _editable_strategy(request, code)
+    activity = _get(
+        request,
+        Activity.objects.select_related("strategy", "measure__parent__parent"),
+        strategy,
+        pk,
+        write=True,
+    )
+    grid = BudgetGridForm(request.POST or None, activity=activity)
+    donors = donor_formset(request.POST or None, activity=activity, years=list(strategy.years))
+
+    def save() -> Activity:
+        lines = grid.lines() + [line for form in donors.forms if (line := form.line()) is not None]
+        return services.set_budget_lines(activity, by=request.user, lines=lines)
+
+    if request.method == "POST" and donors.is_valid() and _saved(request, grid, save):
+        return redirect(activity_url(activity))
+    context = _context(
+        request, strategy, activity=activity, grid=grid, donors=donors, ancestors=_ancestors(activity.measure)
+    )
+    return render(request, "strategy/budget_form.html", context)
+
+
+# --- Indicators ---
+
+
+@login_required
+def indicator_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    result = _get(request, Result.objects, strategy, pk, write=True)
+    instance = Indicator(strategy=strategy, result=result, code=services.next_indicator_code(result))
+    form = IndicatorForm(request.POST or None, instance=instance, strategy=strategy)
+    indicator = _saved(
+        request, form, lambda: services.create_indicator(result=result, by=request.user, **form.cleaned_data)
+    )
+    if indicator:
+        return redirect(indicator_url(indicator))
+    heading = _("New indicator for %(code)s") % {"code": result.code}
+    return _edit_page(request, strategy, form, heading, parent=result, obj=None, cancel_url=_cancel(result, strategy))
+
+
+@login_required
+def indicator_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    indicator = _get(request, Indicator.objects.select_related("result"), strategy, pk, write=True)
+    form = IndicatorForm(request.POST or None, instance=indicator, strategy=strategy)
+    if _saved(request, form, lambda: services.update_indicator(indicator, by=request.user, data=form.cleaned_data)):
+        return redirect(indicator_url(indicator))
+    heading = _("Change indicator %(code)s") % {"code": indicator.code}
+    return _edit_page(
+        request,
+        strategy,
+        form,
+        heading,
+        obj=indicator,
+        parent=indicator.result,
+        cancel_url=indicator_url(indicator),
+    )
+
+
+@require_POST
+@login_required
+def indicator_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    indicator = _get(request, Indicator.objects.select_related("result"), strategy, pk, write=True)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest(_("Move up or down."))
+    services.move_indicator(indicator, by=request.user, direction=direction)
+    return _back(request, result_url(indicator.result) + f"#indicator-{indicator.pk}")
+
+
+@login_required
+def indicator_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    indicator = _get(request, Indicator.objects.select_related("result"), strategy, pk, write=True)
+    if request.method == "POST":
+        services.delete_indicator(indicator, by=request.user)
+        messages.success(request, _("%(item)s was deleted.") % {"item": indicator.code})
+        return redirect(result_url(indicator.result))
+    context = _context(
+        request, strategy, obj=indicator, summary=selectors.deletion_summary(indicator),
+        cancel_url=indicator_url(indicator), ancestors=_ancestors(indicator.result),
+    )  # fmt: skip
+    return render(request, "strategy/confirm_delete.html", context)
+
+
+@login_required
+def indicator_targets(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    indicator = _get(
+        request,
+        Indicator.objects.select_related("strategy", "result__parent__parent"),
+        strategy,
+        pk,
+        write=True,
+    )
+    form = TargetsForm(request.POST or None, indicator=indicator)
+    if _saved(request, form, lambda: services.set_targets(indicator, by=request.user, targets=form.targets())):
+        return redirect(indicator_url(indicator))
+    context = _context(request, strategy, indicator=indicator, form=form, ancestors=_ancestors(indicator.result))
+    return render(request, "strategy/targets_form.html", context)

@@ -1,0 +1,199 @@
+"""Editing the plan through its pages: forms, validation messages next to fields, moves and deletions."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from nsm.strategy.models import Activity, ActivityBudget, IndicatorTarget, Result
+from tests.factories import (
+    ActivityBudgetFactory,
+    ActivityFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasureFactory,
+)
+from tests.strategy.plan_builders import gcm, institution
+
+
+def to(name, strategy, *args):
+    return reverse(f"strategy:{name}", args=[strategy.code, *args])
+
+
+def activity_form(**overrides):
+    data = {
+        "title_sq": "Hapja e sporteleve",
+        "title_en": "Open migration counters",
+        "lead": institution("MPB").pk,
+        "partners": [institution("AKPA").pk, institution("INSTAT").pk],
+        "start_year": "2024",
+        "start_quarter": "2",
+        "end_year": "2025",
+        "end_quarter": "",
+        "gender_marker": "1",
+        "gcm_objectives": [gcm(3).pk],
+    }
+    return {**data, **overrides}
+
+
+@pytest.fixture
+def measure(strategy):
+    return MeasureFactory(parent__parent__strategy=strategy)
+
+
+def test_coordinator_adds_a_goal_that_gets_the_next_code(client_for, coordinator, strategy):
+    GoalFactory(strategy=strategy, code="1")
+    response = client_for(coordinator).post(
+        to("goal_add", strategy),
+        {"title_sq": "Diaspora", "title_en": "Diaspora", "gcm_objectives": [gcm(19).pk]},
+    )
+    goal = Result.objects.get(strategy=strategy, code="2")
+    assert response.status_code == 302 and response["Location"] == to("result", strategy, goal.pk)
+    assert list(goal.gcm_objectives.values_list("number", flat=True)) == [19]
+    assert goal.history.get().history_user == coordinator
+
+
+def test_secretariat_adds_an_activity_with_its_partners(client_for, secretariat, strategy, measure):
+    response = client_for(secretariat).post(to("activity_add", strategy, measure.pk), activity_form())
+    activity = Activity.objects.get(measure=measure)
+    assert response.status_code == 302
+    assert (activity.code, activity.lead.code, activity.start_label) == (
+        f"{measure.code}.1",
+        "MPB",
+        "2024-Q2",
+    )
+    assert sorted(activity.partners.values_list("code", flat=True)) == ["AKPA", "INSTAT"]
+
+
+def test_an_activity_ending_before_it_starts_shows_the_message_next_to_the_end_year(client_for, coordinator, strategy):
+    activity = ActivityFactory(measure__parent__parent__strategy=strategy)
+    response = client_for(coordinator).post(
+        to("activity_edit", strategy, activity.pk), activity_form(start_year="2026", end_year="2025")
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    field = re.search(r'<select name="end_year"[^>]*>', page).group(0)
+    assert "is-invalid" in field and 'aria-describedby="id_end_year_error"' in field
+    assert re.search(r'id="id_end_year_error">The activity ends before it starts.<', page)
+    activity.refresh_from_db()
+    assert activity.end_year == 2025 and activity.start_year == 2024
+
+
+def test_validation_messages_follow_the_users_language(client_for, coordinator, strategy, measure):
+    client = client_for(coordinator)
+    response = client.post(
+        to("activity_add", strategy, measure.pk), activity_form(lead=""), headers={"accept-language": "sq"}
+    )
+    assert "Kjo fushë është e domosdoshme." in response.content.decode()
+    assert not Activity.objects.exists()
+
+
+def test_changing_the_lead_shows_in_the_activitys_history(client_for, coordinator, strategy):
+    activity = ActivityFactory(measure__parent__parent__strategy=strategy, lead=institution("MPB"))
+    client = client_for(coordinator)
+    client.post(to("activity_edit", strategy, activity.pk), activity_form(lead=institution("AKPA").pk))
+    page = client.get(to("activity", strategy, activity.pk)).content.decode()
+    assert re.search(r"Lead institution</span>: MPB .*?AKPA", page, re.S)
+    assert coordinator.get_full_name() in page
+
+
+def test_the_budget_grid_reads_grouped_amounts_and_donor_lines(client_for, coordinator, strategy):
+    activity = ActivityFactory(measure__parent__parent__strategy=strategy)
+    ActivityBudgetFactory(activity=activity, year=2026, amount=Decimal(5))
+    data = {
+        "y2024_state_budget": "1 200 000", "y2025_unfunded": "1,500", "y2026_state_budget": "",
+        "donors-TOTAL_FORMS": "3", "donors-INITIAL_FORMS": "0",
+        "donors-0-year": "2025", "donors-0-donor": "UNDP", "donors-0-amount": "250000",
+    }  # fmt: skip
+    response = client_for(coordinator).post(to("activity_budget", strategy, activity.pk), data)
+    assert response.status_code == 302
+    lines = {(b.year, b.source, b.donor): b.amount for b in ActivityBudget.objects.filter(activity=activity)}
+    assert lines == {
+        (2024, "state_budget", ""): Decimal(1200000), (2025, "unfunded", ""): Decimal(1500),
+        (2025, "donor", "UNDP"): Decimal(250000),
+    }  # fmt: skip
+
+
+def test_a_donor_amount_without_a_donor_is_refused_next_to_the_donor_field(client_for, coordinator, strategy):
+    activity = ActivityFactory(measure__parent__parent__strategy=strategy)
+    data = {
+        "donors-TOTAL_FORMS": "1",
+        "donors-INITIAL_FORMS": "0",
+        "donors-0-year": "2025",
+        "donors-0-amount": "9",
+    }
+    response = client_for(coordinator).post(to("activity_budget", strategy, activity.pk), data)
+    assert response.status_code == 200
+    assert 'id="id_donors-0-donor_error">Name the donor.<' in response.content.decode()
+    assert not ActivityBudget.objects.exists()
+
+
+def test_a_negative_amount_is_refused(client_for, coordinator, strategy):
+    activity = ActivityFactory(measure__parent__parent__strategy=strategy)
+    data = {"y2024_state_budget": "-5", "donors-TOTAL_FORMS": "0", "donors-INITIAL_FORMS": "0"}
+    response = client_for(coordinator).post(to("activity_budget", strategy, activity.pk), data)
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert not ActivityBudget.objects.exists()
+
+
+def test_targets_are_set_one_value_per_year(client_for, coordinator, strategy):
+    indicator = IndicatorFactory(result__parent__parent__strategy=strategy, baseline_year=2023)
+    response = client_for(coordinator).post(
+        to("indicator_targets", strategy, indicator.pk), {"y2025": "10", "y2030": "40.5"}
+    )
+    assert response.status_code == 302
+    assert {t.year: t.value for t in IndicatorTarget.objects.filter(indicator=indicator)} == {
+        2025: 10,
+        2030: Decimal("40.5"),
+    }
+
+
+def test_an_indicator_is_added_with_both_names(client_for, coordinator, strategy, measure):
+    data = {
+        "code": "I.9", "name_sq": "Të kthyer", "name_en": "Returnees", "kind": "outcome", "unit": "persons",
+        "value_type": "number", "direction": "increase", "baseline": "100", "baseline_year": "2023",
+        "frequency": "annual", "responsible": institution("INSTAT").pk,
+    }  # fmt: skip
+    response = client_for(coordinator).post(to("indicator_add", strategy, measure.pk), data)
+    assert response.status_code == 302
+    assert measure.indicators.get().name_en == "Returnees"
+
+
+def test_moving_a_goal_down_from_the_plan_page_swaps_codes(client_for, coordinator, strategy):
+    first = GoalFactory(strategy=strategy, code="1", title_en="First")
+    GoalFactory(strategy=strategy, code="2", title_en="Second")
+    response = client_for(coordinator).post(to("result_move", strategy, first.pk), {"direction": "down"})
+    assert response.status_code == 302 and response["Location"].endswith(f"#result-{first.pk}")
+    first.refresh_from_db()
+    assert first.code == "2"
+
+
+def test_moving_needs_a_direction(client_for, coordinator, strategy):
+    goal = GoalFactory(strategy=strategy, code="1")
+    assert (
+        client_for(coordinator).post(to("result_move", strategy, goal.pk), {"direction": "sideways"}).status_code == 400
+    )
+
+
+def test_the_delete_page_says_what_goes_with_a_measure(client_for, coordinator, strategy, measure):
+    activity = ActivityFactory(measure=measure)
+    ActivityBudgetFactory(activity=activity)
+    IndicatorFactory(result=measure)
+    page = client_for(coordinator).get(to("result_delete", strategy, measure.pk)).content.decode()
+    for text in ("1 activity", "1 budget line", "1 indicator"):
+        assert text in page
+
+
+def test_confirming_the_delete_removes_the_measure_and_returns_to_its_objective(
+    client_for, coordinator, strategy, measure
+):
+    ActivityFactory(measure=measure)
+    response = client_for(coordinator).post(to("result_delete", strategy, measure.pk))
+    assert response["Location"] == to("result", strategy, measure.parent.pk)
+    assert not Result.objects.filter(pk=measure.pk).exists() and not Activity.objects.exists()
+
+
+def test_moves_only_accept_post(client_for, coordinator, strategy):
+    goal = GoalFactory(strategy=strategy, code="1")
+    assert client_for(coordinator).get(to("result_move", strategy, goal.pk)).status_code == 405

@@ -1,0 +1,176 @@
+"""The plan's pages show the tree, costs, indicators and history, in a constant number of queries."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from nsm.strategy import services
+from nsm.strategy.models import Activity, Indicator, Result
+from tests.factories import (
+    ActivityBudgetFactory,
+    ActivityFactory,
+    GoalFactory,
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    MeasureFactory,
+    ObjectiveFactory,
+)
+from tests.strategy.plan_builders import add_activities, add_indicators, gcm, institution
+
+
+@pytest.fixture
+def plan(strategy):
+    """Goal 1 > objective 1.1 > measure 1.1.1 (GCM 2) > activity 1.1.1.1 (MPB with AKPA, no GCM tag)."""
+    goal = GoalFactory(strategy=strategy, code="1", title_en="Labour migration", title_sq="Migracioni i punës")
+    objective = ObjectiveFactory(parent=goal, code="1.1", title_en="Fair recruitment")
+    measure = MeasureFactory(parent=objective, code="1.1.1", title_en="Information centres")
+    measure.gcm_objectives.add(gcm(2))
+    activity = ActivityFactory(
+        measure=measure, code="1.1.1.1", title_en="Open migration counters", lead=institution("MPB"),
+        start_year=2024, start_quarter=2, end_year=2026, end_quarter=None, gender_marker=2,
+    )  # fmt: skip
+    activity.partners.add(institution("AKPA"))
+    ActivityBudgetFactory(activity=activity, year=2024, source="state_budget", amount=Decimal(1200000))
+    ActivityBudgetFactory(activity=activity, year=2025, source="donor", donor="EU", amount=Decimal(300000))
+    ActivityBudgetFactory(activity=activity, year=2025, source="unfunded", amount=Decimal(250000))
+    return {"goal": goal, "objective": objective, "measure": measure, "activity": activity}
+
+
+def url(name, strategy, *args):
+    return reverse(f"strategy:{name}", args=[strategy.code, *args])
+
+
+def text_of(response) -> str:
+    """The page as a person reads it: tags dropped, white space collapsed."""
+    html = re.sub(r"<[^>]+>", "", response.content.decode())
+    return re.sub(r"\s+", " ", html.replace("\u00a0", " "))
+
+
+def test_the_strategy_page_shows_the_tree_with_codes_institutions_and_timeframe(client_for, viewer, strategy, plan):
+    page = text_of(client_for(viewer).get(url("detail", strategy)))
+    for text in ("Labour migration", "1.1", "Fair recruitment", "1.1.1.1", "Open migration counters", "MPB",
+                 "AKPA", "2024-Q2–2026"):  # fmt: skip
+        assert text in page
+
+
+def test_the_strategy_page_shows_costs_per_year_with_the_funding_gap(client_for, viewer, strategy, plan):
+    page = text_of(client_for(viewer).get(url("detail", strategy)))
+    assert "1,200,000" in page
+    assert "550,000" in page  # 2025: 300 000 donor + 250 000 unfunded
+    assert "unfunded 250,000" in page
+    assert "1,750,000" in page  # the whole plan
+
+
+def test_an_activity_without_gcm_objectives_shows_its_measures_and_says_so(client_for, viewer, strategy, plan):
+    page = text_of(client_for(viewer).get(url("detail", strategy)))
+    assert "(from the measure)" in page
+
+
+def test_money_is_grouped_the_albanian_way_in_albanian(client_for, viewer, strategy, plan):
+    client = client_for(viewer)
+    page = text_of(client.get(url("detail", strategy), headers={"accept-language": "sq"}))
+    assert "1.750.000" in page
+
+
+def test_the_illustrative_banner_shows_on_a_demo_plan(client_for, viewer, strategy):
+    strategy.is_illustrative = True
+    strategy.save()
+    page = text_of(client_for(viewer).get(url("detail", strategy)))
+    assert "Illustrative demo" in page
+
+
+def test_the_result_page_shows_both_titles_children_gcm_and_totals(client_for, viewer, strategy, plan):
+    page = text_of(client_for(viewer).get(url("result", strategy, plan["goal"].pk)))
+    for text in ("Labour migration", "Migracioni i punës", "Fair recruitment", "1,750,000 ALL"):
+        assert text in page
+
+
+def test_the_activity_page_shows_the_budget_by_year_and_source_with_donors(client_for, viewer, strategy, plan):
+    page = text_of(client_for(viewer).get(url("activity", strategy, plan["activity"].pk)))
+    for text in ("State budget", "EU: 300,000", "Unfunded (funding gap)", "1,750,000 ALL", "AKPA"):
+        assert text in page
+
+
+def test_the_indicator_list_shows_baseline_targets_and_disaggregation(client_for, viewer, strategy, plan):
+    indicator = IndicatorFactory(
+        result=plan["measure"], code="I.1", name_en="Migrants informed", unit="persons",
+        baseline=Decimal("1500.0000"), baseline_year=2023, responsible=institution("INSTAT"),
+    )  # fmt: skip
+    IndicatorTargetFactory(indicator=indicator, year=2026, value=Decimal("2500"))
+    page = text_of(client_for(viewer).get(url("indicators", strategy)))
+    for text in ("I.1", "Migrants informed", "persons", "1,500 (2023)", "Target 2026", "2,500", "INSTAT"):
+        assert text in page
+
+
+def test_an_activitys_page_shows_who_changed_the_lead(client_for, coordinator, viewer, strategy, plan):
+    activity = plan["activity"]
+    fields = (
+        "title_sq",
+        "title_en",
+        "start_year",
+        "start_quarter",
+        "end_year",
+        "end_quarter",
+        "gender_marker",
+    )
+    data = {name: getattr(activity, name) for name in fields}
+    services.update_activity(activity, by=coordinator, data={**data, "lead": institution("AKPA")})
+    page = text_of(client_for(viewer).get(url("activity", strategy, activity.pk)))
+    assert "Lead institution" in page and "MPB" in page and "AKPA" in page
+    assert coordinator.get_full_name() in page
+
+
+def test_the_indicator_page_shows_its_targets_and_history(client_for, coordinator, strategy, plan):
+    indicator = services.create_indicator(result=plan["measure"], by=coordinator, name_en="Counters open")
+    services.set_targets(indicator, by=coordinator, targets={2026: Decimal(12)})
+    page = text_of(client_for(coordinator).get(url("indicator", strategy, indicator.pk)))
+    assert "Counters open" in page and "Target for 2026" in page and "12" in page
+
+
+# --- Query counts ---
+
+
+def count_queries(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def plan_page_counts(client, strategy):
+    goal = Result.objects.get(strategy=strategy, code="1")
+    activity = Activity.objects.get(strategy=strategy, code="1.1.1.1")
+    pages = {"detail": (), "result": (goal.pk,), "activity": (activity.pk,)}
+    return {name: count_queries(client, url(name, strategy, *args)) for name, args in pages.items()}
+
+
+def test_plan_pages_run_as_many_queries_for_500_activities_as_for_10(client_for, coordinator, strategy):
+    client = client_for(coordinator)
+    add_activities(strategy, 10)
+    small = plan_page_counts(client, strategy)
+    add_activities(strategy, 490)
+    assert Activity.objects.filter(strategy=strategy).count() == 500
+    assert plan_page_counts(client, strategy) == small
+    assert max(small.values()) <= 25
+
+
+def test_the_indicator_list_runs_as_many_queries_for_200_indicators_as_for_10(client_for, viewer, strategy):
+    client = client_for(viewer)
+    add_indicators(strategy, 10)
+    small = count_queries(client, url("indicators", strategy))
+    add_indicators(strategy, 190)
+    assert Indicator.objects.filter(strategy=strategy).count() == 200
+    assert count_queries(client, url("indicators", strategy)) == small
+
+
+def test_the_indicator_page_runs_a_fixed_number_of_queries(client_for, viewer, strategy):
+    client = client_for(viewer)
+    add_indicators(strategy, 10)
+    indicator = Indicator.objects.filter(strategy=strategy).first()
+    small = count_queries(client, url("indicator", strategy, indicator.pk))
+    add_indicators(strategy, 40)
+    assert count_queries(client, url("indicator", strategy, indicator.pk)) == small
