@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 VENDOR := nsm/static/vendor
 
-.PHONY: setup run test lint format messages assets python clean
+.PHONY: setup run test lint format messages check-messages assets python clean
 
 setup: python assets  ## everything `make run` needs, without serving
 	$(NSM) migrate --no-input
@@ -46,10 +46,17 @@ format: python
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+MAKEMESSAGES := $(NSM) makemessages -l sq --no-obsolete --add-location file --ignore 'node_modules/*' \
+	--ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'build/*' --ignore 'nsm/static/*' --ignore 'tools/*'
+
 messages: python  ## refresh the translation catalogues after changing strings
-	$(NSM) makemessages -l sq --no-obsolete --add-location file --ignore 'node_modules/*' --ignore 'var/*' \
-		--ignore 'tests/*' --ignore 'bench/*' --ignore 'build/*' --ignore 'nsm/static/*'
+	$(MAKEMESSAGES)
 	cd nsm && ../$(NSM) compilemessages -l sq
+
+check-messages: python  ## fails when a translatable string is missing from the Albanian catalogue
+	$(MAKEMESSAGES)
+	git diff --exit-code -I 'POT-Creation-Date' -- nsm/locale || \
+		{ echo "The catalogue is out of date: run 'make messages', translate the new strings, commit."; exit 1; }
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var
