@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 # page -> (the most queries it may run for the public, a row it shows in English, the same row in Albanian)
 PAGES = {
-    "index": (0, "Migration Governance Indicators", "Treguesit e Qeverisjes së Migracionit"),
+    "index": (0, "Migration Governance Indicators", "Fushat e Treguesve të Qeverisjes së Migracionit"),
     "gcm": (2, "Collect and utilize accurate and disaggregated data", "Mbledhja dhe përdorimi i të dhënave"),
     "sdg": (2, "Recruitment cost borne by employee", "Kostoja e rekrutimit"),
     "mgi": (1, "Mobility dimensions of crises", "Dimensionet e lëvizshmërisë në kriza"),
