@@ -80,3 +80,11 @@ def client_for():
 @pytest.fixture
 def strategy(db):
     return StrategyFactory(code="AL-NSM-TEST")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """No persistent connections in tests: the live server's thread must not keep the test database open."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -2,6 +2,9 @@
 
 Validation comes from the models (`full_clean`) and reaches the user through the form, so one rule gives one
 message in one place. The forms only parse input; the services in services.py make the change.
+
+A form that changes an existing item carries the item's `version` in a hidden field, so that the service can
+refuse the save when someone else changed the item after the form was rendered.
 """
 
 from __future__ import annotations
@@ -66,6 +69,41 @@ class BootstrapForm:
 
     def _update_errors(self, errors: ValidationError) -> None:
         add_errors(self, errors)  # type: ignore[arg-type]
+
+
+class VersionField(forms.IntegerField):
+    """The version of the item the form was rendered from (hidden)."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "required": _("This page is out of date: reload it and make your change again."),
+        "invalid": _("This page is out of date: reload it and make your change again."),
+    }
+
+
+class EditsVersion:
+    """Mixin: the hidden version of the item being edited, kept apart from the values the user changes."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+    data: Any
+
+    def add_version(self, version: int) -> None:
+        self.fields["version"] = VersionField(initial=version, min_value=1)
+
+    @property
+    def edited_version(self) -> int | None:
+        """The version the user edited; None for a form that creates an item."""
+        return self.cleaned_data.get("version") if "version" in self.fields else None
+
+    def content(self) -> dict[str, Any]:
+        """The values to save: the cleaned data without the version."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+    def renew_version(self, version: int) -> None:
+        """After a refused stale save: the form keeps the user's values and now carries the current version."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)  # type: ignore[attr-defined]
 
 
 class AmountField(forms.DecimalField):
@@ -143,8 +181,13 @@ class InstitutionMultipleChoice(forms.ModelMultipleChoiceField):
         return f"{obj.code}: {obj.name}"
 
 
-class ResultForm(BootstrapForm, forms.ModelForm):
+class ResultForm(EditsVersion, BootstrapForm, forms.ModelForm):
     """A goal, objective or measure: titles in both languages, GCM objectives and SDG targets."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.add_version(self.instance.version)
 
     class Meta:
         model = Result
@@ -157,7 +200,7 @@ class ResultForm(BootstrapForm, forms.ModelForm):
         }
 
 
-class ActivityForm(BootstrapForm, forms.ModelForm):
+class ActivityForm(EditsVersion, BootstrapForm, forms.ModelForm):
     """An activity: titles, lead and supporting institutions, timeframe by quarter, tags."""
 
     class Meta:
@@ -195,9 +238,11 @@ class ActivityForm(BootstrapForm, forms.ModelForm):
             )  # fmt: skip
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", widget_class(field.widget))
+        if self.instance.pk:
+            self.add_version(self.instance.version)
 
 
-class IndicatorForm(BootstrapForm, forms.ModelForm):
+class IndicatorForm(EditsVersion, BootstrapForm, forms.ModelForm):
     """An indicator: code, names, kind, unit, baseline, data source, responsible, disaggregation."""
 
     class Meta:
@@ -219,9 +264,11 @@ class IndicatorForm(BootstrapForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = self.instance.responsible_id if self.instance else None
         self.fields["responsible"].queryset = _institution_choices(strategy, current)
+        if self.instance.pk:
+            self.add_version(self.instance.version)
 
 
-class TargetsForm(BootstrapForm, forms.Form):
+class TargetsForm(EditsVersion, BootstrapForm, forms.Form):
     """One target value per year of the strategy; an empty year has no target."""
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
@@ -234,6 +281,7 @@ class TargetsForm(BootstrapForm, forms.Form):
             )
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
+        self.add_version(indicator.version)
 
     def targets(self) -> dict[int, Decimal | None]:
         return {year: self.cleaned_data.get(f"y{year}") for year in self.years}
@@ -242,8 +290,12 @@ class TargetsForm(BootstrapForm, forms.Form):
 GRID_SOURCES = [source for source in ActivityBudget.Source if source != ActivityBudget.Source.DONOR]
 
 
-class BudgetGridForm(BootstrapForm, forms.Form):
-    """The activity's cost as a grid, year x source (state budget, other, unfunded); donors come apart."""
+class BudgetGridForm(EditsVersion, BootstrapForm, forms.Form):
+    """The activity's cost as a grid, year x source (state budget, other, unfunded); donors come apart.
+
+    Only donor lines name a donor (a rule of the model), so each other line has its own cell and saving the
+    form unchanged gives back exactly the lines it showed.
+    """
 
     def __init__(self, *args: Any, activity: Activity, **kwargs: Any) -> None:
         lines = list(activity.budget_lines.all())
@@ -265,6 +317,7 @@ class BudgetGridForm(BootstrapForm, forms.Form):
         self.sources = [source.label for source in GRID_SOURCES]
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control text-end")
+        self.add_version(activity.version)
 
     def lines(self) -> list[BudgetLineInput]:
         return [

@@ -151,6 +151,8 @@ class Result(models.Model):
     title_en = models.TextField(_("title (English)"), blank=True)
     gcm_objectives = models.ManyToManyField(GcmObjective, blank=True, verbose_name=_("GCM objectives"))
     sdg_targets = models.ManyToManyField(SdgTarget, blank=True, verbose_name=_("SDG targets"))
+    # Optimistic locking: every service write bumps it; a form rendered with an older one is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     title = Localized("title")
     objects = PlanQuerySet.as_manager()
@@ -239,6 +241,7 @@ class Activity(models.Model):
     gcm_objectives = models.ManyToManyField(
         GcmObjective, blank=True, verbose_name=_("GCM objectives"), help_text=_("Empty: the measure's.")
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     title = Localized("title")
     objects = PlanQuerySet.as_manager()
@@ -343,6 +346,11 @@ class ActivityBudget(models.Model):
                 name="budget_line_amount_not_negative",
                 violation_error_message=_("An amount cannot be negative."),
             ),
+            models.CheckConstraint(
+                condition=(Q(source="donor") & ~Q(donor="")) | (~Q(source="donor") & Q(donor="")),
+                name="budget_line_donor_only_on_donor_lines",
+                violation_error_message=_("A donor line names its donor, and only a donor line names one."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -351,6 +359,10 @@ class ActivityBudget(models.Model):
     def clean(self) -> None:
         if self.source == self.Source.DONOR and not self.donor:
             raise ValidationError({"donor": _("Name the donor.")})
+        if self.source != self.Source.DONOR and self.donor:
+            raise ValidationError(
+                {"donor": _("Only a donor line names a donor: leave the donor empty or choose the source donor.")}
+            )
         if self.activity_id and self.year and self.year not in self.activity.strategy.years:
             raise ValidationError({"year": _("The year lies outside the strategy's years.")})
         if self.amount is not None and self.amount < Decimal(0):
@@ -407,6 +419,7 @@ class Indicator(models.Model):
         verbose_name=_("responsible institution"),
     )
     disaggregation = models.ManyToManyField(DisaggregationDimension, blank=True, verbose_name=_("disaggregation"))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     name = Localized("name")
     objects = PlanQuerySet.as_manager()

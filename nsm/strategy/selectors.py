@@ -19,6 +19,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
+from nsm.i18n import localized_with_language
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
 
 ZERO = Decimal(0)
@@ -107,6 +108,7 @@ class ActivityNode:
     pk: int
     code: str
     title: str
+    title_language: str
     lead: InstitutionRef
     partners: tuple[InstitutionRef, ...]
     start_label: str
@@ -117,6 +119,7 @@ class ActivityNode:
     gcm_from_measure: bool
     costs: Costs
     measure_pk: int
+    version: int
 
     @property
     def timeframe(self) -> str:
@@ -130,11 +133,13 @@ class ResultNode:
     level: str
     level_label: str
     title: str
+    title_language: str
     parent_pk: int | None
     gcm_objectives: tuple[GcmRef, ...]
     children: tuple[ResultNode, ...]
     activities: tuple[ActivityNode, ...]
     costs: Costs
+    version: int
 
     @property
     def depth(self) -> int:
@@ -213,10 +218,12 @@ def _activity_nodes(
     for activity in activities:
         own = _gcm_refs(activity.gcm_objectives.all())
         activity_amounts = amounts.get(activity.pk, {})
+        title = localized_with_language(activity, "title")
         node = ActivityNode(
             pk=activity.pk,
             code=activity.code,
-            title=activity.title,
+            title=title.text,
+            title_language=title.language,
             lead=_institution_ref(activity.lead),
             partners=tuple(_institution_ref(p) for p in sorted(activity.partners.all(), key=lambda p: p.code)),
             start_label=activity.start_label,
@@ -227,6 +234,7 @@ def _activity_nodes(
             gcm_from_measure=not own and bool(measure_gcm.get(activity.measure_id)),
             costs=make_costs(activity_amounts, years),
             measure_pk=activity.measure_id,
+            version=activity.version,
         )
         by_measure[activity.measure_id].append((node, activity_amounts))
     return by_measure
@@ -253,17 +261,20 @@ def plan_tree(strategy: Strategy) -> PlanTree:
             _add(total, child_amounts)
         for _node, activity_amounts in activities.get(result.pk, []):
             _add(total, activity_amounts)
+        title = localized_with_language(result, "title")
         node = ResultNode(
             pk=result.pk,
             code=result.code,
             level=result.level,
             level_label=result.get_level_display(),
-            title=result.title,
+            title=title.text,
+            title_language=title.language,
             parent_pk=result.parent_id,
             gcm_objectives=gcm[result.pk],
             children=tuple(kids),
             activities=tuple(node for node, _amounts in activities.get(result.pk, [])),
             costs=make_costs(total, years),
+            version=result.version,
         )
         index[result.pk] = node
         return node, total
@@ -452,6 +463,7 @@ class HistoryEntry:
 
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+HIDDEN_FIELDS = ("version",)  # bookkeeping, not content: a row that changes only these is not shown
 
 
 def history_for(obj: Model) -> tuple[HistoryEntry, ...]:
@@ -462,7 +474,7 @@ def history_for(obj: Model) -> tuple[HistoryEntry, ...]:
     """
     groups = [(obj.history.all(), None, ())]
     if isinstance(obj, Activity):
-        groups.append((ActivityBudget.history.filter(activity_id=obj.pk), _budget_subject, ("amount",)))
+        groups.append((ActivityBudget.history.filter(activity_id=obj.pk), budget_line_label, ("amount",)))
     elif isinstance(obj, Indicator):
         groups.append((IndicatorTarget.history.filter(indicator_id=obj.pk), _target_subject, ("value",)))
     raw: list[tuple[Any, str, list[tuple[Any, Any, Any]]]] = []
@@ -472,7 +484,7 @@ def history_for(obj: Model) -> tuple[HistoryEntry, ...]:
     entries = [
         HistoryEntry(
             when=record.history_date,
-            user=_user_label(record.history_user),
+            user=user_label(record.history_user),
             action=ACTIONS.get(record.history_type, "changed"),
             action_label=_action_label(record.history_type),
             subject=subject,
@@ -487,7 +499,22 @@ def history_for(obj: Model) -> tuple[HistoryEntry, ...]:
     return tuple(entries)
 
 
-def _user_label(user: Any) -> str:
+def changes_since(obj: Result | Activity | Indicator, version: int) -> tuple[HistoryEntry, ...]:
+    """What changed on `obj` (its budget lines, its targets) after the user saw it at `version`, oldest first.
+
+    The user saw it as the last history row at that version or before left it; whatever was recorded later,
+    on the object or on its lines, is news to them.
+    """
+    seen = (
+        obj.history.filter(version__lte=version)  # type: ignore[attr-defined]
+        .order_by("-history_date", "-history_id")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    return tuple(reversed([entry for entry in history_for(obj) if seen is None or entry.when > seen]))
+
+
+def user_label(user: Any) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
@@ -497,10 +524,11 @@ def _action_label(history_type: str) -> str:
     return {"+": _("Created"), "-": _("Deleted")}.get(history_type, _("Changed"))
 
 
-def _budget_subject(record: Any) -> str:
-    source = dict(ActivityBudget.Source.choices).get(record.source, record.source)
-    label = f"{source} ({record.donor})" if record.donor else str(source)
-    return _("Budget line %(year)s, %(source)s") % {"year": record.year, "source": label}
+def budget_line_label(line: Any) -> str:
+    """`Budget line 2025, Donor (EU)`: a budget line or a historical record of one, as the user knows it."""
+    source = dict(ActivityBudget.Source.choices).get(line.source, line.source)
+    label = f"{source} ({line.donor})" if line.donor else str(source)
+    return _("Budget line %(year)s, %(source)s") % {"year": line.year, "source": label}
 
 
 def _target_subject(record: Any) -> str:
@@ -537,23 +565,24 @@ def _raw_changes(queryset: QuerySet, subject_of: Any, initial_fields: tuple[str,
     previous: dict[Any, Any] = {}
     found = []
     for record in records:
-        old = previous.get(record.id)
-        subject = subject_of(record) if subject_of else ""
-        if old is not None and record.history_type != "-":
-            changes = _diff(record, old, model, m2m)
-        elif initial_fields:
-            value_of = {name: getattr(record, name) for name in initial_fields}
-            changes = [
-                (model._meta.get_field(name), None, value)
-                if record.history_type != "-"
-                else (model._meta.get_field(name), value, None)
-                for name, value in value_of.items()
-            ]
-        else:
-            changes = []
+        changes = _changes_of(record, previous.get(record.id), model, m2m, initial_fields)
         previous[record.id] = record
-        found.append((record, subject, changes))
+        if changes is not None:
+            found.append((record, subject_of(record) if subject_of else "", changes))
     return found
+
+
+def _changes_of(record: Any, old: Any, model: type[Model], m2m: Mapping, initial_fields: tuple[str, ...]) -> Any:
+    """[(field, old, new)] for one record; None for a row that changed nothing shown (only its version moved).
+
+    A budget line's or target's first and last rows show their value appearing and going.
+    """
+    if old is not None and record.history_type != "-":
+        changes = _diff(record, old, model, m2m)
+        return changes if changes or record.history_type != "~" else None
+    if record.history_type == "-":
+        return [(model._meta.get_field(name), getattr(record, name), None) for name in initial_fields]
+    return [(model._meta.get_field(name), None, getattr(record, name)) for name in initial_fields]
 
 
 def _m2m_ids(record: Any, accessor: str, attname: str) -> frozenset:
@@ -561,7 +590,8 @@ def _m2m_ids(record: Any, accessor: str, attname: str) -> frozenset:
 
 
 def _diff(record: Any, old: Any, model: type[Model], m2m: Mapping[str, tuple[str, str]]) -> list:
-    delta = record.diff_against(old, excluded_fields=list(m2m))
+    hidden = [name for name in HIDDEN_FIELDS if hasattr(old, name)]
+    delta = record.diff_against(old, excluded_fields=[*m2m, *hidden])
     changes = [(model._meta.get_field(change.field), change.old, change.new) for change in delta.changes]
     for name, (accessor, attname) in m2m.items():
         before, after = _m2m_ids(old, accessor, attname), _m2m_ids(record, accessor, attname)

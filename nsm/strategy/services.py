@@ -4,11 +4,15 @@ Each service runs inside `acting_as(by)` so that simple-history names the author
 the model's rules hold whoever calls it (page, import, API), and saves each object (no `update()`), so that
 every change leaves a history row. Structural changes (create, move, delete) lock the strategy row first:
 two editors adding a measure at once get different codes instead of a conflict.
+
+Changes to an existing goal, objective, measure, activity or indicator (its fields, its place, its budget lines,
+its targets) lock its row, compare the `version` the user edited with the stored one, and refuse a stale one
+with `StaleVersion`, which says who changed what meanwhile; otherwise they bump the version as they save.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
@@ -16,9 +20,13 @@ from typing import Any, Literal, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from nsm.audit import acting_as
+from nsm.strategy import selectors
 from nsm.strategy.models import (
     Activity,
     ActivityBudget,
@@ -32,6 +40,7 @@ from nsm.strategy.models import (
 Direction = Literal["up", "down"]
 M = TypeVar("M", bound=Model)
 Sibling = TypeVar("Sibling", Result, Activity)
+Versioned = Result | Activity | Indicator
 CHILD_LEVEL = {
     None: Result.Level.GOAL,
     Result.Level.GOAL: Result.Level.OBJECTIVE,
@@ -49,6 +58,17 @@ class BudgetLineInput:
     donor: str = ""
 
 
+class StaleVersion(ValidationError):
+    """The object changed since the user's form or page was rendered: the change is refused, nothing is written.
+
+    The messages say who changed it, when and what; `current_version` lets the page offer to save again.
+    """
+
+    def __init__(self, messages: list[str], *, current_version: int) -> None:
+        super().__init__(messages, code="stale")
+        self.current_version = current_version
+
+
 # --- Helpers ---
 
 
@@ -59,6 +79,54 @@ def _lock_strategy(strategy_id: int) -> Strategy:
 def _locked(obj: M) -> M:
     """A fresh copy of `obj`, locked for the rest of the transaction, so that no concurrent edit is lost."""
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def _check_version(obj: Versioned, version: int | None) -> None:
+    """Refuse a change made on `version` of a (locked) object that has moved on since; None skips the check."""
+    if version is not None and version != obj.version:
+        raise StaleVersion(_stale_messages(obj, version), current_version=obj.version)
+
+
+def _bump(obj: Versioned) -> None:
+    """Save a locked object with its version one up: the change that touched it gets one history row."""
+    obj.version += 1
+    obj.save()
+
+
+def _describe(obj: Versioned, code: str | None = None) -> str:
+    """`Measure 1.1.1`, `Activity 1.1.1.2`, `Indicator 1.1.a`: the object as the user knows it."""
+    kind = obj.get_level_display() if isinstance(obj, Result) else capfirst(obj._meta.verbose_name)
+    return _("%(kind)s %(code)s") % {"kind": kind, "code": code or obj.code}
+
+
+def _when(moment: Any) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _stale_messages(obj: Versioned, version: int) -> list[str]:
+    """Who changed `obj` since `version`, when, and what: from its history (budget lines and targets included)."""
+    entries = selectors.changes_since(obj, version)
+    if entries:
+        user, moment = entries[-1].user, entries[-1].when
+    else:
+        record = obj.history.order_by("-history_date", "-history_id").first()  # type: ignore[attr-defined]
+        user = selectors.user_label(record.history_user) if record else ""
+        moment = record.history_date if record else timezone.now()
+    headline = _("%(item)s was changed by %(user)s on %(when)s since you opened it, so your change was not saved.")
+    lines = [headline % {"item": _describe(obj), "user": user or _("another user"), "when": _when(moment)}]
+    return lines + [_change_line(entry) for entry in entries]
+
+
+def _change_line(entry: selectors.HistoryEntry) -> str:
+    """One change as a line: `Ana Hoxha, 3 May 2025 14:02: Lead institution: MPB → AKPA`."""
+    what = "; ".join(f"{capfirst(change.field)}: {change.old} → {change.new}" for change in entry.changes)
+    if entry.subject:
+        what = f"{entry.subject} ({entry.action_label}): {what}" if what else f"{entry.subject} ({entry.action_label})"
+    return _("%(user)s, %(when)s: %(what)s") % {
+        "user": entry.user or _("unknown user"),
+        "when": _when(entry.when),
+        "what": what or entry.action_label,
+    }
 
 
 def _next_number(codes: Iterable[str]) -> int:
@@ -128,21 +196,30 @@ def _create(obj: Model, data: Mapping[str, Any]) -> Model:
     return obj
 
 
-def _update(obj: Model, data: Mapping[str, Any]) -> Model:
-    """Apply `data` to a locked copy of `obj`; one history row if anything changed, none otherwise."""
+def _update(
+    obj: Versioned,
+    data: Mapping[str, Any],
+    *,
+    version: int | None,
+    check: Callable[[Any], None] | None = None,
+) -> Versioned:
+    """Apply `data` to a locked copy of `obj` edited at `version`; one history row if anything changed, else none."""
     obj = _locked(obj)
+    _check_version(obj, version)
     plain, m2m = _split(obj, data)
     changed = any(getattr(obj, name) != value for name, value in plain.items())
     for name, value in plain.items():
         setattr(obj, name, value)
     obj.full_clean()
+    if check is not None:
+        check(obj)
     m2m_changed = {
         name: ids for name, ids in m2m.items() if set(getattr(obj, name).values_list("pk", flat=True)) != ids
     }
     if m2m_changed:
         _set_m2m(obj, m2m_changed)
     if changed or m2m_changed:
-        obj.save()
+        _bump(obj)
     return obj
 
 
@@ -164,10 +241,10 @@ def create_result(*, strategy: Strategy, parent: Result | None, by: Any, **field
         return _create(result, fields)
 
 
-def update_result(result: Result, *, by: Any, data: Mapping[str, Any]) -> Result:
+def update_result(result: Result, *, by: Any, data: Mapping[str, Any], version: int | None = None) -> Result:
     """Change a result's titles, GCM objectives or SDG targets (its code changes only by moving it)."""
     with transaction.atomic(), acting_as(by):
-        return _update(result, data)
+        return _update(result, data, version=version)
 
 
 def delete_result(result: Result, *, by: Any) -> None:
@@ -177,17 +254,21 @@ def delete_result(result: Result, *, by: Any) -> None:
         Result.objects.get(pk=result.pk).delete()
 
 
-def move_result(result: Result, *, by: Any, direction: Direction) -> Result:
+def move_result(result: Result, *, by: Any, direction: Direction, version: int | None = None) -> Result:
     """Swap a result with its previous or next sibling: their codes, and those of both subtrees, are swapped.
 
     Codes give the order, so moving `2` down makes it `3` (and `2.1` becomes `3.1`, `2.1.1.4` becomes
-    `3.1.1.4` ...) while the old `3` becomes `2`. Each object is saved, so each keeps its history;
-    indicator codes are left as they are. At the first or last place nothing changes.
+    `3.1.1.4` ...) while the old `3` becomes `2`. Indicator codes that embed a renumbered result's code follow
+    it (`2.1.a` becomes `3.1.a`); other indicator codes (`I.7`) stay. Each object is saved, so each keeps its
+    history. At the first or last place nothing changes.
     """
     with transaction.atomic(), acting_as(by):
         _lock_strategy(result.strategy_id)
-        result = Result.objects.get(pk=result.pk)
-        siblings = list(Result.objects.filter(strategy_id=result.strategy_id, parent_id=result.parent_id))
+        result = _locked(result)
+        _check_version(result, version)
+        siblings = list(
+            Result.objects.select_for_update().filter(strategy_id=result.strategy_id, parent_id=result.parent_id)
+        )
         neighbour = _neighbour(result, siblings, direction)
         if neighbour is not None:
             _swap_subtrees(result, neighbour)
@@ -202,12 +283,23 @@ def _neighbour(obj: Sibling, siblings: list[Sibling], direction: Direction) -> S
     return siblings[other] if 0 <= other < len(siblings) else None
 
 
-def _subtree(result: Result) -> list[Result | Activity]:
-    """A result, the results under it (parents first) and their activities."""
+def _subtree(result: Result) -> list[Versioned]:
+    """A result, the results under it (parents first), their activities and the indicators named after them.
+
+    All locked, so that an edit saved meanwhile is neither lost nor overwritten by the renumbering.
+    """
     prefix = f"{result.code}."
-    results = Result.objects.filter(strategy_id=result.strategy_id, code__startswith=prefix)
-    activities = Activity.objects.filter(strategy_id=result.strategy_id, code__startswith=prefix)
-    return [result, *sorted(results, key=lambda r: r.code.count(".")), *activities]
+    below = Result.objects.select_for_update().filter(strategy_id=result.strategy_id, code__startswith=prefix)
+    results = [result, *sorted(below, key=lambda r: r.code.count("."))]
+    activities = Activity.objects.select_for_update().filter(strategy_id=result.strategy_id, code__startswith=prefix)
+    return [*results, *activities, *_indicators_named_after(results)]
+
+
+def _indicators_named_after(results: list[Result]) -> list[Indicator]:
+    """The indicators of `results` whose code starts with their result's code and a dot (`1.1.1.a` on 1.1.1)."""
+    codes = {result.pk: result.code for result in results}
+    indicators = Indicator.objects.select_for_update().filter(result_id__in=codes).order_by("pk")
+    return [indicator for indicator in indicators if indicator.code.startswith(f"{codes[indicator.result_id]}.")]
 
 
 def _swap_subtrees(first: Result, second: Result) -> None:
@@ -215,15 +307,20 @@ def _swap_subtrees(first: Result, second: Result) -> None:
     first_tree, second_tree = _subtree(first), _subtree(second)
     first_code, second_code = first.code, second.code
     for obj in first_tree:
-        _save_quietly(obj, f"0.{obj.pk}")
+        _save_quietly(obj, _temporary_code(obj))
     for obj in second_tree:
         _recode(obj, first_code + obj.code[len(second_code) :])
     for obj in first_tree:
         _recode(obj, second_code + _original_suffix(obj, first_code))
 
 
-def _save_quietly(obj: Result | Activity | Indicator, temporary_code: str) -> None:
-    """Park an object on a temporary code (a leading 0 no real code has) without writing history."""
+def _temporary_code(obj: Versioned) -> str:
+    """A code no real one has: results and activities never start with 0, indicators never with `_`."""
+    return f"_{obj.pk}" if isinstance(obj, Indicator) else f"0.{obj.pk}"
+
+
+def _save_quietly(obj: Versioned, temporary_code: str) -> None:
+    """Park an object on a temporary code without writing history."""
     obj._original_code = obj.code  # type: ignore[union-attr]
     obj.code = temporary_code
     obj.skip_history_when_saving = True  # type: ignore[union-attr]
@@ -233,17 +330,26 @@ def _save_quietly(obj: Result | Activity | Indicator, temporary_code: str) -> No
         del obj.skip_history_when_saving  # type: ignore[union-attr]
 
 
-def _original_suffix(obj: Result | Activity | Indicator, old_prefix: str) -> str:
+def _original_suffix(obj: Versioned, old_prefix: str) -> str:
     return obj._original_code[len(old_prefix) :]  # type: ignore[union-attr]
 
 
-def _recode(obj: Result | Activity | Indicator, code: str) -> None:
+def _recode(obj: Versioned, code: str) -> None:
     """Give an object its new code, validated against its (already renumbered) parent, and save it."""
+    old_code = getattr(obj, "_original_code", obj.code)
     obj.code = code
     for cached in ("parent", "measure", "result"):
         obj._state.fields_cache.pop(cached, None)
-    obj.full_clean()
-    obj.save()
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        message = _("%(item)s cannot be renumbered %(code)s: %(reason)s") % {
+            "item": _describe(obj, old_code),
+            "code": code,
+            "reason": " ".join(error.messages),
+        }
+        raise ValidationError(message) from error
+    _bump(obj)
 
 
 # --- Activities ---
@@ -259,10 +365,10 @@ def create_activity(*, measure: Result, by: Any, **fields: Any) -> Activity:
         return _create(activity, fields)
 
 
-def update_activity(activity: Activity, *, by: Any, data: Mapping[str, Any]) -> Activity:
+def update_activity(activity: Activity, *, by: Any, data: Mapping[str, Any], version: int | None = None) -> Activity:
     """Change an activity's titles, institutions, timeframe, gender marker, target groups or GCM tags."""
     with transaction.atomic(), acting_as(by):
-        return _update(activity, data)
+        return _update(activity, data, version=version)
 
 
 def delete_activity(activity: Activity, *, by: Any) -> None:
@@ -272,44 +378,82 @@ def delete_activity(activity: Activity, *, by: Any) -> None:
         Activity.objects.get(pk=activity.pk).delete()
 
 
-def move_activity(activity: Activity, *, by: Any, direction: Direction) -> Activity:
+def move_activity(activity: Activity, *, by: Any, direction: Direction, version: int | None = None) -> Activity:
     """Swap an activity's code with its previous or next sibling under the same measure."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(activity.strategy_id)
-        activity = Activity.objects.get(pk=activity.pk)
-        neighbour = _neighbour(activity, list(Activity.objects.filter(measure_id=activity.measure_id)), direction)
+        activity = _locked(activity)
+        _check_version(activity, version)
+        siblings = list(Activity.objects.select_for_update().filter(measure_id=activity.measure_id))
+        neighbour = _neighbour(activity, siblings, direction)
         if neighbour is not None:
-            first_code, second_code = activity.code, neighbour.code
-            _save_quietly(activity, f"0.{activity.pk}")
-            _recode(neighbour, first_code)
-            _recode(activity, second_code)
+            _swap_codes(activity, neighbour)
         return activity
 
 
-def set_budget_lines(activity: Activity, *, by: Any, lines: Iterable[BudgetLineInput]) -> Activity:
-    """Make the budget exactly `lines`: changed amounts updated, new lines added, missing ones deleted."""
-    wanted: dict[tuple[int, str, str], Decimal] = {}
-    for line in lines:
-        key = (line.year, line.source, line.donor.strip())
-        if key in wanted:
-            raise ValidationError(
-                _("The budget has two lines for %(year)s, %(source)s %(donor)s.")
-                % {"year": line.year, "source": line.source, "donor": line.donor}
-            )
-        wanted[key] = line.amount
+def _swap_codes(obj: Activity | Indicator, neighbour: Activity | Indicator) -> None:
+    first_code, second_code = obj.code, neighbour.code
+    _save_quietly(obj, _temporary_code(obj))
+    _recode(neighbour, first_code)
+    _recode(obj, second_code)
+
+
+def set_budget_lines(
+    activity: Activity, *, by: Any, lines: Iterable[BudgetLineInput], version: int | None = None
+) -> Activity:
+    """Make the budget exactly `lines`: changed amounts updated, new lines added, missing ones deleted.
+
+    Every line is checked before anything is written, and all the problems are reported together.
+    """
+    wanted, errors = _budget_by_key(lines)
     with transaction.atomic(), acting_as(by):
         activity = _locked(activity)
+        _check_version(activity, version)
         existing = {(b.year, b.source, b.donor): b for b in activity.budget_lines.all()}
-        for key in existing.keys() - wanted.keys():
-            existing[key].delete()
+        changed = []
         for key, amount in sorted(wanted.items()):
             line = existing.get(key) or ActivityBudget(activity=activity, year=key[0], source=key[1], donor=key[2])
             if line.pk and line.amount == amount:
                 continue
             line.amount = amount
-            line.full_clean()
-            line.save()
+            errors += _line_errors(line, selectors.budget_line_label(line))
+            changed.append(line)
+        if errors:
+            raise ValidationError(errors)
+        removed = [existing[key] for key in sorted(existing.keys() - wanted.keys())]
+        _write_lines(removed, changed)
+        if removed or changed:
+            _bump(activity)
         return activity
+
+
+def _budget_by_key(lines: Iterable[BudgetLineInput]) -> tuple[dict[tuple[int, str, str], Decimal], list[str]]:
+    """The lines by (year, source, donor), and a message for each line given twice."""
+    wanted: dict[tuple[int, str, str], Decimal] = {}
+    errors = []
+    for line in lines:
+        key = (line.year, line.source, line.donor.strip())
+        if key in wanted:
+            label = selectors.budget_line_label(ActivityBudget(year=key[0], source=key[1], donor=key[2]))
+            errors.append(_("The budget has two lines for %(line)s.") % {"line": label})
+        wanted[key] = line.amount
+    return wanted, errors
+
+
+def _line_errors(line: ActivityBudget | IndicatorTarget, label: str) -> list[str]:
+    """A budget line's or target's validation messages, each saying which line it is about."""
+    try:
+        line.full_clean()
+    except ValidationError as error:
+        return [_("%(line)s: %(message)s") % {"line": label, "message": message} for message in error.messages]
+    return []
+
+
+def _write_lines(removed: Iterable[Model], changed: Iterable[Model]) -> None:
+    for line in removed:
+        line.delete()
+    for line in changed:
+        line.save()
 
 
 # --- Indicators ---
@@ -324,25 +468,41 @@ def create_indicator(*, result: Result, by: Any, **fields: Any) -> Indicator:
         return _create(indicator, fields)
 
 
-def update_indicator(indicator: Indicator, *, by: Any, data: Mapping[str, Any]) -> Indicator:
+def update_indicator(
+    indicator: Indicator, *, by: Any, data: Mapping[str, Any], version: int | None = None
+) -> Indicator:
+    """Change an indicator; its baseline year may not come after its first target (the workbook refuses that)."""
     with transaction.atomic(), acting_as(by):
-        return _update(indicator, data)
+        return _update(indicator, data, version=version, check=_check_baseline_before_targets)
 
 
-def move_indicator(indicator: Indicator, *, by: Any, direction: Direction) -> Indicator:
+def _check_baseline_before_targets(indicator: Indicator) -> None:
+    if not indicator.baseline_year:
+        return
+    first = indicator.targets.order_by("year").values_list("year", flat=True).first()
+    if first is not None and indicator.baseline_year > first:
+        raise ValidationError(
+            {
+                "baseline_year": _(
+                    "The baseline year cannot come after the first target year (%(year)s): change the targets first."
+                )
+                % {"year": first}
+            }
+        )
+
+
+def move_indicator(indicator: Indicator, *, by: Any, direction: Direction, version: int | None = None) -> Indicator:
     """Swap an indicator's code with the previous or next indicator of the same result (codes give the order)."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(indicator.strategy_id)
-        indicator = Indicator.objects.get(pk=indicator.pk)
-        siblings = sorted(Indicator.objects.filter(result_id=indicator.result_id), key=lambda i: i.sort_key)
+        indicator = _locked(indicator)
+        _check_version(indicator, version)
+        siblings = Indicator.objects.select_for_update().filter(result_id=indicator.result_id)
+        siblings = sorted(siblings, key=lambda sibling: sibling.sort_key)
         position = next(i for i, sibling in enumerate(siblings) if sibling.pk == indicator.pk)
         other = position - 1 if direction == "up" else position + 1
         if 0 <= other < len(siblings):
-            neighbour = siblings[other]
-            first_code, second_code = indicator.code, neighbour.code
-            _save_quietly(indicator, f"0.{indicator.pk}")
-            _recode(neighbour, first_code)
-            _recode(indicator, second_code)
+            _swap_codes(indicator, siblings[other])
         return indicator
 
 
@@ -352,21 +512,29 @@ def delete_indicator(indicator: Indicator, *, by: Any) -> None:
         Indicator.objects.get(pk=indicator.pk).delete()
 
 
-def set_targets(indicator: Indicator, *, by: Any, targets: Mapping[int, Decimal | None]) -> Indicator:
+def set_targets(
+    indicator: Indicator, *, by: Any, targets: Mapping[int, Decimal | None], version: int | None = None
+) -> Indicator:
     """Set one target value per year; a year given as None loses its target, a year not given keeps it."""
     with transaction.atomic(), acting_as(by):
         indicator = _locked(indicator)
+        _check_version(indicator, version)
         existing = {target.year: target for target in indicator.targets.all()}
+        removed, changed, errors = [], [], []
         for year, value in sorted(targets.items()):
             target = existing.get(year)
             if value is None:
-                if target is not None:
-                    target.delete()
+                removed += [target] if target is not None else []
                 continue
             if target is not None and target.value == value:
                 continue
             target = target or IndicatorTarget(indicator=indicator, year=year)
             target.value = value
-            target.full_clean()
-            target.save()
+            errors += _line_errors(target, _("Target for %(year)s") % {"year": year})
+            changed.append(target)
+        if errors:
+            raise ValidationError(errors)
+        _write_lines(removed, changed)
+        if removed or changed:
+            _bump(indicator)
         return indicator

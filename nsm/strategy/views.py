@@ -58,17 +58,47 @@ def _context(request: HttpRequest, strategy: Strategy, **extra: Any) -> dict[str
     return {"strategy": strategy, "can_edit": access.can_edit_plan(request.user, strategy.country), **extra}
 
 
-def _saved(request: HttpRequest, form: Any, save: Callable[[], Any]) -> Any:
-    """Run `save` on a valid POSTed form; model errors go back to the form. None when nothing was saved."""
-    if request.method != "POST" or not form.is_valid():
+def _saved(request: HttpRequest, form: Any, save: Callable[[], Any], *, valid: bool = True) -> Any:
+    """Run `save` on a valid POSTed form; model errors go back to the form. None when nothing was saved.
+
+    `valid` is False when another part of the page (the donor lines of a budget) did not validate.
+    """
+    if request.method != "POST" or not (form.is_valid() and valid):
         return None
     try:
         obj = save()
+    except services.StaleVersion as error:
+        add_errors(form, error)
+        form.add_error(None, _("Your values are still in the form: save again to replace those changes, or cancel."))
+        form.renew_version(error.current_version)
+        return None
     except ValidationError as error:
         add_errors(form, error)
         return None
     messages.success(request, _("Your changes were saved."))
     return obj or True
+
+
+def _edited(request: HttpRequest, form: Any, update: Callable[..., Any], obj: Model) -> bool:
+    """Save the changes of an edit form through `update`, checked against the version the form was rendered with."""
+
+    def save() -> Any:
+        return update(obj, by=request.user, data=form.content(), version=form.edited_version)
+
+    return bool(_saved(request, form, save))
+
+
+def _move(request: HttpRequest, move: Callable[..., Any], obj: Any, back: str) -> HttpResponse:
+    """Move `obj` up or down as the POSTed buttons say; a refused move says why on the page it returns to."""
+    direction = request.POST.get("direction")
+    version = request.POST.get("version") or request.GET.get("version") or ""
+    if direction not in ("up", "down") or not version.isdigit():
+        return HttpResponseBadRequest(_("Move up or down, from a page of the plan."))
+    try:
+        move(obj, by=request.user, direction=direction, version=int(version))
+    except ValidationError as error:
+        messages.error(request, " ".join([*error.messages, _("Nothing was moved.")]))
+    return _back(request, back)
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -195,7 +225,7 @@ def result_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     result = _get(request, Result.objects, strategy, pk, write=True)
     form = ResultForm(request.POST or None, instance=result)
-    if _saved(request, form, lambda: services.update_result(result, by=request.user, data=form.cleaned_data)):
+    if _edited(request, form, services.update_result, result):
         return redirect(result_url(result))
     heading = _("Change %(code)s") % {"code": result.code}
     return _edit_page(request, strategy, form, heading, obj=result, parent=result.parent, cancel_url=result_url(result))
@@ -206,11 +236,8 @@ def result_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def result_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     result = _get(request, Result.objects, strategy, pk, write=True)
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
-        return HttpResponseBadRequest(_("Move up or down."))
-    services.move_result(result, by=request.user, direction=direction)
-    return _back(request, reverse("strategy:detail", args=[strategy.code]) + f"#result-{result.pk}")
+    back = reverse("strategy:detail", args=[strategy.code]) + f"#result-{result.pk}"
+    return _move(request, services.move_result, result, back)
 
 
 @login_required
@@ -252,7 +279,7 @@ def activity_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     activity = _get(request, Activity.objects.select_related("measure"), strategy, pk, write=True)
     form = ActivityForm(request.POST or None, instance=activity, strategy=strategy)
-    if _saved(request, form, lambda: services.update_activity(activity, by=request.user, data=form.cleaned_data)):
+    if _edited(request, form, services.update_activity, activity):
         return redirect(activity_url(activity))
     heading = _("Change activity %(code)s") % {"code": activity.code}
     return _edit_page(
@@ -271,11 +298,8 @@ def activity_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def activity_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     activity = _get(request, Activity.objects, strategy, pk, write=True)
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
-        return HttpResponseBadRequest(_("Move up or down."))
-    services.move_activity(activity, by=request.user, direction=direction)
-    return _back(request, reverse("strategy:detail", args=[strategy.code]) + f"#activity-{activity.pk}")
+    back = reverse("strategy:detail", args=[strategy.code]) + f"#activity-{activity.pk}"
+    return _move(request, services.move_activity, activity, back)
 
 
 @login_required
@@ -309,9 +333,10 @@ def activity_budget(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
     def save() -> Activity:
         lines = grid.lines() + [line for form in donors.forms if (line := form.line()) is not None]
-        return services.set_budget_lines(activity, by=request.user, lines=lines)
+        return services.set_budget_lines(activity, by=request.user, lines=lines, version=grid.edited_version)
 
-    if request.method == "POST" and donors.is_valid() and _saved(request, grid, save):
+    donors_valid = donors.is_valid()  # validated whatever the grid holds, so that every error shows at once
+    if _saved(request, grid, save, valid=donors_valid):
         return redirect(activity_url(activity))
     context = _context(
         request, strategy, activity=activity, grid=grid, donors=donors, ancestors=_ancestors(activity.measure)
@@ -342,7 +367,7 @@ def indicator_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     indicator = _get(request, Indicator.objects.select_related("result"), strategy, pk, write=True)
     form = IndicatorForm(request.POST or None, instance=indicator, strategy=strategy)
-    if _saved(request, form, lambda: services.update_indicator(indicator, by=request.user, data=form.cleaned_data)):
+    if _edited(request, form, services.update_indicator, indicator):
         return redirect(indicator_url(indicator))
     heading = _("Change indicator %(code)s") % {"code": indicator.code}
     return _edit_page(
@@ -361,11 +386,9 @@ def indicator_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def indicator_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     indicator = _get(request, Indicator.objects.select_related("result"), strategy, pk, write=True)
-    direction = request.POST.get("direction")
-    if direction not in ("up", "down"):
-        return HttpResponseBadRequest(_("Move up or down."))
-    services.move_indicator(indicator, by=request.user, direction=direction)
-    return _back(request, result_url(indicator.result) + f"#indicator-{indicator.pk}")
+    return _move(
+        request, services.move_indicator, indicator, result_url(indicator.result) + f"#indicator-{indicator.pk}"
+    )
 
 
 @login_required
@@ -394,7 +417,11 @@ def indicator_targets(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         write=True,
     )
     form = TargetsForm(request.POST or None, indicator=indicator)
-    if _saved(request, form, lambda: services.set_targets(indicator, by=request.user, targets=form.targets())):
+
+    def save() -> Indicator:
+        return services.set_targets(indicator, by=request.user, targets=form.targets(), version=form.edited_version)
+
+    if _saved(request, form, save):
         return redirect(indicator_url(indicator))
     context = _context(request, strategy, indicator=indicator, form=form, ancestors=_ancestors(indicator.result))
     return render(request, "strategy/targets_form.html", context)

@@ -23,10 +23,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -46,6 +48,7 @@ from nsm.strategy.models import (
     code_depth,
     parent_code,
 )
+from nsm.strategy.services import _bump, _create, _set_m2m
 
 FileInput = str | Path | bytes | IO[bytes]
 
@@ -478,10 +481,13 @@ def _sheet_from(values_sheet: Any, formula_sheet: Any) -> _Sheet:
     return _Sheet(values_sheet.title, cells, merged, missing)
 
 
-def _load_sheets(data: bytes) -> list[_Sheet]:
+def _load_sheets(data: bytes) -> tuple[list[_Sheet], list[str]]:
+    """The worksheets (tables of cells), and the titles of the other sheets (chart sheets), which have no cells."""
     values = _open_workbook(data, data_only=True)
     formulas = _open_workbook(data, data_only=False)
-    return [_sheet_from(values[title], formulas[title]) for title in values.sheetnames]
+    sheets = [_sheet_from(sheet, formulas[sheet.title]) for sheet in values.worksheets]
+    tables = {sheet.title for sheet in values.worksheets}
+    return sheets, [title for title in values.sheetnames if title not in tables]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -573,24 +579,30 @@ def _load_existing(code: str, *, lock: bool = False) -> _Existing:
     for institution in Institution.objects.all():
         existing.add_institution(institution)
     if existing.strategy is not None:
-        _load_plan(existing, existing.strategy)
+        _load_plan(existing, existing.strategy, lock=lock)
     return existing
 
 
-def _load_plan(existing: _Existing, strategy: Strategy) -> None:
-    """Each object gets the strategy instance, so that validating it later reads no strategy again."""
+def _load_plan(existing: _Existing, strategy: Strategy, *, lock: bool = False) -> None:
+    """Each object gets the strategy instance, so that validating it later reads no strategy again.
+
+    With `lock`, results, activities and indicators are locked for the transaction (the services lock them
+    too before changing them, their budget lines or targets), so an import and a page edit do not interleave.
+    """
     results = Result.objects.filter(strategy=strategy).prefetch_related("gcm_objectives", "sdg_targets")
-    existing.results = {r.code: r for r in results}
     activities = Activity.objects.filter(strategy=strategy).prefetch_related(
         "partners", "target_groups", "gcm_objectives"
     )
+    indicators = Indicator.objects.filter(strategy=strategy).prefetch_related("disaggregation")
+    if lock:
+        results, activities, indicators = (q.select_for_update() for q in (results, activities, indicators))
+    existing.results = {r.code: r for r in results}
     existing.activities = {a.code: a for a in activities}
     for item in (*existing.results.values(), *existing.activities.values()):
         item.strategy = strategy
     codes = {a.pk: a.code for a in existing.activities.values()}
     lines = ActivityBudget.objects.filter(activity__strategy=strategy)
     existing.budget = {(codes[b.activity_id], b.year, b.source, b.donor.strip()): b for b in lines}
-    indicators = Indicator.objects.filter(strategy=strategy).prefetch_related("disaggregation")
     existing.indicators = {i.code: i for i in indicators}
     for indicator in existing.indicators.values():
         indicator.strategy = strategy
@@ -687,7 +699,7 @@ _INSTITUTION_UNKNOWN = {
 class _Reader:
     """Reads the sheets into a ParsedPlan, checking each value against the format, code lists and plan."""
 
-    def __init__(self, sheets: list[_Sheet], file_name: str) -> None:
+    def __init__(self, sheets: list[_Sheet], file_name: str, *, charts: Iterable[str] = ()) -> None:
         self.plan = ParsedPlan(file_name=file_name)
         self.sheets: dict[str, _Sheet] = {}
         self.years: range | None = None
@@ -696,6 +708,10 @@ class _Reader:
         self.headers: dict[tuple[str, str], str] = {}
         for sheet in sheets:
             self._register(sheet)
+        for title in charts:
+            self.warn(
+                f"{title}!A1", _('the sheet "%(sheet)s" is a chart, not a table; it is ignored') % {"sheet": title}
+            )
 
     def error(self, cell: str, message: str) -> None:
         self.plan.errors.append(f"{cell}: {message}")
@@ -882,6 +898,7 @@ class _Reader:
         return text
 
     def _parse_code(self, column: Column, raw: Any, pattern: str, example: str) -> str:
+        _refuse_number_with_fraction(raw)
         code = self._parse_text(column, raw)
         if not re.fullmatch(pattern, code):
             raise CellValueError(
@@ -1002,6 +1019,7 @@ class _Reader:
         return frozenset(codes)
 
     def _parse_sdg(self, column: Column, raw: Any) -> frozenset[str]:
+        _refuse_number_with_fraction(raw)  # 16.10 typed as a number is stored as 16.1, another target
         return self._parse_lookup(raw, self.existing.sdg, _('SDG target "%(code)s" is not known'))
 
     def _parse_target_groups(self, column: Column, raw: Any) -> frozenset[str]:
@@ -1126,6 +1144,21 @@ class _Reader:
                 % {"start": format_period(*start), "end": format_period(*end)},
             )
         self._effective(row, self.existing.activities.get(code), ("title_sq", "title_en"))
+        self._check_active(row, ("lead", "partners"))
+
+    def _check_active(self, row: Row, names: tuple[str, ...]) -> None:
+        """An inactive institution may still be named (an old plan), but the import does not reactivate it."""
+        for name in names:
+            value = row.values.get(name)
+            codes = value if isinstance(value, frozenset) else {value} if value else set()
+            for code in sorted(codes):
+                known = self.existing.institutions.get(code.upper())
+                if known is not None and not known.is_active:
+                    self.warn(
+                        row.cell(name),
+                        _('the institution "%(code)s" is inactive (it no longer exists); it stays inactive')
+                        % {"code": known.code},
+                    )
 
     def _read_budget(self) -> None:
         for row in self._table(BUDGET):
@@ -1141,8 +1174,11 @@ class _Reader:
         if activity not in self.plan.activities and activity not in self.existing.activities:
             self.error(row.cell("activity"), _('budget line for an unknown activity "%(code)s"') % {"code": activity})
         self._check_year(row, "year")
-        if row.values["source"] == ActivityBudget.Source.DONOR and not row.values.get("donor"):
+        is_donor = row.values["source"] == ActivityBudget.Source.DONOR
+        if is_donor and not row.values.get("donor"):
             self.error(row.cell("donor"), _("name the donor of a donor-funded line"))
+        elif not is_donor and row.values.get("donor"):
+            self.error(row.cell("donor"), _('a donor is named only on a line whose source is "donor"'))
 
     def _read_indicators(self) -> None:
         for row in self._table(INDICATORS):
@@ -1166,6 +1202,7 @@ class _Reader:
         if value_type == Indicator.ValueType.YES_NO and row.values.get("baseline") not in (None, 0, 1):
             self.error(row.cell("baseline"), _("a yes/no indicator takes 1 (yes) or 0 (no)"))
         self._effective(row, existing, ("name_sq", "name_en"))
+        self._check_active(row, ("responsible",))
 
     def _read_targets(self) -> None:
         for row in self._table(TARGETS):
@@ -1203,6 +1240,21 @@ class _Reader:
                 )
 
 
+def _refuse_number_with_fraction(raw: Any) -> None:
+    """A code typed as a number: Excel keeps `2.10` as the float 2.1, so its digits cannot be trusted.
+
+    A whole number (goal `2`) reads the same either way and is accepted.
+    """
+    if isinstance(raw, float) and not raw.is_integer():
+        raise CellValueError(
+            _(
+                "the code %(value)s is stored as a number, and a number loses trailing zeros (2.10 is stored as "
+                "2.1): write codes as text (format the cells as Text, or type an apostrophe before the code)"
+            )
+            % {"value": _as_text(raw)}
+        )
+
+
 def _as_tuple(key: Any) -> tuple:
     return tuple(part for part in key if part != "") if isinstance(key, tuple) else (key,)
 
@@ -1214,7 +1266,8 @@ def read_workbook(file: FileInput, *, name: str | None = None) -> ParsedPlan:
     file_name = name or (
         Path(file).name if isinstance(file, str | Path) else Path(getattr(file, "name", "") or "").name
     )
-    return _Reader(_load_sheets(data), file_name).read()
+    sheets, charts = _load_sheets(data)
+    return _Reader(sheets, file_name, charts=charts).read()
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1222,6 +1275,33 @@ def read_workbook(file: FileInput, *, name: str | None = None) -> ParsedPlan:
 # ----------------------------------------------------------------------------------------------------
 
 KINDS = ("strategy", "institutions", "results", "activities", "budget", "indicators", "targets")
+_MODELS: dict[str, type[Model]] = {
+    "strategy": Strategy,
+    "institutions": Institution,
+    "results": Result,
+    "activities": Activity,
+    "budget": ActivityBudget,
+    "indicators": Indicator,
+    "targets": IndicatorTarget,
+}
+# columns of the file that are not a field of the model, or whose field has no translated name
+_COLUMN_LABELS = {
+    "start": gettext_lazy("start"),
+    "end": gettext_lazy("end"),
+    "result": Result._meta.verbose_name,
+    "activity": Activity._meta.verbose_name,
+    "indicator": Indicator._meta.verbose_name,
+}
+
+
+def field_label(kind: str, name: str) -> str:
+    """The name of a column as people read it, in the active language: `title_en` -> `title (English)`."""
+    if name in _COLUMN_LABELS:
+        return str(_COLUMN_LABELS[name])
+    try:
+        return str(_MODELS[kind]._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 def _kind_labels() -> dict[str, str]:
@@ -1242,6 +1322,12 @@ class Change:
 
     label: str
     fields: tuple[str, ...] = ()
+    kind: str = ""
+
+    @property
+    def field_labels(self) -> list[str]:
+        """The changed fields' names for people (translated), for the preview page."""
+        return [field_label(self.kind, name) for name in self.fields]
 
 
 @dataclass
@@ -1373,7 +1459,7 @@ def _diff_lines(
 def _preview(code: str, ops: list[_Op], warnings_: list[str], cls: type[ImportPreview]) -> ImportPreview:
     kinds = {kind: KindChanges(kind) for kind in KINDS}
     for op in ops:
-        getattr(kinds[op.kind], op.action).append(Change(op.label, op.fields))
+        getattr(kinds[op.kind], op.action).append(Change(op.label, op.fields, op.kind))
     return cls(code, list(kinds.values()), list(warnings_))
 
 
@@ -1402,7 +1488,8 @@ def apply_plan(parsed: ParsedPlan, *, by: Any) -> ImportSummary:
     """Write the file's plan in one transaction, as `by`; unchanged items are not saved (no history).
 
     Items of the plan that the file leaves out are left alone; the budget lines and targets of an activity or
-    indicator that the file names follow the file. Any error leaves the database as it was.
+    indicator that the file names follow the file. Any error leaves the database as it was. The plan's rows are
+    locked while the import runs, so that an edit made meanwhile on a page is neither lost nor overwritten.
     """
     _require_valid(parsed)
     reason = _("import of %(name)s") % {"name": parsed.file_name or "workbook"}
@@ -1418,20 +1505,46 @@ _M2M = {
     "activities": {"partners": "institutions", "target_groups": "target_groups", "gcm_objectives": "gcm"},
     "indicators": {"disaggregation": "dimensions"},
 }
+VERSIONED = ("results", "activities", "indicators")  # models with a `version` for optimistic locking
+LINE_OWNERS = {"budget": "activities", "targets": "indicators"}
+# model fields that a validation error may name -> the column of the file that holds them
+_FIELD_COLUMNS = {
+    "start_year": "start",
+    "start_quarter": "start",
+    "end_year": "end",
+    "end_quarter": "end",
+    "measure": "code",
+    "parent": "code",
+    "strategy": "code",
+}
+
+
+def _cell_messages(row: Row, error: ValidationError) -> list[str]:
+    """A model's validation error as `Sheet!CELL: message`, on the cell of the field it names."""
+    if not hasattr(error, "error_dict"):
+        return [f"{row.cell('code')}: {message}" for message in error.messages]
+    return [
+        f"{row.cell(_FIELD_COLUMNS.get(name, name))}: {message}"
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]
+
+
+def _owners_to_touch(ops: list[_Op]) -> list[tuple[str, str]]:
+    """Activities and indicators whose budget lines or targets change but which are not saved themselves."""
+    saved = {(op.kind, op.key) for op in ops if op.action in ("created", "changed")}
+    owners = {(LINE_OWNERS[op.kind], op.key[0]) for op in ops if op.kind in LINE_OWNERS and op.action != "unchanged"}
+    return sorted(owners - saved)
 
 
 class _Writer:
-    """Applies the operations of a diff, validating each object with full_clean() and saving it one by one."""
+    """Applies the operations of a diff, validating each object with full_clean() and saving it one by one.
 
-    MODELS: dict[str, type] = {
-        "strategy": Strategy,
-        "institutions": Institution,
-        "results": Result,
-        "activities": Activity,
-        "budget": ActivityBudget,
-        "indicators": Indicator,
-        "targets": IndicatorTarget,
-    }
+    Each object created or changed gets exactly one history row, showing its final state (many-to-many
+    values included), through the plan services' helpers; the version of a result, activity or indicator
+    goes up by one when it, its budget lines or its targets change, so that a page edit begun before the
+    import is refused as stale.
+    """
 
     def __init__(self, existing: _Existing) -> None:
         self.existing = existing
@@ -1443,23 +1556,38 @@ class _Writer:
                 op.obj.delete()
             elif op.action in ("created", "changed"):
                 self._write(op)
+        for kind, code in _owners_to_touch(ops):
+            _bump(getattr(self.existing, kind)[code])
 
     def _write(self, op: _Op) -> None:
-        """Set the fields that change, validate, save; then the many-to-many fields that change."""
-        obj = op.obj or self.MODELS[op.kind]()
+        """Set the fields that change, validate, then save once with the many-to-many values already set."""
+        obj = op.obj or _MODELS[op.kind]()
         names = op.row.values if op.action == "created" else op.fields
         values = {name: op.row.values[name] for name in names}
-        m2m = {name: values.pop(name) for name in list(values) if name in _M2M.get(op.kind, {})}
+        m2m = {
+            name: {item.pk for item in self._lookup(source, values.pop(name))}
+            for name, source in _M2M.get(op.kind, {}).items()
+            if name in values
+        }
         getattr(self, f"_set_{op.kind}")(obj, values, op.key)
         try:
-            obj.full_clean()
-            obj.save()
+            if op.action == "created":
+                _create(obj, {name: ids for name, ids in m2m.items() if ids})
+            else:
+                self._save_changed(op.kind, obj, m2m)
         except ValidationError as error:
-            raise WorkbookError(f"{op.row.cell('code')}: {message}" for message in error.messages) from error
-        for name, items in m2m.items():
-            if op.obj is not None or items:
-                getattr(obj, name).set(self._lookup(_M2M[op.kind][name], items))
+            raise WorkbookError(_cell_messages(op.row, error)) from error
         self._remember(op.kind, obj)
+
+    @staticmethod
+    def _save_changed(kind: str, obj: Any, m2m: dict[str, set]) -> None:
+        obj.full_clean()
+        if m2m:
+            _set_m2m(obj, m2m)  # no history row of its own: the save below records the final state
+        if kind in VERSIONED:
+            _bump(obj)
+        else:
+            obj.save()
 
     def _lookup(self, source: str, items: frozenset) -> list[Any]:
         if source == "gcm":

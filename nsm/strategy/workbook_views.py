@@ -1,12 +1,15 @@
-"""The action-plan workbook on the web: upload -> preview -> confirm, the empty template, and the export.
+"""The action-plan workbook on the web: upload -> preview -> confirm or cancel, the empty template, the export.
 
 The upload is kept in `default_storage` under `imports/<uuid>.xlsx` between the preview and the confirmation
 (its key in the session), so that the app servers keep no state; the confirmation reads it again, applies it
-and deletes it. Only users who may edit plans import; a strategy the user may not see answers 404.
+and deletes it, and so does Cancel (without applying). Uploads abandoned otherwise (the page closed) are
+deleted by a later upload once older than UPLOAD_MAX_AGE. Only users who may edit plans import; a strategy
+the user may not see answers 404.
 """
 
 import io
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -19,6 +22,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -36,6 +40,8 @@ from nsm.strategy.workbook import (
 )
 
 SESSION_KEY = "nsm_workbook_import"
+UPLOAD_FOLDER = "imports"
+UPLOAD_MAX_AGE = timedelta(hours=24)
 
 
 class UploadForm(forms.Form):
@@ -66,6 +72,29 @@ def _discard(request: HttpRequest) -> None:
         default_storage.delete(stored["key"])
 
 
+def _purge_abandoned_uploads() -> None:
+    """Delete kept uploads older than UPLOAD_MAX_AGE: previews nobody confirmed or cancelled."""
+    try:
+        _folders, names = default_storage.listdir(UPLOAD_FOLDER)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    oldest_kept = timezone.now() - UPLOAD_MAX_AGE
+    for name in names:
+        key = f"{UPLOAD_FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(key) < oldest_kept:
+                default_storage.delete(key)
+        except (FileNotFoundError, NotImplementedError):
+            continue  # deleted meanwhile by another request, or a storage that cannot tell its age
+
+
+def _keep(request: HttpRequest, upload: Any) -> None:
+    """Keep the upload for the confirmation, in place of any earlier one of this session."""
+    _discard(request)
+    key = default_storage.save(f"{UPLOAD_FOLDER}/{uuid.uuid4()}.xlsx", upload)
+    request.session[SESSION_KEY] = {"key": key, "name": upload.name}
+
+
 def _upload_page(request: HttpRequest, form: UploadForm, **context: Any) -> HttpResponse:
     limit = filesizeformat(settings.IMPORT_MAX_BYTES)
     return render(request, "strategy/import.html", {"form": form, "limit": limit, **context})
@@ -78,6 +107,7 @@ def import_plan(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         return _upload_page(request, form)
+    _purge_abandoned_uploads()
     upload = form.cleaned_data["file"]
     try:
         parsed = _read(request, upload, upload.name)
@@ -85,11 +115,10 @@ def import_plan(request: HttpRequest) -> HttpResponse:
         return _upload_page(request, form, errors=error.messages)
     if not parsed.is_valid:
         return _upload_page(request, form, errors=parsed.errors, warnings=parsed.warnings)
-    _discard(request)
-    key = default_storage.save(f"imports/{uuid.uuid4()}.xlsx", upload)
-    request.session[SESSION_KEY] = {"key": key, "name": upload.name}
-    context = {"preview": plan_changes(parsed), "file_name": upload.name}
-    return render(request, "strategy/import_preview.html", context)
+    preview = plan_changes(parsed)
+    if preview.has_changes:  # else there is nothing to confirm, and nothing to keep
+        _keep(request, upload)
+    return render(request, "strategy/import_preview.html", {"preview": preview, "file_name": upload.name})
 
 
 @login_required
@@ -111,6 +140,16 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         default_storage.delete(stored["key"])
     messages.success(request, summary.summary())
     return redirect("strategy:detail", parsed.strategy_code)
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest) -> HttpResponse:
+    """Forget the upload kept at the preview, deleting the stored file, and go back to the upload form."""
+    _require_editor(request)
+    _discard(request)
+    messages.info(request, _("The import was cancelled: nothing was saved."))
+    return redirect("strategy:import")
 
 
 def _xlsx(write: Any, filename: str) -> FileResponse:
@@ -139,6 +178,7 @@ def export_plan(request: HttpRequest, code: str) -> FileResponse:
 urlpatterns = [
     path("import/", import_plan, name="import"),
     path("import/confirm/", import_confirm, name="import_confirm"),
+    path("import/cancel/", import_cancel, name="import_cancel"),
     path("import/template.xlsx", import_template, name="import_template"),
     path("<str:code>/export.xlsx", export_plan, name="export"),
 ]

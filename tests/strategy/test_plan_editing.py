@@ -69,7 +69,7 @@ def test_secretariat_adds_an_activity_with_its_partners(client_for, secretariat,
 def test_an_activity_ending_before_it_starts_shows_the_message_next_to_the_end_year(client_for, coordinator, strategy):
     activity = ActivityFactory(measure__parent__parent__strategy=strategy)
     response = client_for(coordinator).post(
-        to("activity_edit", strategy, activity.pk), activity_form(start_year="2026", end_year="2025")
+        to("activity_edit", strategy, activity.pk), activity_form(start_year="2026", end_year="2025", version=1)
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -92,7 +92,7 @@ def test_validation_messages_follow_the_users_language(client_for, coordinator, 
 def test_changing_the_lead_shows_in_the_activitys_history(client_for, coordinator, strategy):
     activity = ActivityFactory(measure__parent__parent__strategy=strategy, lead=institution("MPB"))
     client = client_for(coordinator)
-    client.post(to("activity_edit", strategy, activity.pk), activity_form(lead=institution("AKPA").pk))
+    client.post(to("activity_edit", strategy, activity.pk), activity_form(lead=institution("AKPA").pk, version=1))
     page = client.get(to("activity", strategy, activity.pk)).content.decode()
     assert re.search(r"Lead institution</span>: MPB .*?AKPA", page, re.S)
     assert coordinator.get_full_name() in page
@@ -102,7 +102,7 @@ def test_the_budget_grid_reads_grouped_amounts_and_donor_lines(client_for, coord
     activity = ActivityFactory(measure__parent__parent__strategy=strategy)
     ActivityBudgetFactory(activity=activity, year=2026, amount=Decimal(5))
     data = {
-        "y2024_state_budget": "1 200 000", "y2025_unfunded": "1,500", "y2026_state_budget": "",
+        "version": "1", "y2024_state_budget": "1 200 000", "y2025_unfunded": "1,500", "y2026_state_budget": "",
         "donors-TOTAL_FORMS": "3", "donors-INITIAL_FORMS": "0",
         "donors-0-year": "2025", "donors-0-donor": "UNDP", "donors-0-amount": "250000",
     }  # fmt: skip
@@ -118,6 +118,7 @@ def test_the_budget_grid_reads_grouped_amounts_and_donor_lines(client_for, coord
 def test_a_donor_amount_without_a_donor_is_refused_next_to_the_donor_field(client_for, coordinator, strategy):
     activity = ActivityFactory(measure__parent__parent__strategy=strategy)
     data = {
+        "version": "1",
         "donors-TOTAL_FORMS": "1",
         "donors-INITIAL_FORMS": "0",
         "donors-0-year": "2025",
@@ -131,7 +132,7 @@ def test_a_donor_amount_without_a_donor_is_refused_next_to_the_donor_field(clien
 
 def test_a_negative_amount_is_refused(client_for, coordinator, strategy):
     activity = ActivityFactory(measure__parent__parent__strategy=strategy)
-    data = {"y2024_state_budget": "-5", "donors-TOTAL_FORMS": "0", "donors-INITIAL_FORMS": "0"}
+    data = {"version": "1", "y2024_state_budget": "-5", "donors-TOTAL_FORMS": "0", "donors-INITIAL_FORMS": "0"}
     response = client_for(coordinator).post(to("activity_budget", strategy, activity.pk), data)
     assert response.status_code == 200 and "is-invalid" in response.content.decode()
     assert not ActivityBudget.objects.exists()
@@ -140,7 +141,7 @@ def test_a_negative_amount_is_refused(client_for, coordinator, strategy):
 def test_targets_are_set_one_value_per_year(client_for, coordinator, strategy):
     indicator = IndicatorFactory(result__parent__parent__strategy=strategy, baseline_year=2023)
     response = client_for(coordinator).post(
-        to("indicator_targets", strategy, indicator.pk), {"y2025": "10", "y2030": "40.5"}
+        to("indicator_targets", strategy, indicator.pk), {"version": "1", "y2025": "10", "y2030": "40.5"}
     )
     assert response.status_code == 302
     assert {t.year: t.value for t in IndicatorTarget.objects.filter(indicator=indicator)} == {
@@ -163,7 +164,7 @@ def test_an_indicator_is_added_with_both_names(client_for, coordinator, strategy
 def test_moving_a_goal_down_from_the_plan_page_swaps_codes(client_for, coordinator, strategy):
     first = GoalFactory(strategy=strategy, code="1", title_en="First")
     GoalFactory(strategy=strategy, code="2", title_en="Second")
-    response = client_for(coordinator).post(to("result_move", strategy, first.pk), {"direction": "down"})
+    response = client_for(coordinator).post(to("result_move", strategy, first.pk), {"direction": "down", "version": 1})
     assert response.status_code == 302 and response["Location"].endswith(f"#result-{first.pk}")
     first.refresh_from_db()
     assert first.code == "2"
@@ -172,7 +173,10 @@ def test_moving_a_goal_down_from_the_plan_page_swaps_codes(client_for, coordinat
 def test_moving_needs_a_direction(client_for, coordinator, strategy):
     goal = GoalFactory(strategy=strategy, code="1")
     assert (
-        client_for(coordinator).post(to("result_move", strategy, goal.pk), {"direction": "sideways"}).status_code == 400
+        client_for(coordinator)
+        .post(to("result_move", strategy, goal.pk), {"direction": "sideways", "version": 1})
+        .status_code
+        == 400
     )
 
 

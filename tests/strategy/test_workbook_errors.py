@@ -260,3 +260,38 @@ def test_a_donor_line_without_its_donor_is_an_error():
 def test_an_amount_with_more_than_two_decimals_is_an_error():
     sheets = set_cell(valid_sheets(), "Budget!E2", "1 000,125")
     assert import_errors(sheets) == ["Budget!E2: at most 2 decimals are allowed"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [
+        ("Results!A3", 1.1),  # a result's code
+        ("Activities!A3", 1.1),  # an activity's code
+        ("Budget!A4", 2.1),  # the activity a budget line belongs to
+        ("Indicators!A2", 2.1),  # an indicator's code
+        ("Indicators!B2", 1.1),  # the result an indicator measures
+        ("Targets!A2", 2.1),  # the indicator a target belongs to
+        ("Results!F4", 16.1),  # an SDG target: 16.10 typed as a number
+    ],
+)
+def test_a_code_stored_as_a_number_with_a_fraction_is_an_error_asking_for_text(cell, number):
+    """Excel keeps `2.10` typed in a General cell as the number 2.1: the code it meant cannot be known."""
+    errors = read_workbook(make_workbook(set_cell(valid_sheets(), cell, number))).errors
+    assert errors[0] == (
+        f"{cell}: the code {number} is stored as a number, and a number loses trailing zeros (2.10 is stored as "
+        "2.1): write codes as text (format the cells as Text, or type an apostrophe before the code)"
+    )
+
+
+def test_a_whole_number_in_a_code_cell_is_read_as_that_code():
+    sheets = set_cell(valid_sheets(), "Results!A2", 1)
+    set_cell(sheets, "Results!A3", "1.1")
+    parsed = read_workbook(make_workbook(sheets))
+    assert parsed.errors == []
+    assert "1" in parsed.results
+
+
+def test_a_donor_named_on_a_line_that_is_not_a_donor_line_is_an_error_on_the_donor_cell():
+    sheets = valid_sheets()
+    sheets["Budget"] += [["1.1.1.2", 2024, "state_budget", None, 1], ["1.1.1.2", 2026, "other", "EU", 5]]
+    assert import_errors(sheets) == ['Budget!D6: a donor is named only on a line whose source is "donor"']

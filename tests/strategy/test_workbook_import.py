@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
+from openpyxl.chart import BarChart, Reference
 
 from nsm.accounts.models import Institution
 from nsm.strategy.models import Activity, ActivityBudget, IndicatorTarget, Result, Strategy
@@ -63,13 +64,41 @@ def test_the_summary_is_one_line_saying_what_was_created_updated_and_left_unchan
 
 
 def test_new_institutions_are_created_in_the_strategys_country():
-    imported(valid_sheets())
+    imported(set_cell(valid_sheets(), "Strategy!B3", "XK"))
     created = Institution.objects.get(code="QKM")
-    assert (created.name_en, created.kind, created.country) == (
+    assert (created.name_en, created.kind, created.country, created.is_active) == (
         "Centre for Returning Migrants",
         "agency",
-        "AL",
+        "XK",
+        True,
     )
+
+
+def test_an_existing_institution_listed_in_the_file_keeps_its_country_and_names():
+    mpb = Institution.objects.get(code="MPB")
+    sheets = valid_sheets()
+    sheets["Institutions"].append(["MPB", mpb.name_sq, mpb.name_en, mpb.kind])
+    history = mpb.history.count()
+    imported(set_cell(sheets, "Strategy!B3", "XK"))
+    mpb.refresh_from_db()
+    assert (mpb.country, mpb.history.count()) == ("AL", history)
+
+
+def test_an_inactive_lead_institution_is_a_warning_and_stays_inactive():
+    akpa = Institution.objects.get(code="AKPA")
+    akpa.is_active = False  # a body that no longer exists
+    akpa.save()
+    sheets = valid_sheets()
+    sheets["Institutions"].append(["AKPA", "Agjencia", "Agency", "agency"])
+    parsed = read_workbook(make_workbook(sheets))
+    apply_plan(parsed, by=None)
+    assert parsed.errors == []
+    assert [w for w in parsed.warnings if "inactive" in w] == [
+        'Activities!E2: the institution "AKPA" is inactive (it no longer exists); it stays inactive',
+        'Activities!D3: the institution "AKPA" is inactive (it no longer exists); it stays inactive',
+    ]
+    assert Institution.objects.get(code="AKPA").is_active is False
+    assert Activity.objects.get(code="1.1.1.2").lead.code == "AKPA"
 
 
 def test_an_existing_institution_is_not_changed_and_a_difference_is_a_warning():
@@ -153,6 +182,19 @@ def test_unknown_sheets_are_warnings_and_the_instructions_sheet_is_ignored():
     sheets = {"Instructions": [["read me"]], "Notes": [["x"]], **valid_sheets()}
     parsed = read_workbook(make_workbook(sheets))
     assert parsed.warnings == ['Notes!A1: the sheet "Notes" is not part of the format; it is ignored']
+
+
+def test_a_chart_sheet_is_a_warning_and_is_ignored():
+    workbook = load_workbook(io.BytesIO(make_workbook(valid_sheets())))
+    chart = BarChart()
+    chart.add_data(Reference(workbook["Budget"], min_col=5, min_row=1, max_row=4), titles_from_data=True)
+    workbook.create_chartsheet("Costs chart").add_chart(chart)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = read_workbook(buffer.getvalue())
+    assert parsed.errors == []
+    assert parsed.warnings == ['Costs chart!A1: the sheet "Costs chart" is a chart, not a table; it is ignored']
+    assert len(parsed.budget) == 3
 
 
 def test_headers_are_case_insensitive():

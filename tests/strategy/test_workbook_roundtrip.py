@@ -1,4 +1,9 @@
-"""Export then import reproduces generated plans exactly: every field and every many-to-many value."""
+"""Export then import reproduces generated plans exactly: every field and every many-to-many value.
+
+Generated text includes text starting with `=` (written as text, never as a formula, and read back as it was)
+and text with spaces around it, which the import strips (docs/workbook.md, Values): the plan read back is the
+plan with its text stripped, and importing its export into the same plan changes nothing.
+"""
 
 import io
 from decimal import Decimal
@@ -22,8 +27,10 @@ from tests.strategy.workbook_support import (
 )
 
 CODE = "AL-ROUND-TRIP"
-texts = st.text(alphabet="abcdefghijklmnopqrstuvwxyzëçABCËÇ 0123456789.,;:-'()/", max_size=24).map(str.strip)
-titles = texts.filter(bool)
+plain = st.text(alphabet="abcdefghijklmnopqrstuvwxyzëçABCËÇ 0123456789.,;:-'()/=+", max_size=24)
+texts = st.one_of(plain, plain.map(lambda text: f"={text}"), plain.map(lambda text: f"  {text} "))
+titles = texts.filter(str.strip)
+donors = st.sampled_from(["EU", " EU ", "=EU", "GIZ", "Delegation of the EU"]) | titles
 amounts = st.decimals(min_value=0, max_value=Decimal("99999999999.99"), places=2)
 values = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=4)
 examples = settings(
@@ -79,11 +86,15 @@ def activity(data, measure: Result, number: int, institutions: list[str]) -> Act
     tag(data, made, "target_groups", TargetGroup.objects, "code", TARGET_GROUPS)
     tag(data, made, "gcm_objectives", GcmObjective.objects, "number", range(1, 24))
     lines = data.draw(
-        st.sets(st.tuples(st.integers(2024, 2030), st.sampled_from(ActivityBudget.Source.values)), max_size=3)
+        st.lists(st.tuples(st.integers(2024, 2030), st.sampled_from(ActivityBudget.Source.values)), max_size=4)
     )
+    identities = set()  # a line's identity in the file: year, source, donor without spaces around it
     for year, source in lines:
-        donor = data.draw(titles) if source == ActivityBudget.Source.DONOR else ""
-        ActivityBudget.objects.create(activity=made, year=year, source=source, donor=donor, amount=data.draw(amounts))
+        donor = data.draw(donors) if source == ActivityBudget.Source.DONOR else ""
+        if (year, source, donor.strip()) not in identities:
+            identities.add((year, source, donor.strip()))
+            amount = data.draw(amounts)
+            ActivityBudget.objects.create(activity=made, year=year, source=source, donor=donor, amount=amount)
     return made
 
 
@@ -145,6 +156,17 @@ def generated_plan(data) -> Strategy:
     return strategy
 
 
+def stripped(value):
+    """The canonical plan as the import reads it: every text without spaces around it."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dict):
+        return {stripped(key): stripped(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return type(value)(stripped(item) for item in value)
+    return value
+
+
 def exported(strategy: Strategy) -> bytes:
     buffer = io.BytesIO()
     write_workbook(strategy, buffer)
@@ -162,7 +184,7 @@ def test_importing_an_export_into_an_empty_database_reproduces_the_plan(data):
         parsed = read_workbook(workbook)
         assert (parsed.errors, parsed.warnings) == ([], [])
         apply_plan(parsed, by=None)
-        assert canonical(CODE) == before
+        assert canonical(CODE) == stripped(before)
         transaction.set_rollback(True)
 
 
@@ -174,3 +196,15 @@ def test_the_export_of_a_plan_matches_that_plan_unchanged(data):
         assert parsed.errors == []
         assert plan_changes(parsed).has_changes is False
         transaction.set_rollback(True)
+
+
+def test_text_starting_with_an_equals_sign_comes_back_as_text_and_spaces_around_text_are_stripped():
+    strategy = Strategy.objects.create(
+        code=CODE, title_sq=" =SUM(A1:A3) ", start_year=2024, end_year=2030, plan_start_year=2024, plan_end_year=2026
+    )
+    goal = Result.objects.create(strategy=strategy, level="goal", code="1", title_sq="=1+1", title_en="  Goal ")
+    workbook = exported(strategy)
+    strategy.delete()
+    apply_plan(read_workbook(workbook), by=None)
+    goal = Result.objects.get(strategy__code=CODE, code="1")
+    assert (goal.strategy.title_sq, goal.title_sq, goal.title_en) == ("=SUM(A1:A3)", "=1+1", "Goal")

@@ -1,10 +1,13 @@
 """The workbook on the web: upload, preview, confirm for plan editors; template and export; access rules."""
 
 import io
+import os
+import time
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import load_workbook
 
 from nsm.strategy.models import Activity, Strategy
@@ -87,23 +90,75 @@ def test_confirming_applies_the_upload_deletes_it_and_goes_to_the_plan(coordinat
     assert SESSION_KEY not in client.session
 
 
-def test_the_preview_shows_what_changes(coordinator, client_for):
+def test_the_preview_names_the_fields_that_change_as_people_read_them(coordinator, client_for):
     client = client_for(coordinator)
     upload(client)
     client.post("/plan/import/confirm/")
-    response = upload(client, set_cell(valid_sheets(), "Activities!C3", "Activity two"))
-    content = response.content.decode()
-    assert "1.1.1.2: <span" in content and "title_en" in content
+    sheets = set_cell(valid_sheets(), "Activities!C3", "Activity two")
+    set_cell(sheets, "Activities!E3", "ZKM")
+    content = upload(client, sheets).content.decode()
+    assert '1.1.1.2: <span class="text-body-secondary">title (English), supporting institutions</span>' in content
+    assert "title_en" not in content and "partners" not in content
     assert "/plan/import/confirm/" in content
 
 
-def test_a_file_that_changes_nothing_offers_no_confirmation(coordinator, client_for):
+def test_the_preview_names_the_fields_in_albanian_for_an_albanian_interface(coordinator, client_for):
+    client = client_for(coordinator)
+    upload(client)
+    client.post("/plan/import/confirm/")
+    response = client.post(
+        "/plan/import/",
+        {"file": SimpleUploadedFile("plan.xlsx", make_workbook(set_cell(valid_sheets(), "Activities!C3", "Two")))},
+        HTTP_ACCEPT_LANGUAGE="sq",
+    )
+    with translation.override("sq"):
+        label = str(Activity._meta.get_field("title_en").verbose_name)
+    assert label != "title (English)"
+    assert f'1.1.1.2: <span class="text-body-secondary">{label}</span>' in response.content.decode()
+
+
+def test_a_file_that_changes_nothing_offers_no_confirmation_and_is_not_kept(coordinator, client_for, web):
     client = client_for(coordinator)
     upload(client)
     client.post("/plan/import/confirm/")
     response = upload(client)
     assert "there is nothing to change" in response.content.decode()
     assert "/plan/import/confirm/" not in response.content.decode()
+    assert stored_files(web) == []
+    assert SESSION_KEY not in client.session
+
+
+def test_cancelling_the_preview_deletes_the_kept_upload_and_saves_nothing(coordinator, client_for, web):
+    client = client_for(coordinator)
+    before = row_counts()
+    assert "/plan/import/cancel/" in upload(client).content.decode()
+    response = client.post("/plan/import/cancel/")
+    assert (response.status_code, response.url) == (302, "/plan/import/")
+    assert stored_files(web) == []
+    assert SESSION_KEY not in client.session
+    assert row_counts() == before
+    assert client.post("/plan/import/confirm/").url == "/plan/import/"
+
+
+def test_readers_may_not_cancel_an_import(viewer, client_for):
+    assert client_for(viewer).post("/plan/import/cancel/").status_code == 403
+
+
+def kept_upload(media, name: str, hours_old: float):
+    path = media / "imports" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"PK")
+    moment = time.time() - hours_old * 3600
+    os.utime(path, (moment, moment))
+    return path
+
+
+def test_a_new_upload_deletes_kept_uploads_older_than_a_day(coordinator, client_for, web):
+    abandoned, recent = kept_upload(web, "abandoned.xlsx", 25), kept_upload(web, "recent.xlsx", 23)
+    upload(client_for(coordinator))
+    kept = stored_files(web)
+    assert abandoned not in kept and recent in kept
+    assert len(kept) == 2  # the recent one, and this upload
 
 
 def test_a_file_with_errors_lists_them_and_keeps_nothing(coordinator, client_for, web):

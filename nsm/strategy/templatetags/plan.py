@@ -1,13 +1,14 @@
-"""Template filters for the plan pages: money and numbers in the active locale, form field layout."""
+"""Template filters for the plan pages: money and numbers in the active locale, content language, form layout."""
 
 from decimal import Decimal
 from typing import Any
 
 from django import forms, template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from nsm.i18n import localized_with_language, page_language
 from nsm.strategy.selectors import format_decimal
 
 register = template.Library()
@@ -35,6 +36,24 @@ def number(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return ""
     return format_decimal(value)
+
+
+@register.filter
+def localized(obj: Any, field: str = "title") -> SafeString:
+    """`{{ result|localized:"title" }}`: the content in the page's language, else the other one marked with `lang`."""
+    text, language = localized_with_language(obj, field)
+    return with_lang(text, language)
+
+
+@register.filter
+def with_lang(text: str, language: str) -> SafeString:
+    """`{{ node.title|with_lang:node.title_language }}`: a text in `<span lang>` when not in the page's language.
+
+    Screen readers then read an English title with English sounds on an Albanian page (WCAG 3.1.2).
+    """
+    if text and language and language != page_language():
+        return format_html('<span lang="{}">{}</span>', language, text)
+    return conditional_escape(text)
 
 
 @register.filter
