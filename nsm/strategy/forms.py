@@ -371,6 +371,20 @@ class BaseDonorFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "years": self.years}
 
+    def clean(self) -> None:
+        """One line per donor and year: a second one is reported here, with the grid's errors, not after them."""
+        seen: set[tuple[int, str]] = set()
+        for form in self.forms:
+            line = form.line() if not form.errors else None
+            if line is None:
+                continue
+            key = (line.year, line.donor)
+            if key in seen:
+                form.add_error(
+                    "donor", _("%(donor)s has another line for %(year)s.") % {"donor": key[1], "year": key[0]}
+                )
+            seen.add(key)
+
 
 DonorFormSet = forms.formset_factory(DonorLineForm, formset=BaseDonorFormSet, extra=3)
 

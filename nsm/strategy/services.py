@@ -435,7 +435,7 @@ def _budget_by_key(lines: Iterable[BudgetLineInput]) -> tuple[dict[tuple[int, st
         key = (line.year, line.source, line.donor.strip())
         if key in wanted:
             label = selectors.budget_line_label(ActivityBudget(year=key[0], source=key[1], donor=key[2]))
-            errors.append(_("The budget has two lines for %(line)s.") % {"line": label})
+            errors.append(_("%(line)s is given twice.") % {"line": label})
         wanted[key] = line.amount
     return wanted, errors
 

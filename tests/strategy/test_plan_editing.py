@@ -6,12 +6,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from nsm.strategy import services
 from nsm.strategy.models import Activity, ActivityBudget, IndicatorTarget, Result
 from tests.factories import (
     ActivityBudgetFactory,
     ActivityFactory,
     GoalFactory,
     IndicatorFactory,
+    IndicatorTargetFactory,
     MeasureFactory,
 )
 from tests.strategy.plan_builders import gcm, institution
@@ -201,3 +203,57 @@ def test_confirming_the_delete_removes_the_measure_and_returns_to_its_objective(
 def test_moves_only_accept_post(client_for, coordinator, strategy):
     goal = GoalFactory(strategy=strategy, code="1")
     assert client_for(coordinator).get(to("result_move", strategy, goal.pk)).status_code == 405
+
+
+def test_the_move_buttons_of_the_plan_page_carry_the_version_they_were_drawn_with(client_for, coordinator, strategy):
+    first = GoalFactory(strategy=strategy, code="1", title_en="First")
+    GoalFactory(strategy=strategy, code="2", title_en="Second")
+    client = client_for(coordinator)
+    page = client.get(reverse("strategy:detail", args=[strategy.code])).content.decode()
+    action = re.search(rf'formaction="([^"]*/results/{first.pk}/move/\?version=1)" name="direction" value="down"', page)
+    assert client.post(action.group(1), {"direction": "down"}).status_code == 302
+    first.refresh_from_db()
+    assert (first.code, first.version) == ("2", 2)
+
+
+def test_a_move_the_plan_refuses_comes_back_as_a_message_not_an_error_page(client_for, coordinator, strategy):
+    first = GoalFactory(strategy=strategy, code="1")
+    GoalFactory(strategy=strategy, code="2")
+    IndicatorFactory(result=first, code="1.a")
+    IndicatorFactory(result=GoalFactory(strategy=strategy, code="3"), code="2.a")
+    client = client_for(coordinator)
+    response = client.post(to("result_move", strategy, first.pk), {"direction": "down", "version": 1})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Indicator 1.a cannot be renumbered 2.a: Another indicator of this strategy has this code." in page
+    first.refresh_from_db()
+    assert first.code == "1"
+
+
+def test_a_stale_indicator_move_comes_back_as_a_message(client_for, coordinator, secretariat, strategy, measure):
+    first = IndicatorFactory(result=measure, code=f"{measure.code}.a")
+    IndicatorFactory(result=measure, code=f"{measure.code}.b")
+    services.set_targets(first, by=secretariat, targets={2026: Decimal(3)})
+    client = client_for(coordinator)
+    response = client.post(to("indicator_move", strategy, first.pk), {"direction": "down", "version": 1})
+    page = client.get(response["Location"]).content.decode()
+    assert f"Indicator {measure.code}.a was changed by {secretariat.get_full_name()}" in page
+    assert "Nothing was moved." in page
+    first.refresh_from_db()
+    assert first.code == f"{measure.code}.a"
+
+
+def test_a_baseline_year_after_the_first_target_is_refused_next_to_the_field(client_for, coordinator, strategy):
+    indicator = IndicatorFactory(result__parent__parent__strategy=strategy, baseline_year=2023)
+    IndicatorTargetFactory(indicator=indicator, year=2025, value=Decimal(5))
+    data = {
+        "version": "1", "code": indicator.code, "name_en": "Returnees", "kind": "outcome", "value_type": "number",
+        "direction": "increase", "baseline": "100", "baseline_year": "2027", "frequency": "annual",
+    }  # fmt: skip
+    response = client_for(coordinator).post(to("indicator_edit", strategy, indicator.pk), data)
+    assert re.search(
+        r'id="id_baseline_year_error">The baseline year cannot come after the first target year \(2025\)',
+        response.content.decode(),
+    )
+    indicator.refresh_from_db()
+    assert indicator.baseline_year == 2023

@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nsm.reference.models import DisaggregationDimension
 from nsm.strategy import services
-from nsm.strategy.models import Activity, Indicator, Result
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result
+from nsm.strategy.services import BudgetLineInput
 from tests.factories import (
     ActivityBudgetFactory,
     ActivityFactory,
@@ -18,6 +20,7 @@ from tests.factories import (
     IndicatorTargetFactory,
     MeasureFactory,
     ObjectiveFactory,
+    UserFactory,
 )
 from tests.strategy.plan_builders import add_activities, add_indicators, gcm, institution
 
@@ -106,18 +109,12 @@ def test_the_indicator_list_shows_baseline_targets_and_disaggregation(client_for
         assert text in page
 
 
+ACTIVITY_FIELDS = ("title_sq", "title_en", "start_year", "start_quarter", "end_year", "end_quarter", "gender_marker")
+
+
 def test_an_activitys_page_shows_who_changed_the_lead(client_for, coordinator, viewer, strategy, plan):
     activity = plan["activity"]
-    fields = (
-        "title_sq",
-        "title_en",
-        "start_year",
-        "start_quarter",
-        "end_year",
-        "end_quarter",
-        "gender_marker",
-    )
-    data = {name: getattr(activity, name) for name in fields}
+    data = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
     services.update_activity(activity, by=coordinator, data={**data, "lead": institution("AKPA")})
     page = text_of(client_for(viewer).get(url("activity", strategy, activity.pk)))
     assert "Lead institution" in page and "MPB" in page and "AKPA" in page
@@ -174,3 +171,45 @@ def test_the_indicator_page_runs_a_fixed_number_of_queries(client_for, viewer, s
     small = count_queries(client, url("indicator", strategy, indicator.pk))
     add_indicators(strategy, 40)
     assert count_queries(client, url("indicator", strategy, indicator.pk)) == small
+
+
+def grow(plan, indicator, editors, rounds):
+    """Many changes by several people: the activity's fields, budget lines and donors; the indicator and targets."""
+    activity, measure = plan["activity"], plan["measure"]
+    leads = [institution(code) for code in ("MPB", "AKPA", "INSTAT")]
+    dimensions = list(DisaggregationDimension.objects.order_by("pk")[:3])
+    for number in range(rounds):
+        by = editors[number % len(editors)]
+        activity.refresh_from_db()
+        data = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
+        data |= {"lead": leads[number % 3], "partners": leads[: number % 3 + 1], "title_en": f"Counters {number}"}
+        services.update_activity(activity, by=by, data=data)
+        lines = [
+            BudgetLineInput(year, "state_budget", Decimal(1000 + number)) for year in range(2024, 2024 + number % 7)
+        ]
+        lines += [BudgetLineInput(2025, "donor", Decimal(number + 1), donor=f"Donor {d}") for d in range(number % 4)]
+        services.set_budget_lines(activity, by=by, lines=lines)
+        targets = {year: Decimal(number + year) for year in range(2024, 2024 + number % 7 + 1)}
+        services.set_targets(indicator, by=by, targets=targets)
+        indicator_data = {"name_en": f"Counters open {number}", "disaggregation": dimensions[: number % 4]}
+        services.update_indicator(indicator, by=by, data=indicator_data)
+        services.update_result(measure, by=by, data={"title_en": f"Information centres {number}"})
+
+
+def test_activity_indicator_and_measure_pages_run_as_many_queries_after_a_long_history(
+    client_for, coordinator, secretariat, strategy, plan
+):
+    client = client_for(coordinator)
+    indicator = services.create_indicator(result=plan["measure"], by=coordinator, name_en="Counters open")
+    pages = {
+        "activity": url("activity", strategy, plan["activity"].pk),
+        "indicator": url("indicator", strategy, indicator.pk),
+        "measure": url("result", strategy, plan["measure"].pk),
+    }
+    grow(plan, indicator, [coordinator], rounds=2)  # every kind of change once: each needs its labels looked up
+    small = {name: count_queries(client, path) for name, path in pages.items()}
+    grow(plan, indicator, [coordinator, secretariat, UserFactory()], rounds=12)
+    assert plan["activity"].history.count() > 12 and indicator.history.count() > 12
+    assert ActivityBudget.history.filter(activity_id=plan["activity"].pk).count() > 30
+    assert plan["activity"].budget_lines.count() > 5 and indicator.targets.count() == 7
+    assert {name: count_queries(client, path) for name, path in pages.items()} == small

@@ -160,11 +160,41 @@ def test_moving_keeps_one_history_row_per_renumbered_object_by_the_mover(strateg
     assert not any(record.code.startswith("0.") for record in records)
 
 
-def test_moving_a_result_leaves_indicator_codes_alone(strategy, coordinator, two_goals):
-    indicator = IndicatorFactory(result=Result.objects.get(code="1.1.1", strategy=strategy), code="I.7")
+def test_moving_a_result_renames_the_indicator_codes_that_embed_a_renumbered_results_code(
+    strategy, coordinator, two_goals
+):
+    measure, objective = (Result.objects.get(strategy=strategy, code=code) for code in ("1.1.1", "2.1"))
+    for result, code in [(measure, "1.1.1.a"), (measure, "I.7"), (two_goals["1"], "1.a"), (objective, "2.1.a")]:
+        IndicatorFactory(result=result, code=code, name_en=code)
+    services.move_result(two_goals["1"], by=coordinator, direction="down")
+    codes = {indicator.name_en: (indicator.code, indicator.result.code) for indicator in Indicator.objects.all()}
+    assert codes == {
+        "1.1.1.a": ("2.1.1.a", "2.1.1"), "I.7": ("I.7", "2.1.1"), "1.a": ("2.a", "2"), "2.1.a": ("1.1.a", "1.1"),
+    }  # fmt: skip
+
+
+def test_a_renamed_indicator_keeps_one_history_row_by_the_mover_and_a_new_version(strategy, coordinator, two_goals):
+    indicator = IndicatorFactory(result=Result.objects.get(strategy=strategy, code="1.1.1"), code="1.1.1.a")
     services.move_result(two_goals["1"], by=coordinator, direction="down")
     indicator.refresh_from_db()
-    assert (indicator.code, indicator.result.code) == ("I.7", "2.1.1")
+    records = list(indicator.history.all())
+    assert [(r.history_type, r.code, r.history_user) for r in records] == [
+        ("~", "2.1.1.a", coordinator),
+        ("+", "1.1.1.a", None),
+    ]
+    assert indicator.version == 2
+
+
+def test_a_move_that_would_give_an_indicator_a_code_in_use_is_refused_whole(strategy, coordinator, two_goals):
+    IndicatorFactory(result=Result.objects.get(strategy=strategy, code="1.1.1"), code="1.1.1.a")
+    IndicatorFactory(result=GoalFactory(strategy=strategy, code="3"), code="2.1.1.a")
+    with pytest.raises(ValidationError) as error:
+        services.move_result(two_goals["1"], by=coordinator, direction="down")
+    assert error.value.messages == [
+        "Indicator 1.1.1.a cannot be renumbered 2.1.1.a: Another indicator of this strategy has this code."
+    ]
+    assert codes_by_title(strategy)["Goal 1"] == "1"
+    assert sorted(Indicator.objects.values_list("code", flat=True)) == ["1.1.1.a", "2.1.1.a"]
 
 
 def test_moving_the_first_goal_up_changes_nothing(strategy, coordinator, two_goals):
@@ -276,6 +306,26 @@ def test_set_targets_sets_changes_and_clears_years(strategy, coordinator):
         2025: 5,
         2026: 7.5,
     }
+
+
+def test_a_baseline_year_after_the_first_target_year_is_refused(strategy, coordinator):
+    indicator = IndicatorFactory(result__parent__parent__strategy=strategy, baseline_year=2023)
+    IndicatorTargetFactory(indicator=indicator, year=2025, value=Decimal(5))
+    with pytest.raises(ValidationError) as error:
+        services.update_indicator(indicator, by=coordinator, data={"baseline_year": 2026})
+    assert error.value.message_dict == {
+        "baseline_year": ["The baseline year cannot come after the first target year (2025): change the targets first."]
+    }
+    indicator.refresh_from_db()
+    assert indicator.baseline_year == 2023
+
+
+def test_a_baseline_year_up_to_the_first_target_year_is_accepted(strategy, coordinator):
+    indicator = IndicatorFactory(result__parent__parent__strategy=strategy, baseline_year=2023)
+    IndicatorTargetFactory(indicator=indicator, year=2025, value=Decimal(5))
+    services.update_indicator(indicator, by=coordinator, data={"baseline_year": 2025})
+    indicator.refresh_from_db()
+    assert (indicator.baseline_year, indicator.version) == (2025, 2)
 
 
 def test_a_target_before_the_baseline_year_is_refused(strategy, coordinator):
