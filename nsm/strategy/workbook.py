@@ -1784,6 +1784,7 @@ def _instructions() -> list[str]:
         ),
         _("Budget: one line per activity, year and source (state_budget, donor, other, unfunded); name the donor."),
         _("Indicators and Targets: the indicator's result, baseline and one target per year."),
+        _("Codes are text: format code columns as Text, so that 2.10 is not stored as the number 2.1."),
         _(
             "Lists are separated by ; or ,. Numbers: 1200000, 1 200 000, 1.200.000 or 1,200,000; 1.200 alone "
             "is ambiguous and refused."

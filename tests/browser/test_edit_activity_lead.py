@@ -22,7 +22,7 @@ def sign_in(page, username: str, password: str = "correct horse battery") -> Non
 def test_coordinator_changes_an_activitys_lead_and_sees_it_in_the_history(page, coordinator):
     strategy = StrategyFactory(code="AL-NSM-BROWSER")
     mshms, _ = Institution.objects.get_or_create(code="MSHMS", defaults={"name_sq": "MSHMS", "name_en": "MoHSP"})
-    akpa = Institution.objects.get(code="AKPA")
+    akpa, _ = Institution.objects.get_or_create(code="AKPA", defaults={"name_sq": "AKPA", "name_en": "NAES"})
     activity = ActivityFactory(
         measure__parent__parent__strategy=strategy, lead=mshms, title_en="Open migration counters in 12 regions"
     )
