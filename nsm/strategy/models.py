@@ -314,6 +314,10 @@ class Activity(models.Model):
             raise ValidationError(errors)
 
 
+# Money and indicator values keep at most 15 significant digits: SQLite, the embedded default, stores decimals as
+# floating point, which holds 15 digits exactly; more would be rounded silently. Validation refuses them instead.
+
+
 class ActivityBudget(models.Model):
     """The planned cost of an activity in one year from one funding source (in the strategy's currency)."""
 
@@ -327,7 +331,7 @@ class ActivityBudget(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     source = models.CharField(_("funding source"), max_length=20, choices=Source.choices)
     donor = models.CharField(_("donor"), max_length=200, blank=True)
-    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    amount = models.DecimalField(_("amount"), max_digits=15, decimal_places=2)
 
     history = HistoricalRecords(get_user=history_user)
 
@@ -406,7 +410,7 @@ class Indicator(models.Model):
     unit = models.CharField(_("unit"), max_length=60, blank=True)
     value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices, default=ValueType.NUMBER)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE)
-    baseline = models.DecimalField(_("baseline"), max_digits=20, decimal_places=4, null=True, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=15, decimal_places=3, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     data_source = models.TextField(_("data source"), blank=True)
     frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.ANNUAL)
@@ -466,7 +470,7 @@ class IndicatorTarget(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField(_("year"))
-    value = models.DecimalField(_("target value"), max_digits=20, decimal_places=4)
+    value = models.DecimalField(_("target value"), max_digits=15, decimal_places=3)
 
     history = HistoricalRecords(get_user=history_user)
 

@@ -10,6 +10,7 @@ every error with its cell (`Activities!E14: ...`); nothing is written unless the
     write_workbook(strategy, path)         # the same format
 """
 
+import hashlib
 import io
 import math
 import re
@@ -63,6 +64,14 @@ class WorkbookError(Exception):
     def __init__(self, messages: str | Iterable[str]) -> None:
         self.messages = [messages] if isinstance(messages, str) else list(messages)
         super().__init__("\n".join(self.messages))
+
+
+class PreviewOutdated(Exception):
+    """The plan changed between the preview and the confirmation: `preview` is what the import would do now."""
+
+    def __init__(self, preview: "ImportPreview") -> None:
+        self.preview = preview
+        super().__init__(preview.summary())
 
 
 class CellValueError(ValueError):
@@ -318,10 +327,11 @@ def _decimal(sign: str, whole: str, fraction: str | None) -> Decimal:
     return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
 
 
-def _places(number: Decimal, places: int, raw: Any) -> Decimal:
-    """At most `places` decimals; a float cell off only by binary rounding (a formula's result) is rounded."""
-    if abs(number) >= Decimal(10) ** 16:
-        raise CellValueError(_("the number is too large"))
+def _places(number: Decimal, places: int, raw: Any, digits: int = 15) -> Decimal:
+    """At most `places` decimals and `digits` digits in all (the model's max_digits: 15 is what SQLite holds
+    exactly); a float cell off only by binary rounding (a formula's result) is rounded."""
+    if abs(number) >= Decimal(10) ** (digits - places):
+        raise CellValueError(_("the number is too large: at most %(digits)s digits in all") % {"digits": digits})
     rounded = number.quantize(Decimal(1).scaleb(-places))
     off_by_rounding = isinstance(raw, float) and math.isclose(float(rounded), raw, rel_tol=1e-12)
     if rounded != number and not off_by_rounding:
@@ -953,7 +963,7 @@ class _Reader:
     def _parse_value(self, column: Column, raw: Any) -> Decimal | None:
         if raw is None:
             return None
-        return _places(parse_number(raw), 4, raw)
+        return _places(parse_number(raw), 3, raw)
 
     def _parse_choice(self, column: Column, raw: Any) -> str:
         key = normalize_header(raw)
@@ -1363,6 +1373,16 @@ class ImportPreview:
     def has_changes(self) -> bool:
         return any(self.count(action) for action in ("created", "changed", "deleted"))
 
+    def fingerprint(self) -> str:
+        """A digest of what would be created, changed and deleted: a confirmation must still do the same."""
+        parts = [
+            (kind.kind, action, change.label, change.fields)
+            for kind in self.kinds
+            for action in ("created", "changed", "deleted")
+            for change in getattr(kind, action)
+        ]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
     def _part(self, action: str) -> str:
         details = ", ".join(
             f"{kind.label}: {len(getattr(kind, action))}" for kind in self.kinds if getattr(kind, action)
@@ -1484,18 +1504,24 @@ def plan_changes(parsed: ParsedPlan) -> ImportPreview:
 # ----------------------------------------------------------------------------------------------------
 
 
-def apply_plan(parsed: ParsedPlan, *, by: Any) -> ImportSummary:
+def apply_plan(parsed: ParsedPlan, *, by: Any, expected: str | None = None) -> ImportSummary:
     """Write the file's plan in one transaction, as `by`; unchanged items are not saved (no history).
 
     Items of the plan that the file leaves out are left alone; the budget lines and targets of an activity or
     indicator that the file names follow the file. Any error leaves the database as it was. The plan's rows are
     locked while the import runs, so that an edit made meanwhile on a page is neither lost nor overwritten.
+    With `expected` (the fingerprint of the preview the user confirmed), nothing is written and PreviewOutdated
+    is raised when the plan changed since that preview so that the import would now do something else.
     """
     _require_valid(parsed)
     reason = _("import of %(name)s") % {"name": parsed.file_name or "workbook"}
     with transaction.atomic(), acting_as(by, reason=reason):
         existing = _load_existing(parsed.strategy_code, lock=True)
         ops = _diff(parsed, existing)
+        if expected is not None:
+            now = _preview(parsed.strategy_code, ops, parsed.warnings, ImportPreview)
+            if now.fingerprint() != expected:
+                raise PreviewOutdated(now)
         _Writer(existing).run(ops)
     return _preview(parsed.strategy_code, ops, parsed.warnings, ImportSummary)
 

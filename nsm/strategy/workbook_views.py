@@ -31,6 +31,7 @@ from nsm.accounts import access
 from nsm.strategy.models import Strategy
 from nsm.strategy.workbook import (
     ParsedPlan,
+    PreviewOutdated,
     WorkbookError,
     apply_plan,
     plan_changes,
@@ -88,11 +89,12 @@ def _purge_abandoned_uploads() -> None:
             continue  # deleted meanwhile by another request, or a storage that cannot tell its age
 
 
-def _keep(request: HttpRequest, upload: Any) -> None:
-    """Keep the upload for the confirmation, in place of any earlier one of this session."""
+def _keep(request: HttpRequest, upload: Any, fingerprint: str) -> None:
+    """Keep the upload for the confirmation, in place of any earlier one of this session, with the fingerprint
+    of the preview shown: the confirmation applies the file only if it still does what the preview said."""
     _discard(request)
     key = default_storage.save(f"{UPLOAD_FOLDER}/{uuid.uuid4()}.xlsx", upload)
-    request.session[SESSION_KEY] = {"key": key, "name": upload.name}
+    request.session[SESSION_KEY] = {"key": key, "name": upload.name, "fingerprint": fingerprint}
 
 
 def _upload_page(request: HttpRequest, form: UploadForm, **context: Any) -> HttpResponse:
@@ -117,7 +119,7 @@ def import_plan(request: HttpRequest) -> HttpResponse:
         return _upload_page(request, form, errors=parsed.errors, warnings=parsed.warnings)
     preview = plan_changes(parsed)
     if preview.has_changes:  # else there is nothing to confirm, and nothing to keep
-        _keep(request, upload)
+        _keep(request, upload, preview.fingerprint())
     return render(request, "strategy/import_preview.html", {"preview": preview, "file_name": upload.name})
 
 
@@ -133,11 +135,18 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         with default_storage.open(stored["key"], "rb") as file:
             parsed = _read(request, file, stored["name"])
-        summary = apply_plan(parsed, by=request.user)
+        summary = apply_plan(parsed, by=request.user, expected=stored.get("fingerprint", ""))
+    except PreviewOutdated as outdated:
+        request.session[SESSION_KEY] = {**stored, "fingerprint": outdated.preview.fingerprint()}
+        messages.warning(
+            request, _("The plan changed since the preview. Nothing was saved: check what the import would do now.")
+        )
+        context = {"preview": outdated.preview, "file_name": stored["name"]}
+        return render(request, "strategy/import_preview.html", context)
     except WorkbookError as error:
-        return _upload_page(request, UploadForm(), errors=error.messages)
-    finally:
         default_storage.delete(stored["key"])
+        return _upload_page(request, UploadForm(), errors=error.messages)
+    default_storage.delete(stored["key"])
     messages.success(request, summary.summary())
     return redirect("strategy:detail", parsed.strategy_code)
 

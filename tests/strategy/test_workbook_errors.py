@@ -295,3 +295,14 @@ def test_a_donor_named_on_a_line_that_is_not_a_donor_line_is_an_error_on_the_don
     sheets = valid_sheets()
     sheets["Budget"] += [["1.1.1.2", 2024, "state_budget", None, 1], ["1.1.1.2", 2026, "other", "EU", 5]]
     assert import_errors(sheets) == ['Budget!D6: a donor is named only on a line whose source is "donor"']
+
+
+def test_an_amount_with_more_than_fifteen_digits_is_refused_naming_its_cell():
+    """SQLite stores decimals as floating point (15 exact digits): more would be rounded without a word."""
+    errors = import_errors(set_cell(valid_sheets(), "Budget!E2", 12345678901234567))
+    assert any(error.startswith("Budget!E2: ") for error in errors), errors
+
+
+def test_a_target_with_more_than_fifteen_digits_is_refused_naming_its_cell():
+    errors = import_errors(set_cell(valid_sheets(), "Targets!C2", "1234567890123.4567"))
+    assert any(error.startswith("Targets!C2: ") for error in errors), errors

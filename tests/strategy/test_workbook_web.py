@@ -74,7 +74,11 @@ def test_an_upload_is_kept_and_previewed_without_writing_anything(coordinator, c
     assert "Preview of the import" in response.content.decode()
     assert response.context["preview"].totals == {"created": 13, "changed": 0, "deleted": 0, "unchanged": 0}
     [kept] = stored_files(web)
-    assert client.session[SESSION_KEY] == {"key": f"imports/{kept.name}", "name": "plan.xlsx"}
+    assert client.session[SESSION_KEY] == {
+        "key": f"imports/{kept.name}",
+        "name": "plan.xlsx",
+        "fingerprint": response.context["preview"].fingerprint(),
+    }
     assert row_counts() == before
 
 
@@ -222,3 +226,30 @@ def test_errors_about_a_plan_the_user_cannot_see_are_not_shown(coordinator, clie
     StrategyFactory(code="AL-WB-TEST", country="XK")
     sheets = set_cell(valid_sheets(), "Activities!D2", "MINT")
     assert upload(client_for(coordinator), sheets).status_code == 404
+
+
+def test_a_confirmation_is_refused_when_the_plan_changed_since_the_preview(coordinator, client_for, web):
+    client = client_for(coordinator)
+    upload(client)
+    client.post("/plan/import/confirm/")  # the plan now exists as the file describes it
+    activity = Activity.objects.order_by("code").first()
+    file_titles = (activity.title_sq, activity.title_en)
+    activity.title_en = "Changed on a page"
+    activity.save()
+    preview = upload(client).context["preview"]  # the import would set the English title back
+    assert preview.totals["changed"] == 1
+    activity.title_sq = "Ndryshuar në faqe ndërkohë"
+    activity.save()
+
+    response = client.post("/plan/import/confirm/")
+
+    assert response.status_code == 200
+    assert "The plan changed since the preview" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.title_sq == "Ndryshuar në faqe ndërkohë"
+    assert len(stored_files(web)) == 1  # kept for a second confirmation, now of what the preview shows
+
+    client.post("/plan/import/confirm/")
+    activity.refresh_from_db()
+    assert (activity.title_sq, activity.title_en) == file_titles
+    assert stored_files(web) == []
