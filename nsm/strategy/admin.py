@@ -24,6 +24,15 @@ class IndicatorTargetInline(admin.TabularInline):
     extra = 0
 
 
+class VersionedAdmin(SimpleHistoryAdmin):
+    """An admin save counts as a change: the version goes up, so a form open on a plan page becomes stale."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Strategy)
 class StrategyAdmin(SimpleHistoryAdmin):
     list_display = (
@@ -41,7 +50,7 @@ class StrategyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(SimpleHistoryAdmin):
+class ResultAdmin(VersionedAdmin):
     list_display = ("code", "level", "title_sq", "title_en", "strategy")
     list_filter = ("level", "strategy")
     list_select_related = ("strategy",)
@@ -51,7 +60,7 @@ class ResultAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(VersionedAdmin):
     list_display = ("code", "title_sq", "title_en", "lead", "start_label", "end_label", "gender_marker")
     list_filter = ("strategy", "gender_marker", "lead")
     list_select_related = ("lead",)
@@ -62,7 +71,7 @@ class ActivityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(VersionedAdmin):
     list_display = ("code", "name_sq", "name_en", "kind", "unit", "result", "responsible")
     list_filter = ("strategy", "kind", "frequency")
     list_select_related = ("result", "responsible")

@@ -117,3 +117,26 @@ def test_a_superuser_opens_the_plan_in_the_admin_with_history(client_for, strate
         for view, args in (("changelist", []), ("change", [obj.pk]), ("history", [obj.pk])):
             path = reverse(f"admin:strategy_{model}_{view}", args=args)
             assert admin.get(path).status_code == 200, path
+
+
+def test_an_admin_change_makes_an_open_plan_form_stale(admin_client):
+    activity = ActivityFactory()
+    url = reverse("admin:strategy_activity_change", args=[activity.pk])
+    data = {
+        "strategy": activity.strategy_id,
+        "measure": activity.measure_id,
+        "code": activity.code,
+        "title_sq": activity.title_sq,
+        "title_en": "Changed in the admin",
+        "lead": activity.lead_id,
+        "start_year": activity.start_year,
+        "start_quarter": activity.start_quarter,
+        "end_year": activity.end_year,
+        "end_quarter": activity.end_quarter,
+        "gender_marker": activity.gender_marker,
+        "budget_lines-TOTAL_FORMS": 0,
+        "budget_lines-INITIAL_FORMS": 0,
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Activity.objects.get(pk=activity.pk).version == activity.version + 1
