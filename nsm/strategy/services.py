@@ -87,7 +87,7 @@ def _check_version(obj: Versioned, version: int | None) -> None:
         raise StaleVersion(_stale_messages(obj, version), current_version=obj.version)
 
 
-def _bump(obj: Versioned) -> None:
+def bump_version(obj: Versioned) -> None:
     """Save a locked object with its version one up: the change that touched it gets one history row."""
     obj.version += 1
     obj.save()
@@ -164,7 +164,7 @@ def _split(obj: Model, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
     return plain, m2m
 
 
-def _set_m2m(obj: Model, m2m: Mapping[str, set]) -> None:
+def set_m2m_quietly(obj: Model, m2m: Mapping[str, set]) -> None:
     """Set many-to-many fields without a history row each: the next save records them all in one row."""
     obj.skip_history_when_saving = True  # type: ignore[attr-defined]
     try:
@@ -174,7 +174,7 @@ def _set_m2m(obj: Model, m2m: Mapping[str, set]) -> None:
         del obj.skip_history_when_saving  # type: ignore[attr-defined]
 
 
-def _create(obj: Model, data: Mapping[str, Any]) -> Model:
+def create_with_history(obj: Model, data: Mapping[str, Any]) -> Model:
     """Validate and save a new object with its many-to-many values, as one 'created' history row."""
     plain, m2m = _split(obj, data)
     for name, value in plain.items():
@@ -188,7 +188,7 @@ def _create(obj: Model, data: Mapping[str, Any]) -> Model:
         obj.save()
     finally:
         del obj.skip_history_when_saving  # type: ignore[attr-defined]
-    _set_m2m(obj, m2m)
+    set_m2m_quietly(obj, m2m)
     obj.save()
     record = obj.history.first()  # type: ignore[attr-defined]
     record.history_type = "+"
@@ -217,9 +217,9 @@ def _update(
         name: ids for name, ids in m2m.items() if set(getattr(obj, name).values_list("pk", flat=True)) != ids
     }
     if m2m_changed:
-        _set_m2m(obj, m2m_changed)
+        set_m2m_quietly(obj, m2m_changed)
     if changed or m2m_changed:
-        _bump(obj)
+        bump_version(obj)
     return obj
 
 
@@ -238,7 +238,7 @@ def create_result(*, strategy: Strategy, parent: Result | None, by: Any, **field
             level=CHILD_LEVEL[parent.level if parent else None],
             code=next_result_code(strategy, parent),
         )
-        return _create(result, fields)
+        return create_with_history(result, fields)
 
 
 def update_result(result: Result, *, by: Any, data: Mapping[str, Any], version: int | None = None) -> Result:
@@ -349,7 +349,7 @@ def _recode(obj: Versioned, code: str) -> None:
             "reason": " ".join(error.messages),
         }
         raise ValidationError(message) from error
-    _bump(obj)
+    bump_version(obj)
 
 
 # --- Activities ---
@@ -362,7 +362,7 @@ def create_activity(*, measure: Result, by: Any, **fields: Any) -> Activity:
     with transaction.atomic(), acting_as(by):
         _lock_strategy(measure.strategy_id)
         activity = Activity(strategy_id=measure.strategy_id, measure=measure, code=next_activity_code(measure))
-        return _create(activity, fields)
+        return create_with_history(activity, fields)
 
 
 def update_activity(activity: Activity, *, by: Any, data: Mapping[str, Any], version: int | None = None) -> Activity:
@@ -423,7 +423,7 @@ def set_budget_lines(
         removed = [existing[key] for key in sorted(existing.keys() - wanted.keys())]
         _write_lines(removed, changed)
         if removed or changed:
-            _bump(activity)
+            bump_version(activity)
         return activity
 
 
@@ -465,7 +465,7 @@ def create_indicator(*, result: Result, by: Any, **fields: Any) -> Indicator:
         _lock_strategy(result.strategy_id)
         fields.setdefault("code", next_indicator_code(result))
         indicator = Indicator(strategy_id=result.strategy_id, result=result)
-        return _create(indicator, fields)
+        return create_with_history(indicator, fields)
 
 
 def update_indicator(
@@ -536,5 +536,5 @@ def set_targets(
             raise ValidationError(errors)
         _write_lines(removed, changed)
         if removed or changed:
-            _bump(indicator)
+            bump_version(indicator)
         return indicator

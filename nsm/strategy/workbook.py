@@ -49,7 +49,7 @@ from nsm.strategy.models import (
     code_depth,
     parent_code,
 )
-from nsm.strategy.services import _bump, _create, _set_m2m
+from nsm.strategy.services import bump_version, create_with_history, set_m2m_quietly
 
 FileInput = str | Path | bytes | IO[bytes]
 
@@ -1583,7 +1583,7 @@ class _Writer:
             elif op.action in ("created", "changed"):
                 self._write(op)
         for kind, code in _owners_to_touch(ops):
-            _bump(getattr(self.existing, kind)[code])
+            bump_version(getattr(self.existing, kind)[code])
 
     def _write(self, op: _Op) -> None:
         """Set the fields that change, validate, then save once with the many-to-many values already set."""
@@ -1598,7 +1598,7 @@ class _Writer:
         getattr(self, f"_set_{op.kind}")(obj, values, op.key)
         try:
             if op.action == "created":
-                _create(obj, {name: ids for name, ids in m2m.items() if ids})
+                create_with_history(obj, {name: ids for name, ids in m2m.items() if ids})
             else:
                 self._save_changed(op.kind, obj, m2m)
         except ValidationError as error:
@@ -1609,9 +1609,9 @@ class _Writer:
     def _save_changed(kind: str, obj: Any, m2m: dict[str, set]) -> None:
         obj.full_clean()
         if m2m:
-            _set_m2m(obj, m2m)  # no history row of its own: the save below records the final state
+            set_m2m_quietly(obj, m2m)  # no history row of its own: the save below records the final state
         if kind in VERSIONED:
-            _bump(obj)
+            bump_version(obj)
         else:
             obj.save()
 
