@@ -20,8 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture(autouse=True)
 def web(db, settings, tmp_path):
-    """The workbook's URLs (until the plan's urls include them) and uploads kept in a temporary folder."""
-    settings.ROOT_URLCONF = "tests.strategy.workbook_urls"
+    """Uploads kept in a temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     load_code_lists()
     return tmp_path / "media"
