@@ -247,11 +247,13 @@ def update_result(result: Result, *, by: Any, data: Mapping[str, Any], version: 
         return _update(result, data, version=version)
 
 
-def delete_result(result: Result, *, by: Any) -> None:
+def delete_result(result: Result, *, by: Any, version: int | None = None) -> None:
     """Delete a result with everything under it: children, activities, budget lines, indicators, targets."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(result.strategy_id)
-        Result.objects.get(pk=result.pk).delete()
+        result = _locked(result)
+        _check_version(result, version)
+        result.delete()
 
 
 def move_result(result: Result, *, by: Any, direction: Direction, version: int | None = None) -> Result:
@@ -371,11 +373,13 @@ def update_activity(activity: Activity, *, by: Any, data: Mapping[str, Any], ver
         return _update(activity, data, version=version)
 
 
-def delete_activity(activity: Activity, *, by: Any) -> None:
+def delete_activity(activity: Activity, *, by: Any, version: int | None = None) -> None:
     """Delete an activity and its budget lines (each deletion kept in history)."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(activity.strategy_id)
-        Activity.objects.get(pk=activity.pk).delete()
+        activity = _locked(activity)
+        _check_version(activity, version)
+        activity.delete()
 
 
 def move_activity(activity: Activity, *, by: Any, direction: Direction, version: int | None = None) -> Activity:
@@ -506,10 +510,12 @@ def move_indicator(indicator: Indicator, *, by: Any, direction: Direction, versi
         return indicator
 
 
-def delete_indicator(indicator: Indicator, *, by: Any) -> None:
+def delete_indicator(indicator: Indicator, *, by: Any, version: int | None = None) -> None:
     """Delete an indicator and its targets (each deletion kept in history)."""
     with transaction.atomic(), acting_as(by):
-        Indicator.objects.get(pk=indicator.pk).delete()
+        indicator = _locked(indicator)
+        _check_version(indicator, version)
+        indicator.delete()
 
 
 def set_targets(

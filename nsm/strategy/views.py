@@ -101,6 +101,21 @@ def _move(request: HttpRequest, move: Callable[..., Any], obj: Any, back: str) -
     return _back(request, back)
 
 
+def _delete(request: HttpRequest, delete: Callable[..., Any], obj: Any, *, done: str, page: str) -> HttpResponse:
+    """Delete `obj` as confirmed on a page showing its `version`; if it changed since, say what and keep it."""
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        messages.error(request, _("This page is out of date: reload it and make your change again."))
+        return redirect(page)
+    try:
+        delete(obj, by=request.user, version=int(version))
+    except ValidationError as error:
+        messages.error(request, " ".join([*error.messages, _("Nothing was deleted.")]))
+        return redirect(page)
+    messages.success(request, _("%(item)s was deleted.") % {"item": obj.code})
+    return redirect(done)
+
+
 def _back(request: HttpRequest, default: str) -> HttpResponse:
     """Back to the page the user came from (a `next` on this site), else to `default`."""
     target = request.POST.get("next", "")
@@ -245,10 +260,8 @@ def result_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     result = _get(request, Result.objects.select_related("parent"), strategy, pk, write=True)
     if request.method == "POST":
-        services.delete_result(result, by=request.user)
-        messages.success(request, _("%(item)s was deleted.") % {"item": result.code})
-        parent = result.parent
-        return redirect(result_url(parent) if parent else reverse("strategy:detail", args=[strategy.code]))
+        done = result_url(result.parent) if result.parent else reverse("strategy:detail", args=[strategy.code])
+        return _delete(request, services.delete_result, result, done=done, page=result_url(result))
     context = _context(
         request, strategy, obj=result, summary=selectors.deletion_summary(result),
         cancel_url=result_url(result), ancestors=_ancestors(result),
@@ -307,9 +320,8 @@ def activity_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     activity = _get(request, Activity.objects.select_related("measure"), strategy, pk, write=True)
     if request.method == "POST":
-        services.delete_activity(activity, by=request.user)
-        messages.success(request, _("%(item)s was deleted.") % {"item": activity.code})
-        return redirect(result_url(activity.measure))
+        done = result_url(activity.measure)
+        return _delete(request, services.delete_activity, activity, done=done, page=activity_url(activity))
     context = _context(
         request, strategy, obj=activity, summary=selectors.deletion_summary(activity),
         cancel_url=activity_url(activity), ancestors=_ancestors(activity.measure),
@@ -396,9 +408,8 @@ def indicator_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     indicator = _get(request, Indicator.objects.select_related("result"), strategy, pk, write=True)
     if request.method == "POST":
-        services.delete_indicator(indicator, by=request.user)
-        messages.success(request, _("%(item)s was deleted.") % {"item": indicator.code})
-        return redirect(result_url(indicator.result))
+        done = result_url(indicator.result)
+        return _delete(request, services.delete_indicator, indicator, done=done, page=indicator_url(indicator))
     context = _context(
         request, strategy, obj=indicator, summary=selectors.deletion_summary(indicator),
         cancel_url=indicator_url(indicator), ancestors=_ancestors(indicator.result),

@@ -195,9 +195,28 @@ def test_confirming_the_delete_removes_the_measure_and_returns_to_its_objective(
     client_for, coordinator, strategy, measure
 ):
     ActivityFactory(measure=measure)
-    response = client_for(coordinator).post(to("result_delete", strategy, measure.pk))
+    response = client_for(coordinator).post(to("result_delete", strategy, measure.pk), {"version": measure.version})
     assert response["Location"] == to("result", strategy, measure.parent.pk)
     assert not Result.objects.filter(pk=measure.pk).exists() and not Activity.objects.exists()
+
+
+def test_a_delete_confirmed_on_a_stale_page_is_refused_and_says_what_changed(
+    client_for, coordinator, secretariat, strategy, measure
+):
+    page_version = measure.version
+    services.update_result(measure, by=secretariat, data={"title_en": "Renamed meanwhile"})
+    client = client_for(coordinator)
+    response = client.post(to("result_delete", strategy, measure.pk), {"version": page_version}, follow=True)
+    assert Result.objects.filter(pk=measure.pk).exists()
+    text = response.content.decode()
+    assert "Nothing was deleted." in text
+    assert "Renamed meanwhile" in text
+
+
+def test_a_delete_without_the_pages_version_asks_to_reload(client_for, coordinator, strategy, measure):
+    response = client_for(coordinator).post(to("result_delete", strategy, measure.pk), follow=True)
+    assert Result.objects.filter(pk=measure.pk).exists()
+    assert "This page is out of date" in response.content.decode()
 
 
 def test_moves_only_accept_post(client_for, coordinator, strategy):
