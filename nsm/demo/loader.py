@@ -26,6 +26,7 @@ from nsm.audit import acting_as
 from nsm.demo import content
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+from nsm.strategy.services import create_with_history, set_m2m_quietly
 
 REASON = "demo data"
 
@@ -146,22 +147,19 @@ def _sync_row(
 ) -> models.Model:
     """Create `obj` when None, else save only the fields and many-to-many sets that differ.
 
-    History: a created object gets its creation row, then one row holding all its many-to-many sets; a
-    changed object gets one row for all its changes.
+    History: one row per created or changed object, holding its many-to-many sets too (as the services do).
     """
     if obj is None:
-        obj = model(**values)
-        _save(obj)
-        sets = {name: ids for name, ids in m2m.items() if ids}
-        fields_changed, counter = False, summary.created
-    else:
-        fields_changed = _assign(obj, values)
-        sets = {name: ids for name, ids in m2m.items() if {o.pk for o in getattr(obj, name).all()} != ids}
-        counter = summary.updated if fields_changed or sets else summary.unchanged
+        obj = create_with_history(model(), {**values, **{name: ids for name, ids in m2m.items() if ids}})
+        summary.created[model._meta.model_name] += 1
+        return obj
+    fields_changed = _assign(obj, values)
+    sets = {name: ids for name, ids in m2m.items() if {o.pk for o in getattr(obj, name).all()} != ids}
     if sets:
-        _set_silently(obj, sets)
+        set_m2m_quietly(obj, sets)
     if fields_changed or sets:
         _save(obj, validate=fields_changed)
+    counter = summary.updated if fields_changed or sets else summary.unchanged
     counter[model._meta.model_name] += 1
     return obj
 
@@ -174,21 +172,10 @@ def _assign(obj: models.Model, values: dict[str, Any]) -> bool:
     return bool(changed)
 
 
-def _set_silently(obj: models.Model, sets: dict[str, set[int]]) -> None:
-    """Change many-to-many sets without a history row each: the save that follows records them all at once."""
-    obj.skip_history_when_saving = True
-    try:
-        for name, ids in sets.items():
-            getattr(obj, name).set(ids)
-    finally:
-        del obj.skip_history_when_saving
-
-
 def _save(obj: models.Model, *, validate: bool = True) -> None:
     """Validate (unless only many-to-many sets changed, which `full_clean` does not look at) and save."""
     if validate:
         obj.full_clean()
-    obj._change_reason = REASON
     obj.save()
 
 
