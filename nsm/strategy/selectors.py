@@ -502,16 +502,19 @@ def history_for(obj: Model) -> tuple[HistoryEntry, ...]:
 def changes_since(obj: Result | Activity | Indicator, version: int) -> tuple[HistoryEntry, ...]:
     """What changed on `obj` (its budget lines, its targets) after the user saw it at `version`, oldest first.
 
-    The user saw it as the last history row at that version or before left it; whatever was recorded later,
-    on the object or on its lines, is news to them.
+    Every write bumps the version before it touches budget lines or targets, so the news is the first history
+    row of a later version and whatever was recorded from then on, on the object or on its lines. Lines
+    written without a bump before that (a plan being loaded) were on the page the user saw.
     """
-    seen = (
-        obj.history.filter(version__lte=version)  # type: ignore[attr-defined]
-        .order_by("-history_date", "-history_id")
+    first_unseen = (
+        obj.history.filter(version__gt=version)  # type: ignore[attr-defined]
+        .order_by("history_date", "history_id")
         .values_list("history_date", flat=True)
         .first()
     )
-    return tuple(reversed([entry for entry in history_for(obj) if seen is None or entry.when > seen]))
+    if first_unseen is None:
+        return ()
+    return tuple(reversed([entry for entry in history_for(obj) if entry.when >= first_unseen]))
 
 
 def user_label(user: Any) -> str:

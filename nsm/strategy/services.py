@@ -425,9 +425,9 @@ def set_budget_lines(
         if errors:
             raise ValidationError(errors)
         removed = [existing[key] for key in sorted(existing.keys() - wanted.keys())]
-        _write_lines(removed, changed)
         if removed or changed:
-            bump_version(activity)
+            bump_version(activity)  # first: what is recorded after the new version's row is what changed with it
+        _write_lines(removed, changed)
         return activity
 
 
@@ -540,7 +540,7 @@ def set_targets(
             changed.append(target)
         if errors:
             raise ValidationError(errors)
-        _write_lines(removed, changed)
         if removed or changed:
-            bump_version(indicator)
+            bump_version(indicator)  # first, as in set_budget_lines
+        _write_lines(removed, changed)
         return indicator

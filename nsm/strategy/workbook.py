@@ -1577,13 +1577,14 @@ class _Writer:
         self.strategy = existing.strategy
 
     def run(self, ops: list[_Op]) -> None:
+        # Owners first, as the services do: the lines recorded after a new version's row changed with it.
+        for kind, code in _owners_to_touch(ops):
+            bump_version(getattr(self.existing, kind)[code])
         for op in ops:
             if op.action == "deleted":
                 op.obj.delete()
             elif op.action in ("created", "changed"):
                 self._write(op)
-        for kind, code in _owners_to_touch(ops):
-            bump_version(getattr(self.existing, kind)[code])
 
     def _write(self, op: _Op) -> None:
         """Set the fields that change, validate, then save once with the many-to-many values already set."""

@@ -234,3 +234,16 @@ def test_of_eight_simultaneous_saves_of_one_version_one_is_kept_and_seven_refuse
     activity.refresh_from_db()  # committed by the threads: read committed lets this transaction see it
     assert activity.version == 2 and activity.history.count() == 2
     assert activity.title_en == f"By {activity.history.first().history_user.username}"
+
+
+def test_the_refusal_lists_only_what_changed_after_the_users_version(client_for, coordinator, secretariat, activity):
+    """Budget lines a loader wrote after the activity (without a new version) were on the page the user saw."""
+    ActivityBudgetFactory(activity=activity, year=2024, amount=Decimal("1000"))
+    client = client_for(coordinator)
+    values = form_values(client.get(url("activity_edit", activity)))
+    services.set_budget_lines(
+        activity, by=secretariat, lines=[BudgetLineInput(year=2024, source="state_budget", amount=Decimal("2500"))]
+    )
+    page = client.post(url("activity_edit", activity), {**values, "title_en": "Open twelve counters"}).content.decode()
+    assert "Budget line 2024, State budget (Changed): Amount: 1,000 → 2,500" in page
+    assert "(Created)" not in page
