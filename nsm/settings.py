@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "nsm.reference",
     "nsm.accounts",
     "nsm.strategy",
+    "nsm.monitoring",
     "nsm.demo",
 ]
 
@@ -174,6 +175,13 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_MB", 100) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+
+# Evidence attached to progress reports: the largest file accepted.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10) * 1024 * 1024
+# Reminders (`nsm send-reminders`): how many days before the due date the first one goes out.
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
+# Links in e-mails point here (the address users open the platform at).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")

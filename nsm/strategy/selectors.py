@@ -472,11 +472,20 @@ def history_for(obj: Model) -> tuple[HistoryEntry, ...]:
     Built from simple-history's records with `diff_against` for plain fields and the prefetched m2m snapshots
     for many-to-many fields, so that it takes a fixed number of queries however long the history is.
     """
-    groups = [(obj.history.all(), None, ())]
+    groups: list[HistoryGroup] = [(obj.history.all(), None, ())]
     if isinstance(obj, Activity):
         groups.append((ActivityBudget.history.filter(activity_id=obj.pk), budget_line_label, ("amount",)))
     elif isinstance(obj, Indicator):
         groups.append((IndicatorTarget.history.filter(indicator_id=obj.pk), _target_subject, ("value",)))
+    return history_entries(groups)
+
+
+# (historical records, the subject of a record as text or None, the fields a creation or deletion shows)
+HistoryGroup = tuple[QuerySet, Any, tuple[str, ...]]
+
+
+def history_entries(groups: Iterable[HistoryGroup]) -> tuple[HistoryEntry, ...]:
+    """History entries, newest first, from groups of historical records: one query per group and related model."""
     raw: list[tuple[Any, str, list[tuple[Any, Any, Any]]]] = []
     for queryset, subject, initial_fields in groups:
         raw.extend(_raw_changes(queryset, subject, initial_fields))

@@ -1,0 +1,315 @@
+"""Named reads of monitoring data, shared by pages, the API, the workbook and the services; each in a fixed number
+of queries, whatever the number of institutions, lines or history rows."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from nsm.accounts.models import Institution
+from nsm.monitoring.models import (
+    ActivityProgress,
+    Evidence,
+    IndicatorValue,
+    ProgressReport,
+    ReportEvent,
+    ReportingCycle,
+    ReviewComment,
+)
+from nsm.reference.models import DisaggregationCategory
+from nsm.strategy import selectors as plan_selectors
+from nsm.strategy.models import Activity, Indicator, Strategy
+
+# --- What a cycle asks of whom ---
+
+
+def activities_in_period(strategy: Strategy, cycle: ReportingCycle) -> list[Activity]:
+    """Activities due or under way in the cycle's period: their timeframe overlaps it (one query)."""
+    first, last = cycle.quarters
+    candidates = Activity.objects.filter(
+        strategy=strategy, start_year__lte=cycle.year, end_year__gte=cycle.year
+    ).select_related("lead")
+    return [activity for activity in candidates if activity.start <= last and activity.end >= first]
+
+
+def indicators_due(strategy: Strategy, cycle: ReportingCycle) -> list[Indicator]:
+    """Indicators with an owner that are due in the period: annual ones at the end of a year, others every cycle."""
+    indicators = Indicator.objects.filter(strategy=strategy, responsible__isnull=False).prefetch_related(
+        Prefetch(
+            "disaggregation__categories",
+            queryset=DisaggregationCategory.objects.order_by("position", "code"),
+        )
+    )
+    if not cycle.closes_year:
+        indicators = indicators.exclude(frequency=Indicator.Frequency.ANNUAL)
+    return list(indicators.filter(Q(baseline_year__isnull=True) | Q(baseline_year__lt=cycle.year)))
+
+
+def cells_of(indicator: Indicator) -> list[DisaggregationCategory]:
+    """The disaggregation cells of an indicator, dimension by dimension (uses the prefetched categories)."""
+    dimensions = sorted(indicator.disaggregation.all(), key=lambda d: (d.position, d.code))
+    return [category for dimension in dimensions for category in dimension.categories.all()]
+
+
+# --- The board ---
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    report: ProgressReport
+    board_status: str
+    board_status_label: str
+    activities: int
+    activities_filled: int
+    indicators: int
+    indicators_filled: int
+    comments: int
+
+
+@dataclass(frozen=True)
+class Board:
+    cycle: ReportingCycle
+    rows: tuple[BoardRow, ...]
+    counts: dict[str, int]
+
+
+def board(cycle: ReportingCycle, reports: QuerySet[ProgressReport], today: datetime.date | None = None) -> Board:
+    """Each institution's report in the cycle with its status and how much is filled in: 1 query."""
+    rows = []
+    annotated = (
+        reports.filter(cycle=cycle)
+        .select_related("institution", "cycle__strategy")
+        .annotate(
+            n_activities=Count("activity_lines", distinct=True),
+            n_activities_filled=Count("activity_lines", filter=~Q(activity_lines__status=""), distinct=True),
+            n_indicators=Count("indicator_values", filter=Q(indicator_values__category__isnull=True), distinct=True),
+            n_indicators_filled=Count(
+                "indicator_values",
+                filter=Q(indicator_values__category__isnull=True, indicator_values__value__isnull=False),
+                distinct=True,
+            ),
+            n_comments=Count("comments", distinct=True),
+        )
+        .order_by("institution__code")
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for report in annotated:
+        status = report.board_status(today)
+        counts[status] += 1
+        rows.append(
+            BoardRow(
+                report=report,
+                board_status=status,
+                board_status_label=report.get_board_status_display(today),
+                activities=report.n_activities,
+                activities_filled=report.n_activities_filled,
+                indicators=report.n_indicators,
+                indicators_filled=report.n_indicators_filled,
+                comments=report.n_comments,
+            )
+        )
+    return Board(cycle=cycle, rows=tuple(rows), counts=dict(counts))
+
+
+# --- One report ---
+
+
+@dataclass(frozen=True)
+class IndicatorCell:
+    category: DisaggregationCategory
+    value: IndicatorValue
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    indicator: Indicator
+    total: IndicatorValue
+    cells: tuple[IndicatorCell, ...]
+    comments: tuple[ReviewComment, ...] = ()
+
+    @property
+    def is_filled(self) -> bool:
+        return self.total.value is not None
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    line: ActivityProgress
+    evidence: tuple[Evidence, ...]
+    comments: tuple[ReviewComment, ...] = ()
+
+    @property
+    def activity(self) -> Activity:
+        return self.line.activity
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    """What keeps a report from being submitted: a line and what it lacks."""
+
+    kind: str  # "activity" | "indicator"
+    object_id: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ReportDetail:
+    report: ProgressReport
+    activities: tuple[ActivityLine, ...]
+    indicators: tuple[IndicatorLine, ...]
+    general_comments: tuple[ReviewComment, ...]
+    events: tuple[ReportEvent, ...]
+    missing: tuple[MissingItem, ...] = field(default=())
+
+
+def report_detail(report: ProgressReport) -> ReportDetail:
+    """A report with all its lines, cells, evidence, comments and timeline, in a fixed number of queries."""
+    lines = list(
+        ActivityProgress.objects.filter(report=report)
+        .select_related("activity__lead", "activity__measure")
+        .prefetch_related("evidence", "activity__budget_lines")
+        .order_by("activity__sort_key")
+    )
+    values = list(
+        IndicatorValue.objects.filter(report=report)
+        .select_related("indicator__result", "category__dimension")
+        .order_by("indicator__sort_key", "category__dimension__position", "category__position", "category__code")
+    )
+    comments = list(ReviewComment.objects.filter(report=report).select_related("author"))
+    events = tuple(ReportEvent.objects.filter(report=report).select_related("user").order_by("at", "pk"))
+    by_activity: dict[int, list[ReviewComment]] = defaultdict(list)
+    by_indicator: dict[int, list[ReviewComment]] = defaultdict(list)
+    general = []
+    for comment in comments:
+        if comment.activity_id:
+            by_activity[comment.activity_id].append(comment)
+        elif comment.indicator_id:
+            by_indicator[comment.indicator_id].append(comment)
+        else:
+            general.append(comment)
+    activity_lines = tuple(
+        ActivityLine(line=line, evidence=tuple(line.evidence.all()), comments=tuple(by_activity[line.activity_id]))
+        for line in lines
+    )
+    totals: dict[int, IndicatorValue] = {}
+    cells: dict[int, list[IndicatorCell]] = defaultdict(list)
+    for value in values:
+        if value.category_id is None:
+            totals[value.indicator_id] = value
+        else:
+            cells[value.indicator_id].append(IndicatorCell(category=value.category, value=value))
+    indicator_lines = tuple(
+        IndicatorLine(
+            indicator=total.indicator,
+            total=total,
+            cells=tuple(cells[indicator_id]),
+            comments=tuple(by_indicator[indicator_id]),
+        )
+        for indicator_id, total in totals.items()
+    )
+    return ReportDetail(
+        report=report,
+        activities=activity_lines,
+        indicators=indicator_lines,
+        general_comments=tuple(general),
+        events=events,
+        missing=tuple(missing_items(activity_lines, indicator_lines)),
+    )
+
+
+def missing_items(activities: Iterable[ActivityLine], indicators: Iterable[IndicatorLine]) -> list[MissingItem]:
+    """What must still be filled in before the report can be submitted."""
+    missing = []
+    for item in activities:
+        line = item.line
+        if not line.status:
+            missing.append(MissingItem("activity", line.activity_id, line.activity.code, _("Give the status.")))
+        elif line.percent_complete is None and line.status in (
+            ActivityProgress.Status.ON_TRACK,
+            ActivityProgress.Status.DELAYED,
+        ):
+            missing.append(
+                MissingItem("activity", line.activity_id, line.activity.code, _("Give the percent complete."))
+            )
+    for item in indicators:
+        if item.total.value is None and not item.total.note.strip():
+            missing.append(
+                MissingItem(
+                    "indicator",
+                    item.indicator.pk,
+                    item.indicator.code,
+                    _("Give the value, or explain in the note why there is none for this period."),
+                )
+            )
+    return missing
+
+
+# --- History ---
+
+
+def _activity_subject(record: Any) -> str:
+    return _("Activity %(code)s") % {"code": record.activity.code}
+
+
+def _value_subject(record: Any) -> str:
+    cell = record.category.name if record.category_id else _("total")
+    return _("Indicator %(code)s, %(cell)s") % {"code": record.indicator.code, "cell": cell}
+
+
+def report_history(report: ProgressReport, since: datetime.datetime | None = None):
+    """Every change to the report's values, newest first (optionally only those after `since`)."""
+    activity_history = ActivityProgress.history.filter(report_id=report.pk).select_related("activity")
+    value_history = IndicatorValue.history.filter(report_id=report.pk).select_related("indicator", "category")
+    entries = plan_selectors.history_entries(
+        [
+            (activity_history, _activity_subject, ()),
+            (value_history, _value_subject, ()),
+        ]
+    )
+    if since is None:
+        return entries
+    return tuple(entry for entry in entries if entry.when > since)
+
+
+def changes_since(report: ProgressReport, version: int):
+    """What was saved on the report after the user saw it at `version`, oldest first, and the events since."""
+    seen_at = (
+        ReportEvent.objects.filter(report=report, version__lte=version)
+        .order_by("-version", "-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    events = tuple(
+        ReportEvent.objects.filter(report=report, version__gt=version).select_related("user").order_by("at", "pk")
+    )
+    entries = report_history(report, since=seen_at) if seen_at else report_history(report)
+    if seen_at is None:
+        entries = tuple(entry for entry in entries if entry.action != "created")
+    return events, tuple(reversed(entries))
+
+
+# --- Lists ---
+
+
+def reports_for_user(reports: QuerySet[ProgressReport]) -> QuerySet[ProgressReport]:
+    """A list of reports (already scoped to the user) with what a list shows, in one query."""
+    return reports.select_related("cycle__strategy", "institution").order_by(
+        "-cycle__year", "-cycle__half", "cycle__strategy__code", "institution__code"
+    )
+
+
+def spending_planned(line: ActivityProgress, year: int) -> Decimal:
+    """The activity's planned cost for the year (prefetched budget lines), unfunded part included."""
+    return sum((b.amount for b in line.activity.budget_lines.all() if b.year == year), Decimal(0))
+
+
+def institutions_of(reports: Iterable[ProgressReport]) -> list[Institution]:
+    return sorted({report.institution for report in reports}, key=lambda institution: institution.code)
