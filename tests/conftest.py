@@ -1,5 +1,9 @@
 """Personas: one fixture per kind of user the platform serves."""
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -88,3 +92,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # A file, not SQLite's shared in-memory database: threads then lock and wait as they do in production
+        # (the concurrency tests), instead of failing at once with "database table is locked".
+        name = Path(tempfile.gettempdir()) / f"nsm-test-{os.getpid()}.sqlite3"
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(name)

@@ -2,7 +2,7 @@
 
 The plan: measure 1.1.1 with two activities led by MSHMS (the `focal_point`'s institution) and one led by AKPA (the
 `other_focal_point`'s); indicators owned by MSHMS (a count disaggregated by sex, a percentage) and by AKPA (yes/no).
-The cycle is 2024-H1, opened by the secretariat, due in 30 days.
+The cycle is 2024-H2 (annual indicators fall due at the end of a year), opened by the secretariat, due in 30 days.
 """
 
 import datetime
@@ -20,7 +20,9 @@ from tests.factories import ActivityFactory, IndicatorFactory, InstitutionFactor
 
 def build_plan(strategy, institutions, activities_each=2):
     """Activities (2024-2025) and a disaggregated count indicator for each institution code given."""
-    measure = MeasureFactory(parent__parent__strategy=strategy, parent__code="1.1", parent__parent__code="1", code="1.1.1")
+    measure = MeasureFactory(
+        parent__parent__strategy=strategy, parent__code="1.1", parent__parent__code="1", code="1.1.1"
+    )
     sex = DisaggregationDimension.objects.get(code="sex")
     for index, code in enumerate(institutions):
         institution = InstitutionFactory(code=code)
@@ -48,7 +50,7 @@ def cycle(strategy, secretariat, focal_point, other_focal_point):
         by=secretariat,
         kind="half_year",
         year=2024,
-        half=1,
+        half=2,
         opens_on=today - datetime.timedelta(days=10),
         due_on=today + datetime.timedelta(days=30),
     )
