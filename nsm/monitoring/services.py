@@ -372,7 +372,7 @@ def stale_messages(report: ProgressReport, version: int) -> list[str]:
     return lines
 
 
-def _require_editable(report: ProgressReport) -> None:
+def require_editable(report: ProgressReport) -> None:
     if report.is_locked:
         if report.status == ProgressReport.Status.APPROVED:
             raise ReportLocked(_("The report is approved and read-only. The secretariat can reopen it."))
@@ -398,7 +398,7 @@ def save_report(
     activities, indicators = list(activities), list(indicators)
     with transaction.atomic(), acting_as(by):
         report = _locked_report(report)
-        _require_editable(report)
+        require_editable(report)
         _check_version(report, version)
         stored_lines = {
             line.activity_id: line for line in ActivityProgress.objects.filter(report=report).select_related("activity")
@@ -494,7 +494,7 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
     """Submit a draft or returned report that has nothing missing; after the due date it is accepted, marked late."""
     with transaction.atomic(), acting_as(by):
         report = _locked_report(report)
-        _require_editable(report)
+        require_editable(report)
         _check_version(report, version)
         missing = selectors.report_detail(report).missing
         if missing:
@@ -668,7 +668,7 @@ def add_evidence(
         )
     with transaction.atomic(), acting_as(by):
         report = _locked_report(report)
-        _require_editable(report)
+        require_editable(report)
         _check_version(report, version)
         line = ActivityProgress.objects.filter(report=report, activity_id=activity_id).first()
         if line is None:
@@ -693,7 +693,7 @@ def remove_evidence(evidence: Evidence, *, by: Any, version: int | None = None) 
     """Remove an evidence file from an editable report (the file itself is kept for the history)."""
     with transaction.atomic(), acting_as(by):
         report = _locked_report(evidence.line.report)
-        _require_editable(report)
+        require_editable(report)
         _check_version(report, version)
         evidence.delete()
         report.version += 1

@@ -342,7 +342,7 @@ def _places(number: Decimal, places: int, raw: Any, digits: int = 15) -> Decimal
 def parse_integer(value: Any) -> int:
     number = parse_number(value)
     if number != number.to_integral_value():
-        raise CellValueError(_('"%(value)s" is not a whole number') % {"value": _as_text(value)})
+        raise CellValueError(_('"%(value)s" is not a whole number') % {"value": as_text(value)})
     return int(number)
 
 
@@ -351,10 +351,10 @@ _PERIOD = re.compile(r"(\d{4})(?:\s*[-/ ]?\s*[QqTt]([1-4]))?")
 
 def parse_period(value: Any) -> tuple[int, int | None]:
     """`2025-Q2` -> (2025, 2); `2025` -> (2025, None). `T` (tremujori) is accepted for `Q`."""
-    match = _PERIOD.fullmatch(_as_text(value))
+    match = _PERIOD.fullmatch(as_text(value))
     if not match:
         raise CellValueError(
-            _('"%(value)s" is not a period: write a year (2025) or a quarter (2025-Q2)') % {"value": _as_text(value)}
+            _('"%(value)s" is not a period: write a year (2025) or a quarter (2025-Q2)') % {"value": as_text(value)}
         )
     return int(match.group(1)), int(match.group(2)) if match.group(2) else None
 
@@ -363,7 +363,7 @@ def format_period(year: int, quarter: int | None) -> str:
     return f"{year}-Q{quarter}" if quarter else str(year)
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
     """A cell as text: numbers without a trailing `.0`, dates as ISO dates, text stripped."""
     if value is None:
         return ""
@@ -378,7 +378,7 @@ def _as_text(value: Any) -> str:
 
 def split_list(value: Any) -> list[str]:
     """`a; b, c` -> [a, b, c]: lists are separated by `;` or `,`; repeats are dropped."""
-    items = [item.strip() for item in re.split(r"[;,]", _as_text(value))]
+    items = [item.strip() for item in re.split(r"[;,]", as_text(value))]
     return list(dict.fromkeys(item for item in items if item))
 
 
@@ -391,7 +391,7 @@ def _too_large(limit: int) -> WorkbookError:
     return WorkbookError(_("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(limit)})
 
 
-def _read_bytes(file: FileInput) -> bytes:
+def read_upload(file: FileInput) -> bytes:
     """The file's bytes, refusing more than IMPORT_MAX_BYTES without reading further."""
     limit = settings.IMPORT_MAX_BYTES
     if isinstance(file, bytes):
@@ -412,7 +412,7 @@ def _read_bytes(file: FileInput) -> bytes:
     return data
 
 
-def _check_archive(data: bytes) -> None:
+def check_archive(data: bytes) -> None:
     """An xlsx is a zip: refuse other files, damaged archives and zip bombs before openpyxl reads it."""
     not_xlsx = _(
         "The file is not an Excel workbook (.xlsx). Save it as an .xlsx workbook (not .xls, .ods or "
@@ -444,7 +444,7 @@ def _open_workbook(data: bytes, *, data_only: bool) -> Workbook:
 
 
 @dataclass
-class _Sheet:
+class SheetReader:
     """The stored cells of one sheet, with merged ranges and formulas that have no stored value."""
 
     name: str
@@ -470,7 +470,7 @@ class _Sheet:
         return sorted((column, value) for (r, column), value in self.cells.items() if r == row)
 
 
-def _sheet_from(values_sheet: Any, formula_sheet: Any) -> _Sheet:
+def _sheet_from(values_sheet: Any, formula_sheet: Any) -> SheetReader:
     """Stored cells only: `iter_rows` would create every cell of the used range, millions for a stray cell."""
     cells = {}
     for key, cell in values_sheet._cells.items():
@@ -488,10 +488,10 @@ def _sheet_from(values_sheet: Any, formula_sheet: Any) -> _Sheet:
         for key, cell in formula_sheet._cells.items()
         if cell.data_type == "f" and (key not in stored or stored[key].value is None)
     }
-    return _Sheet(values_sheet.title, cells, merged, missing)
+    return SheetReader(values_sheet.title, cells, merged, missing)
 
 
-def _load_sheets(data: bytes) -> tuple[list[_Sheet], list[str]]:
+def load_sheets(data: bytes) -> tuple[list[SheetReader], list[str]]:
     """The worksheets (tables of cells), and the titles of the other sheets (chart sheets), which have no cells."""
     values = _open_workbook(data, data_only=True)
     formulas = _open_workbook(data, data_only=False)
@@ -709,9 +709,9 @@ _INSTITUTION_UNKNOWN = {
 class _Reader:
     """Reads the sheets into a ParsedPlan, checking each value against the format, code lists and plan."""
 
-    def __init__(self, sheets: list[_Sheet], file_name: str, *, charts: Iterable[str] = ()) -> None:
+    def __init__(self, sheets: list[SheetReader], file_name: str, *, charts: Iterable[str] = ()) -> None:
         self.plan = ParsedPlan(file_name=file_name)
-        self.sheets: dict[str, _Sheet] = {}
+        self.sheets: dict[str, SheetReader] = {}
         self.years: range | None = None
         self.existing: _Existing | None = None
         self.new_institutions: dict[str, str] = {}
@@ -729,7 +729,7 @@ class _Reader:
     def warn(self, cell: str, message: str) -> None:
         self.plan.warnings.append(f"{cell}: {message}")
 
-    def _register(self, sheet: _Sheet) -> None:
+    def _register(self, sheet: SheetReader) -> None:
         spec = _sheet_spec(sheet.name)
         if spec is None:
             if normalize_header(sheet.name) not in INSTRUCTION_SHEETS and sheet.cells:
@@ -784,18 +784,18 @@ class _Reader:
             if row is not None and column.default is not None and column.field not in row.refs:
                 row.values[column.field] = getattr(current, column.field) if current else column.default
 
-    def _strategy_field(self, sheet: _Sheet, row: Row, number: int, name: Any, raw: Any) -> None:
-        column = STRATEGY.column(_as_text(name))
+    def _strategy_field(self, sheet: SheetReader, row: Row, number: int, name: Any, raw: Any) -> None:
+        column = STRATEGY.column(as_text(name))
         if column is None:
             self.warn(
                 f"{sheet.name}!A{number}",
-                _('the field "%(field)s" is not known; it is ignored') % {"field": _as_text(name)},
+                _('the field "%(field)s" is not known; it is ignored') % {"field": as_text(name)},
             )
         elif column.field in row.refs:
             self.error(f"{sheet.name}!A{number}", _('the field "%(field)s" appears twice') % {"field": column.field})
         else:
             row.refs[column.field] = f"{sheet.name}!B{number}"
-            self._cell(row, column, raw, label=_as_text(name), missing_formula=(number, 2) in sheet.missing_formulas)
+            self._cell(row, column, raw, label=as_text(name), missing_formula=(number, 2) in sheet.missing_formulas)
 
     def _check_strategy(self, row: Row) -> None:
         years = [row.values.get(name) for name in ("start_year", "end_year", "plan_start_year", "plan_end_year")]
@@ -824,7 +824,7 @@ class _Reader:
 
     # -- table sheets ----------------------------------------------------------------------------------------
 
-    def _sheet(self, spec: SheetSpec) -> _Sheet | None:
+    def _sheet(self, spec: SheetSpec) -> SheetReader | None:
         sheet = self.sheets.get(spec.kind)
         if sheet is None and not spec.optional:
             self.error(f"{spec.name}!A1", _('the sheet "%(sheet)s" is missing') % {"sheet": spec.name})
@@ -844,26 +844,26 @@ class _Reader:
                 rows.append(self._row(sheet, spec, number, columns))
         return rows
 
-    def _header(self, sheet: _Sheet, spec: SheetSpec, number: int) -> dict[str, int]:
+    def _header(self, sheet: SheetReader, spec: SheetSpec, number: int) -> dict[str, int]:
         columns: dict[str, int] = {}
         for index, text in sheet.row_values(number):
             cell = f"{sheet.name}!{get_column_letter(index)}{number}"
-            column = spec.column(_as_text(text))
+            column = spec.column(as_text(text))
             if column is None:
                 self.warn(
                     cell,
-                    _('the column "%(column)s" is not known; it is ignored') % {"column": _as_text(text)},
+                    _('the column "%(column)s" is not known; it is ignored') % {"column": as_text(text)},
                 )
             elif column.field in columns:
-                self.error(cell, _('the column "%(column)s" appears twice') % {"column": _as_text(text)})
+                self.error(cell, _('the column "%(column)s" appears twice') % {"column": as_text(text)})
             else:
                 columns[column.field] = index
-                self.headers[(spec.kind, column.field)] = _as_text(text)
+                self.headers[(spec.kind, column.field)] = as_text(text)
         for name in (c.field for c in spec.columns if c.required and c.field not in columns):
             self.error(f"{sheet.name}!A{number}", _('the required column "%(column)s" is missing') % {"column": name})
         return columns
 
-    def _row(self, sheet: _Sheet, spec: SheetSpec, number: int, columns: dict[str, int]) -> Row:
+    def _row(self, sheet: SheetReader, spec: SheetSpec, number: int, columns: dict[str, int]) -> Row:
         row = Row(sheet.name, number)
         for column in spec.columns:
             index = columns.get(column.field)
@@ -902,7 +902,7 @@ class _Reader:
         return parser(column, raw)
 
     def _parse_text(self, column: Column, raw: Any) -> str:
-        text = _as_text(raw)
+        text = as_text(raw)
         if column.max_length and len(text) > column.max_length:
             raise CellValueError(_("the text is longer than %(max)s characters") % {"max": column.max_length})
         return text
@@ -932,7 +932,7 @@ class _Reader:
         return self._parse_code(column, raw, r"\S+", "MPB")
 
     def _parse_country(self, column: Column, raw: Any) -> str:
-        text = _as_text(raw).upper() or column.default
+        text = as_text(raw).upper() or column.default
         if not re.fullmatch(r"[A-Z]{2}", text):
             raise CellValueError(
                 _('"%(value)s" is not a country code (ISO 3166 alpha-2, such as AL)') % {"value": text}
@@ -940,7 +940,7 @@ class _Reader:
         return text
 
     def _parse_currency(self, column: Column, raw: Any) -> str:
-        text = _as_text(raw).upper() or column.default
+        text = as_text(raw).upper() or column.default
         if not re.fullmatch(r"[A-Z]{3}", text):
             raise CellValueError(_('"%(value)s" is not a currency code (such as ALL)') % {"value": text})
         return text
@@ -949,9 +949,9 @@ class _Reader:
         return None if raw is None else parse_integer(raw)
 
     def _parse_yes_no(self, column: Column, raw: Any) -> bool:
-        text = _as_text(raw).lower()
+        text = as_text(raw).lower()
         if text not in YES | NO:
-            raise CellValueError(_('"%(value)s" is not yes or no') % {"value": _as_text(raw)})
+            raise CellValueError(_('"%(value)s" is not yes or no') % {"value": as_text(raw)})
         return text in YES
 
     def _parse_amount(self, column: Column, raw: Any) -> Decimal:
@@ -972,7 +972,7 @@ class _Reader:
         if key not in column.choices:
             raise CellValueError(
                 _('"%(value)s" is not one of: %(choices)s')
-                % {"value": _as_text(raw), "choices": ", ".join(column.choices)}
+                % {"value": as_text(raw), "choices": ", ".join(column.choices)}
             )
         return key
 
@@ -987,11 +987,11 @@ class _Reader:
         except CellValueError:
             marker = None
         if marker not in (0, 1, 2):
-            raise CellValueError(_('the gender marker is 0, 1 or 2, not "%(value)s"') % {"value": _as_text(raw)})
+            raise CellValueError(_('the gender marker is 0, 1 or 2, not "%(value)s"') % {"value": as_text(raw)})
         return marker
 
     def _parse_institution(self, column: Column, raw: Any) -> str:
-        code = _as_text(raw)
+        code = as_text(raw)
         return self._institution(column.field, code) if code else ""
 
     def _parse_institutions(self, column: Column, raw: Any) -> frozenset[str]:
@@ -1261,7 +1261,7 @@ def _refuse_number_with_fraction(raw: Any) -> None:
                 "the code %(value)s is stored as a number, and a number loses trailing zeros (2.10 is stored as "
                 "2.1): write codes as text (format the cells as Text, or type an apostrophe before the code)"
             )
-            % {"value": _as_text(raw)}
+            % {"value": as_text(raw)}
         )
 
 
@@ -1271,12 +1271,12 @@ def _as_tuple(key: Any) -> tuple:
 
 def read_workbook(file: FileInput, *, name: str | None = None) -> ParsedPlan:
     """Read and check a workbook; a file that cannot be read at all raises WorkbookError with one message."""
-    data = _read_bytes(file)
-    _check_archive(data)
+    data = read_upload(file)
+    check_archive(data)
     file_name = name or (
         Path(file).name if isinstance(file, str | Path) else Path(getattr(file, "name", "") or "").name
     )
-    sheets, charts = _load_sheets(data)
+    sheets, charts = load_sheets(data)
     return _Reader(sheets, file_name, charts=charts).read()
 
 
@@ -1697,7 +1697,7 @@ def _header(sheet: Any, spec: SheetSpec, language: str) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _put(sheet: Any, row: int, column: int, value: Any, kind: str = "text") -> None:
+def put_cell(sheet: Any, row: int, column: int, value: Any, kind: str = "text") -> None:
     """One cell: codes and text as text (never a formula), amounts and years as numbers."""
     if isinstance(value, Decimal):
         if len(value.normalize().as_tuple().digits) > 15:  # more than a float holds: keep it exact as text
@@ -1731,7 +1731,7 @@ def _write_rows(sheet: Any, spec: SheetSpec, rows: Iterable[dict[str, Any]]) -> 
         for index, column in enumerate(spec.columns, start=1):
             value = _cell_value(column, values.get(column.field))
             if value is not None:
-                _put(sheet, number, index, value, column.kind)
+                put_cell(sheet, number, index, value, column.kind)
 
 
 def _plan_rows(existing: _Existing) -> dict[str, list[dict[str, Any]]]:
@@ -1761,12 +1761,12 @@ def _write_strategy(sheet: Any, values: dict[str, Any], language: str) -> None:
     for index, name in enumerate(("fusha", "vlera") if language == "sq" else ("field", "value"), start=1):
         sheet.cell(1, index, name).font = _BOLD
     for number, column in enumerate(STRATEGY.columns, start=2):
-        _put(sheet, number, 1, column.sq if language == "sq" else column.field)
+        put_cell(sheet, number, 1, column.sq if language == "sq" else column.field)
         value = values.get(column.field)
         if isinstance(value, bool):
             value = ("po" if value else "jo") if language == "sq" else ("yes" if value else "no")
         if value not in (None, ""):
-            _put(sheet, number, 2, value)
+            put_cell(sheet, number, 2, value)
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 60
     sheet.freeze_panes = "A2"

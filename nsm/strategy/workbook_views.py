@@ -168,20 +168,20 @@ def _xlsx(write: Any, filename: str) -> FileResponse:
     return FileResponse(buffer, as_attachment=True, filename=filename)
 
 
-def _headers_language() -> str:
+def headers_language() -> str:
     """Albanian headers for an Albanian interface; the import reads either."""
     return "sq" if (get_language() or "").startswith("sq") else "en"
 
 
 @login_required
 def import_template(request: HttpRequest) -> FileResponse:
-    return _xlsx(lambda f: write_template(f, language=_headers_language()), "nsm-action-plan-template.xlsx")
+    return _xlsx(lambda f: write_template(f, language=headers_language()), "nsm-action-plan-template.xlsx")
 
 
 @login_required
 def export_plan(request: HttpRequest, code: str) -> FileResponse:
     strategy = access.get_for_user(Strategy.objects, request.user, code, field="code")
-    return _xlsx(lambda f: write_workbook(strategy, f, language=_headers_language()), f"{strategy.code}.xlsx")
+    return _xlsx(lambda f: write_workbook(strategy, f, language=headers_language()), f"{strategy.code}.xlsx")
 
 
 urlpatterns = [
