@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
-from nsm.demo import content
+from nsm.demo import content, monitoring
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
 from nsm.strategy.services import create_with_history, set_m2m_quietly
@@ -71,7 +71,8 @@ class References:
 
 
 def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
-    """Create or correct the demo users and the demo plan; write the summary line to `stdout` when given."""
+    """Create or correct the demo users and the demo plan, add its monitoring cycles when missing
+    (`monitoring.py`); write the summary line to `stdout` when given."""
     plan = content.flatten()
     references = _read_references(plan)
     summary = LoadSummary()
@@ -80,6 +81,7 @@ def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
         with acting_as(admin, reason=REASON):
             strategy = _sync_strategy(summary)
             _sync_plan(strategy, plan, references, summary)
+        monitoring.load_monitoring(strategy, admin=admin, summary=summary)
     if stdout is not None:
         stdout.write(summary.line() + "\n")
     return summary

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
 from nsm.accounts.models import Institution
 from nsm.demo import content
@@ -36,14 +37,16 @@ def reference_data(db) -> None:
 
 
 @pytest.fixture(scope="module")
-def loaded_once(django_db_setup, django_db_blocker) -> Iterator[LoadSummary]:
+def loaded_once(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[LoadSummary]:
     """The demo loaded once for the module, inside a transaction rolled back at the module's end.
 
     Loading takes seconds; each test still runs in its own savepoint inside this transaction (pytest-django's
     `db`), so what a test changes is undone before the next one. A module that uses it sees the demo in every
     test that runs after the first one that asks for it: tests that need an empty plan live in another module.
+    The demo's evidence files go to a temporary media folder, kept for the module.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+    media = tmp_path_factory.mktemp("demo-media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
         ensure_reference_data()
         yield load_demo()
         transaction.set_rollback(True)
