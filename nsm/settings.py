@@ -74,10 +74,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "ninja",  # its static files: the API docs page loads Swagger UI locally, not from a CDN
     "nsm.reference",
     "nsm.accounts",
     "nsm.strategy",
     "nsm.monitoring",
+    "nsm.api",
     "nsm.demo",
 ]
 

@@ -1,7 +1,13 @@
 """Users, the institutions they work for, and their role in each (Membership)."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -83,3 +89,74 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.institution} ({self.get_role_display()})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ApiTokenQuerySet":
+        """A user's own tokens; every token for a superuser."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self if user.is_superuser and user.is_active else self.filter(user=user)
+
+    def editable_by(self, user) -> "ApiTokenQuerySet":
+        return self.visible_to(user)
+
+    def active(self, now: datetime.datetime | None = None) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class ApiToken(models.Model):
+    """A key with which a program acts as its user through the API (`Authorization: Bearer <key>`).
+
+    The key is shown once, when the token is made; only its SHA-256 hash is stored, with its first characters
+    (`prefix`) so that people can tell their tokens apart. A token expires (90 days by default, a year at most) and
+    can be revoked; `last_used_at` is not part of the history (it changes on use, not by anyone's decision).
+    """
+
+    PREFIX_LENGTH = 8
+    DEFAULT_DAYS = 90
+    MAX_DAYS = 365
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. the program using it."))
+    prefix = models.CharField(_("key prefix"), max_length=PREFIX_LENGTH, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+                violation_error_message=_("A token expires after it is created."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def clean(self) -> None:
+        longest = datetime.timedelta(days=self.MAX_DAYS)
+        if self.expires_at and self.created_at and self.expires_at > self.created_at + longest:
+            raise ValidationError({"expires_at": _("A token is valid for a year at most.")})
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    def is_active(self, now: datetime.datetime | None = None) -> bool:
+        return not self.is_revoked and not self.is_expired(now)

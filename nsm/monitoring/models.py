@@ -29,6 +29,7 @@ from nsm.strategy.models import Activity, Indicator, Strategy
 REVIEWERS = frozenset({Membership.Role.SECRETARIAT})
 OVERSEERS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR})
 REPORTERS = frozenset({Membership.Role.FOCAL_POINT})
+READERS = frozenset({Membership.Role.VIEWER})
 
 
 class CycleQuerySet(models.QuerySet):
@@ -130,14 +131,14 @@ class ReportingCycle(models.Model):
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ReportQuerySet:
-        """Own institution's reports; every report of the country for the secretariat and the coordinator; only
-        approved ones for viewers."""
+        """Own institution's reports for its focal points (never another institution's); every report of the
+        country for the secretariat and the coordinator; approved ones only for viewers."""
         if access.is_superuser(user):
             return self
         return self.filter(
             Q(institution__in=access.institution_ids(user, REPORTERS))
             | Q(cycle__strategy__country__in=access.countries(user, OVERSEERS))
-            | Q(status=ProgressReport.Status.APPROVED, cycle__strategy__country__in=access.countries(user))
+            | Q(status=ProgressReport.Status.APPROVED, cycle__strategy__country__in=access.countries(user, READERS))
         )
 
     def editable_by(self, user) -> ReportQuerySet:

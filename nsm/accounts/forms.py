@@ -1,0 +1,23 @@
+"""The form that makes an API token: what it is for, and how many days it is valid."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nsm.accounts.models import ApiToken
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the program using it."),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=ApiToken.MAX_DAYS,
+        initial=ApiToken.DEFAULT_DAYS,
+        help_text=_("From 1 to 365 days. Make a new token before it expires."),
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )

@@ -1,0 +1,216 @@
+"""One error shape for every refusal of the API, and the exception handlers that produce it.
+
+    {"error": {"code": "...", "message": "...", "details": [{"field": ..., "line": {...}, "message": ...}]}}
+
+`code` is stable and meant for programs; `message` and the details' messages are for people, in the request's
+language. A refused stale save also carries `current_version`. The status says the kind of refusal:
+400 malformed request, 401 no valid key, 403 a role that may see but not do, 404 not found (or not visible),
+409 stale version, locked report or a step that does not apply, 422 values that break a rule, 500 our fault.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestInvalid
+
+from nsm.monitoring.services import LineError, ReportInvalid, ReportLocked, TransitionRefused
+from nsm.reference.models import DisaggregationCategory
+from nsm.strategy.services import StaleVersion
+
+logger = logging.getLogger("django.request")
+
+
+# --- The shape, as documented in the OpenAPI document ---
+
+
+class ErrorLine(Schema):
+    """The report line an error is about."""
+
+    kind: str  # "activity" | "indicator"
+    id: int | None
+    code: str
+
+
+class ErrorDetail(Schema):
+    """One problem: the field (`activities.0.percent_complete`, `total`, `cells.female`, `reason` ...), the line of
+    the report it concerns, and what is wrong."""
+
+    field: str | None = None
+    line: ErrorLine | None = None
+    message: str
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+    current_version: int | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+def error_responses(*statuses: int) -> dict[frozenset[int], type[ErrorOut]]:
+    """The error part of an operation's `response=`: always 400, 401 and 500, plus `statuses`."""
+    return {frozenset({400, 401, 500, *statuses}): ErrorOut}
+
+
+# --- Raising ---
+
+
+class ApiError(Exception):
+    """A refusal with its status, stable code, message and details."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: Sequence[dict[str, Any]] = (),
+        current_version: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = list(details)
+        self.current_version = current_version
+
+
+def forbidden(message: str) -> ApiError:
+    return ApiError(403, "forbidden", message)
+
+
+def body(
+    code: str, message: str, details: Iterable[dict[str, Any]] = (), current_version: int | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": str(message), "details": list(details)}
+    if current_version is not None:
+        error["current_version"] = current_version
+    return {"error": error}
+
+
+# --- Translating exceptions ---
+
+
+def _line_details(errors: Sequence[LineError]) -> list[dict[str, Any]]:
+    """Service line errors as details; `cell:<category id>` fields become `cells.<category code>`."""
+    cell_ids = {int(e.field.partition(":")[2]) for e in errors if e.field.startswith("cell:")}
+    codes = dict(DisaggregationCategory.objects.filter(pk__in=cell_ids).values_list("pk", "code")) if cell_ids else {}
+    details = []
+    for error in errors:
+        field = error.field or None
+        if field and field.startswith("cell:"):
+            pk = int(field.partition(":")[2])
+            field = f"cells.{codes.get(pk, pk)}"
+        line = None if error.kind == "report" else {"kind": error.kind, "id": error.object_id, "code": error.code}
+        details.append({"field": field, "line": line, "message": str(error.message)})
+    return details
+
+
+def _validation_details(error: ValidationError) -> list[dict[str, Any]]:
+    if hasattr(error, "error_dict"):
+        return [
+            {"field": None if name == NON_FIELD_ERRORS else name, "line": None, "message": message}
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [{"field": None, "line": None, "message": message} for message in error.messages]
+
+
+def _request_details(errors: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Where pydantic found a malformed value: the location without its source (`body`, `query`, `path`) and,
+    for a body, without the name of the handler's argument."""
+    details = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        if location and location[0] == "body":
+            location = location[2:]
+        elif location:
+            location = location[1:]
+        details.append({"field": ".".join(location) or None, "line": None, "message": error.get("msg", "")})
+    return details
+
+
+def install(api: NinjaAPI) -> None:
+    """Replace ninja's default handlers (`{"detail": ...}`) by ours, for every kind of error."""
+
+    def respond(request: HttpRequest, status: int, content: dict[str, Any]) -> HttpResponse:
+        return api.create_response(request, content, status=status)
+
+    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        response = respond(request, exc.status, body(exc.code, exc.message, exc.details, exc.current_version))
+        if exc.status == 401:
+            response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        message = _("Send a valid API key in the header: Authorization: Bearer <key>.")
+        response = respond(request, 401, body("unauthorized", message))
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            return respond(request, 400, body("bad_request", _("The request body could not be read: send JSON.")))
+        return respond(request, exc.status_code, body("error", str(exc)))
+
+    def malformed(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+        message = _("The request is malformed: see the details.")
+        return respond(request, 400, body("bad_request", message, _request_details(exc.errors)))
+
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return respond(request, 404, body("not_found", _("Not found.")))
+
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return respond(request, 403, body("forbidden", str(exc) or _("Your role does not allow this.")))
+
+    def report_invalid(request: HttpRequest, exc: ReportInvalid) -> HttpResponse:
+        message = _("Nothing was saved: some lines break a rule or are incomplete. See the details.")
+        return respond(request, 422, body("invalid", message, _line_details(exc.line_errors)))
+
+    def stale(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+        message = _("Someone else changed this since the version you sent; nothing was written.")
+        details = [{"field": None, "line": None, "message": m} for m in exc.messages]
+        return respond(request, 409, body("stale", message, details, exc.current_version))
+
+    def locked(request: HttpRequest, exc: ReportLocked) -> HttpResponse:
+        return respond(request, 409, body("locked", " ".join(exc.messages)))
+
+    def not_allowed(request: HttpRequest, exc: TransitionRefused) -> HttpResponse:
+        return respond(request, 409, body("not_allowed", " ".join(exc.messages)))
+
+    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        details = _validation_details(exc)
+        message = details[0]["message"] if len(details) == 1 else _("Some values are not valid: see the details.")
+        return respond(request, 422, body("invalid", message, details))
+
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error("API error: %s %s", request.method, request.path, exc_info=exc, extra={"request": request})
+        return respond(request, 500, body("server_error", _("Something went wrong on our side.")))
+
+    handlers: list[tuple[type[Exception], Any]] = [
+        (ApiError, api_error),
+        (AuthenticationError, unauthenticated),
+        (HttpError, http_error),
+        (RequestInvalid, malformed),
+        (Http404, not_found),
+        (PermissionDenied, permission_denied),
+        (ReportInvalid, report_invalid),
+        (StaleVersion, stale),
+        (ReportLocked, locked),
+        (TransitionRefused, not_allowed),
+        (ValidationError, invalid),
+        (Exception, server_error),
+    ]
+    for exception, handler in handlers:
+        api.add_exception_handler(exception, handler)

@@ -1,0 +1,249 @@
+"""Monitoring through the API: reports (list, read, save lines, submit, review, comment) and cycles (list, read,
+close). Handlers parse, reach the object through its queryset's scopes, call a selector or a service, answer.
+
+Who may do what is the pages' rule: an object the caller may not see answers 404; one it may see but not act on
+(a coordinator approving, the secretariat filling in lines) answers 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Query, Router, Status
+
+from nsm.accounts import access
+from nsm.api import schemas
+from nsm.api.errors import error_responses, forbidden
+from nsm.monitoring import selectors, services
+from nsm.monitoring.models import IndicatorValue, ProgressReport, ReportingCycle
+
+router = Router()
+
+REVIEW_ONLY = gettext_lazy("Only the secretariat reviews reports.")
+
+
+# --- Reaching objects ---
+
+
+def _reports() -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.select_related("cycle__strategy", "institution")
+
+
+def _report(
+    request: HttpRequest,
+    pk: int,
+    *,
+    may: Callable[[Any], QuerySet[ProgressReport]] | None = None,
+    refusal: str = "",
+) -> ProgressReport:
+    """The report if the caller may see it (else 404) and, with `may` (the queryset's `editable_by` or
+    `reviewable_by`), act on it (else 403 with `refusal`)."""
+    report = access.get_for_user(_reports(), request.auth, pk)
+    if may is not None and not may(request.auth).filter(pk=report.pk).exists():
+        raise forbidden(refusal)
+    return report
+
+
+def _detail(report: ProgressReport) -> dict[str, Any]:
+    """The report as it is now, after a change (a fresh read: the services work on their own locked copy)."""
+    return schemas.report_detail_out(selectors.report_detail(_reports().get(pk=report.pk)))
+
+
+def _cycle(request: HttpRequest, pk: int) -> ReportingCycle:
+    return access.get_for_user(ReportingCycle.objects.select_related("strategy"), request.auth, pk)
+
+
+def _indicator_inputs(report: ProgressReport, lines: list[schemas.IndicatorLineIn]) -> list[Any]:
+    """The indicator lines with their cells keyed by category id; an unknown category code is refused (422)."""
+    values = IndicatorValue.objects.filter(report=report, indicator_id__in=[line.indicator_id for line in lines])
+    categories: dict[int, list[Any]] = {}
+    codes: dict[int, str] = {}
+    for value in values.select_related("indicator", "category__dimension"):
+        codes[value.indicator_id] = value.indicator.code
+        if value.category_id:
+            categories.setdefault(value.indicator_id, []).append(value.category)
+    inputs, errors = [], []
+    for line in lines:
+        known = {key: pk for pk, key in schemas.cell_keys(categories.get(line.indicator_id, [])).items()}
+        known.update({f"{c.dimension.code}.{c.code}": c.pk for c in categories.get(line.indicator_id, [])})
+        for key in line.cells:
+            if key not in known and line.indicator_id in codes:
+                message = _("This indicator is not disaggregated by this category.")
+                errors.append(
+                    services.LineError(
+                        "indicator", line.indicator_id, f"cells.{key}", message, codes[line.indicator_id]
+                    )
+                )
+        cells = {known[key]: value for key, value in line.cells.items() if key in known}
+        inputs.append(services.IndicatorLineInput(line.indicator_id, line.total, cells, line.note, line.source))
+    if errors:
+        raise services.ReportInvalid(errors)
+    return inputs
+
+
+# --- Reports ---
+
+
+@router.get("/reports", response={200: schemas.ReportPage, **error_responses()}, tags=["reports"])
+def list_reports(request: HttpRequest, filters: Query[schemas.ReportFilters]) -> dict[str, Any]:
+    """The reports you may see, newest cycle first: your institution's as a focal point, every report of the
+    country for the secretariat and the coordinator, approved ones for viewers."""
+    reports = ProgressReport.objects.visible_to(request.auth)
+    if filters.cycle is not None:
+        reports = reports.filter(cycle_id=filters.cycle)
+    if filters.status:
+        reports = reports.filter(status=filters.status)
+    if filters.institution:
+        reports = reports.filter(institution__code__iexact=filters.institution)
+    reports = selectors.reports_for_user(reports)
+    page = reports[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": reports.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [schemas.report_out(report) for report in page],
+    }
+
+
+@router.get("/reports/{report_id}", response={200: schemas.ReportDetailOut, **error_responses(404)}, tags=["reports"])
+def get_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    """A report with its activity and indicator lines, what is still missing, comments and timeline."""
+    return schemas.report_detail_out(selectors.report_detail(_report(request, report_id)))
+
+
+@router.put(
+    "/reports/{report_id}/lines",
+    response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
+    tags=["reports"],
+)
+def save_lines(request: HttpRequest, report_id: int, payload: schemas.LinesIn) -> dict[str, Any]:
+    """Save the lines given (the others keep their values), as edited from `version`. Every line is checked first;
+    if any value breaks a rule, 422 lists them all and nothing is written. Your institution's focal points only."""
+    report = _report(
+        request,
+        report_id,
+        may=ProgressReport.objects.editable_by,
+        refusal=_("Only the institution's focal points fill in its report."),
+    )
+    activities = [services.ActivityLineInput(**line.model_dump()) for line in payload.activities]
+    indicators = _indicator_inputs(report, payload.indicators)
+    services.save_report(report, by=request.auth, version=payload.version, activities=activities, indicators=indicators)
+    return _detail(report)
+
+
+@router.post(
+    "/reports/{report_id}/submit",
+    response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
+    tags=["reports"],
+)
+def submit(request: HttpRequest, report_id: int, payload: schemas.VersionIn) -> dict[str, Any]:
+    """Submit the report for review; 422 lists what is still missing. After the due date it is marked late."""
+    report = _report(
+        request,
+        report_id,
+        may=ProgressReport.objects.editable_by,
+        refusal=_("Only the institution's focal points submit its report."),
+    )
+    services.submit_report(report, by=request.auth, version=payload.version)
+    return _detail(report)
+
+
+@router.post(
+    "/reports/{report_id}/return",
+    response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
+    tags=["reports"],
+)
+def return_report(request: HttpRequest, report_id: int, payload: schemas.ReasonIn) -> dict[str, Any]:
+    """Send a submitted report back to its institution, saying why (secretariat)."""
+    report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
+    services.return_report(report, by=request.auth, reason=payload.reason, version=payload.version)
+    return _detail(report)
+
+
+@router.post(
+    "/reports/{report_id}/approve",
+    response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409)},
+    tags=["reports"],
+)
+def approve(request: HttpRequest, report_id: int, payload: schemas.OptionalVersionIn | None = None) -> dict[str, Any]:
+    """Approve a submitted report: it becomes read-only (secretariat). The body may be left out."""
+    report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
+    services.approve_report(report, by=request.auth, version=payload.version if payload else None)
+    return _detail(report)
+
+
+@router.post(
+    "/reports/{report_id}/reopen",
+    response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
+    tags=["reports"],
+)
+def reopen(request: HttpRequest, report_id: int, payload: schemas.ReasonIn) -> dict[str, Any]:
+    """Make an approved report, or one of a closed cycle, editable again, saying why (secretariat)."""
+    report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
+    services.reopen_report(report, by=request.auth, reason=payload.reason, version=payload.version)
+    return _detail(report)
+
+
+@router.post(
+    "/reports/{report_id}/comments",
+    response={201: schemas.CommentOut, **error_responses(403, 404, 422)},
+    tags=["reports"],
+)
+def comment(request: HttpRequest, report_id: int, payload: schemas.CommentIn) -> Status[dict[str, Any]]:
+    """Comment on the report, or on one of its lines: an activity or an indicator (secretariat)."""
+    report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
+    made = services.add_comment(
+        report, by=request.auth, text=payload.text, activity_id=payload.activity_id, indicator_id=payload.indicator_id
+    )
+    made.author = request.auth
+    return Status(201, schemas.comment_out(made))
+
+
+# --- Cycles ---
+
+
+@router.get("/cycles", response={200: schemas.CyclePage, **error_responses()}, tags=["cycles"])
+def list_cycles(request: HttpRequest, filters: Query[schemas.CycleFilters]) -> dict[str, Any]:
+    """The reporting cycles of the strategies you may see, newest first."""
+    cycles = ReportingCycle.objects.visible_to(request.auth).select_related("strategy")
+    if filters.strategy:
+        cycles = cycles.filter(strategy__code=filters.strategy)
+    if filters.status:
+        cycles = cycles.filter(status=filters.status)
+    cycles = cycles.order_by("-year", "-half", "strategy__code")
+    page = cycles[filters.offset : filters.offset + filters.limit]
+    return {
+        "count": cycles.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [schemas.cycle_out(cycle) for cycle in page],
+    }
+
+
+@router.get("/cycles/{cycle_id}", response={200: schemas.CycleDetailOut, **error_responses(404)}, tags=["cycles"])
+def get_cycle(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+    """A cycle with the reports in it that you may see, each with its board status and how much is filled in."""
+    cycle = _cycle(request, cycle_id)
+    return schemas.cycle_detail_out(selectors.board(cycle, ProgressReport.objects.visible_to(request.auth)))
+
+
+@router.post(
+    "/cycles/{cycle_id}/close",
+    response={200: schemas.CycleDetailOut, **error_responses(403, 404, 409)},
+    tags=["cycles"],
+)
+def close_cycle(
+    request: HttpRequest, cycle_id: int, payload: schemas.OptionalVersionIn | None = None
+) -> dict[str, Any]:
+    """Close an open cycle: every report in it becomes read-only until the secretariat reopens one (secretariat).
+    The body may be left out."""
+    cycle = _cycle(request, cycle_id)
+    if not ReportingCycle.objects.editable_by(request.auth).filter(pk=cycle.pk).exists():
+        raise forbidden(_("Only the secretariat closes cycles."))
+    closed = services.close_cycle(cycle, by=request.auth, version=payload.version if payload else None)
+    return schemas.cycle_detail_out(selectors.board(closed, ProgressReport.objects.visible_to(request.auth)))

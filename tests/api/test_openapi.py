@@ -1,0 +1,90 @@
+"""The OpenAPI document lists every endpoint and documents the error shape; the docs page needs no other host."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PATHS = {
+    "/api/v1/reports": {"get"},
+    "/api/v1/reports/{report_id}": {"get"},
+    "/api/v1/reports/{report_id}/lines": {"put"},
+    "/api/v1/reports/{report_id}/submit": {"post"},
+    "/api/v1/reports/{report_id}/return": {"post"},
+    "/api/v1/reports/{report_id}/approve": {"post"},
+    "/api/v1/reports/{report_id}/reopen": {"post"},
+    "/api/v1/reports/{report_id}/comments": {"post"},
+    "/api/v1/cycles": {"get"},
+    "/api/v1/cycles/{cycle_id}": {"get"},
+    "/api/v1/cycles/{cycle_id}/close": {"post"},
+}
+
+
+@pytest.fixture
+def document(public):
+    response = public.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_the_openapi_document_lists_every_endpoint(document):
+    assert document["info"]["title"] == "NSM API"
+    assert document["info"]["version"] == "1"
+    assert {path: set(operations) for path, operations in document["paths"].items()} == PATHS
+
+
+def test_every_operation_needs_a_bearer_key(document):
+    assert document["components"]["securitySchemes"]["BearerKey"] == {"type": "http", "scheme": "bearer"}
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            assert operation["security"] == [{"BearerKey": []}]
+
+
+def test_every_operation_documents_its_errors_in_the_one_error_shape(document):
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            errors = {code for code in operation["responses"] if code.startswith(("4", "5"))}
+            assert {"400", "401", "500"} <= errors, path
+            for code in errors:
+                schema = operation["responses"][code]["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (path, code)
+    body = document["components"]["schemas"]["ErrorBody"]
+    assert {"code", "message", "details", "current_version"} <= set(body["properties"])
+    assert {"field", "line", "message"} == set(document["components"]["schemas"]["ErrorDetail"]["properties"])
+
+
+def test_the_report_endpoints_document_not_found_and_the_writes_conflicts(document):
+    paths = document["paths"]
+    assert "404" in paths["/api/v1/reports/{report_id}"]["get"]["responses"]
+    for action in ("lines", "submit", "return", "approve", "reopen"):
+        method = "put" if action == "lines" else "post"
+        responses = paths[f"/api/v1/reports/{{report_id}}/{action}"][method]["responses"]
+        assert {"403", "404", "409"} <= set(responses), action
+    assert "422" in paths["/api/v1/reports/{report_id}/lines"]["put"]["responses"]
+
+
+def test_the_docs_page_asks_to_sign_in(public):
+    response = public.get(reverse("api:openapi-view"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_the_docs_page_loads_everything_from_this_server(client_for, focal_point):
+    client = client_for(focal_point)
+    response = client.get(reverse("api:openapi-view"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert not re.search(r'(?:href|src)="(?:https?:)?//', html)
+    assert "cdn" not in html.lower()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+    assert len(assets) >= 3
+    for url in assets:
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        b"".join(asset.streaming_content) if asset.streaming else asset.content
+    settings = json.loads(re.search(r'id="swagger-settings"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert settings["url"] == "/api/v1/openapi.json"
+    assert settings["validatorUrl"] is None  # Swagger UI would otherwise call validator.swagger.io
