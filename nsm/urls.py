@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from nsm import views
+from nsm.api.api import api, not_found
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +11,9 @@ urlpatterns = [
     path("accounts/", include("nsm.accounts.urls")),
     path("reference/", include("nsm.reference.urls")),
     path("plan/", include("nsm.strategy.urls")),
+    path("monitoring/", include("nsm.monitoring.urls")),
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<path>.*)$", not_found),
     path("admin/", admin.site.urls),
 ]
 

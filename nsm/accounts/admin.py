@@ -1,10 +1,10 @@
-"""Admin for users (with their memberships), institutions (with their history) and memberships."""
+"""Admin for users (with their memberships), institutions (with their history), memberships and API tokens."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from nsm.accounts.models import Institution, Membership, User
+from nsm.accounts.models import ApiToken, Institution, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -36,3 +36,19 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_select_related = ("user", "institution")
     autocomplete_fields = ("user", "institution")
     search_fields = ("user__username", "user__first_name", "user__last_name", "institution__code")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SimpleHistoryAdmin):
+    """Tokens are made by their users on their API tokens page (the key is shown only there, once); here an
+    administrator sees them and can revoke one by setting its revocation time."""
+
+    list_display = ("prefix", "name", "user", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    list_select_related = ("user",)
+    search_fields = ("prefix", "name", "user__username")
+    fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
@@ -55,3 +56,8 @@ api = Api(
 )
 errors.install(api)
 api.add_router("", monitoring.router)
+
+
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Any other address under /api/v1/: a 404 in the API's error shape, not Django's HTML page."""
+    return JsonResponse(errors.body("not_found", _("There is no such address in the API.")), status=404)

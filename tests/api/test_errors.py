@@ -192,3 +192,9 @@ def test_an_unexpected_failure_still_answers_in_the_error_shape(focal, report, m
     monkeypatch.setattr("nsm.api.monitoring.selectors.report_detail", broken)
     error = assert_error(focal.get(f"/api/v1/reports/{report.pk}"), 500, "server_error")
     assert "boom" not in error["message"]
+
+
+def test_an_unknown_address_under_the_api_answers_404_in_the_error_shape(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

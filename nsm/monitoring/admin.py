@@ -1,0 +1,107 @@
+"""Admin for monitoring, for superusers: cycles, reports with their lines, events and comments, with history.
+
+Reporting and review happen on the monitoring pages, whose services keep versions, events and rules; the admin is
+the fallback for repairs and for looking things up, so reports' lines and timeline are shown read-only here.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from nsm.monitoring.models import (
+    ActivityProgress,
+    Evidence,
+    IndicatorValue,
+    ProgressReport,
+    Reminder,
+    ReportEvent,
+    ReportingCycle,
+    ReviewComment,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ActivityProgressInline(ReadOnlyInline):
+    model = ActivityProgress
+    fields = ("activity", "status", "percent_complete", "spent_state_budget", "spent_donor", "spent_other")
+
+
+class ReportEventInline(ReadOnlyInline):
+    model = ReportEvent
+    fields = ("kind", "user", "at", "version", "reason", "late")
+    show_change_link = False
+
+
+class ReviewCommentInline(ReadOnlyInline):
+    model = ReviewComment
+    fields = ("activity", "indicator", "text", "author", "created_at")
+
+
+@admin.register(ReportingCycle)
+class ReportingCycleAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "kind", "year", "half", "opens_on", "due_on", "status")
+    list_filter = ("strategy", "status", "kind", "year")
+    list_select_related = ("strategy",)
+    readonly_fields = ("version",)
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "institution", "status", "submitted_at", "submitted_late", "approved_at", "version")
+    list_filter = ("status", "submitted_late", "cycle__strategy", "cycle")
+    list_select_related = ("cycle__strategy", "institution")
+    search_fields = ("institution__code", "institution__name_sq", "institution__name_en")
+    readonly_fields = ("version", "first_saved_at", "submitted_at", "approved_at")
+    inlines = (ActivityProgressInline, ReviewCommentInline, ReportEventInline)
+
+
+@admin.register(ActivityProgress)
+class ActivityProgressAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "status", "percent_complete")
+    list_filter = ("status", "report__cycle")
+    list_select_related = ("report__cycle__strategy", "report__institution", "activity")
+    search_fields = ("activity__code", "report__institution__code")
+    raw_id_fields = ("report", "activity")
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "value", "source")
+    list_filter = ("report__cycle",)
+    list_select_related = ("report__cycle__strategy", "report__institution", "indicator", "category")
+    search_fields = ("indicator__code", "report__institution__code")
+    raw_id_fields = ("report", "indicator")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_select_related = ("uploaded_by",)
+    search_fields = ("name",)
+    raw_id_fields = ("line",)
+
+
+@admin.register(ReportEvent)
+class ReportEventAdmin(admin.ModelAdmin):
+    list_display = ("report", "kind", "user", "at", "late")
+    list_filter = ("kind", "late")
+    list_select_related = ("report__cycle__strategy", "report__institution", "user")
+    raw_id_fields = ("report",)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("report", "kind", "sent_at")
+    list_filter = ("kind",)
+    list_select_related = ("report__cycle__strategy", "report__institution")
+    raw_id_fields = ("report",)

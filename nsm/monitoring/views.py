@@ -1,0 +1,389 @@
+"""Monitoring pages: the reports a user may see, a strategy's cycles, a cycle's board, a report and its review.
+
+Views parse, call a selector or a service, and render; every write is a POST that redirects back with a message.
+Reports are reached through `access.get_for_user` on `ProgressReport`'s scoped querysets: whatever a user may not
+see, or may not do (fill in, review), answers 404, as a missing report does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from nsm.accounts import access
+from nsm.monitoring import selectors, services
+from nsm.monitoring.forms import CycleForm, ReportForm, report_rows
+from nsm.monitoring.models import OVERSEERS, REVIEWERS, Evidence, ProgressReport, ReportingCycle
+from nsm.strategy.forms import add_errors
+from nsm.strategy.models import IndicatorTarget, Strategy
+
+OUT_OF_DATE = gettext_lazy("This page is out of date: reload it and make your change again.")
+
+# --- Helpers ---
+
+
+def _reports() -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.select_related("cycle__strategy", "institution")
+
+
+def _report(request: HttpRequest, pk: int, *, write: bool = False) -> ProgressReport:
+    """The report if the user may see it (or fill it in, with write=True); else 404."""
+    return access.get_for_user(_reports(), request.user, pk, write=write)
+
+
+def _reviewed_report(request: HttpRequest, pk: int) -> ProgressReport:
+    """The report if the user may review it (the secretariat); else 404."""
+    return access.get_for_user(_reports().reviewable_by(request.user), request.user, pk)
+
+
+def _may(scoped: QuerySet[Any], obj: Any) -> bool:
+    return scoped.filter(pk=obj.pk).exists()
+
+
+def _acts_for_country(user: Any, strategy: Strategy, roles: frozenset[str]) -> bool:
+    """Does the user hold one of `roles` in the strategy's country? (The rule of the cycle querysets, for a strategy
+    that may have no cycle yet.)"""
+    return access.is_superuser(user) or strategy.country in access.countries(user, roles)
+
+
+def _overseen_cycle(request: HttpRequest, pk: int) -> ReportingCycle:
+    """A cycle whose board the user may see: the secretariat's and the coordinator's of the country; else 404."""
+    cycles = ReportingCycle.objects.select_related("strategy")
+    if not access.is_superuser(request.user):
+        cycles = cycles.filter(strategy__country__in=access.countries(request.user, OVERSEERS))
+    return access.get_for_user(cycles, request.user, pk)
+
+
+def _posted_int(request: HttpRequest, name: str) -> int | None:
+    raw = request.POST.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+def report_url(report: ProgressReport, anchor: str = "") -> str:
+    return reverse("monitoring:report", args=[report.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _line_anchor(request: HttpRequest) -> str:
+    if activity := _posted_int(request, "activity"):
+        return f"activity-{activity}"
+    if indicator := _posted_int(request, "indicator"):
+        return f"indicator-{indicator}"
+    return ""
+
+
+def _act(request: HttpRequest, back: str, run: Callable[[int], Any], done: str | Callable[[Any], str]) -> HttpResponse:
+    """Run a POSTed step with the version the page showed; say what happened, or why not, on the page it returns to."""
+    version = _posted_int(request, "version")
+    if version is None:
+        messages.error(request, OUT_OF_DATE)
+        return redirect(back)
+    try:
+        outcome = run(version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done(outcome) if callable(done) else done)
+    return redirect(back)
+
+
+# --- Lists ---
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    reports = selectors.reports_for_user(ProgressReport.objects.visible_to(user))
+    strategies = Strategy.objects.visible_to(user)
+    if not access.is_superuser(user):
+        strategies = strategies.filter(country__in=access.countries(user, OVERSEERS))
+    return render(request, "monitoring/report_list.html", {"reports": reports, "strategies": strategies})
+
+
+def _created_cycle(request: HttpRequest, strategy: Strategy, form: CycleForm) -> ReportingCycle | None:
+    """The cycle made from a valid POSTed form; None with the errors on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        cycle = services.create_cycle(strategy, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        add_errors(form, error)
+        return None
+    messages.success(
+        request, _("The cycle %(label)s was created. Open it when reporting starts.") % {"label": cycle.label}
+    )
+    return cycle
+
+
+@login_required
+def cycle_list(request: HttpRequest, code: str) -> HttpResponse:
+    strategy = access.get_for_user(Strategy.objects, request.user, code, field="code")
+    may_manage = _acts_for_country(request.user, strategy, REVIEWERS)  # = CycleQuerySet.editable_by
+    if request.method == "POST" and not may_manage:
+        raise Http404
+    form = CycleForm(request.POST or None, strategy=strategy) if may_manage else None
+    if request.method == "POST" and _created_cycle(request, strategy, form):
+        return redirect("monitoring:cycles", strategy.code)
+    cycles = (
+        ReportingCycle.objects.visible_to(request.user)
+        .filter(strategy=strategy)
+        .annotate(n_reports=Count("reports"))
+        .order_by("-year", "-half", "kind")
+    )
+    context = {
+        "strategy": strategy, "cycles": cycles, "form": form,
+        "may_oversee": _acts_for_country(request.user, strategy, OVERSEERS),
+    }  # fmt: skip
+    return render(request, "monitoring/cycle_list.html", context)
+
+
+# --- The board of a cycle ---
+
+
+@login_required
+def cycle_board(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _overseen_cycle(request, pk)
+    board = selectors.board(cycle, ProgressReport.objects.visible_to(request.user))
+    counts = [(status, label, board.counts.get(status, 0)) for status, label in ProgressReport.BoardStatus.choices]
+    context = {
+        "cycle": cycle, "strategy": cycle.strategy, "board": board, "counts": counts,
+        "may_manage": _may(ReportingCycle.objects.editable_by(request.user), cycle),
+    }  # fmt: skip
+    return render(request, "monitoring/cycle_board.html", context)
+
+
+def _managed_cycle(request: HttpRequest, pk: int) -> ReportingCycle:
+    return access.get_for_user(ReportingCycle.objects.select_related("strategy"), request.user, pk, write=True)
+
+
+@login_required
+@require_POST
+def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _managed_cycle(request, pk)
+
+    def opened(reports: list[ProgressReport]) -> str:
+        return ngettext(
+            "The cycle is open: %(count)s report was created.",
+            "The cycle is open: %(count)s reports were created.",
+            len(reports),
+        ) % {"count": len(reports)}
+
+    back = reverse("monitoring:cycle", args=[cycle.pk])
+    return _act(request, back, lambda version: services.open_cycle(cycle, by=request.user, version=version), opened)
+
+
+@login_required
+def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: ask to confirm; POST: close the cycle, which locks every report in it."""
+    cycle = _managed_cycle(request, pk)
+    back = reverse("monitoring:cycle", args=[cycle.pk])
+    if request.method != "POST":
+        return render(request, "monitoring/cycle_close.html", {"cycle": cycle, "strategy": cycle.strategy})
+    done = _("The cycle is closed: its reports are read-only.")
+    return _act(request, back, lambda version: services.close_cycle(cycle, by=request.user, version=version), done)
+
+
+# --- A report ---
+
+
+def _targets(detail: selectors.ReportDetail) -> dict[int, Decimal]:
+    """The indicators' targets for the cycle's year (one query)."""
+    ids = [item.indicator.pk for item in detail.indicators]
+    targets = IndicatorTarget.objects.filter(indicator_id__in=ids, year=detail.report.cycle.year)
+    return dict(targets.values_list("indicator_id", "value"))
+
+
+def _save(request: HttpRequest, report: ProgressReport, form: ReportForm) -> HttpResponse | list[str] | None:
+    """Save the POSTed report: a redirect when done (or refused outright), the conflict's messages when the report
+    changed meanwhile, None when the form shows errors."""
+    if not form.is_valid():
+        return None
+    try:
+        changed = services.save_report(
+            report, by=request.user, version=form.edited_version,
+            activities=form.activity_inputs(), indicators=form.indicator_inputs(),
+        )  # fmt: skip
+    except services.ReportInvalid as error:
+        form.add_line_errors(error.line_errors)
+        return None
+    except services.StaleVersion as error:
+        return list(error.messages)
+    except ValidationError as error:  # locked: approved, submitted or closed meanwhile
+        messages.error(request, " ".join(error.messages))
+        return redirect(report_url(report))
+    if changed:
+        messages.success(request, _("Your changes were saved."))
+    else:
+        messages.info(request, _("Nothing had changed: nothing was saved."))
+    return redirect(report_url(report))
+
+
+@login_required
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report: a form of every line for its focal points while it is editable, else its values as text."""
+    posted = request.method == "POST"
+    report = _report(request, pk, write=posted)
+    if posted and not report.is_editable:  # approved, submitted or closed since the page was shown: it says why
+        messages.error(request, _("The report cannot be changed now: nothing was saved."))
+        return redirect(report_url(report))
+    may_edit = posted or _may(ProgressReport.objects.editable_by(request.user), report)
+    detail = selectors.report_detail(report)
+    form = ReportForm(request.POST if posted else None, detail=detail) if may_edit and report.is_editable else None
+    stale: list[str] = []
+    if posted:
+        outcome = _save(request, report, form)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        if outcome:  # someone else saved meanwhile: the current values, and the news
+            stale, detail = outcome, selectors.report_detail(_report(request, pk))
+            form = ReportForm(detail=detail) if detail.report.is_editable else None
+    return _report_page(request, detail, form, may_edit=may_edit, stale=stale)
+
+
+def _report_page(
+    request: HttpRequest, detail: selectors.ReportDetail, form: ReportForm | None, *, may_edit: bool, stale: list[str]
+) -> HttpResponse:
+    report = detail.report
+    activities, indicators = report_rows(detail, _targets(detail), form)
+    context = {
+        "report": report, "cycle": report.cycle, "strategy": report.cycle.strategy, "detail": detail,
+        "activities": activities, "indicators": indicators, "form": form, "stale": stale, "may_edit": may_edit,
+        "may_review": _may(ProgressReport.objects.reviewable_by(request.user), report),
+        "may_oversee": _acts_for_country(request.user, report.cycle.strategy, OVERSEERS),
+        "board_status": report.board_status(), "board_status_label": report.get_board_status_display(),
+        "evidence_max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+    }  # fmt: skip
+    return render(request, "monitoring/report.html", context)
+
+
+@login_required
+def report_history(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    events = report.events.select_related("user").order_by("-at", "-pk")
+    context = {
+        "report": report, "cycle": report.cycle, "strategy": report.cycle.strategy, "events": events,
+        "history": selectors.report_history(report),
+        "may_oversee": _acts_for_country(request.user, report.cycle.strategy, OVERSEERS),
+    }  # fmt: skip
+    return render(request, "monitoring/report_history.html", context)
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, write=True)
+    done = _("The report was submitted to the secretariat.")
+    return _act(
+        request, report_url(report), lambda version: services.submit_report(report, by=request.user, version=version),
+        done,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _reviewed_report(request, pk)
+    reason = request.POST.get("reason", "")
+
+    def run(version: int) -> Any:
+        return services.return_report(report, by=request.user, reason=reason, version=version)
+
+    return _act(request, report_url(report), run, _("The report was returned to %(code)s.") % {
+        "code": report.institution.code})  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _reviewed_report(request, pk)
+    done = _("The report was approved; it is now read-only.")
+    return _act(
+        request, report_url(report), lambda version: services.approve_report(report, by=request.user, version=version),
+        done,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _reviewed_report(request, pk)
+    reason = request.POST.get("reason", "")
+
+    def run(version: int) -> Any:
+        return services.reopen_report(report, by=request.user, reason=reason, version=version)
+
+    return _act(request, report_url(report), run, _("The report was reopened: its focal points can change it again."))
+
+
+@login_required
+@require_POST
+def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _reviewed_report(request, pk)
+    try:
+        services.add_comment(
+            report, by=request.user, text=request.POST.get("text", ""),
+            activity_id=_posted_int(request, "activity"), indicator_id=_posted_int(request, "indicator"),
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your comment was added."))
+    return redirect(report_url(report, _line_anchor(request) or "comments"))
+
+
+# --- Evidence ---
+
+
+def _evidence(pk: int, reports: QuerySet[ProgressReport]) -> Evidence:
+    """An evidence file of one of `reports` (those the user may see, or fill in); else 404."""
+    return get_object_or_404(Evidence.objects.select_related("line__report").filter(line__report__in=reports), pk=pk)
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, write=True)
+    activity_id = _posted_int(request, "activity")
+    upload = request.FILES.get("file")
+    back = report_url(report, f"activity-{activity_id}" if activity_id else "")
+    if upload is None or activity_id is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(back)
+
+    def run(version: int) -> Evidence:
+        return services.add_evidence(report, by=request.user, activity_id=activity_id, upload=upload, version=version)
+
+    return _act(request, back, run, lambda evidence: _("%(name)s was uploaded.") % {"name": evidence.name})
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = _evidence(pk, ProgressReport.objects.visible_to(request.user))
+    try:
+        handle = evidence.file.open("rb")
+    except OSError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=evidence.name, content_type=evidence.content_type)
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _evidence(pk, ProgressReport.objects.editable_by(request.user))
+    back = report_url(evidence.line.report, f"activity-{evidence.line.activity_id}")
+    done = _("%(name)s was removed.") % {"name": evidence.name}
+    return _act(
+        request, back, lambda version: services.remove_evidence(evidence, by=request.user, version=version), done
+    )
