@@ -64,6 +64,11 @@ def can_edit_plan(user: Any, country: str | None = None) -> bool:
     return bool(editable) if country is None else country in editable
 
 
+def acts_for_country(user: Any, country: str, roles: frozenset[str] | set[str]) -> bool:
+    """Does the user hold one of `roles` in an institution of `country` (or is a superuser)?"""
+    return is_superuser(user) or country in countries(user, roles)
+
+
 def get_for_user(queryset: QuerySet[M], user: Any, pk: Any, *, write: bool = False, field: str = "pk") -> M:
     """The object `field=pk` if the user may see it (or change it, with write=True); else 404."""
     scoped = queryset.editable_by(user) if write else queryset.visible_to(user)  # type: ignore[attr-defined]

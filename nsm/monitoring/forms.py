@@ -283,7 +283,7 @@ ACTIVITY_FIELD_NAMES = ("status", "percent_complete", *ActivityProgress.SPENDING
 
 
 def report_rows(
-    detail: selectors.ReportDetail, targets: Mapping[int, Decimal], form: ReportForm | None = None
+    detail: selectors.ReportDetail, form: ReportForm | None = None
 ) -> tuple[list[ActivityRow], list[IndicatorRow]]:
     """The lines of a report as the page shows them, with their inputs when the form is given."""
     year = detail.report.cycle.year
@@ -307,7 +307,7 @@ def report_rows(
         indicators.append(
             IndicatorRow(
                 item=item,
-                target=targets.get(item.indicator.pk),
+                target=item.target,
                 groups=tuple(CellGroup(dimensions[pk], tuple(cells)) for pk, cells in groups.items()),
                 fields=form.bound(("total", "note", "source"), prefix) if form else {},
             )

@@ -44,6 +44,12 @@ class CycleQuerySet(models.QuerySet):
             return self
         return self.filter(strategy__country__in=access.countries(user, REVIEWERS))
 
+    def overseen_by(self, user) -> CycleQuerySet:
+        """Cycles whose board the user may see: the secretariat's and the coordinator's of its country."""
+        if access.is_superuser(user):
+            return self
+        return self.filter(strategy__country__in=access.countries(user, OVERSEERS))
+
 
 class ReportingCycle(models.Model):
     """A reporting period of a strategy: a half-year or a year, with the date reports open and the date they are due."""

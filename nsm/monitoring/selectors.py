@@ -25,7 +25,7 @@ from nsm.monitoring.models import (
 )
 from nsm.reference.models import DisaggregationCategory
 from nsm.strategy import selectors as plan_selectors
-from nsm.strategy.models import Activity, Indicator, Strategy
+from nsm.strategy.models import Activity, Indicator, IndicatorTarget, Strategy
 
 # --- What a cycle asks of whom ---
 
@@ -133,6 +133,7 @@ class IndicatorLine:
     total: IndicatorValue
     cells: tuple[IndicatorCell, ...]
     comments: tuple[ReviewComment, ...] = ()
+    target: Decimal | None = None  # the target for the cycle's year, if the plan sets one
 
     @property
     def is_filled(self) -> bool:
@@ -184,6 +185,11 @@ def report_detail(report: ProgressReport) -> ReportDetail:
         .order_by("indicator__sort_key", "category__dimension__position", "category__position", "category__code")
     )
     comments = list(ReviewComment.objects.filter(report=report).select_related("author"))
+    targets = dict(
+        IndicatorTarget.objects.filter(indicator__values__report=report, year=report.cycle.year)
+        .distinct()
+        .values_list("indicator_id", "value")
+    )
     events = tuple(ReportEvent.objects.filter(report=report).select_related("user").order_by("at", "pk"))
     by_activity: dict[int, list[ReviewComment]] = defaultdict(list)
     by_indicator: dict[int, list[ReviewComment]] = defaultdict(list)
@@ -212,6 +218,7 @@ def report_detail(report: ProgressReport) -> ReportDetail:
             total=total,
             cells=tuple(cells[indicator_id]),
             comments=tuple(by_indicator[indicator_id]),
+            target=targets.get(indicator_id),
         )
         for indicator_id, total in totals.items()
     )

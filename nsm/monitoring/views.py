@@ -8,7 +8,6 @@ see, or may not do (fill in, review), answers 404, as a missing report does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +27,7 @@ from nsm.monitoring import selectors, services
 from nsm.monitoring.forms import CycleForm, ReportForm, report_rows
 from nsm.monitoring.models import OVERSEERS, REVIEWERS, Evidence, ProgressReport, ReportingCycle
 from nsm.strategy.forms import add_errors
-from nsm.strategy.models import IndicatorTarget, Strategy
+from nsm.strategy.models import Strategy
 
 OUT_OF_DATE = gettext_lazy("This page is out of date: reload it and make your change again.")
 
@@ -53,17 +52,9 @@ def _may(scoped: QuerySet[Any], obj: Any) -> bool:
     return scoped.filter(pk=obj.pk).exists()
 
 
-def _acts_for_country(user: Any, strategy: Strategy, roles: frozenset[str]) -> bool:
-    """Does the user hold one of `roles` in the strategy's country? (The rule of the cycle querysets, for a strategy
-    that may have no cycle yet.)"""
-    return access.is_superuser(user) or strategy.country in access.countries(user, roles)
-
-
 def _overseen_cycle(request: HttpRequest, pk: int) -> ReportingCycle:
     """A cycle whose board the user may see: the secretariat's and the coordinator's of the country; else 404."""
-    cycles = ReportingCycle.objects.select_related("strategy")
-    if not access.is_superuser(request.user):
-        cycles = cycles.filter(strategy__country__in=access.countries(request.user, OVERSEERS))
+    cycles = ReportingCycle.objects.select_related("strategy").overseen_by(request.user)
     return access.get_for_user(cycles, request.user, pk)
 
 
@@ -106,9 +97,7 @@ def _act(request: HttpRequest, back: str, run: Callable[[int], Any], done: str |
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     reports = selectors.reports_for_user(ProgressReport.objects.visible_to(user))
-    strategies = Strategy.objects.visible_to(user)
-    if not access.is_superuser(user):
-        strategies = strategies.filter(country__in=access.countries(user, OVERSEERS))
+    strategies = [s for s in Strategy.objects.visible_to(user) if access.acts_for_country(user, s.country, OVERSEERS)]
     return render(request, "monitoring/report_list.html", {"reports": reports, "strategies": strategies})
 
 
@@ -130,7 +119,7 @@ def _created_cycle(request: HttpRequest, strategy: Strategy, form: CycleForm) ->
 @login_required
 def cycle_list(request: HttpRequest, code: str) -> HttpResponse:
     strategy = access.get_for_user(Strategy.objects, request.user, code, field="code")
-    may_manage = _acts_for_country(request.user, strategy, REVIEWERS)  # = CycleQuerySet.editable_by
+    may_manage = access.acts_for_country(request.user, strategy.country, REVIEWERS)
     if request.method == "POST" and not may_manage:
         raise Http404
     form = CycleForm(request.POST or None, strategy=strategy) if may_manage else None
@@ -144,7 +133,7 @@ def cycle_list(request: HttpRequest, code: str) -> HttpResponse:
     )
     context = {
         "strategy": strategy, "cycles": cycles, "form": form,
-        "may_oversee": _acts_for_country(request.user, strategy, OVERSEERS),
+        "may_oversee": access.acts_for_country(request.user, strategy.country, OVERSEERS),
     }  # fmt: skip
     return render(request, "monitoring/cycle_list.html", context)
 
@@ -198,13 +187,6 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
 # --- A report ---
 
 
-def _targets(detail: selectors.ReportDetail) -> dict[int, Decimal]:
-    """The indicators' targets for the cycle's year (one query)."""
-    ids = [item.indicator.pk for item in detail.indicators]
-    targets = IndicatorTarget.objects.filter(indicator_id__in=ids, year=detail.report.cycle.year)
-    return dict(targets.values_list("indicator_id", "value"))
-
-
 def _save(request: HttpRequest, report: ProgressReport, form: ReportForm) -> HttpResponse | list[str] | None:
     """Save the POSTed report: a redirect when done (or refused outright), the conflict's messages when the report
     changed meanwhile, None when the form shows errors."""
@@ -256,12 +238,12 @@ def _report_page(
     request: HttpRequest, detail: selectors.ReportDetail, form: ReportForm | None, *, may_edit: bool, stale: list[str]
 ) -> HttpResponse:
     report = detail.report
-    activities, indicators = report_rows(detail, _targets(detail), form)
+    activities, indicators = report_rows(detail, form)
     context = {
         "report": report, "cycle": report.cycle, "strategy": report.cycle.strategy, "detail": detail,
         "activities": activities, "indicators": indicators, "form": form, "stale": stale, "may_edit": may_edit,
         "may_review": _may(ProgressReport.objects.reviewable_by(request.user), report),
-        "may_oversee": _acts_for_country(request.user, report.cycle.strategy, OVERSEERS),
+        "may_oversee": access.acts_for_country(request.user, report.cycle.strategy.country, OVERSEERS),
         "board_status": report.board_status(), "board_status_label": report.get_board_status_display(),
         "evidence_max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
     }  # fmt: skip
@@ -275,7 +257,7 @@ def report_history(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report, "cycle": report.cycle, "strategy": report.cycle.strategy, "events": events,
         "history": selectors.report_history(report),
-        "may_oversee": _acts_for_country(request.user, report.cycle.strategy, OVERSEERS),
+        "may_oversee": access.acts_for_country(request.user, report.cycle.strategy.country, OVERSEERS),
     }  # fmt: skip
     return render(request, "monitoring/report_history.html", context)
 
