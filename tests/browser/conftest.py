@@ -19,7 +19,9 @@ def browser():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
+    serialized = _serialized_contents()
     with sync_playwright() as playwright:
+        _hand_over(serialized)
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             args=[
@@ -33,6 +35,27 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+def _serialized_contents() -> dict[str, str]:
+    """What each test database held after its migrations, which `serialized_rollback` loads again after a flush."""
+    from django.db import connections
+
+    return {
+        conn.alias: conn._test_serialized_contents
+        for conn in connections.all()
+        if hasattr(conn, "_test_serialized_contents")
+    }
+
+
+def _hand_over(serialized: dict[str, str]) -> None:
+    """Playwright's sync API leaves its event loop set as this thread's running loop; Django (asgiref's Local) then
+    gives the thread new connection objects, without the serialized contents. Without them, every transactional test
+    that runs after the browser started finds the reference data (loaded by migrations) gone."""
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture

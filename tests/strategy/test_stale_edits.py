@@ -185,7 +185,7 @@ def create_committed_activity():
 def committed_activity(db):
     """An activity and eight editors committed for real, so that every thread sees them; removed afterwards."""
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: the test's open transaction holds SQLite's one write lock, which the threads wait for")
+        pytest.skip("needs PostgreSQL: the test's transaction holds SQLite's only write lock")
     activity, editors = in_own_thread(create_committed_activity)
     yield activity, editors
     in_own_thread(lambda: remove_with_history(activity, editors))
