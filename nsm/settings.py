@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "nsm.reference",
     "nsm.accounts",
     "nsm.strategy",
+    "nsm.consultation",
     "nsm.monitoring",
     "nsm.api",
     "nsm.demo",
