@@ -57,7 +57,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", default=True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
 X_FRAME_OPTIONS = "DENY"
@@ -78,7 +79,10 @@ INSTALLED_APPS = [
     "nsm.reference",
     "nsm.accounts",
     "nsm.strategy",
+    "nsm.context",
     "nsm.consultation",
+    "nsm.workinggroup",
+    "nsm.capacity",
     "nsm.monitoring",
     "nsm.api",
     "nsm.demo",
@@ -183,6 +187,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10) * 1024 * 1024
 # Reminders (`nsm send-reminders`): how many days before the due date the first one goes out.
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
+# Public consultation comments: at most this many from one address in this many seconds (counted in the cache).
+PUBLIC_COMMENT_LIMIT = env_int("PUBLIC_COMMENT_LIMIT", 5)
+PUBLIC_COMMENT_WINDOW_SECONDS = env_int("PUBLIC_COMMENT_WINDOW_SECONDS", 600)
 # Links in e-mails point here (the address users open the platform at).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 

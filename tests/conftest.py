@@ -97,3 +97,5 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         # (the concurrency tests), instead of failing at once with "database table is locked".
         name = Path(tempfile.gettempdir()) / f"nsm-test-{os.getpid()}.sqlite3"
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(name)
+        # Writers queue for SQLite's one write lock; on a loaded machine 16 threads may wait longer than in production.
+        settings.DATABASES["default"]["OPTIONS"]["timeout"] = 120

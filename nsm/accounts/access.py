@@ -18,6 +18,11 @@ from django.http import Http404
 from nsm.accounts.models import Membership
 
 PLAN_EDITORS = frozenset({Membership.Role.COORDINATOR, Membership.Role.SECRETARIAT})
+# The roles of the people who work on the plan. External stakeholders (`Membership.Role.STAKEHOLDER`) are not among
+# them: they see no internal page, only the consultation rounds they are invited to (nsm.consultation).
+INTERNAL_ROLES = frozenset(
+    {Membership.Role.FOCAL_POINT, Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, Membership.Role.VIEWER}
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -47,13 +52,15 @@ def roles(user: Any) -> set[str]:
 
 
 def institution_ids(user: Any, roles: frozenset[str] | set[str] | None = None) -> set[int]:
-    """The institutions the user acts for, optionally only those where they hold one of `roles`."""
-    return {m.institution_id for m in _memberships(user) if roles is None or m.role in roles}
+    """The institutions the user acts for in an internal role, or only those where they hold one of `roles`."""
+    wanted = INTERNAL_ROLES if roles is None else roles
+    return {m.institution_id for m in _memberships(user) if m.role in wanted}
 
 
 def countries(user: Any, roles: frozenset[str] | set[str] | None = None) -> set[str]:
-    """The countries whose plans the user may see (any role) or act on (the given roles)."""
-    return {m.institution.country for m in _memberships(user) if roles is None or m.role in roles}
+    """The countries whose plans the user may see (any internal role) or act on (the given roles)."""
+    wanted = INTERNAL_ROLES if roles is None else roles
+    return {m.institution.country for m in _memberships(user) if m.role in wanted}
 
 
 def can_edit_plan(user: Any, country: str | None = None) -> bool:

@@ -37,6 +37,7 @@ class Institution(models.Model):
         INTERNATIONAL = "international", _("International organisation")
         CIVIL_SOCIETY = "civil_society", _("Civil society")
         ACADEMIA = "academia", _("Academia")
+        DIASPORA = "diaspora", _("Diaspora association")
         OTHER = "other", _("Other")
 
     code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("The acronym, e.g. MPB."))
@@ -68,6 +69,7 @@ class Membership(models.Model):
         SECRETARIAT = "secretariat", _("Secretariat")
         COORDINATOR = "coordinator", _("Coordinator")
         VIEWER = "viewer", _("Viewer")
+        STAKEHOLDER = "stakeholder", _("External stakeholder")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="memberships")

@@ -7,6 +7,8 @@ versions can be compared and a consultation round comments on exactly what was p
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from nsm.accounts import access
+from nsm.accounts.models import Institution, Membership
 from nsm.audit import history_user
 from nsm.strategy.models import Strategy
 
@@ -88,3 +91,203 @@ class PlanVersion(models.Model):
     @property
     def name(self) -> str:
         return f"v{self.number}" + (f" ({self.label})" if self.label else "")
+
+
+# --- Consultation rounds and their comments ---
+
+
+class StakeholderType(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    ACADEMIA = "academia", _("Academia")
+    DIASPORA = "diaspora", _("Diaspora")
+    INTERNATIONAL = "international", _("International partner")
+    PRIVATE_SECTOR = "private_sector", _("Private sector")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+STAKEHOLDERS = frozenset({Membership.Role.STAKEHOLDER})
+
+
+class RoundQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RoundQuerySet:
+        """Internal users see the rounds of their country's strategies; external stakeholders only those their
+        institution is invited to."""
+        if access.is_superuser(user):
+            return self
+        invited = ConsultationRound.invited.through.objects.filter(
+            institution_id__in=access.institution_ids(user, STAKEHOLDERS)
+        ).values("consultationround_id")
+        return self.filter(Q(version__strategy__country__in=access.countries(user)) | Q(pk__in=invited))
+
+    def internal_to(self, user) -> RoundQuerySet:
+        """Rounds whose comments and report the user may read: the internal users' of the country."""
+        if access.is_superuser(user):
+            return self
+        return self.filter(version__strategy__country__in=access.countries(user))
+
+    def editable_by(self, user) -> RoundQuerySet:
+        """Rounds the user may manage, answer and see participants' emails in: the secretariat and coordinator's."""
+        if access.is_superuser(user):
+            return self
+        return self.filter(version__strategy__country__in=access.countries(user, access.PLAN_EDITORS))
+
+    def public(self, today: datetime.date | None = None) -> RoundQuerySet:
+        """Public rounds open today: the ones anybody may comment on without an account."""
+        today = today or timezone.localdate()
+        return self.filter(is_public=True, opens_on__lte=today, closes_on__gte=today)
+
+
+class ConsultationRound(models.Model):
+    """A consultation on a frozen version of the plan, open between two dates to invited institutions and, when the
+    secretariat chooses, to the public."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Not open yet")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    is_public = models.BooleanField(
+        _("open to the public"), default=False, help_text=_("Anyone may comment without an account while it is open.")
+    )
+    invited = models.ManyToManyField(
+        Institution, blank=True, related_name="consultation_rounds", verbose_name=_("invited institutions")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = RoundQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user, m2m_fields=[invited])
+
+    class Meta:
+        ordering = ["-opens_on", "-pk"]
+        verbose_name = _("consultation round")
+        verbose_name_plural = _("consultation rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")),
+                name="consultation_round_closes_after_opening",
+                violation_error_message=_("A round closes on or after the day it opens."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def status_on(self, today: datetime.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if today < self.opens_on:
+            return self.Status.PLANNED
+        return self.Status.OPEN if today <= self.closes_on else self.Status.CLOSED
+
+    @property
+    def status(self) -> str:
+        return self.status_on()
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ConsultationComment(models.Model):
+    """A comment on one item of the consulted version (by its code in the snapshot) or on the whole plan, by a
+    signed-in user or by a member of the public, and the secretariat's answer to it."""
+
+    class Target(models.TextChoices):
+        PLAN = "plan", _("Whole plan")
+        GOAL = "goal", _("Goal")
+        OBJECTIVE = "objective", _("Objective")
+        MEASURE = "measure", _("Measure")
+        ACTIVITY = "activity", _("Activity")
+        INDICATOR = "indicator", _("Indicator")
+
+    class Answer(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        PARTLY = "partly", _("Partly accepted")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+    round = models.ForeignKey(
+        ConsultationRound, on_delete=models.CASCADE, related_name="comments", verbose_name=_("round")
+    )
+    target_kind = models.CharField(_("on"), max_length=10, choices=Target.choices, default=Target.PLAN)
+    target_code = models.CharField(_("item code"), max_length=30, blank=True)
+    text = models.TextField(_("comment"))
+    # A signed-in author, and the institution they commented for ...
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("institution")
+    )
+    # ... or a member of the public.
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    consent = models.BooleanField(_("consent to publication"), default=False)
+    stakeholder_type = models.CharField(_("stakeholder type"), max_length=20, choices=StakeholderType.choices)
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, default=Sex.UNDISCLOSED)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now, editable=False)
+    answer = models.CharField(_("answer"), max_length=12, choices=Answer.choices, blank=True)
+    answer_reason = models.TextField(_("reason"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["round", "created_at", "pk"]
+        verbose_name = _("consultation comment")
+        verbose_name_plural = _("consultation comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_kind="plan", target_code="") | (~Q(target_kind="plan") & ~Q(target_code="")),
+                name="consultation_comment_target",
+                violation_error_message=_("A comment is on the whole plan, or on one item named by its code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(author__isnull=False) | (~Q(name="") & ~Q(email="")),
+                name="consultation_comment_author",
+                violation_error_message=_("A public comment gives a name and an email address."),
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(answer="accepted") | ~Q(answer_reason=""),
+                name="consultation_comment_answer_reason",
+                violation_error_message=_("Give the reason when a comment is not fully accepted."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} #{self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.author_id is None
+
+    @property
+    def participant_key(self) -> str:
+        """Who posted it, to count distinct participants: the signed-in user, else the email address."""
+        return f"user:{self.author_id}" if self.author_id else f"email:{self.email.strip().lower()}"
+
+    @property
+    def target_label(self) -> str:
+        if self.target_kind == self.Target.PLAN:
+            return str(self.Target.PLAN.label)
+        return f"{self.get_target_kind_display()} {self.target_code}"

@@ -66,6 +66,7 @@ USERS = (
     DemoUser("secretariat", "Ardit", "Dervishi", "secretariat", "MPB"),
     DemoUser("focalpoint", "Mirela", "Shehu", "focal_point", "AKPA"),
     DemoUser("viewer", "Gentian", "Marku", "viewer", "INSTAT"),
+    DemoUser("stakeholder", "Flutura", "Zeqiri", "stakeholder", "IOM"),  # invited to the demo consultation
 )
 
 # Donors, named as budget lines name them.

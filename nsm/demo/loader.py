@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
-from nsm.demo import content, monitoring
+from nsm.demo import capacity, consultation, content, context, monitoring, workinggroup
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
 from nsm.strategy.services import create_with_history, set_m2m_quietly
@@ -71,8 +71,8 @@ class References:
 
 
 def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
-    """Create or correct the demo users and the demo plan, add its monitoring cycles when missing
-    (`monitoring.py`); write the summary line to `stdout` when given."""
+    """Create or correct the demo users and the demo plan, add its monitoring cycles (`monitoring.py`) and its
+    consultation (`consultation.py`) when missing; write the summary line to `stdout` when given."""
     plan = content.flatten()
     references = _read_references(plan)
     summary = LoadSummary()
@@ -82,6 +82,10 @@ def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
             strategy = _sync_strategy(summary)
             _sync_plan(strategy, plan, references, summary)
         monitoring.load_monitoring(strategy, admin=admin, summary=summary)
+        consultation.load_consultation(strategy, admin=admin, summary=summary)
+        capacity.load_trainings(strategy, admin=admin, summary=summary)
+        workinggroup.load_working_group(strategy, summary=summary)
+        context.load_context(admin=admin, summary=summary, country=strategy.country)
     if stdout is not None:
         stdout.write(summary.line() + "\n")
     return summary

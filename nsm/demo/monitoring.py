@@ -147,12 +147,12 @@ STAMPED = ((ReportEvent, "at"), (ReviewComment, "created_at"), (Evidence, "uploa
 
 
 @contextmanager
-def _clock(moment: datetime.datetime) -> Iterator[None]:
+def _clock(moment: datetime.datetime, stamped: tuple[tuple[type, str], ...] = STAMPED) -> Iterator[None]:
     """Run the block as if it were `moment`: `timezone.now()` (which the services, simple-history's dates and the
-    late check call) and the timestamp fields' defaults answer it. For the demo loader only: it swaps a
-    process-wide function, so that nothing else may run meanwhile."""
+    late check call) and the defaults of the timestamp fields `stamped` (model, field name) answer it. For the demo
+    loader only: it swaps a process-wide function, so that nothing else may run meanwhile."""
     real_now = timezone.now
-    fields = [model._meta.get_field(name) for model, name in STAMPED]
+    fields = [model._meta.get_field(name) for model, name in stamped]
     timezone.now = lambda: moment  # type: ignore[assignment]
     for stamped in fields:
         stamped.get_default = lambda: moment  # type: ignore[method-assign]

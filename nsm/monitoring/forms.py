@@ -190,6 +190,9 @@ class ReportForm(EditsVersion, BootstrapForm, forms.Form):
                 key = f"{prefix}_c{cell.category.pk}"
                 fields[key] = _number_field(str(cell.category.name), indicator)
                 initial[key] = show(cell.value.value)
+            if indicator.computed_from:  # shown read-only; the stored values are what the form gives back
+                for key in [f"{prefix}_total", *(f"{prefix}_c{c.category.pk}" for c in item.cells)]:
+                    fields[key].disabled = True
             fields[f"{prefix}_note"] = forms.CharField(
                 label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from nsm.audit import acting_as
+from nsm.capacity.selectors import officials_trained
 from nsm.monitoring import selectors
 from nsm.monitoring.models import (
     ActivityProgress,
@@ -199,7 +200,7 @@ def validate_indicator_line(
         cells[category_id], problem = _decimal(raw, places=3, limit=VALUE_LIMIT)
         if problem:
             error(f"cell:{category_id}", problem)
-    if errors:
+    if errors or indicator.computed_from:  # computed values come from records: `_validate` compares them
         return errors
     if indicator.value_type == Indicator.ValueType.YES_NO:
         for name, value in [("total", total), *((f"cell:{pk}", value) for pk, value in cells.items())]:
@@ -296,6 +297,8 @@ def open_cycle(cycle: ReportingCycle, *, by: Any, version: int | None = None) ->
         bulk_create_with_history(values, IndicatorValue, default_user=user)
         cycle.status = ReportingCycle.Status.OPEN
         _bump(cycle)
+        for institution_id in sorted({i.responsible_id for i in indicators if i.computed_from}):
+            refresh_computed_values(report_of[institution_id], by=by)
         return reports
 
 
@@ -330,6 +333,44 @@ def _locked_cycle(cycle: ReportingCycle, version: int | None) -> ReportingCycle:
 def _bump(obj: Any) -> None:
     obj.version += 1
     obj.save()
+
+
+# --- Computed indicator values ---
+
+COMPUTED_REASON = "computed from trainings"
+
+
+def refresh_computed_values(report: ProgressReport, *, by: Any = None) -> int:
+    """Set the values of the report's indicators computed from trainings: the total and the female and male cells
+    are the officials trained at the strategy's trainings that ended within the cycle's period. Saved one by one
+    (history keeps each change); the report's version goes up when a value changed. A report that cannot be
+    changed now (submitted, approved, closed) keeps its values. Returns how many values changed."""
+    values = list(
+        IndicatorValue.objects.filter(report=report, indicator__computed_from=Indicator.ComputedFrom.TRAININGS)
+        .select_related("category__dimension")
+        .order_by("pk")
+    )
+    if not values:
+        return 0
+    with transaction.atomic(), acting_as(by, COMPUTED_REASON):
+        report = _locked_report(report)
+        if not report.is_editable:
+            return 0
+        cycle = report.cycle
+        count = officials_trained(cycle.strategy_id, cycle.starts_on, cycle.ends_on)
+        changed = 0
+        for value in values:
+            if value.category_id is None:
+                wanted: int | None = count.total
+            elif value.category.dimension.code == "sex":
+                wanted = count.by_sex.get(value.category.code, 0)
+            else:
+                wanted = None  # a breakdown the records do not hold
+            changed += _assign_and_save(value, {"value": None if wanted is None else Decimal(wanted)})
+        if changed:
+            report.version += 1
+            report.save()
+        return changed
 
 
 # --- Reports: saving lines ---
@@ -463,6 +504,24 @@ def _validate(
             if category_id is not None:
                 dimensions[value.category.dimension_id].append(value.category)
         errors.extend(validate_indicator_line(line_input, cells[None].indicator, dimensions))
+        if cells[None].indicator.computed_from:
+            errors.extend(_computed_changes(line_input, cells))
+    return errors
+
+
+def _computed_changes(line: IndicatorLineInput, cells: Mapping[int | None, IndicatorValue]) -> list[LineError]:
+    """A computed indicator's values cannot be typed: a value that differs from the computed one is refused."""
+    errors = []
+    indicator = cells[None].indicator
+    given = {None: line.total, **line.cells}
+    for category_id, value in given.items():
+        stored = cells.get(category_id)
+        number = _decimal(value, places=3, limit=VALUE_LIMIT)[0]
+        if stored is not None and number != stored.value:
+            name = "total" if category_id is None else f"cell:{category_id}"
+            message = _("This value is computed from trainings (%(value)s); it cannot be changed in the report.")
+            shown = "—" if stored.value is None else _plain(stored.value)
+            errors.append(LineError("indicator", line.indicator_id, name, message % {"value": shown}, indicator.code))
     return errors
 
 

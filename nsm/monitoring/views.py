@@ -222,6 +222,9 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(report_url(report))
     may_edit = posted or _may(ProgressReport.objects.editable_by(request.user), report)
     detail = selectors.report_detail(report)
+    computed = any(line.indicator.computed_from for line in detail.indicators)
+    if not posted and computed and services.refresh_computed_values(report, by=request.user):
+        detail = selectors.report_detail(_report(request, pk))  # new values, and the version that went up with them
     form = ReportForm(request.POST if posted else None, detail=detail) if may_edit and report.is_editable else None
     stale: list[str] = []
     if posted:

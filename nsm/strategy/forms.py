@@ -249,7 +249,7 @@ class IndicatorForm(EditsVersion, BootstrapForm, forms.ModelForm):
         model = Indicator
         fields = [
             "code", "name_sq", "name_en", "kind", "unit", "value_type", "direction", "baseline",
-            "baseline_year", "data_source", "frequency", "responsible", "disaggregation",
+            "baseline_year", "data_source", "frequency", "responsible", "disaggregation", "computed_from",
         ]  # fmt: skip
         field_classes = {"responsible": InstitutionChoice}
         localized_fields = ["baseline"]

@@ -396,6 +396,10 @@ class Indicator(models.Model):
         SEMIANNUAL = "semiannual", _("Half-yearly")
         QUARTERLY = "quarterly", _("Quarterly")
 
+    class ComputedFrom(models.TextChoices):
+        MANUAL = "", _("Entered by the responsible institution")
+        TRAININGS = "trainings", _("Computed from trainings: officials trained in the period")
+
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="indicators")
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(
@@ -423,6 +427,14 @@ class Indicator(models.Model):
         verbose_name=_("responsible institution"),
     )
     disaggregation = models.ManyToManyField(DisaggregationDimension, blank=True, verbose_name=_("disaggregation"))
+    computed_from = models.CharField(
+        _("values"),
+        max_length=20,
+        choices=ComputedFrom.choices,
+        default=ComputedFrom.MANUAL,
+        blank=True,
+        help_text=_("Computed values come from the platform's records; reports show them read-only."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     name = Localized("name")
@@ -461,6 +473,8 @@ class Indicator(models.Model):
             errors["baseline_year"] = _("The baseline year is too far from the strategy's years.")
         if self.value_type == self.ValueType.YES_NO and self.baseline not in (None, 0, 1):
             errors["baseline"] = _("A yes/no indicator takes 1 (yes) or 0 (no).")
+        if self.computed_from and self.value_type != self.ValueType.NUMBER:
+            errors["computed_from"] = _("Only a number can be computed from trainings.")
         if errors:
             raise ValidationError(errors)
 

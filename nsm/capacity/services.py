@@ -1,0 +1,404 @@
+"""Every capacity-building write: trainings and their topics, participants added by hand or imported from a file.
+
+Each runs in one transaction inside `acting_as(by)`, validates with `full_clean()` and saves object by object, so
+that every change leaves a history row. Adding participants checks every row first and writes nothing when any row
+is wrong; an import names the cell of each error. Re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import operator
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from nsm.accounts.models import Institution
+from nsm.audit import acting_as
+from nsm.capacity.models import Participant, Topic, Training, TrainingTopic, name_key
+from nsm.strategy.models import Strategy
+from nsm.strategy.services import StaleVersion
+from nsm.strategy.workbook import WorkbookError, as_text, check_archive, load_sheets, read_upload
+
+TRAINING_FIELDS = ("title", "starts_on", "ends_on", "organiser", "organiser_name", "location")
+
+
+# --- Trainings ---
+
+
+def _set_topics(training: Training, topics: Iterable[str]) -> None:
+    wanted = set(topics)
+    unknown = wanted - set(Topic.values)
+    if unknown:
+        raise ValidationError({"topics": _("Choose the topics from the list.")})
+    if not wanted:
+        raise ValidationError({"topics": _("Choose at least one topic.")})
+    current = {row.topic: row for row in TrainingTopic.objects.filter(training=training)}
+    for topic, row in current.items():
+        if topic not in wanted:
+            row.delete()
+    for topic in sorted(wanted - set(current)):
+        TrainingTopic.objects.create(training=training, topic=topic)
+
+
+def create_training(
+    *,
+    strategy: Strategy,
+    by: Any,
+    title: str,
+    topics: Sequence[str],
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    organiser: Institution | None = None,
+    organiser_name: str = "",
+    location: str = "",
+) -> Training:
+    """Record a training of the strategy with its topics."""
+    with transaction.atomic(), acting_as(by):
+        training = Training(
+            strategy=strategy,
+            title=title.strip(),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            organiser=organiser,
+            organiser_name=organiser_name.strip(),
+            location=location.strip(),
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+        training.full_clean()
+        if not topics:
+            raise ValidationError({"topics": _("Choose at least one topic.")})
+        training.save()
+        _set_topics(training, topics)
+        return training
+
+
+def update_training(training: Training, *, by: Any, data: dict[str, Any], version: int | None = None) -> Training:
+    """Change a training's fields and topics, edited at `version`; a stale version is refused."""
+    with transaction.atomic(), acting_as(by):
+        locked = Training.objects.select_for_update().select_related("strategy").get(pk=training.pk)
+        if version is not None and version != locked.version:
+            raise StaleVersion(
+                [_("The training was changed by someone else since you opened it. Reload the page and try again.")],
+                current_version=locked.version,
+            )
+        changed = False
+        for name in TRAINING_FIELDS:
+            if name in data:
+                value = data[name].strip() if isinstance(data[name], str) else data[name]
+                changed |= getattr(locked, name) != value
+                setattr(locked, name, value)
+        locked.full_clean()
+        if "topics" in data:
+            before = set(locked.topics.values_list("topic", flat=True))
+            _set_topics(locked, data["topics"])
+            changed |= before != set(data["topics"])
+        if changed:
+            locked.version += 1
+            locked.save()
+        return locked
+
+
+def delete_training(training: Training, *, by: Any) -> None:
+    """Delete a training with its participants (history keeps them)."""
+    with transaction.atomic(), acting_as(by):
+        training.delete()
+
+
+# --- Participants ---
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    """One participant as typed or read from a file; `institution` is its code."""
+
+    name: str
+    institution: str
+    sex: str
+    position: str = ""
+    pre_score: int | None = None
+    post_score: int | None = None
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A refused value: the row (1-based among the rows given, or the file's row), the field, what is expected."""
+
+    row: int
+    field: str
+    message: str
+    cell: str = ""
+
+    def __str__(self) -> str:
+        where = self.cell or _("Row %(row)s") % {"row": self.row}
+        return f"{where}: {self.message}"
+
+
+class ParticipantsInvalid(ValidationError):
+    """Rows that break a rule: every error is listed and nothing was written."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        super().__init__([str(error) for error in errors], code="invalid")
+        self.row_errors = list(errors)
+
+
+@dataclass(frozen=True)
+class SaveSummary:
+    created: int
+    updated: int
+    unchanged: int
+
+
+FIELD_OF_ERROR = {"pre_score": "pre_score", "post_score": "post_score", "name": "name", "sex": "sex"}
+
+
+def _institutions(codes: Iterable[str]) -> dict[str, Institution]:
+    """Institutions by upper-case code, matched without regard to case (one query)."""
+    wanted = {code.strip() for code in codes if code.strip()}
+    if not wanted:
+        return {}
+    query = reduce(operator.or_, (Q(code__iexact=code) for code in wanted))
+    return {institution.code.upper(): institution for institution in Institution.objects.filter(query)}
+
+
+def _check_rows(
+    training: Training, rows: Sequence[ParticipantInput], cells: Sequence[dict[str, str]] | None = None
+) -> tuple[list[tuple[Participant, bool]], list[RowError]]:
+    """The participants to save (new or changed, with a flag: new?) and the errors, checking every row.
+
+    A row that names a person already listed at the training (same name and institution) updates that person.
+    """
+    errors: list[RowError] = []
+    institutions = _institutions(row.institution for row in rows)
+    existing = {(p.name_key, p.institution_id): p for p in Participant.objects.filter(training=training)}
+    seen: dict[tuple[str, int], int] = {}
+    to_save: list[tuple[Participant, bool]] = []
+
+    def error(index: int, name: str, message: str) -> None:
+        cell = cells[index].get(name, "") if cells else ""
+        errors.append(RowError(_row_number(index, cells), name, message, cell))
+
+    for index, row in enumerate(rows):
+        known_errors = len(errors)
+        institution = institutions.get(row.institution.strip().upper()) if row.institution else None
+        if not row.institution.strip():
+            error(index, "institution", _("Give the institution's code."))
+        elif institution is None:
+            error(index, "institution", _('"%(code)s" is not the code of an institution.') % {"code": row.institution})
+        if row.sex not in Participant.Sex.values:
+            error(index, "sex", _("The sex is female, male or other."))
+        for name in ("pre_score", "post_score"):
+            score = getattr(row, name)
+            if score is not None and not (isinstance(score, int) and 0 <= score <= 100):
+                error(index, name, _("A score is a whole number from 0 to 100."))
+        key = name_key(row.name)
+        if not key:
+            error(index, "name", _("Give the participant's name."))
+        if institution is None or not key or len(errors) > known_errors:
+            continue
+        if (key, institution.pk) in seen:
+            error(
+                index,
+                "name",
+                _("This person is listed already on row %(row)s.") % {"row": seen[(key, institution.pk)]},
+            )
+            continue
+        seen[(key, institution.pk)] = _row_number(index, cells)
+        current = existing.get((key, institution.pk))
+        participant = current or Participant(training=training, institution=institution)
+        values = {
+            "name": " ".join(row.name.split()),
+            "sex": row.sex,
+            "position": row.position.strip(),
+            "pre_score": row.pre_score,
+            "post_score": row.post_score,
+        }
+        if current is not None and all(getattr(current, k) == v for k, v in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(participant, name, value)
+        try:
+            participant.full_clean(
+                exclude=["training", "institution"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as invalid:
+            for name, messages in invalid.message_dict.items():
+                error(index, FIELD_OF_ERROR.get(name, "name"), " ".join(messages))
+            continue
+        to_save.append((participant, current is None))
+    return to_save, errors
+
+
+def _row_number(index: int, cells: Sequence[dict[str, str]] | None) -> int:
+    """The file's row of the `index`-th row given (from its cells' references), else its place among the rows."""
+    if cells and cells[index]:
+        found = re.search(r"(\d+)$", next(iter(cells[index].values())))
+        if found:
+            return int(found.group(1))
+    return index + 1
+
+
+def save_participants(
+    training: Training, *, by: Any, rows: Sequence[ParticipantInput], cells: Sequence[dict[str, str]] | None = None
+) -> SaveSummary:
+    """Add the rows' participants to the training (a person listed already is updated); nothing is written when
+    any row is wrong: `ParticipantsInvalid` lists every error."""
+    with transaction.atomic(), acting_as(by):
+        Training.objects.select_for_update().filter(pk=training.pk).first()
+        to_save, errors = _check_rows(training, rows, cells)
+        if errors:
+            raise ParticipantsInvalid(errors)
+        created = sum(1 for _participant, new in to_save if new)
+        for participant, _new in to_save:
+            participant.save()
+        return SaveSummary(created=created, updated=len(to_save) - created, unchanged=len(rows) - len(to_save))
+
+
+def remove_participant(participant: Participant, *, by: Any) -> None:
+    with transaction.atomic(), acting_as(by):
+        participant.delete()
+
+
+# --- Import from a file ---
+
+COLUMNS = {
+    "name": ("name", "emri", "emer", "emër"),
+    "institution": ("institution code", "institution", "code", "kodi i institucionit", "institucioni"),
+    "sex": ("sex", "gender", "gjinia"),
+    "position": ("position", "pozicioni", "detyra"),
+    "pre_score": ("pre", "pre-test", "pre test", "pre_score", "pre score", "para"),
+    "post_score": ("post", "post-test", "post test", "post_score", "post score", "pas"),
+}
+REQUIRED = ("name", "institution", "sex")
+SEX_WORDS = {
+    "female": "female", "f": "female", "femër": "female", "femer": "female", "grua": "female",
+    "male": "male", "m": "male", "mashkull": "male", "burrë": "male", "burre": "male",
+    "other": "other", "tjetër": "other", "tjeter": "other",
+}  # fmt: skip
+
+
+def _header_key(text: Any) -> str | None:
+    key = " ".join(as_text(text).replace("_", " ").split()).casefold()
+    key = key.replace("-", " ").replace(" test", "") if key.endswith("test") else key
+    for field, names in COLUMNS.items():
+        if key in {" ".join(n.replace("_", " ").replace("-", " ").split()) for n in names} | set(names):
+            return field
+    return None
+
+
+def _table_of(data: bytes) -> tuple[str, dict[tuple[int, int], Any]]:
+    """The first sheet of an xlsx, or the rows of a CSV (comma or semicolon), as cells by (row, column)."""
+    if data.startswith(b"PK"):
+        check_archive(data)
+        sheets, _charts = load_sheets(data)
+        if not sheets:
+            raise WorkbookError(_("The workbook has no sheet."))
+        return sheets[0].name, sheets[0].cells
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise WorkbookError(_("The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8.")) from error
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    cells: dict[tuple[int, int], Any] = {}
+    for row_number, values in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        for column, value in enumerate(values, start=1):
+            if value.strip():
+                cells[(row_number, column)] = value.strip()
+    return "", cells
+
+
+def _score(raw: Any) -> tuple[int | None, str | None]:
+    if raw is None or as_text(raw) == "":
+        return None, None
+    if isinstance(raw, bool):
+        return None, _("A score is a whole number from 0 to 100.")
+    try:
+        number = float(as_text(raw).replace(",", "."))
+    except ValueError:
+        return None, _("A score is a whole number from 0 to 100.")
+    if not number.is_integer() or not 0 <= number <= 100:
+        return None, _("A score is a whole number from 0 to 100.")
+    return int(number), None
+
+
+def read_participants(file: Any) -> tuple[list[ParticipantInput], list[dict[str, str]]]:
+    """The rows of a participants file (xlsx or CSV) and each row's cells by field, for messages.
+
+    Raises WorkbookError with every problem, each naming its cell (`Participants!D4: ...` or `D4: ...`).
+    """
+    sheet, cells = _table_of(read_upload(file))
+    prefix = f"{sheet}!" if sheet else ""
+    if not cells:
+        raise WorkbookError(_("The file is empty."))
+    header_row = min(row for row, _column in cells)
+    columns: dict[str, int] = {}
+    problems: list[str] = []
+    for (row, column), value in sorted(cells.items()):
+        if row == header_row:
+            field = _header_key(value)
+            if field and field not in columns:
+                columns[field] = column
+    for field in REQUIRED:
+        if field not in columns:
+            problems.append(
+                _("%(cell)s: the header row has no column %(name)s.")
+                % {"cell": f"{prefix}A{header_row}", "name": COLUMNS[field][0]}
+            )
+    if problems:
+        raise WorkbookError(problems)
+    rows: list[ParticipantInput] = []
+    where: list[dict[str, str]] = []
+    for row in sorted({row for row, _column in cells if row > header_row}):
+        ref = {field: f"{prefix}{get_column_letter(column)}{row}" for field, column in columns.items()}
+        value = {field: cells.get((row, column)) for field, column in columns.items()}
+        if all(as_text(v) == "" for v in value.values()):
+            continue
+        scores = {}
+        for field in ("pre_score", "post_score"):
+            scores[field], problem = _score(value.get(field))
+            if problem:
+                problems.append(f"{ref[field]}: {problem}")
+        raw_sex = as_text(value.get("sex")).casefold()
+        sex = SEX_WORDS.get(raw_sex, raw_sex)
+        if sex not in Participant.Sex.values:
+            problems.append(
+                f"{ref['sex']}: "
+                + _('"%(value)s" is not a sex: write female, male or other.') % {"value": as_text(value.get("sex"))}
+            )
+        rows.append(
+            ParticipantInput(
+                name=as_text(value.get("name")),
+                institution=as_text(value.get("institution")),
+                sex=sex,
+                position=as_text(value.get("position")),
+                pre_score=scores["pre_score"],
+                post_score=scores["post_score"],
+            )
+        )
+        where.append(ref)
+    if problems:
+        raise WorkbookError(problems)
+    return rows, where
+
+
+def import_participants(training: Training, *, by: Any, file: Any) -> SaveSummary:
+    """Read a participants file (columns name, institution code, sex, position, pre, post) and save its rows as
+    `save_participants` does. Raises WorkbookError naming every wrong cell; nothing is written then."""
+    rows, where = read_participants(file)
+    if not rows:
+        raise WorkbookError(_("The file has a header row but no participants."))
+    try:
+        return save_participants(training, by=by, rows=rows, cells=where)
+    except ParticipantsInvalid as invalid:
+        raise WorkbookError([str(error) for error in invalid.row_errors]) from invalid

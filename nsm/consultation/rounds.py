@@ -1,0 +1,336 @@
+"""Consultation rounds: creating and changing them, inviting institutions, comments and the secretariat's answers.
+
+Who may do what (the views answer 404 before these run; the services check again, so the rules hold whoever calls):
+- the secretariat and the coordinator of the strategy's country (`access.PLAN_EDITORS`) create and change rounds,
+  invite institutions and answer comments;
+- while a round is open, any internal user of the country comments, and so does an external stakeholder whose
+  institution is invited;
+- the public comments without an account only while a public round is open: with a name, an email address, the
+  consent to publication, an empty honeypot field, and at most `settings.PUBLIC_COMMENT_LIMIT` comments
+  per `settings.PUBLIC_COMMENT_WINDOW_SECONDS` from one address (Django's cache counts them: see
+  docs/configuration.md).
+
+The items a comment attaches to come from the version's snapshot (`snapshot_items`), never from the live plan.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nsm.accounts import access
+from nsm.accounts.models import Institution, Membership
+from nsm.audit import acting_as
+from nsm.consultation.models import (
+    STAKEHOLDERS,
+    ConsultationComment,
+    ConsultationRound,
+    PlanVersion,
+    Sex,
+    StakeholderType,
+)
+
+Target = ConsultationComment.Target
+Answer = ConsultationComment.Answer
+
+# An institution's kind gives the stakeholder type its users comment as (they may choose another).
+KIND_TO_STAKEHOLDER = {
+    Institution.Kind.MINISTRY: StakeholderType.GOVERNMENT,
+    Institution.Kind.AGENCY: StakeholderType.GOVERNMENT,
+    Institution.Kind.MUNICIPALITY: StakeholderType.GOVERNMENT,
+    Institution.Kind.INDEPENDENT: StakeholderType.GOVERNMENT,
+    Institution.Kind.INTERNATIONAL: StakeholderType.INTERNATIONAL,
+    Institution.Kind.CIVIL_SOCIETY: StakeholderType.CIVIL_SOCIETY,
+    Institution.Kind.ACADEMIA: StakeholderType.ACADEMIA,
+    Institution.Kind.DIASPORA: StakeholderType.DIASPORA,
+    Institution.Kind.OTHER: StakeholderType.CIVIL_SOCIETY,
+}
+
+
+class RateLimited(ValidationError):
+    """Too many public comments from one address in the window."""
+
+
+class SpamRefused(ValidationError):
+    """The honeypot field was filled in: a robot, not a person."""
+
+
+# --- The items of a version ---
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item of the consulted version: its kind (goal ... indicator), code, title and depth in the tree."""
+
+    kind: str
+    code: str
+    title: str
+    depth: int
+    parent: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.code}"
+
+    @property
+    def label(self) -> str:
+        return f"{Target(self.kind).label} {self.code}"
+
+
+def _code_key(code: str) -> tuple:
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-]", code))
+
+
+def _entries(section: Any) -> list[tuple[str, dict]]:
+    """A snapshot section as (code, data) pairs, whether it is keyed by code or a list of dicts with a code."""
+    if isinstance(section, dict):
+        return [(str(code), data if isinstance(data, dict) else {}) for code, data in section.items()]
+    if isinstance(section, list):
+        return [(str(data.get("code", "")), data) for data in section if isinstance(data, dict) and data.get("code")]
+    return []
+
+
+def _title(data: dict) -> str:
+    for name in ("title_en", "name_en", "title_sq", "name_sq", "title", "name"):
+        value = data.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+DEPTH = {Target.GOAL: 1, Target.OBJECTIVE: 2, Target.MEASURE: 3}
+
+
+def snapshot_items(snapshot: dict) -> list[Item]:
+    """Every item of a snapshot (`versions.snapshot`) in plan order: each result, then its indicators, then (for a
+    measure) its activities."""
+    results: list[Item] = []
+    for code, data in _entries(snapshot.get("results")):
+        level = data.get("level") or {1: Target.GOAL, 2: Target.OBJECTIVE}.get(code.count(".") + 1, Target.MEASURE)
+        if level in DEPTH:
+            results.append(Item(level, code, _title(data), DEPTH[level]))
+    under: dict[str, list[Item]] = {}
+    for kind, section, parent_field in (
+        (Target.INDICATOR, "indicators", "result"),
+        (Target.ACTIVITY, "activities", "measure"),
+    ):
+        for code, data in sorted(_entries(snapshot.get(section)), key=lambda entry: _code_key(entry[0])):
+            parent = str(data.get(parent_field) or "")
+            under.setdefault(parent, []).append(Item(kind, code, _title(data), 4, parent))
+    items: list[Item] = []
+    for result in sorted(results, key=lambda item: _code_key(item.code)):
+        items.append(result)
+        items.extend(under.pop(result.code, []))
+    for orphans in under.values():  # items whose result is not in the snapshot: listed last, never lost
+        items.extend(orphans)
+    return items
+
+
+def items_by_key(version: PlanVersion) -> dict[str, Item]:
+    return {item.key: item for item in snapshot_items(version.snapshot or {})}
+
+
+def _check_target(round_: ConsultationRound, target_kind: str, target_code: str) -> tuple[str, str]:
+    if target_kind == Target.PLAN or not target_kind:
+        return Target.PLAN, ""
+    if f"{target_kind}:{target_code}" not in items_by_key(round_.version):
+        raise ValidationError({"target": _("This item is not in the version under consultation.")})
+    return target_kind, target_code
+
+
+# --- Rounds ---
+
+
+def may_manage(user: Any, round_or_version: ConsultationRound | PlanVersion) -> bool:
+    version = round_or_version.version if isinstance(round_or_version, ConsultationRound) else round_or_version
+    return access.acts_for_country(user, version.strategy.country, access.PLAN_EDITORS)
+
+
+def create_round(
+    version: PlanVersion,
+    *,
+    by: Any,
+    title: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    is_public: bool = False,
+    invited: Iterable[Institution] = (),
+) -> ConsultationRound:
+    """A new consultation round on a frozen version, with the institutions invited to it."""
+    if not may_manage(by, version):
+        raise PermissionDenied
+    round_ = ConsultationRound(
+        version=version, title=title, opens_on=opens_on, closes_on=closes_on, is_public=is_public, created_by=by
+    )
+    with transaction.atomic(), acting_as(by):
+        round_.full_clean()
+        round_.save()
+        round_.invited.set(list(invited))
+    return round_
+
+
+def update_round(round_: ConsultationRound, *, by: Any, **fields: Any) -> ConsultationRound:
+    """Change a round's title, dates, openness to the public and invited institutions (`invited`)."""
+    if not may_manage(by, round_):
+        raise PermissionDenied
+    invited = fields.pop("invited", None)
+    unknown = set(fields) - {"title", "opens_on", "closes_on", "is_public"}
+    if unknown:
+        raise TypeError(f"update_round does not change {sorted(unknown)}")
+    with transaction.atomic(), acting_as(by):
+        round_ = ConsultationRound.objects.select_for_update().get(pk=round_.pk)
+        for name, value in fields.items():
+            setattr(round_, name, value)
+        round_.full_clean()
+        round_.save()
+        if invited is not None:
+            round_.invited.set(list(invited))
+    return round_
+
+
+def invite(round_: ConsultationRound, institutions: Iterable[Institution], *, by: Any) -> ConsultationRound:
+    """Add institutions to those invited to a round."""
+    return update_round(round_, by=by, invited=[*round_.invited.all(), *institutions])
+
+
+# --- Comments ---
+
+
+def commenting_institution(user: Any, round_: ConsultationRound) -> Institution | None:
+    """The institution a signed-in user comments for on a round; None when they may not comment on it.
+
+    Internal users comment for their institution in the strategy's country, external stakeholders for their
+    invited institution."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    country = round_.version.strategy.country
+    memberships = Membership.objects.filter(user=user).select_related("institution").order_by("pk")
+    internal = [m for m in memberships if m.role in access.INTERNAL_ROLES and m.institution.country == country]
+    if internal:
+        return internal[0].institution
+    invited = set(round_.invited.values_list("pk", flat=True))
+    for membership in memberships:
+        if membership.role in STAKEHOLDERS and membership.institution_id in invited:
+            return membership.institution
+    if access.is_superuser(user):
+        return None
+    raise PermissionDenied
+
+
+def may_comment(user: Any, round_: ConsultationRound) -> bool:
+    if not round_.is_open:
+        return False
+    try:
+        institution = commenting_institution(user, round_)
+    except PermissionDenied:
+        return False
+    return institution is not None or access.is_superuser(user)
+
+
+def post_comment(
+    round_: ConsultationRound,
+    *,
+    by: Any,
+    text: str,
+    target_kind: str = Target.PLAN,
+    target_code: str = "",
+    stakeholder_type: str = "",
+    sex: str = "",
+) -> ConsultationComment:
+    """A signed-in user's comment, while the round is open: an internal user of the country or an invited
+    stakeholder."""
+    institution = commenting_institution(by, round_)
+    if not round_.is_open:
+        raise ValidationError(_("This consultation round is not open for comments."))
+    target_kind, target_code = _check_target(round_, target_kind, target_code)
+    default_type = KIND_TO_STAKEHOLDER.get(institution.kind) if institution else StakeholderType.GOVERNMENT
+    comment = ConsultationComment(
+        round=round_, target_kind=target_kind, target_code=target_code, text=text.strip(), author=by,
+        institution=institution, organisation=institution.code if institution else "",
+        stakeholder_type=stakeholder_type or default_type, sex=sex or Sex.UNDISCLOSED,
+    )  # fmt: skip
+    with transaction.atomic(), acting_as(by):
+        comment.full_clean()
+        comment.save()
+    return comment
+
+
+def public_limit() -> tuple[int, int]:
+    """How many public comments one address may post, and in how many seconds."""
+    return settings.PUBLIC_COMMENT_LIMIT, settings.PUBLIC_COMMENT_WINDOW_SECONDS
+
+
+def _rate_key(address: str) -> str:
+    return f"nsm:consultation:public-comments:{address}"
+
+
+def post_public_comment(
+    round_: ConsultationRound,
+    *,
+    address: str,
+    name: str,
+    email: str,
+    stakeholder_type: str,
+    sex: str,
+    consent: bool,
+    text: str,
+    organisation: str = "",
+    target_kind: str = Target.PLAN,
+    target_code: str = "",
+    honeypot: str = "",
+) -> ConsultationComment:
+    """A comment by a member of the public, without an account: only while a public round is open."""
+    if not round_.is_public or not round_.is_open:
+        raise ValidationError(_("This consultation round is not open to public comments."))
+    if honeypot:
+        raise SpamRefused(_("Your comment could not be accepted."))
+    if not consent:
+        raise ValidationError({"consent": _("Please agree to the publication of your comment.")})
+    limit, window = public_limit()
+    key = _rate_key(address or "unknown")
+    if cache.get(key, 0) >= limit:
+        raise RateLimited(_("Too many comments from your connection: please wait a few minutes and try again."))
+    target_kind, target_code = _check_target(round_, target_kind, target_code)
+    comment = ConsultationComment(
+        round=round_, target_kind=target_kind, target_code=target_code, text=text.strip(), name=name.strip(),
+        organisation=organisation.strip(), email=email.strip(), consent=True, stakeholder_type=stakeholder_type,
+        sex=sex,
+    )  # fmt: skip
+    with transaction.atomic(), acting_as(None, reason=_("Public comment")):
+        comment.full_clean()
+        comment.save()
+    if cache.add(key, 1, window) is False:
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.add(key, 1, window)
+    return comment
+
+
+def answer_comment(comment: ConsultationComment, *, by: Any, answer: str, reason: str = "") -> ConsultationComment:
+    """The secretariat's answer to a comment: accepted, partly accepted or not accepted, with the reason (required
+    unless accepted). An answer may be changed; history keeps every one."""
+    if not may_manage(by, comment.round):
+        raise PermissionDenied
+    if answer not in Answer.values:
+        raise ValidationError({"answer": _("Choose accepted, partly accepted or not accepted.")})
+    reason = reason.strip()
+    if answer != Answer.ACCEPTED and not reason:
+        raise ValidationError({"answer_reason": _("Give the reason when a comment is not fully accepted.")})
+    with transaction.atomic(), acting_as(by):
+        comment = ConsultationComment.objects.select_for_update().get(pk=comment.pk)
+        comment.answer, comment.answer_reason = answer, reason
+        comment.answered_by, comment.answered_at = by, timezone.now()
+        comment.full_clean()
+        comment.save()
+    return comment

@@ -1,0 +1,327 @@
+"""A plan frozen as plain data (`snapshot`), the difference between two of them (`diff`) and its inverse (`apply`).
+
+A snapshot always has the keys `format`, `strategy`, `results`, `activities` and `indicators`. It is JSON-able:
+numbers of money and values are strings (`"1200.5"`), years are integers, references to institutions,
+GCM objectives, SDG targets, target groups and disaggregation dimensions are their codes or numbers.
+Goals, objectives, measures, activities and indicators are keyed by their code, the identity they keep from one
+version to the next. An item whose code changed (a measure moved up, an activity renumbered) therefore shows as
+one item removed and another added: the diff cannot tell a renumbering from a deletion and an addition.
+
+`apply(old, diff(old, new)) == new` for any two snapshots: the diff explains every change.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+
+FORMAT = 1
+SECTIONS = ("results", "activities", "indicators")
+STRATEGY_FIELDS = (
+    "code", "title_sq", "title_en", "start_year", "end_year", "plan_start_year", "plan_end_year", "currency",
+)  # fmt: skip
+ZERO = Decimal(0)
+
+
+class _Missing:
+    """A field that one of the two snapshots does not have (never the case for snapshots of the same format)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+# --- Snapshot ---
+
+
+def plain_number(value: Decimal | None) -> str | None:
+    """`Decimal("1200.50")` -> `"1200.5"`, `Decimal("100.000")` -> `"100"`: one spelling per number."""
+    if value is None:
+        return None
+    text = format(Decimal(value).normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def item_order(code: str) -> str:
+    """Codes sort as numbers do (`2.10` after `2.9`), indicator codes with letters too (`I.10` after `I.9`)."""
+    return ".".join(part.zfill(4) if part.isdigit() else part for part in code.split("."))
+
+
+def _codes(items: Iterable[Any], attribute: str = "code") -> list[Any]:
+    return sorted(getattr(item, attribute) for item in items)
+
+
+def _result_item(result: Result) -> dict[str, Any]:
+    return {
+        "level": result.level,
+        "title_sq": result.title_sq,
+        "title_en": result.title_en,
+        "gcm_objectives": _codes(result.gcm_objectives.all(), "number"),
+        "sdg_targets": _codes(result.sdg_targets.all()),
+    }
+
+
+def _activity_item(activity: Activity) -> dict[str, Any]:
+    budget = sorted(
+        [line.year, line.source, line.donor, plain_number(line.amount)] for line in activity.budget_lines.all()
+    )
+    return {
+        "measure": activity.measure.code,
+        "title_sq": activity.title_sq,
+        "title_en": activity.title_en,
+        "lead": activity.lead.code,
+        "partners": _codes(activity.partners.all()),
+        "start_year": activity.start_year,
+        "start_quarter": activity.start_quarter,
+        "end_year": activity.end_year,
+        "end_quarter": activity.end_quarter,
+        "gender_marker": activity.gender_marker,
+        "target_groups": _codes(activity.target_groups.all()),
+        "gcm_objectives": _codes(activity.gcm_objectives.all(), "number"),
+        "budget": budget,
+    }
+
+
+def _indicator_item(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "result": indicator.result.code,
+        "name_sq": indicator.name_sq,
+        "name_en": indicator.name_en,
+        "kind": indicator.kind,
+        "unit": indicator.unit,
+        "value_type": indicator.value_type,
+        "direction": indicator.direction,
+        "baseline": plain_number(indicator.baseline),
+        "baseline_year": indicator.baseline_year,
+        "data_source": indicator.data_source,
+        "frequency": indicator.frequency,
+        "responsible": indicator.responsible.code if indicator.responsible else None,
+        "disaggregation": _codes(indicator.disaggregation.all()),
+        "targets": {str(target.year): plain_number(target.value) for target in indicator.targets.all()},
+    }
+
+
+def snapshot(strategy: Strategy) -> dict[str, Any]:
+    """The plan of `strategy` as it stands, as plain JSON-able data, in a fixed number of queries (eleven)."""
+    results = Result.objects.filter(strategy=strategy).prefetch_related("gcm_objectives", "sdg_targets")
+    activities = (
+        Activity.objects.filter(strategy=strategy)
+        .select_related("measure", "lead")
+        .prefetch_related(
+            "partners", "target_groups", "gcm_objectives", Prefetch("budget_lines", ActivityBudget.objects.all())
+        )
+    )
+    indicators = (
+        Indicator.objects.filter(strategy=strategy)
+        .select_related("result", "responsible")
+        .prefetch_related("disaggregation", Prefetch("targets", IndicatorTarget.objects.all()))
+    )
+    return {
+        "format": FORMAT,
+        "strategy": {name: getattr(strategy, name) for name in STRATEGY_FIELDS},
+        "results": {result.code: _result_item(result) for result in results},
+        "activities": {activity.code: _activity_item(activity) for activity in activities},
+        "indicators": {indicator.code: _indicator_item(indicator) for indicator in indicators},
+    }
+
+
+# --- Costs ---
+
+
+def cost_amounts(snap: Mapping[str, Any]) -> dict[tuple[int, str], Decimal]:
+    """The plan's planned cost per (year, funding source), from the budget lines of its activities."""
+    amounts: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for item in snap.get("activities", {}).values():
+        for year, source, _donor, amount in item.get("budget", ()):
+            amounts[(int(year), source)] += Decimal(amount)
+    return dict(amounts)
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """A cost in the old and in the new plan: for one year and source, for one year (source ""), or in all."""
+
+    year: int | None
+    source: str
+    old: Decimal
+    new: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.new - self.old
+
+    @property
+    def source_label(self) -> str:
+        return str(dict(ActivityBudget.Source.choices).get(self.source, self.source))
+
+
+@dataclass(frozen=True)
+class CostComparison:
+    lines: tuple[CostLine, ...]  # per year and source
+    years: tuple[CostLine, ...]  # per year, all sources
+    total: CostLine
+
+    @property
+    def changed(self) -> bool:
+        return any(line.difference for line in self.lines)
+
+
+def compare_costs(old: Mapping[str, Any], new: Mapping[str, Any]) -> CostComparison:
+    old_amounts, new_amounts = cost_amounts(old), cost_amounts(new)
+    keys = sorted(set(old_amounts) | set(new_amounts))
+    lines = tuple(CostLine(year, source, old_amounts.get((year, source), ZERO), new_amounts.get((year, source), ZERO))
+                  for year, source in keys)  # fmt: skip
+    years = []
+    for year in sorted({year for year, _source in keys}):
+        of_year = [line for line in lines if line.year == year]
+        years.append(CostLine(year, "", sum((x.old for x in of_year), ZERO), sum((x.new for x in of_year), ZERO)))
+    total = CostLine(None, "", sum((x.old for x in lines), ZERO), sum((x.new for x in lines), ZERO))
+    return CostComparison(lines=lines, years=tuple(years), total=total)
+
+
+# --- Diff ---
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    code: str
+    changes: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class SectionDiff:
+    """Goals, objectives and measures (`results`), `activities` or `indicators`: what was added, removed, changed."""
+
+    section: str
+    added: tuple[tuple[str, dict[str, Any]], ...]
+    removed: tuple[tuple[str, dict[str, Any]], ...]
+    changed: tuple[ItemChange, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+
+@dataclass(frozen=True)
+class Diff:
+    strategy: tuple[FieldChange, ...]
+    sections: tuple[SectionDiff, ...]
+    costs: CostComparison
+    extra: tuple[FieldChange, ...] = ()  # top-level keys other than the plan's sections (the format number)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.strategy and not self.extra and all(section.is_empty for section in self.sections)
+
+    def section(self, name: str) -> SectionDiff:
+        return next(section for section in self.sections if section.section == name)
+
+
+def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+    names = list(old) + [name for name in new if name not in old]
+    return tuple(
+        FieldChange(name, old.get(name, MISSING), new.get(name, MISSING))
+        for name in names
+        if old.get(name, MISSING) != new.get(name, MISSING)
+    )
+
+
+def _section_diff(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> SectionDiff:
+    def ordered(codes: Iterable[str]) -> list[str]:
+        return sorted(codes, key=item_order)
+
+    changed = []
+    for code in ordered(set(old) & set(new)):
+        changes = _field_changes(old[code], new[code])
+        if changes:
+            changed.append(ItemChange(code, changes))
+    return SectionDiff(
+        section=name,
+        added=tuple((code, copy.deepcopy(new[code])) for code in ordered(set(new) - set(old))),
+        removed=tuple((code, copy.deepcopy(old[code])) for code in ordered(set(old) - set(new))),
+        changed=tuple(changed),
+    )
+
+
+def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> Diff:
+    """What changed from the `old` snapshot to the `new` one: items added, removed and changed field by field."""
+    others = {key: value for key, value in old.items() if key not in (*SECTIONS, "strategy")}
+    new_others = {key: value for key, value in new.items() if key not in (*SECTIONS, "strategy")}
+    return Diff(
+        strategy=_field_changes(old.get("strategy", {}), new.get("strategy", {})),
+        sections=tuple(_section_diff(name, old.get(name, {}), new.get(name, {})) for name in SECTIONS),
+        costs=compare_costs(old, new),
+        extra=_field_changes(others, new_others),
+    )
+
+
+def _apply_fields(target: dict[str, Any], changes: Iterable[FieldChange]) -> None:
+    for change in changes:
+        if change.new is MISSING:
+            target.pop(change.field, None)
+        else:
+            target[change.field] = copy.deepcopy(change.new)
+
+
+def apply(old: Mapping[str, Any], difference: Diff) -> dict[str, Any]:
+    """The new snapshot, rebuilt from the old one and the diff between them."""
+    new = copy.deepcopy(dict(old))
+    _apply_fields(new, difference.extra)
+    new.setdefault("strategy", {})
+    _apply_fields(new["strategy"], difference.strategy)
+    for section in difference.sections:
+        items = new.get(section.section, {})
+        for code, _item in section.removed:
+            del items[code]
+        for change in section.changed:
+            _apply_fields(items[change.code], change.changes)
+        for code, item in section.added:
+            items[code] = copy.deepcopy(item)
+        new[section.section] = items
+    return new
+
+
+# --- Summary ---
+
+
+@dataclass(frozen=True)
+class Summary:
+    goals: int
+    objectives: int
+    measures: int
+    activities: int
+    indicators: int
+    costs: tuple[CostLine, ...]  # per year: the plan's cost (new) per year; old is zero
+    total: Decimal
+
+
+def summary(snap: Mapping[str, Any]) -> Summary:
+    """Counts and cost per year of a snapshot, for a version's page."""
+    levels = [item.get("level") for item in snap.get("results", {}).values()]
+    costs = compare_costs({}, snap)
+    return Summary(
+        goals=levels.count(Result.Level.GOAL),
+        objectives=levels.count(Result.Level.OBJECTIVE),
+        measures=levels.count(Result.Level.MEASURE),
+        activities=len(snap.get("activities", {})),
+        indicators=len(snap.get("indicators", {})),
+        costs=costs.years,
+        total=costs.total.new,
+    )

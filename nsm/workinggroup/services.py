@@ -1,0 +1,243 @@
+"""Every working-group write: meetings and their minutes, participants, decisions, action points and their status.
+
+Each runs in one transaction inside `acting_as(by)`, validates with `full_clean` and saves objects one by one, so
+that history names its author. Meetings and action points carry a version: a change made on a stale page is refused
+with `StaleVersion`. Who may call what is decided by the querysets (`editable_by`, `updatable_by`) the pages use.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zipfile
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nsm.accounts.models import Institution
+from nsm.audit import acting_as
+from nsm.strategy.models import Strategy
+from nsm.strategy.services import StaleVersion
+from nsm.workinggroup.models import ActionPoint, Decision, Meeting, MeetingParticipant
+
+MINUTES_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+MEETING_FIELDS = ("body", "held_on", "title", "agenda", "location")
+
+
+# --- Minutes ---
+
+
+def sniff_minutes(upload: Any) -> str | None:
+    """The file's type from its content: "pdf", "docx", or None for anything else."""
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            return "docx"
+    return None
+
+
+def check_minutes(upload: Any) -> str:
+    """The minutes' type (pdf or docx), checked from the content, its name and its size; ValidationError else."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        message = _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
+        raise ValidationError({"minutes": message}, code="too_large")
+    kind = sniff_minutes(upload)
+    extension = upload.name.rpartition(".")[2].lower() if "." in upload.name else ""
+    if kind is None or extension != kind:
+        raise ValidationError({"minutes": _("The minutes must be a PDF or Word (docx) file.")}, code="type")
+    return kind
+
+
+def _attach_minutes(meeting: Meeting, upload: Any) -> None:
+    kind = check_minutes(upload)
+    meeting.minutes.save(upload.name[-100:], upload, save=False)
+    meeting.minutes_name = upload.name[-200:]
+    meeting.minutes_type = MINUTES_TYPES[kind]
+
+
+# --- Meetings ---
+
+
+def _author(by: Any) -> Any:
+    return by if getattr(by, "pk", None) else None
+
+
+def create_meeting(
+    strategy: Strategy,
+    *,
+    by: Any,
+    body: str,
+    held_on: datetime.date,
+    title: str,
+    agenda: str = "",
+    location: str = "",
+    minutes: Any = None,
+) -> Meeting:
+    """Record a meeting of the IIWG or the Technical Committee, with its minutes when given."""
+    meeting = Meeting(
+        strategy=strategy,
+        body=body,
+        held_on=held_on,
+        title=title.strip(),
+        agenda=agenda.strip(),
+        location=location.strip(),
+        created_by=_author(by),
+    )
+    meeting.full_clean(exclude=["minutes"])
+    if minutes is not None:
+        check_minutes(minutes)
+    with transaction.atomic(), acting_as(by):
+        if minutes is not None:
+            _attach_minutes(meeting, minutes)
+        meeting.save()
+    return meeting
+
+
+def update_meeting(meeting: Meeting, *, by: Any, version: int | None, minutes: Any = None, **values: Any) -> Meeting:
+    """Change a meeting's fields (`MEETING_FIELDS`) and replace its minutes when a file is given."""
+    unknown = set(values) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown meeting fields: {sorted(unknown)}")
+    if minutes is not None:
+        check_minutes(minutes)
+    with transaction.atomic(), acting_as(by):
+        meeting = _locked(Meeting, meeting, version)
+        for name, value in values.items():
+            setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+        meeting.full_clean(exclude=["minutes"])
+        if minutes is not None:
+            _attach_minutes(meeting, minutes)
+        meeting.version += 1
+        meeting.save()
+        return meeting
+
+
+def _locked(model: type[models.Model], obj: Any, version: int | None) -> Any:
+    locked = model.objects.select_for_update().get(pk=obj.pk)
+    if version is not None and version != locked.version:
+        raise StaleVersion(
+            [_("Someone else changed this since you opened the page. Reload the page and make your change again.")],
+            current_version=locked.version,
+        )
+    return locked
+
+
+# --- Participants and decisions ---
+
+
+def add_participant(
+    meeting: Meeting, *, by: Any, institution: Institution, name: str, sex: str, position: str = ""
+) -> MeetingParticipant:
+    """Someone who attended the meeting, for an institution."""
+    participant = MeetingParticipant(
+        meeting=meeting, institution=institution, name=name.strip(), sex=sex, position=position.strip()
+    )
+    with transaction.atomic(), acting_as(by):
+        participant.full_clean()
+        participant.save()
+    return participant
+
+
+def remove_participant(participant: MeetingParticipant, *, by: Any) -> None:
+    with transaction.atomic(), acting_as(by):
+        participant.delete()
+
+
+def add_decision(meeting: Meeting, *, by: Any, text: str, number: int | None = None) -> Decision:
+    """A decision of the meeting; numbered after the last one unless a number is given."""
+    with transaction.atomic(), acting_as(by):
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # numbers are given one at a time
+        if number is None:
+            last = Decision.objects.filter(meeting=meeting).aggregate(last=models.Max("number"))["last"]
+            number = (last or 0) + 1
+        decision = Decision(meeting=meeting, number=number, text=text.strip())
+        decision.full_clean()
+        decision.save()
+        return decision
+
+
+# --- Action points ---
+
+
+def _check_decision(meeting: Meeting, decision: Decision | None) -> None:
+    if decision is not None and decision.meeting_id != meeting.pk:
+        raise ValidationError({"decision": _("The decision must be one of this meeting's.")})
+
+
+def add_action_point(
+    meeting: Meeting,
+    *,
+    by: Any,
+    text: str,
+    owner: Institution,
+    due_on: datetime.date,
+    decision: Decision | None = None,
+) -> ActionPoint:
+    """An action point of the meeting (open), owned by an institution, due by a date."""
+    _check_decision(meeting, decision)
+    point = ActionPoint(meeting=meeting, decision=decision, text=text.strip(), owner=owner, due_on=due_on)
+    with transaction.atomic(), acting_as(by):
+        point.full_clean()
+        point.save()
+    return point
+
+
+def edit_action_point(
+    point: ActionPoint,
+    *,
+    by: Any,
+    version: int | None,
+    text: str,
+    owner: Institution,
+    due_on: datetime.date,
+    decision: Decision | None = None,
+) -> ActionPoint:
+    """Change what an action point asks, of whom, and by when (the coordinator and the secretariat)."""
+    with transaction.atomic(), acting_as(by):
+        point = _locked(ActionPoint, point, version)
+        _check_decision(point.meeting, decision)
+        point.text, point.owner, point.due_on, point.decision = text.strip(), owner, due_on, decision
+        point.full_clean()
+        point.version += 1
+        point.save()
+        return point
+
+
+def report_action_point(
+    point: ActionPoint, *, by: Any, version: int | None, status: str, note: str, today: datetime.date | None = None
+) -> ActionPoint:
+    """Report an action point's status and a note. Done or dropped records the closing date; reopening clears it.
+    Dropping one says why, in the note."""
+    note = note.strip()
+    if status == ActionPoint.Status.DROPPED and not note:
+        raise ValidationError({"note": _("Say in the note why the action point is dropped.")})
+    with transaction.atomic(), acting_as(by):
+        point = _locked(ActionPoint, point, version)
+        if status in ActionPoint.CLOSED:
+            if point.status not in ActionPoint.CLOSED or point.closed_on is None:
+                point.closed_on = today or timezone.localdate()
+        else:
+            point.closed_on = None
+        point.status, point.note = status, note
+        point.full_clean()
+        point.version += 1
+        point.save()
+        return point
