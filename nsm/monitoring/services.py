@@ -10,7 +10,6 @@ and the Excel upload all call these functions: the rules hold whoever calls.
 from __future__ import annotations
 
 import datetime
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from nsm.monitoring.models import (
 )
 from nsm.strategy.models import Indicator, Strategy
 from nsm.strategy.services import StaleVersion
+from nsm.uploads import CONTENT_TYPES, sniff_type
 
 Status = ActivityProgress.Status
 SPENDING_LIMIT = Decimal(10) ** 13  # 15 significant digits with 2 decimals
@@ -664,40 +664,7 @@ def add_comment(
 
 # --- Evidence ---
 
-EVIDENCE_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-}
-
-
-def sniff_type(upload: Any) -> str | None:
-    """The file's type from its content (pdf, docx, xlsx, jpg, png), or None for anything else."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names:
-            if "word/document.xml" in names:
-                return "docx"
-            if "xl/workbook.xml" in names:
-                return "xlsx"
-    return None
+EVIDENCE_TYPES = CONTENT_TYPES  # every type the platform reads from content is accepted as evidence
 
 
 def add_evidence(

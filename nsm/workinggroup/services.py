@@ -8,7 +8,6 @@ with `StaleVersion`. Who may call what is decided by the querysets (`editable_by
 from __future__ import annotations
 
 import datetime
-import zipfile
 from typing import Any
 
 from django.conf import settings
@@ -21,36 +20,14 @@ from nsm.accounts.models import Institution
 from nsm.audit import acting_as
 from nsm.strategy.models import Strategy
 from nsm.strategy.services import StaleVersion
+from nsm.uploads import CONTENT_TYPES, sniff_type
 from nsm.workinggroup.models import ActionPoint, Decision, Meeting, MeetingParticipant
 
-MINUTES_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+MINUTES_TYPES = {kind: CONTENT_TYPES[kind] for kind in ("pdf", "docx")}
 MEETING_FIELDS = ("body", "held_on", "title", "agenda", "location")
 
 
 # --- Minutes ---
-
-
-def sniff_minutes(upload: Any) -> str | None:
-    """The file's type from its content: "pdf", "docx", or None for anything else."""
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return "docx"
-    return None
 
 
 def check_minutes(upload: Any) -> str:
@@ -59,9 +36,9 @@ def check_minutes(upload: Any) -> str:
     if upload.size is not None and upload.size > limit:
         message = _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
         raise ValidationError({"minutes": message}, code="too_large")
-    kind = sniff_minutes(upload)
+    kind = sniff_type(upload)
     extension = upload.name.rpartition(".")[2].lower() if "." in upload.name else ""
-    if kind is None or extension != kind:
+    if kind not in MINUTES_TYPES or extension != kind:
         raise ValidationError({"minutes": _("The minutes must be a PDF or Word (docx) file.")}, code="type")
     return kind
 
