@@ -76,6 +76,26 @@ def acts_for_country(user: Any, country: str, roles: frozenset[str] | set[str]) 
     return is_superuser(user) or country in countries(user, roles)
 
 
+class CountryScopedQuerySet(QuerySet):
+    """`visible_to` and `editable_by` for data that belongs to a country: the readers' roles (None: every internal
+    role) and the editors' roles in an institution of that country. Subclasses name the lookup to the country."""
+
+    country_lookup = "strategy__country"
+    readers: frozenset[str] | None = None
+    editors: frozenset[str] = PLAN_EDITORS
+
+    def _in_countries_of(self, user: Any, roles: frozenset[str] | None) -> QuerySet:
+        if is_superuser(user):
+            return self
+        return self.filter(**{f"{self.country_lookup}__in": countries(user, roles)})
+
+    def visible_to(self, user: Any) -> QuerySet:
+        return self._in_countries_of(user, self.readers)
+
+    def editable_by(self, user: Any) -> QuerySet:
+        return self._in_countries_of(user, self.editors)
+
+
 def get_for_user(queryset: QuerySet[M], user: Any, pk: Any, *, write: bool = False, field: str = "pk") -> M:
     """The object `field=pk` if the user may see it (or change it, with write=True); else 404."""
     scoped = queryset.editable_by(user) if write else queryset.visible_to(user)  # type: ignore[attr-defined]

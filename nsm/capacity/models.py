@@ -37,18 +37,8 @@ class Topic(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class TrainingQuerySet(models.QuerySet):
+class TrainingQuerySet(access.CountryScopedQuerySet):
     """Trainings are read by every internal user of the strategy's country, changed by its plan editors."""
-
-    def visible_to(self, user) -> TrainingQuerySet:
-        if access.is_superuser(user):
-            return self
-        return self.filter(strategy__country__in=access.countries(user))
-
-    def editable_by(self, user) -> TrainingQuerySet:
-        if access.is_superuser(user):
-            return self
-        return self.filter(strategy__country__in=access.countries(user, access.PLAN_EDITORS))
 
 
 class Training(models.Model):
@@ -141,16 +131,8 @@ class TrainingTopic(models.Model):
         return f"{self.training_id} {self.topic}"
 
 
-class ParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ParticipantQuerySet:
-        if access.is_superuser(user):
-            return self
-        return self.filter(training__strategy__country__in=access.countries(user))
-
-    def editable_by(self, user) -> ParticipantQuerySet:
-        if access.is_superuser(user):
-            return self
-        return self.filter(training__strategy__country__in=access.countries(user, access.PLAN_EDITORS))
+class ParticipantQuerySet(access.CountryScopedQuerySet):
+    country_lookup = "training__strategy__country"
 
 
 class Participant(models.Model):

@@ -22,17 +22,8 @@ from nsm.audit import history_user
 from nsm.strategy.models import Strategy
 
 
-class VersionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> VersionQuerySet:
-        if access.is_superuser(user):
-            return self
-        return self.filter(strategy__country__in=access.countries(user))
-
-    def editable_by(self, user) -> VersionQuerySet:
-        """Versions the user may freeze, adopt or annotate: the coordinator's and the secretariat's of its country."""
-        if access.is_superuser(user):
-            return self
-        return self.filter(strategy__country__in=access.countries(user, access.PLAN_EDITORS))
+class VersionQuerySet(access.CountryScopedQuerySet):
+    pass
 
 
 class PlanVersion(models.Model):

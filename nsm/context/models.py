@@ -40,30 +40,14 @@ def validate_urls(text: str) -> None:
             ) from error
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(access.CountryScopedQuerySet):
     """Read by every member of an institution of the country; changed by its coordinators and secretariat."""
 
-    def visible_to(self, user) -> "IndicatorQuerySet":
-        if access.is_superuser(user):
-            return self
-        return self.filter(country__in=access.countries(user))
-
-    def editable_by(self, user) -> "IndicatorQuerySet":
-        if access.is_superuser(user):
-            return self
-        return self.filter(country__in=access.countries(user, access.PLAN_EDITORS))
+    country_lookup = "country"
 
 
-class ValueQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ValueQuerySet":
-        if access.is_superuser(user):
-            return self
-        return self.filter(indicator__country__in=access.countries(user))
-
-    def editable_by(self, user) -> "ValueQuerySet":
-        if access.is_superuser(user):
-            return self
-        return self.filter(indicator__country__in=access.countries(user, access.PLAN_EDITORS))
+class ValueQuerySet(access.CountryScopedQuerySet):
+    country_lookup = "indicator__country"
 
 
 class ContextIndicator(models.Model):

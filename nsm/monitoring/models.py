@@ -32,17 +32,8 @@ REPORTERS = frozenset({Membership.Role.FOCAL_POINT})
 READERS = frozenset({Membership.Role.VIEWER})
 
 
-class CycleQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CycleQuerySet:
-        if access.is_superuser(user):
-            return self
-        return self.filter(strategy__country__in=access.countries(user))
-
-    def editable_by(self, user) -> CycleQuerySet:
-        """Cycles the user may create, open, close: the secretariat's of its country."""
-        if access.is_superuser(user):
-            return self
-        return self.filter(strategy__country__in=access.countries(user, REVIEWERS))
+class CycleQuerySet(access.CountryScopedQuerySet):
+    editors = REVIEWERS
 
     def overseen_by(self, user) -> CycleQuerySet:
         """Cycles whose board the user may see: the secretariat's and the coordinator's of its country."""

@@ -37,30 +37,12 @@ def code_depth(code: str) -> int:
     return code.count(".") + 1
 
 
-class StrategyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "StrategyQuerySet":
-        if access.is_superuser(user):
-            return self
-        return self.filter(country__in=access.countries(user))
-
-    def editable_by(self, user) -> "StrategyQuerySet":
-        if access.is_superuser(user):
-            return self
-        return self.filter(country__in=access.countries(user, access.PLAN_EDITORS))
+class StrategyQuerySet(access.CountryScopedQuerySet):
+    country_lookup = "country"
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(access.CountryScopedQuerySet):
     """Results, activities and indicators: scoped through their strategy's country."""
-
-    def visible_to(self, user) -> "PlanQuerySet":
-        if access.is_superuser(user):
-            return self
-        return self.filter(strategy__country__in=access.countries(user))
-
-    def editable_by(self, user) -> "PlanQuerySet":
-        if access.is_superuser(user):
-            return self
-        return self.filter(strategy__country__in=access.countries(user, access.PLAN_EDITORS))
 
 
 class Strategy(models.Model):

@@ -28,18 +28,9 @@ MANAGERS = access.PLAN_EDITORS
 OWNERS = frozenset({Role.FOCAL_POINT})
 
 
-class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MeetingQuerySet:
-        """Every meeting of the country, for its internal users."""
-        if access.is_superuser(user):
-            return self
-        return self.filter(strategy__country__in=access.countries(user, READERS))
-
-    def editable_by(self, user) -> MeetingQuerySet:
-        """Meetings the user may record and change: the coordinator's and the secretariat's of its country."""
-        if access.is_superuser(user):
-            return self
-        return self.filter(strategy__country__in=access.countries(user, MANAGERS))
+class MeetingQuerySet(access.CountryScopedQuerySet):
+    readers = READERS
+    editors = MANAGERS
 
 
 def minutes_path(instance: Meeting, filename: str) -> str:
@@ -132,17 +123,10 @@ class Decision(models.Model):
         return f"{self.number}. {self.text[:60]}"
 
 
-class ActionPointQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ActionPointQuerySet:
-        if access.is_superuser(user):
-            return self
-        return self.filter(meeting__strategy__country__in=access.countries(user, READERS))
-
-    def editable_by(self, user) -> ActionPointQuerySet:
-        """Action points the user may change entirely: the coordinator's and the secretariat's of its country."""
-        if access.is_superuser(user):
-            return self
-        return self.filter(meeting__strategy__country__in=access.countries(user, MANAGERS))
+class ActionPointQuerySet(access.CountryScopedQuerySet):
+    country_lookup = "meeting__strategy__country"
+    readers = READERS
+    editors = MANAGERS
 
     def updatable_by(self, user) -> ActionPointQuerySet:
         """Action points whose status and note the user may report: the managers', and the owner's focal points'."""
