@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "nsm.workinggroup",
     "nsm.capacity",
     "nsm.monitoring",
+    "nsm.analytics",
     "nsm.api",
     "nsm.demo",
 ]
@@ -190,6 +191,8 @@ REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
 # Public consultation comments: at most this many from one address in this many seconds (counted in the cache).
 PUBLIC_COMMENT_LIMIT = env_int("PUBLIC_COMMENT_LIMIT", 5)
 PUBLIC_COMMENT_WINDOW_SECONDS = env_int("PUBLIC_COMMENT_WINDOW_SECONDS", 600)
+# The home page warns of a policy gap when the current strategy or action plan ends within this many months.
+POLICY_GAP_MONTHS = env_int("POLICY_GAP_MONTHS", 12)
 # Links in e-mails point here (the address users open the platform at).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 

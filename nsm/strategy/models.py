@@ -75,6 +75,22 @@ class Strategy(models.Model):
     is_illustrative = models.BooleanField(
         _("illustrative"), default=False, help_text=_("Demo content: not the text adopted by the government.")
     )
+    is_public = models.BooleanField(
+        _("public page"),
+        default=False,
+        help_text=_("Show the approved monitoring data on a public page, without sign-in."),
+    )
+    band_width = models.DecimalField(
+        _("band width (%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("15.0"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("50"))],
+        help_text=_(
+            "An indicator is on track when its progress towards the target is within this many points of 100%, "
+            "at risk within twice as many, off track below."
+        ),
+    )
 
     title = Localized("title")
     objects = StrategyQuerySet.as_manager()

@@ -1,0 +1,193 @@
+"""GCM alignment: the 23 objectives against the plan, and the guiding principles through markers and target groups.
+
+For each GCM objective: the activities that serve it (an activity's own GCM objectives, else those of its measure
+and the results above it), their planned cost, unfunded part and approved spending in the period, and the indicators
+on results tagged with it (or below a result tagged with it). An objective with no activity, no indicator or no
+funded cost is flagged. The groups overlap: an activity serving two objectives counts under both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from nsm.analytics import sql
+from nsm.analytics.budget import ZERO, BudgetRow, budget
+from nsm.analytics.groups import Filters
+from nsm.analytics.implementation import percent
+from nsm.analytics.periods import Period
+from nsm.reference.models import GcmObjective, GcmPrinciple, TargetGroup
+from nsm.strategy.models import Activity
+
+# Guiding principles the plan's own tags can show: gender-responsive through the gender marker (1 or 2);
+# child-sensitive and human rights through the target groups that name who is protected.
+PRINCIPLE_TARGET_GROUPS = {
+    "h": ("unaccompanied_children", "youth"),
+    "f": ("trafficking_victims", "asylum_seekers", "roma_egyptians", "persons_with_disabilities"),
+}
+
+
+@dataclass(frozen=True)
+class GcmRow:
+    gcm_id: int
+    number: int
+    title: str
+    short_label: str
+    activities: int
+    indicators: int
+    budget: BudgetRow
+
+    @property
+    def no_activity(self) -> bool:
+        return self.activities == 0
+
+    @property
+    def no_indicator(self) -> bool:
+        return self.indicators == 0
+
+    @property
+    def no_funding(self) -> bool:
+        return self.budget.funded == 0
+
+    @property
+    def flagged(self) -> bool:
+        return self.no_activity or self.no_indicator or self.no_funding
+
+
+@dataclass(frozen=True)
+class CountRow:
+    key: Any
+    label: str
+    activities: int
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class PrincipleRow:
+    letter: str
+    title: str
+    activities: int
+    share: Decimal | None
+    basis: str  # what the count is drawn from, in words
+
+
+@dataclass(frozen=True)
+class Alignment:
+    period: Period
+    objectives: tuple[GcmRow, ...]
+    activities: int  # all activities in scope
+    gender_markers: tuple[CountRow, ...]
+    target_groups: tuple[CountRow, ...]
+    principles: tuple[PrincipleRow, ...]
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for row in self.objectives if not row.no_activity)
+
+    @property
+    def flagged(self) -> tuple[GcmRow, ...]:
+        return tuple(row for row in self.objectives if row.flagged)
+
+
+def _counts(filters: Filters) -> dict[tuple[str, Any], int]:
+    """Activities per GCM objective, indicators per GCM objective, activities per gender marker and target group,
+    and all activities: one query."""
+    scope_sql, params = sql.activity_scope_cte(filters)
+    indicator_filter, indicator_params = "", []
+    if filters.goal_id:
+        indicator_filter += " AND COALESCE(gp.id, p.id, res.id) = %s"
+        indicator_params.append(filters.goal_id)
+    if filters.institution_id:
+        indicator_filter += " AND i.responsible_id = %s"
+        indicator_params.append(filters.institution_id)
+    query = f"""WITH {scope_sql}, {sql.activity_gcm_cte()}
+        SELECT 'activities', NULL, COUNT(*) FROM scope
+        UNION ALL SELECT 'gcm', g.gcm_id, COUNT(DISTINCT g.activity_id) FROM act_gcm g GROUP BY g.gcm_id
+        UNION ALL SELECT 'marker', s.gender_marker, COUNT(*) FROM scope s GROUP BY s.gender_marker
+        UNION ALL SELECT 'group', tg.targetgroup_id, COUNT(*) FROM {sql.T["activity_tg"]} tg
+            JOIN scope s ON s.id = tg.activity_id GROUP BY tg.targetgroup_id
+        UNION ALL SELECT 'indicator', rg.gcmobjective_id, COUNT(DISTINCT i.id) FROM {sql.T["indicator"]} i
+            JOIN {sql.T["result"]} res ON res.id = i.result_id
+            LEFT JOIN {sql.T["result"]} p ON p.id = res.parent_id
+            LEFT JOIN {sql.T["result"]} gp ON gp.id = p.parent_id
+            JOIN {sql.T["result_gcm"]} rg ON rg.result_id IN (res.id, p.id, gp.id)
+            WHERE i.strategy_id = %s {indicator_filter}
+            GROUP BY rg.gcmobjective_id"""
+    principle_params: list[Any] = []
+    for letter, codes in PRINCIPLE_TARGET_GROUPS.items():
+        query += f"""
+        UNION ALL SELECT 'principle', %s, COUNT(DISTINCT tg.activity_id) FROM {sql.T["activity_tg"]} tg
+            JOIN scope s ON s.id = tg.activity_id JOIN {TargetGroup._meta.db_table} t ON t.id = tg.targetgroup_id
+            WHERE t.code IN ({", ".join("%s" for _ in codes)})"""
+        principle_params += [letter, *codes]
+    rows = sql.fetch(query, params + [filters.strategy_id, *indicator_params, *principle_params])
+    return {(kind, key): count for kind, key, count in rows}
+
+
+def gcm_alignment(filters: Filters, period: Period) -> Alignment:
+    """All 23 objectives, with their activities, cost, spending and indicators in the period (five queries)."""
+    counts = _counts(filters)
+    money = {row.key: row for row in budget(filters, period, "gcm").rows}
+    objectives = tuple(
+        GcmRow(
+            gcm.pk,
+            gcm.number,
+            gcm.title,
+            gcm.short_label,
+            counts.get(("gcm", gcm.pk), 0),
+            0 if filters.gcm_id and gcm.pk != filters.gcm_id else counts.get(("indicator", gcm.pk), 0),
+            money.get(gcm.pk) or BudgetRow(gcm.pk, ""),
+        )
+        for gcm in GcmObjective.objects.order_by("number")
+    )
+    total = counts.get(("activities", None), 0)
+    markers = tuple(
+        CountRow(value, str(label), counts.get(("marker", value), 0), percent(counts.get(("marker", value), 0), total))
+        for value, label in Activity.GenderMarker.choices
+    )
+    groups = list(TargetGroup.objects.order_by("position", "code"))
+    target_groups = tuple(
+        CountRow(
+            group.pk, group.name, counts.get(("group", group.pk), 0), percent(counts.get(("group", group.pk), 0), total)
+        )
+        for group in groups
+    )
+    principles = _principles(counts, groups, total)
+    return Alignment(period, objectives, total, markers, target_groups, principles)
+
+
+def _principles(counts: dict[tuple[str, Any], int], groups: list[TargetGroup], total: int) -> tuple[PrincipleRow, ...]:
+    """Gender-responsive (g): activities with gender marker 1 or 2; child-sensitive (h) and human rights (f):
+    activities for at least one of the target groups named in PRINCIPLE_TARGET_GROUPS."""
+    by_code = {group.code: group for group in groups}
+    rows = []
+    for principle in GcmPrinciple.objects.filter(letter__in=["g", *PRINCIPLE_TARGET_GROUPS]).order_by("letter"):
+        if principle.letter == "g":
+            activities = counts.get(("marker", 1), 0) + counts.get(("marker", 2), 0)
+            basis = _("gender marker 1 or 2")
+        else:
+            activities = counts.get(("principle", principle.letter), 0)
+            named = [by_code[code].name for code in PRINCIPLE_TARGET_GROUPS[principle.letter] if code in by_code]
+            basis = _("target groups: %(groups)s") % {"groups": ", ".join(named)}
+        rows.append(PrincipleRow(principle.letter, principle.title, activities, percent(activities, total), str(basis)))
+    return tuple(rows)
+
+
+def coverage_gaps(alignment: Alignment) -> dict[str, list[GcmRow]]:
+    """The flagged objectives by reason."""
+    gaps: dict[str, list[GcmRow]] = defaultdict(list)
+    for row in alignment.objectives:
+        if row.no_activity:
+            gaps["no_activity"].append(row)
+        if row.no_indicator:
+            gaps["no_indicator"].append(row)
+        if row.no_funding:
+            gaps["no_funding"].append(row)
+    return gaps
+
+
+__all__ = ["ZERO", "Alignment", "GcmRow", "coverage_gaps", "gcm_alignment"]

@@ -1,0 +1,229 @@
+"""Indicator achievement: baseline, target, actual and progress towards the target, with a band.
+
+- *actual* for a period: the total (the cell without a category) in the latest approved report of a cycle that lies
+  within the period, with its disaggregated cells from the same report. Approved data only.
+- *target*: the indicator's target for the period's last year.
+- *progress* (%): how far the actual has moved from the baseline towards the target, direction-aware:
+  increase: (actual - baseline) / (target - baseline); decrease: (baseline - actual) / (baseline - target).
+  A missing baseline counts as 0. When target and baseline are equal, progress is 100 if the actual has reached the
+  target (in the indicator's direction), else 0. A *maintain* indicator's progress is actual / target (100 if both
+  are 0). Progress may exceed 100 or be negative.
+- *band*, with the strategy's band width w (default 15 points): on track when progress >= 100 - w, at risk when
+  >= 100 - 2w, off track below; "no data" without an actual, "no target" without a target.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from nsm.analytics import sql
+from nsm.analytics.groups import Filters
+from nsm.analytics.periods import Period
+from nsm.i18n import page_language
+from nsm.reference.models import DisaggregationCategory
+from nsm.strategy.models import Indicator
+
+ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NO_TARGET = "on_track", "at_risk", "off_track", "no_data", "no_target"
+BANDS = (ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NO_TARGET)
+BAND_LABELS = {
+    ON_TRACK: _("On track"),
+    AT_RISK: _("At risk"),
+    OFF_TRACK: _("Off track"),
+    NO_DATA: _("No data"),
+    NO_TARGET: _("No target"),
+}
+DEFAULT_BAND_WIDTH = Decimal(15)
+
+
+def progress(
+    baseline: Decimal | None, target: Decimal | None, actual: Decimal | None, direction: str
+) -> Decimal | None:
+    """Progress from the baseline towards the target, in % with one decimal; None without target or actual."""
+    if target is None or actual is None:
+        return None
+    if direction == Indicator.Direction.MAINTAIN:
+        if target == 0:
+            return Decimal(100) if actual == 0 else Decimal(0)
+        ratio = actual / target
+    else:
+        start = baseline if baseline is not None else Decimal(0)
+        sign = -1 if direction == Indicator.Direction.DECREASE else 1
+        distance = (target - start) * sign
+        if distance <= 0:  # nothing to move (or a target on the wrong side of the baseline): reached or not
+            return Decimal(100) if (actual - target) * sign >= 0 else Decimal(0)
+        ratio = (actual - start) * sign / distance
+    return (ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def band(
+    progress_pct: Decimal | None, *, has_target: bool, has_actual: bool, width: Decimal = DEFAULT_BAND_WIDTH
+) -> str:
+    if not has_target:
+        return NO_TARGET
+    if not has_actual or progress_pct is None:
+        return NO_DATA
+    if progress_pct >= 100 - width:
+        return ON_TRACK
+    if progress_pct >= 100 - 2 * width:
+        return AT_RISK
+    return OFF_TRACK
+
+
+@dataclass(frozen=True)
+class Cell:
+    category_id: int
+    dimension: str
+    label: str
+    value: Decimal | None
+
+
+@dataclass(frozen=True)
+class Achievement:
+    indicator_id: int
+    code: str
+    name: str
+    kind: str
+    unit: str
+    value_type: str
+    direction: str
+    period: Period
+    baseline: Decimal | None
+    baseline_year: int | None
+    target: Decimal | None
+    actual: Decimal | None
+    progress: Decimal | None
+    band: str
+    cells: tuple[Cell, ...] = ()
+    report_id: int | None = None
+
+    @property
+    def band_label(self) -> str:
+        return str(BAND_LABELS[self.band])
+
+
+def _indicator_scope(filters: Filters) -> tuple[str, list[Any]]:
+    """`iscope(id, ...)`: the strategy's indicators, narrowed to a goal (the result's topmost ancestor), a
+    responsible institution, or a GCM objective (tagged on the result or a result above it)."""
+    where, params = ["i.strategy_id = %s"], [filters.strategy_id]
+    goal = "COALESCE(gp.id, p.id, res.id)"
+    if filters.goal_id:
+        where.append(f"{goal} = %s")
+        params.append(filters.goal_id)
+    if filters.institution_id:
+        where.append("i.responsible_id = %s")
+        params.append(filters.institution_id)
+    if filters.gcm_id:
+        where.append(
+            f"EXISTS (SELECT 1 FROM {sql.T['result_gcm']} rg WHERE rg.result_id IN (res.id, p.id, gp.id) "
+            "AND rg.gcmobjective_id = %s)"
+        )
+        params.append(filters.gcm_id)
+    return (
+        f"""iscope(id, goal_id) AS (
+        SELECT i.id, {goal} FROM {sql.T["indicator"]} i
+        JOIN {sql.T["result"]} res ON res.id = i.result_id
+        LEFT JOIN {sql.T["result"]} p ON p.id = res.parent_id
+        LEFT JOIN {sql.T["result"]} gp ON gp.id = p.parent_id
+        WHERE {" AND ".join(where)})""",
+        params,
+    )
+
+
+def achievement_over(
+    filters: Filters, periods: list[Period], *, band_width: Decimal = DEFAULT_BAND_WIDTH, cells: bool = True
+) -> dict[Period, list[Achievement]]:
+    """Each indicator's achievement in each period (three queries at most, whatever the number of periods)."""
+    if not periods:
+        return {}
+    periods_sql, params = sql.periods_cte(periods)
+    scope_sql, scope_params = _indicator_scope(filters)
+    values_sql = f"""vals AS (
+        SELECT p.pkey, v.indicator_id, v.value, v.report_id,
+               ROW_NUMBER() OVER (PARTITION BY p.pkey, v.indicator_id ORDER BY {sql.CYCLE_ORDER}) AS rn
+        FROM {sql.T["value"]} v
+        JOIN {sql.T["report"]} r ON r.id = v.report_id
+        JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
+        JOIN periods p ON {sql.CYCLE_LAST_Q} <= p.last_q AND {sql.CYCLE_FIRST_Q} >= p.first_q
+        WHERE c.strategy_id = %s AND r.status = '{sql.APPROVED}' AND v.category_id IS NULL AND v.value IS NOT NULL
+    )"""
+    query = f"""WITH {periods_sql}, {scope_sql}, {values_sql}
+        SELECT p.pkey, i.id, i.code, i.name_sq, i.name_en, i.kind, i.unit, i.value_type, i.direction, i.baseline,
+               i.baseline_year, t.value, v.value, v.report_id, i.sort_key
+        FROM iscope s JOIN {sql.T["indicator"]} i ON i.id = s.id
+        CROSS JOIN periods p
+        LEFT JOIN {sql.T["target"]} t ON t.indicator_id = i.id AND t.year = p.target_year
+        LEFT JOIN vals v ON v.pkey = p.pkey AND v.indicator_id = i.id AND v.rn = 1
+        ORDER BY p.pkey, i.sort_key"""
+    rows = sql.fetch(query, params + scope_params + [filters.strategy_id])
+    cell_values: dict[tuple[int, int], list[tuple[int, Any]]] = defaultdict(list)
+    if cells and any(row[13] for row in rows):  # some indicator has an approved total: read its cells
+        cell_rows = sql.fetch(
+            f"""WITH {periods_sql}, {scope_sql}, {values_sql}
+                SELECT v.report_id, v.indicator_id, v.category_id, v.value FROM {sql.T["value"]} v
+                JOIN vals x ON x.report_id = v.report_id AND x.indicator_id = v.indicator_id AND x.rn = 1
+                JOIN iscope s ON s.id = v.indicator_id
+                WHERE v.category_id IS NOT NULL""",
+            params + scope_params + [filters.strategy_id],
+        )
+        for report_id, indicator_id, category_id, value in cell_rows:
+            cell_values[(report_id, indicator_id)].append((category_id, value))
+    categories = {}
+    if cell_values:
+        ids = {category_id for values in cell_values.values() for category_id, _ in values}
+        categories = {
+            category.pk: category
+            for category in DisaggregationCategory.objects.filter(pk__in=ids).select_related("dimension")
+        }
+    result: dict[Period, list[Achievement]] = {period: [] for period in periods}
+    language = page_language()
+    for (
+        pkey, pk, code, name_sq, name_en, kind, unit, value_type, direction, baseline,
+        baseline_year, target, actual, report_id, _sort,
+    ) in rows:  # fmt: skip
+        baseline, target, actual = sql.number(baseline), sql.number(target), sql.number(actual)
+        pct = progress(baseline, target, actual, direction)
+        indicator_cells = sorted(
+            (
+                Cell(
+                    category_id,
+                    categories[category_id].dimension.name,
+                    categories[category_id].name,
+                    sql.number(value),
+                )
+                for category_id, value in cell_values.get((report_id, pk), [])
+            ),
+            key=lambda cell: (
+                categories[cell.category_id].dimension.position,
+                categories[cell.category_id].dimension.code,
+                categories[cell.category_id].position,
+            ),
+        )
+        name = (name_sq or name_en) if language == "sq" else (name_en or name_sq)
+        result[periods[pkey]].append(
+            Achievement(
+                pk, code, name, kind, unit, value_type, direction, periods[pkey], baseline, baseline_year,
+                target, actual, pct,
+                band(pct, has_target=target is not None, has_actual=actual is not None, width=band_width),
+                tuple(indicator_cells), report_id,
+            )
+        )  # fmt: skip
+    return result
+
+
+def achievement(
+    filters: Filters, period: Period, *, band_width: Decimal = DEFAULT_BAND_WIDTH, cells: bool = True
+) -> list[Achievement]:
+    """Each indicator's achievement in the period, in code order."""
+    return achievement_over(filters, [period], band_width=band_width, cells=cells)[period]
+
+
+def band_counts(achievements: list[Achievement]) -> dict[str, int]:
+    counts = dict.fromkeys(BANDS, 0)
+    for item in achievements:
+        counts[item.band] += 1
+    return counts

@@ -1,0 +1,120 @@
+"""Policy-gap warnings: a strategy or action plan about to end with nothing to follow it, or years left uncovered.
+
+For each country, looking from `today`:
+- *strategy ending*: the current strategy (adopted, covering this year) ends within `months` (NSM_POLICY_GAP_MONTHS,
+  12 by default) and no later strategy of the country is in drafting, consultation or adopted;
+- *action plan ending*: the current strategy's action plan ends within `months` before the strategy does: the
+  remaining years need a new action plan;
+- *uncovered years*: from this year to the last year any live strategy (drafting, consultation, adopted) covers,
+  the years none of them covers; and this year itself when no adopted strategy covers it.
+One query for all countries; the rest is arithmetic on the few strategies found.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from nsm.strategy.models import Strategy
+
+LIVE = (Strategy.Status.DRAFTING, Strategy.Status.CONSULTATION, Strategy.Status.ADOPTED)
+STRATEGY_ENDING, PLAN_ENDING, UNCOVERED = "strategy_ending", "plan_ending", "uncovered"
+
+
+@dataclass(frozen=True)
+class PolicyGap:
+    kind: str
+    country: str
+    strategy: Strategy | None
+    message: str
+    years: tuple[int, ...] = ()
+
+
+def months_until_end_of(year: int, today: datetime.date) -> int:
+    """Whole months from today to 31 December of `year` (0 in December of that year, negative after it)."""
+    return (year - today.year) * 12 + (12 - today.month)
+
+
+def policy_gaps(strategies, today: datetime.date, months: int | None = None) -> list[PolicyGap]:
+    """The warnings for the countries of `strategies` (a queryset already scoped to what the user may see)."""
+    months = settings.POLICY_GAP_MONTHS if months is None else months
+    found: list[PolicyGap] = []
+    rows = sorted(strategies, key=lambda s: (s.country, s.start_year, s.code))
+    for country, group in groupby(rows, key=lambda s: s.country):
+        found += _country_gaps(country, list(group), today, months)
+    return found
+
+
+def _country_gaps(country: str, strategies: list[Strategy], today: datetime.date, months: int) -> list[PolicyGap]:
+    gaps: list[PolicyGap] = []
+    live = [s for s in strategies if s.status in LIVE]
+    current = next(
+        (s for s in live if s.status == Strategy.Status.ADOPTED and s.start_year <= today.year <= s.end_year), None
+    )
+    if current is None:
+        gaps.append(
+            PolicyGap(
+                UNCOVERED,
+                country,
+                None,
+                _("No adopted strategy covers %(year)s.") % {"year": today.year},
+                (today.year,),
+            )
+        )
+    else:
+        left = months_until_end_of(current.end_year, today)
+        successor = any(s.start_year > current.start_year and s.pk != current.pk for s in live)
+        if left < months and not successor:
+            gaps.append(
+                PolicyGap(
+                    STRATEGY_ENDING,
+                    country,
+                    current,
+                    ngettext(
+                        "%(code)s ends on 31 December %(year)s, in %(months)s month, and no successor is being "
+                        "drafted, consulted on or adopted.",
+                        "%(code)s ends on 31 December %(year)s, in %(months)s months, and no successor is being "
+                        "drafted, consulted on or adopted.",
+                        left,
+                    )
+                    % {"code": current.code, "year": current.end_year, "months": left},
+                )
+            )
+        plan_left = months_until_end_of(current.plan_end_year, today)
+        if current.plan_end_year < current.end_year and 0 <= plan_left < months:
+            gaps.append(
+                PolicyGap(
+                    PLAN_ENDING,
+                    country,
+                    current,
+                    _(
+                        "The action plan of %(code)s ends on 31 December %(year)s, while the strategy runs to "
+                        "%(end)s: the next action plan (%(next)s–%(end)s) is needed."
+                    )
+                    % {
+                        "code": current.code,
+                        "year": current.plan_end_year,
+                        "end": current.end_year,
+                        "next": current.plan_end_year + 1,
+                    },
+                )
+            )
+    last = max((s.end_year for s in live), default=today.year)
+    covered = {year for s in live for year in s.years}
+    uncovered = tuple(year for year in range(today.year, last + 1) if year not in covered)
+    if current is not None and uncovered:
+        gaps.append(
+            PolicyGap(
+                UNCOVERED,
+                country,
+                None,
+                _("No strategy covers %(years)s.") % {"years": ", ".join(str(year) for year in uncovered)},
+                uncovered,
+            )
+        )
+    return gaps

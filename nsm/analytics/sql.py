@@ -1,0 +1,122 @@
+"""The SQL the roll-ups share: table names, the period table, the latest approved line, the plan's tags.
+
+Written once here, portable between SQLite and PostgreSQL (CTEs, window functions, `VALUES` rows). Every piece
+takes the strategy as a parameter and starts from its own rows (`strategy_id = %s`), so an index keeps other
+strategies' and other countries' rows out of the plan. Table names come from the models' metadata, never from input.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from nsm.analytics.periods import Period
+from nsm.monitoring.models import ActivityProgress, IndicatorValue, ProgressReport, ReportingCycle
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result
+
+T = {
+    "activity": Activity._meta.db_table,
+    "result": Result._meta.db_table,
+    "budget": ActivityBudget._meta.db_table,
+    "indicator": Indicator._meta.db_table,
+    "target": IndicatorTarget._meta.db_table,
+    "cycle": ReportingCycle._meta.db_table,
+    "report": ProgressReport._meta.db_table,
+    "line": ActivityProgress._meta.db_table,
+    "value": IndicatorValue._meta.db_table,
+    "activity_gcm": Activity.gcm_objectives.through._meta.db_table,
+    "activity_tg": Activity.target_groups.through._meta.db_table,
+    "result_gcm": Result.gcm_objectives.through._meta.db_table,
+    "result_sdg": Result.sdg_targets.through._meta.db_table,
+}
+
+APPROVED = ProgressReport.Status.APPROVED.value
+
+# A cycle's first and last quarter keys (a first half ends in Q2; a second half and a year end in Q4), and its
+# order: the later end first, a year cycle before a second half that ends with it.
+CYCLE_FIRST_Q = "c.year * 10 + CASE WHEN c.half = 2 THEN 3 ELSE 1 END"
+CYCLE_LAST_Q = "c.year * 10 + CASE WHEN c.half = 1 THEN 2 ELSE 4 END"
+CYCLE_ORDER = "c.year DESC, CASE WHEN c.half = 1 THEN 1 WHEN c.half = 2 THEN 2 ELSE 3 END DESC, c.id DESC"
+ACTIVITY_FIRST_Q = "a.start_year * 10 + COALESCE(a.start_quarter, 1)"
+ACTIVITY_LAST_Q = "a.end_year * 10 + COALESCE(a.end_quarter, 4)"
+
+
+def periods_cte(periods: list[Period]) -> tuple[str, list[int]]:
+    """`periods(pkey, first_q, last_q, target_year)`: one row per period, keyed by its position in the list."""
+    rows = ", ".join("(%s, %s, %s, %s)" for _ in periods)
+    params: list[int] = []
+    for index, period in enumerate(periods):
+        params += [index, period.first_quarter, period.last_quarter, period.target_year]
+    return f"periods(pkey, first_q, last_q, target_year) AS (VALUES {rows})", params
+
+
+def activity_gcm_cte(source: str = "scope") -> str:
+    """`act_gcm(activity_id, gcm_id)`: an activity's own GCM objectives, else those of its measure and the results
+    above it. `source` is a CTE with columns id, measure_id, objective_id, goal_id."""
+    return f"""act_gcm(activity_id, gcm_id) AS (
+        SELECT ag.activity_id, ag.gcmobjective_id FROM {T["activity_gcm"]} ag JOIN {source} s ON s.id = ag.activity_id
+        UNION
+        SELECT s.id, rg.gcmobjective_id FROM {source} s
+        JOIN {T["result_gcm"]} rg ON rg.result_id IN (s.measure_id, s.objective_id, s.goal_id)
+        WHERE NOT EXISTS (SELECT 1 FROM {T["activity_gcm"]} x WHERE x.activity_id = s.id)
+    )"""
+
+
+def activity_sdg_cte(source: str = "scope") -> str:
+    """`act_sdg(activity_id, sdg_id)`: the SDG targets of an activity's measure and the results above it."""
+    return f"""act_sdg(activity_id, sdg_id) AS (
+        SELECT DISTINCT s.id, rs.sdgtarget_id FROM {source} s
+        JOIN {T["result_sdg"]} rs ON rs.result_id IN (s.measure_id, s.objective_id, s.goal_id)
+    )"""
+
+
+def activity_scope_cte(filters: Any) -> tuple[str, list[Any]]:
+    """`scope(id, measure_id, objective_id, goal_id, lead_id, gender_marker, first_q, last_q)`: a strategy's
+    activities, narrowed by the filters (goal, lead institution, GCM objective)."""
+    where, params = ["a.strategy_id = %s"], [filters.strategy_id]
+    if filters.goal_id:
+        where.append("o.parent_id = %s")
+        params.append(filters.goal_id)
+    if filters.institution_id:
+        where.append("a.lead_id = %s")
+        params.append(filters.institution_id)
+    if filters.gcm_id:
+        where.append(
+            f"""(EXISTS (SELECT 1 FROM {T["activity_gcm"]} x WHERE x.activity_id = a.id AND x.gcmobjective_id = %s)
+            OR (NOT EXISTS (SELECT 1 FROM {T["activity_gcm"]} x WHERE x.activity_id = a.id)
+                AND EXISTS (SELECT 1 FROM {T["result_gcm"]} rg WHERE rg.result_id IN (m.id, o.id, o.parent_id)
+                            AND rg.gcmobjective_id = %s)))"""
+        )
+        params += [filters.gcm_id, filters.gcm_id]
+    sql = f"""scope(id, measure_id, objective_id, goal_id, lead_id, gender_marker, first_q, last_q) AS (
+        SELECT a.id, a.measure_id, m.parent_id, o.parent_id, a.lead_id, a.gender_marker,
+               {ACTIVITY_FIRST_Q}, {ACTIVITY_LAST_Q}
+        FROM {T["activity"]} a
+        JOIN {T["result"]} m ON m.id = a.measure_id
+        JOIN {T["result"]} o ON o.id = m.parent_id
+        WHERE {" AND ".join(where)}
+    )"""
+    return sql, params
+
+
+def fetch(sql: str, params: list[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def money(value: Any) -> Decimal:
+    """A sum from the database as a Decimal with 2 places (SQLite returns floats, PostgreSQL decimals)."""
+    if value is None:
+        return Decimal("0.00")
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def number(value: Any) -> Decimal | None:
+    """An indicator value from the database as a Decimal (3 places at most), or None."""
+    if value is None:
+        return None
+    amount = Decimal(str(value)).quantize(Decimal("0.001"))
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
