@@ -7,17 +7,15 @@ turns a spec into an inline SVG with vl-convert (no browser, no request leaves t
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from nsm.charts import VEGA_LITE_SCHEMA, render_svg
 from nsm.context.selectors import ContextSeries
 from nsm.strategy.selectors import format_decimal
 
-VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+__all__ = ["chart_description", "render_svg", "series_chart"]
 
 
 def chart_description(series: ContextSeries) -> str:
@@ -54,24 +52,3 @@ def series_chart(series: ContextSeries, *, width: int = 560, height: int = 240) 
         },
         "config": {"font": "sans-serif", "view": {"stroke": None}},
     }
-
-
-def render_svg(spec: dict[str, Any]) -> SafeString:
-    """The spec as an inline SVG element with `role="img"`, a `<title>` and a `<desc>`.
-
-    Vega escapes the text it draws; the title and description added here are escaped too.
-    """
-    import vl_convert  # imported here: loading the renderer takes a moment, and only pages with charts need it
-
-    svg = vl_convert.vegalite_to_svg(spec)
-    title, desc = escape(spec.get("title", "")), escape(spec.get("description", ""))
-    accessible = f'<title id="{{id}}-title">{title}</title><desc id="{{id}}-desc">{desc}</desc>'
-    chart_id = "chart-" + re.sub(r"[^a-z0-9]+", "-", str(title).lower())[:40].strip("-")
-    svg = re.sub(
-        r"^<svg ",
-        f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="nsm-chart img-fluid" ',
-        svg,
-        count=1,
-    )
-    svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + accessible.replace("{id}", chart_id), svg, count=1)
-    return mark_safe(svg)  # noqa: S308 - vl-convert's output, with text escaped by vega and above

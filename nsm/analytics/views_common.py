@@ -1,0 +1,155 @@
+"""What every analysis page shares: who may read it, and the period and filters read from the query string.
+
+Analysis pages show approved data only, so every internal reader of the strategy's country may open them except
+focal points, who see their own institution's reports instead: the secretariat, the coordinator and viewers.
+Stakeholders and other countries' users get a 404, as for any object they may not see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Max, Q
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nsm.accounts import access
+from nsm.accounts.models import Institution, Membership
+from nsm.analytics.groups import Filters
+from nsm.analytics.periods import Period, default_period, periods_of
+from nsm.monitoring.models import ProgressReport
+from nsm.reference.models import GcmObjective
+from nsm.strategy.models import Result, Strategy
+
+ANALYSTS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, Membership.Role.VIEWER})
+
+
+def analysed_strategy(request: HttpRequest, code: str) -> Strategy:
+    """The strategy whose analysis the user may read (404 otherwise), with the year of its latest approved report
+    read in the same query."""
+    strategies = Strategy.objects.annotate(
+        latest_approved_year=Max("cycles__year", filter=Q(cycles__reports__status=ProgressReport.Status.APPROVED))
+    )
+    strategy = access.get_for_user(strategies, request.user, code, field="code")
+    if not access.acts_for_country(request.user, strategy.country, ANALYSTS):
+        raise Http404
+    return strategy
+
+
+def latest_reported_period(strategy: Strategy) -> Period:
+    """The year of the latest cycle with an approved report; the plan's current year when there is none."""
+    if hasattr(strategy, "latest_approved_year"):
+        latest = strategy.latest_approved_year
+    else:
+        latest = (
+            ProgressReport.objects.filter(cycle__strategy=strategy, status=ProgressReport.Status.APPROVED)
+            .order_by("-cycle__year")
+            .values_list("cycle__year", flat=True)
+            .first()
+        )
+    if latest is not None and latest in strategy.plan_years:
+        return Period.year(latest)
+    return default_period(strategy, timezone.localdate())
+
+
+def filter_choices(strategy: Strategy, *, halves: bool = True, owners: bool = False) -> dict[str, Any]:
+    """The options of the filter form, read once (three queries): the periods, the goals, the institutions that
+    lead activities (or, with `owners`, that are responsible for indicators) and the GCM objectives."""
+    if owners:
+        institutions = Institution.objects.filter(owned_indicators__strategy=strategy)
+    else:
+        institutions = Institution.objects.filter(led_activities__strategy=strategy)
+    return {
+        "periods": periods_of(strategy, halves=halves),
+        "goals": list(Result.objects.filter(strategy=strategy, level=Result.Level.GOAL).order_by("sort_key")),
+        "institutions": list(institutions.distinct().order_by("code")),
+        "gcm_objectives": list(GcmObjective.objects.order_by("number")),
+    }
+
+
+@dataclass
+class Selection:
+    """The period and filters of a page, as chosen in its filter form (`?period=2025&goal=3&institution=7&gcm=5`),
+    with the form's options."""
+
+    strategy: Strategy
+    period: Period
+    goal: Result | None = None
+    institution: Institution | None = None
+    gcm: GcmObjective | None = None
+    errors: list[str] = field(default_factory=list)
+    choices: dict[str, Any] = field(default_factory=dict)
+    period_chosen: bool = False
+
+    @property
+    def filters(self) -> Filters:
+        return Filters.of(self.strategy, goal=self.goal, institution=self.institution, gcm=self.gcm)
+
+    def query(self, **changes: object) -> str:
+        """The query string of this selection, with some parameters changed (None removes one)."""
+        params: dict[str, object] = {
+            "period": self.period.slug,
+            "goal": self.goal.pk if self.goal else None,
+            "institution": self.institution.pk if self.institution else None,
+            "gcm": self.gcm.number if self.gcm else None,
+        }
+        params.update(changes)
+        return urlencode({key: value for key, value in params.items() if value not in (None, "")})
+
+
+def selection(
+    request: HttpRequest,
+    strategy: Strategy,
+    *,
+    choices: dict[str, Any] | None = None,
+    years_only: bool = False,
+    default: Period | None = None,
+) -> Selection:
+    """Read `period`, `goal` (a goal's id), `institution` (an id) and `gcm` (an objective's number) from the query
+    string, picking them among the form's options (`filter_choices`: no query of their own). With `years_only`, a
+    half-year counts as its year. Without a valid period: `default`, else the latest year with approved data. A
+    value that is not valid is ignored and explained in `errors` (the page still shows)."""
+    choices = choices if choices is not None else filter_choices(strategy, halves=not years_only)
+    errors: list[str] = []
+    period = None
+    raw = request.GET.get("period", "").strip()
+    if raw:
+        try:
+            chosen = Period.parse(raw)
+        except ValueError as error:
+            errors.append(str(error))
+        else:
+            chosen = Period.year(chosen.first_year) if years_only else chosen
+            if chosen in choices["periods"]:
+                period = chosen
+            else:
+                errors.append(_("The period %(period)s is not in the action plan.") % {"period": raw})
+    picked = Selection(
+        strategy,
+        period or default or latest_reported_period(strategy),
+        errors=errors,
+        choices=choices,
+        period_chosen=period is not None,
+    )
+    picked.goal = _chosen(request, "goal", choices["goals"], "pk", _("There is no such goal in this strategy."), errors)
+    picked.institution = _chosen(
+        request, "institution", choices["institutions"], "pk", _("There is no such institution."), errors
+    )
+    picked.gcm = _chosen(
+        request, "gcm", choices["gcm_objectives"], "number", _("There is no such GCM objective."), errors
+    )
+    return picked
+
+
+def _chosen(request: HttpRequest, name: str, options: list[Any], key: str, error: str, errors: list[str]) -> Any:
+    """The option whose `key` is the parameter's value; None (with the error) when there is none."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    found = next((option for option in options if str(getattr(option, key)) == raw), None)
+    if found is None:
+        errors.append(error)
+    return found

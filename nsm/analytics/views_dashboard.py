@@ -1,0 +1,284 @@
+"""The dashboard of a strategy's monitoring (/analysis/<code>/) and the activities behind each figure (.../activities/).
+
+Every figure on the dashboard links to what lies behind it: activity counts and budget figures to the drill-down with
+the same period and filters (`?period=2025&status=delayed&by=goal&key=12&due=1`), indicator bands to the indicator
+tracking table, report counts to the compliance table. Both pages run in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from nsm.accounts import access
+from nsm.analytics import charts
+from nsm.analytics.budget import Budget, budget
+from nsm.analytics.charts import ChartTable, TableCell, TableRow
+from nsm.analytics.compliance import COMPLIANCE_LABELS, LATE, MISSING, compliance
+from nsm.analytics.groups import DIMENSIONS, labelled
+from nsm.analytics.implementation import STATUSES, Implementation, activity_facts, implementation
+from nsm.analytics.indicators import BAND_LABELS, BANDS, achievement, band_counts
+from nsm.analytics.views_common import ANALYSTS, Selection, analysed_strategy, selection
+from nsm.monitoring.models import ReportingCycle
+from nsm.strategy.models import Activity, Strategy
+from nsm.strategy.selectors import format_decimal
+
+STATUS_HEADINGS = {
+    None: gettext_lazy("Activities"),
+    "completed": gettext_lazy("Completed activities"),
+    "on_track": gettext_lazy("Activities on track"),
+    "delayed": gettext_lazy("Delayed activities"),
+    "not_started": gettext_lazy("Activities not started"),
+    "cancelled": gettext_lazy("Cancelled activities"),
+    "not_reported": gettext_lazy("Activities not reported on"),
+}
+DIMENSION_NOUNS = {
+    "goal": gettext_lazy("goal %(group)s"),
+    "objective": gettext_lazy("objective %(group)s"),
+    "measure": gettext_lazy("measure %(group)s"),
+    "institution": gettext_lazy("led by %(group)s"),
+    "gcm": gettext_lazy("%(group)s"),
+    "sdg": gettext_lazy("%(group)s"),
+    "target_group": gettext_lazy("target group %(group)s"),
+    "gender_marker": gettext_lazy("gender marker %(group)s"),
+}
+
+
+def _pct(value: Any) -> str:
+    return f"{format_decimal(value)}\u00a0%" if value is not None else "—"
+
+
+class Links:
+    """The URLs the figures of one selection link to."""
+
+    def __init__(self, picked: Selection) -> None:
+        self.picked = picked
+        code = picked.strategy.code
+        self.activities_url = reverse("analytics:activities", args=[code])
+        try:
+            self.iptt_url = reverse("tracking:iptt", args=[code])
+        except NoReverseMatch:
+            self.iptt_url = f"/analysis/{code}/indicators/"
+
+    def activities(self, **params: object) -> str:
+        return f"{self.activities_url}?{self.picked.query(**params)}"
+
+    def band(self, name: str) -> str:
+        return f"{self.iptt_url}?{self.picked.query(band=name)}"
+
+
+def _implementation_table(result: Implementation, caption: str, links: Links) -> ChartTable:
+    columns = (
+        _("Group"),
+        *(str(charts.STATUS_LABELS[status]) for status in STATUSES),
+        _("All"),
+        _("Implementation rate (completed of due)"),
+    )
+    rows = []
+    for row in result.rows:
+        group = {"by": result.by, "key": row.key}
+        counts = row.by_status
+        rate = _("%(rate)s (%(completed)s of %(due)s)") % {
+            "rate": _pct(row.rate),
+            "completed": row.due.completed,
+            "due": row.due.total - row.due.cancelled,
+        }
+        cells = [TableCell(str(count), links.activities(status=status, **group)) for status, count in counts.items()]
+        cells += [
+            TableCell(str(row.activities), links.activities(**group)),
+            TableCell(rate, links.activities(due=1, **group)),
+        ]
+        rows.append(TableRow(TableCell(row.label, numeric=False), tuple(cells)))
+    return ChartTable(caption, columns, tuple(rows))
+
+
+def _budget_table(result: Budget, caption: str, links: Links, currency: str) -> ChartTable:
+    columns = (
+        _("Group"),
+        _("Planned (%(currency)s)") % {"currency": currency},
+        _("Spent (%(currency)s)") % {"currency": currency},
+        _("Execution rate"),
+        _("Unfunded (%(currency)s)") % {"currency": currency},
+    )
+    rows = []
+    for row in result.rows:
+        url = links.activities(by=result.by, key=row.key)
+        cells = (
+            TableCell(format_decimal(row.planned), url),
+            TableCell(format_decimal(row.spent), url),
+            TableCell(_pct(row.execution_rate)),
+            TableCell(format_decimal(row.unfunded), url),
+        )
+        rows.append(TableRow(TableCell(row.label, numeric=False), cells))
+    return ChartTable(caption, columns, tuple(rows))
+
+
+def _bands_table(counts: dict[str, int], caption: str, links: Links) -> ChartTable:
+    rows = tuple(
+        TableRow(TableCell(str(BAND_LABELS[name]), numeric=False), (TableCell(str(counts[name]), links.band(name)),))
+        for name in BANDS
+    )
+    return ChartTable(caption, (_("Band"), _("Indicators")), rows)
+
+
+def _cycles(picked: Selection):
+    """The reporting cycles that lie within the period (a year's cycle is not within one of its halves)."""
+    cycles = ReportingCycle.objects.filter(
+        strategy=picked.strategy, year__gte=picked.period.first_year, year__lte=picked.period.last_year
+    )
+    return cycles.filter(half=picked.period.half) if picked.period.half else cycles
+
+
+def _state(state: str | None) -> tuple[str, str]:
+    return (state, str(COMPLIANCE_LABELS[state])) if state else ("", "—")
+
+
+def _chart(spec: dict[str, Any], table: ChartTable, name: str) -> dict[str, Any]:
+    return {"svg": charts.render_svg(spec), "table": table, "id": name}
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The strategies whose analysis the user may read: straight to the dashboard when there is only one."""
+    user = request.user
+    strategies = [s for s in Strategy.objects.visible_to(user) if access.acts_for_country(user, s.country, ANALYSTS)]
+    if len(strategies) == 1:
+        return redirect("analytics:dashboard", strategies[0].code)
+    return render(request, "analytics/index.html", {"strategies": strategies})
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    strategy = analysed_strategy(request, code)
+    picked = selection(request, strategy)
+    filters, period, links = picked.filters, picked.period, Links(picked)
+    by_goal = implementation(filters, period, "goal")
+    by_institution = implementation(filters, period, "institution")
+    money = budget(filters, period, "goal", known=by_goal.groups)
+    bands = band_counts(achievement(filters, period, band_width=strategy.band_width, cells=False))
+    reports = compliance(strategy, cycles=_cycles(picked), institution=picked.institution)
+    totals = reports.totals()
+    late = sum(counts[LATE] for counts in totals.values())
+    missing = sum(counts[MISSING] for counts in totals.values())
+    currency = strategy.currency
+    titles = {
+        "goal": _("Implementation by goal, %(period)s") % {"period": period},
+        "institution": _("Implementation by lead institution, %(period)s") % {"period": period},
+        "budget": _("Budget execution by goal, %(period)s") % {"period": period},
+        "bands": _("Indicators by band, %(period)s") % {"period": period},
+    }
+    chart_list = [
+        _chart(
+            charts.implementation_chart(by_goal.rows, titles["goal"]),
+            _implementation_table(by_goal, titles["goal"], links),
+            "goal",
+        ),
+        _chart(
+            charts.implementation_chart(by_institution.rows, titles["institution"]),
+            _implementation_table(by_institution, titles["institution"], links),
+            "institution",
+        ),
+        _chart(
+            charts.budget_chart(money.rows, titles["budget"], currency=currency),
+            _budget_table(money, titles["budget"], links, currency),
+            "budget",
+        ),
+        _chart(charts.bands_chart(bands, titles["bands"]), _bands_table(bands, titles["bands"], links), "bands"),
+    ]
+    total = by_goal.total
+    context = {
+        "strategy": strategy,
+        "selection": picked,
+        "choices": picked.choices,
+        "total": total,
+        "due": total.due.total - total.due.cancelled,
+        "ongoing": total.ongoing.total - total.ongoing.cancelled,
+        "links": {
+            "completed": links.activities(status="completed", due=1),
+            "due": links.activities(due=1),
+            "ongoing": links.activities(due=0),
+            "budget": links.activities(),
+        },
+        "bands": [(name, BAND_LABELS[name], bands[name], links.band(name)) for name in BANDS if name != "no_target"],
+        "money": money.total,
+        "currency": currency,
+        "late": late,
+        "missing": missing,
+        "compliance": reports,
+        "compliance_rows": [
+            (row, [_state(row.cells.get(cycle.pk)) for cycle in reports.cycles]) for row in reports.rows
+        ],
+        "charts": chart_list,
+    }
+    return render(request, "analytics/dashboard.html", context)
+
+
+def _drilldown_params(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:
+    """`status`, `due`, `by` and `key` from the query string; a value that is not valid is explained and ignored."""
+    errors: list[str] = []
+    params: dict[str, Any] = {"status": None, "due": None, "by": None, "key": None}
+    status = request.GET.get("status", "").strip()
+    if status in STATUSES:
+        params["status"] = status
+    elif status:
+        errors.append(_("There is no status “%(status)s”: all statuses are shown.") % {"status": status})
+    due = request.GET.get("due", "").strip()
+    if due in ("0", "1"):
+        params["due"] = due == "1"
+    by, key = request.GET.get("by", "").strip(), request.GET.get("key", "").strip()
+    if by and by not in DIMENSIONS:
+        errors.append(_("Activities cannot be grouped by “%(by)s”: all groups are shown.") % {"by": by})
+    elif by:
+        try:
+            params["by"], params["key"] = by, int(key)
+        except ValueError:
+            errors.append(_("The group is not valid: all groups are shown."))
+    return params, errors
+
+
+def _heading(params: dict[str, Any], picked: Selection, group: Any) -> str:
+    what = str(STATUS_HEADINGS[params["status"]])
+    if params["due"] is True:
+        heading = _("%(what)s due in %(period)s") % {"what": what, "period": picked.period}
+    elif params["due"] is False:
+        heading = _("%(what)s in %(period)s, due later") % {"what": what, "period": picked.period}
+    else:
+        heading = _("%(what)s in %(period)s") % {"what": what, "period": picked.period}
+    if group is not None:
+        name = group.code if params["by"] in ("goal", "objective", "measure", "institution") else group.label
+        heading += ", " + str(DIMENSION_NOUNS[params["by"]]) % {"group": name}
+    return heading
+
+
+@login_required
+def activities(request: HttpRequest, code: str) -> HttpResponse:
+    strategy = analysed_strategy(request, code)
+    picked = selection(request, strategy)
+    params, errors = _drilldown_params(request)
+    facts = {fact.activity_id: fact for fact in activity_facts(picked.filters, picked.period, **params)}
+    group = labelled(params["by"], [params["key"]]).get(params["key"]) if params["by"] else None
+    if params["by"] and group is None:
+        errors.append(_("There is no such group."))
+    rows = [
+        (activity, charts.STATUS_LABELS[facts[activity.pk].status], facts[activity.pk].due)
+        for activity in Activity.objects.filter(pk__in=list(facts))
+        .select_related("lead", "measure")
+        .order_by("sort_key")
+    ]
+    context = {
+        "strategy": strategy,
+        "selection": picked,
+        "choices": picked.choices,
+        "errors": picked.errors + errors,
+        "heading": _heading(params, picked, group),
+        "rows": rows,
+        "hidden": [(name, value) for name, value in request.GET.items() if name in ("status", "due", "by", "key")],
+        "dashboard_url": f"{reverse('analytics:dashboard', args=[strategy.code])}?{picked.query()}",
+    }
+    return render(request, "analytics/activities.html", context)
