@@ -16,6 +16,8 @@ urlpatterns = [
     path("context/", include("nsm.context.urls")),
     path("working-group/", include("nsm.workinggroup.urls")),
     path("consultation/", include("nsm.consultation.urls")),
+    path("analysis/", include("nsm.analytics.urls")),
+    path("", include("nsm.analytics.urls_indicators")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", not_found),
     path("admin/", admin.site.urls),
