@@ -2,12 +2,19 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from nsm.analytics.policy_gap import policy_gaps
 from nsm.strategy.models import Strategy
 from nsm.workinggroup.selectors import overdue_for_home
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    strategies = Strategy.objects.visible_to(request.user) if request.user.is_authenticated else Strategy.objects.none()
-    context = {"strategies": strategies, "overdue_points": overdue_for_home(request.user)}
+    user = request.user
+    strategies = list(Strategy.objects.visible_to(user)) if user.is_authenticated else []
+    context = {
+        "strategies": strategies,
+        "overdue_points": overdue_for_home(user),
+        "policy_gaps": policy_gaps(strategies, timezone.localdate()),
+    }
     return render(request, "home.html", context)
