@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from nsm.api import errors, monitoring
+from nsm.api import analytics, errors, monitoring
 from nsm.api.auth import BearerKey
 
 DESCRIPTION = """\
-The monitoring of the National Strategy on Migration: progress reports and their review, reporting cycles.
+The monitoring of the National Strategy on Migration: progress reports and their review, reporting cycles, and the
+analysis roll-ups (implementation, indicator achievement, budget, reporting compliance, GCM alignment).
 
 Authenticate with a token made on your **API tokens** page: `Authorization: Bearer <key>`. You see and do through
 the API exactly what you see and do in the pages. Every error has the shape
@@ -56,6 +57,7 @@ api = Api(
 )
 errors.install(api)
 api.add_router("", monitoring.router)
+api.add_router("", analytics.router)
 
 
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
