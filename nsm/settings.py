@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "nsm.monitoring",
     "nsm.analytics",
     "nsm.api",
+    "nsm.backup",
     "nsm.demo",
 ]
 
