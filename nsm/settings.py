@@ -3,6 +3,7 @@
 docs/configuration.md documents each variable. Nothing here is read by other modules at import time.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -60,8 +61,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", default=True)
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# Cookies: the session's and the CSRF token's are never read by scripts (forms carry the token in a hidden field) and
+# are not sent with requests started by other sites' pages, except top-level links (Lax).
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content-Security-Policy (django-csp): this site's own files only, no inline script or style, no frames.
@@ -90,6 +96,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "simple_history",
     "ninja",  # its static files: the API docs page loads Swagger UI locally, not from a CDN
     "nsm.reference",
@@ -115,9 +124,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "nsm.accounts.middleware.TwoFactorMiddleware",
+    "nsm.accounts.middleware.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "nsm.urls"
@@ -162,12 +174,41 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Argon2 for new passwords; older PBKDF2 hashes still verify and are re-hashed with Argon2 at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes checks every sign-in first (a locked-out user name is refused even with the right password).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "nsm.accounts.backends.ModelBackend",  # Django's, reading the user's two-factor device in the same query
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in lockout (django-axes): after NSM_LOGIN_FAILURES failed sign-ins for one user name from one address, that
+# pair is refused for NSM_LOCKOUT_MINUTES (counted again from each attempt made while locked). The address is the
+# connection's, or behind a trusted proxy (NSM_BEHIND_PROXY) the one the proxy appended to X-Forwarded-For.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "nsm.accounts.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "nsm.accounts.views_security.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # the "nsm.security" log records failures and lockouts
+# Two-factor sign-in (django-otp, TOTP): required of coordinators, the secretariat and administrators.
+OTP_TOTP_ISSUER = env("TOTP_ISSUER", "NSM")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or its QR code
+# Whom people locked out or without their phone should contact (an e-mail address or a name), shown on those pages.
+SUPPORT_CONTACT = env("SUPPORT_CONTACT")
 
 # Albanian first for the Albanian deployment; NSM_LANGUAGE=en makes English the default.
 LANGUAGE_CODE = env("LANGUAGE", "sq")
@@ -224,11 +265,16 @@ DEFAULT_FROM_EMAIL = env("FROM_EMAIL", "nsm@localhost")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Everything to standard error with a timestamp. "nsm.security" records sign-ins, failed sign-ins, lockouts,
+# two-factor failures, sign-outs and refused accesses (docs/security.md), never a password or a code.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "nsm.security": {"level": "INFO"},  # kept when NSM_LOG_LEVEL quietens the rest
+    },
 }

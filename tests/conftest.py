@@ -2,11 +2,14 @@
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from nsm.accounts import twofactor
 from nsm.accounts.models import Membership
 from tests.factories import InstitutionFactory, MembershipFactory, StrategyFactory, UserFactory
 
@@ -22,7 +25,8 @@ def fast_password_hashing(settings):
     """Personas sign in with real passwords; a fast hasher keeps the suite quick (production keeps the default)."""
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # to check hashes made before the fixture
+        "django.contrib.auth.hashers.Argon2PasswordHasher",  # to check hashes made before the fixture (the demo's)
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
 
 
@@ -69,14 +73,37 @@ def public(db) -> Client:
     return Client()
 
 
+def sign_in(client: Client, user) -> Client:
+    """Sign `client` in as `user`, past both steps: a user who needs two-factor sign-in (coordinator, secretariat,
+    superuser, staff) gets a confirmed device if they have none, and the session is marked verified with it, as
+    django_otp.login does after a right code."""
+    client.force_login(user, backend="nsm.accounts.backends.ModelBackend")
+    if twofactor.holds_two_factor_role(user):
+        device = twofactor.confirmed_device(user) or twofactor.add_confirmed_device(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def next_totp_code(device) -> str:
+    """A code `device` accepts now: the current one, or the next step's when the current one was used already
+    (a code is accepted once); waits when even that was used."""
+    while True:
+        device.refresh_from_db()
+        now = twofactor.current_step(device)
+        step = max(now, device.last_t + 1)
+        if step <= now + device.tolerance:
+            return twofactor.code_at(device, step)
+        time.sleep(1)
+
+
 @pytest.fixture
 def client_for():
-    """`client_for(user)`: a test client signed in as that user."""
+    """`client_for(user)`: a test client signed in as that user (with the second step done, see `sign_in`)."""
 
     def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
+        return sign_in(Client(), user)
 
     return make
 

@@ -21,3 +21,27 @@ class ApiTokenForm(forms.Form):
         help_text=_("From 1 to 365 days. Make a new token before it expires."),
         widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The 6-digit code of an authenticator app; spaces (as some apps show it: 123 456) are ignored."""
+
+    code = forms.CharField(
+        label=_("Six-digit code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-lg font-monospace",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "aria-describedby": "id_code_helptext",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("Enter the 6 digits your app shows, e.g. 123456."))
+        return code

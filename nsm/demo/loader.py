@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from nsm.accounts import twofactor
 from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
 from nsm.demo import capacity, consultation, content, context, monitoring, workinggroup
@@ -29,6 +30,9 @@ from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTa
 from nsm.strategy.services import create_with_history, set_m2m_quietly
 
 REASON = "demo data"
+# The demo logins that need two-factor sign-in (admin, coordinator, secretariat) share this authenticator secret
+# (base32), printed by `nsm demo --logins`; `nsm totp-code USERNAME` prints the current code. Demo only.
+DEMO_TOTP_SECRET = "NSMDEMOTOTPKEYFORDEMOSONLYNSMDEM"  # noqa: S105
 
 
 class MissingReferenceData(Exception):
@@ -205,7 +209,21 @@ def _ensure_users(refs: References, summary: LoadSummary) -> User:
                 current = memberships.get((user.pk, institution.pk))
                 values = {"user": user, "institution": institution, "role": demo.role}
                 _sync_row(Membership, current, values, {}, summary)
+    _ensure_two_factor_devices(users, summary)
     return admin
+
+
+def _ensure_two_factor_devices(users: dict[str, User], summary: LoadSummary) -> None:
+    """The demo users who need two-factor sign-in get a device with DEMO_TOTP_SECRET, unless they have one."""
+    for demo in content.USERS:
+        if demo.role not in {"superuser", *twofactor.TWO_FACTOR_ROLES}:
+            continue
+        user = users[demo.username]
+        if twofactor.confirmed_device(user) is None:
+            twofactor.add_confirmed_device(user, secret=DEMO_TOTP_SECRET, name="demo")
+            summary.created["two-factor device"] += 1
+        else:
+            summary.unchanged["two-factor device"] += 1
 
 
 def _create_user(demo: content.DemoUser, password: str, summary: LoadSummary) -> User:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import next_totp_code
+
 CHROMIUM = Path(os.environ.get("NSM_CHROMIUM", "/usr/bin/chromium"))
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are still synchronous.
@@ -65,3 +67,26 @@ def page(browser, live_server):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+def sign_in(page, username: str, password: str = "correct horse battery") -> None:
+    """Sign in through the form; a user who needs two-factor sign-in (coordinator, secretariat, superuser) also
+    types the code their app would show, computed from their device (made here when they have none)."""
+    from playwright.sync_api import expect
+
+    from nsm.accounts import twofactor
+    from nsm.accounts.models import User
+
+    user = User.objects.get(username=username)
+    device = None
+    if twofactor.holds_two_factor_role(user):
+        device = twofactor.confirmed_device(user) or twofactor.add_confirmed_device(user)
+    page.goto("/accounts/login/")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        page.get_by_label("Six-digit code").fill(next_totp_code(device))
+        page.get_by_role("button", name="Verify").click()
+        expect(page.get_by_label("Six-digit code")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()

@@ -6,17 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from nsm.accounts.models import Institution
+from tests.browser.conftest import sign_in
 from tests.factories import ActivityFactory, StrategyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def sign_in(page, username: str, password: str = "correct horse battery") -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_coordinator_changes_an_activitys_lead_and_sees_it_in_the_history(page, coordinator):

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from nsm.monitoring import services
 from nsm.monitoring.models import ActivityProgress, IndicatorValue, ProgressReport, ReportEvent
 from nsm.strategy.models import Activity, Indicator
+from tests.browser.conftest import sign_in
 from tests.factories import IndicatorFactory, InstitutionFactory
 from tests.monitoring.conftest import build_plan
 
@@ -47,14 +48,6 @@ def report(strategy, secretariat, focal_point):
     )
     services.open_cycle(cycle, by=secretariat)
     return ProgressReport.objects.select_related("cycle").get(cycle=cycle, institution__code="MSHMS")
-
-
-def sign_in(page: Page, username: str, password: str = "correct horse battery") -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def sign_out(page: Page) -> None:

@@ -1,13 +1,16 @@
 """`nsm demo`: load the illustrative demo plan and its users; `nsm demo --logins`: print the demo logins."""
 
+import base64
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from nsm.accounts.models import Membership
+from nsm.accounts import twofactor
+from nsm.accounts.models import Membership, User
 from nsm.demo import content
-from nsm.demo.loader import MissingReferenceData, load_demo
+from nsm.demo.loader import DEMO_TOTP_SECRET, MissingReferenceData, load_demo
 
 
 class Command(BaseCommand):
@@ -43,7 +46,25 @@ def logins_table() -> str:
         _("Demo logins. The demo plan is illustrative, not the adopted text of the strategy."),
         _("These passwords are for the demo only: never use them on a server that others can reach."),
     ]
-    return "\n".join([notes[0], "", *lines, "", notes[1]])
+    return "\n".join([notes[0], "", *lines, "", *_two_factor_lines(), "", notes[1]])
+
+
+def _two_factor_lines() -> list[str]:
+    """The demo's authenticator secret, and an otpauth:// address per login that needs it (for a phone app)."""
+    names = [user.username for user in content.USERS if user.role in {"superuser", *twofactor.TWO_FACTOR_ROLES}]
+    lines = [
+        _(
+            "Two-factor sign-in: %(names)s also enter a 6-digit code after the password. Add the secret below to an "
+            "authenticator app (or open an otpauth:// address on the phone), or print the current code with "
+            "`nsm totp-code USERNAME`."
+        )
+        % {"names": ", ".join(names)},
+        _("Secret (base32): %(secret)s") % {"secret": DEMO_TOTP_SECRET},
+    ]
+    for name in names:
+        device = TOTPDevice(user=User(username=name), key=base64.b32decode(DEMO_TOTP_SECRET).hex())
+        lines.append(f"  {device.config_url}")
+    return lines
 
 
 def _role_label(role: str) -> str:
