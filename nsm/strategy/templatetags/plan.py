@@ -91,7 +91,7 @@ def cost_cell(cost: Any) -> SafeString:
     A tag rather than an included template: the plan table has one per year for every row.
     """
     if not cost.total:
-        return mark_safe('<td class="nsm-num"><span class="text-body-secondary">–</span></td>')  # noqa: S308 - constant
+        return mark_safe('<td class="nsm-num"><span class="text-body-secondary">–</span></td>')  # noqa: S308 - constant  # nosec B308
     if not cost.unfunded:
         return format_html('<td class="nsm-num">{}</td>', format_decimal(cost.total))
     return format_html(
