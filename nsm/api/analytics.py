@@ -21,6 +21,7 @@ from nsm.analytics.groups import Filters
 from nsm.analytics.periods import Period
 from nsm.analytics.views_common import ANALYSTS, latest_reported_period
 from nsm.api.errors import ApiError, error_responses
+from nsm.api.schemas import Id
 from nsm.reference.models import GcmObjective
 from nsm.strategy.models import Result, Strategy
 
@@ -35,7 +36,7 @@ class Scope(Schema):
         pattern=r"^\d{4}(-H[12])?$",
         description="2025 or 2025-H1; the latest year with approved data if left out.",
     )
-    goal: int | None = Field(None, description="A goal's id.")
+    goal: Id | None = Field(None, description="A goal's id.")
     institution: str | None = Field(None, description="A lead (or responsible) institution's code, e.g. MSHMS.")
     gcm: int | None = Field(None, ge=1, le=23, description="A GCM objective's number.")
 

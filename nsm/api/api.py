@@ -15,16 +15,21 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from nsm.api import analytics, errors, monitoring
+from nsm.api import analytics, errors, monitoring, opendata, plan, values
 from nsm.api.auth import BearerKey
 
 DESCRIPTION = """\
-The monitoring of the National Strategy on Migration: progress reports and their review, reporting cycles, and the
-analysis roll-ups (implementation, indicator achievement, budget, reporting compliance, GCM alignment).
+The monitoring of the National Strategy on Migration: the plan (strategies, results, activities, indicators and
+their targets), indicator values as reported, progress reports and their review, reporting cycles, and the analysis
+roll-ups (implementation, indicator achievement, budget, reporting compliance, GCM alignment).
 
 Authenticate with a token made on your **API tokens** page: `Authorization: Bearer <key>`. You see and do through
-the API exactly what you see and do in the pages. Every error has the shape
+the API exactly what you see and do in the pages. Lists are pages: `limit` (1-200, default 50) and `offset` in,
+`{"count", "limit", "offset", "items"}` out. Amounts are strings with two decimals. Every error has the shape
 `{"error": {"code", "message", "details": [{"field", "line": {"kind", "id", "code"}, "message"}]}}`.
+
+**Open data**, without a token: `/open/strategies` and, for each published strategy, its approved indicator
+figures and activities by year as JSON and CSV (`/open/strategies/{code}/indicators.csv` ...).
 """
 
 
@@ -56,8 +61,11 @@ api = Api(
     docs_url="/docs",
 )
 errors.install(api)
+api.add_router("", plan.router)
+api.add_router("", values.router)
 api.add_router("", monitoring.router)
 api.add_router("", analytics.router)
+api.add_router("", opendata.router)
 
 
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:

@@ -111,7 +111,7 @@ def list_reports(request: HttpRequest, filters: Query[schemas.ReportFilters]) ->
 
 
 @router.get("/reports/{report_id}", response={200: schemas.ReportDetailOut, **error_responses(404)}, tags=["reports"])
-def get_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def get_report(request: HttpRequest, report_id: schemas.PathId) -> dict[str, Any]:
     """A report with its activity and indicator lines, what is still missing, comments and timeline."""
     return schemas.report_detail_out(selectors.report_detail(_report(request, report_id)))
 
@@ -121,7 +121,7 @@ def get_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
     response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
-def save_lines(request: HttpRequest, report_id: int, payload: schemas.LinesIn) -> dict[str, Any]:
+def save_lines(request: HttpRequest, report_id: schemas.PathId, payload: schemas.LinesIn) -> dict[str, Any]:
     """Save the lines given (the others keep their values), as edited from `version`. Every line is checked first;
     if any value breaks a rule, 422 lists them all and nothing is written. Your institution's focal points only."""
     report = _report(
@@ -141,7 +141,7 @@ def save_lines(request: HttpRequest, report_id: int, payload: schemas.LinesIn) -
     response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
-def submit(request: HttpRequest, report_id: int, payload: schemas.VersionIn) -> dict[str, Any]:
+def submit(request: HttpRequest, report_id: schemas.PathId, payload: schemas.VersionIn) -> dict[str, Any]:
     """Submit the report for review; 422 lists what is still missing. After the due date it is marked late."""
     report = _report(
         request,
@@ -158,7 +158,7 @@ def submit(request: HttpRequest, report_id: int, payload: schemas.VersionIn) -> 
     response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
-def return_report(request: HttpRequest, report_id: int, payload: schemas.ReasonIn) -> dict[str, Any]:
+def return_report(request: HttpRequest, report_id: schemas.PathId, payload: schemas.ReasonIn) -> dict[str, Any]:
     """Send a submitted report back to its institution, saying why (secretariat)."""
     report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
     services.return_report(report, by=request.auth, reason=payload.reason, version=payload.version)
@@ -170,7 +170,9 @@ def return_report(request: HttpRequest, report_id: int, payload: schemas.ReasonI
     response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409)},
     tags=["reports"],
 )
-def approve(request: HttpRequest, report_id: int, payload: schemas.OptionalVersionIn | None = None) -> dict[str, Any]:
+def approve(
+    request: HttpRequest, report_id: schemas.PathId, payload: schemas.OptionalVersionIn | None = None
+) -> dict[str, Any]:
     """Approve a submitted report: it becomes read-only (secretariat). The body may be left out."""
     report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
     services.approve_report(report, by=request.auth, version=payload.version if payload else None)
@@ -182,7 +184,7 @@ def approve(request: HttpRequest, report_id: int, payload: schemas.OptionalVersi
     response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
-def reopen(request: HttpRequest, report_id: int, payload: schemas.ReasonIn) -> dict[str, Any]:
+def reopen(request: HttpRequest, report_id: schemas.PathId, payload: schemas.ReasonIn) -> dict[str, Any]:
     """Make an approved report, or one of a closed cycle, editable again, saying why (secretariat)."""
     report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
     services.reopen_report(report, by=request.auth, reason=payload.reason, version=payload.version)
@@ -194,7 +196,7 @@ def reopen(request: HttpRequest, report_id: int, payload: schemas.ReasonIn) -> d
     response={201: schemas.CommentOut, **error_responses(403, 404, 422)},
     tags=["reports"],
 )
-def comment(request: HttpRequest, report_id: int, payload: schemas.CommentIn) -> Status[dict[str, Any]]:
+def comment(request: HttpRequest, report_id: schemas.PathId, payload: schemas.CommentIn) -> Status[dict[str, Any]]:
     """Comment on the report, or on one of its lines: an activity or an indicator (secretariat)."""
     report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
     made = services.add_comment(
@@ -226,7 +228,7 @@ def list_cycles(request: HttpRequest, filters: Query[schemas.CycleFilters]) -> d
 
 
 @router.get("/cycles/{cycle_id}", response={200: schemas.CycleDetailOut, **error_responses(404)}, tags=["cycles"])
-def get_cycle(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+def get_cycle(request: HttpRequest, cycle_id: schemas.PathId) -> dict[str, Any]:
     """A cycle with the reports in it that you may see, each with its board status and how much is filled in."""
     cycle = _cycle(request, cycle_id)
     return schemas.cycle_detail_out(selectors.board(cycle, ProgressReport.objects.visible_to(request.auth)))
@@ -238,7 +240,7 @@ def get_cycle(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
     tags=["cycles"],
 )
 def close_cycle(
-    request: HttpRequest, cycle_id: int, payload: schemas.OptionalVersionIn | None = None
+    request: HttpRequest, cycle_id: schemas.PathId, payload: schemas.OptionalVersionIn | None = None
 ) -> dict[str, Any]:
     """Close an open cycle: every report in it becomes read-only until the secretariat reopens one (secretariat).
     The body may be left out."""

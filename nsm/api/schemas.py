@@ -12,20 +12,28 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 
 from nsm.accounts.models import Institution
-from nsm.monitoring.models import ProgressReport, ReportingCycle, ReviewComment
+from nsm.monitoring.models import IndicatorValue, ProgressReport, ReportingCycle, ReviewComment
 from nsm.monitoring.selectors import Board, ReportDetail
 from nsm.reference.models import DisaggregationCategory
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result, Strategy
 
 # --- Inputs ---
 
+# Bounds on every number a request brings, so that an out-of-range one is a 400 and never reaches the database:
+# ids fit a BigAutoField, offsets and versions a 32-bit integer.
+MAX_ID = 2**63 - 1
+MAX_COUNT = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Path[Id]
+
 
 class ActivityLineIn(Schema):
-    activity_id: int
+    activity_id: Id
     status: str = Field("", description="not_started, on_track, delayed, completed, cancelled; empty: not reported")
     percent_complete: int | None = None
     spent_state_budget: Decimal | None = None
@@ -35,7 +43,7 @@ class ActivityLineIn(Schema):
 
 
 class IndicatorLineIn(Schema):
-    indicator_id: int
+    indicator_id: Id
     total: Decimal | None = None
     cells: dict[str, Decimal | None] = Field(
         default_factory=dict,
@@ -46,28 +54,32 @@ class IndicatorLineIn(Schema):
 
 
 class LinesIn(Schema):
-    version: int = Field(..., description="The report's version the values were edited from.")
+    version: int = Field(..., ge=0, le=MAX_COUNT, description="The report's version the values were edited from.")
     activities: list[ActivityLineIn] = []
     indicators: list[IndicatorLineIn] = []
 
 
 class VersionIn(Schema):
-    version: int = Field(..., description="The report's version the decision was made on.")
+    version: int = Field(..., ge=0, le=MAX_COUNT, description="The report's version the decision was made on.")
 
 
 class OptionalVersionIn(Schema):
-    version: int | None = Field(None, description="If given, refused (409 stale) when the object changed since.")
+    version: int | None = Field(
+        None, ge=0, le=MAX_COUNT, description="If given, refused (409 stale) when the object changed since."
+    )
 
 
 class ReasonIn(Schema):
     reason: str
-    version: int | None = Field(None, description="If given, refused (409 stale) when the report changed since.")
+    version: int | None = Field(
+        None, ge=0, le=MAX_COUNT, description="If given, refused (409 stale) when the report changed since."
+    )
 
 
 class CommentIn(Schema):
     text: str
-    activity_id: int | None = None
-    indicator_id: int | None = None
+    activity_id: Id | None = None
+    indicator_id: Id | None = None
 
 
 ReportStatus = Literal[tuple(ProgressReport.Status.values)]  # type: ignore[valid-type]
@@ -75,18 +87,18 @@ CycleStatus = Literal[tuple(ReportingCycle.Status.values)]  # type: ignore[valid
 
 
 class ReportFilters(Schema):
-    cycle: int | None = Field(None, description="A cycle's id.")
+    cycle: Id | None = Field(None, description="A cycle's id.")
     status: ReportStatus | None = None
     institution: str | None = Field(None, description="An institution's code, e.g. MSHMS.")
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_COUNT)
 
 
 class CycleFilters(Schema):
     strategy: str | None = Field(None, description="A strategy's code.")
     status: CycleStatus | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_COUNT)
 
 
 # --- Outputs ---
@@ -404,4 +416,337 @@ def cycle_detail_out(board: Board) -> dict[str, Any]:
             for row in board.rows
         ],
         "counts": board.counts,
+    }
+
+
+# --- The plan (strategies, results, activities, indicators) and indicator values ---
+
+StrategyStatus = Literal[tuple(Strategy.Status.values)]  # type: ignore[valid-type]
+ResultLevel = Literal[tuple(Result.Level.values)]  # type: ignore[valid-type]
+BudgetSource = Literal[tuple(ActivityBudget.Source.values)]  # type: ignore[valid-type]
+IndicatorKind = Literal[tuple(Indicator.Kind.values)]  # type: ignore[valid-type]
+ValueType = Literal[tuple(Indicator.ValueType.values)]  # type: ignore[valid-type]
+Direction = Literal[tuple(Indicator.Direction.values)]  # type: ignore[valid-type]
+Frequency = Literal[tuple(Indicator.Frequency.values)]  # type: ignore[valid-type]
+ComputedFrom = Literal[tuple(Indicator.ComputedFrom.values)]  # type: ignore[valid-type]
+GenderMarker = Literal[0, 1, 2]
+
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=MAX_COUNT)
+
+
+class StrategyFilters(Page):
+    status: StrategyStatus | None = None
+    country: str | None = Field(None, description="ISO 3166 alpha-2 code, e.g. AL.")
+
+
+class ResultFilters(Page):
+    level: ResultLevel | None = None
+
+
+class ActivityFilters(Page):
+    measure: str | None = Field(
+        None, description="A result's code: the activities under it, e.g. 1.1 (every measure of objective 1.1)."
+    )
+    institution: str | None = Field(None, description="The lead institution's code, e.g. MSHMS.")
+    gcm: int | None = Field(
+        None, ge=1, le=23, description="A GCM objective's number (the activity's own, else its measure's)."
+    )
+    year: int | None = Field(None, ge=1900, le=2200, description="Activities whose timeframe includes this year.")
+
+
+class IndicatorFilters(Page):
+    result: str | None = Field(None, description="A result's code: the indicators on it and on the results under it.")
+    institution: str | None = Field(None, description="The responsible institution's code.")
+    kind: IndicatorKind | None = None
+
+
+class ValueFilters(Page):
+    indicator: str | None = Field(None, description="An indicator's code.")
+    cycle: Id | None = Field(None, description="A cycle's id.")
+    year: int | None = Field(None, ge=1900, le=2200, description="The year of the cycles.")
+    institution: str | None = Field(None, description="The reporting institution's code.")
+    include_unapproved: bool = Field(
+        False, description="Also values of reports not yet approved (secretariat and coordinator only)."
+    )
+
+
+class StrategyInfoOut(Schema):
+    id: int
+    code: str
+    country: str
+    title_sq: str
+    title_en: str
+    start_year: int
+    end_year: int
+    plan_start_year: int
+    plan_end_year: int
+    status: StrategyStatus
+    adopting_act: str
+    adopted_on: datetime.date | None
+    currency: str
+    is_illustrative: bool
+    is_public: bool
+    band_width: Decimal = Field(..., description="Points around 100 % of progress that count as on track.")
+
+
+class StrategyPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[StrategyInfoOut]
+
+
+class ResultOut(Schema):
+    id: int
+    code: str
+    level: ResultLevel
+    parent_id: int | None
+    parent_code: str | None
+    title_sq: str
+    title_en: str
+    gcm_objectives: list[int] = Field(..., description="GCM objective numbers.")
+    sdg_targets: list[str] = Field(..., description="SDG target codes.")
+    version: int
+
+
+class ResultPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ResultOut]
+
+
+class CodeRef(Schema):
+    id: int
+    code: str
+
+
+class TargetGroupOut(Schema):
+    code: str
+    name_sq: str
+    name_en: str
+
+
+class BudgetLineOut(Schema):
+    year: int
+    source: BudgetSource
+    donor: str
+    amount: str = Field(..., description="In the strategy's currency, two decimals.")
+
+
+class ActivityOut(Schema):
+    id: int
+    strategy: str
+    code: str
+    measure: CodeRef
+    title_sq: str
+    title_en: str
+    lead: InstitutionOut
+    partners: list[InstitutionOut]
+    start_year: int
+    start_quarter: int | None
+    end_year: int
+    end_quarter: int | None
+    timeframe: str = Field(..., description="2024-Q3–2025 (a quarter when set).")
+    gender_marker: GenderMarker
+    target_groups: list[TargetGroupOut]
+    gcm_objectives: list[int] = Field(..., description="GCM objective numbers: the activity's own, else its measure's.")
+    gcm_from_measure: bool
+    budget_lines: list[BudgetLineOut]
+    planned_total: str
+    version: int
+
+
+class ActivityPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ActivityOut]
+
+
+class TargetOut(Schema):
+    year: int
+    value: Decimal
+
+
+class IndicatorOut(Schema):
+    id: int
+    strategy: str
+    code: str
+    result: CodeRef
+    name_sq: str
+    name_en: str
+    kind: IndicatorKind
+    unit: str
+    value_type: ValueType
+    direction: Direction
+    baseline: Decimal | None
+    baseline_year: int | None
+    data_source: str
+    frequency: Frequency
+    responsible: InstitutionOut | None
+    disaggregation: list[str] = Field(..., description="The codes of the dimensions it is broken down by.")
+    computed_from: ComputedFrom
+    targets: list[TargetOut]
+    version: int
+
+
+class IndicatorPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[IndicatorOut]
+
+
+class IndicatorValueOut(Schema):
+    id: int
+    indicator_id: int
+    indicator_code: str
+    dimension: str | None = Field(..., description="The disaggregation dimension's code; null for the total.")
+    category: str | None = Field(..., description="The category's code; null for the total.")
+    value: Decimal
+    note: str
+    source: str
+    report_id: int
+    report_status: ReportStatus
+    cycle_id: int
+    cycle_label: str
+    year: int
+    institution: InstitutionOut
+
+
+class IndicatorValuePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[IndicatorValueOut]
+
+
+def page_out(items: list[dict[str, Any]], count: int, page: Page) -> dict[str, Any]:
+    return {"count": count, "limit": page.limit, "offset": page.offset, "items": items}
+
+
+def money(amount: Decimal) -> str:
+    """An amount with two decimals, as a string."""
+    return str(Decimal(amount).quantize(Decimal("0.01")))
+
+
+def number(value: Decimal | None) -> Decimal | None:
+    """An indicator value without trailing zeros (`200`, `42.5`), as the roll-ups show them."""
+    if value is None:
+        return None
+    value = Decimal(value).quantize(Decimal("0.001"))
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def strategy_info_out(strategy: Strategy) -> dict[str, Any]:
+    return {
+        name: getattr(strategy, name)
+        for name in (
+            "id", "code", "country", "title_sq", "title_en", "start_year", "end_year", "plan_start_year",
+            "plan_end_year", "status", "adopting_act", "adopted_on", "currency", "is_illustrative", "is_public",
+            "band_width",
+        )
+    }  # fmt: skip
+
+
+def result_out(result: Result) -> dict[str, Any]:
+    """A result (needs `parent` selected, `gcm_objectives` and `sdg_targets` prefetched)."""
+    return {
+        "id": result.pk,
+        "code": result.code,
+        "level": result.level,
+        "parent_id": result.parent_id,
+        "parent_code": result.parent.code if result.parent_id else None,
+        "title_sq": result.title_sq,
+        "title_en": result.title_en,
+        "gcm_objectives": sorted(gcm.number for gcm in result.gcm_objectives.all()),
+        "sdg_targets": [target.code for target in sorted(result.sdg_targets.all(), key=lambda t: t.sort_key)],
+        "version": result.version,
+    }
+
+
+def activity_out(activity: Activity) -> dict[str, Any]:
+    """An activity (needs `strategy`, `lead`, `measure` selected and `ACTIVITY_PREFETCH` prefetched)."""
+    own = sorted(gcm.number for gcm in activity.gcm_objectives.all())
+    of_measure = sorted(gcm.number for gcm in activity.measure.gcm_objectives.all())
+    lines = sorted(activity.budget_lines.all(), key=lambda line: (line.year, line.source, line.donor))
+    return {
+        "id": activity.pk,
+        "strategy": activity.strategy.code,
+        "code": activity.code,
+        "measure": {"id": activity.measure_id, "code": activity.measure.code},
+        "title_sq": activity.title_sq,
+        "title_en": activity.title_en,
+        "lead": institution_out(activity.lead),
+        "partners": [institution_out(p) for p in sorted(activity.partners.all(), key=lambda p: p.code)],
+        "start_year": activity.start_year,
+        "start_quarter": activity.start_quarter,
+        "end_year": activity.end_year,
+        "end_quarter": activity.end_quarter,
+        "timeframe": f"{activity.start_label}–{activity.end_label}",
+        "gender_marker": activity.gender_marker,
+        "target_groups": [
+            {"code": group.code, "name_sq": group.name_sq, "name_en": group.name_en}
+            for group in sorted(activity.target_groups.all(), key=lambda g: (g.position, g.code))
+        ],
+        "gcm_objectives": own or of_measure,
+        "gcm_from_measure": not own and bool(of_measure),
+        "budget_lines": [
+            {"year": line.year, "source": line.source, "donor": line.donor, "amount": money(line.amount)}
+            for line in lines
+        ],
+        "planned_total": money(sum((line.amount for line in lines), Decimal(0))),
+        "version": activity.version,
+    }
+
+
+def indicator_out(indicator: Indicator) -> dict[str, Any]:
+    """An indicator (needs `strategy`, `result`, `responsible` selected, `disaggregation`, `targets` prefetched)."""
+    return {
+        "id": indicator.pk,
+        "strategy": indicator.strategy.code,
+        "code": indicator.code,
+        "result": {"id": indicator.result_id, "code": indicator.result.code},
+        "name_sq": indicator.name_sq,
+        "name_en": indicator.name_en,
+        "kind": indicator.kind,
+        "unit": indicator.unit,
+        "value_type": indicator.value_type,
+        "direction": indicator.direction,
+        "baseline": number(indicator.baseline),
+        "baseline_year": indicator.baseline_year,
+        "data_source": indicator.data_source,
+        "frequency": indicator.frequency,
+        "responsible": institution_out(indicator.responsible) if indicator.responsible else None,
+        "disaggregation": [d.code for d in sorted(indicator.disaggregation.all(), key=lambda d: (d.position, d.code))],
+        "computed_from": indicator.computed_from,
+        "targets": [
+            {"year": t.year, "value": number(t.value)} for t in sorted(indicator.targets.all(), key=lambda t: t.year)
+        ],
+        "version": indicator.version,
+    }
+
+
+def indicator_value_out(value: IndicatorValue) -> dict[str, Any]:
+    """A value (needs `indicator`, `category__dimension`, `report__cycle`, `report__institution` selected)."""
+    report, category = value.report, value.category
+    return {
+        "id": value.pk,
+        "indicator_id": value.indicator_id,
+        "indicator_code": value.indicator.code,
+        "dimension": category.dimension.code if category else None,
+        "category": category.code if category else None,
+        "value": number(value.value),
+        "note": value.note,
+        "source": value.source,
+        "report_id": report.pk,
+        "report_status": report.status,
+        "cycle_id": report.cycle_id,
+        "cycle_label": report.cycle.label,
+        "year": report.cycle.year,
+        "institution": institution_out(report.institution),
     }
