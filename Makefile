@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 VENDOR := nsm/static/vendor
 
-.PHONY: setup run test lint format messages check-messages assets python clean
+.PHONY: setup run test lint format messages check-messages assets python clean load-fault
 
 setup: python assets  ## everything `make run` needs, without serving
 	$(NSM) migrate --no-input
@@ -17,7 +17,7 @@ setup: python assets  ## everything `make run` needs, without serving
 python: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip setuptools
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
@@ -57,6 +57,9 @@ check-messages: python  ## fails when a translatable string is missing from the 
 	$(MAKEMESSAGES)
 	git diff --exit-code -I 'POT-Creation-Date' -- nsm/locale || \
 		{ echo "The catalogue is out of date: run 'make messages', translate the new strings, commit."; exit 1; }
+
+load-fault: python assets  ## load and fault scenarios on gunicorn and a throw-away PostgreSQL (docs/deployment.md)
+	$(BIN)/python bench/load_fault.py $(LOAD_FAULT_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var
