@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 VENDOR := nsm/static/vendor
 
-.PHONY: setup run test lint format messages check-messages assets python clean load-fault
+.PHONY: setup run test lint format messages check-messages assets python clean bench load-fault
 
 setup: python assets  ## everything `make run` needs, without serving
 	$(NSM) migrate --no-input
@@ -57,6 +57,9 @@ check-messages: python  ## fails when a translatable string is missing from the 
 	$(MAKEMESSAGES)
 	git diff --exit-code -I 'POT-Creation-Date' -- nsm/locale || \
 		{ echo "The catalogue is out of date: run 'make messages', translate the new strings, commit."; exit 1; }
+
+bench: python  ## roll-ups against hand-written SQL and the analysis pages under load, SQLite and PostgreSQL
+	bench/run.sh
 
 load-fault: python assets  ## load and fault scenarios on gunicorn and a throw-away PostgreSQL (docs/deployment.md)
 	$(BIN)/python bench/load_fault.py $(LOAD_FAULT_ARGS)

@@ -21,6 +21,15 @@ def english_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the analysis pages and charts are cached by the data they show, and
+    test data made with factories (not through the services) bumps no version."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Personas sign in with real passwords; a fast hasher keeps the suite quick (production keeps the default)."""
     settings.PASSWORD_HASHERS = [

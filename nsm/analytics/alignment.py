@@ -1,9 +1,9 @@
 """GCM alignment: the 23 objectives against the plan, and the guiding principles through markers and target groups.
 
-For each GCM objective: the activities that serve it (an activity's own GCM objectives, else those of its measure
-and the results above it), their planned cost, unfunded part and approved spending in the period, and the indicators
-on results tagged with it (or below a result tagged with it). An objective with no activity, no indicator or no
-funded cost is flagged. The groups overlap: an activity serving two objectives counts under both.
+For each GCM objective: the activities in the period that serve it (an activity's own GCM objectives, else those of
+its measure and the results above it), their planned cost, unfunded part and approved spending in the period, and
+the indicators on results tagged with it (or below a result tagged with it). An objective with no activity, no
+indicator or no funded cost is flagged. The groups overlap: an activity serving two objectives counts under both.
 """
 
 from __future__ import annotations
@@ -93,10 +93,12 @@ class Alignment:
         return tuple(row for row in self.objectives if row.flagged)
 
 
-def _counts(filters: Filters) -> dict[tuple[str, Any], int]:
-    """Activities per GCM objective, indicators per GCM objective, activities per gender marker and target group,
-    and all activities: one query."""
+def _counts(filters: Filters, period: Period) -> dict[tuple[str, Any], int]:
+    """Activities in the period (their timeframe overlaps it) per GCM objective, per gender marker and target group,
+    and in all; indicators per GCM objective: one query."""
     scope_sql, params = sql.activity_scope_cte(filters)
+    scope_sql += """, inperiod AS (SELECT * FROM scope WHERE first_q <= %s AND last_q >= %s)"""
+    params += [period.last_quarter, period.first_quarter]
     indicator_filter, indicator_params = "", []
     if filters.goal_id:
         indicator_filter += " AND COALESCE(gp.id, p.id, res.id) = %s"
@@ -104,12 +106,12 @@ def _counts(filters: Filters) -> dict[tuple[str, Any], int]:
     if filters.institution_id:
         indicator_filter += " AND i.responsible_id = %s"
         indicator_params.append(filters.institution_id)
-    query = f"""WITH {scope_sql}, {sql.activity_gcm_cte()}
-        SELECT 'activities', NULL, COUNT(*) FROM scope
+    query = f"""WITH {scope_sql}, {sql.activity_gcm_cte("inperiod")}
+        SELECT 'activities', NULL, COUNT(*) FROM inperiod
         UNION ALL SELECT 'gcm', g.gcm_id, COUNT(DISTINCT g.activity_id) FROM act_gcm g GROUP BY g.gcm_id
-        UNION ALL SELECT 'marker', s.gender_marker, COUNT(*) FROM scope s GROUP BY s.gender_marker
+        UNION ALL SELECT 'marker', s.gender_marker, COUNT(*) FROM inperiod s GROUP BY s.gender_marker
         UNION ALL SELECT 'group', tg.targetgroup_id, COUNT(*) FROM {sql.T["activity_tg"]} tg
-            JOIN scope s ON s.id = tg.activity_id GROUP BY tg.targetgroup_id
+            JOIN inperiod s ON s.id = tg.activity_id GROUP BY tg.targetgroup_id
         UNION ALL SELECT 'indicator', rg.gcmobjective_id, COUNT(DISTINCT i.id) FROM {sql.T["indicator"]} i
             JOIN {sql.T["result"]} res ON res.id = i.result_id
             LEFT JOIN {sql.T["result"]} p ON p.id = res.parent_id
@@ -120,17 +122,17 @@ def _counts(filters: Filters) -> dict[tuple[str, Any], int]:
     principle_params: list[Any] = []
     for letter, codes in PRINCIPLE_TARGET_GROUPS.items():
         query += f"""
-        UNION ALL SELECT 'principle', %s, COUNT(DISTINCT tg.activity_id) FROM {sql.T["activity_tg"]} tg
-            JOIN scope s ON s.id = tg.activity_id JOIN {TargetGroup._meta.db_table} t ON t.id = tg.targetgroup_id
+        UNION ALL SELECT %s, NULL, COUNT(DISTINCT tg.activity_id) FROM {sql.T["activity_tg"]} tg
+            JOIN inperiod s ON s.id = tg.activity_id JOIN {TargetGroup._meta.db_table} t ON t.id = tg.targetgroup_id
             WHERE t.code IN ({", ".join("%s" for _ in codes)})"""
-        principle_params += [letter, *codes]
+        principle_params += [f"principle-{letter}", *codes]  # the kind column: the key column holds numbers
     rows = sql.fetch(query, params + [filters.strategy_id, *indicator_params, *principle_params])
     return {(kind, key): count for kind, key, count in rows}
 
 
 def gcm_alignment(filters: Filters, period: Period) -> Alignment:
-    """All 23 objectives, with their activities, cost, spending and indicators in the period (five queries)."""
-    counts = _counts(filters)
+    """All 23 objectives, with their activities, cost, spending and indicators in the period (seven queries)."""
+    counts = _counts(filters, period)
     money = {row.key: row for row in budget(filters, period, "gcm").rows}
     objectives = tuple(
         GcmRow(
@@ -170,7 +172,7 @@ def _principles(counts: dict[tuple[str, Any], int], groups: list[TargetGroup], t
             activities = counts.get(("marker", 1), 0) + counts.get(("marker", 2), 0)
             basis = _("gender marker 1 or 2")
         else:
-            activities = counts.get(("principle", principle.letter), 0)
+            activities = counts.get((f"principle-{principle.letter}", None), 0)
             named = [by_code[code].name for code in PRINCIPLE_TARGET_GROUPS[principle.letter] if code in by_code]
             basis = _("target groups: %(groups)s") % {"groups": ", ".join(named)}
         rows.append(PrincipleRow(principle.letter, principle.title, activities, percent(activities, total), str(basis)))

@@ -91,10 +91,13 @@ def budget(
     else:
         planned_key = spent_key = "NULL"
         join = ""
+    # PostgreSQL refuses `GROUP BY NULL`: without a group, the totals are grouped by source only (or not at all).
+    planned_group = f"{planned_key}, " if by else ""
+    spent_group = f"GROUP BY {spent_key}" if by else ""
     planned = f"""SELECT 'p', {planned_key}, b.source, SUM(b.amount), NULL, NULL
         FROM {sql.T["budget"]} b JOIN scope s ON s.id = b.activity_id {join}
         WHERE b.year BETWEEN %s AND %s
-        GROUP BY {planned_key}, b.source"""
+        GROUP BY {planned_group}b.source"""
     spent = f"""SELECT 's', {spent_key}, NULL, SUM(ap.spent_state_budget), SUM(ap.spent_donor), SUM(ap.spent_other)
         FROM {sql.T["line"]} ap
         JOIN {sql.T["report"]} r ON r.id = ap.report_id
@@ -105,7 +108,7 @@ def budget(
           AND NOT (c.kind = 'year' AND EXISTS (
               SELECT 1 FROM {sql.T["cycle"]} h WHERE h.strategy_id = c.strategy_id AND h.year = c.year
               AND h.kind = 'half_year'))
-        GROUP BY {spent_key}"""
+        {spent_group}"""
     query = f"WITH {', '.join(ctes)} {planned} UNION ALL {spent}"
     rows = sql.fetch(
         query,

@@ -90,26 +90,25 @@ class Implementation:
 
 
 def _facts_sql(filters: Filters, periods: list[Period]) -> tuple[list[str], list[Any]]:
-    """CTEs `periods`, `scope`, `lines` (the latest approved line per activity and period) and `facts`
-    (pkey, id, due, status): one row per activity in scope that overlaps each period."""
+    """CTEs `periods`, `scope` and `facts` (pkey, id, due, status): one row per activity in scope that overlaps
+    each period, with its status then."""
     periods_sql, params = sql.periods_cte(periods)
     scope_sql, scope_params = sql.activity_scope_cte(filters)
-    lines_sql = f"""lines AS (
-        SELECT p.pkey, ap.activity_id, ap.status,
-               ROW_NUMBER() OVER (PARTITION BY p.pkey, ap.activity_id ORDER BY {sql.CYCLE_ORDER}) AS rn
-        FROM {sql.T["line"]} ap
-        JOIN {sql.T["report"]} r ON r.id = ap.report_id
-        JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
-        JOIN periods p ON {sql.CYCLE_LAST_Q} <= p.last_q
-        WHERE c.strategy_id = %s AND r.status = '{sql.APPROVED}' AND ap.status <> ''
-    )"""
-    facts_sql = """facts(pkey, id, due, status) AS (
-        SELECT p.pkey, s.id, CASE WHEN s.last_q <= p.last_q THEN 1 ELSE 0 END, COALESCE(l.status, 'not_reported')
+    # The status: the latest approved line up to the period's end, found per activity through the line's index on
+    # the activity (a correlated subquery: a window over all the strategy's lines made SQLite scan them per row);
+    # MATERIALIZED: computed once when the total and the groups both read it.
+    facts_sql = f"""facts(pkey, id, due, status) AS MATERIALIZED (
+        SELECT p.pkey, s.id, CASE WHEN s.last_q <= p.last_q THEN 1 ELSE 0 END, COALESCE((
+            SELECT ap.status FROM {sql.T["line"]} ap
+            JOIN {sql.T["report"]} r ON r.id = ap.report_id
+            JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
+            WHERE ap.activity_id = s.id AND r.status = '{sql.APPROVED}' AND ap.status <> ''
+              AND {sql.CYCLE_LAST_Q} <= p.last_q
+            ORDER BY {sql.CYCLE_ORDER} LIMIT 1), 'not_reported')
         FROM scope s
         JOIN periods p ON s.first_q <= p.last_q AND s.last_q >= p.first_q
-        LEFT JOIN lines l ON l.pkey = p.pkey AND l.activity_id = s.id AND l.rn = 1
     )"""
-    return [periods_sql, scope_sql, lines_sql, facts_sql], params + scope_params + [filters.strategy_id]
+    return [periods_sql, scope_sql, facts_sql], params + scope_params
 
 
 def implementation_over(filters: Filters, periods: list[Period], by: str | None = None) -> list[Implementation]:

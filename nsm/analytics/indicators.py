@@ -137,72 +137,63 @@ def _indicator_scope(filters: Filters) -> tuple[str, list[Any]]:
 def achievement_over(
     filters: Filters, periods: list[Period], *, band_width: Decimal = DEFAULT_BAND_WIDTH, cells: bool = True
 ) -> dict[Period, list[Achievement]]:
-    """Each indicator's achievement in each period (three queries at most, whatever the number of periods)."""
+    """Each indicator's achievement in each period (two queries at most, whatever the number of periods)."""
     if not periods:
         return {}
     periods_sql, params = sql.periods_cte(periods)
     scope_sql, scope_params = _indicator_scope(filters)
-    values_sql = f"""vals AS (
-        SELECT p.pkey, v.indicator_id, v.value, v.report_id,
-               ROW_NUMBER() OVER (PARTITION BY p.pkey, v.indicator_id ORDER BY {sql.CYCLE_ORDER}) AS rn
-        FROM {sql.T["value"]} v
-        JOIN {sql.T["report"]} r ON r.id = v.report_id
-        JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
-        JOIN periods p ON {sql.CYCLE_LAST_Q} <= p.last_q AND {sql.CYCLE_FIRST_Q} >= p.first_q
-        WHERE c.strategy_id = %s AND r.status = '{sql.APPROVED}' AND v.category_id IS NULL AND v.value IS NOT NULL
+    # The report whose total counts: the latest approved one of a cycle within the period, found per indicator
+    # through the value's index on the indicator (a correlated subquery, not a window over every value). MATERIALIZED:
+    # found once, not again for each use of `report_id` below (SQLite would otherwise inline it twice).
+    chosen_sql = f"""chosen(pkey, indicator_id, report_id) AS MATERIALIZED (
+        SELECT p.pkey, s.id, (
+            SELECT v.report_id FROM {sql.T["value"]} v
+            JOIN {sql.T["report"]} r ON r.id = v.report_id
+            JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
+            WHERE v.indicator_id = s.id AND v.category_id IS NULL AND v.value IS NOT NULL
+              AND r.status = '{sql.APPROVED}' AND {sql.CYCLE_LAST_Q} <= p.last_q AND {sql.CYCLE_FIRST_Q} >= p.first_q
+            ORDER BY {sql.CYCLE_ORDER} LIMIT 1)
+        FROM iscope s CROSS JOIN periods p
     )"""
-    query = f"""WITH {periods_sql}, {scope_sql}, {values_sql}
-        SELECT p.pkey, i.id, i.code, i.name_sq, i.name_en, i.kind, i.unit, i.value_type, i.direction, i.baseline,
-               i.baseline_year, t.value, v.value, v.report_id, i.sort_key
-        FROM iscope s JOIN {sql.T["indicator"]} i ON i.id = s.id
-        CROSS JOIN periods p
+    # One row per indicator, period and value of the chosen report: the total (no category) and, with `cells`, the
+    # disaggregated values; an indicator without a chosen report has one row without value.
+    only_total = "" if cells else "AND v.category_id IS NULL"
+    query = f"""WITH {periods_sql}, {scope_sql}, {chosen_sql}
+        SELECT x.pkey, i.id, i.code, i.name_sq, i.name_en, i.kind, i.unit, i.value_type, i.direction, i.baseline,
+               i.baseline_year, t.value, x.report_id, v.category_id, v.value
+        FROM chosen x JOIN {sql.T["indicator"]} i ON i.id = x.indicator_id
+        JOIN periods p ON p.pkey = x.pkey
         LEFT JOIN {sql.T["target"]} t ON t.indicator_id = i.id AND t.year = p.target_year
-        LEFT JOIN vals v ON v.pkey = p.pkey AND v.indicator_id = i.id AND v.rn = 1
-        ORDER BY p.pkey, i.sort_key"""
-    rows = sql.fetch(query, params + scope_params + [filters.strategy_id])
+        LEFT JOIN {sql.T["value"]} v ON v.report_id = x.report_id AND v.indicator_id = i.id {only_total}
+        ORDER BY x.pkey, i.sort_key, i.id"""
+    rows: list[tuple] = []  # one per indicator and period, with the total as `actual`
     cell_values: dict[tuple[int, int], list[tuple[int, Any]]] = defaultdict(list)
-    if cells and any(row[13] for row in rows):  # some indicator has an approved total: read its cells
-        cell_rows = sql.fetch(
-            f"""WITH {periods_sql}, {scope_sql}, {values_sql}
-                SELECT v.report_id, v.indicator_id, v.category_id, v.value FROM {sql.T["value"]} v
-                JOIN vals x ON x.report_id = v.report_id AND x.indicator_id = v.indicator_id AND x.rn = 1
-                JOIN iscope s ON s.id = v.indicator_id
-                WHERE v.category_id IS NOT NULL""",
-            params + scope_params + [filters.strategy_id],
-        )
-        for report_id, indicator_id, category_id, value in cell_rows:
-            cell_values[(report_id, indicator_id)].append((category_id, value))
-    categories = {}
+    for row in sql.fetch(query, params + scope_params):
+        key = (row[0], row[1])
+        if not rows or (rows[-1][0], rows[-1][1]) != key:
+            rows.append((*row[:12], None, row[12]))
+        if row[13] is None:
+            rows[-1] = (*rows[-1][:12], row[14], row[12])
+        else:
+            cell_values[key].append((row[13], row[14]))
+    # Each category's dimension name, name and order, read once (the names in the page's language).
+    labels: dict[int, tuple[str, str, tuple]] = {}
     if cell_values:
         ids = {category_id for values in cell_values.values() for category_id, _ in values}
-        categories = {
-            category.pk: category
-            for category in DisaggregationCategory.objects.filter(pk__in=ids).select_related("dimension")
-        }
+        for category in DisaggregationCategory.objects.filter(pk__in=ids).select_related("dimension"):
+            dimension = category.dimension
+            order = (dimension.position, dimension.code, category.position)
+            labels[category.pk] = (dimension.name, category.name, order)
     result: dict[Period, list[Achievement]] = {period: [] for period in periods}
     language = page_language()
     for (
         pkey, pk, code, name_sq, name_en, kind, unit, value_type, direction, baseline,
-        baseline_year, target, actual, report_id, _sort,
+        baseline_year, target, actual, report_id,
     ) in rows:  # fmt: skip
         baseline, target, actual = sql.number(baseline), sql.number(target), sql.number(actual)
         pct = progress(baseline, target, actual, direction)
-        indicator_cells = sorted(
-            (
-                Cell(
-                    category_id,
-                    categories[category_id].dimension.name,
-                    categories[category_id].name,
-                    sql.number(value),
-                )
-                for category_id, value in cell_values.get((report_id, pk), [])
-            ),
-            key=lambda cell: (
-                categories[cell.category_id].dimension.position,
-                categories[cell.category_id].dimension.code,
-                categories[cell.category_id].position,
-            ),
-        )
+        found = sorted(cell_values.get((pkey, pk), []), key=lambda item: labels[item[0]][2])
+        indicator_cells = [Cell(cid, labels[cid][0], labels[cid][1], sql.number(value)) for cid, value in found]
         name = (name_sq or name_en) if language == "sq" else (name_en or name_sq)
         result[periods[pkey]].append(
             Achievement(

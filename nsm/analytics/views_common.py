@@ -7,36 +7,85 @@ Stakeholders and other countries' users get a 404, as for any object they may no
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Max, Q
+from django.core.cache import cache
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nsm.accounts import access
 from nsm.accounts.models import Institution, Membership
 from nsm.analytics.groups import Filters
 from nsm.analytics.periods import Period, default_period, periods_of
-from nsm.monitoring.models import ProgressReport
+from nsm.monitoring.models import ProgressReport, ReportingCycle
 from nsm.reference.models import GcmObjective
-from nsm.strategy.models import Result, Strategy
+from nsm.strategy.models import Activity, Indicator, Result, Strategy
 
 ANALYSTS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, Membership.Role.VIEWER})
 
 
+# What the analysis of a strategy is computed from, summed up in one text that changes whenever any of it does:
+# every change of a report (saved, submitted, returned, approved, reopened, locked) and of a cycle, a result, an
+# activity (with its budget and tags) or an indicator (with its targets) bumps that object's version, and a deletion
+# changes a count. Read with the strategy, in the same query; the cached pages are keyed by it.
+_T = {
+    "report": ProgressReport._meta.db_table,
+    "cycle": ReportingCycle._meta.db_table,
+    "result": Result._meta.db_table,
+    "activity": Activity._meta.db_table,
+    "indicator": Indicator._meta.db_table,
+}
+_STRATEGY = Strategy._meta.db_table
+_STAMP_SQL = " || '/' || ".join(
+    [
+        f"""(SELECT COUNT(*) || '.' || COALESCE(SUM(r.version), 0) FROM {_T["report"]} r
+            JOIN {_T["cycle"]} c ON c.id = r.cycle_id WHERE c.strategy_id = {_STRATEGY}.id)""",
+        *(
+            f"(SELECT COUNT(*) || '.' || COALESCE(SUM(version), 0) FROM {_T[name]} WHERE strategy_id = {_STRATEGY}.id)"
+            for name in ("cycle", "result", "activity", "indicator")
+        ),
+    ]
+)
+_LATEST_SQL = f"""(SELECT MAX(c.year) FROM {_T["cycle"]} c JOIN {_T["report"]} r ON r.cycle_id = c.id
+    WHERE c.strategy_id = {_STRATEGY}.id AND r.status = 'approved')"""
+
+
 def analysed_strategy(request: HttpRequest, code: str) -> Strategy:
     """The strategy whose analysis the user may read (404 otherwise), with the year of its latest approved report
-    read in the same query."""
+    and the stamp of its data, read in the same query."""
     strategies = Strategy.objects.annotate(
-        latest_approved_year=Max("cycles__year", filter=Q(cycles__reports__status=ProgressReport.Status.APPROVED))
+        latest_approved_year=RawSQL(_LATEST_SQL, ()),  # noqa: S611 - constant SQL, no input
+        analysis_stamp=RawSQL(f"({_STAMP_SQL})", ()),  # noqa: S611 - constant SQL, no input
     )
     strategy = access.get_for_user(strategies, request.user, code, field="code")
     if not access.acts_for_country(request.user, strategy.country, ANALYSTS):
         raise Http404
     return strategy
+
+
+# A safety net for changes made outside the platform's services (the admin, SQL), which bump no version.
+CACHE_SECONDS = 600
+
+
+def cached_page(request: HttpRequest, strategy: Strategy, page: str, build: Callable[[], Any]) -> Any:
+    """What `build` returns for this page, query string, language and day, kept in the cache until the strategy's
+    data stamp changes (at most CACHE_SECONDS): a page that nothing has changed since is not computed again."""
+    key = [
+        page, strategy.pk, getattr(strategy, "analysis_stamp", None), str(strategy.band_width), strategy.is_public,
+        sorted(request.GET.lists()), get_language(), timezone.localdate().isoformat(),
+    ]  # fmt: skip
+    if key[2] is None:  # no stamp read: nothing to key the cache by
+        return build()
+    digest = hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()
+    return cache.get_or_set(f"nsm-analysis-{digest}", build, CACHE_SECONDS)
 
 
 def latest_reported_period(strategy: Strategy) -> Period:

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +25,7 @@ from nsm.analytics.compliance import COMPLIANCE_LABELS, LATE, MISSING, complianc
 from nsm.analytics.groups import DIMENSIONS, labelled
 from nsm.analytics.implementation import STATUSES, Implementation, activity_facts, implementation
 from nsm.analytics.indicators import BAND_LABELS, BANDS, achievement, band_counts
-from nsm.analytics.views_common import ANALYSTS, Selection, analysed_strategy, selection
+from nsm.analytics.views_common import ANALYSTS, Selection, analysed_strategy, cached_page, selection
 from nsm.monitoring.models import ReportingCycle
 from nsm.strategy.models import Activity, Strategy
 from nsm.strategy.selectors import format_decimal
@@ -156,6 +157,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     strategy = analysed_strategy(request, code)
+    page = cached_page(request, strategy, "dashboard", lambda: _dashboard_body(request, strategy))
+    return render(request, "analytics/dashboard.html", {"strategy": strategy, **page})
+
+
+def _dashboard_body(request: HttpRequest, strategy: Strategy) -> dict[str, Any]:
+    """The dashboard's figures, charts and tables, rendered: the same for every reader of the same selection."""
     picked = selection(request, strategy)
     filters, period, links = picked.filters, picked.period, Links(picked)
     by_goal = implementation(filters, period, "goal")
@@ -216,7 +223,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         ],
         "charts": chart_list,
     }
-    return render(request, "analytics/dashboard.html", context)
+    return {"period": str(period), "body": render_to_string("analytics/_dashboard_body.html", context)}
 
 
 def _drilldown_params(request: HttpRequest) -> tuple[dict[str, Any], list[str]]:

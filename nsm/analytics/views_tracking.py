@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from nsm.analytics import exports, services
 from nsm.analytics.alignment import coverage_gaps, gcm_alignment
 from nsm.analytics.indicators import BAND_LABELS, BANDS, Achievement, achievement_over, band_counts
 from nsm.analytics.periods import Period
-from nsm.analytics.views_common import Selection, analysed_strategy, filter_choices, selection
+from nsm.analytics.views_common import Selection, analysed_strategy, cached_page, filter_choices, selection
 from nsm.strategy.models import Strategy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -139,6 +140,13 @@ def _drill_down(strategy: Strategy, query: str) -> str:
 @require_GET
 def iptt(request: HttpRequest, code: str) -> HttpResponse:
     strategy = analysed_strategy(request, code)
+    page = cached_page(request, strategy, "iptt", lambda: _iptt_body(request, strategy))
+    context = {"strategy": strategy, "may_publish": may_publish(request.user, strategy), "active": "iptt", **page}
+    return render(request, "analytics/iptt.html", context)
+
+
+def _iptt_body(request: HttpRequest, strategy: Strategy) -> dict[str, Any]:
+    """The filter form and the table, rendered: the same for every reader of the same selection."""
     choices = filter_choices(strategy, halves=False, owners=True)
     picked = selection(request, strategy, choices=choices, years_only=True)
     band = chosen_band(request, picked)
@@ -148,11 +156,10 @@ def iptt(request: HttpRequest, code: str) -> HttpResponse:
         "tracking": tracking(picked, band),
         "bands": band_choices(),
         "choices": choices,
-        "may_publish": may_publish(request.user, strategy),
-        "export_query": picked.query(band=band or None),
-        "active": "iptt",
     }
-    return render(request, "analytics/iptt.html", context)
+    export_query = picked.query(band=band or None)
+    body = render_to_string("analytics/_iptt_body.html", context)
+    return {"body": body, "export_query": export_query, "errors": picked.errors}
 
 
 @login_required

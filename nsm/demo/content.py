@@ -43,6 +43,7 @@ STRATEGY = {
     "adopted_on": date(2024, 5, 2),
     "currency": "ALL",
     "is_illustrative": True,
+    "is_public": True,  # the public page (/public/AL-NSM-2024-2030/) shows its approved figures
 }
 
 PLAN_YEARS = range(STRATEGY["plan_start_year"], STRATEGY["plan_end_year"] + 1)

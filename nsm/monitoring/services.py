@@ -377,7 +377,12 @@ def refresh_computed_values(report: ProgressReport, *, by: Any = None) -> int:
 
 
 def _locked_report(report: ProgressReport) -> ProgressReport:
-    return ProgressReport.objects.select_for_update().select_related("cycle__strategy", "institution").get(pk=report.pk)
+    """The report, locked for this transaction. Only its own row is locked (`of=("self",)`): locking the joined
+    cycle and strategy too made every save of a cycle wait for the one before, across institutions. The cycle is
+    read after the lock, in a statement of its own, so that a cycle closed while we waited is seen closed."""
+    locked = ProgressReport.objects.select_for_update(of=("self",)).select_related("institution").get(pk=report.pk)
+    locked.cycle = ReportingCycle.objects.select_related("strategy").get(pk=locked.cycle_id)
+    return locked
 
 
 def _check_version(report: ProgressReport, version: int | None) -> None:

@@ -319,3 +319,23 @@ def test_the_analysis_menu_leads_to_the_only_strategy(approved_plan, secretariat
     focal = client_for(focal_point)
     assert 'href="/analysis/"' not in focal.get("/").content.decode()
     assert "No strategy to analyse" in focal.get(reverse("analytics:index")).content.decode()
+
+
+def test_the_dashboard_is_computed_again_only_when_its_data_changes(approved_plan, secretariat, client_for):
+    """A second view of the same selection comes from the cache (session, user, memberships, strategy with its
+    data stamp); approving a report through the service changes the stamp, and the figures follow."""
+    from nsm.monitoring import services
+
+    client = client_for(secretariat)
+    url = dashboard_url(approved_plan, "period=2024")
+    before = client.get(url).content.decode()
+    assert _count(client, url) <= 4
+    late = figure(before, "late")
+    report = approved_plan.reports["H2 AKPA"]
+    report.refresh_from_db()
+    services.approve_report(report, by=secretariat, version=report.version)
+    after = client.get(url).content.decode()
+    assert after != before
+    expected = implementation(Filters.of(approved_plan.strategy), Period.year(2024)).total.rate
+    assert figure(after, "rate") == pct(expected)
+    assert figure(after, "late") == late  # the approval changed the figures, not the compliance

@@ -20,6 +20,11 @@ PATHS = {
     "/api/v1/cycles": {"get"},
     "/api/v1/cycles/{cycle_id}": {"get"},
     "/api/v1/cycles/{cycle_id}/close": {"post"},
+    "/api/v1/strategies/{code}/implementation": {"get"},
+    "/api/v1/strategies/{code}/indicators/achievement": {"get"},
+    "/api/v1/strategies/{code}/budget": {"get"},
+    "/api/v1/strategies/{code}/compliance": {"get"},
+    "/api/v1/strategies/{code}/gcm-alignment": {"get"},
 }
 
 
