@@ -161,3 +161,14 @@ def test_open_data_takes_a_fixed_number_of_queries(published, public, django_ass
     with django_assert_max_num_queries(QUERIES[path]):
         large = public.get(path)
     assert len(large.content) > len(small.content) or path == OPEN
+
+
+def test_the_public_page_links_the_downloads(published, public):
+    html = public.get(f"/public/{published.strategy.code}/").content.decode()
+    links = [
+        f"/api/v1/open/strategies/{published.strategy.code}/{name}"
+        for name in ("indicators.csv", "indicators.json", "activities.csv", "activities.json")
+    ]
+    for link in links:
+        assert f'href="{link}"' in html
+        assert public.get(link).status_code == 200
