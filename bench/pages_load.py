@@ -39,7 +39,7 @@ from nsm.demo.generate import NATIONAL_CODE  # noqa: E402
 from nsm.strategy.models import Strategy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-USERNAME = "bench-secretariat"
+USERNAME = "bench-viewer"
 
 
 def pages(code: str) -> list[tuple[str, str]]:
@@ -47,13 +47,14 @@ def pages(code: str) -> list[tuple[str, str]]:
 
 
 def bench_user(strategy: Strategy) -> User:
-    """A user of the secretariat, in an institution of the strategy's country."""
+    """A viewer in an institution of the strategy's country: the analysis pages are the same for the secretariat,
+    the coordinator and viewers, and a viewer signs in without the second (TOTP) step the session would need."""
     user, created = User.objects.get_or_create(username=USERNAME)
     if created:
         user.set_unusable_password()
         user.save()
     institution = Institution.objects.filter(country=strategy.country).order_by("code").first()
-    Membership.objects.get_or_create(user=user, institution=institution, defaults={"role": Membership.Role.SECRETARIAT})
+    Membership.objects.get_or_create(user=user, institution=institution, defaults={"role": Membership.Role.VIEWER})
     return user
 
 
