@@ -6,7 +6,7 @@
 Needs the data of `nsm generate` in the database NSM_DATABASE_URL / NSM_VAR_DIR points at. Prints each page's
 number of SQL queries (Django's test client, in process), then starts gunicorn on loopback (2 workers x 4 threads,
 DEBUG off) and lets `--clients` threads, each on its own keep-alive connection, request the page `--requests` times
-(or until `--seconds` have passed), logged in as a bench user of the secretariat of the strategy's country.
+(or until `--seconds` have passed), logged in as a bench viewer of the strategy's country.
 """
 
 from __future__ import annotations
