@@ -118,6 +118,12 @@ def client_for():
 
 
 @pytest.fixture
+def admin_client(db, admin_user) -> Client:
+    """pytest-django's superuser client, past the second sign-in step that superusers need."""
+    return sign_in(Client(), admin_user)
+
+
+@pytest.fixture
 def strategy(db):
     return StrategyFactory(code="AL-NSM-TEST")
 

@@ -377,6 +377,7 @@ def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
         "NSM_VAR_DIR": str(tmp_path),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set in this process by the browser tests' fixture; not a deployment's
     nsm = Path(sys.executable).parent / "nsm"
     result = subprocess.run(  # noqa: S603 - our own command, fixed arguments
         [str(nsm), "check", "--deploy", "--fail-level", "WARNING"], env=env, capture_output=True, text=True
