@@ -200,7 +200,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURES", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "nsm.accounts.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "nsm.accounts.security.client_address"
 AXES_LOCKOUT_CALLABLE = "nsm.accounts.views_security.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # the "nsm.security" log records failures and lockouts

@@ -13,6 +13,7 @@ Never a password, a code or a token: the failed sign-in names only the user name
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from typing import Any
 
@@ -23,16 +24,25 @@ from django.http import HttpRequest
 logger = logging.getLogger("nsm.security")
 
 
-def client_ip(request: HttpRequest | None) -> str:
-    """The client's address: behind a trusted proxy (NSM_BEHIND_PROXY), the last address in X-Forwarded-For, the
-    one that proxy appended (earlier ones come from the client and can be anything); otherwise the connection's."""
+def client_address(request: HttpRequest | None) -> str | None:
+    """The client's address, or None when there is no valid one: behind a trusted proxy (NSM_BEHIND_PROXY), the
+    last address in X-Forwarded-For, the one that proxy appended (earlier ones come from the client and can be
+    anything); otherwise the connection's. Anything that is not an IP address is refused here, because django-axes
+    stores it in an address column (PostgreSQL's inet refuses other text)."""
     if request is None:
-        return "unknown"
+        return None
     meta = getattr(request, "META", {})
     forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.BEHIND_PROXY and forwarded:
-        return forwarded.rsplit(",", 1)[-1].strip() or "unknown"
-    return meta.get("REMOTE_ADDR", "") or "unknown"
+    raw = forwarded.rsplit(",", 1)[-1].strip() if settings.BEHIND_PROXY and forwarded else meta.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest | None) -> str:
+    """The client's address for the log: "unknown" when there is no valid one."""
+    return client_address(request) or "unknown"
 
 
 def _clean(value: Any) -> str:

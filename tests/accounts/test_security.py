@@ -125,6 +125,19 @@ def test_behind_a_proxy_the_address_the_proxy_appended_is_counted(settings, foca
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
 
 
+def test_an_address_that_is_not_one_is_not_stored(settings, focal_point):
+    """A forged X-Forwarded-For (or a request without an address) is recorded without an address, never as text that
+    PostgreSQL's address column would refuse with an error."""
+    settings.BEHIND_PROXY = True
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    assert (
+        sign_in_with_password(proxy, "focal", "wrong", HTTP_X_FORWARDED_FOR="1.2.3.4, not-an-address").status_code
+        == 200
+    )
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [None]
+    assert sign_in_with_password(proxy, "focal", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 302
+
+
 def test_the_api_token_of_a_locked_out_user_still_works(public, secretariat):
     _token, key = services.create_api_token(secretariat, name="script")
     fail(public, "secretariat", 5)
