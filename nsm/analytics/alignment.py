@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from nsm.analytics import sql
-from nsm.analytics.budget import ZERO, BudgetRow, budget
+from nsm.analytics.budget import BudgetRow, budget
 from nsm.analytics.groups import Filters
 from nsm.analytics.implementation import percent
 from nsm.analytics.periods import Period
@@ -190,6 +190,3 @@ def coverage_gaps(alignment: Alignment) -> dict[str, list[GcmRow]]:
         if row.no_funding:
             gaps["no_funding"].append(row)
     return gaps
-
-
-__all__ = ["ZERO", "Alignment", "GcmRow", "coverage_gaps", "gcm_alignment"]

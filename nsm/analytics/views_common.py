@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -23,11 +24,11 @@ from django.utils.translation import gettext as _
 
 from nsm.accounts import access
 from nsm.accounts.models import Institution, Membership
+from nsm.analytics import sql
 from nsm.analytics.groups import Filters
 from nsm.analytics.periods import Period, default_period, periods_of
-from nsm.monitoring.models import ProgressReport, ReportingCycle
 from nsm.reference.models import GcmObjective
-from nsm.strategy.models import Activity, Indicator, Result, Strategy
+from nsm.strategy.models import Result, Strategy
 
 ANALYSTS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, Membership.Role.VIEWER})
 
@@ -36,39 +37,51 @@ ANALYSTS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, 
 # every change of a report (saved, submitted, returned, approved, reopened, locked) and of a cycle, a result, an
 # activity (with its budget and tags) or an indicator (with its targets) bumps that object's version, and a deletion
 # changes a count. Read with the strategy, in the same query; the cached pages are keyed by it.
-_T = {
-    "report": ProgressReport._meta.db_table,
-    "cycle": ReportingCycle._meta.db_table,
-    "result": Result._meta.db_table,
-    "activity": Activity._meta.db_table,
-    "indicator": Indicator._meta.db_table,
-}
 _STRATEGY = Strategy._meta.db_table
 _STAMP_SQL = " || '/' || ".join(
     [
-        f"""(SELECT COUNT(*) || '.' || COALESCE(SUM(r.version), 0) FROM {_T["report"]} r
-            JOIN {_T["cycle"]} c ON c.id = r.cycle_id WHERE c.strategy_id = {_STRATEGY}.id)""",
+        f"""(SELECT COUNT(*) || '.' || COALESCE(SUM(r.version), 0) FROM {sql.T["report"]} r
+            JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id WHERE c.strategy_id = {_STRATEGY}.id)""",
         *(
-            f"(SELECT COUNT(*) || '.' || COALESCE(SUM(version), 0) FROM {_T[name]} WHERE strategy_id = {_STRATEGY}.id)"
+            f"(SELECT COUNT(*) || '.' || COALESCE(SUM(version), 0) FROM {sql.T[name]}"
+            f" WHERE strategy_id = {_STRATEGY}.id)"
             for name in ("cycle", "result", "activity", "indicator")
         ),
     ]
 )
-_LATEST_SQL = f"""(SELECT MAX(c.year) FROM {_T["cycle"]} c JOIN {_T["report"]} r ON r.cycle_id = c.id
-    WHERE c.strategy_id = {_STRATEGY}.id AND r.status = 'approved')"""
+_LATEST_SQL = f"""(SELECT MAX(c.year) FROM {sql.T["cycle"]} c JOIN {sql.T["report"]} r ON r.cycle_id = c.id
+    WHERE c.strategy_id = {_STRATEGY}.id AND r.status = '{sql.APPROVED}')"""
 
 
-def analysed_strategy(request: HttpRequest, code: str) -> Strategy:
-    """The strategy whose analysis the user may read (404 otherwise), with the year of its latest approved report
-    and the stamp of its data, read in the same query."""
-    strategies = Strategy.objects.annotate(
+def with_analysis_stamp(strategies: QuerySet[Strategy]) -> QuerySet[Strategy]:
+    """The strategies with the year of their latest approved report and the stamp of their data, read in the same
+    query (`latest_reported_period` and `cached_page` use them)."""
+    return strategies.annotate(
         latest_approved_year=RawSQL(_LATEST_SQL, ()),  # noqa: S611 - constant SQL, no input  # nosec B611
         analysis_stamp=RawSQL(f"({_STAMP_SQL})", ()),  # noqa: S611 - constant SQL, no input  # nosec B611
     )
-    strategy = access.get_for_user(strategies, request.user, code, field="code")
-    if not access.acts_for_country(request.user, strategy.country, ANALYSTS):
+
+
+def strategy_for_analyst(user: Any, code: str) -> Strategy:
+    """The strategy whose analysis `user` may read, with its stamp (pages and the API); 404 otherwise."""
+    strategy = access.get_for_user(with_analysis_stamp(Strategy.objects.all()), user, code, field="code")
+    if not access.acts_for_country(user, strategy.country, ANALYSTS):
         raise Http404
     return strategy
+
+
+def analysed_strategy(request: HttpRequest, code: str) -> Strategy:
+    """`strategy_for_analyst` for the signed-in user of a page."""
+    return strategy_for_analyst(request.user, code)
+
+
+def latest_reported_period(strategy: Strategy) -> Period:
+    """The year of the latest cycle with an approved report (read by `with_analysis_stamp`); the plan's current
+    year when there is none."""
+    latest = strategy.latest_approved_year
+    if latest is not None and latest in strategy.plan_years:
+        return Period.year(latest)
+    return default_period(strategy, timezone.localdate())
 
 
 # A safety net for changes made outside the platform's services (the admin, SQL), which bump no version.
@@ -86,22 +99,6 @@ def cached_page(request: HttpRequest, strategy: Strategy, page: str, build: Call
         return build()
     digest = hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()
     return cache.get_or_set(f"nsm-analysis-{digest}", build, CACHE_SECONDS)
-
-
-def latest_reported_period(strategy: Strategy) -> Period:
-    """The year of the latest cycle with an approved report; the plan's current year when there is none."""
-    if hasattr(strategy, "latest_approved_year"):
-        latest = strategy.latest_approved_year
-    else:
-        latest = (
-            ProgressReport.objects.filter(cycle__strategy=strategy, status=ProgressReport.Status.APPROVED)
-            .order_by("-cycle__year")
-            .values_list("cycle__year", flat=True)
-            .first()
-        )
-    if latest is not None and latest in strategy.plan_years:
-        return Period.year(latest)
-    return default_period(strategy, timezone.localdate())
 
 
 def filter_choices(strategy: Strategy, *, halves: bool = True, owners: bool = False) -> dict[str, Any]:

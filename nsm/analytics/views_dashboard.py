@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,10 +62,7 @@ class Links:
         self.picked = picked
         code = picked.strategy.code
         self.activities_url = reverse("analytics:activities", args=[code])
-        try:
-            self.iptt_url = reverse("tracking:iptt", args=[code])
-        except NoReverseMatch:
-            self.iptt_url = f"/analysis/{code}/indicators/"
+        self.iptt_url = reverse("tracking:iptt", args=[code])
 
     def activities(self, **params: object) -> str:
         return f"{self.activities_url}?{self.picked.query(**params)}"

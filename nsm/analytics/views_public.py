@@ -21,7 +21,7 @@ from nsm.analytics.groups import Filters
 from nsm.analytics.implementation import implementation
 from nsm.analytics.indicators import achievement
 from nsm.analytics.periods import Period, periods_of
-from nsm.analytics.views_common import latest_reported_period
+from nsm.analytics.views_common import latest_reported_period, with_analysis_stamp
 from nsm.analytics.views_tracking import band_choices
 from nsm.strategy.models import Strategy
 
@@ -51,7 +51,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_page(request: HttpRequest, code: str) -> HttpResponse:
-    strategy = get_object_or_404(Strategy, code=code, is_public=True)
+    strategy = get_object_or_404(with_analysis_stamp(Strategy.objects.all()), code=code, is_public=True)
     period, errors = _year(request, strategy)
     filters = Filters.of(strategy)
     styles = {choice.key: choice for choice in band_choices()}

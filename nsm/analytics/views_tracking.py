@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -129,10 +129,7 @@ def may_publish(user: Any, strategy: Strategy) -> bool:
 def _drill_down(strategy: Strategy, query: str) -> str:
     """The start of the address of the dashboard's list of activities behind a figure, with the page's filters:
     the page adds `gcm=<number>`."""
-    try:
-        url = reverse("analytics:activities", args=[strategy.code])
-    except NoReverseMatch:
-        url = f"/analysis/{strategy.code}/activities/"
+    url = reverse("analytics:activities", args=[strategy.code])
     return f"{url}?{query}&" if query else f"{url}?"
 
 

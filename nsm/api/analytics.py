@@ -10,16 +10,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.analytics import alignment, budget, compliance, implementation, indicators
 from nsm.analytics.groups import Filters
 from nsm.analytics.periods import Period
-from nsm.analytics.views_common import ANALYSTS, latest_reported_period
+from nsm.analytics.views_common import latest_reported_period, strategy_for_analyst
 from nsm.api.errors import ApiError, error_responses
 from nsm.api.schemas import Id
 from nsm.reference.models import GcmObjective
@@ -172,10 +171,7 @@ class AlignmentOut(Schema):
 
 
 def _strategy(request: HttpRequest, code: str) -> Strategy:
-    strategy = access.get_for_user(Strategy.objects, request.auth, code, field="code")
-    if not access.acts_for_country(request.auth, strategy.country, ANALYSTS):
-        raise Http404
-    return strategy
+    return strategy_for_analyst(request.auth, code)
 
 
 def _invalid(field: str, message: str) -> ApiError:
