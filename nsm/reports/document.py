@@ -1,0 +1,183 @@
+"""The document model: what a generated document says, as plain frozen dataclasses.
+
+A builder (`annual.build_annual`, `plan.build_plan`) reads the data once, in a fixed number of queries, and returns a
+`Document`; each renderer (`render_docx`, `render_pdf`, `render_xlsx`) only walks it and never touches the ORM. Text is
+already translated (the builder runs in the document's language); figures stay raw (`Decimal`, `int`, `None`) with
+their kind, so that Word and PDF print them in the document's locale and Excel stores them as numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from nsm.strategy.selectors import format_decimal
+
+Value = str | int | Decimal | None
+Kind = Literal["text", "number", "money", "percent"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table's column: its heading, what its values are, and its relative width (the widths of a table are
+    shared out in proportion)."""
+
+    label: str
+    kind: Kind = "text"
+    width: float = 1.0
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind != "text"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row. A heading row (`heading` 1, 2, 3: goal, objective, measure) spans every column with its first
+    value; a total row is printed in bold."""
+
+    values: tuple[Value, ...]
+    heading: int = 0
+    total: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    name: str = ""  # a short name, for an Excel sheet (31 characters at most)
+    note: str = ""  # printed under the table
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: Value
+    kind: Kind = "number"
+    note: str = ""  # e.g. "12 of 40 activities"
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    figures: tuple[KeyFigure, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A Vega-Lite spec (from `nsm.analytics.charts`), drawn as SVG in HTML and PDF and as PNG in Word, with the
+    table of its numbers for readers who cannot see it (and for Excel)."""
+
+    spec: dict[str, Any]
+    table: Table
+
+    @property
+    def title(self) -> str:
+        return str(self.spec.get("title", ""))
+
+    @property
+    def description(self) -> str:
+        return str(self.spec.get("description", ""))
+
+
+Block = Paragraph | Bullets | KeyFigures | Table | Chart
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    blocks: tuple[Block, ...] = ()
+    subsections: tuple[Section, ...] = ()
+    landscape: bool = False  # wide tables: the section is laid out on landscape pages
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: Literal["annual", "plan"]
+    language: str  # "sq" or "en"
+    title: str
+    subtitle: str
+    cover_lines: tuple[str, ...]  # the strategy, the period, who prepared it
+    sections: tuple[Section, ...]
+    strategy_code: str
+    period: str  # "2025", "2025-H1"; "" for the plan
+    generated_at: datetime.datetime
+    data_stamp: str = ""  # what the figures were computed from (the analysis stamp)
+    footer: str = ""
+
+    def walk(self):
+        """Every section with its depth (1 for a chapter), in reading order."""
+
+        def visit(sections: tuple[Section, ...], depth: int):
+            for section in sections:
+                yield section, depth
+                yield from visit(section.subsections, depth + 1)
+
+        yield from visit(self.sections, 1)
+
+    def tables(self):
+        """Every table in reading order, a chart's table included."""
+        for section, _depth in self.walk():
+            for block in section.blocks:
+                if isinstance(block, Table):
+                    yield block
+                elif isinstance(block, Chart):
+                    yield block.table
+
+
+def format_value(value: Value, kind: Kind = "text") -> str:
+    """A value as printed in Word and PDF, in the active locale: "—" for no value (None), "" for an empty text, "45,5 %" for a percentage."""
+    if value is None:
+        return "—"
+    if kind == "text" or isinstance(value, str):
+        return str(value)
+    if kind == "percent":
+        return f"{format_decimal(Decimal(value).quantize(Decimal('0.1')).normalize())}\u00a0%"
+    if kind == "money":
+        return format_decimal(Decimal(value).quantize(Decimal(1)))
+    return format_decimal(value)
+
+
+def active_language() -> str:
+    """ "sq" or "en": the language a builder writes in."""
+    return (get_language() or "en").split("-")[0]
+
+
+def generated_line(document: Document) -> str:
+    return _("Generated on %(date)s from the data approved at that time.") % {
+        "date": document.generated_at.strftime("%d.%m.%Y %H:%M UTC")
+    }
+
+
+__all__ = [
+    "Block",
+    "Bullets",
+    "Chart",
+    "Column",
+    "Document",
+    "KeyFigure",
+    "KeyFigures",
+    "Paragraph",
+    "Row",
+    "Section",
+    "Table",
+    "Value",
+    "active_language",
+    "format_value",
+    "generated_line",
+]
