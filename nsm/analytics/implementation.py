@@ -196,3 +196,39 @@ def activity_facts(
         f"WITH {', '.join(ctes)} SELECT DISTINCT f.id, f.status, f.due FROM facts f {join} WHERE {' AND '.join(where)}"
     )
     return [ActivityFact(pk, state, bool(is_due)) for pk, state, is_due in sql.fetch(query, params + extra)]
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    """An activity in the period with what its latest approved line up to the period's end says (the line that
+    gives `implementation` its status): status, percent complete and narrative."""
+
+    activity_id: int
+    status: str
+    due: bool
+    percent_complete: int | None
+    narrative: str
+
+
+def activity_lines(filters: Filters, period: Period) -> list[ActivityLine]:
+    """Every activity in the period with its status, percent complete and narrative, in one query."""
+    periods_sql, params = sql.periods_cte([period])
+    scope_sql, scope_params = sql.activity_scope_cte(filters)
+    lines_sql = f"""latest(id, due, line_id) AS (
+        SELECT s.id, CASE WHEN s.last_q <= p.last_q THEN 1 ELSE 0 END, (
+            SELECT ap.id FROM {sql.T["line"]} ap
+            JOIN {sql.T["report"]} r ON r.id = ap.report_id
+            JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
+            WHERE ap.activity_id = s.id AND r.status = '{sql.APPROVED}' AND ap.status <> ''
+              AND {sql.CYCLE_LAST_Q} <= p.last_q
+            ORDER BY {sql.CYCLE_ORDER} LIMIT 1)
+        FROM scope s
+        JOIN periods p ON s.first_q <= p.last_q AND s.last_q >= p.first_q
+    )"""
+    query = f"""WITH {periods_sql}, {scope_sql}, {lines_sql}
+        SELECT l.id, l.due, COALESCE(ap.status, 'not_reported'), ap.percent_complete, COALESCE(ap.narrative, '')
+        FROM latest l LEFT JOIN {sql.T["line"]} ap ON ap.id = l.line_id"""
+    return [
+        ActivityLine(pk, state, bool(due), percent_complete, narrative or "")
+        for pk, due, state, percent_complete, narrative in sql.fetch(query, params + scope_params)
+    ]

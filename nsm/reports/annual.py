@@ -1,0 +1,563 @@
+"""The annual (or half-yearly) monitoring report of a strategy, as a document model built from the roll-ups.
+
+Every figure comes from `nsm.analytics`, from approved reports only, as on the dashboard; the report adds no rule of
+its own. The whole document is read in a fixed number of queries, whatever the size of the plan.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from nsm.analytics import charts
+from nsm.analytics.alignment import coverage_gaps, gcm_alignment
+from nsm.analytics.budget import Budget, budget
+from nsm.analytics.compliance import COMPLIANCE_LABELS, ON_TIME, PENDING, Compliance, compliance
+from nsm.analytics.groups import Filters
+from nsm.analytics.implementation import STATUSES, Implementation, activity_lines, implementation
+from nsm.analytics.indicators import BAND_LABELS, BANDS, Achievement, achievement, band_counts
+from nsm.analytics.periods import Period
+from nsm.analytics.views_common import with_analysis_stamp
+from nsm.i18n import localized
+from nsm.monitoring.models import ReportingCycle
+from nsm.reports.document import (
+    Bullets,
+    Chart,
+    Column,
+    Document,
+    KeyFigure,
+    KeyFigures,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+    active_language,
+    format_value,
+)
+from nsm.strategy.models import Activity, Strategy
+
+STATUS_LABELS = charts.STATUS_LABELS
+CHALLENGE_STATUSES = ("delayed", "cancelled")
+
+
+def build_annual(strategy: Strategy, period: Period) -> Document:
+    """The monitoring report of `strategy` for `period`, in the active language."""
+    strategy = with_analysis_stamp(Strategy.objects.filter(pk=strategy.pk)).get()
+    filters = Filters(strategy_id=strategy.pk)
+    by_goal = implementation(filters, period, "goal")
+    by_institution = implementation(filters, period, "institution")
+    money = budget(filters, period, "goal", known=by_goal.groups)
+    indicators = achievement(filters, period, band_width=strategy.band_width)
+    alignment = gcm_alignment(filters, period)
+    cycles = ReportingCycle.objects.filter(strategy=strategy, year__gte=period.first_year, year__lte=period.last_year)
+    reports = compliance(strategy, cycles=cycles.filter(half=period.half) if period.half else cycles)
+    lines = activity_lines(filters, period)
+    activities = {
+        activity.pk: activity
+        for activity in Activity.objects.filter(strategy=strategy).select_related("lead").order_by("sort_key")
+    }
+    title = localized(strategy, "title") or strategy.code
+    currency = strategy.currency
+    report_title = (
+        _("Half-yearly monitoring report %(period)s") if period.half else _("Annual monitoring report %(period)s")
+    ) % {"period": period}
+    sections = (
+        _summary(by_goal, money, indicators, reports, period, currency),
+        _implementation(by_goal, by_institution, period),
+        _indicators(indicators, period),
+        _budget(money, period, currency),
+        _alignment(alignment, period, currency),
+        _compliance(reports),
+        _challenges(lines, activities),
+        _annex(lines, activities, period),
+    )
+    return Document(
+        kind="annual",
+        language=active_language(),
+        title=report_title,
+        subtitle=title,
+        cover_lines=(
+            strategy.code,
+            _("Period: %(period)s") % {"period": period},
+            _("Prepared by the technical secretariat of the Inter-Institutional Working Group on migration"),
+            _("From approved institutional reports only."),
+        ),
+        sections=sections,
+        strategy_code=strategy.code,
+        period=str(period),
+        generated_at=timezone.now(),
+        data_stamp=strategy.analysis_stamp or "",
+        footer=f"{strategy.code} · {report_title}",
+    )
+
+
+def _completed_of_due(row) -> str:
+    return _("%(completed)s of %(due)s due") % {
+        "completed": row.due.completed,
+        "due": row.due.total - row.due.cancelled,
+    }
+
+
+# --- 1. Executive summary ---
+
+
+def _summary(
+    by_goal: Implementation,
+    money: Budget,
+    indicators: list[Achievement],
+    reports: Compliance,
+    period: Period,
+    currency: str,
+) -> Section:
+    total = by_goal.total
+    bands = band_counts(indicators)
+    with_target = sum(bands[name] for name in BANDS if name != "no_target")
+    reports_due = sum(1 for row in reports.rows for state in row.cells.values() if state != PENDING)
+    on_time = sum(1 for row in reports.rows for state in row.cells.values() if state == ON_TIME)
+    spent, planned = money.total.spent, money.total.planned
+    figures = KeyFigures(
+        (
+            KeyFigure(_("Implementation rate"), total.rate, "percent", _completed_of_due(total)),
+            KeyFigure(
+                _("Ongoing activities on schedule"),
+                total.on_schedule_rate,
+                "percent",
+                _("%(count)s ongoing") % {"count": total.ongoing.total - total.ongoing.cancelled},
+            ),
+            KeyFigure(
+                _("Indicators on track"),
+                bands["on_track"],
+                "number",
+                _("of %(count)s with a target") % {"count": with_target},
+            ),
+            KeyFigure(_("Planned cost (%(currency)s)") % {"currency": currency}, planned, "money"),
+            KeyFigure(
+                _("Spent (%(currency)s)") % {"currency": currency},
+                spent,
+                "money",
+                _("execution rate %(rate)s") % {"rate": _pct(money.total.execution_rate)},
+            ),
+            KeyFigure(
+                _("Funding gap (%(currency)s)") % {"currency": currency},
+                money.total.unfunded,
+                "money",
+                _("%(share)s of the planned cost") % {"share": _pct(money.total.gap_share)},
+            ),
+            KeyFigure(_("Reports on time"), on_time, "number", _("of %(count)s due") % {"count": reports_due}),
+        )
+    )
+    counts = total.by_status
+    sentences = [
+        _(
+            "In %(period)s, %(due)s activities of the action plan were due and %(completed)s of them were "
+            "completed: an implementation rate of %(rate)s."
+        )
+        % {
+            "period": period,
+            "due": total.due.total - total.due.cancelled,
+            "completed": total.due.completed,
+            "rate": _pct(total.rate),
+        },
+        ngettext(
+            "%(count)s activity is delayed and %(not_started)s have not started.",
+            "%(count)s activities are delayed and %(not_started)s have not started.",
+            counts.delayed,
+        )
+        % {"count": counts.delayed, "not_started": counts.not_started},
+        _("Of %(count)s indicators with a target, %(on_track)s are on track, %(at_risk)s at risk, %(off)s off track.")
+        % {
+            "count": with_target,
+            "on_track": bands["on_track"],
+            "at_risk": bands["at_risk"],
+            "off": bands["off_track"],
+        },
+        _("%(spent)s %(currency)s were spent of %(planned)s planned; %(gap)s %(currency)s have no funding yet.")
+        % {
+            "spent": _money(spent),
+            "planned": _money(planned),
+            "gap": _money(money.total.unfunded),
+            "currency": currency,
+        },
+    ]
+    if counts.not_reported:
+        sentences.append(
+            ngettext(
+                "No approved report covers %(count)s activity.",
+                "No approved report covers %(count)s activities.",
+                counts.not_reported,
+            )
+            % {"count": counts.not_reported}
+        )
+    return Section(_("Executive summary"), blocks=(figures, *(Paragraph(text) for text in sentences)))
+
+
+def _pct(value: Decimal | None) -> str:
+    return format_value(value, "percent")
+
+
+def _money(value: Decimal) -> str:
+    return format_value(value, "money")
+
+
+# --- 2. Implementation ---
+
+
+def _implementation_table(result: Implementation, caption: str, heading: str, name: str) -> Table:
+    columns = (
+        Column(heading, width=3.2),
+        *(Column(str(STATUS_LABELS[status]), "number") for status in STATUSES),
+        Column(_("All"), "number"),
+        Column(_("Implementation rate"), "percent", 1.2),
+    )
+    rows = [
+        Row((row.label, *(count for _status, count in row.by_status.items()), row.activities, row.rate))
+        for row in result.rows
+    ]
+    total = result.total
+    rows.append(
+        Row(
+            (_("Total"), *(count for _status, count in total.by_status.items()), total.activities, total.rate),
+            total=True,
+        )
+    )
+    return Table(caption, columns, tuple(rows), name=name)
+
+
+def _implementation(by_goal: Implementation, by_institution: Implementation, period: Period) -> Section:
+    goal_title = _("Implementation by goal, %(period)s") % {"period": period}
+    institution_title = _("Implementation by lead institution, %(period)s") % {"period": period}
+    explanation = Paragraph(
+        _(
+            "An activity counts in the period when its timeframe overlaps it; it is due when its timeframe ends within "
+            "the period. Its status is the one given in the latest approved report up to the end of the period. "
+            "The implementation rate is the share of due activities completed, cancelled ones left out."
+        )
+    )
+    return Section(
+        _("Implementation of the action plan"),
+        blocks=(explanation,),
+        subsections=(
+            Section(
+                _("By goal"),
+                blocks=(
+                    Chart(
+                        charts.implementation_chart(by_goal.rows, goal_title),
+                        _implementation_table(by_goal, goal_title, _("Goal"), _("By goal")),
+                    ),
+                ),
+            ),
+            Section(
+                _("By lead institution"),
+                blocks=(
+                    Chart(
+                        charts.implementation_chart(by_institution.rows, institution_title),
+                        _implementation_table(by_institution, institution_title, _("Institution"), _("By institution")),
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+# --- 3. Indicators ---
+
+
+def _indicators(indicators: list[Achievement], period: Period) -> Section:
+    caption = _("Indicators: baseline, target and actual, %(period)s") % {"period": period}
+    columns = (
+        Column(_("Code"), width=0.9),
+        Column(_("Indicator"), width=3.6),
+        Column(_("Unit"), width=1.1),
+        Column(_("Baseline"), "number"),
+        Column(_("Baseline year"), "text", 0.8),
+        Column(_("Target"), "number"),
+        Column(_("Actual"), "number"),
+        Column(_("Progress"), "percent"),
+        Column(_("Band"), width=1.1),
+    )
+    rows = tuple(
+        Row(
+            (
+                item.code,
+                item.name,
+                item.unit,
+                item.baseline,
+                str(item.baseline_year or ""),
+                item.target,
+                item.actual,
+                item.progress,
+                str(BAND_LABELS[item.band]),
+            )
+        )
+        for item in indicators
+    )
+    bands = band_counts(indicators)
+    bands_title = _("Indicators by band, %(period)s") % {"period": period}
+    bands_table = Table(
+        bands_title,
+        (Column(_("Band"), width=2), Column(_("Indicators"), "number")),
+        tuple(Row((str(BAND_LABELS[name]), bands[name])) for name in BANDS),
+        name=_("Bands"),
+    )
+    cells = tuple(
+        Row((item.code, cell.dimension, cell.label, cell.value)) for item in indicators for cell in item.cells
+    )
+    blocks = [
+        Paragraph(
+            _(
+                "Progress is the distance covered from the baseline towards the target of the period's year; an "
+                "indicator is on track when it has covered at least the expected share, at risk within the band "
+                "below it and off track further below."
+            )
+        ),
+        Chart(charts.bands_chart(bands, bands_title), bands_table),
+        Table(caption, columns, rows, name=_("Indicators")),
+    ]
+    subsections = ()
+    if cells:
+        subsections = (
+            Section(
+                _("Disaggregated values"),
+                blocks=(
+                    Table(
+                        _("Approved values by sex, age and other dimensions, %(period)s") % {"period": period},
+                        (
+                            Column(_("Indicator"), width=1),
+                            Column(_("Dimension"), width=1.5),
+                            Column(_("Category"), width=1.5),
+                            Column(_("Value"), "number"),
+                        ),
+                        cells,
+                        name=_("Disaggregation"),
+                    ),
+                ),
+            ),
+        )
+    return Section(_("Indicators"), blocks=tuple(blocks), subsections=subsections, landscape=True)
+
+
+# --- 4. Budget ---
+
+
+def _budget(money: Budget, period: Period, currency: str) -> Section:
+    title = _("Budget execution by goal, %(period)s") % {"period": period}
+    money_label = _("%(what)s (%(currency)s)")
+    columns = (
+        Column(_("Goal"), width=3),
+        Column(money_label % {"what": _("State budget"), "currency": currency}, "money", 1.3),
+        Column(money_label % {"what": _("Donors"), "currency": currency}, "money", 1.3),
+        Column(money_label % {"what": _("Other"), "currency": currency}, "money", 1.3),
+        Column(money_label % {"what": _("Unfunded"), "currency": currency}, "money", 1.3),
+        Column(money_label % {"what": _("Planned"), "currency": currency}, "money", 1.3),
+        Column(money_label % {"what": _("Spent"), "currency": currency}, "money", 1.3),
+        Column(_("Execution rate"), "percent"),
+        Column(_("Funding gap"), "percent"),
+    )
+
+    def values(row, label: str) -> tuple:
+        return (
+            label,
+            row.planned_state_budget,
+            row.planned_donor,
+            row.planned_other,
+            row.unfunded,
+            row.planned,
+            row.spent,
+            row.execution_rate,
+            row.gap_share,
+        )
+
+    rows = [Row(values(row, row.label)) for row in money.rows]
+    rows.append(Row(values(money.total, _("Total")), total=True))
+    table = Table(title, columns, tuple(rows), name=_("Budget"))
+    spent = money.total
+    by_source = Table(
+        _("Spending by source, %(period)s") % {"period": period},
+        (Column(_("Source"), width=2), Column(money_label % {"what": _("Spent"), "currency": currency}, "money")),
+        (
+            Row((_("State budget"), spent.spent_state_budget)),
+            Row((_("Donors"), spent.spent_donor)),
+            Row((_("Other"), spent.spent_other)),
+            Row((_("Total"), spent.spent), total=True),
+        ),
+        name=_("Spending by source"),
+    )
+    return Section(
+        _("Budget execution and funding gap"),
+        blocks=(
+            Paragraph(
+                _(
+                    "Planned cost is the action plan's cost for the period by funding source; spending is what the "
+                    "approved reports declare. The funding gap is the planned cost that has no source yet."
+                )
+            ),
+            Chart(charts.budget_chart(money.rows, title, currency=currency), table),
+            by_source,
+        ),
+    )
+
+
+# --- 5. GCM alignment ---
+
+
+def _alignment(alignment, period: Period, currency: str) -> Section:
+    columns = (
+        Column(_("GCM objective"), width=4),
+        Column(_("Activities"), "number", 0.9),
+        Column(_("Indicators"), "number", 0.9),
+        Column(_("Planned (%(currency)s)") % {"currency": currency}, "money", 1.3),
+        Column(_("Spent (%(currency)s)") % {"currency": currency}, "money", 1.3),
+    )
+    rows = tuple(
+        Row((f"{row.number}. {row.title}", row.activities, row.indicators, row.budget.planned, row.budget.spent))
+        for row in alignment.objectives
+    )
+    gaps = coverage_gaps(alignment)
+    reasons = {
+        "no_activity": _("No activity"),
+        "no_indicator": _("No indicator"),
+        "no_funding": _("No funding"),
+    }
+    gap_items = tuple(
+        f"{reasons[reason]}: " + ", ".join(str(row.number) for row in rows_) for reason, rows_ in gaps.items() if rows_
+    )
+    principles = Table(
+        _("Guiding principles in the activities, %(period)s") % {"period": period},
+        (
+            Column(_("Principle"), width=2.5),
+            Column(_("Activities"), "number"),
+            Column(_("Share"), "percent"),
+            Column(_("Counted from"), width=2.5),
+        ),
+        tuple(Row((f"{p.letter}) {p.title}", p.activities, p.share, p.basis)) for p in alignment.principles),
+        name=_("Principles"),
+    )
+    blocks = [
+        Paragraph(
+            _(
+                "How the activities of the period serve the 23 objectives of the Global Compact for Migration. "
+                "An activity counts for the objectives it is tagged with, or its measure's."
+            )
+        ),
+        Table(_("GCM objectives, %(period)s") % {"period": period}, columns, rows, name=_("GCM")),
+    ]
+    if gap_items:
+        blocks += [
+            Paragraph(_("Objectives the plan does not yet serve in the period (by number):")),
+            Bullets(gap_items),
+        ]
+    blocks.append(principles)
+    return Section(_("Alignment with the Global Compact for Migration"), blocks=tuple(blocks))
+
+
+# --- 6. Compliance ---
+
+
+def _compliance(reports: Compliance) -> Section:
+    columns = (
+        Column(_("Institution"), width=3),
+        *(Column(str(cycle), width=1.2) for cycle in reports.cycles),
+        Column(_("On time"), "percent"),
+    )
+    rows = tuple(
+        Row(
+            (
+                f"{row.code} {row.name}",
+                *(_state(row.cells.get(cycle.pk)) for cycle in reports.cycles),
+                row.on_time_rate,
+            )
+        )
+        for row in reports.rows
+    )
+    blocks: tuple = (
+        Paragraph(
+            _(
+                "Whether each institution submitted its report by the cycle's due date: on time, late, missing, "
+                "or not yet due."
+            )
+        ),
+    )
+    if rows:
+        blocks += (Table(_("Reporting compliance by institution"), columns, rows, name=_("Compliance")),)
+    else:
+        blocks += (Paragraph(_("No reporting cycle of the period has reports yet.")),)
+    return Section(_("Reporting compliance"), blocks=blocks)
+
+
+def _state(state: str | None) -> str:
+    return str(COMPLIANCE_LABELS[state]) if state else "—"
+
+
+# --- 7. Challenges ---
+
+
+def _challenges(lines, activities: dict[int, Activity]) -> Section:
+    found = [line for line in lines if line.status in CHALLENGE_STATUSES and line.activity_id in activities]
+    found.sort(key=lambda line: activities[line.activity_id].sort_key)
+    counts = Counter(line.status for line in found)
+    intro = _(
+        "What the institutions reported about their delayed (%(delayed)s) and cancelled (%(cancelled)s) activities, "
+        "in their own words."
+    ) % {"delayed": counts["delayed"], "cancelled": counts["cancelled"]}
+    items = []
+    for line in found:
+        activity = activities[line.activity_id]
+        narrative = " ".join(line.narrative.split()) or _("No explanation was given.")
+        items.append(
+            f"{activity.code} {localized(activity, 'title')} ({activity.lead.code}, {STATUS_LABELS[line.status]}): "
+            f"{narrative}"
+        )
+    blocks: tuple = (
+        (Paragraph(intro), Bullets(tuple(items))) if items else (Paragraph(_("No activity is delayed or cancelled.")),)
+    )
+    return Section(_("Challenges"), blocks=blocks)
+
+
+# --- 8. Annex ---
+
+
+def _annex(lines, activities: dict[int, Activity], period: Period) -> Section:
+    by_id = {line.activity_id: line for line in lines}
+    columns = (
+        Column(_("Code"), width=1),
+        Column(_("Activity"), width=4.5),
+        Column(_("Lead"), width=0.9),
+        Column(_("Timeframe"), width=1.5),
+        Column(_("Due in the period"), width=0.9),
+        Column(_("Status"), width=1.2),
+        Column(_("Complete"), "percent", 0.9),
+    )
+    rows = []
+    for pk, activity in activities.items():
+        line = by_id.get(pk)
+        if line is None:
+            continue
+        rows.append(
+            Row(
+                (
+                    activity.code,
+                    localized(activity, "title"),
+                    activity.lead.code,
+                    f"{activity.start_label}–{activity.end_label}",
+                    _("yes") if line.due else _("no"),
+                    str(STATUS_LABELS[line.status]),
+                    line.percent_complete,
+                )
+            )
+        )
+    return Section(
+        _("Annex: status of every activity"),
+        blocks=(
+            Table(
+                _("Activities in %(period)s and their status") % {"period": period},
+                columns,
+                tuple(rows),
+                name=_("Activities"),
+            ),
+        ),
+        landscape=True,
+    )

@@ -1,0 +1,302 @@
+"""The strategy and its action plan as a document: the results framework, the action-plan matrix laid out the way
+Albanian action plans are (goal, objective, measure, activity, lead, partners, timeframe, cost per year, source,
+indicators), the budget summary and the indicator passport. Read in a fixed number of queries (`plan_tree` and one
+query per kind of indicator data), whatever the size of the plan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nsm.analytics.views_common import with_analysis_stamp
+from nsm.i18n import localized
+from nsm.reports.document import (
+    Bullets,
+    Column,
+    Document,
+    KeyFigure,
+    KeyFigures,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+    active_language,
+)
+from nsm.strategy.models import Indicator, Strategy
+from nsm.strategy.selectors import PlanTree, ResultNode, plan_tree
+
+
+def build_plan(strategy: Strategy) -> Document:
+    """The strategy and action plan document of `strategy`, in the active language."""
+    strategy = with_analysis_stamp(Strategy.objects.filter(pk=strategy.pk)).get()
+    tree = plan_tree(strategy)
+    indicators = list(
+        Indicator.objects.filter(strategy=strategy)
+        .select_related("result", "responsible")
+        .prefetch_related("targets", "disaggregation")
+        .order_by("sort_key")
+    )
+    by_result: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        by_result[indicator.result_id].append(indicator)
+    title = localized(strategy, "title") or strategy.code
+    document_title = _("Strategy and action plan %(first)s–%(last)s") % {
+        "first": strategy.plan_start_year,
+        "last": strategy.plan_end_year,
+    }
+    cover = [
+        strategy.code,
+        _("Strategy %(first)s–%(last)s, action plan %(plan_first)s–%(plan_last)s")
+        % {
+            "first": strategy.start_year,
+            "last": strategy.end_year,
+            "plan_first": strategy.plan_start_year,
+            "plan_last": strategy.plan_end_year,
+        },
+        _("Status: %(status)s") % {"status": strategy.get_status_display()},
+    ]
+    if strategy.adopting_act:
+        cover.append(_("Adopted by %(act)s") % {"act": strategy.adopting_act})
+    return Document(
+        kind="plan",
+        language=active_language(),
+        title=title,
+        subtitle=document_title,
+        cover_lines=tuple(cover),
+        sections=(
+            _overview(strategy, tree, indicators),
+            _framework(tree, by_result),
+            _matrix(strategy, tree, by_result),
+            _budget(tree, strategy.currency),
+            _passport(indicators, strategy),
+        ),
+        strategy_code=strategy.code,
+        period="",
+        generated_at=timezone.now(),
+        data_stamp=strategy.analysis_stamp or "",
+        footer=f"{strategy.code} · {document_title}",
+    )
+
+
+def _count(tree: PlanTree, level: str) -> int:
+    return sum(1 for row in tree.rows if row.kind == "result" and row.node.level == level)
+
+
+def _overview(strategy: Strategy, tree: PlanTree, indicators: list[Indicator]) -> Section:
+    currency = strategy.currency
+    return Section(
+        _("The strategy at a glance"),
+        blocks=(
+            KeyFigures(
+                (
+                    KeyFigure(_("Goals"), _count(tree, "goal")),
+                    KeyFigure(_("Objectives"), _count(tree, "objective")),
+                    KeyFigure(_("Measures"), _count(tree, "measure")),
+                    KeyFigure(_("Activities"), tree.activity_count),
+                    KeyFigure(_("Indicators"), len(indicators)),
+                    KeyFigure(_("Planned cost (%(currency)s)") % {"currency": currency}, tree.costs.total, "money"),
+                    KeyFigure(
+                        _("Funding gap (%(currency)s)") % {"currency": currency},
+                        tree.costs.unfunded,
+                        "money",
+                        _("planned cost with no source yet"),
+                    ),
+                )
+            ),
+            Paragraph(
+                _(
+                    "This document is generated from the structured plan held in the NSM platform: its results "
+                    "framework, the action-plan matrix with the cost of each activity per year and source, and the "
+                    "passport of each indicator."
+                )
+            ),
+        ),
+    )
+
+
+def _result_line(node: ResultNode) -> str:
+    gcm = ", ".join(str(ref.number) for ref in node.gcm_objectives)
+    line = f"{node.code} {node.title}"
+    return line + (" " + _("(GCM objectives %(numbers)s)") % {"numbers": gcm} if gcm else "")
+
+
+def _framework(tree: PlanTree, by_result: dict[int, list[Indicator]]) -> Section:
+    goals = []
+    for goal in tree.goals:
+        items = []
+        for objective in goal.children:
+            items.append(_("Objective %(line)s") % {"line": _result_line(objective)})
+            items += [_("Measure %(line)s") % {"line": _result_line(measure)} for measure in objective.children]
+        blocks: list = [Paragraph(_result_line(goal))]
+        if items:
+            blocks.append(Bullets(tuple(items)))
+        impact = by_result.get(goal.pk, [])
+        if impact:
+            blocks.append(
+                Paragraph(
+                    _("Indicators of the goal: %(list)s")
+                    % {"list": "; ".join(f"{item.code} {item.name}" for item in impact)}
+                )
+            )
+        goals.append(Section(_("Goal %(code)s") % {"code": goal.code}, blocks=tuple(blocks)))
+    return Section(_("Results framework"), subsections=tuple(goals))
+
+
+def _sources(costs) -> str:
+    return ", ".join(str(source.label) for source in costs.sources)
+
+
+def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indicator]]) -> Section:
+    currency = strategy.currency
+    years = tree.years
+    columns = (
+        Column(_("Code"), width=0.9),
+        Column(_("Activity"), width=3.2),
+        Column(_("Lead"), width=0.8),
+        Column(_("Partners"), width=1.1),
+        Column(_("Timeframe"), width=1.2),
+        *(Column(str(year), "money", 1) for year in years),
+        Column(_("Total (%(currency)s)") % {"currency": currency}, "money", 1.1),
+        Column(_("Source"), width=1.2),
+        Column(_("Indicators"), width=1.1),
+    )
+    levels = {"goal": 1, "objective": 2, "measure": 3}
+    rows = []
+    for plan_row in tree.rows:
+        node = plan_row.node
+        if plan_row.kind == "result":
+            rows.append(Row((f"{node.level_label} {node.code}: {node.title}",), heading=levels[node.level]))
+            continue
+        indicators = ", ".join(item.code for item in by_result.get(node.measure_pk, []))
+        rows.append(
+            Row(
+                (
+                    node.code,
+                    node.title,
+                    node.lead.code,
+                    ", ".join(partner.code for partner in node.partners),
+                    node.timeframe,
+                    *(year.total for year in node.costs.years),
+                    node.costs.total,
+                    _sources(node.costs),
+                    indicators,
+                )
+            )
+        )
+    totals = tree.costs
+    rows.append(
+        Row(
+            (_("Total"), "", "", "", "", *(year.total for year in totals.years), totals.total, _sources(totals), ""),
+            total=True,
+        )
+    )
+    return Section(
+        _("Action plan matrix"),
+        blocks=(
+            Table(
+                _("Action plan %(first)s–%(last)s: activities, responsibilities, timeframe and cost")
+                % {"first": strategy.plan_start_year, "last": strategy.plan_end_year},
+                columns,
+                tuple(rows),
+                name=_("Action plan"),
+                note=_("Costs in %(currency)s per year; the indicators column names the measure's indicators.")
+                % {"currency": currency},
+            ),
+        ),
+        landscape=True,
+    )
+
+
+def _budget(tree: PlanTree, currency: str) -> Section:
+    money = _("%(what)s (%(currency)s)")
+    years = Table(
+        _("Planned cost per year"),
+        (
+            Column(_("Year"), width=1),
+            Column(money % {"what": _("Planned"), "currency": currency}, "money", 1.5),
+            Column(money % {"what": _("Funded"), "currency": currency}, "money", 1.5),
+            Column(money % {"what": _("Unfunded"), "currency": currency}, "money", 1.5),
+        ),
+        (
+            *(Row((str(y.year), y.total, y.total - y.unfunded, y.unfunded)) for y in tree.costs.years),
+            Row((_("Total"), tree.costs.total, tree.costs.funded, tree.costs.unfunded), total=True),
+        ),
+        name=_("Cost per year"),
+    )
+    sources = Table(
+        _("Planned cost by funding source"),
+        (Column(_("Source"), width=2), Column(money % {"what": _("Planned"), "currency": currency}, "money", 1.5)),
+        (
+            *(Row((str(source.label), source.total)) for source in tree.costs.sources),
+            Row((_("Total"), tree.costs.total), total=True),
+        ),
+        name=_("Cost by source"),
+    )
+    goals = Table(
+        _("Planned cost by goal"),
+        (
+            Column(_("Goal"), width=3),
+            *(Column(str(year), "money", 1) for year in tree.years),
+            Column(money % {"what": _("Total"), "currency": currency}, "money", 1.2),
+        ),
+        tuple(
+            Row((f"{goal.code} {goal.title}", *(year.total for year in goal.costs.years), goal.costs.total))
+            for goal in tree.goals
+        ),
+        name=_("Cost by goal"),
+    )
+    return Section(_("Budget of the action plan"), blocks=(years, sources, goals))
+
+
+def _passport(indicators: list[Indicator], strategy: Strategy) -> Section:
+    years = list(strategy.plan_years)
+    columns = (
+        Column(_("Code"), width=0.8),
+        Column(_("Indicator"), width=2.6),
+        Column(_("Kind"), width=0.8),
+        Column(_("Unit"), width=0.8),
+        Column(_("Direction"), width=0.8),
+        Column(_("Baseline"), "number", 0.8),
+        Column(_("Baseline year"), width=0.6),
+        *(Column(_("Target %(year)s") % {"year": year}, "number", 0.8) for year in years),
+        Column(_("Data source"), width=1.6),
+        Column(_("Frequency"), width=0.8),
+        Column(_("Responsible"), width=0.8),
+        Column(_("Disaggregation"), width=1.2),
+    )
+    rows = []
+    for indicator in indicators:
+        targets = {target.year: target.value for target in indicator.targets.all()}
+        rows.append(
+            Row(
+                (
+                    indicator.code,
+                    indicator.name,
+                    indicator.get_kind_display(),
+                    indicator.unit,
+                    indicator.get_direction_display(),
+                    indicator.baseline,
+                    str(indicator.baseline_year or ""),
+                    *(targets.get(year) for year in years),
+                    indicator.data_source,
+                    indicator.get_frequency_display(),
+                    indicator.responsible.code if indicator.responsible else "",
+                    ", ".join(str(dimension) for dimension in indicator.disaggregation.all()),
+                )
+            )
+        )
+    return Section(
+        _("Indicator passport"),
+        blocks=(
+            Paragraph(
+                _(
+                    "Each indicator with its result, baseline, yearly targets, the source of its data, how often it "
+                    "is measured, the institution responsible for it and how its values are disaggregated."
+                )
+            ),
+            Table(_("Indicator passport"), columns, tuple(rows), name=_("Indicators")),
+        ),
+        landscape=True,
+    )

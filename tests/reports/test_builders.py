@@ -1,0 +1,215 @@
+"""The document builders print what the roll-ups compute: every figure is checked against `nsm.analytics` and
+against the hand-counted plan of tests/analytics/conftest.py, in a fixed number of queries."""
+
+from decimal import Decimal as D
+
+import pytest
+from django.utils import translation
+
+from nsm.analytics.budget import budget
+from nsm.analytics.groups import Filters
+from nsm.analytics.implementation import implementation
+from nsm.analytics.indicators import achievement
+from nsm.analytics.periods import Period
+from nsm.reports.annual import build_annual
+from nsm.reports.document import Chart, KeyFigures, Table
+from nsm.reports.plan import build_plan
+from nsm.strategy.models import ActivityBudget
+from tests.analytics.conftest import grow
+
+YEAR_2024 = Period.year(2024)
+
+
+def annual(plan, period=YEAR_2024, language="en"):
+    with translation.override(language):
+        return build_annual(plan.strategy, period)
+
+
+def section(document, title):
+    return next(found for found, _depth in document.walk() if found.title == title)
+
+
+def table(document, name):
+    return next(found for found in document.tables() if found.name == name)
+
+
+def figures(document):
+    block = next(block for block in document.sections[0].blocks if isinstance(block, KeyFigures))
+    return {figure.label: figure for figure in block.figures}
+
+
+def test_the_annual_report_has_the_chapters_the_secretariat_publishes(approved_plan):
+    document = annual(approved_plan)
+    assert [s.title for s in document.sections] == [
+        "Executive summary",
+        "Implementation of the action plan",
+        "Indicators",
+        "Budget execution and funding gap",
+        "Alignment with the Global Compact for Migration",
+        "Reporting compliance",
+        "Challenges",
+        "Annex: status of every activity",
+    ]
+    assert document.title == "Annual monitoring report 2024"
+    assert document.language == "en" and document.period == "2024"
+    assert document.data_stamp  # what the figures came from
+
+
+def test_the_summary_prints_the_roll_ups_figures(approved_plan):
+    document = annual(approved_plan)
+    total = implementation(Filters.of(approved_plan.strategy), Period.year(2024)).total
+    money = budget(Filters.of(approved_plan.strategy), Period.year(2024)).total
+    found = figures(document)
+    assert found["Implementation rate"].value == total.rate == D("40.0")
+    assert found["Implementation rate"].note == "2 of 5 due"
+    assert found["Planned cost (ALL)"].value == money.planned == D(11000)
+    assert found["Spent (ALL)"].value == money.spent == D(3450)
+    assert found["Funding gap (ALL)"].value == D(2500)
+    assert found["Indicators on track"].value == 1  # I1
+    paragraphs = " ".join(block.text for block in document.sections[0].blocks if hasattr(block, "text"))
+    assert "5 activities of the action plan were due and 2 of them were completed" in paragraphs
+
+
+def test_implementation_tables_equal_the_roll_up_by_goal_and_institution(approved_plan):
+    document = annual(approved_plan)
+    by_goal = implementation(Filters.of(approved_plan.strategy), Period.year(2024), "goal")
+    goal_table = table(document, "By goal")
+    assert [row.values[0] for row in goal_table.rows[:-1]] == [row.label for row in by_goal.rows]
+    for printed, row in zip(goal_table.rows, by_goal.rows, strict=False):
+        assert printed.values[1:] == (*(count for _s, count in row.by_status.items()), row.activities, row.rate)
+    assert goal_table.rows[-1].total and goal_table.rows[-1].values[-1] == D("40.0")
+    charts = [block for block in section(document, "By goal").blocks if isinstance(block, Chart)]
+    assert charts and charts[0].table is goal_table and "Activities in the period by status" in charts[0].description
+
+
+def test_indicator_table_equals_achievement_with_bands_in_words(approved_plan):
+    document = annual(approved_plan)
+    rows = {row.values[0]: row.values for row in table(document, "Indicators").rows}
+    expected = {item.code: item for item in achievement(Filters.of(approved_plan.strategy), Period.year(2024))}
+    assert set(rows) == set(expected)
+    i1 = approved_plan.indicators["I1"].code
+    assert rows[i1][3:] == (D(100), "2023", D(200), D(190), D("90.0"), "On track")
+    cells = table(document, "Disaggregation").rows
+    assert {(row.values[0], row.values[3]) for row in cells} >= {(i1, D(100)), (i1, D(90))}
+
+
+def test_budget_table_adds_up_by_source_and_goal(approved_plan):
+    document = annual(approved_plan)
+    rows = table(document, "Budget").rows
+    total = rows[-1].values
+    assert rows[-1].total and total[0] == "Total"
+    assert total[1:7] == (D(5300), D(2700), D(500), D(2500), D(11000), D(3450))
+    assert sum(row.values[5] for row in rows[:-1]) == D(11000)
+    assert [row.values[1] for row in table(document, "Spending by source").rows] == [D(2850), D(500), D(100), D(3450)]
+
+
+def test_compliance_and_challenges_come_from_the_reports(approved_plan):
+    document = annual(approved_plan)
+    compliance = {row.values[0].split()[0]: row.values for row in table(document, "Compliance").rows}
+    assert compliance["MSHMS"][1:3] == ("On time", "Late")
+    challenges = section(document, "Challenges").blocks[1].items
+    a7, a6 = approved_plan.activities["A7"], approved_plan.activities["A6"]
+    assert any(item.startswith(f"{a7.code} ") and item.endswith("(AKPA, Delayed): Waiting for the premises.") for item in challenges)
+    assert any(item.endswith("(MSHMS, Cancelled): Merged into another programme.") and a6.code in item for item in challenges)
+    assert len(challenges) == 2
+
+
+def test_the_annex_lists_every_activity_of_the_period_with_its_status(approved_plan):
+    rows = table(annual(approved_plan), "Activities").rows
+    statuses = {row.values[0]: row.values[5] for row in rows}
+    activity = approved_plan.activities
+    assert len(rows) == 8  # A9 starts in 2025
+    assert statuses[activity["A1"].code] == "Completed"
+    assert statuses[activity["A3"].code] == "On track"  # the unapproved H2 "completed" does not count
+    assert statuses[activity["A8"].code] == "Not reported"
+    assert {row.values[4] for row in rows} == {"yes", "no"}
+
+
+def test_a_half_year_report_is_titled_and_computed_for_the_half(approved_plan):
+    document = annual(approved_plan, Period.half_year(2024, 1))
+    assert document.title == "Half-yearly monitoring report 2024-H1"
+    assert figures(document)["Implementation rate"].value == D("50.0")
+
+
+def test_the_annual_report_is_read_in_a_fixed_number_of_queries(approved_plan, django_assert_num_queries):
+    with django_assert_num_queries(21) as before:
+        annual(approved_plan)
+    grow(approved_plan)
+    with django_assert_num_queries(len(before.captured_queries)):
+        document = annual(approved_plan)
+    assert len(table(document, "Activities").rows) == 8 + 6
+
+
+@pytest.mark.parametrize("language", ["sq", "en"])
+def test_the_document_is_in_the_language_asked_for(approved_plan, language):
+    document = annual(approved_plan, language=language)
+    assert document.language == language
+    with translation.override(language):
+        assert document.sections[0].title == translation.gettext("Executive summary")
+
+
+# --- The plan ---
+
+
+def plan(approved_plan, language="en"):
+    with translation.override(language):
+        return build_plan(approved_plan.strategy)
+
+
+def test_the_plan_matrix_is_laid_out_goal_objective_measure_activity(approved_plan):
+    document = plan(approved_plan)
+    matrix = table(document, "Action plan")
+    assert section(document, "Action plan matrix").landscape
+    headings = [(row.heading, row.values[0].split(":")[0]) for row in matrix.rows if row.heading]
+    assert headings[:3] == [(1, "Policy goal 1"), (2, "Specific objective 1.1"), (3, "Measure 1.1.1")]
+    activities = [row for row in matrix.rows if not row.heading and not row.total]
+    assert len(activities) == 9
+    labels = [column.label for column in matrix.columns]
+    assert labels[:5] == ["Code", "Activity", "Lead", "Partners", "Timeframe"]
+    assert labels[5:8] == ["2024", "2025", "2026"] and labels[-2:] == ["Source", "Indicators"]
+
+
+def test_the_matrix_costs_equal_the_budget_lines(approved_plan):
+    matrix = table(plan(approved_plan), "Action plan")
+    a4 = approved_plan.activities["A4"]
+    row = next(row.values for row in matrix.rows if row.values[0] == a4.code)
+    lines = ActivityBudget.objects.filter(activity=a4)
+    assert row[5:9] == (
+        sum((line.amount for line in lines if line.year == 2024), D(0)),
+        sum((line.amount for line in lines if line.year == 2025), D(0)),
+        D(0),
+        sum((line.amount for line in lines), D(0)),
+    )
+    assert row[2] == "AKPA" and "Donor" in row[9]
+    total = matrix.rows[-1]
+    assert total.total and total.values[8] == sum((line.amount for line in ActivityBudget.objects.all()), D(0))
+
+
+def test_the_indicator_passport_gives_baseline_targets_and_source(approved_plan):
+    passport = table(plan(approved_plan), "Indicators")
+    i1 = approved_plan.indicators["I1"]
+    row = dict(zip([c.label for c in passport.columns], passport.rows[0].values, strict=True))
+    assert passport.rows[0].values[0] == i1.code
+    assert (row["Baseline"], row["Baseline year"], row["Target 2024"], row["Target 2025"]) == (
+        D(100),
+        "2023",
+        D(200),
+        D(300),
+    )
+    assert row["Responsible"] == "MSHMS" and row["Frequency"] == "Half-yearly"
+
+
+def test_the_plan_is_read_in_a_fixed_number_of_queries(approved_plan, django_assert_num_queries):
+    with django_assert_num_queries(10) as before:
+        plan(approved_plan)
+    grow(approved_plan)
+    with django_assert_num_queries(len(before.captured_queries)):
+        plan(approved_plan)
+
+
+def test_a_table_never_has_more_values_than_columns(approved_plan):
+    for document in (annual(approved_plan), plan(approved_plan)):
+        for found in document.tables():
+            assert isinstance(found, Table)
+            for row in found.rows:
+                assert len(row.values) == (1 if row.heading else len(found.columns)), found.caption
