@@ -1,0 +1,393 @@
+"""The document model as a Word file that the secretariat keeps editing.
+
+Everything is carried by Word's own styles ("Title", "Heading 1-3", "Caption", "List Bullet", "Table Grid") and
+fields (table of contents, page numbers, caption numbers), so that restyling, renumbering and updating the contents
+work in Word and LibreOffice as in any hand-made report. The renderer walks the model only, never the ORM; numbers
+are printed by `format_value` in the document's language.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from xml.sax.saxutils import escape
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from docx import Document as new_word_document
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Emu, Length, Pt
+from docx.styles.style import ParagraphStyle
+from docx.table import _Cell, _Row
+from docx.text.paragraph import Paragraph as WordParagraph
+
+from nsm.reports.document import (
+    Bullets,
+    Chart,
+    Document,
+    KeyFigures,
+    Paragraph,
+    Section,
+    Table,
+    format_value,
+    generated_line,
+)
+
+PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)  # A4
+MARGIN = Cm(2.5)
+CHART_WIDTH = Cm(16)
+FONT = "Calibri"  # has ë and ç; LibreOffice substitutes the metric-compatible Carlito
+WORD_LANGUAGES = {"sq": "sq-AL", "en": "en-GB"}
+HEADING_FILLS = {1: "D9E2F3", 2: "E9EEF7", 3: "F3F6FB"}  # decoration only: the row's text says what it is
+TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
+
+
+def render_docx(document: Document) -> bytes:
+    """The document as DOCX bytes. Runs in the document's language, so numbers and fixed words follow it even when
+    called outside `generate.render`."""
+    with translation.override(document.language):
+        writer = _Writer(document)
+        writer.write()
+        out = io.BytesIO()
+        writer.word.save(out)
+        return out.getvalue()
+
+
+class _Writer:
+    """One Word document being written: the current page orientation and the caption counters."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.word: WordDocument = new_word_document()
+        self.landscape = False
+        self.counters = {"Figure": 0, "Table": 0}
+        self.cell_style, self.note_style = _set_up_styles(self.word, WORD_LANGUAGES.get(document.language, "en-GB"))
+        _set_up_settings(self.word)
+        _set_up_properties(self.word, document)
+
+    def write(self) -> None:
+        self.first_page()
+        self.contents()
+        for section, depth, landscape in _sections(self.document):
+            if depth == 1 and (section is self.document.sections[0] or landscape != self.landscape):
+                self.new_word_section(landscape=landscape)
+            self.word.add_heading(section.title, level=min(depth, 9))
+            for block in section.blocks:
+                self.block(block)
+        self.word.add_paragraph(generated_line(self.document), style=self.note_style)
+
+    # -- pages -----------------------------------------------------------------------------------------------------
+
+    def first_page(self) -> None:
+        """A4 portrait, the footer with page numbers (not on the cover), then the cover."""
+        section = self.word.sections[0]
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, MARGIN)
+        section.footer_distance = Cm(1.2)
+        section.different_first_page_header_footer = True
+        self.footer(section.footer.paragraphs[0])
+        title = self.word.add_paragraph(self.document.title, style="Title")
+        title.paragraph_format.space_before = Cm(6)
+        if self.document.subtitle:
+            self.word.add_paragraph(self.document.subtitle, style="Subtitle")
+        for line in self.document.cover_lines:
+            self.word.add_paragraph(line)
+        self.word.add_page_break()
+
+    def footer(self, paragraph: WordParagraph) -> None:
+        """ "<footer> · Page X of Y", centred so that it sits well on portrait and landscape pages alike."""
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if self.document.footer:
+            paragraph.add_run(self.document.footer + "  ·  ")
+        fields = {"page": "PAGE", "pages": "NUMPAGES"}
+        for index, piece in enumerate(re.split(r"%\((page|pages)\)s", _("Page %(page)s of %(pages)s"))):
+            if index % 2:
+                _add_field(paragraph, fields[piece], "1")
+            elif piece:
+                paragraph.add_run(piece)
+
+    def contents(self) -> None:
+        """The table of contents as a field Word fills in; until then it shows how to fill it in."""
+        self.word.add_paragraph(_("Contents"), style="TOC Heading")
+        _add_field(
+            self.word.add_paragraph(),
+            TOC_INSTRUCTION,
+            _("Right-click here and choose “Update field” to fill in the table of contents."),
+            dirty=True,
+        )
+
+    def new_word_section(self, *, landscape: bool) -> None:
+        """A new page in a new Word section; its footer stays linked to the previous one."""
+        section = self.word.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
+        self.landscape = landscape
+
+    @property
+    def usable_width(self) -> Length:
+        return Emu((PAGE_HEIGHT if self.landscape else PAGE_WIDTH) - 2 * MARGIN)
+
+    @property
+    def usable_height(self) -> Length:
+        return Emu((PAGE_WIDTH if self.landscape else PAGE_HEIGHT) - 2 * MARGIN)
+
+    # -- blocks ----------------------------------------------------------------------------------------------------
+
+    def block(self, block: Paragraph | Bullets | KeyFigures | Table | Chart) -> None:
+        if isinstance(block, Paragraph):
+            self.word.add_paragraph(_xml_text(block.text))
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                self.word.add_paragraph(_xml_text(item), style="List Bullet")
+        elif isinstance(block, KeyFigures):
+            self.key_figures(block)
+        elif isinstance(block, Table):
+            self.table(block)
+        elif isinstance(block, Chart):
+            self.chart(block)
+
+    def caption(self, label: str, sequence: str, text: str) -> WordParagraph:
+        """ "Table 3: …" with a SEQ field, as Word's Insert Caption makes it, so that Word renumbers on insertion."""
+        self.counters[sequence] += 1
+        paragraph = self.word.add_paragraph(style="Caption")
+        paragraph.add_run(label + " ")
+        _add_field(paragraph, f"SEQ {sequence} \\* ARABIC", str(self.counters[sequence]))
+        paragraph.add_run(": " + text if text else "")
+        return paragraph
+
+    def table(self, table: Table) -> None:
+        self.caption(_("Table"), "Table", table.caption).paragraph_format.keep_with_next = True
+        widths = _shares(self.usable_width, [column.width for column in table.columns])
+        grid = self.new_grid(widths)
+        header = grid.rows[0]
+        _mark_header(header)
+        for cell, column in zip(header.cells, table.columns, strict=True):
+            self.fill(cell, column.label, numeric=column.numeric, bold=True)
+        self.rows(grid, table, widths)
+        if table.note:
+            self.word.add_paragraph(table.note, style=self.note_style)
+
+    def rows(self, grid, table: Table, widths: list[int]) -> None:
+        """The table's rows, written as WordprocessingML text and parsed once: building them cell by cell through
+        python-docx took seconds for a national plan's few thousand rows (each element found its place by scanning
+        its siblings)."""
+        style = escape(self.cell_style.style_id)
+        twips = [width // 635 for width in widths]
+        parts = []
+        for row in table.rows:
+            if row.heading:
+                fill = HEADING_FILLS.get(row.heading, HEADING_FILLS[3])
+                properties = (
+                    f'<w:tcW w:w="{sum(twips)}" w:type="dxa"/><w:gridSpan w:val="{len(twips)}"/>'
+                    f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+                )
+                text = format_value(row.values[0] if row.values else None)
+                parts.append(f"<w:tr>{_cell_xml(properties, style, text, numeric=False, bold=True)}</w:tr>")
+                continue
+            values = tuple(row.values) + (None,) * (len(table.columns) - len(row.values))
+            cells = "".join(
+                _cell_xml(
+                    f'<w:tcW w:w="{width}" w:type="dxa"/>',
+                    style,
+                    format_value(value, column.kind),
+                    numeric=column.numeric,
+                    bold=row.total,
+                )
+                for column, value, width in zip(table.columns, values, twips, strict=False)
+            )
+            parts.append(f"<w:tr>{cells}</w:tr>")
+        if parts:
+            parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(parts)}</w:tbl>")
+            grid._tbl.extend(list(parsed))
+
+    def new_grid(self, widths: list[int]):
+        """A one-row table in "Table Grid" with fixed column widths; rows added later take the same widths."""
+        grid = self.word.add_table(rows=1, cols=len(widths))
+        grid.style = self.word.styles["Table Grid"]
+        grid.autofit = False
+        grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+        for column, cell, width in zip(grid.columns, grid.rows[0].cells, widths, strict=True):
+            column.width = cell.width = Emu(width)
+        return grid
+
+    def fill(self, cell: _Cell, text: str, *, numeric: bool = False, bold: bool = False) -> None:
+        paragraph = cell.paragraphs[0]
+        paragraph._p.style = self.cell_style.style_id  # by id: python-docx's lookup by style scans every style
+        if numeric:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+
+    def key_figures(self, block: KeyFigures) -> None:
+        """A small table: what is measured, the figure (large, bold), and what it is made of."""
+        with_notes = any(figure.note for figure in block.figures)
+        grid = self.new_grid(_shares(self.usable_width, [4, 2, 4] if with_notes else [6, 3]))
+        for index, figure in enumerate(block.figures):
+            cells = (grid.rows[0] if index == 0 else grid.add_row()).cells
+            self.fill(cells[0], figure.label)
+            self.fill(cells[1], format_value(figure.value, figure.kind), numeric=True, bold=True)
+            cells[1].paragraphs[0].runs[0].font.size = Pt(12)
+            if with_notes:
+                self.fill(cells[2], figure.note)
+        self.word.add_paragraph()
+
+    def chart(self, chart: Chart) -> None:
+        """The chart as a picture (alt text: its description), its caption, then its numbers as an editable table."""
+        import vl_convert  # loading the renderer takes a moment: only documents with charts pay for it
+
+        png = vl_convert.vegalite_to_png(chart.spec, scale=2, allowed_base_urls=[])
+        pixels_wide, pixels_high = struct.unpack(">II", png[16:24])  # the PNG's IHDR chunk
+        width = min(CHART_WIDTH, self.usable_width)
+        width = min(width, int(self.usable_height * 0.6 * pixels_wide / pixels_high))
+        paragraph = self.word.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        picture = paragraph.add_run().add_picture(io.BytesIO(png), width=Emu(width))
+        properties = picture._inline.docPr
+        properties.set("descr", chart.description)
+        properties.set("title", chart.title)
+        self.caption(_("Figure"), "Figure", chart.title)
+        self.table(chart.table)
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(text: str) -> str:
+    """Text as XML may carry it: a control character pasted into a narrative (a vertical tab from a spreadsheet)
+    would make the file unreadable; it becomes a space."""
+    return CONTROL_CHARACTERS.sub(" ", text)
+
+
+def _cell_xml(properties: str, style: str, text: str, *, numeric: bool, bold: bool) -> str:
+    """One table cell: its properties, and a paragraph in the table text style, right-aligned for a figure."""
+    alignment = '<w:jc w:val="right"/>' if numeric else ""
+    run_properties = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
+    text = escape(_xml_text(text))
+    run = f'<w:r>{run_properties}<w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
+    return (
+        f'<w:tc><w:tcPr>{properties}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/>{alignment}</w:pPr>'
+        f"{run}</w:p></w:tc>"
+    )
+
+
+def _sections(document: Document):
+    """(section, depth, landscape) in reading order; a landscape chapter keeps its subsections landscape."""
+
+    def visit(sections: tuple[Section, ...], depth: int, landscape: bool):
+        for section in sections:
+            wide = landscape or section.landscape
+            yield section, depth, wide
+            yield from visit(section.subsections, depth + 1, wide)
+
+    yield from visit(document.sections, 1, False)
+
+
+def _shares(total: int, weights: list[float]) -> list[int]:
+    """`total` shared out in proportion to `weights` (in EMU, whole twips so that Word keeps them as given)."""
+    whole = sum(weights) or 1
+    return [int(total * weight / whole) // 635 * 635 for weight in weights]
+
+
+def _set_up_styles(word: WordDocument, language: str) -> tuple[ParagraphStyle, ParagraphStyle]:
+    """Calibri everywhere instead of the template's theme fonts, the document language on every run, and two styles
+    of our own: "Table Text" (9 pt, so that wide tables fit) and "Note" (small print under tables)."""
+    styles = word.styles.element
+    for fonts in styles.iter(qn("w:rFonts")):
+        for name in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            fonts.attrib.pop(qn(f"w:{name}"), None)
+        for name in ("ascii", "hAnsi", "eastAsia", "cs"):
+            fonts.set(qn(f"w:{name}"), FONT)
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), language)
+    normal = word.styles["Normal"]
+    normal.font.name = FONT
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), language)
+    normal.element.get_or_add_rPr().append(lang)
+    word.styles["Footer"].font.size = Pt(8)
+    cell_style = word.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    cell_style.base_style = normal
+    cell_style.font.size = Pt(9)
+    cell_style.paragraph_format.space_after = Pt(0)
+    cell_style.paragraph_format.line_spacing = 1.0
+    note_style = word.styles.add_style("Note", WD_STYLE_TYPE.PARAGRAPH)
+    note_style.base_style = normal
+    note_style.font.size = Pt(8)
+    note_style.paragraph_format.space_before = Pt(3)
+    return cell_style, note_style
+
+
+def _set_up_settings(word: WordDocument) -> None:
+    """`w:updateFields`: Word offers to update the fields (the table of contents first) when the file opens."""
+    settings = word.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    compat = settings.find(qn("w:compat"))
+    if compat is not None:
+        compat.addprevious(update)
+    else:
+        settings.append(update)
+
+
+def _set_up_properties(word: WordDocument, document: Document) -> None:
+    """What Word shows under File > Info; without the template's thumbnail, a picture of some other document."""
+    relationships = word.part.package.rels
+    for key in [key for key, relationship in relationships.items() if relationship.reltype == RT.THUMBNAIL]:
+        relationships.pop(key)
+    properties = word.core_properties
+    properties.title = document.title
+    properties.subject = document.subtitle
+    properties.language = WORD_LANGUAGES.get(document.language, "en-GB")
+    properties.author = properties.last_modified_by = "NSM"
+    properties.keywords = document.strategy_code
+    properties.comments = document.data_stamp
+    properties.category = document.period
+    properties.created = properties.modified = document.generated_at
+    properties.revision = 1
+
+
+def _add_field(paragraph: WordParagraph, instruction: str, shown: str, *, dirty: bool = False) -> None:
+    """A complex field (begin, instruction, separate, the result shown until Word updates it, end)."""
+
+    def field_char(kind: str) -> None:
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        if dirty and kind == "begin":
+            char.set(qn("w:dirty"), "true")
+        paragraph.add_run()._r.append(char)
+
+    field_char("begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    paragraph.add_run()._r.append(text)
+    field_char("separate")
+    paragraph.add_run(shown)
+    field_char("end")
+
+
+def _mark_header(row: _Row) -> None:
+    """Repeat the row at the top of each page, and keep it in one piece."""
+    properties = row._tr.get_or_add_trPr()
+    for name in ("w:cantSplit", "w:tblHeader"):
+        properties.append(OxmlElement(name))
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
