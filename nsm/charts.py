@@ -62,12 +62,10 @@ def draw_svg(spec: dict[str, Any]) -> SafeString:
     title, desc = escape(spec.get("title", "")), escape(spec.get("description", ""))
     accessible = f'<title id="{{id}}-title">{title}</title><desc id="{{id}}-desc">{desc}</desc>'
     chart_id = "chart-" + re.sub(r"[^a-z0-9]+", "-", str(title).lower())[:40].strip("-")
-    svg = re.sub(
-        r"^<svg ",
-        f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" class="nsm-chart img-fluid" ',
-        svg,
-        count=1,
-    )
+    svg = re.sub(r'^(<svg[^>]*?) class="([^"]*)"', r'\1 class="\2 nsm-chart img-fluid"', svg, count=1)
+    if "nsm-chart" not in svg.partition(">")[0]:
+        svg = svg.replace("<svg ", '<svg class="nsm-chart img-fluid" ', 1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" ', 1)
     svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + accessible.replace("{id}", chart_id), svg, count=1)
     return mark_safe(svg)  # noqa: S308 - vl-convert's output, with text escaped by vega and above  # nosec B308, B703
 
