@@ -270,7 +270,7 @@ def _indicators(indicators: list[Achievement], period: Period) -> Section:
     caption = _("Indicators: baseline, target and actual, %(period)s") % {"period": period}
     columns = (
         Column(_("Code"), width=0.9),
-        Column(_("Indicator"), width=3.6),
+        Column(_("Indicator"), width=3.2),
         Column(_("Unit"), width=1.1),
         Column(_("Baseline"), "number"),
         Column(_("Baseline year"), "text", 0.8),
@@ -278,6 +278,7 @@ def _indicators(indicators: list[Achievement], period: Period) -> Section:
         Column(_("Actual"), "number"),
         Column(_("Progress"), "percent"),
         Column(_("Band"), width=1.1),
+        Column(_("Actual by sex, age and other dimensions"), width=2.4),
     )
     rows = tuple(
         Row(
@@ -291,6 +292,7 @@ def _indicators(indicators: list[Achievement], period: Period) -> Section:
                 item.actual,
                 item.progress,
                 str(BAND_LABELS[item.band]),
+                _cells(item),
             )
         )
         for item in indicators
@@ -303,10 +305,7 @@ def _indicators(indicators: list[Achievement], period: Period) -> Section:
         tuple(Row((str(BAND_LABELS[name]), bands[name])) for name in BANDS),
         name=_("Bands"),
     )
-    cells = tuple(
-        Row((item.code, cell.dimension, cell.label, cell.value)) for item in indicators for cell in item.cells
-    )
-    blocks = [
+    blocks = (
         Paragraph(
             _(
                 "Progress is the distance covered from the baseline towards the target of the period's year; an "
@@ -315,29 +314,24 @@ def _indicators(indicators: list[Achievement], period: Period) -> Section:
             )
         ),
         Chart(charts.bands_chart(bands, bands_title), bands_table),
-        Table(caption, columns, rows, name=_("Indicators")),
-    ]
-    subsections = ()
-    if cells:
-        subsections = (
-            Section(
-                _("Disaggregated values"),
-                blocks=(
-                    Table(
-                        _("Approved values by sex, age and other dimensions, %(period)s") % {"period": period},
-                        (
-                            Column(_("Indicator"), width=1),
-                            Column(_("Dimension"), width=1.5),
-                            Column(_("Category"), width=1.5),
-                            Column(_("Value"), "number"),
-                        ),
-                        cells,
-                        name=_("Disaggregation"),
-                    ),
-                ),
-            ),
-        )
-    return Section(_("Indicators"), blocks=tuple(blocks), subsections=subsections, landscape=True)
+        Table(
+            caption,
+            columns,
+            rows,
+            name=_("Indicators"),
+            note=_("The indicator tracking table's Excel download gives the disaggregated values one per cell."),
+        ),
+    )
+    return Section(_("Indicators"), blocks=blocks, landscape=True)
+
+
+def _cells(item: Achievement) -> str:
+    """The disaggregated values of an indicator in words, dimension by dimension: "Sex: Female 100, Male 90"."""
+    by_dimension: dict[str, list[str]] = {}
+    for cell in item.cells:
+        if cell.value is not None:
+            by_dimension.setdefault(cell.dimension, []).append(f"{cell.label} {format_value(cell.value, 'number')}")
+    return "; ".join(f"{dimension}: {', '.join(values)}" for dimension, values in by_dimension.items())
 
 
 # --- 4. Budget ---

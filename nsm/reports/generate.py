@@ -1,0 +1,116 @@
+"""Building and rendering a document in one call: what the command line and the background task share.
+
+`generate("annual", strategy, period=Period.year(2025), language="sq", fmt="docx")` builds the document model in the
+document's language and renders it; `DocumentError` says in words why a document cannot be made (a period outside
+the plan, a format the document does not come in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from nsm.analytics.periods import Period
+from nsm.reports.document import Document
+from nsm.strategy.models import Strategy
+
+KINDS = {"annual": _("Annual monitoring report"), "plan": _("Strategy and action plan")}
+FORMATS = {
+    "docx": ("Word (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "pdf": ("PDF", "application/pdf"),
+    "xlsx": ("Excel (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
+
+Progress = Callable[[int, str], None]  # percent done, what is being done
+
+
+class DocumentError(ValueError):
+    """A document that cannot be made, with the reason in words."""
+
+
+@dataclass(frozen=True)
+class Output:
+    content: bytes
+    filename: str
+    content_type: str
+    data_stamp: str
+
+
+def check(kind: str, strategy: Strategy, *, period: Period | None, language: str, fmt: str) -> None:
+    """DocumentError unless the document can be made."""
+    if kind not in KINDS:
+        raise DocumentError(_("Unknown document %(kind)s: choose annual or plan.") % {"kind": kind})
+    if fmt not in FORMATS:
+        raise DocumentError(_("Unknown format %(format)s: choose docx, pdf or xlsx.") % {"format": fmt})
+    if language not in LANGUAGES:
+        raise DocumentError(_("Unknown language %(language)s: choose sq or en.") % {"language": language})
+    if kind == "annual":
+        if period is None:
+            raise DocumentError(_("The monitoring report needs a period, such as 2025 or 2025-H1."))
+        if not strategy.plan_start_year <= period.first_year <= period.last_year <= strategy.plan_end_year:
+            raise DocumentError(
+                _("%(period)s lies outside the action plan of %(code)s (%(first)s–%(last)s).")
+                % {
+                    "period": period,
+                    "code": strategy.code,
+                    "first": strategy.plan_start_year,
+                    "last": strategy.plan_end_year,
+                }
+            )
+
+
+def build(kind: str, strategy: Strategy, *, period: Period | None, language: str) -> Document:
+    """The document model, in `language`."""
+    from nsm.reports.annual import build_annual
+    from nsm.reports.plan import build_plan
+
+    with translation.override(language):
+        if kind == "annual":
+            return build_annual(strategy, period)
+        return build_plan(strategy)
+
+
+def render(document: Document, fmt: str) -> bytes:
+    from nsm.reports.render_docx import render_docx
+    from nsm.reports.render_pdf import render_pdf
+    from nsm.reports.render_xlsx import render_xlsx
+
+    renderer = {"docx": render_docx, "pdf": render_pdf, "xlsx": render_xlsx}[fmt]
+    with translation.override(document.language):
+        return renderer(document)
+
+
+def filename(kind: str, strategy: Strategy, *, period: Period | None, language: str, fmt: str) -> str:
+    """`AL-NSM-2024-2030_annual-2025_sq.docx`, `AL-NSM-2024-2030_plan_en.pdf`."""
+    what = f"annual-{period}" if kind == "annual" else "plan"
+    return f"{strategy.code}_{what}_{language}.{fmt}"
+
+
+def generate(
+    kind: str,
+    strategy: Strategy,
+    *,
+    period: Period | None,
+    language: str,
+    fmt: str,
+    progress: Progress | None = None,
+) -> Output:
+    """Build and render one document. `progress(percent, step)` is told as the work advances."""
+    check(kind, strategy, period=period, language=language, fmt=fmt)
+    tell = progress or (lambda percent, step: None)
+    tell(5, str(_("Reading the data")))
+    document = build(kind, strategy, period=period, language=language)
+    tell(40, str(_("Writing the document")))
+    content = render(document, fmt)
+    tell(100, str(_("Done")))
+    return Output(
+        content=content,
+        filename=filename(kind, strategy, period=period, language=language, fmt=fmt),
+        content_type=FORMATS[fmt][1],
+        data_stamp=document.data_stamp,
+    )
