@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 VENDOR := nsm/static/vendor
 
-.PHONY: setup run test lint format messages check-messages assets python clean bench load-fault
+.PHONY: setup run worker test lint format messages check-messages assets python clean bench load-fault
 
 setup: python assets  ## everything `make run` needs, without serving
 	$(NSM) migrate --no-input
@@ -21,6 +21,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The PDF documents' fonts (nsm/reports/static/reports/print.css): Latin with ë and ç, regular, bold and oblique,
+# and condensed for wide tables.
+FONTS := DejaVuSans.ttf DejaVuSans-Bold.ttf DejaVuSans-Oblique.ttf DejaVuSansCondensed.ttf DejaVuSansCondensed-Bold.ttf
+
 assets: $(VENDOR)/.installed
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -28,11 +32,18 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/css/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/js/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/js/
+	mkdir -p $(VENDOR)/fonts
+	cp $(addprefix node_modules/dejavu-fonts-ttf/ttf/,$(FONTS)) $(VENDOR)/fonts/
+	cp node_modules/dejavu-fonts-ttf/LICENSE $(VENDOR)/fonts/LICENSE-DejaVu.txt
 	touch $@
 
+# The worker that makes the documents runs in the background beside the server; Ctrl-C (or the server stopping) ends both.
 run: setup
 	$(NSM) demo --logins
-	$(NSM) runserver $(HOST):$(PORT)
+	$(NSM) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; $(NSM) runserver $(HOST):$(PORT)
+
+worker: python  ## only the background worker that makes the documents, beside a server started otherwise
+	$(NSM) worker
 
 test: python assets
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)

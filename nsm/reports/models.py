@@ -1,0 +1,108 @@
+"""A document made on request (the annual monitoring report, the strategy and action plan) and its file.
+
+The row is also the record of who asked for what, when, and from which data: it is written once by the request and
+then only by the background task that makes the file, never edited by people, so it keeps no separate history
+(no simple_history): the row itself is the audit record.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nsm.accounts.access import PLAN_EDITORS, CountryScopedQuerySet
+from nsm.accounts.models import Membership
+from nsm.strategy.models import Strategy
+
+# Documents are read by whoever reads the analysis they are made from (`nsm.analytics.views_common.ANALYSTS`) and
+# asked for by the plan's editors.
+READERS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, Membership.Role.VIEWER})
+
+
+class DocumentQuerySet(CountryScopedQuerySet):
+    readers = READERS
+    editors = PLAN_EDITORS
+
+
+def document_path(document: GeneratedDocument, filename: str) -> str:
+    """`documents/<strategy code>/<file name>`; the storage adds a suffix when the name is taken."""
+    return f"documents/{document.strategy.code}/{filename}"
+
+
+class GeneratedDocument(models.Model):
+    """One document asked for by one person, made in the background: queued -> running -> done | failed."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("Annual monitoring report")
+        PLAN = "plan", _("Strategy and action plan")
+
+    class Format(models.TextChoices):
+        DOCX = "docx", _("Word (DOCX)")
+        PDF = "pdf", _("PDF")
+        XLSX = "xlsx", _("Excel (XLSX)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="documents", verbose_name=_("strategy")
+    )
+    kind = models.CharField(_("document"), max_length=16, choices=Kind.choices)
+    period = models.CharField(
+        _("period"), max_length=16, blank=True, help_text=_("2025 or 2025-H1; empty for the plan")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    fmt = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=255, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=120, blank=True)
+    data_stamp = models.CharField(_("data version"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ("-requested_at", "-pk")
+        indexes = [models.Index(fields=["strategy", "-requested_at"], name="reports_doc_strategy_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="reports_doc_progress_at_most_100",
+                violation_error_message=_("Progress is a percentage: at most 100."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="plan", period="") | (models.Q(kind="annual") & ~models.Q(period="")),
+                name="reports_doc_period_for_annual_only",
+                violation_error_message=_("The monitoring report needs a period; the plan has none."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = f"{self.get_kind_display()} {self.period}".strip()
+        return f"{what} ({self.language}, {self.fmt})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

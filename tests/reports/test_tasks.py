@@ -1,0 +1,153 @@
+"""Making documents in the background: the database queue, `nsm worker`, progress and the once-only rule."""
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from nsm.analytics.periods import Period
+from nsm.reports import generate, services
+from nsm.reports.models import GeneratedDocument
+
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def seen_progress(monkeypatch):
+    """`generate` replaced by a fast one that records, at each step it tells, what the row says about it."""
+    seen = []
+
+    def fake(kind, strategy, *, period, language, fmt, progress=None):
+        for percent, step in ((5, "Reading the data"), (40, "Writing the document")):
+            progress(percent, step)
+            row = GeneratedDocument.objects.get(strategy=strategy)
+            seen.append((row.status, row.progress, row.step))
+        return generate.Output(b"%PDF-1.7 made", f"{strategy.code}.pdf", "application/pdf", "1.1/0.0")
+
+    monkeypatch.setattr(generate, "generate", fake)
+    return seen
+
+
+@pytest.fixture
+def worker_signals():
+    """The worker sets its own Ctrl-C and SIGTERM handlers; they are put back for the rest of the test run."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_worker_makes_a_document_queued_in_the_database(
+    settings, secretariat, strategy, seen_progress, worker_signals
+):
+    """Committed for real (the worker reads the queue in transactions of its own and closes stale connections)."""
+    settings.TASKS = DATABASE
+    document = services.request_document(
+        strategy, kind="annual", period=Period.half_year(2025, 1), language="sq", fmt="pdf", by=secretariat
+    )
+    document.refresh_from_db()
+    assert document.status == "queued" and not document.file
+    queued = DBTaskResult.objects.get()
+    assert str(queued.id) == document.task_id and queued.status == "READY"
+
+    call_command("worker", "--batch", verbosity=0)
+
+    document.refresh_from_db()
+    assert document.status == "done" and document.progress == 100
+    assert seen_progress == [("running", 5, "Reading the data"), ("running", 40, "Writing the document")]
+    with document.file.open("rb") as handle:
+        assert handle.read() == b"%PDF-1.7 made"
+    assert document.period == "2025-H1" and document.data_stamp == "1.1/0.0"
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL"
+
+
+def test_nothing_is_queued_when_the_transaction_is_rolled_back(settings, secretariat, strategy):
+    settings.TASKS = DATABASE
+    services.request_document(strategy, kind="plan", period=None, language="en", fmt="docx", by=secretariat)
+    # pytest-django's transaction is never committed: the task was not queued
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_document_is_made_once(settings, secretariat, strategy, seen_progress, django_capture_on_commit_callbacks):
+    settings.TASKS = IMMEDIATE
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.request_document(
+            strategy, kind="plan", period=None, language="en", fmt="pdf", by=secretariat
+        )
+    document.refresh_from_db()
+    made = (document.file.name, document.finished_at)
+
+    services.run_document(document.pk)
+
+    document.refresh_from_db()
+    assert (document.file.name, document.finished_at) == made
+    assert len(seen_progress) == 2  # generate ran once
+
+
+def test_a_viewer_cannot_ask_for_a_document(viewer, strategy):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.request_document(strategy, kind="plan", period=None, language="en", fmt="pdf", by=viewer)
+    assert not GeneratedDocument.objects.exists()
+
+
+def test_an_unknown_format_is_refused_in_words(secretariat, strategy):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Unknown format odt: choose docx, pdf or xlsx."):
+        services.request_document(strategy, kind="plan", period=None, language="en", fmt="odt", by=secretariat)
+
+
+@pytest.mark.parametrize(
+    ("value", "backend"),
+    [("", "django_tasks_db.DatabaseBackend"), ("immediate", "django_tasks.backends.immediate.ImmediateBackend")],
+)
+def test_nsm_tasks_backend_chooses_the_backend(value, backend, tmp_path):
+    env = {**os.environ, "NSM_TASKS_BACKEND": value, "NSM_VAR_DIR": str(tmp_path)}
+    if not value:
+        env.pop("NSM_TASKS_BACKEND")
+    printed = subprocess.run(  # noqa: S603 - our own interpreter and settings module
+        [sys.executable, "-c", "import nsm.settings as s; print(s.TASKS['default']['BACKEND'])"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert printed == backend
+
+
+def test_a_document_a_stopped_worker_left_unfinished_is_marked_failed(secretariat, strategy):
+    import datetime
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    stalled = GeneratedDocument.objects.create(
+        strategy=strategy,
+        kind="plan",
+        language="en",
+        fmt="pdf",
+        status="running",
+        started_at=now - datetime.timedelta(hours=1),
+    )
+    recent = GeneratedDocument.objects.create(
+        strategy=strategy, kind="plan", language="en", fmt="pdf", status="running", started_at=now
+    )
+    assert services.fail_stalled(now=now) == 1
+    stalled.refresh_from_db()
+    recent.refresh_from_db()
+    assert (stalled.status, recent.status) == ("failed", "running")
+    assert "ask for it again" in stalled.error
