@@ -23,6 +23,8 @@ The rules:
   approved reports only (the scenario's reports are not approved).
 - The analysis (dashboard, indicator tracking, GCM alignment, the API roll-ups) is for the secretariat, the
   coordinator and viewers of the country; not for focal points.
+- Documents (the annual monitoring report, the plan as Word, PDF or Excel) are read and downloaded by whoever reads
+  the analysis, and asked for only by the secretariat and the coordinator (a viewer's request is 404).
 - Someone of another country (Kosovo's secretariat) is a stranger to Albania's objects: 404 everywhere, exactly as
   for objects that do not exist. Country-wide lists (the evidence base, the reports list) show them their own only.
 - API tokens: everybody signed in manages their own; someone else's token is 404 (superusers see every token).
@@ -40,11 +42,13 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from nsm.reports.models import GeneratedDocument
 from tests.security.conftest import ROLES
 
 SHORT = dict(zip(ROLES, ("anon", "stake", "fp", "fp2", "sec", "coord", "view", "xk", "su"), strict=True))
@@ -142,6 +146,8 @@ PK_OF: dict[str, dict[str, str]] = {
     "consultation:public": {"": "round"},
     "monitoring:evidence": {"": "evidence"},  # MSHMS's report's
     "monitoring:evidence-remove": {"": "evidence"},
+    "reports:status": {"": "document"},
+    "reports:download": {"": "document"},
 }
 for _name in ("report", "report-submit", "report-return", "report-approve", "report-reopen", "report-comment",
               "report-history", "evidence-add", "report-workbook", "report-upload"):  # fmt: skip
@@ -154,7 +160,22 @@ XK_TOO = {
     "monitoring:cycles",
     "capacity:trainings",
     "consultation:versions",
+    "reports:documents",
 }
+
+
+@pytest.fixture(scope="module")
+def scenario(scenario, django_db_blocker):
+    """The security scenario with a document made from Albania's plan, which the Documents pages need."""
+    with django_db_blocker.unblock():
+        document = GeneratedDocument(
+            strategy=scenario.strategy, kind="plan", language="en", fmt="xlsx", status="done", progress=100,
+            requested_by=scenario.users["secretariat"], filename="AL-NSM-SEC_plan_en.xlsx", size=2,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )  # fmt: skip
+        document.file.save(document.filename, ContentFile(b"PK"))
+        scenario.objects["document"] = document
+    return scenario
 
 
 def _object(scenario: Any, key: str) -> Any:
@@ -322,6 +343,12 @@ EXPECTED: dict[str, str] = {
     "tracking:public_index": "A A A A A A A A A",
     "tracking:public": "D D D D D D D D D",  # not made public: nobody's, not even a superuser's
     "tracking:public[XK]": "A A A A A A A A A",  # made public: everybody's
+    "reports:index": "L A A A A A A A A",
+    "reports:documents": "L D D D A A A D A",
+    "reports:documents[XK]": "L D D D D D D A A",
+    "reports:request": "L D D D A A D D A",
+    "reports:status": "L D D D A A A D A",
+    "reports:download": "L D D D A A A D A",
     "api:openapi-json": "A A A A A A A A A",
     "api:openapi-view": "L A A A A A A A A",
     "api:api-root": "D D D D D D D D D",

@@ -1,0 +1,132 @@
+"""The Documents pages: /documents/ (the strategies whose documents the user may read) and /documents/<code>/ (the
+form that asks for a document, and the documents made before, with who asked, when and from which data).
+
+Reading follows the analysis (`strategy_for_analyst`: the secretariat, the coordinator and viewers of the country);
+asking for a document is for the plan's editors (the secretariat and the coordinator). A document being made shows
+its progress in a fragment that the page asks for again every 2 seconds (htmx) until it is ready or has failed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from nsm.accounts import access
+from nsm.analytics.periods import Period, periods_of
+from nsm.analytics.views_common import latest_reported_period, strategy_for_analyst
+from nsm.reports import services
+from nsm.reports.models import READERS, GeneratedDocument
+from nsm.strategy.models import Strategy
+
+
+class DocumentForm(forms.Form):
+    """What to make: the document, its period (the monitoring report only), language and format."""
+
+    kind = forms.ChoiceField(label=_("Document"), choices=GeneratedDocument.Kind.choices)
+    period = forms.CharField(label=_("Period"), required=False, max_length=16)
+    language = forms.ChoiceField(label=_("Language of the document"), choices=lambda: settings.LANGUAGES)
+    fmt = forms.ChoiceField(label=_("Format"), choices=GeneratedDocument.Format.choices)
+
+    def clean_period(self) -> Period | None:
+        raw = self.cleaned_data["period"].strip()
+        if not raw:
+            return None
+        try:
+            return Period.parse(raw)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The strategies whose documents the user may read: straight to the one when there is only one."""
+    user = request.user
+    strategies = [s for s in Strategy.objects.visible_to(user) if access.acts_for_country(user, s.country, READERS)]
+    if len(strategies) == 1:
+        return redirect("reports:documents", strategies[0].code)
+    return render(request, "reports/index.html", {"strategies": strategies})
+
+
+@login_required
+def documents(request: HttpRequest, code: str) -> HttpResponse:
+    strategy = strategy_for_analyst(request.user, code)
+    initial = {
+        "kind": GeneratedDocument.Kind.ANNUAL,
+        "period": latest_reported_period(strategy).slug,
+        "language": get_language(),
+        "fmt": GeneratedDocument.Format.DOCX,
+    }
+    return _page(request, strategy, DocumentForm(initial=initial))
+
+
+@login_required
+@require_POST
+def request_document(request: HttpRequest, code: str) -> HttpResponse:
+    strategy = strategy_for_analyst(request.user, code)
+    if not access.acts_for_country(request.user, strategy.country, access.PLAN_EDITORS):
+        raise Http404
+    form = DocumentForm(request.POST)
+    if form.is_valid():
+        try:
+            document = services.request_document(strategy, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            url = reverse("reports:documents", args=[strategy.code])
+            return redirect(f"{url}?new={document.pk}#document-{document.pk}")
+    return _page(request, strategy, form, status=400)
+
+
+def _page(request: HttpRequest, strategy: Strategy, form: DocumentForm, status: int = 200) -> HttpResponse:
+    """The page: the form (for those who may ask) and every document of the strategy, in two queries."""
+    listed = list(strategy.documents.select_related("requested_by"))
+    for document in listed:
+        document.strategy = strategy  # for the fragment's URLs, without a query per row
+    context: dict[str, Any] = {
+        "strategy": strategy,
+        "form": form,
+        "periods": periods_of(strategy),
+        "documents": listed,
+        "new": request.GET.get("new", ""),
+        "can_request": access.acts_for_country(request.user, strategy.country, access.PLAN_EDITORS),
+    }
+    return render(request, "reports/documents.html", context, status=status)
+
+
+def _document(request: HttpRequest, code: str, pk: int) -> GeneratedDocument:
+    """The strategy's document `pk` if the user may read the strategy's documents; 404 otherwise."""
+    strategy = strategy_for_analyst(request.user, code)
+    documents = GeneratedDocument.objects.visible_to(request.user).select_related("requested_by")
+    document = get_object_or_404(documents, strategy=strategy, pk=pk)
+    document.strategy = strategy
+    return document
+
+
+@login_required
+def status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The document's row, showing how far it has got (asked for again by the page until it is finished)."""
+    document = _document(request, code, pk)
+    context = {"document": document, "strategy": document.strategy, "new": request.GET.get("new", "")}
+    return render(request, "reports/_row.html", context)
+
+
+@login_required
+def download(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    document = _document(request, code, pk)
+    if document.status != GeneratedDocument.Status.DONE or not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except OSError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=document.filename, content_type=document.content_type)
