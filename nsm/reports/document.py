@@ -141,7 +141,8 @@ class Document:
 
 
 def format_value(value: Value, kind: Kind = "text") -> str:
-    """A value as printed in Word and PDF, in the active locale: "—" for no value (None), "" for an empty text, "45,5 %" for a percentage."""
+    """A value as printed in Word and PDF, in the active locale: "—" for no value (None), "" for an empty text,
+    "45,5 %" for a percentage."""
     if value is None:
         return "—"
     if kind == "text" or isinstance(value, str):
