@@ -392,6 +392,7 @@ def _budget(money: Budget, period: Period, currency: str) -> Section:
             Chart(charts.budget_chart(money.rows, title, currency=currency), table),
             by_source,
         ),
+        landscape=True,  # eight columns of money
     )
 
 

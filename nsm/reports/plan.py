@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nsm.analytics.views_common import with_analysis_stamp
 from nsm.i18n import localized
@@ -24,7 +25,7 @@ from nsm.reports.document import (
     Table,
     active_language,
 )
-from nsm.strategy.models import Indicator, Strategy
+from nsm.strategy.models import ActivityBudget, Indicator, Strategy
 from nsm.strategy.selectors import PlanTree, ResultNode, plan_tree
 
 
@@ -144,8 +145,18 @@ def _framework(tree: PlanTree, by_result: dict[int, list[Indicator]]) -> Section
     return Section(_("Results framework"), subsections=tuple(goals))
 
 
+# The matrix names the sources in a word each: the models' labels ("Unfunded (funding gap)") made every row of a
+# landscape page seven lines tall.
+SHORT_SOURCES = {
+    ActivityBudget.Source.STATE_BUDGET: gettext_lazy("State budget"),
+    ActivityBudget.Source.DONOR: gettext_lazy("Donor"),
+    ActivityBudget.Source.OTHER: gettext_lazy("Other"),
+    ActivityBudget.Source.UNFUNDED: gettext_lazy("Unfunded"),
+}
+
+
 def _sources(costs) -> str:
-    return ", ".join(str(source.label) for source in costs.sources)
+    return ", ".join(str(SHORT_SOURCES.get(source.source, source.label)) for source in costs.sources)
 
 
 def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indicator]]) -> Section:
@@ -247,7 +258,7 @@ def _budget(tree: PlanTree, currency: str) -> Section:
         ),
         name=_("Cost by goal"),
     )
-    return Section(_("Budget of the action plan"), blocks=(years, sources, goals))
+    return Section(_("Budget of the action plan"), blocks=(years, sources, goals), landscape=len(tree.years) > 3)
 
 
 def _passport(indicators: list[Indicator], strategy: Strategy) -> Section:
