@@ -163,15 +163,15 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
     currency = strategy.currency
     years = tree.years
     columns = (
-        Column(_("Code"), width=0.8),
+        Column(_("Code"), width=0.7),
         Column(_("Activity"), width=2.4),
-        Column(_("Lead"), width=0.9),
-        Column(_("Partners"), width=1),
-        Column(_("Timeframe"), width=1),
-        *(Column(str(year), "money", 1.1) for year in years),
-        Column(_("Total (%(currency)s)") % {"currency": currency}, "money", 1.2),
-        Column(_("Source"), width=1.2),
-        Column(_("Indicators"), width=0.9),
+        Column(_("Lead"), width=0.8),
+        Column(_("Partners"), width=0.9),
+        Column(_("Timeframe"), width=0.8),
+        *(Column(str(year), "money", 1) for year in years),
+        Column(_("Total (%(currency)s)") % {"currency": currency}, "money", 1.1),
+        Column(_("Source"), width=1.6),
+        Column(_("Indicators"), width=0.8),
     )
     levels = {"goal": 1, "objective": 2, "measure": 3}
     rows = []
