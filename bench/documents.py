@@ -7,7 +7,9 @@ document is made in a fresh Python process, as the worker or `nsm report` would 
 first run pays for loading the chart renderer, later ones in the same process do not (a running worker). For each
 it prints the time to read the data (the document model), the time to render it, the total, the peak resident
 memory of the process (ru_maxrss, which counts WeasyPrint's and vl-convert's native memory too), the file's size
-and, for a PDF, its pages. Targets on a 2-core machine: DOCX within 5 s, PDF within 20 s, peak memory under 1 GiB.
+and, for a PDF, its pages. The issue's targets, on a 2-core machine, for the annual monitoring report: DOCX within
+5 s, PDF within 20 s; peak memory under 1 GiB for every document. `--keep DIR` keeps the files, and the PDFs' pages as
+PNG images (pdftoppm) to look at: tables inside the page, Albanian letters printed.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import io
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-TARGETS = {"docx": 5.0, "pdf": 20.0, "xlsx": 5.0}
+TARGETS = {("annual", "docx"): 5.0, ("annual", "pdf"): 20.0}  # the issue's; the other documents have none
 MEMORY_TARGET_MIB = 1024
 CASES = [("annual", "docx"), ("annual", "pdf"), ("annual", "xlsx"), ("plan", "docx"), ("plan", "pdf")]
 
@@ -83,7 +86,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--year", type=int, default=2027, help="the year of the annual report (default 2027)")
     parser.add_argument("--repeat", type=int, default=2, help="documents made per process (default 2)")
-    parser.add_argument("--keep", default="", help="a folder to keep the documents in, to look at them")
+    parser.add_argument(
+        "--keep", default="", help="a folder to keep the documents in, with the PDFs' pages as PNG images to look at"
+    )
     parser.add_argument("--one", nargs=2, metavar=("KIND", "FORMAT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -101,12 +106,18 @@ def main() -> None:
             continue
         for line in result.stdout.splitlines():
             row = json.loads(line)
-            met = "met" if row["total"] <= TARGETS[fmt] and row["peak_mib"] < MEMORY_TARGET_MIB else "NOT MET"
+            seconds = TARGETS.get((kind, fmt))
+            met = row["peak_mib"] < MEMORY_TARGET_MIB and (seconds is None or row["total"] <= seconds)
+            target = (f"≤{seconds:.0f} s, " if seconds else "") + f"<{MEMORY_TARGET_MIB} MiB: "
             print(
                 f"{kind + ' ' + fmt:<14}{row['run']:>4}{row['queries']:>8}{row['rows']:>7}{row['build']:>9.2f}"
                 f"{row['render']:>9.2f}{row['total']:>9.2f}{row['peak_mib']:>10.0f}{row['bytes'] / 1024:>10.0f}"
-                f"{row['pages'] or '':>7}  ≤{TARGETS[fmt]:.0f} s, <{MEMORY_TARGET_MIB} MiB: {met}"
+                f"{row['pages'] or '':>7}  {target}{'met' if met else 'NOT MET'}"
             )
+    if args.keep and shutil.which("pdftoppm"):
+        for pdf in sorted(Path(args.keep).glob("*.pdf")):
+            subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(pdf.with_suffix(""))], check=True)  # noqa: S603, S607
+        print(f"The PDFs' pages are in {args.keep} as PNG images (pdftoppm, 50 dpi): look at them.")
 
 
 if __name__ == "__main__":
