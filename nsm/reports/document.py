@@ -8,9 +8,11 @@ their kind, so that Word and PDF print them in the document's locale and Excel s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from django.utils.translation import get_language
@@ -140,6 +142,27 @@ class Document:
                     yield block.table
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def printable(document: Document) -> Document:
+    """The document with every control character in its text turned into a space. A vertical tab pasted from a
+    spreadsheet into a title or a narrative is text that XML (Word, Excel) cannot carry: openpyxl and python-docx
+    refuse it, and the whole document would fail. The charts' specs are left alone (vl-convert draws any text)."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return CONTROL_CHARACTERS.sub(" ", value)
+        if isinstance(value, tuple):
+            return tuple(clean(item) for item in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {f.name: clean(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "spec"}
+            return dataclasses.replace(value, **changes)
+        return value
+
+    return clean(document)
+
+
 def format_value(value: Value, kind: Kind = "text") -> str:
     """A value as printed in Word and PDF, in the active locale: "—" for no value (None), "" for an empty text,
     "45,5 %" for a percentage."""
@@ -148,9 +171,9 @@ def format_value(value: Value, kind: Kind = "text") -> str:
     if kind == "text" or isinstance(value, str):
         return str(value)
     if kind == "percent":
-        return f"{format_decimal(Decimal(value).quantize(Decimal('0.1')).normalize())}\u00a0%"
+        return f"{format_decimal(Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP).normalize())}\u00a0%"
     if kind == "money":
-        return format_decimal(Decimal(value).quantize(Decimal(1)))
+        return format_decimal(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP))
     return format_decimal(value)
 
 
@@ -179,6 +202,7 @@ __all__ = [
     "Table",
     "Value",
     "active_language",
+    "printable",
     "format_value",
     "generated_line",
 ]

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from nsm.analytics.periods import Period
-from nsm.reports.document import Document
+from nsm.reports.document import Document, printable
 from nsm.strategy.models import Strategy
 
 KINDS = {"annual": _("Annual monitoring report"), "plan": _("Strategy and action plan")}
@@ -82,7 +82,7 @@ def render(document: Document, fmt: str) -> bytes:
 
     renderer = {"docx": render_docx, "pdf": render_pdf, "xlsx": render_xlsx}[fmt]
     with translation.override(document.language):
-        return renderer(document)
+        return renderer(printable(document))
 
 
 def filename(kind: str, strategy: Strategy, *, period: Period | None, language: str, fmt: str) -> str:

@@ -8,7 +8,9 @@ then only by the background task that makes the file, never edited by people, so
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from nsm.accounts.access import PLAN_EDITORS, CountryScopedQuerySet
@@ -103,6 +105,22 @@ class GeneratedDocument(models.Model):
         what = f"{self.get_kind_display()} {self.period}".strip()
         return f"{what} ({self.language}, {self.fmt})"
 
+    def made_from(self, stamp: str | None) -> bool:
+        """Whether the document was made from the data the analysis stamp `stamp` describes (reports, cycles, results,
+        activities, indicators; `with_analysis_stamp`): all of it for the monitoring report, and for the plan only
+        its results, activities and indicators, which a saved report does not change."""
+        if self.kind == self.Kind.PLAN:
+            return self.data_stamp.split("/")[2:] == (stamp or "").split("/")[2:]
+        return self.data_stamp == stamp
+
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+@receiver(post_delete, sender=GeneratedDocument)
+def delete_file(sender: type[GeneratedDocument], instance: GeneratedDocument, **kwargs: object) -> None:
+    """The file goes with its row (deleted in the admin, or with its strategy), once the deletion is committed."""
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))

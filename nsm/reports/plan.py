@@ -266,6 +266,7 @@ def _passport(indicators: list[Indicator], strategy: Strategy) -> Section:
     columns = (
         Column(_("Code"), width=0.8),
         Column(_("Indicator"), width=2.6),
+        Column(_("Result"), width=0.6),
         Column(_("Kind"), width=0.8),
         Column(_("Unit"), width=0.8),
         Column(_("Direction"), width=0.8),
@@ -285,6 +286,7 @@ def _passport(indicators: list[Indicator], strategy: Strategy) -> Section:
                 (
                     indicator.code,
                     indicator.name,
+                    indicator.result.code,
                     indicator.get_kind_display(),
                     indicator.unit,
                     indicator.get_direction_display(),

@@ -145,10 +145,10 @@ class _Writer:
 
     def block(self, block: Paragraph | Bullets | KeyFigures | Table | Chart) -> None:
         if isinstance(block, Paragraph):
-            self.word.add_paragraph(_xml_text(block.text))
+            self.word.add_paragraph(block.text)
         elif isinstance(block, Bullets):
             for item in block.items:
-                self.word.add_paragraph(_xml_text(item), style="List Bullet")
+                self.word.add_paragraph(item, style="List Bullet")
         elif isinstance(block, KeyFigures):
             self.key_figures(block)
         elif isinstance(block, Table):
@@ -261,20 +261,11 @@ class _Writer:
         self.table(chart.table)
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_text(text: str) -> str:
-    """Text as XML may carry it: a control character pasted into a narrative (a vertical tab from a spreadsheet)
-    would make the file unreadable; it becomes a space."""
-    return CONTROL_CHARACTERS.sub(" ", text)
-
-
 def _cell_xml(properties: str, style: str, text: str, *, numeric: bool, bold: bool) -> str:
     """One table cell: its properties, and a paragraph in the table text style, right-aligned for a figure."""
     alignment = '<w:jc w:val="right"/>' if numeric else ""
     run_properties = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
-    text = escape(_xml_text(text))
+    text = escape(text)
     run = f'<w:r>{run_properties}<w:t xml:space="preserve">{text}</w:t></w:r>' if text else ""
     return (
         f'<w:tc><w:tcPr>{properties}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/>{alignment}</w:pPr>'

@@ -40,6 +40,15 @@ def render_xlsx(document: Document) -> bytes:
     return buffer.getvalue()
 
 
+def _append(sheet, values: list) -> None:
+    """A row of values, every text kept as text: a title beginning with "=" (typed in the plan, or imported) would
+    otherwise be stored as a formula that Excel runs when the file is opened."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def _sheet_name(table: Table, taken: set[str]) -> str:
     """The table's short name, made valid for Excel (31 characters, none of []:*?/\\) and unique."""
     base = SHEET_NAME.sub(" ", table.name or table.caption).strip()[:31] or _("Table")
@@ -52,20 +61,20 @@ def _sheet_name(table: Table, taken: set[str]) -> str:
 
 
 def _info_sheet(sheet, document: Document) -> None:
-    sheet.append([document.title])
+    _append(sheet, [document.title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([document.subtitle])
+    _append(sheet, [document.subtitle])
     for line in document.cover_lines:
-        sheet.append([line])
-    sheet.append([generated_line(document)])
+        _append(sheet, [line])
+    _append(sheet, [generated_line(document)])
     if document.data_stamp:
-        sheet.append([_("Data stamp"), document.data_stamp])
-    sheet.append([])
+        _append(sheet, [_("Data stamp"), document.data_stamp])
+    _append(sheet, [])
     for section, _depth in document.walk():
         for block in section.blocks:
             if isinstance(block, KeyFigures):
                 for figure in block.figures:
-                    sheet.append([figure.label, _cell(figure.value), figure.note])
+                    _append(sheet, [figure.label, _cell(figure.value), figure.note])
                     _number_format(sheet.cell(sheet.max_row, 2), figure.value, figure.kind)
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 24
@@ -86,23 +95,23 @@ def _number_format(cell, value: Value, kind: str) -> None:
 
 def _table_sheet(sheet, table: Table) -> None:
     width = len(table.columns)
-    sheet.append([table.caption])
+    _append(sheet, [table.caption])
     sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append([column.label for column in table.columns])
+    _append(sheet, [column.label for column in table.columns])
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = BOLD
         cell.alignment = WRAP
     for row in table.rows:
         if row.heading:
-            sheet.append([format_value(row.values[0])])
+            _append(sheet, [format_value(row.values[0])])
             number = sheet.max_row
             if width > 1:
                 sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=width)
             cell = sheet.cell(number, 1)
             cell.font, cell.fill, cell.alignment = BOLD, HEADING_FILL, WRAP
             continue
-        sheet.append([_cell(value) for value in row.values])
+        _append(sheet, [_cell(value) for value in row.values])
         number = sheet.max_row
         for index, (column, value) in enumerate(zip(table.columns, row.values, strict=False), start=1):
             cell = sheet.cell(number, index)
@@ -112,8 +121,8 @@ def _table_sheet(sheet, table: Table) -> None:
             if not column.numeric:
                 cell.alignment = WRAP
     if table.note:
-        sheet.append([])
-        sheet.append([table.note])
+        _append(sheet, [])
+        _append(sheet, [table.note])
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(80, round(column.width * 14)))

@@ -44,6 +44,16 @@ def request_document(
     except generate.DocumentError as error:
         raise ValidationError(str(error)) from error
     interface_language = translation.get_language() or settings.LANGUAGE_CODE
+    same = GeneratedDocument.objects.filter(
+        strategy=strategy,
+        kind=kind,
+        period=period.slug if period else "",
+        language=language,
+        fmt=fmt,
+        status__in=[Status.QUEUED, Status.RUNNING],
+    ).first()
+    if same is not None:  # asked for twice (a double click, two colleagues): the one on its way serves both
+        return same
     with transaction.atomic():
         document = GeneratedDocument.objects.create(
             strategy=strategy,
@@ -59,9 +69,20 @@ def request_document(
 
 
 def _enqueue(document_id: int, interface_language: str) -> None:
+    """Queue the task; when the queue refuses it (the database busy or gone), the document fails in words rather
+    than waiting for a task that does not exist."""
     from nsm.reports.tasks import make_document  # the task module imports this one
 
-    result = make_document.enqueue(document_id, interface_language)
+    try:
+        result = make_document.enqueue(document_id, interface_language)
+    except Exception:
+        logger.exception("Document %s could not be queued", document_id)
+        with translation.override(interface_language):
+            message = _("The document could not be queued. Please ask for it again in a moment.")
+        GeneratedDocument.objects.filter(pk=document_id).update(
+            status=Status.FAILED, error=message, step=message, finished_at=timezone.now()
+        )
+        return
     GeneratedDocument.objects.filter(pk=document_id).update(task_id=str(result.id))
 
 
@@ -89,6 +110,9 @@ def run_document(document_id: int, *, interface_language: str | None = None) -> 
                     "the details in the server's log; asking again later may work."
                 ),
             )
+        except BaseException:  # the worker is stopping (Ctrl-C, SystemExit) in the middle: say so, then stop
+            _fail(document, _("The worker stopped while making this document. Please ask for it again."))
+            raise
 
 
 def _make(document: GeneratedDocument) -> None:
@@ -120,29 +144,28 @@ def _make(document: GeneratedDocument) -> None:
     logger.info("Document %s made: %s, %s bytes", document.pk, document.file.name, document.size)
 
 
-STALLED_AFTER = datetime.timedelta(minutes=30)
+STALLED_AFTER = datetime.timedelta(minutes=10)  # a national plan as PDF takes under a minute
 
 
 def fail_stalled(*, now: datetime.datetime | None = None) -> int:
-    """Mark as failed the documents a worker started more than STALLED_AFTER ago and never finished (the worker was
-    stopped or died while making them: a document takes seconds), so that they do not stay "Being made" forever and
-    the person can ask again. Returns how many. `nsm worker` calls it when it starts."""
-    stalled = GeneratedDocument.objects.filter(
+    """Mark as failed, in one query, the documents a worker started more than STALLED_AFTER ago and never finished
+    (the worker was killed while making them), so that they do not stay "Being made" and the person can ask again.
+    Returns how many. The Documents page and `nsm worker` call it."""
+    count = GeneratedDocument.objects.filter(
         status=Status.RUNNING, started_at__lt=(now or timezone.now()) - STALLED_AFTER
+    ).update(
+        status=Status.FAILED,
+        error=_("The worker stopped while making this document. Please ask for it again."),
+        step=_("Failed"),
+        finished_at=timezone.now(),
     )
-    count = 0
-    for document in stalled.select_related("requested_by"):
-        _fail(
-            document,
-            str(_("The worker stopped while making this document. Please ask for it again.")),
-        )
-        count += 1
     if count:
         logger.warning("%s document(s) left unfinished by a stopped worker marked as failed", count)
     return count
 
 
 def _fail(document: GeneratedDocument, message: str) -> None:
-    GeneratedDocument.objects.filter(pk=document.pk).update(
+    """Failed with `message`, unless it has finished meanwhile."""
+    GeneratedDocument.objects.filter(pk=document.pk, status__in=[Status.QUEUED, Status.RUNNING]).update(
         status=Status.FAILED, error=message, step=_("Failed"), finished_at=timezone.now()
     )

@@ -88,10 +88,13 @@ def request_document(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _page(request: HttpRequest, strategy: Strategy, form: DocumentForm, status: int = 200) -> HttpResponse:
-    """The page: the form (for those who may ask) and every document of the strategy, in two queries."""
+    """The page: the form (for those who may ask) and every document of the strategy, in three queries (documents
+    left half-made by a stopped worker are marked failed first)."""
+    services.fail_stalled()
     listed = list(strategy.documents.select_related("requested_by"))
     for document in listed:
         document.strategy = strategy  # for the fragment's URLs, without a query per row
+        document.current = document.made_from(strategy.analysis_stamp)
     context: dict[str, Any] = {
         "strategy": strategy,
         "form": form,
@@ -115,7 +118,9 @@ def _document(request: HttpRequest, code: str, pk: int) -> GeneratedDocument:
 @login_required
 def status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The document's row, showing how far it has got (asked for again by the page until it is finished)."""
+    services.fail_stalled()
     document = _document(request, code, pk)
+    document.current = document.made_from(document.strategy.analysis_stamp)
     context = {"document": document, "strategy": document.strategy, "new": request.GET.get("new", "")}
     return render(request, "reports/_row.html", context)
 

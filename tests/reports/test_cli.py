@@ -40,6 +40,11 @@ def test_the_plan_needs_no_period_and_gets_a_default_name(approved_plan, tmp_pat
         (["annual", "AL-NSM-TEST", "--period", "20x4"], "'20x4' is not a period. A period is a year such as 2025"),
         (["annual", "AL-NSM-TEST", "--period", "2031"], "2031 lies outside the action plan of AL-NSM-TEST (2024–2026)"),
         (["plan", "AL-NSM-TEST", "-o", "/no/such/folder/plan.docx"], "The folder '/no/such/folder' does not exist."),
+        (["plan", "AL-NSM-TEST", "--format", "odt"], "Unknown format odt: choose docx, pdf or xlsx."),
+        (["plan", "AL-NSM-TEST", "--lang", "fr"], "Unknown language fr: choose sq or en."),
+        (["budget", "AL-NSM-TEST"], "Unknown document budget: choose annual or plan."),
+        (["plan", "AL-NSM-TEST", "--period", "2025"], "The plan has no period: leave out --period."),
+        (["plan", "AL-NSM-TEST", "-o", "/"], "'/' is a folder: give the file's name"),
     ],
 )
 def test_a_document_that_cannot_be_made_is_refused_in_words(approved_plan, args, message):

@@ -163,22 +163,3 @@ def test_bullets_and_paragraphs_use_word_styles_and_key_figures_form_a_small_tab
     figures = albanian.tables[0]
     assert [cell.text for cell in figures.rows[0].cells] == ["Norma e zbatimit", "62,5\u00a0%", "5 nga 8 aktivitete"]
     assert figures.rows[1].cells[1].text == "12.500.000"
-
-
-def test_a_control_character_pasted_into_a_narrative_does_not_break_the_file():
-    import dataclasses
-
-    from nsm.reports.document import Bullets, Row
-
-    document = sample_document(activities=2)
-    annex = document.sections[2]
-    table = annex.blocks[0]
-    broken = dataclasses.replace(table, rows=(Row(("1.1.1.1", "Line one\x0bline two", *table.rows[2].values[2:])),))
-    document = dataclasses.replace(
-        document,
-        sections=(dataclasses.replace(annex, blocks=(broken, Bullets(("Vonesë\x0bnë prokurim",)))),),
-    )
-    word = open_docx(io.BytesIO(render_docx(document)))
-    texts = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
-    assert "Line one line two" in texts
-    assert any(paragraph.text == "Vonesë në prokurim" for paragraph in word.paragraphs)

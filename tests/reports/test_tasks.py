@@ -151,3 +151,92 @@ def test_a_document_a_stopped_worker_left_unfinished_is_marked_failed(secretaria
     recent.refresh_from_db()
     assert (stalled.status, recent.status) == ("failed", "running")
     assert "ask for it again" in stalled.error
+
+
+def test_a_document_being_made_for_minutes_is_not_failed_too_early(strategy):
+    import datetime
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    GeneratedDocument.objects.create(
+        strategy=strategy, kind="plan", language="en", fmt="pdf", status="running", started_at=now
+    )
+    assert services.fail_stalled(now=now + datetime.timedelta(minutes=9)) == 0
+    assert services.fail_stalled(now=now + datetime.timedelta(minutes=11)) == 1
+
+
+def test_a_late_failure_never_overwrites_a_finished_document(strategy):
+    done = GeneratedDocument.objects.create(strategy=strategy, kind="plan", language="en", fmt="pdf", status="done")
+    services._fail(done, "too late")
+    done.refresh_from_db()
+    assert (done.status, done.error) == ("done", "")
+
+
+def test_the_same_document_asked_for_twice_is_made_once(settings, secretariat, strategy):
+    settings.TASKS = DATABASE
+    ask = dict(kind="annual", period=Period.year(2025), language="sq", fmt="pdf", by=secretariat)
+    first = services.request_document(strategy, **ask)
+    again = services.request_document(strategy, **ask)
+    other = services.request_document(strategy, **{**ask, "fmt": "docx"})
+    assert again.pk == first.pk and other.pk != first.pk
+    assert GeneratedDocument.objects.count() == 2
+
+
+def test_a_document_the_queue_refuses_fails_in_words(
+    secretariat, strategy, monkeypatch, django_capture_on_commit_callbacks
+):
+    import types
+
+    from nsm.reports import tasks
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(tasks, "make_document", types.SimpleNamespace(enqueue=refuse))
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.request_document(
+            strategy, kind="plan", period=None, language="en", fmt="pdf", by=secretariat
+        )
+    document.refresh_from_db()
+    assert document.status == "failed" and "could not be queued" in document.error
+
+
+def test_a_worker_stopped_mid_document_marks_it_failed(strategy, monkeypatch):
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(generate, "generate", stop)
+    document = GeneratedDocument.objects.create(strategy=strategy, kind="plan", language="en", fmt="pdf")
+    with pytest.raises(KeyboardInterrupt):
+        services.run_document(document.pk, interface_language="en")
+    document.refresh_from_db()
+    assert document.status == "failed" and "worker stopped" in document.error
+
+
+def test_the_file_goes_with_its_document(strategy, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    document = GeneratedDocument.objects.create(strategy=strategy, kind="plan", language="en", fmt="pdf")
+    document.file.save("plan.pdf", ContentFile(b"%PDF"), save=True)
+    storage, name = document.file.storage, document.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        strategy.delete()
+    assert not storage.exists(name)
+
+
+def test_the_worker_is_not_needed_with_the_immediate_backend(settings):
+    from django.core.management.base import CommandError
+
+    settings.TASKS = IMMEDIATE
+    with pytest.raises(CommandError, match="no worker is needed"):
+        call_command("worker", "--batch")
+
+
+def test_a_plan_document_stays_current_when_only_reports_change(strategy):
+    plan = GeneratedDocument(strategy=strategy, kind="plan", data_stamp="3.9/1.1/5.5/20.20/4.4")
+    annual = GeneratedDocument(strategy=strategy, kind="annual", period="2025", data_stamp="3.9/1.1/5.5/20.20/4.4")
+    assert plan.made_from("4.12/1.1/5.5/20.20/4.4") and not annual.made_from("4.12/1.1/5.5/20.20/4.4")
+    assert not plan.made_from("3.9/1.1/5.5/21.21/4.4")
+    assert annual.made_from("3.9/1.1/5.5/20.20/4.4")

@@ -5,8 +5,9 @@ It is django-tasks' database worker (`db_worker`) under the platform's name, wit
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from nsm.reports import services
@@ -49,5 +50,10 @@ class Command(BaseCommand):
         }
         if max_tasks is not None:
             worker_options["max_tasks"] = max_tasks
+        if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+            raise CommandError(
+                "NSM_TASKS_BACKEND is not 'database': documents are made inside the request that asks for them, "
+                "and no worker is needed."
+            )
         services.fail_stalled()
         call_command("db_worker", **worker_options)
