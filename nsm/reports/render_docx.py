@@ -232,7 +232,7 @@ class _Writer:
     def key_figures(self, block: KeyFigures) -> None:
         """A small table: what is measured, the figure (large, bold), and what it is made of."""
         with_notes = any(figure.note for figure in block.figures)
-        grid = self.new_grid(_shares(self.usable_width, [4, 2, 4] if with_notes else [6, 3]))
+        grid = self.new_grid(_shares(self.usable_width, [4, 3, 4] if with_notes else [6, 3]))
         for index, figure in enumerate(block.figures):
             cells = (grid.rows[0] if index == 0 else grid.add_row()).cells
             self.fill(cells[0], figure.label)
