@@ -62,6 +62,11 @@ def with_analysis_stamp(strategies: QuerySet[Strategy]) -> QuerySet[Strategy]:
     )
 
 
+def analysed_strategies(user: Any) -> list[Strategy]:
+    """The strategies whose analysis (and documents) `user` may read."""
+    return [s for s in Strategy.objects.visible_to(user) if access.acts_for_country(user, s.country, ANALYSTS)]
+
+
 def strategy_for_analyst(user: Any, code: str) -> Strategy:
     """The strategy whose analysis `user` may read, with its stamp (pages and the API); 404 otherwise."""
     strategy = access.get_for_user(with_analysis_stamp(Strategy.objects.all()), user, code, field="code")

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nsm.accounts import access
 from nsm.analytics import charts
 from nsm.analytics.budget import Budget, budget
 from nsm.analytics.charts import ChartTable, TableCell, TableRow
@@ -25,7 +24,7 @@ from nsm.analytics.compliance import COMPLIANCE_LABELS, LATE, MISSING, complianc
 from nsm.analytics.groups import DIMENSIONS, labelled
 from nsm.analytics.implementation import STATUSES, Implementation, activity_facts, implementation
 from nsm.analytics.indicators import BAND_LABELS, BANDS, achievement, band_counts
-from nsm.analytics.views_common import ANALYSTS, Selection, analysed_strategy, cached_page, selection
+from nsm.analytics.views_common import Selection, analysed_strategies, analysed_strategy, cached_page, selection
 from nsm.monitoring.models import ReportingCycle
 from nsm.strategy.models import Activity, Strategy
 from nsm.strategy.selectors import format_decimal
@@ -144,8 +143,7 @@ def _chart(spec: dict[str, Any], table: ChartTable, name: str) -> dict[str, Any]
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The strategies whose analysis the user may read: straight to the dashboard when there is only one."""
-    user = request.user
-    strategies = [s for s in Strategy.objects.visible_to(user) if access.acts_for_country(user, s.country, ANALYSTS)]
+    strategies = analysed_strategies(request.user)
     if len(strategies) == 1:
         return redirect("analytics:dashboard", strategies[0].code)
     return render(request, "analytics/index.html", {"strategies": strategies})

@@ -237,28 +237,17 @@ def _implementation(by_goal: Implementation, by_institution: Implementation, per
             "The implementation rate is the share of due activities completed, cancelled ones left out."
         )
     )
+
+    def chapter(title: str, result: Implementation, chart_title: str, heading: str, name: str) -> Section:
+        table = _implementation_table(result, chart_title, heading, name)
+        return Section(title, blocks=(Chart(charts.implementation_chart(result.rows, chart_title), table),))
+
     return Section(
         _("Implementation of the action plan"),
         blocks=(explanation,),
         subsections=(
-            Section(
-                _("By goal"),
-                blocks=(
-                    Chart(
-                        charts.implementation_chart(by_goal.rows, goal_title),
-                        _implementation_table(by_goal, goal_title, _("Goal"), _("By goal")),
-                    ),
-                ),
-            ),
-            Section(
-                _("By lead institution"),
-                blocks=(
-                    Chart(
-                        charts.implementation_chart(by_institution.rows, institution_title),
-                        _implementation_table(by_institution, institution_title, _("Institution"), _("By institution")),
-                    ),
-                ),
-            ),
+            chapter(_("By goal"), by_goal, goal_title, _("Goal"), _("By goal")),
+            chapter(_("By lead institution"), by_institution, institution_title, _("Institution"), _("By institution")),
         ),
     )
 

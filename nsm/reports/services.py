@@ -44,25 +44,12 @@ def request_document(
     except generate.DocumentError as error:
         raise ValidationError(str(error)) from error
     interface_language = translation.get_language() or settings.LANGUAGE_CODE
-    same = GeneratedDocument.objects.filter(
-        strategy=strategy,
-        kind=kind,
-        period=period.slug if period else "",
-        language=language,
-        fmt=fmt,
-        status__in=[Status.QUEUED, Status.RUNNING],
-    ).first()
+    wanted = dict(strategy=strategy, kind=kind, period=period.slug if period else "", language=language, fmt=fmt)
+    same = GeneratedDocument.objects.filter(**wanted, status__in=[Status.QUEUED, Status.RUNNING]).first()
     if same is not None:  # asked for twice (a double click, two colleagues): the one on its way serves both
         return same
     with transaction.atomic():
-        document = GeneratedDocument.objects.create(
-            strategy=strategy,
-            kind=kind,
-            period=period.slug if period else "",
-            language=language,
-            fmt=fmt,
-            requested_by=by,
-        )
+        document = GeneratedDocument.objects.create(**wanted, requested_by=by)
         transaction.on_commit(lambda: _enqueue(document.pk, interface_language))
     logger.info("Document %s requested by %s: %s of %s", document.pk, by.pk, document, strategy.code)
     return document

@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
 from nsm.analytics.periods import Period, periods_of
-from nsm.analytics.views_common import latest_reported_period, strategy_for_analyst
+from nsm.analytics.views_common import analysed_strategies, latest_reported_period, strategy_for_analyst
 from nsm.reports import services
-from nsm.reports.models import READERS, GeneratedDocument
+from nsm.reports.models import GeneratedDocument
 from nsm.strategy.models import Strategy
 
 
@@ -50,8 +50,7 @@ class DocumentForm(forms.Form):
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The strategies whose documents the user may read: straight to the one when there is only one."""
-    user = request.user
-    strategies = [s for s in Strategy.objects.visible_to(user) if access.acts_for_country(user, s.country, READERS)]
+    strategies = analysed_strategies(request.user)
     if len(strategies) == 1:
         return redirect("reports:documents", strategies[0].code)
     return render(request, "reports/index.html", {"strategies": strategies})
