@@ -24,6 +24,10 @@ INTERNAL_ROLES = frozenset(
     {Membership.Role.FOCAL_POINT, Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, Membership.Role.VIEWER}
 )
 
+# The readers of approved figures: the analysis pages, the API's roll-ups and the documents made from them. Not focal
+# points, who see their own institution's reports instead.
+ANALYSTS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, Membership.Role.VIEWER})
+
 M = TypeVar("M", bound=Model)
 
 

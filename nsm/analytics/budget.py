@@ -105,9 +105,7 @@ def budget(
         JOIN scope s ON s.id = ap.activity_id {join}
         WHERE c.strategy_id = %s AND r.status = '{sql.APPROVED}'
           AND {sql.CYCLE_FIRST_Q} >= %s AND {sql.CYCLE_LAST_Q} <= %s
-          AND NOT (c.kind = 'year' AND EXISTS (
-              SELECT 1 FROM {sql.T["cycle"]} h WHERE h.strategy_id = c.strategy_id AND h.year = c.year
-              AND h.kind = 'half_year'))
+          AND NOT ({sql.YEAR_CYCLE_SUPERSEDED})
         {spent_group}"""
     query = f"WITH {', '.join(ctes)} {planned} UNION ALL {spent}"
     rows = sql.fetch(
@@ -142,3 +140,21 @@ def _total(filters: Filters, period: Period, groups: list[BudgetRow], by: str) -
         fields = [name for name in BudgetRow.__dataclass_fields__ if name not in ("key", "label", "code")]
         return BudgetRow(None, "", **{name: sum((getattr(row, name) for row in groups), ZERO) for name in fields})
     return budget(filters, period).total
+
+
+def spent_by_activity_year(filters: Filters) -> dict[tuple[int, int], Decimal]:
+    """(activity, year) -> approved spending, all sources, for the filtered activities, by the rule of `budget`: a
+    year reported in half-years is summed from them (one query)."""
+    scope_sql, params = sql.activity_scope_cte(filters)
+    query = f"""WITH {scope_sql}
+        SELECT ap.activity_id, c.year, SUM(ap.spent_state_budget), SUM(ap.spent_donor), SUM(ap.spent_other)
+        FROM {sql.T["line"]} ap
+        JOIN {sql.T["report"]} r ON r.id = ap.report_id
+        JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
+        JOIN scope s ON s.id = ap.activity_id
+        WHERE c.strategy_id = %s AND r.status = '{sql.APPROVED}' AND NOT ({sql.YEAR_CYCLE_SUPERSEDED})
+        GROUP BY ap.activity_id, c.year"""
+    return {
+        (activity, year): sql.money(state) + sql.money(donor) + sql.money(other)
+        for activity, year, state, donor, other in sql.fetch(query, params + [filters.strategy_id])
+    }

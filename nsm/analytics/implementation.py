@@ -89,24 +89,31 @@ class Implementation:
     groups: Mapping[Any, Group] = field(default_factory=dict)  # the named groups, for another roll-up to reuse
 
 
+# Each activity in scope against each period it overlaps (`s` the activity, `p` the period), and whether it is due.
+_DUE = "CASE WHEN s.last_q <= p.last_q THEN 1 ELSE 0 END"
+_OVERLAPS = "FROM scope s JOIN periods p ON s.first_q <= p.last_q AND s.last_q >= p.first_q"
+
+
+def _latest_line(column: str) -> str:
+    """`column` of the activity's latest approved line with a status up to the period's end: the line that gives
+    the activity its status. Found per activity through the line's index on the activity (a correlated subquery: a
+    window over all the strategy's lines made SQLite scan them per row)."""
+    return f"""(SELECT ap.{column} FROM {sql.T["line"]} ap
+        JOIN {sql.T["report"]} r ON r.id = ap.report_id
+        JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
+        WHERE ap.activity_id = s.id AND r.status = '{sql.APPROVED}' AND ap.status <> ''
+          AND {sql.CYCLE_LAST_Q} <= p.last_q
+        ORDER BY {sql.CYCLE_ORDER} LIMIT 1)"""
+
+
 def _facts_sql(filters: Filters, periods: list[Period]) -> tuple[list[str], list[Any]]:
     """CTEs `periods`, `scope` and `facts` (pkey, id, due, status): one row per activity in scope that overlaps
     each period, with its status then."""
     periods_sql, params = sql.periods_cte(periods)
     scope_sql, scope_params = sql.activity_scope_cte(filters)
-    # The status: the latest approved line up to the period's end, found per activity through the line's index on
-    # the activity (a correlated subquery: a window over all the strategy's lines made SQLite scan them per row);
     # MATERIALIZED: computed once when the total and the groups both read it.
     facts_sql = f"""facts(pkey, id, due, status) AS MATERIALIZED (
-        SELECT p.pkey, s.id, CASE WHEN s.last_q <= p.last_q THEN 1 ELSE 0 END, COALESCE((
-            SELECT ap.status FROM {sql.T["line"]} ap
-            JOIN {sql.T["report"]} r ON r.id = ap.report_id
-            JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
-            WHERE ap.activity_id = s.id AND r.status = '{sql.APPROVED}' AND ap.status <> ''
-              AND {sql.CYCLE_LAST_Q} <= p.last_q
-            ORDER BY {sql.CYCLE_ORDER} LIMIT 1), 'not_reported')
-        FROM scope s
-        JOIN periods p ON s.first_q <= p.last_q AND s.last_q >= p.first_q
+        SELECT p.pkey, s.id, {_DUE}, COALESCE({_latest_line("status")}, 'not_reported') {_OVERLAPS}
     )"""
     return [periods_sql, scope_sql, facts_sql], params + scope_params
 
@@ -158,6 +165,13 @@ def implementation(filters: Filters, period: Period, by: str | None = None) -> I
 def implementation_by_year(filters: Filters, years: range | list[int]) -> list[Implementation]:
     """One `Implementation` per year, in one query."""
     return implementation_over(filters, [Period.year(year) for year in years])
+
+
+def activity_statuses(filters: Filters, periods: list[Period]) -> dict[tuple[int, Period], str]:
+    """(activity, period) -> the activity's status in each period it overlaps, in one query."""
+    ctes, params = _facts_sql(filters, periods)
+    rows = sql.fetch(f"WITH {', '.join(ctes)} SELECT f.pkey, f.id, f.status FROM facts f", params)
+    return {(pk, periods[pkey]): status for pkey, pk, status in rows}
 
 
 @dataclass(frozen=True)
@@ -214,17 +228,7 @@ def activity_lines(filters: Filters, period: Period) -> list[ActivityLine]:
     """Every activity in the period with its status, percent complete and narrative, in one query."""
     periods_sql, params = sql.periods_cte([period])
     scope_sql, scope_params = sql.activity_scope_cte(filters)
-    lines_sql = f"""latest(id, due, line_id) AS (
-        SELECT s.id, CASE WHEN s.last_q <= p.last_q THEN 1 ELSE 0 END, (
-            SELECT ap.id FROM {sql.T["line"]} ap
-            JOIN {sql.T["report"]} r ON r.id = ap.report_id
-            JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
-            WHERE ap.activity_id = s.id AND r.status = '{sql.APPROVED}' AND ap.status <> ''
-              AND {sql.CYCLE_LAST_Q} <= p.last_q
-            ORDER BY {sql.CYCLE_ORDER} LIMIT 1)
-        FROM scope s
-        JOIN periods p ON s.first_q <= p.last_q AND s.last_q >= p.first_q
-    )"""
+    lines_sql = f"latest(id, due, line_id) AS (SELECT s.id, {_DUE}, {_latest_line('id')} {_OVERLAPS})"
     query = f"""WITH {periods_sql}, {scope_sql}, {lines_sql}
         SELECT l.id, l.due, COALESCE(ap.status, 'not_reported'), ap.percent_complete, COALESCE(ap.narrative, '')
         FROM latest l LEFT JOIN {sql.T["line"]} ap ON ap.id = l.line_id"""

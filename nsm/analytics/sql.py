@@ -39,6 +39,10 @@ APPROVED = ProgressReport.Status.APPROVED.value
 CYCLE_FIRST_Q = "c.year * 10 + CASE WHEN c.half = 2 THEN 3 ELSE 1 END"
 CYCLE_LAST_Q = "c.year * 10 + CASE WHEN c.half = 1 THEN 2 ELSE 4 END"
 CYCLE_ORDER = "c.year DESC, CASE WHEN c.half = 1 THEN 1 WHEN c.half = 2 THEN 2 ELSE 3 END DESC, c.id DESC"
+# A year cycle whose year is also reported in half-year cycles: its spending is counted through the halves, never
+# twice (`c` the cycle).
+YEAR_CYCLE_SUPERSEDED = f"""c.kind = 'year' AND EXISTS (
+    SELECT 1 FROM {T["cycle"]} h WHERE h.strategy_id = c.strategy_id AND h.year = c.year AND h.kind = 'half_year')"""
 ACTIVITY_FIRST_Q = "a.start_year * 10 + COALESCE(a.start_quarter, 1)"
 ACTIVITY_LAST_Q = "a.end_year * 10 + COALESCE(a.end_quarter, 4)"
 

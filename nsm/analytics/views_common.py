@@ -23,14 +23,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nsm.accounts import access
-from nsm.accounts.models import Institution, Membership
+from nsm.accounts.models import Institution
 from nsm.analytics import sql
 from nsm.analytics.groups import Filters
 from nsm.analytics.periods import Period, default_period, periods_of
 from nsm.reference.models import GcmObjective
 from nsm.strategy.models import Result, Strategy
 
-ANALYSTS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, Membership.Role.VIEWER})
+ANALYSTS = access.ANALYSTS
 
 
 # What the analysis of a strategy is computed from, summed up in one text that changes whenever any of it does:

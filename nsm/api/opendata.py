@@ -21,19 +21,19 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
+from nsm.analytics.budget import spent_by_activity_year
 from nsm.analytics.groups import Filters
-from nsm.analytics.implementation import STATUSES, activity_facts
+from nsm.analytics.implementation import STATUSES, activity_statuses
 from nsm.analytics.indicators import BANDS, achievement_over
 from nsm.analytics.periods import Period
 from nsm.api import schemas
 from nsm.api.errors import ErrorOut
-from nsm.monitoring.models import ActivityProgress, ProgressReport, ReportingCycle
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, Strategy
 
 router = Router(tags=["open data"], auth=None)
@@ -231,34 +231,12 @@ def open_indicators_csv(request: HttpRequest, code: str) -> HttpResponse:
 # --- Activities ---
 
 
-def _spent(strategy: Strategy) -> dict[tuple[int, int], Decimal]:
-    """(activity, year) -> approved spending, all sources. A year reported in half-years is summed from them; a
-    year cycle of the same year is then left out, as the budget roll-up does (one query)."""
-    halves = ReportingCycle.objects.filter(
-        strategy=strategy, kind=ReportingCycle.Kind.HALF_YEAR, year=OuterRef("report__cycle__year")
-    )
-    lines = (
-        ActivityProgress.objects.filter(report__cycle__strategy=strategy, report__status=ProgressReport.Status.APPROVED)
-        .exclude(Exists(halves), report__cycle__kind=ReportingCycle.Kind.YEAR)
-        .values("activity_id", "report__cycle__year")
-        .annotate(state=Sum("spent_state_budget"), donor=Sum("spent_donor"), other=Sum("spent_other"))
-        .order_by()
-    )
-    return {
-        (row["activity_id"], row["report__cycle__year"]): sum(
-            (Decimal(str(row[name] or 0)) for name in ("state", "donor", "other")), ZERO
-        )
-        for row in lines
-    }
-
-
 def activity_rows(strategy: Strategy) -> list[dict[str, Any]]:
-    """Each activity and year of the action plan (four queries, and one per year for the statuses)."""
+    """Each activity and year of the action plan (four queries)."""
     years = list(strategy.plan_years)
     filters = Filters.of(strategy)
-    status = {
-        (fact.activity_id, year): fact.status for year in years for fact in activity_facts(filters, Period.year(year))
-    }
+    statuses = activity_statuses(filters, [Period.year(year) for year in years])
+    status = {(activity, period.first_year): state for (activity, period), state in statuses.items()}
     planned = {
         (row["activity_id"], row["year"]): row["amount"]
         for row in ActivityBudget.objects.filter(activity__strategy=strategy, year__in=years)
@@ -266,7 +244,7 @@ def activity_rows(strategy: Strategy) -> list[dict[str, Any]]:
         .annotate(amount=Sum("amount"))
         .order_by()
     }
-    spent = _spent(strategy)
+    spent = spent_by_activity_year(filters)
     rows = []
     for activity in Activity.objects.filter(strategy=strategy).select_related("lead").order_by("sort_key"):
         for year in years:

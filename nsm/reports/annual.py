@@ -7,7 +7,6 @@ its own. The whole document is read in a fixed number of queries, whatever the s
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,13 +138,13 @@ def _summary(
                 _("Spent (%(currency)s)") % {"currency": currency},
                 spent,
                 "money",
-                _("execution rate %(rate)s") % {"rate": _pct(money.total.execution_rate)},
+                _("execution rate %(rate)s") % {"rate": format_value(money.total.execution_rate, "percent")},
             ),
             KeyFigure(
                 _("Funding gap (%(currency)s)") % {"currency": currency},
                 money.total.unfunded,
                 "money",
-                _("%(share)s of the planned cost") % {"share": _pct(money.total.gap_share)},
+                _("%(share)s of the planned cost") % {"share": format_value(money.total.gap_share, "percent")},
             ),
             KeyFigure(_("Reports on time"), on_time, "number", _("of %(count)s due") % {"count": reports_due}),
         )
@@ -160,7 +159,7 @@ def _summary(
             "period": period,
             "due": total.due.total - total.due.cancelled,
             "completed": total.due.completed,
-            "rate": _pct(total.rate),
+            "rate": format_value(total.rate, "percent"),
         },
         ngettext(
             "%(count)s activity is delayed and %(not_started)s have not started.",
@@ -177,9 +176,9 @@ def _summary(
         },
         _("%(spent)s %(currency)s were spent of %(planned)s planned; %(gap)s %(currency)s have no funding yet.")
         % {
-            "spent": _money(spent),
-            "planned": _money(planned),
-            "gap": _money(money.total.unfunded),
+            "spent": format_value(spent, "money"),
+            "planned": format_value(planned, "money"),
+            "gap": format_value(money.total.unfunded, "money"),
             "currency": currency,
         },
     ]
@@ -193,14 +192,6 @@ def _summary(
             % {"count": counts.not_reported}
         )
     return Section(_("Executive summary"), blocks=(figures, *(Paragraph(text) for text in sentences)))
-
-
-def _pct(value: Decimal | None) -> str:
-    return format_value(value, "percent")
-
-
-def _money(value: Decimal) -> str:
-    return format_value(value, "money")
 
 
 # --- 2. Implementation ---

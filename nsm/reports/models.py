@@ -13,17 +13,14 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from nsm.accounts.access import PLAN_EDITORS, CountryScopedQuerySet
-from nsm.accounts.models import Membership
+from nsm.accounts.access import ANALYSTS, PLAN_EDITORS, CountryScopedQuerySet
 from nsm.strategy.models import Strategy
-
-# Documents are read by whoever reads the analysis they are made from (`nsm.analytics.views_common.ANALYSTS`) and
-# asked for by the plan's editors.
-READERS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, Membership.Role.VIEWER})
 
 
 class DocumentQuerySet(CountryScopedQuerySet):
-    readers = READERS
+    """Documents are read by whoever reads the analysis they are made from, and asked for by the plan's editors."""
+
+    readers = ANALYSTS
     editors = PLAN_EDITORS
 
 

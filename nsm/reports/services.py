@@ -134,6 +134,12 @@ def _make(document: GeneratedDocument) -> None:
 STALLED_AFTER = datetime.timedelta(minutes=10)  # a national plan as PDF takes under a minute
 
 
+def stalled(document: GeneratedDocument, *, now: datetime.datetime | None = None) -> bool:
+    """Whether `document` has been "Being made" longer than a worker ever takes."""
+    started = document.started_at
+    return started is not None and started < (now or timezone.now()) - STALLED_AFTER
+
+
 def fail_stalled(*, now: datetime.datetime | None = None) -> int:
     """Mark as failed, in one query, the documents a worker started more than STALLED_AFTER ago and never finished
     (the worker was killed while making them), so that they do not stay "Being made" and the person can ask again.

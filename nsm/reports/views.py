@@ -117,8 +117,10 @@ def _document(request: HttpRequest, code: str, pk: int) -> GeneratedDocument:
 @login_required
 def status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The document's row, showing how far it has got (asked for again by the page until it is finished)."""
-    services.fail_stalled()
     document = _document(request, code, pk)
+    if document.status == GeneratedDocument.Status.RUNNING and services.stalled(document):
+        services.fail_stalled()  # its worker was killed: the row says so and the page stops asking
+        document.refresh_from_db()
     document.current = document.made_from(document.strategy.analysis_stamp)
     context = {"document": document, "strategy": document.strategy, "new": request.GET.get("new", "")}
     return render(request, "reports/_row.html", context)
