@@ -41,6 +41,7 @@ STATUS_LABELS = {
     "delayed": gettext_lazy("Delayed"),
     "not_started": gettext_lazy("Not started"),
     "cancelled": gettext_lazy("Cancelled"),
+    "withdrawn": gettext_lazy("Withdrawn from the plan"),
     "not_reported": gettext_lazy("Not reported"),
 }
 # Okabe-Ito: bluish green, sky blue, orange, yellow, reddish purple; grey for what is unknown.
@@ -50,6 +51,7 @@ STATUS_COLOURS = {
     "delayed": "#E69F00",
     "not_started": "#F0E442",
     "cancelled": "#CC79A7",
+    "withdrawn": "#8C6D31",
     "not_reported": "#BBBBBB",
 }
 BAND_COLOURS = {

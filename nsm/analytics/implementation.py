@@ -5,8 +5,9 @@ An activity is *in* a period when its timeframe overlaps it; it is *due* when it
 period's end (an activity completed in an earlier half-year stays completed); with no approved line it is "not
 reported". Approved data only, everywhere.
 
-- implementation rate = completed / (due - cancelled): cancelled activities are no longer planned, so they leave
-  the denominator (and are counted on their own);
+- implementation rate = completed / (due - cancelled - withdrawn): cancelled activities, and those withdrawn from
+  the plan by the period's end (unless completed), are no longer planned, so they leave the denominator (and are
+  counted on their own);
 - on-schedule rate, shown beside it as SIGMA does for multi-year activities = (ongoing on track + ongoing completed
   early) / (ongoing - cancelled).
 """
@@ -23,7 +24,7 @@ from nsm.analytics import sql
 from nsm.analytics.groups import Filters, Group, dimension, labelled
 from nsm.analytics.periods import Period
 
-STATUSES = ("completed", "on_track", "delayed", "not_started", "cancelled", "not_reported")
+STATUSES = ("completed", "on_track", "delayed", "not_started", "cancelled", "withdrawn", "not_reported")
 
 
 def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
@@ -40,11 +41,17 @@ class StatusCounts:
     delayed: int = 0
     not_started: int = 0
     cancelled: int = 0
+    withdrawn: int = 0
     not_reported: int = 0
 
     @property
     def total(self) -> int:
         return sum(getattr(self, name) for name in STATUSES)
+
+    @property
+    def planned(self) -> int:
+        """The activities still planned: cancelled and withdrawn ones left out."""
+        return self.total - self.cancelled - self.withdrawn
 
     def __add__(self, other: StatusCounts) -> StatusCounts:
         return StatusCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
@@ -71,13 +78,13 @@ class ImplementationRow:
 
     @property
     def rate(self) -> Decimal | None:
-        """Completed / (due - cancelled), in %."""
-        return percent(self.due.completed, self.due.total - self.due.cancelled)
+        """Completed / (due - cancelled - withdrawn), in %."""
+        return percent(self.due.completed, self.due.planned)
 
     @property
     def on_schedule_rate(self) -> Decimal | None:
-        """Ongoing activities on schedule (or completed early) / (ongoing - cancelled), in %."""
-        return percent(self.ongoing.on_track + self.ongoing.completed, self.ongoing.total - self.ongoing.cancelled)
+        """Ongoing activities on schedule (or completed early) / (ongoing - cancelled - withdrawn), in %."""
+        return percent(self.ongoing.on_track + self.ongoing.completed, self.ongoing.planned)
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,13 @@ def _latest_line(column: str) -> str:
         ORDER BY {sql.CYCLE_ORDER} LIMIT 1)"""
 
 
+def _status(latest: str) -> str:
+    """The activity's status in the period from its latest approved line's: 'withdrawn' once it has been withdrawn
+    by the period's end (unless it was completed), else the line's, else 'not_reported'."""
+    return f"""CASE WHEN s.withdrawn_q IS NOT NULL AND s.withdrawn_q <= p.last_q
+        AND COALESCE({latest}, '') <> 'completed' THEN 'withdrawn' ELSE COALESCE({latest}, 'not_reported') END"""
+
+
 def _facts_sql(filters: Filters, periods: list[Period]) -> tuple[list[str], list[Any]]:
     """CTEs `periods`, `scope` and `facts` (pkey, id, due, status): one row per activity in scope that overlaps
     each period, with its status then."""
@@ -113,7 +127,7 @@ def _facts_sql(filters: Filters, periods: list[Period]) -> tuple[list[str], list
     scope_sql, scope_params = sql.activity_scope_cte(filters)
     # MATERIALIZED: computed once when the total and the groups both read it.
     facts_sql = f"""facts(pkey, id, due, status) AS MATERIALIZED (
-        SELECT p.pkey, s.id, {_DUE}, COALESCE({_latest_line("status")}, 'not_reported') {_OVERLAPS}
+        SELECT p.pkey, s.id, {_DUE}, {_status(_latest_line("status"))} {_OVERLAPS}
     )"""
     return [periods_sql, scope_sql, facts_sql], params + scope_params
 
@@ -228,9 +242,13 @@ def activity_lines(filters: Filters, period: Period) -> list[ActivityLine]:
     """Every activity in the period with its status, percent complete and narrative, in one query."""
     periods_sql, params = sql.periods_cte([period])
     scope_sql, scope_params = sql.activity_scope_cte(filters)
-    lines_sql = f"latest(id, due, line_id) AS (SELECT s.id, {_DUE}, {_latest_line('id')} {_OVERLAPS})"
+    lines_sql = f"""latest(id, due, line_id, withdrawn) AS (
+        SELECT s.id, {_DUE}, {_latest_line("id")}, CASE WHEN s.withdrawn_q <= p.last_q THEN 1 ELSE 0 END {_OVERLAPS})"""
     query = f"""WITH {periods_sql}, {scope_sql}, {lines_sql}
-        SELECT l.id, l.due, COALESCE(ap.status, 'not_reported'), ap.percent_complete, COALESCE(ap.narrative, '')
+        SELECT l.id, l.due,
+               CASE WHEN l.withdrawn = 1 AND COALESCE(ap.status, '') <> 'completed' THEN 'withdrawn'
+                    ELSE COALESCE(ap.status, 'not_reported') END,
+               ap.percent_complete, COALESCE(ap.narrative, '')
         FROM latest l LEFT JOIN {sql.T["line"]} ap ON ap.id = l.line_id"""
     return [
         ActivityLine(pk, state, bool(due), percent_complete, narrative or "")

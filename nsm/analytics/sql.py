@@ -45,6 +45,10 @@ YEAR_CYCLE_SUPERSEDED = f"""c.kind = 'year' AND EXISTS (
     SELECT 1 FROM {T["cycle"]} h WHERE h.strategy_id = c.strategy_id AND h.year = c.year AND h.kind = 'half_year')"""
 ACTIVITY_FIRST_Q = "a.start_year * 10 + COALESCE(a.start_quarter, 1)"
 ACTIVITY_LAST_Q = "a.end_year * 10 + COALESCE(a.end_quarter, 4)"
+# The quarter key of the day an activity was withdrawn (NULL when it was not): dates read as ISO text on both engines.
+ACTIVITY_WITHDRAWN_Q = """CASE WHEN a.withdrawn_on IS NULL THEN NULL ELSE
+    CAST(SUBSTR(CAST(a.withdrawn_on AS TEXT), 1, 4) AS INTEGER) * 10
+    + (CAST(SUBSTR(CAST(a.withdrawn_on AS TEXT), 6, 2) AS INTEGER) + 2) / 3 END"""
 
 
 def periods_cte(periods: list[Period]) -> tuple[str, list[int]]:
@@ -77,8 +81,8 @@ def activity_sdg_cte(source: str = "scope") -> str:
 
 
 def activity_scope_cte(filters: Any) -> tuple[str, list[Any]]:
-    """`scope(id, measure_id, objective_id, goal_id, lead_id, gender_marker, first_q, last_q)`: a strategy's
-    activities, narrowed by the filters (goal, lead institution, GCM objective)."""
+    """`scope(id, measure_id, objective_id, goal_id, lead_id, gender_marker, first_q, last_q, withdrawn_q)`: a
+    strategy's activities, narrowed by the filters (goal, lead institution, GCM objective)."""
     where, params = ["a.strategy_id = %s"], [filters.strategy_id]
     if filters.goal_id:
         where.append("o.parent_id = %s")
@@ -94,9 +98,9 @@ def activity_scope_cte(filters: Any) -> tuple[str, list[Any]]:
                             AND rg.gcmobjective_id = %s)))"""
         )
         params += [filters.gcm_id, filters.gcm_id]
-    sql = f"""scope(id, measure_id, objective_id, goal_id, lead_id, gender_marker, first_q, last_q) AS (
+    sql = f"""scope(id, measure_id, objective_id, goal_id, lead_id, gender_marker, first_q, last_q, withdrawn_q) AS (
         SELECT a.id, a.measure_id, m.parent_id, o.parent_id, a.lead_id, a.gender_marker,
-               {ACTIVITY_FIRST_Q}, {ACTIVITY_LAST_Q}
+               {ACTIVITY_FIRST_Q}, {ACTIVITY_LAST_Q}, {ACTIVITY_WITHDRAWN_Q}
         FROM {T["activity"]} a
         JOIN {T["result"]} m ON m.id = a.measure_id
         JOIN {T["result"]} o ON o.id = m.parent_id

@@ -36,6 +36,7 @@ STATUS_HEADINGS = {
     "delayed": gettext_lazy("Delayed activities"),
     "not_started": gettext_lazy("Activities not started"),
     "cancelled": gettext_lazy("Cancelled activities"),
+    "withdrawn": gettext_lazy("Activities withdrawn from the plan"),
     "not_reported": gettext_lazy("Activities not reported on"),
 }
 DIMENSION_NOUNS = {
@@ -84,7 +85,7 @@ def _implementation_table(result: Implementation, caption: str, links: Links) ->
         rate = _("%(rate)s (%(completed)s of %(due)s)") % {
             "rate": _pct(row.rate),
             "completed": row.due.completed,
-            "due": row.due.total - row.due.cancelled,
+            "due": row.due.planned,
         }
         cells = [TableCell(str(count), links.activities(status=status, **group)) for status, count in counts.items()]
         cells += [
@@ -199,8 +200,8 @@ def _dashboard_body(request: HttpRequest, strategy: Strategy) -> dict[str, Any]:
         "selection": picked,
         "choices": picked.choices,
         "total": total,
-        "due": total.due.total - total.due.cancelled,
-        "ongoing": total.ongoing.total - total.ongoing.cancelled,
+        "due": total.due.planned,
+        "ongoing": total.ongoing.planned,
         "links": {
             "completed": links.activities(status="completed", due=1),
             "due": links.activities(due=1),

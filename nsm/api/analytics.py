@@ -54,6 +54,7 @@ class StatusCountsOut(Schema):
     delayed: int
     not_started: int
     cancelled: int
+    withdrawn: int
     not_reported: int
     total: int
 
@@ -64,8 +65,10 @@ class ImplementationRowOut(Schema):
     label: str
     due: StatusCountsOut
     ongoing: StatusCountsOut
-    rate: Decimal | None = Field(description="Completed / (due - cancelled), in %.")
-    on_schedule_rate: Decimal | None = Field(description="Ongoing on track or completed / (ongoing - cancelled), %.")
+    rate: Decimal | None = Field(description="Completed / (due - cancelled - withdrawn), in %.")
+    on_schedule_rate: Decimal | None = Field(
+        description="Ongoing on track or completed / (ongoing - cancelled - withdrawn), %."
+    )
 
 
 class ImplementationOut(Schema):

@@ -240,7 +240,8 @@ class ActivityProgress(models.Model):
     VALUE_FIELDS = ("status", "percent_complete", *SPENDING_FIELDS, "narrative")
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="activity_lines")
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="progress")
+    # PROTECT: a line that a report holds is never deleted with its activity (withdraw the activity instead).
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="progress")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, blank=True)
     percent_complete = models.PositiveSmallIntegerField(
         _("percent complete"), null=True, blank=True, validators=[MaxValueValidator(100)]
@@ -321,7 +322,7 @@ class IndicatorValue(models.Model):
     """A report's value for one indicator in one disaggregation cell; the cell without a category is the total."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="indicator_values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     category = models.ForeignKey(
         DisaggregationCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -382,8 +383,12 @@ class ReviewComment(models.Model):
     """The secretariat's comment on one line of a report (an activity or an indicator), or on the whole report."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="comments")
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="review_comments"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="review_comments"
+    )
     text = models.TextField(_("comment"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("written"), default=timezone.now)

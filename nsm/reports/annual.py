@@ -97,7 +97,7 @@ def build_annual(strategy: Strategy, period: Period) -> Document:
 def _completed_of_due(row) -> str:
     return _("%(completed)s of %(due)s due") % {
         "completed": row.due.completed,
-        "due": row.due.total - row.due.cancelled,
+        "due": row.due.planned,
     }
 
 
@@ -125,7 +125,7 @@ def _summary(
                 _("Ongoing activities on schedule"),
                 total.on_schedule_rate,
                 "percent",
-                _("%(count)s ongoing") % {"count": total.ongoing.total - total.ongoing.cancelled},
+                _("%(count)s ongoing") % {"count": total.ongoing.planned},
             ),
             KeyFigure(
                 _("Indicators on track"),
@@ -157,7 +157,7 @@ def _summary(
         )
         % {
             "period": period,
-            "due": total.due.total - total.due.cancelled,
+            "due": total.due.planned,
             "completed": total.due.completed,
             "rate": format_value(total.rate, "percent"),
         },
@@ -225,7 +225,8 @@ def _implementation(by_goal: Implementation, by_institution: Implementation, per
         _(
             "An activity counts in the period when its timeframe overlaps it; it is due when its timeframe ends within "
             "the period. Its status is the one given in the latest approved report up to the end of the period. "
-            "The implementation rate is the share of due activities completed, cancelled ones left out."
+            "The implementation rate is the share of due activities completed, cancelled ones and those withdrawn from "
+            "the plan left out."
         )
     )
 

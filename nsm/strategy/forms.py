@@ -17,10 +17,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, Value, When
 from django.forms.boundfield import BoundField
+from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from nsm.accounts.models import Institution
+from nsm.core import limits
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result, Strategy
 from nsm.strategy.selectors import format_decimal
 from nsm.strategy.services import BudgetLineInput
@@ -393,3 +395,24 @@ def donor_formset(data: Any, *, activity: Activity, years: list[int]) -> Any:
     lines = activity.budget_lines.filter(source=ActivityBudget.Source.DONOR).order_by("year", "donor")
     initial = [{"year": line.year, "donor": line.donor, "amount": format_decimal(line.amount)} for line in lines]
     return DonorFormSet(data, initial=initial, years=years, prefix="donors")
+
+
+class WithdrawForm(EditsVersion, BootstrapForm, forms.Form):
+    """Withdraw a plan item: why, and from which day."""
+
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        max_length=limits.LONG_TEXT_CHARS,
+        validators=[limits.refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown with the item on its page, in the reports and in the documents."),
+    )
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Reporting cycles opened after this day no longer ask for it."),
+    )
+
+    def __init__(self, *args: Any, obj: Any, **kwargs: Any) -> None:
+        super().__init__(*args, initial={"withdrawn_on": timezone.localdate()}, **kwargs)
+        self.add_version(obj.version)

@@ -45,6 +45,21 @@ class PlanQuerySet(access.CountryScopedQuerySet):
     """Results, activities and indicators: scoped through their strategy's country."""
 
 
+class Withdrawable(models.Model):
+    """A plan item that can be withdrawn instead of deleted: it leaves future reporting cycles and stays in the
+    history, the reports and the roll-ups (as withdrawn); it can be restored."""
+
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
+
+
 class Strategy(models.Model):
     """A national strategy on migration for a span of years, with the years its action plan covers."""
 
@@ -127,7 +142,7 @@ class Strategy(models.Model):
         return range(self.plan_start_year, self.plan_end_year + 1)
 
 
-class Result(models.Model):
+class Result(Withdrawable):
     """A node of the results framework: a goal, an objective under a goal, or a measure under an objective.
 
     The code gives the place in the tree: `2` is a goal, `2.1` an objective under it, `2.1.3` a measure.
@@ -194,7 +209,7 @@ class Result(models.Model):
             )
 
 
-class Activity(models.Model):
+class Activity(Withdrawable):
     """What an institution implements under a measure: scheduled by quarter, costed per year and source."""
 
     class GenderMarker(models.IntegerChoices):
@@ -371,7 +386,7 @@ class ActivityBudget(models.Model):
             raise ValidationError({"amount": _("An amount cannot be negative.")})
 
 
-class Indicator(models.Model):
+class Indicator(Withdrawable):
     """A measure of progress on a result, with its baseline, yearly targets, source and disaggregation."""
 
     class Kind(models.TextChoices):

@@ -393,9 +393,59 @@ def indicator_table(indicators: QuerySet[Indicator]) -> IndicatorTable:
     return IndicatorTable(years, tuple(rows))
 
 
+# --- What monitoring data refers to a plan item ---
+#
+# Progress reports refer to activities (their lines), indicators (their values) and both (review comments). The
+# plan looks at them only through those relations' names, never importing `monitoring`, which comes after it.
+# A line or value is *reported* once its report has been submitted (returned and approved included) or its cycle is
+# closed, or as soon as someone has typed anything into it: such data is never deleted, and the item it refers to
+# can only be withdrawn. An untouched line of a draft report (prefilled when the cycle opened) is not reported: it
+# goes with its item.
+
+HELD = ~Q(report__status="draft") | Q(report__cycle__status="closed")
+LINE_DATA = (
+    ~Q(status="")
+    | Q(percent_complete__isnull=False)
+    | Q(spent_state_budget__isnull=False)
+    | Q(spent_donor__isnull=False)
+    | Q(spent_other__isnull=False)
+    | ~Q(narrative="")
+    | Q(evidence__isnull=False)
+)
+VALUE_DATA = Q(value__isnull=False) | ~Q(note="") | ~Q(source="")
+
+
+def _related(model: type[Model], name: str) -> Any:
+    return model._meta.get_field(name).related_model
+
+
+def line_model() -> Any:
+    """The model of an activity's report lines (monitoring's ActivityProgress)."""
+    return _related(Activity, "progress")
+
+
+def value_model() -> Any:
+    """The model of an indicator's reported values (monitoring's IndicatorValue)."""
+    return _related(Indicator, "values")
+
+
+def comment_model() -> Any:
+    return _related(Activity, "review_comments")
+
+
+def unreported_lines(activities: Any) -> QuerySet:
+    """The untouched lines of draft reports of `activities` (a queryset or ids): those that go with them."""
+    return line_model().objects.filter(activity__in=activities).exclude(HELD | LINE_DATA)
+
+
+def unreported_values(indicators: Any) -> QuerySet:
+    return value_model().objects.filter(indicator__in=indicators).exclude(HELD | VALUE_DATA)
+
+
 @dataclass(frozen=True)
 class DeletionSummary:
-    """What is deleted along with an object, for the confirmation page."""
+    """What is deleted along with an object, and what reported data would forbid deleting it, for the
+    confirmation page and the delete services."""
 
     objectives: int = 0
     measures: int = 0
@@ -403,40 +453,71 @@ class DeletionSummary:
     budget_lines: int = 0
     indicators: int = 0
     targets: int = 0
+    draft_lines: int = 0  # untouched lines of draft reports: deleted with it
+    reported_lines: int = 0  # activity lines that reports hold: it cannot be deleted
+    reported_values: int = 0  # indicator values that reports hold
+    comments: int = 0  # review comments on its lines
 
     @property
     def is_empty(self) -> bool:
         return not any(vars(self).values())
 
+    @property
+    def is_reported(self) -> bool:
+        """Progress reports hold data about it: it cannot be deleted, only withdrawn."""
+        return bool(self.reported_lines or self.reported_values or self.comments)
+
 
 def deletion_summary(obj: Result | Activity | Indicator) -> DeletionSummary:
-    """Count what goes with `obj` when it is deleted (children, activities, budget lines, indicators)."""
+    """Count what goes with `obj` when it is deleted (children, activities, budget lines, indicators, untouched
+    report lines) and the reported data that forbid deleting it."""
     if isinstance(obj, Indicator):
-        return DeletionSummary(targets=obj.targets.count())
+        return DeletionSummary(targets=obj.targets.count(), **_monitoring_counts([], [obj.pk]))
     if isinstance(obj, Activity):
-        return DeletionSummary(budget_lines=obj.budget_lines.count())
+        return DeletionSummary(budget_lines=obj.budget_lines.count(), **_monitoring_counts([obj.pk], []))
     prefix = f"{obj.code}."
     results = Result.objects.filter(strategy_id=obj.strategy_id, code__startswith=prefix).aggregate(
         objectives=Count("pk", filter=Q(level=Result.Level.OBJECTIVE)),
         measures=Count("pk", filter=Q(level=Result.Level.MEASURE)),
     )
+    activity_ids = list(
+        Activity.objects.filter(strategy_id=obj.strategy_id, code__startswith=prefix).values_list("pk", flat=True)
+    )
     in_tree = Q(code=obj.code) | Q(code__startswith=prefix)
+    indicator_ids = list(
+        Indicator.objects.filter(
+            strategy_id=obj.strategy_id, result__in=Result.objects.filter(in_tree, strategy_id=obj.strategy_id)
+        ).values_list("pk", flat=True)
+    )
     return DeletionSummary(
         objectives=results["objectives"],
         measures=results["measures"],
-        activities=Activity.objects.filter(strategy_id=obj.strategy_id, code__startswith=prefix).count(),
-        budget_lines=ActivityBudget.objects.filter(
-            activity__strategy_id=obj.strategy_id, activity__code__startswith=prefix
-        ).count(),
-        indicators=Indicator.objects.filter(
-            strategy_id=obj.strategy_id,
-            result__in=Result.objects.filter(in_tree, strategy_id=obj.strategy_id),
-        ).count(),
-        targets=IndicatorTarget.objects.filter(
-            indicator__strategy_id=obj.strategy_id,
-            indicator__result__in=Result.objects.filter(in_tree, strategy_id=obj.strategy_id),
-        ).count(),
+        activities=len(activity_ids),
+        budget_lines=ActivityBudget.objects.filter(activity_id__in=activity_ids).count(),
+        indicators=len(indicator_ids),
+        targets=IndicatorTarget.objects.filter(indicator_id__in=indicator_ids).count(),
+        **_monitoring_counts(activity_ids, indicator_ids),
     )
+
+
+def _monitoring_counts(activity_ids: list[int], indicator_ids: list[int]) -> dict[str, int]:
+    lines = (
+        line_model()
+        .objects.filter(activity_id__in=activity_ids)
+        .aggregate(reported=Count("pk", filter=HELD | LINE_DATA, distinct=True), total=Count("pk", distinct=True))
+    )
+    values = (
+        value_model()
+        .objects.filter(indicator_id__in=indicator_ids)
+        .aggregate(reported=Count("pk", filter=HELD | VALUE_DATA, distinct=True), total=Count("pk", distinct=True))
+    )
+    comments = comment_model().objects.filter(Q(activity_id__in=activity_ids) | Q(indicator_id__in=indicator_ids))
+    return {
+        "draft_lines": lines["total"] - lines["reported"] + values["total"] - values["reported"],
+        "reported_lines": lines["reported"],
+        "reported_values": values["reported"],
+        "comments": comments.count(),
+    }
 
 
 # --- History ---

@@ -12,6 +12,7 @@ with `StaleVersion`, which says who changed what meanwhile; otherwise they bump 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,13 +20,15 @@ from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from nsm.audit import acting_as
+from nsm.core import limits
 from nsm.strategy import selectors
 from nsm.strategy.models import (
     Activity,
@@ -248,12 +251,13 @@ def update_result(result: Result, *, by: Any, data: Mapping[str, Any], version: 
 
 
 def delete_result(result: Result, *, by: Any, version: int | None = None) -> None:
-    """Delete a result with everything under it: children, activities, budget lines, indicators, targets."""
+    """Delete a result with everything under it: children, activities, budget lines, indicators, targets; refused
+    when progress reports hold data about anything under it (withdraw it instead)."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(result.strategy_id)
         result = _locked(result)
         _check_version(result, version)
-        result.delete()
+        _delete_unreported(result)
 
 
 def move_result(result: Result, *, by: Any, direction: Direction, version: int | None = None) -> Result:
@@ -374,12 +378,13 @@ def update_activity(activity: Activity, *, by: Any, data: Mapping[str, Any], ver
 
 
 def delete_activity(activity: Activity, *, by: Any, version: int | None = None) -> None:
-    """Delete an activity and its budget lines (each deletion kept in history)."""
+    """Delete an activity and its budget lines (each deletion kept in history); refused when progress reports hold
+    data about it (withdraw it instead)."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(activity.strategy_id)
         activity = _locked(activity)
         _check_version(activity, version)
-        activity.delete()
+        _delete_unreported(activity)
 
 
 def move_activity(activity: Activity, *, by: Any, direction: Direction, version: int | None = None) -> Activity:
@@ -511,11 +516,12 @@ def move_indicator(indicator: Indicator, *, by: Any, direction: Direction, versi
 
 
 def delete_indicator(indicator: Indicator, *, by: Any, version: int | None = None) -> None:
-    """Delete an indicator and its targets (each deletion kept in history)."""
+    """Delete an indicator and its targets (each deletion kept in history); refused when progress reports hold
+    values of it (withdraw it instead)."""
     with transaction.atomic(), acting_as(by):
         indicator = _locked(indicator)
         _check_version(indicator, version)
-        indicator.delete()
+        _delete_unreported(indicator)
 
 
 def set_targets(
@@ -544,3 +550,126 @@ def set_targets(
             bump_version(indicator)  # first, as in set_budget_lines
         _write_lines(removed, changed)
         return indicator
+
+
+# --- Deleting and withdrawing ---
+
+
+def _delete_unreported(obj: Versioned) -> None:
+    """Delete a (locked) plan item with the untouched draft-report lines that refer to it; refuse, in words, when
+    reports hold data about it. The database refuses too (PROTECT), whatever the path."""
+    summary = selectors.deletion_summary(obj)
+    if summary.is_reported:
+        raise ValidationError(reported_refusal(obj, summary))
+    activities, indicators = _tree_ids(obj)
+    for line in selectors.unreported_lines(activities):
+        line.delete()
+    for value in selectors.unreported_values(indicators):
+        value.delete()
+    obj.delete()
+
+
+def reported_refusal(obj: Versioned, summary: selectors.DeletionSummary, code: str | None = None) -> str:
+    """`Activity 1.1.1.2 cannot be deleted: progress reports hold 3 lines and 1 review comment about it. Withdraw it
+    instead: ...`"""
+    parts = [
+        (summary.reported_lines, ngettext("%(n)s activity line", "%(n)s activity lines", summary.reported_lines)),
+        (summary.reported_values, ngettext("%(n)s indicator value", "%(n)s indicator values", summary.reported_values)),
+        (summary.comments, ngettext("%(n)s review comment", "%(n)s review comments", summary.comments)),
+    ]
+    counts = ", ".join(text % {"n": n} for n, text in parts if n)
+    return _(
+        "%(item)s cannot be deleted: progress reports hold %(counts)s about it. Withdraw it instead: it leaves "
+        "future reporting cycles and every reported figure is kept."
+    ) % {"item": _describe(obj, code), "counts": counts}
+
+
+def _tree_ids(obj: Versioned) -> tuple[list[int], list[int]]:
+    """The activities and indicators at or under `obj`."""
+    if isinstance(obj, Activity):
+        return [obj.pk], []
+    if isinstance(obj, Indicator):
+        return [], [obj.pk]
+    prefix = f"{obj.code}."
+    results = Result.objects.filter(Q(code=obj.code) | Q(code__startswith=prefix), strategy_id=obj.strategy_id)
+    activities = Activity.objects.filter(strategy_id=obj.strategy_id, code__startswith=prefix)
+    indicators = Indicator.objects.filter(strategy_id=obj.strategy_id, result__in=results)
+    return list(activities.values_list("pk", flat=True)), list(indicators.values_list("pk", flat=True))
+
+
+def _subtree_items(obj: Versioned) -> list[Versioned]:
+    """`obj` and, for a result, every result, activity and indicator under it, locked."""
+    if not isinstance(obj, Result):
+        return [obj]
+    prefix = f"{obj.code}."
+    below = Result.objects.select_for_update().filter(strategy_id=obj.strategy_id, code__startswith=prefix)
+    activities, indicators = _tree_ids(obj)
+    return [
+        obj,
+        *below,
+        *Activity.objects.select_for_update().filter(pk__in=activities),
+        *Indicator.objects.select_for_update().filter(pk__in=indicators),
+    ]
+
+
+def withdraw(
+    obj: Versioned,
+    *,
+    by: Any,
+    reason: str,
+    on: datetime.date | None = None,
+    version: int | None = None,
+) -> Versioned:
+    """Withdraw an activity, an indicator or a result (with everything under it) from the plan.
+
+    It stays in the plan, the reports, the history and the roll-ups (shown as withdrawn); it gets no line in the
+    cycles opened after it; the untouched lines of open draft reports go. Reported data are never touched.
+    """
+    reason = (reason or "").strip()
+    errors = []
+    if not reason:
+        errors.append(_("Give the reason for the withdrawal."))
+    elif len(reason) > limits.LONG_TEXT_CHARS or limits.has_control_characters(reason):
+        errors.append(
+            _("The reason is at most %(limit)s characters of plain text.") % {"limit": limits.LONG_TEXT_CHARS}
+        )
+    with transaction.atomic(), acting_as(by):
+        _lock_strategy(obj.strategy_id)
+        obj = _locked(obj)
+        _check_version(obj, version)
+        if obj.is_withdrawn:
+            errors.append(_("%(item)s is already withdrawn.") % {"item": _describe(obj)})
+        if errors:
+            raise ValidationError(errors)
+        on = on or timezone.localdate()
+        for item in _subtree_items(obj):
+            if item.is_withdrawn:
+                continue  # withdrawn before, for its own reason: it keeps it
+            item.withdrawn_on, item.withdrawn_reason = on, reason
+            bump_version(item)
+        activities, indicators = _tree_ids(obj)
+        open_drafts = Q(report__cycle__status="open")
+        for line in selectors.unreported_lines(activities).filter(open_drafts):
+            line.delete()
+        for value in selectors.unreported_values(indicators).filter(open_drafts):
+            value.delete()
+        obj.refresh_from_db()
+        return obj
+
+
+def restore(obj: Versioned, *, by: Any, version: int | None = None) -> Versioned:
+    """Bring a withdrawn item back into the plan; for a result, with the items under it that were withdrawn with it
+    (same day, same reason). It is reported again from the next cycle opened."""
+    with transaction.atomic(), acting_as(by):
+        _lock_strategy(obj.strategy_id)
+        obj = _locked(obj)
+        _check_version(obj, version)
+        if not obj.is_withdrawn:
+            raise ValidationError(_("%(item)s is not withdrawn.") % {"item": _describe(obj)})
+        together = (obj.withdrawn_on, obj.withdrawn_reason)
+        for item in _subtree_items(obj):
+            if (item.withdrawn_on, item.withdrawn_reason) == together:
+                item.withdrawn_on, item.withdrawn_reason = None, ""
+                bump_version(item)
+        obj.refresh_from_db()
+        return obj

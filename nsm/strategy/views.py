@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +28,7 @@ from nsm.strategy.forms import (
     IndicatorForm,
     ResultForm,
     TargetsForm,
+    WithdrawForm,
     add_errors,
     donor_formset,
 )
@@ -114,6 +115,19 @@ def _delete(request: HttpRequest, delete: Callable[..., Any], obj: Any, *, done:
         return redirect(page)
     messages.success(request, _("%(item)s was deleted.") % {"item": obj.code})
     return redirect(done)
+
+
+def _confirm_delete(
+    request: HttpRequest, strategy: Strategy, obj: Any, kind: str, cancel_url: str, ancestors: list[Result]
+) -> HttpResponse:
+    """What deleting `obj` would take with it; or, when reports hold data about it, why it can only be withdrawn."""
+    summary = selectors.deletion_summary(obj)
+    refusal = services.reported_refusal(obj, summary) if summary.is_reported else ""
+    context = _context(
+        request, strategy, obj=obj, kind=kind, summary=summary, refusal=refusal, cancel_url=cancel_url,
+        ancestors=ancestors,
+    )  # fmt: skip
+    return render(request, "strategy/confirm_delete.html", context)
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -262,11 +276,7 @@ def result_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         done = result_url(result.parent) if result.parent else reverse("strategy:detail", args=[strategy.code])
         return _delete(request, services.delete_result, result, done=done, page=result_url(result))
-    context = _context(
-        request, strategy, obj=result, summary=selectors.deletion_summary(result),
-        cancel_url=result_url(result), ancestors=_ancestors(result),
-    )  # fmt: skip
-    return render(request, "strategy/confirm_delete.html", context)
+    return _confirm_delete(request, strategy, result, "results", result_url(result), _ancestors(result))
 
 
 # --- Activities ---
@@ -322,11 +332,9 @@ def activity_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         done = result_url(activity.measure)
         return _delete(request, services.delete_activity, activity, done=done, page=activity_url(activity))
-    context = _context(
-        request, strategy, obj=activity, summary=selectors.deletion_summary(activity),
-        cancel_url=activity_url(activity), ancestors=_ancestors(activity.measure),
-    )  # fmt: skip
-    return render(request, "strategy/confirm_delete.html", context)
+    return _confirm_delete(
+        request, strategy, activity, "activities", activity_url(activity), _ancestors(activity.measure)
+    )
 
 
 @login_required
@@ -410,11 +418,9 @@ def indicator_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         done = result_url(indicator.result)
         return _delete(request, services.delete_indicator, indicator, done=done, page=indicator_url(indicator))
-    context = _context(
-        request, strategy, obj=indicator, summary=selectors.deletion_summary(indicator),
-        cancel_url=indicator_url(indicator), ancestors=_ancestors(indicator.result),
-    )  # fmt: skip
-    return render(request, "strategy/confirm_delete.html", context)
+    return _confirm_delete(
+        request, strategy, indicator, "indicators", indicator_url(indicator), _ancestors(indicator.result)
+    )
 
 
 @login_required
@@ -436,3 +442,63 @@ def indicator_targets(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return redirect(indicator_url(indicator))
     context = _context(request, strategy, indicator=indicator, form=form, ancestors=_ancestors(indicator.result))
     return render(request, "strategy/targets_form.html", context)
+
+
+# --- Withdraw and restore ---
+
+WITHDRAWABLE: dict[str, Any] = {
+    "results": (Result.objects.select_related("parent__parent"), result_url),
+    "activities": (Activity.objects.select_related("measure__parent__parent"), activity_url),
+    "indicators": (Indicator.objects.select_related("result__parent__parent"), indicator_url),
+}
+
+
+def _withdrawable(request: HttpRequest, code: str, kind: str, pk: int) -> tuple[Strategy, Any, str]:
+    if kind not in WITHDRAWABLE:
+        raise Http404
+    strategy = _editable_strategy(request, code)
+    queryset, url = WITHDRAWABLE[kind]
+    obj = _get(request, queryset, strategy, pk, write=True)
+    return strategy, obj, url(obj)
+
+
+def _parent(obj: Any) -> Result | None:
+    return getattr(obj, "parent", None) if isinstance(obj, Result) else getattr(obj, "measure", None) or obj.result
+
+
+@login_required
+def withdraw(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
+    """Withdraw a result, activity or indicator: it leaves future cycles; what reports hold of it is kept."""
+    strategy, obj, page = _withdrawable(request, code, kind, pk)
+    form = WithdrawForm(request.POST or None, obj=obj)
+
+    def save() -> Any:
+        data = form.cleaned_data
+        return services.withdraw(
+            obj, by=request.user, reason=data["reason"], on=data["withdrawn_on"], version=form.edited_version
+        )
+
+    if _saved(request, form, save):
+        return redirect(page)
+    context = _context(
+        request, strategy, obj=obj, form=form, cancel_url=page, summary=selectors.deletion_summary(obj),
+        ancestors=_ancestors(_parent(obj)),
+    )  # fmt: skip
+    return render(request, "strategy/withdraw.html", context)
+
+
+@require_POST
+@login_required
+def restore(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse:
+    obj, page = _withdrawable(request, code, kind, pk)[1:]
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        messages.error(request, _("This page is out of date: reload it and make your change again."))
+        return redirect(page)
+    try:
+        services.restore(obj, by=request.user, version=int(version))
+    except ValidationError as error:
+        messages.error(request, " ".join([*error.messages, _("Nothing was restored.")]))
+        return redirect(page)
+    messages.success(request, _("%(item)s is back in the plan.") % {"item": obj.code})
+    return redirect(page)
