@@ -30,8 +30,11 @@ plan_urlpatterns = [
     path("<str:code>/indicators/<int:pk>/move/", views.indicator_move, name="indicator_move"),
     path("<str:code>/indicators/<int:pk>/delete/", views.indicator_delete, name="indicator_delete"),
     path("<str:code>/indicators/<int:pk>/targets/", views.indicator_targets, name="indicator_targets"),
-    path("<str:code>/<str:kind>/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    path("<str:code>/<str:kind>/<int:pk>/restore/", views.restore, name="restore"),
+    *(
+        path(f"<str:code>/{plural}/<int:pk>/{action}/", view, {"kind": kind}, name=f"{kind}_{action}")
+        for kind, plural in (("result", "results"), ("activity", "activities"), ("indicator", "indicators"))
+        for action, view in (("withdraw", views.withdraw), ("restore", views.restore))
+    ),
 ]
 
 urlpatterns = workbook_views.urlpatterns + plan_urlpatterns

@@ -276,7 +276,7 @@ def result_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         done = result_url(result.parent) if result.parent else reverse("strategy:detail", args=[strategy.code])
         return _delete(request, services.delete_result, result, done=done, page=result_url(result))
-    return _confirm_delete(request, strategy, result, "results", result_url(result), _ancestors(result))
+    return _confirm_delete(request, strategy, result, "result", result_url(result), _ancestors(result))
 
 
 # --- Activities ---
@@ -333,7 +333,7 @@ def activity_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         done = result_url(activity.measure)
         return _delete(request, services.delete_activity, activity, done=done, page=activity_url(activity))
     return _confirm_delete(
-        request, strategy, activity, "activities", activity_url(activity), _ancestors(activity.measure)
+        request, strategy, activity, "activity", activity_url(activity), _ancestors(activity.measure)
     )
 
 
@@ -419,7 +419,7 @@ def indicator_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         done = result_url(indicator.result)
         return _delete(request, services.delete_indicator, indicator, done=done, page=indicator_url(indicator))
     return _confirm_delete(
-        request, strategy, indicator, "indicators", indicator_url(indicator), _ancestors(indicator.result)
+        request, strategy, indicator, "indicator", indicator_url(indicator), _ancestors(indicator.result)
     )
 
 
@@ -447,9 +447,9 @@ def indicator_targets(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 # --- Withdraw and restore ---
 
 WITHDRAWABLE: dict[str, Any] = {
-    "results": (Result.objects.select_related("parent__parent"), result_url),
-    "activities": (Activity.objects.select_related("measure__parent__parent"), activity_url),
-    "indicators": (Indicator.objects.select_related("result__parent__parent"), indicator_url),
+    "result": (Result.objects.select_related("parent__parent"), result_url),
+    "activity": (Activity.objects.select_related("measure__parent__parent"), activity_url),
+    "indicator": (Indicator.objects.select_related("result__parent__parent"), indicator_url),
 }
 
 
@@ -481,7 +481,7 @@ def withdraw(request: HttpRequest, code: str, kind: str, pk: int) -> HttpRespons
     if _saved(request, form, save):
         return redirect(page)
     context = _context(
-        request, strategy, obj=obj, form=form, cancel_url=page, summary=selectors.deletion_summary(obj),
+        request, strategy, obj=obj, kind=kind, form=form, cancel_url=page, summary=selectors.deletion_summary(obj),
         ancestors=_ancestors(_parent(obj)),
     )  # fmt: skip
     return render(request, "strategy/withdraw.html", context)

@@ -170,7 +170,7 @@ def test_the_delete_page_of_a_reported_activity_offers_to_withdraw_it_instead(ap
     client = client_for(secretariat)
     page = client.get(_url("activity_delete", approved_plan, a2.pk)).content.decode()
     assert "cannot be deleted: progress reports hold 2 activity lines" in page
-    assert _url("withdraw", approved_plan, "activities", a2.pk) in page
+    assert _url("activity_withdraw", approved_plan, a2.pk) in page
     assert 'name="version"' not in page  # no delete button
     response = client.post(_url("activity_delete", approved_plan, a2.pk), {"version": a2.version}, follow=True)
     assert "Nothing was deleted." in response.content.decode()
@@ -182,7 +182,7 @@ def test_the_withdraw_page_keeps_the_typed_values_when_refused_and_withdraws_whe
 ):
     a2 = approved_plan.activities["A2"]
     client = client_for(secretariat)
-    url = _url("withdraw", approved_plan, "activities", a2.pk)
+    url = _url("activity_withdraw", approved_plan, a2.pk)
     refused = client.post(url, {"version": a2.version, "reason": "", "withdrawn_on": "2024-09-30"})
     page = refused.content.decode()
     assert refused.status_code == 200 and "This field is required." in page and 'value="2024-09-30"' in page
@@ -192,14 +192,14 @@ def test_the_withdraw_page_keeps_the_typed_values_when_refused_and_withdraws_whe
     assert "Withdrawn on" in page and "Merged." in page and "Restore to the plan" in page
     a2.refresh_from_db()
     assert a2.withdrawn_on == datetime.date(2024, 9, 30)
-    client.post(_url("restore", approved_plan, "activities", a2.pk), {"version": a2.version})
+    client.post(_url("activity_restore", approved_plan, a2.pk), {"version": a2.version})
     a2.refresh_from_db()
     assert not a2.is_withdrawn
 
 
 def test_a_reader_cannot_withdraw(approved_plan, viewer, client_for):
     a2 = approved_plan.activities["A2"]
-    url = _url("withdraw", approved_plan, "activities", a2.pk)
+    url = _url("activity_withdraw", approved_plan, a2.pk)
     response = client_for(viewer).post(url, {"version": a2.version, "reason": "x", "withdrawn_on": "2024-09-30"})
     assert response.status_code in (403, 404)
     a2.refresh_from_db()
