@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -120,6 +120,7 @@ class ActivityNode:
     costs: Costs
     measure_pk: int
     version: int
+    withdrawn_on: date | None = None
 
     @property
     def timeframe(self) -> str:
@@ -140,6 +141,7 @@ class ResultNode:
     activities: tuple[ActivityNode, ...]
     costs: Costs
     version: int
+    withdrawn_on: date | None = None
 
     @property
     def depth(self) -> int:
@@ -235,6 +237,7 @@ def _activity_nodes(
             costs=make_costs(activity_amounts, years),
             measure_pk=activity.measure_id,
             version=activity.version,
+            withdrawn_on=activity.withdrawn_on,
         )
         by_measure[activity.measure_id].append((node, activity_amounts))
     return by_measure
@@ -275,6 +278,7 @@ def plan_tree(strategy: Strategy) -> PlanTree:
             activities=tuple(node for node, _amounts in activities.get(result.pk, [])),
             costs=make_costs(total, years),
             version=result.version,
+            withdrawn_on=result.withdrawn_on,
         )
         index[result.pk] = node
         return node, total

@@ -204,3 +204,10 @@ def test_a_reader_cannot_withdraw(approved_plan, viewer, client_for):
     assert response.status_code in (403, 404)
     a2.refresh_from_db()
     assert not a2.is_withdrawn
+
+
+def test_the_plan_page_says_in_words_which_items_are_withdrawn(approved_plan, secretariat, client_for):
+    a7 = approved_plan.activities["A7"]
+    services.withdraw(a7, by=secretariat, reason="Stopped.", on=MAY_2024, version=a7.version)
+    page = client_for(secretariat).get(reverse("strategy:detail", args=[approved_plan.strategy.code])).content
+    assert page.decode().count("Withdrawn on") == 1
