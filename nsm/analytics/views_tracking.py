@@ -3,7 +3,7 @@
     /analysis/<code>/indicators/       each indicator's target, actual and band, year by year
     /analysis/<code>/indicators.xlsx   the same table (and its disaggregation) as a workbook
     /analysis/<code>/gcm/              the 23 GCM objectives against the plan, the guiding principles
-    /analysis/<code>/publish/          POST: the secretariat shows or hides the strategy's public page
+    /analysis/<code>/publish/          the secretariat shows or hides the strategy's public page, once confirmed
 
 Every page reads the roll-ups of nsm.analytics (approved data only) in a constant number of queries.
 """
@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from nsm.accounts import access
 from nsm.accounts.models import Membership
@@ -31,6 +31,7 @@ from nsm.analytics.alignment import coverage_gaps, gcm_alignment
 from nsm.analytics.indicators import BAND_LABELS, BANDS, Achievement, achievement_over, band_counts
 from nsm.analytics.periods import Period
 from nsm.analytics.views_common import Selection, analysed_strategy, cached_page, filter_choices, selection
+from nsm.core.confirm import Confirmation, ask, confirmed
 from nsm.strategy.models import Strategy
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -199,20 +200,64 @@ def gcm(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "analytics/gcm.html", context)
 
 
+def _publish_confirmation(strategy: Strategy, *, public: bool, back: str) -> Confirmation:
+    """What showing or hiding the public page means, in words."""
+    if public:
+        return Confirmation(
+            heading=_("Publish the approved figures of %(code)s on its public page?") % {"code": strategy.code},
+            consequences=(
+                _(
+                    "Anyone, without signing in, can then read the strategy's approved monitoring figures on its "
+                    "public page and download them as open data (CSV and JSON): the implementation of its "
+                    "activities, its indicators and its budget."
+                ),
+                _("Reports not yet approved are never shown there. You can withdraw the page at any time."),
+            ),
+            hidden=(("public", "1"), ("next", back)),
+            button=_("Publish on the public page"),
+            cancel_url=back,
+            breadcrumbs="analytics/_publish_breadcrumbs.html",
+        )
+    return Confirmation(
+        heading=_("Withdraw the public page of %(code)s?") % {"code": strategy.code},
+        consequences=(
+            _(
+                "The public page and the open data of this strategy stop at once: whoever follows a link to them, "
+                "and every program that reads them, finds nothing there."
+            ),
+            _("The figures stay in the analysis for signed-in users. You can publish the page again at any time."),
+        ),
+        hidden=(("public", "0"), ("next", back)),
+        button=_("Withdraw from the public page"),
+        style="danger",
+        cancel_url=back,
+        breadcrumbs="analytics/_publish_breadcrumbs.html",
+    )
+
+
+def _back(request: HttpRequest, strategy: Strategy) -> str:
+    """The page the switch was pressed on (a `next` on this site), else the GCM alignment page."""
+    target = request.POST.get("next", "") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("tracking:gcm", args=[strategy.code])
+    return target
+
+
 @login_required
-@require_POST
 def publish(request: HttpRequest, code: str) -> HttpResponse:
-    """Show (`public=1`) or hide (`public=0`) the strategy's public page: the secretariat only, 404 for others."""
+    """Show (`public=1`) or hide (`public=0`) the strategy's public page: the secretariat only, 404 for others.
+    It asks first, saying what it means (a GET asks about switching the page from its state); it acts on a
+    confirmed POST."""
     strategy = Strategy.objects.filter(code=code).first()
     if strategy is None or not may_publish(request.user, strategy):
         raise Http404
-    public = request.POST.get("public") == "1"
+    public = request.POST.get("public") == "1" if request.method == "POST" else not strategy.is_public
+    back = _back(request, strategy)
+    if not confirmed(request):
+        return ask(request, _publish_confirmation(strategy, public=public, back=back), {"strategy": strategy})
     services.set_public(strategy, public=public, by=request.user)
     if public:
         messages.success(request, _("The approved figures of this strategy are now on its public page."))
     else:
         messages.success(request, _("The public page of this strategy is withdrawn."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = reverse("tracking:gcm", args=[strategy.code])
-    return redirect(target)
+    return redirect(back)

@@ -31,17 +31,21 @@ from nsm.strategy.models import Activity, Indicator, IndicatorTarget, Strategy
 
 
 def activities_in_period(strategy: Strategy, cycle: ReportingCycle) -> list[Activity]:
-    """Activities due or under way in the cycle's period: their timeframe overlaps it (one query)."""
+    """Activities due or under way in the cycle's period: their timeframe overlaps it (one query). Withdrawn ones
+    are no longer reported."""
     first, last = cycle.quarters
     candidates = Activity.objects.filter(
-        strategy=strategy, start_year__lte=cycle.year, end_year__gte=cycle.year
+        strategy=strategy, start_year__lte=cycle.year, end_year__gte=cycle.year, withdrawn_on__isnull=True
     ).select_related("lead")
     return [activity for activity in candidates if activity.start <= last and activity.end >= first]
 
 
 def indicators_due(strategy: Strategy, cycle: ReportingCycle) -> list[Indicator]:
-    """Indicators with an owner that are due in the period: annual ones at the end of a year, others every cycle."""
-    indicators = Indicator.objects.filter(strategy=strategy, responsible__isnull=False).prefetch_related(
+    """Indicators with an owner that are due in the period: annual ones at the end of a year, others every cycle.
+    Withdrawn ones are no longer reported."""
+    indicators = Indicator.objects.filter(
+        strategy=strategy, responsible__isnull=False, withdrawn_on__isnull=True
+    ).prefetch_related(
         Prefetch(
             "disaggregation__categories",
             queryset=DisaggregationCategory.objects.order_by("position", "code"),
@@ -50,6 +54,35 @@ def indicators_due(strategy: Strategy, cycle: ReportingCycle) -> list[Indicator]
     if not cycle.closes_year:
         indicators = indicators.exclude(frequency=Indicator.Frequency.ANNUAL)
     return list(indicators.filter(Q(baseline_year__isnull=True) | Q(baseline_year__lt=cycle.year)))
+
+
+@dataclass(frozen=True)
+class CycleDemand:
+    """What opening a cycle asks for: the activities under way and the indicators due in its period, and the
+    institutions that lead or own them, one report each."""
+
+    activities: list[Activity]
+    indicators: list[Indicator]
+
+    @property
+    def institution_ids(self) -> list[int]:
+        return sorted({a.lead_id for a in self.activities} | {i.responsible_id for i in self.indicators})
+
+
+def cycle_demand(strategy: Strategy, cycle: ReportingCycle) -> CycleDemand:
+    return CycleDemand(activities_in_period(strategy, cycle), indicators_due(strategy, cycle))
+
+
+def institutions_asked(cycle: ReportingCycle) -> list[Institution]:
+    """The institutions that opening `cycle` creates a report for, by code (as many as the reports)."""
+    ids = cycle_demand(cycle.strategy, cycle).institution_ids
+    return list(Institution.objects.filter(pk__in=ids).order_by("code"))
+
+
+def reports_not_submitted(cycle: ReportingCycle) -> int:
+    """How many reports of the cycle are still with their institution (draft or returned): closing locks them so."""
+    statuses = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
+    return ProgressReport.objects.filter(cycle=cycle, status__in=statuses).count()
 
 
 def cells_of(indicator: Indicator) -> list[DisaggregationCategory]:

@@ -1,6 +1,8 @@
 """Monitoring pages: the reports a user may see, a strategy's cycles, a cycle's board, a report and its review.
 
 Views parse, call a selector or a service, and render; every write is a POST that redirects back with a message.
+A step with consequences (open or close a cycle; return, approve or reopen a report) first asks on a confirmation
+page that says what will happen (nsm.core.confirm): it acts only on a POST that carries the confirmation.
 Reports are reached through `access.get_for_user` on `ProgressReport`'s scoped querysets: whatever a user may not
 see, or may not do (fill in, review), answers 404, as a missing report does.
 """
@@ -18,11 +20,13 @@ from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
+from nsm.core.confirm import Confirmation, ask, confirmed, posted_or
 from nsm.monitoring import selectors, services
 from nsm.monitoring.forms import CycleForm, ReportForm, report_rows
 from nsm.monitoring.models import OVERSEERS, REVIEWERS, Evidence, ProgressReport, ReportingCycle
@@ -94,6 +98,7 @@ def _act(request: HttpRequest, back: str, run: Callable[[int], Any], done: str |
 
 
 @login_required
+@access.internal_page
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     reports = selectors.reports_for_user(ProgressReport.objects.visible_to(user))
@@ -157,10 +162,56 @@ def _managed_cycle(request: HttpRequest, pk: int) -> ReportingCycle:
     return access.get_for_user(ReportingCycle.objects.select_related("strategy"), request.user, pk, write=True)
 
 
+def _cycle_context(cycle: ReportingCycle) -> dict[str, Any]:
+    """What a confirmation page about `cycle` needs for its breadcrumbs."""
+    return {"cycle": cycle, "strategy": cycle.strategy, "may_oversee": True}
+
+
+def _open_confirmation(request: HttpRequest, cycle: ReportingCycle, back: str) -> Confirmation:
+    """Opening in words: how many reports it creates (for whom, by the rule opening uses), and when they are due."""
+    institutions = selectors.institutions_asked(cycle)
+    count = len(institutions)
+    if count:
+        creates = ngettext(
+            "This opens the cycle and creates %(count)s report, for the institution below: it leads an activity "
+            "under way in the period or owns an indicator due in it.",
+            "This opens the cycle and creates %(count)s reports, one for each institution below: each leads an "
+            "activity under way in the period or owns an indicator due in it.",
+            count,
+        ) % {"count": count}
+    else:
+        creates = _(
+            "This opens the cycle and creates no report: no institution leads an activity under way in the period "
+            "or owns an indicator due in it."
+        )
+    due = _(
+        "Their focal points can fill them in from now on; they are due on %(due)s. An open cycle cannot be planned "
+        "again: it can only be closed."
+    ) % {"due": date_format(cycle.due_on, "DATE_FORMAT")}
+    overdue = count and cycle.is_past_due()
+    return Confirmation(
+        heading=_("Open the cycle %(label)s?") % {"label": cycle.label},
+        consequences=(creates, due) if count else (creates,),
+        warning=_("The due date has passed: every report will be overdue at once.") if overdue else "",
+        items=tuple(f"{institution.code}: {institution.name}" for institution in institutions),
+        items_label=_("A report for:") if count else "",
+        hidden=(("version", posted_or(request, "version", cycle.version)),),
+        button=_("Open the cycle"),
+        cancel_url=back,
+        breadcrumbs="monitoring/_breadcrumbs.html",
+    )
+
+
 @login_required
-@require_POST
 def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, saying how many reports opening creates and whether they are overdue at once; then open the cycle."""
     cycle = _managed_cycle(request, pk)
+    back = reverse("monitoring:cycle", args=[cycle.pk])
+    if not confirmed(request):
+        if cycle.status != ReportingCycle.Status.PLANNED:  # opened or closed meanwhile: nothing to ask
+            messages.error(request, _("Only a planned cycle can be opened."))
+            return redirect(back)
+        return ask(request, _open_confirmation(request, cycle, back), _cycle_context(cycle))
 
     def opened(reports: list[ProgressReport]) -> str:
         return ngettext(
@@ -169,19 +220,45 @@ def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
             len(reports),
         ) % {"count": len(reports)}
 
-    back = reverse("monitoring:cycle", args=[cycle.pk])
     return _act(request, back, lambda version: services.open_cycle(cycle, by=request.user, version=version), opened)
 
 
 @login_required
 def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: ask to confirm; POST: close the cycle, which locks every report in it."""
+    """Ask, saying that every report in it becomes read-only; then close the cycle."""
     cycle = _managed_cycle(request, pk)
     back = reverse("monitoring:cycle", args=[cycle.pk])
-    if request.method != "POST":
-        return render(request, "monitoring/cycle_close.html", {"cycle": cycle, "strategy": cycle.strategy})
+    if not confirmed(request):
+        return ask(request, _close_confirmation(request, cycle, back), _cycle_context(cycle))
     done = _("The cycle is closed: its reports are read-only.")
     return _act(request, back, lambda version: services.close_cycle(cycle, by=request.user, version=version), done)
+
+
+def _close_confirmation(request: HttpRequest, cycle: ReportingCycle, back: str) -> Confirmation:
+    consequences = [
+        _(
+            "Every report in the cycle becomes read-only, whatever its status. Reports not yet submitted stay as "
+            "they are; only the secretariat can reopen a report afterwards, with a reason."
+        )
+    ]
+    if waiting := selectors.reports_not_submitted(cycle):
+        consequences.append(
+            ngettext(
+                "%(count)s report is not submitted yet: it is locked as it is.",
+                "%(count)s reports are not submitted yet: they are locked as they are.",
+                waiting,
+            )
+            % {"count": waiting}
+        )
+    return Confirmation(
+        heading=_("Close the cycle %(label)s?") % {"label": cycle.label},
+        consequences=tuple(consequences),
+        hidden=(("version", posted_or(request, "version", cycle.version)),),
+        button=_("Close the cycle"),
+        style="danger",
+        cancel_url=back,
+        breadcrumbs="monitoring/_breadcrumbs.html",
+    )
 
 
 # --- A report ---
@@ -276,11 +353,37 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
 
 
+def _ask_review(request: HttpRequest, report: ProgressReport, **say: Any) -> HttpResponse:
+    """The confirmation of a review step on `report`, carrying the version the user saw."""
+    confirmation = Confirmation(
+        hidden=(("version", posted_or(request, "version", report.version)),),
+        cancel_url=report_url(report, "review"),
+        breadcrumbs="monitoring/_breadcrumbs.html",
+        **say,
+    )
+    context = {"report": report, "cycle": report.cycle, "strategy": report.cycle.strategy, "may_oversee": True}
+    return ask(request, confirmation, context)
+
+
+def _whose(report: ProgressReport) -> dict[str, str]:
+    return {"institution": report.institution.code, "cycle": report.cycle.label}
+
+
 @login_required
-@require_POST
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = _reviewed_report(request, pk)
     reason = request.POST.get("reason", "")
+    if not confirmed(request):
+        return _ask_review(
+            request, report,
+            heading=_("Return the report of %(institution)s for %(cycle)s?") % _whose(report),
+            consequences=(
+                _("The report goes back to %(institution)s: its focal points see your reason and your comments, "
+                  "correct the report and submit it again.") % _whose(report),
+            ),
+            reason_label=_("Reason for returning the report"), reason=reason,
+            button=_("Return the report"), style="warning",
+        )  # fmt: skip
 
     def run(version: int) -> Any:
         return services.return_report(report, by=request.user, reason=reason, version=version)
@@ -290,9 +393,20 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = _reviewed_report(request, pk)
+    if not confirmed(request):
+        return _ask_review(
+            request, report,
+            heading=_("Approve the report of %(institution)s for %(cycle)s?") % _whose(report),
+            consequences=(
+                _("The report becomes read-only: its focal points can no longer change it."),
+                _("Its figures count as approved from then on: in the analysis, in the documents and, when the "
+                  "strategy's public page is on, on that page."),
+                _("Only the secretariat can reopen it afterwards, with a reason."),
+            ),
+            button=_("Approve the report"), style="success",
+        )  # fmt: skip
     done = _("The report was approved; it is now read-only.")
     return _act(
         request, report_url(report), lambda version: services.approve_report(report, by=request.user, version=version),
@@ -301,10 +415,23 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     report = _reviewed_report(request, pk)
     reason = request.POST.get("reason", "")
+    if not confirmed(request):
+        consequences = [_("Its focal points can change the report again; it must be submitted and approved again.")]
+        if report.status == ProgressReport.Status.APPROVED:
+            consequences.append(
+                _("Its figures stop counting as approved (in the analysis, the documents and the public page) "
+                  "until it is approved again.")
+            )  # fmt: skip
+        return _ask_review(
+            request, report,
+            heading=_("Reopen the report of %(institution)s for %(cycle)s?") % _whose(report),
+            consequences=tuple(consequences),
+            reason_label=_("Reason for reopening the report"), reason=reason,
+            button=_("Reopen the report"), style="warning",
+        )  # fmt: skip
 
     def run(version: int) -> Any:
         return services.reopen_report(report, by=request.user, reason=reason, version=version)

@@ -2,7 +2,8 @@
 action point list, and the forms that record them.
 
 Objects are reached through `access.get_for_user` on the scoped querysets: a meeting the user may not see, or an
-action point the user may not update, answers 404 as a missing one does. Writes are POSTs that redirect back.
+action point the user may not update, answers 404 as a missing one does. Writes are POSTs that redirect back;
+removing a participant first asks on a confirmation page (nsm.core.confirm).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
 from nsm.accounts.models import Institution
+from nsm.core.confirm import Confirmation, ask, confirmed
 from nsm.strategy.forms import add_errors
 from nsm.strategy.models import Strategy
 from nsm.strategy.services import StaleVersion
@@ -81,6 +84,7 @@ def meeting_url(meeting: Meeting, anchor: str = "") -> str:
 
 
 @login_required
+@access.internal_page
 def index(request: HttpRequest) -> HttpResponse:
     strategies = _strategies(request.user).order_by("code")
     return render(request, "workinggroup/index.html", {"strategies": strategies})
@@ -190,11 +194,33 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, meeting, participant_form=form)
 
 
+def _remove_confirmation(participant: MeetingParticipant) -> Confirmation:
+    meeting = participant.meeting
+    who = {"name": participant.name, "institution": participant.institution.code}
+    return Confirmation(
+        heading=_("Remove %(name)s (%(institution)s) from the participants?") % who,
+        consequences=(
+            _(
+                "%(name)s no longer counts as attending the meeting of %(date)s: the attendance figures (participants "
+                "by sex and by institution) change with it. The removal is kept in the meeting's history."
+            )
+            % {**who, "date": date_format(meeting.held_on, "DATE_FORMAT")},
+        ),
+        button=_("Remove the participant"),
+        style="danger",
+        cancel_url=meeting_url(meeting, "participants"),
+        breadcrumbs="workinggroup/_breadcrumbs.html",
+    )
+
+
 @login_required
-@require_POST
 def participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, naming who and what changes; then remove the participant."""
     participants = MeetingParticipant.objects.filter(meeting__in=Meeting.objects.editable_by(request.user))
-    participant = get_object_or_404(participants.select_related("meeting"), pk=pk)
+    participant = get_object_or_404(participants.select_related("meeting__strategy", "institution"), pk=pk)
+    if not confirmed(request):
+        context = {"meeting": participant.meeting, "strategy": participant.meeting.strategy}
+        return ask(request, _remove_confirmation(participant), context)
     services.remove_participant(participant, by=request.user)
     messages.success(request, _("%(name)s was removed.") % {"name": participant.name})
     return redirect(meeting_url(participant.meeting, "participants"))

@@ -85,7 +85,7 @@ def test_a_user_sees_only_their_own_tokens(focal_point, other_focal_point, clien
 def test_revoking_a_token_refuses_its_key_from_then_on(focal_point, client_for):
     token, key = services.create_api_token(focal_point, name="robot")
     services.authenticate_api_key(key)
-    response = client_for(focal_point).post(reverse("accounts:token-revoke", args=[token.pk]))
+    response = client_for(focal_point).post(reverse("accounts:token-revoke", args=[token.pk]), {"confirm": "yes"})
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -96,15 +96,20 @@ def test_revoking_a_token_refuses_its_key_from_then_on(focal_point, client_for):
 
 def test_a_user_cannot_revoke_another_users_token(focal_point, other_focal_point, client_for):
     token, _key = services.create_api_token(other_focal_point, name="robot")
-    response = client_for(focal_point).post(reverse("accounts:token-revoke", args=[token.pk]))
+    response = client_for(focal_point).post(reverse("accounts:token-revoke", args=[token.pk]), {"confirm": "yes"})
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
 
 
-def test_revoking_takes_a_post(focal_point, client_for):
+def test_revoking_asks_first_and_takes_a_confirmed_post(focal_point, client_for):
     token, _key = services.create_api_token(focal_point, name="robot")
-    assert client_for(focal_point).get(reverse("accounts:token-revoke", args=[token.pk])).status_code == 405
+    client, revoke = client_for(focal_point), reverse("accounts:token-revoke", args=[token.pk])
+    for asked in (client.get(revoke), client.post(revoke)):
+        page = asked.content.decode()
+        assert asked.status_code == 200 and "Revoke the token robot?" in page and "is refused from then on" in page
+    token.refresh_from_db()
+    assert token.revoked_at is None
 
 
 def test_an_expired_key_is_refused(focal_point):

@@ -313,7 +313,7 @@ def test_secretariat_publishes_and_withdraws_with_a_history_row(approved_plan, c
     client = client_for(secretariat)
     strategy = approved_plan.strategy
     before = strategy.history.count()
-    response = client.post(PUBLISH, {"public": "1", "next": GCM})
+    response = client.post(PUBLISH, {"public": "1", "next": GCM, "confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == GCM
     strategy.refresh_from_db()
     assert strategy.is_public is True
@@ -323,7 +323,7 @@ def test_secretariat_publishes_and_withdraws_with_a_history_row(approved_plan, c
     page = client.get(GCM).content.decode()
     assert "Withdraw from the public page" in page and f"/public/{CODE}/" in page
 
-    client.post(PUBLISH, {"public": "0"})
+    client.post(PUBLISH, {"public": "0", "confirm": "yes"})
     strategy.refresh_from_db()
     assert strategy.is_public is False
     assert strategy.history.count() == before + 2
@@ -331,19 +331,20 @@ def test_secretariat_publishes_and_withdraws_with_a_history_row(approved_plan, c
 
 @pytest.mark.parametrize("who", ["coordinator", "viewer", "focal_point", "stakeholder", "foreign_secretariat"])
 def test_others_cannot_publish(users, client_for, who):
-    assert client_for(users[who]).post(PUBLISH, {"public": "1"}).status_code == 404
+    assert client_for(users[who]).post(PUBLISH, {"public": "1", "confirm": "yes"}).status_code == 404
+    assert client_for(users[who]).get(PUBLISH).status_code == 404
     assert Strategy.objects.get(code=CODE).is_public is False
 
 
-def test_publishing_needs_a_post_and_a_signed_in_user(approved_plan, client_for, public):
-    assert client_for(approved_plan.users["secretariat"]).get(PUBLISH).status_code == 405
-    assert public.post(PUBLISH, {"public": "1"}).status_code == 302
+def test_publishing_needs_a_confirmed_post_and_a_signed_in_user(approved_plan, client_for, public):
+    assert client_for(approved_plan.users["secretariat"]).get(PUBLISH).status_code == 200  # it asks
+    assert public.post(PUBLISH, {"public": "1", "confirm": "yes"}).status_code == 302
     assert Strategy.objects.get(code=CODE).is_public is False
 
 
 def test_publishing_refuses_a_foreign_next_address(approved_plan, client_for):
     response = client_for(approved_plan.users["secretariat"]).post(
-        PUBLISH, {"public": "1", "next": "https://example.org/"}
+        PUBLISH, {"public": "1", "next": "https://example.org/", "confirm": "yes"}
     )
     assert response["Location"] == GCM
 

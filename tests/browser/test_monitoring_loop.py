@@ -154,6 +154,9 @@ def test_focal_point_and_secretariat_walk_a_report_through_return_and_approval(p
     reason = "Activity progress does not match the evidence."
     page.get_by_label("Reason for returning the report").fill(reason)
     page.get_by_role("button", name="Return the report").click()
+    expect(page.get_by_role("heading", name="Return the report of MSHMS for 2024-H2?")).to_be_visible()
+    expect(page.get_by_label("Reason for returning the report")).to_have_value(reason)  # the typed reason kept
+    page.get_by_role("button", name="Return the report").click()
     expect(said(page, "The report was returned to MSHMS.")).to_be_visible()
     expect(page.get_by_role("button", name="Return the report")).to_have_count(0)
     sign_out(page)
@@ -178,6 +181,8 @@ def test_focal_point_and_secretariat_walk_a_report_through_return_and_approval(p
     expect(page.get_by_role("article", name=re.compile(rf"^Activity {re.escape(first.code)}:"))).to_contain_text(
         "Counters open in 4 of 12 regions."
     )
+    page.get_by_role("button", name="Approve the report").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Approve the report of MSHMS"))).to_be_visible()
     page.get_by_role("button", name="Approve the report").click()
     expect(said(page, "The report was approved; it is now read-only.")).to_be_visible()
     expect(page.get_by_role("button", name="Approve the report")).to_have_count(0)

@@ -87,7 +87,8 @@ def test_readers_cannot_change_anything(persona, request, client_for, training, 
     for url in forms(training, strategy):
         assert client.get(url).status_code == 404, url
         assert client.post(url, {}).status_code == 404, url
-    assert client.post(reverse("capacity:participant-remove", args=[participant.pk])).status_code == 404
+    remove = reverse("capacity:participant-remove", args=[participant.pk])
+    assert client.post(remove, {"confirm": "yes"}).status_code == 404
     assert Participant.objects.count() == 1
     assert "Record a training" not in client.get(pages(training, strategy)[0]).content.decode()
 
@@ -136,6 +137,10 @@ def test_a_wrong_row_on_the_page_saves_nothing_and_says_which(client_for, secret
     assert not Participant.objects.exists()
 
 
-def test_removing_a_participant(client_for, secretariat, participant):
-    response = client_for(secretariat).post(reverse("capacity:participant-remove", args=[participant.pk]))
+def test_removing_a_participant_asks_first(client_for, secretariat, participant):
+    client, remove = client_for(secretariat), reverse("capacity:participant-remove", args=[participant.pk])
+    asked = client.post(remove)
+    assert asked.status_code == 200 and "from the training?" in asked.content.decode()
+    assert "the capacity summary change with it" in asked.content.decode() and Participant.objects.exists()
+    response = client.post(remove, {"confirm": "yes"})
     assert response.status_code == 302 and not Participant.objects.exists()

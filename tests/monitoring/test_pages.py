@@ -194,7 +194,8 @@ def test_the_secretariat_opens_a_planned_cycle_from_its_board(client_for, secret
     )  # fmt: skip
     client = client_for(secretariat)
     assert "Open the cycle" in text_of(client.get(url("cycle", cycle.pk)))
-    response = client.post(url("cycle-open", cycle.pk), {"version": cycle.version}, follow=True)
+    assert "This opens the cycle and creates 2 reports" in text_of(client.get(url("cycle-open", cycle.pk)))
+    response = client.post(url("cycle-open", cycle.pk), {"version": cycle.version, "confirm": "yes"}, follow=True)
     assert "2 reports were created" in text_of(response)
     assert ProgressReport.objects.filter(cycle=cycle).count() == 2
 
@@ -204,7 +205,7 @@ def test_closing_a_cycle_asks_first_then_locks_its_reports(client_for, secretari
     page = text_of(client.get(url("cycle-close", cycle.pk)))
     assert "Close the cycle 2024-H2?" in page and "read-only" in page
     cycle.refresh_from_db()
-    response = client.post(url("cycle-close", cycle.pk), {"version": cycle.version}, follow=True)
+    response = client.post(url("cycle-close", cycle.pk), {"version": cycle.version, "confirm": "yes"}, follow=True)
     assert "The cycle is closed" in text_of(response)
     report.refresh_from_db()
     assert report.is_locked
@@ -212,7 +213,9 @@ def test_closing_a_cycle_asks_first_then_locks_its_reports(client_for, secretari
 
 
 def test_a_stale_close_is_refused_with_a_message(client_for, secretariat, cycle):
-    response = client_for(secretariat).post(url("cycle-close", cycle.pk), {"version": cycle.version - 1}, follow=True)
+    response = client_for(secretariat).post(
+        url("cycle-close", cycle.pk), {"version": cycle.version - 1, "confirm": "yes"}, follow=True
+    )
     assert "changed by someone else" in text_of(response)
     cycle.refresh_from_db()
     assert cycle.status == "open"
@@ -354,7 +357,9 @@ def test_the_secretariat_returns_a_report_and_the_focal_point_reads_why(
     activity = line_ids(report)[0][0]
     reviewer = client_for(secretariat)
     reviewer.post(url("report-comment", report.pk), {"text": "Which trainings?", "activity": activity})
-    response = reviewer.post(url("report-return", report.pk), {"version": report.version, "reason": "Add evidence."})
+    response = reviewer.post(
+        url("report-return", report.pk), {"version": report.version, "reason": "Add evidence.", "confirm": "yes"}
+    )
     assert response.status_code == 302
     response = client_for(focal_point).get(url("report", report.pk))
     page, html = text_of(response), response.content.decode()
@@ -366,7 +371,7 @@ def test_the_secretariat_returns_a_report_and_the_focal_point_reads_why(
 def test_a_return_without_a_reason_is_refused(client_for, secretariat, submitted):
     report = submitted
     response = client_for(secretariat).post(
-        url("report-return", report.pk), {"version": report.version, "reason": " "}, follow=True
+        url("report-return", report.pk), {"version": report.version, "reason": " ", "confirm": "yes"}, follow=True
     )
     assert "Say why the report is returned." in text_of(response)
     report.refresh_from_db()
@@ -379,7 +384,9 @@ def test_approving_makes_the_report_read_only_and_reopening_makes_it_editable(
     report = submitted
     reviewer, owner = client_for(secretariat), client_for(focal_point)
     assert "Approve the report" in text_of(reviewer.get(url("report", report.pk)))
-    response = reviewer.post(url("report-approve", report.pk), {"version": report.version}, follow=True)
+    response = reviewer.post(
+        url("report-approve", report.pk), {"version": report.version, "confirm": "yes"}, follow=True
+    )
     assert "The report was approved" in text_of(response)
     report.refresh_from_db()
     response = owner.get(url("report", report.pk))
@@ -389,7 +396,8 @@ def test_approving_makes_the_report_read_only_and_reopening_makes_it_editable(
     refused = owner.post(url("report", report.pk), form_values(response), follow=True)
     assert "The report cannot be changed now" in text_of(refused)
     assert "Reopen the report" in text_of(reviewer.get(url("report", report.pk)))
-    reviewer.post(url("report-reopen", report.pk), {"version": report.version, "reason": "Figures to correct."})
+    reopen = {"version": report.version, "reason": "Figures to correct.", "confirm": "yes"}
+    reviewer.post(url("report-reopen", report.pk), reopen)
     report.refresh_from_db()
     assert report.status == "returned" and report.is_editable
     page = text_of(owner.get(url("report", report.pk)))

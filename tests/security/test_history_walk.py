@@ -146,7 +146,8 @@ def plan_workbook_import(s, client_for) -> Change:
 def _report_page_post(s, client_for, name: str, role: str, **data: Any) -> Change:
     report = s.report
     report.refresh_from_db()
-    response = client_for(s.users[role]).post(reverse(name, args=[report.pk]), {"version": report.version, **data})
+    data = {"version": report.version, "confirm": "yes", **data}  # as the confirmation page posts it
+    response = client_for(s.users[role]).post(reverse(name, args=[report.pk]), data)
     assert response.status_code == 302
     report.refresh_from_db()
     return Change(s.users[role], {key(report)})
@@ -189,7 +190,7 @@ def cycle_close_page(s, client_for) -> Change:
     cycle = s.cycle
     cycle.refresh_from_db()
     response = client_for(s.users["secretariat"]).post(
-        reverse("monitoring:cycle-close", args=[cycle.pk]), {"version": cycle.version}
+        reverse("monitoring:cycle-close", args=[cycle.pk]), {"version": cycle.version, "confirm": "yes"}
     )
     assert response.status_code == 302
     cycle.refresh_from_db()
@@ -362,7 +363,7 @@ def token_create_page(s, client_for) -> Change:
 
 def token_revoke_page(s, client_for) -> Change:
     user, token = s.users["focal"], s.tokens["focal"]
-    response = client_for(user).post(reverse("accounts:token-revoke", args=[token.pk]))
+    response = client_for(user).post(reverse("accounts:token-revoke", args=[token.pk]), {"confirm": "yes"})
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -377,7 +378,9 @@ def public_switch(s, client_for) -> Change:
 
 def public_switch_page(s, client_for) -> Change:
     user = s.users["secretariat"]
-    response = client_for(user).post(reverse("tracking:publish", args=[s.strategy.code]), {"public": "1"})
+    response = client_for(user).post(
+        reverse("tracking:publish", args=[s.strategy.code]), {"public": "1", "confirm": "yes"}
+    )
     assert response.status_code == 302
     s.strategy.refresh_from_db()
     assert s.strategy.is_public

@@ -74,7 +74,7 @@ def test_others_cannot_record_meetings(persona, request, client_for, strategy, m
     assert client.post(url("decision-add", meeting.pk), {"text": "No."}).status_code == 404
     assert client.post(url("participant-add", meeting.pk), {"name": "X", "sex": "male"}).status_code == 404
     participant = meeting.participants.first()
-    assert client.post(url("participant-remove", participant.pk)).status_code == 404
+    assert client.post(url("participant-remove", participant.pk), {"confirm": "yes"}).status_code == 404
     assert client.post(url("action-point-add", meeting.pk), {"text": "X"}).status_code == 404
     assert meeting.decisions.count() == 1 and meeting.participants.count() == 3
     assert "Add a decision" not in client.get(url("meeting", meeting.pk)).content.decode()
