@@ -5,9 +5,14 @@ Members of the archive (docs/backup.md):
   database.pgdump    PostgreSQL: `pg_dump --format=custom`, taken in the same snapshot as the row counts
   media/...          the uploaded files under MEDIA_ROOT (evidence, meeting minutes)
   manifest.json      format, engine, latest migration per app, rows per table, SHA-256 of every other member
+  manifest.sig       HMAC-SHA256 of manifest.json with a key that is not in the archive: derived from the instance's
+                     SECRET_KEY, or from a key file given to `nsm backup --key-file` (and then to `nsm restore`)
 
-A restore checks everything it can before it touches the database: the format, the engine, the migrations (an archive
-from a newer NSM is refused), every checksum, and that the target is empty unless told to replace it.
+A restore checks everything it can before it touches the database: the signature (an archive unsigned, changed, or
+signed with another key is refused), the format, the engine, the migrations (an archive from a newer NSM is refused),
+every checksum, the rows of every table in the staged data, and that the target is empty unless told to replace it.
+It is all or nothing: SQLite's staged copy is counted before it is copied in; PostgreSQL's dump is loaded in one
+transaction that counts the rows before it commits, and rolls back when they differ from the manifest.
 """
 
 from __future__ import annotations
@@ -30,16 +35,21 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 FORMAT = "nsm-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+SIGNING_SALT = "nsm.backup.manifest"  # fixed: the same secret signs and verifies on every instance
+KEY_FILE_MIN_CHARS = 32
 MEDIA_DIR = "media"
 DATABASE_MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -79,8 +89,11 @@ class RestoreResult:
 # Backing up
 
 
-def create_backup(path: Path, *, media_root: Path, connection: BaseDatabaseWrapper = default_connection) -> Manifest:
-    """Write the archive to `path`, readable by its owner only; a partial file is renamed once complete."""
+def create_backup(
+    path: Path, *, media_root: Path, key: bytes | None = None, connection: BaseDatabaseWrapper = default_connection
+) -> Manifest:
+    """Write the archive to `path`, readable by its owner only; a partial file is renamed once complete. The manifest
+    is signed with `key` (the content of a key file), or with a key derived from SECRET_KEY when None."""
     engine = _engine(connection)
     path = path.resolve()
     if not path.parent.is_dir():
@@ -110,7 +123,9 @@ def create_backup(path: Path, *, media_root: Path, connection: BaseDatabaseWrapp
                     tables=tables,
                     files=files,
                 )
-                _add_bytes(archive, MANIFEST, json.dumps(asdict(manifest), indent=2, sort_keys=True).encode())
+                manifest_bytes = json.dumps(asdict(manifest), indent=2, sort_keys=True).encode()
+                _add_bytes(archive, MANIFEST, manifest_bytes)
+                _add_bytes(archive, SIGNATURE, _signature_member(manifest_bytes, key))
             os.replace(partial, path)
         except OSError as error:
             raise BackupError(_("The backup cannot be written: %(error)s") % {"error": error}) from error
@@ -221,13 +236,20 @@ def _postgres_dump(connection: BaseDatabaseWrapper, target: Path) -> tuple[dict[
 
 
 def restore_backup(
-    path: Path, *, media_root: Path, force: bool = False, connection: BaseDatabaseWrapper = default_connection
+    path: Path,
+    *,
+    media_root: Path,
+    force: bool = False,
+    key: bytes | None = None,
+    connection: BaseDatabaseWrapper = default_connection,
 ) -> RestoreResult:
-    """Check the archive, then load it into the configured database and MEDIA_ROOT; compare the rows afterwards."""
+    """Check the archive (its signature with `key`, the content of a key file, or with the key derived from
+    SECRET_KEY when None; then everything the manifest says), and only then load it into the configured database
+    and MEDIA_ROOT, all or nothing; compare the rows once more afterwards."""
     engine = _engine(connection)
     with tempfile.TemporaryDirectory(prefix="nsm-restore-") as staging_name:
         staging = Path(staging_name)
-        manifest = _unpack(path, staging)
+        manifest = _unpack(path, staging, key=key)
         if manifest.engine != engine:
             raise BackupError(
                 _(
@@ -238,6 +260,9 @@ def restore_backup(
             )
         _check_migrations(manifest)
         _check_files(manifest, staging)
+        database_file = staging / DATABASE_MEMBER[engine]
+        if engine == "sqlite":
+            _check_rows(manifest, *_sqlite_staged_contents(database_file))
         tables = connection.introspection.table_names()
         existing_media = _media_files(media_root)
         if (tables or existing_media) and not force:
@@ -249,18 +274,17 @@ def restore_backup(
                 % {"tables": len(tables), "files": len(existing_media)}
             )
         connection.close()
-        database_file = staging / DATABASE_MEMBER[engine]
         if engine == "sqlite":
             _sqlite_restore(database_file, _sqlite_path(connection))
         else:
-            _postgres_restore(database_file, connection.settings_dict, clean=bool(tables))
+            _postgres_restore(database_file, connection.settings_dict, clean=bool(tables), manifest=manifest)
         _restore_media(staging / MEDIA_DIR, media_root)
     return RestoreResult(
         manifest=manifest, mismatches=_compare_rows(manifest, connection), pending_migrations=_pending(connection)
     )
 
 
-def _unpack(path: Path, staging: Path) -> Manifest:
+def _unpack(path: Path, staging: Path, *, key: bytes | None) -> Manifest:
     try:
         with tarfile.open(path, "r:gz") as archive:
             for member in archive:
@@ -272,7 +296,89 @@ def _unpack(path: Path, staging: Path) -> Manifest:
     manifest_file = staging / MANIFEST
     if not manifest_file.is_file():
         raise _not_a_backup(path)
-    return _parse_manifest(manifest_file.read_bytes())
+    manifest_bytes = manifest_file.read_bytes()
+    _verify_signature(manifest_bytes, staging / SIGNATURE, key=key)
+    return _parse_manifest(manifest_bytes)
+
+
+# Signing
+
+
+def read_key_file(path: Path) -> bytes:
+    """The key of `nsm backup|restore --key-file`: the file's content without surrounding white space."""
+    try:
+        key = path.read_bytes().strip()
+    except OSError as error:
+        raise BackupError(
+            _("The key file %(file)s cannot be read: %(error)s") % {"file": path, "error": error.strerror or error}
+        ) from error
+    if len(key) < KEY_FILE_MIN_CHARS:
+        raise BackupError(
+            _(
+                "The key file %(file)s holds %(count)d characters; a key needs at least %(min)d. Make one with: "
+                "head -c 32 /dev/urandom | base64 > %(file)s"
+            )
+            % {"file": path, "count": len(key), "min": KEY_FILE_MIN_CHARS}
+        )
+    return key
+
+
+def sign(manifest_bytes: bytes, secret: bytes | str) -> str:
+    """HMAC-SHA256 of the manifest with a key derived from `secret` and a fixed salt (never the secret itself)."""
+    return salted_hmac(SIGNING_SALT, manifest_bytes, secret=secret, algorithm="sha256").hexdigest()
+
+
+def _signature_member(manifest_bytes: bytes, key: bytes | None) -> bytes:
+    signature = {
+        "algorithm": "HMAC-SHA256",
+        "key": "key-file" if key is not None else "secret-key",  # a hint for the messages, never trusted
+        "signature": sign(manifest_bytes, key if key is not None else settings.SECRET_KEY),
+    }
+    return json.dumps(signature, indent=2).encode()
+
+
+def _verify_signature(manifest_bytes: bytes, signature_file: Path, *, key: bytes | None) -> None:
+    """Refuse, before anything is written, an archive that is unsigned, changed after the backup, or signed with
+    another key than `key` (or than SECRET_KEY and its fallbacks when None)."""
+    try:
+        fields = json.loads(signature_file.read_bytes())
+        signature, hint = str(fields["signature"]), str(fields.get("key", ""))
+    except FileNotFoundError:
+        raise BackupError(
+            _(
+                "The archive is not signed (it has no %(member)s): it was made by an older nsm backup, or its "
+                "signature was removed. Nothing was restored."
+            )
+            % {"member": SIGNATURE}
+        ) from None
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise BackupError(
+            _("The archive's signature (%(member)s) cannot be read. Nothing was restored.") % {"member": SIGNATURE}
+        ) from error
+    secrets = [key] if key is not None else [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    if any(constant_time_compare(sign(manifest_bytes, secret), signature) for secret in secrets):
+        return
+    if key is not None:
+        raise BackupError(
+            _(
+                "The archive's signature does not match the key file: the archive was changed after the backup, or "
+                "it was signed with another key. Nothing was restored."
+            )
+        )
+    if hint == "key-file":
+        raise BackupError(
+            _(
+                "The archive was signed with a key file: pass the key file given to nsm backup with --key-file FILE. "
+                "Nothing was restored."
+            )
+        )
+    raise BackupError(
+        _(
+            "The archive's signature does not match this server's secret key: the archive was changed after the "
+            "backup, or it was made on another server. To restore another server's backup, pass its secret key "
+            "file (NSM_SECRET_KEY, or $NSM_VAR_DIR/secret_key there) with --key-file FILE. Nothing was restored."
+        )
+    )
 
 
 def _parse_manifest(data: bytes) -> Manifest:
@@ -312,7 +418,7 @@ def _check_files(manifest: Manifest, staging: Path) -> None:
     found = {
         path.relative_to(staging).as_posix()
         for path in staging.rglob("*")
-        if path.is_file() and path.relative_to(staging).as_posix() != MANIFEST
+        if path.is_file() and path.relative_to(staging).as_posix() not in (MANIFEST, SIGNATURE)
     }
     expected = set(manifest.files)
     problems = [_("missing: %(name)s") % {"name": name} for name in sorted(expected - found)]
@@ -339,26 +445,112 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _sqlite_staged_contents(database_file: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """Rows per table and the latest migrations of the staged copy, read-only, before it is copied in."""
+    try:
+        with closing(sqlite3.connect(f"{database_file.resolve().as_uri()}?mode=ro", uri=True)) as copy:
+            (check,) = copy.execute("PRAGMA quick_check").fetchone()
+            if check != "ok":
+                raise BackupError(
+                    _("The database in the archive fails SQLite's integrity check: %(error)s. Nothing was restored.")
+                    % {"error": check}
+                )
+            return _sqlite_contents(copy)
+    except sqlite3.DatabaseError as error:
+        raise BackupError(
+            _("The database in the archive cannot be read: %(error)s. Nothing was restored.") % {"error": error}
+        ) from error
+
+
+def _check_rows(manifest: Manifest, tables: dict[str, int], migrations: dict[str, str]) -> None:
+    """The staged data hold exactly the tables, rows and migrations the signed manifest lists."""
+    problems = [
+        _("%(table)s: %(expected)s rows in the manifest, %(found)s in the data")
+        % {
+            "table": table,
+            "expected": manifest.tables.get(table, _("no table")),
+            "found": tables.get(table, _("no table")),
+        }
+        for table in sorted(set(manifest.tables) | set(tables))
+        if manifest.tables.get(table) != tables.get(table)
+    ]
+    if migrations != manifest.migrations:
+        problems.append(_("the migrations differ from the manifest's"))
+    if problems:
+        raise _rows_differ(problems)
+
+
+def _rows_differ(problems: list[str]) -> BackupError:
+    return BackupError(
+        _("The database in the archive does not hold what its manifest says; nothing was restored. %(problems)s")
+        % {"problems": "; ".join(problems[:20])}
+    )
+
+
 def _sqlite_restore(source: Path, target: str) -> None:
     """Replace the target's content with the copy, through the backup API, so that the file is never half-written."""
     with closing(sqlite3.connect(source)) as copy, closing(sqlite3.connect(target, timeout=60)) as database:
         copy.backup(database)
 
 
-def _postgres_restore(dump: Path, settings_dict: dict[str, Any], *, clean: bool) -> None:
-    """pg_restore in one transaction: on any error the database is left as it was."""
-    args = [
-        _pg_tool("pg_restore"),
-        "--no-owner",
-        "--no-privileges",
-        "--exit-on-error",
+COUNT_MISMATCH = "nsm-restore-rows-differ: "
+
+
+def _postgres_restore(dump: Path, settings_dict: dict[str, Any], *, clean: bool, manifest: Manifest) -> None:
+    """The dump as an SQL script (pg_restore writes nothing to the database), followed by a check of every table's
+    rows against the manifest, run by psql in one transaction: on any error or any difference the database is
+    rolled back as it was."""
+    environment = _pg_environment(settings_dict)
+    script = dump.with_name("restore.sql")
+    args = [_pg_tool("pg_restore"), "--no-owner", "--no-privileges", f"--file={script}"]
+    if clean:
+        args += ["--clean", "--if-exists"]
+    _run([*args, str(dump)], environment)
+    with script.open("a", encoding="utf-8") as out:
+        out.write(_postgres_row_check(manifest))
+    psql = [
+        _pg_tool("psql"),
+        "--no-psqlrc",
+        "--quiet",
+        "--set=ON_ERROR_STOP=1",
         "--single-transaction",
         "--no-password",
         f"--dbname={settings_dict['NAME']}",
+        f"--file={script}",
     ]
-    if clean:
-        args += ["--clean", "--if-exists"]
-    _run([*args, str(dump)], _pg_environment(settings_dict))
+    done = _execute(psql, environment)
+    if done.returncode != 0 and COUNT_MISMATCH in done.stderr:
+        found = done.stderr.split(COUNT_MISMATCH, 1)[1].splitlines()[0]
+        raise _rows_differ([problem for problem in found.split(" | ") if problem])
+    _check_exit(psql, done)
+
+
+def _postgres_row_check(manifest: Manifest) -> str:
+    """A PL/pgSQL block, at the end of the restore's transaction, that raises when a table's rows differ from the
+    manifest (the error rolls the whole restore back). The script empties search_path: it is reset first."""
+    lines = ["", "RESET search_path;", "DO $nsm_rows$", "DECLARE found bigint; problems text := '';", "BEGIN"]
+    for table, expected in sorted(manifest.tables.items()):
+        if "$" in table or not isinstance(expected, int):
+            raise BackupError(
+                _("The manifest lists a table named %(table)s, which NSM never makes.") % {"table": table}
+            )
+        identifier = '"' + table.replace('"', '""') + '"'
+        literal = "'" + identifier.replace("'", "''") + "'"
+        name = "'" + table.replace("'", "''") + "'"
+        lines += [
+            f"  IF to_regclass({literal}) IS NULL THEN problems := problems || format('%s: no table | ', {name});",
+            f"  ELSE SELECT count(*) INTO found FROM {identifier};",  # noqa: S608 - quoted, from the signed manifest
+            f"    IF found <> {expected} THEN problems := problems || "
+            f"format('%s: %s rows in the manifest, %s in the data | ', {name}, {expected}, found); END IF;",
+            "  END IF;",
+        ]
+    lines += [
+        f"  IF problems <> '' THEN RAISE EXCEPTION '{COUNT_MISMATCH}%', problems; END IF;",
+        "END",
+        "$nsm_rows$;",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def _restore_media(source: Path, media_root: Path) -> None:
@@ -435,15 +627,23 @@ def _pg_environment(settings_dict: dict[str, Any]) -> dict[str, str]:
 
 
 def _run(args: list[str], environment: dict[str, str]) -> None:
-    tool = Path(args[0]).name
+    _check_exit(args, _execute(args, environment))
+
+
+def _execute(args: list[str], environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
     try:
-        done = subprocess.run(args, env=environment, capture_output=True, text=True, check=False)  # noqa: S603
+        return subprocess.run(args, env=environment, capture_output=True, text=True, check=False)  # noqa: S603
     except OSError as error:
-        raise BackupError(_("%(tool)s cannot be run: %(error)s") % {"tool": tool, "error": error}) from error
+        raise BackupError(
+            _("%(tool)s cannot be run: %(error)s") % {"tool": Path(args[0]).name, "error": error}
+        ) from error
+
+
+def _check_exit(args: list[str], done: subprocess.CompletedProcess[str]) -> None:
     if done.returncode != 0:
         raise BackupError(
             _("%(tool)s failed (exit code %(code)d): %(error)s")
-            % {"tool": tool, "code": done.returncode, "error": done.stderr.strip()[-2000:]}
+            % {"tool": Path(args[0]).name, "code": done.returncode, "error": done.stderr.strip()[-2000:]}
         )
 
 

@@ -76,6 +76,12 @@ class GeneratedDocument(models.Model):
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("Written by the worker every few seconds while it makes the document."),
+    )
     task_id = models.CharField(_("task"), max_length=64, blank=True)
 
     objects = DocumentQuerySet.as_manager()

@@ -4,18 +4,27 @@
 queues the background task once the transaction commits, so that the worker never looks for a row it cannot see yet.
 `run_document` is the task's body: it makes the file with `generate`, telling the row how far it has got, and records
 the outcome. A document is made once: one that has started or finished already is left as it is.
+
+While it makes a document the worker beats a heartbeat on the row (`heartbeat_at`): at each progress step, and from a
+small thread of its own every NSM_DOCUMENT_HEARTBEAT_SECONDS while a long render runs. A document "Being made"
+without a beat for NSM_DOCUMENT_STALLED_SECONDS lost its worker (killed outright, the machine gone): `fail_stalled`,
+called by the Documents page, by each worker and by each request, fails it in words, and asking again makes a fresh one.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -44,6 +53,7 @@ def request_document(
     except generate.DocumentError as error:
         raise ValidationError(str(error)) from error
     interface_language = translation.get_language() or settings.LANGUAGE_CODE
+    fail_stalled()  # a document whose worker died is not "on its way": the request below makes a fresh one
     wanted = dict(strategy=strategy, kind=kind, period=period.slug if period else "", language=language, fmt=fmt)
     same = GeneratedDocument.objects.filter(**wanted, status__in=[Status.QUEUED, Status.RUNNING]).first()
     if same is not None:  # asked for twice (a double click, two colleagues): the one on its way serves both
@@ -76,8 +86,10 @@ def _enqueue(document_id: int, interface_language: str) -> None:
 def run_document(document_id: int, *, interface_language: str | None = None) -> None:
     """Make the document's file (the background task). Progress and errors are written in `interface_language`, the
     language of the person who asked; the document itself is in its own language."""
+    fail_stalled()  # documents left by a worker that was killed, before this one starts its own
+    now = timezone.now()
     claimed = GeneratedDocument.objects.filter(pk=document_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now()
+        status=Status.RUNNING, started_at=now, heartbeat_at=now
     )
     if not claimed:
         logger.info("Document %s is not waiting to be made: nothing to do", document_id)
@@ -85,7 +97,8 @@ def run_document(document_id: int, *, interface_language: str | None = None) -> 
     document = GeneratedDocument.objects.select_related("strategy").get(pk=document_id)
     with translation.override(interface_language or settings.LANGUAGE_CODE):
         try:
-            _make(document)
+            with _heartbeat(document.pk):
+                _make(document)
         except generate.DocumentError as error:
             _fail(document, str(error))
         except Exception:
@@ -102,9 +115,45 @@ def run_document(document_id: int, *, interface_language: str | None = None) -> 
             raise
 
 
+@contextmanager
+def _heartbeat(document_id: int) -> Iterator[None]:
+    """Beat the document's heartbeat from a thread of its own while the body runs (a long render tells no progress
+    for a while). The thread has its own database connection, closed when it stops. Inside a transaction the beats
+    are not needed (nobody else sees the row as running) and could wait on the transaction's lock: none then."""
+    if transaction.get_connection().in_atomic_block:
+        yield
+        return
+    stop = threading.Event()
+    interval = max(0.01, min(settings.DOCUMENT_HEARTBEAT_SECONDS, settings.DOCUMENT_STALLED_SECONDS / 3))
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                _beat(document_id)
+        except Exception:
+            logger.exception("The heartbeat of document %s stopped", document_id)
+        finally:
+            connections.close_all()  # this thread's connections only (they are per thread)
+
+    thread = threading.Thread(target=beat, name=f"document-{document_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _beat(document_id: int, **fields: Any) -> None:
+    """The worker is alive (and `fields` changed): only while the document is being made, never reviving one failed."""
+    GeneratedDocument.objects.filter(pk=document_id, status=Status.RUNNING).update(
+        heartbeat_at=timezone.now(), **fields
+    )
+
+
 def _make(document: GeneratedDocument) -> None:
     def tell(percent: int, step: str) -> None:
-        GeneratedDocument.objects.filter(pk=document.pk).update(progress=min(max(percent, 0), 100), step=step[:200])
+        _beat(document.pk, progress=min(max(percent, 0), 100), step=step[:200])
 
     output = generate.generate(
         document.kind,
@@ -115,42 +164,51 @@ def _make(document: GeneratedDocument) -> None:
         progress=tell,
     )
     document.file.save(output.filename, ContentFile(output.content), save=False)
-    document.filename = output.filename
-    document.size = len(output.content)
-    document.content_type = output.content_type
-    document.data_stamp = output.data_stamp[:200]
-    document.status = Status.DONE
-    document.progress = 100
-    document.step = _("Done")
-    document.finished_at = timezone.now()
-    document.save(
-        update_fields=[
-            "file", "filename", "size", "content_type", "data_stamp", "status", "progress", "step", "finished_at"
-        ]
-    )  # fmt: skip
-    logger.info("Document %s made: %s, %s bytes", document.pk, document.file.name, document.size)
+    finished = GeneratedDocument.objects.filter(pk=document.pk, status=Status.RUNNING).update(
+        file=document.file.name,
+        filename=output.filename,
+        size=len(output.content),
+        content_type=output.content_type,
+        data_stamp=output.data_stamp[:200],
+        status=Status.DONE,
+        progress=100,
+        step=_("Done"),
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    if not finished:  # failed meanwhile as stalled (the worker was frozen past the bound): the row stays failed
+        document.file.delete(save=False)
+        logger.warning("Document %s was made after it had been failed as stalled: its file is discarded", document.pk)
+        return
+    logger.info("Document %s made: %s, %s bytes", document.pk, document.file.name, len(output.content))
 
 
-STALLED_AFTER = datetime.timedelta(minutes=10)  # a national plan as PDF takes under a minute
+def _stalled_before(now: datetime.datetime | None = None) -> datetime.datetime:
+    """A document "Being made" whose last heartbeat is older than this has lost its worker."""
+    return (now or timezone.now()) - datetime.timedelta(seconds=settings.DOCUMENT_STALLED_SECONDS)
 
 
 def stalled(document: GeneratedDocument, *, now: datetime.datetime | None = None) -> bool:
-    """Whether `document` has been "Being made" longer than a worker ever takes."""
-    started = document.started_at
-    return started is not None and started < (now or timezone.now()) - STALLED_AFTER
+    """Whether `document` is "Being made" by a worker that has stopped beating its heartbeat."""
+    last = document.heartbeat_at or document.started_at
+    return document.status == Status.RUNNING and last is not None and last < _stalled_before(now)
 
 
 def fail_stalled(*, now: datetime.datetime | None = None) -> int:
-    """Mark as failed, in one query, the documents a worker started more than STALLED_AFTER ago and never finished
-    (the worker was killed while making them), so that they do not stay "Being made" and the person can ask again.
-    Returns how many. The Documents page and `nsm worker` call it."""
-    count = GeneratedDocument.objects.filter(
-        status=Status.RUNNING, started_at__lt=(now or timezone.now()) - STALLED_AFTER
-    ).update(
-        status=Status.FAILED,
-        error=_("The worker stopped while making this document. Please ask for it again."),
-        step=_("Failed"),
-        finished_at=timezone.now(),
+    """Mark as failed, in one query, the documents whose worker stopped beating their heartbeat more than
+    NSM_DOCUMENT_STALLED_SECONDS ago (it was killed while making them), so that they do not stay "Being made" and
+    asking again makes a fresh one. Returns how many. The Documents page, `nsm worker`, each task and each request
+    call it."""
+    before = _stalled_before(now)
+    count = (
+        GeneratedDocument.objects.filter(status=Status.RUNNING)
+        .filter(Q(heartbeat_at__lt=before) | Q(heartbeat_at__isnull=True, started_at__lt=before))
+        .update(
+            status=Status.FAILED,
+            error=_("The worker stopped while making this document; ask for it again."),
+            step=_("Failed"),
+            finished_at=timezone.now(),
+        )
     )
     if count:
         logger.warning("%s document(s) left unfinished by a stopped worker marked as failed", count)

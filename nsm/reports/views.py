@@ -48,6 +48,7 @@ class DocumentForm(forms.Form):
 
 
 @login_required
+@access.internal_page
 def index(request: HttpRequest) -> HttpResponse:
     """The strategies whose documents the user may read: straight to the one when there is only one."""
     strategies = analysed_strategies(request.user)
@@ -120,7 +121,7 @@ def status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     document = _document(request, code, pk)
     if document.status == GeneratedDocument.Status.RUNNING and services.stalled(document):
         services.fail_stalled()  # its worker was killed: the row says so and the page stops asking
-        document.refresh_from_db()
+        document.refresh_from_db(fields=["status", "error", "step", "finished_at"])  # keeps the annotated strategy
     document.current = document.made_from(document.strategy.analysis_stamp)
     context = {"document": document, "strategy": document.strategy, "new": request.GET.get("new", "")}
     return render(request, "reports/_row.html", context)

@@ -36,7 +36,7 @@ def check_minutes(upload: Any) -> str:
     if upload.size is not None and upload.size > limit:
         message = _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}
         raise ValidationError({"minutes": message}, code="too_large")
-    kind = sniff_type(upload)
+    kind = sniff_type(upload, field="minutes")  # refuses macros, zip bombs, broken files in words
     extension = upload.name.rpartition(".")[2].lower() if "." in upload.name else ""
     if kind not in MINUTES_TYPES or extension != kind:
         raise ValidationError({"minutes": _("The minutes must be a PDF or Word (docx) file.")}, code="type")

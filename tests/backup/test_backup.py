@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -17,6 +18,8 @@ from urllib.parse import quote
 
 import dj_database_url
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -24,6 +27,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import ConnectionHandler
 
 from nsm.accounts.models import Membership
+from nsm.backup import services
 from tests.factories import ActivityBudgetFactory, ActivityFactory, IndicatorTargetFactory, MembershipFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,14 +92,15 @@ def empty_database_url(tmp_path) -> Iterator[str]:
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
 
 
-def nsm(*args: str, database_url: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    """An `nsm` process on another database and another uploads folder than the tests'."""
+def nsm(*args: str, database_url: str, tmp_path: Path, secret_key: str | None = None) -> subprocess.CompletedProcess:
+    """An `nsm` process on another database and another uploads folder than the tests', with the tests' secret key
+    (the same instance) unless another is given (another server)."""
     env = {
         **os.environ,
         "NSM_DATABASE_URL": database_url,
         "NSM_VAR_DIR": str(tmp_path / "var"),
         "NSM_MEDIA_ROOT": str(tmp_path / "restored-media"),
-        "NSM_SECRET_KEY": "test-only-secret-key",
+        "NSM_SECRET_KEY": secret_key or settings.SECRET_KEY,
         "NSM_LANGUAGE": "en",
     }
     command = [sys.executable, "-m", "nsm", *args]
@@ -155,6 +160,31 @@ def members(path: Path) -> dict[str, bytes]:
         return {member.name: tar.extractfile(member).read() for member in tar.getmembers()}
 
 
+def resign(contents: dict[str, bytes], secret: str | bytes | None = None) -> None:
+    """Sign the manifest again, as only someone who holds the key can (the tests' secret key unless told)."""
+    signature = services.sign(contents["manifest.json"], secret or settings.SECRET_KEY)
+    contents["manifest.sig"] = json.dumps({"algorithm": "HMAC-SHA256", "signature": signature}).encode()
+
+
+def rechecksum(contents: dict[str, bytes]) -> None:
+    """Recompute the manifest's checksums after a change, as anyone can (the signature is then no longer right)."""
+    manifest = json.loads(contents["manifest.json"])
+    manifest["files"] = {
+        name: hashlib.sha256(data).hexdigest()
+        for name, data in contents.items()
+        if name not in ("manifest.json", "manifest.sig")
+    }
+    contents["manifest.json"] = json.dumps(manifest, indent=2, sort_keys=True).encode()
+
+
+def table_names(url: str) -> list[str]:
+    target = open_database(url)
+    try:
+        return target.introspection.table_names()
+    finally:
+        target.close()
+
+
 def rewrite(path: Path, contents: dict[str, bytes]) -> None:
     with tarfile.open(path, "w:gz") as tar:
         for name, data in contents.items():
@@ -172,7 +202,7 @@ def test_the_manifest_holds_the_engine_migrations_row_counts_and_checksums(archi
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM django_migrations")
         assert manifest["tables"]["django_migrations"] == cursor.fetchone()[0]
-    assert set(manifest["files"]) == set(contents) - {"manifest.json"}
+    assert set(manifest["files"]) == set(contents) - {"manifest.json", "manifest.sig"}
     for name, digest in manifest["files"].items():
         assert hashlib.sha256(contents[name]).hexdigest() == digest
     assert contents["media/evidence/1/1/raport-vjetor.pdf"] == EVIDENCE
@@ -205,6 +235,7 @@ def test_restore_refuses_an_archive_of_the_other_engine(archive):
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
     manifest["engine"] = other
     contents["manifest.json"] = json.dumps(manifest).encode()
+    resign(contents)
     rewrite(archive, contents)
     expected = "This backup is of a PostgreSQL database, but this server uses SQLite"
     if other == "sqlite":
@@ -218,6 +249,7 @@ def test_restore_refuses_an_archive_of_a_newer_nsm(archive):
     manifest = json.loads(contents["manifest.json"])
     manifest["migrations"]["accounts"] = "9999_from_the_future"
     contents["manifest.json"] = json.dumps(manifest).encode()
+    resign(contents)
     rewrite(archive, contents)
     with pytest.raises(CommandError, match="newer version of NSM .*accounts.9999_from_the_future"):
         call_command("restore", str(archive), force=True)
@@ -228,3 +260,130 @@ def test_restore_refuses_a_file_that_is_not_a_backup(db, tmp_path):
     path.write_text("not an archive")
     with pytest.raises(CommandError, match="is not a backup made by nsm backup"):
         call_command("restore", str(path))
+
+
+# Signed archives: the key is not in the archive, so a manifest made again after tampering is refused.
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_archive_tampered_with_and_its_checksums_recomputed_is_refused_before_anything_is_written(
+    media_root, tmp_path
+):
+    """The attack seen: a focal point made superuser in the archive's database, the checksums recomputed."""
+    MembershipFactory(user__username="focal", role=Membership.Role.FOCAL_POINT)
+    archive = tmp_path / "nsm.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    contents = members(archive)
+    if connection.vendor == "sqlite":
+        staged = tmp_path / "staged.sqlite3"
+        staged.write_bytes(contents["database.sqlite3"])
+        with sqlite3.connect(staged) as database:
+            assert database.execute("UPDATE accounts_user SET is_superuser = 1 WHERE username = 'focal'").rowcount == 1
+        contents["database.sqlite3"] = staged.read_bytes()
+    else:
+        contents["database.pgdump"] += b"\0"
+    rechecksum(contents)
+    rewrite(archive, contents)
+
+    with pytest.raises(CommandError, match="signature does not match this server's secret key.*--key-file FILE"):
+        call_command("restore", str(archive), force=True)
+    assert not get_user_model().objects.get(username="focal").is_superuser
+
+
+def test_an_unsigned_archive_is_refused(archive):
+    contents = members(archive)
+    del contents["manifest.sig"]
+    rewrite(archive, contents)
+    with pytest.raises(
+        CommandError, match=r"The archive is not signed \(it has no manifest.sig\).*Nothing was restored"
+    ):
+        call_command("restore", str(archive), force=True)
+
+
+def test_an_archive_signed_with_another_key_is_refused(archive, settings):
+    settings.SECRET_KEY = "the secret key of another server, which signed nothing here"
+    with pytest.raises(CommandError, match="made on another server.*--key-file FILE"):
+        call_command("restore", str(archive), force=True)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's staged copy is counted before it is copied in")
+def test_a_staged_database_whose_rows_differ_from_the_signed_manifest_is_refused_before_writing(archive, tmp_path):
+    """Even with the right key (a manifest signed by a broken backup, say), the staged data are counted first."""
+    contents = members(archive)
+    staged = tmp_path / "staged.sqlite3"
+    staged.write_bytes(contents["database.sqlite3"])
+    with sqlite3.connect(staged) as database:
+        database.execute("DELETE FROM django_content_type WHERE id = (SELECT max(id) FROM django_content_type)")
+    contents["database.sqlite3"] = staged.read_bytes()
+    rechecksum(contents)
+    resign(contents)
+    rewrite(archive, contents)
+    before = table_digests(connection)
+    with pytest.raises(CommandError, match="does not hold what its manifest says.*django_content_type: \\d+ rows in"):
+        call_command("restore", str(archive), force=True)
+    assert table_digests(connection) == before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a database is created beside
+def test_a_restore_whose_rows_differ_from_the_manifest_writes_nothing_on_either_engine(
+    archive, empty_database_url, tmp_path
+):
+    """SQLite refuses before writing; PostgreSQL loads in one transaction that counts before it commits, and rolls
+    back: the empty database stays empty."""
+    contents = members(archive)
+    manifest = json.loads(contents["manifest.json"])
+    manifest["tables"]["django_migrations"] += 1
+    contents["manifest.json"] = json.dumps(manifest, indent=2, sort_keys=True).encode()
+    resign(contents)
+    rewrite(archive, contents)
+
+    restored = nsm("restore", str(archive), database_url=empty_database_url, tmp_path=tmp_path)
+
+    assert restored.returncode == 1
+    assert "does not hold what its manifest says; nothing was restored" in restored.stderr
+    assert "django_migrations: " in restored.stderr and "rows in the manifest" in restored.stderr
+    assert table_names(empty_database_url) == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # a database is created beside
+def test_a_key_file_signs_for_a_restore_on_another_server(db, media_root, empty_database_url, tmp_path):
+    key_file = tmp_path / "backup.key"
+    key_file.write_text("a-key-for-backups-kept-apart-from-the-archives\n")
+    archive = tmp_path / "nsm.tar.gz"
+    call_command("backup", str(archive), "--key-file", str(key_file), stdout=io.StringIO())
+    other_server = "the secret key of the server the backup is restored on"
+
+    without = nsm("restore", str(archive), database_url=empty_database_url, tmp_path=tmp_path, secret_key=other_server)
+    assert without.returncode == 1
+    assert "signed with a key file: pass the key file given to nsm backup with --key-file FILE" in without.stderr
+    wrong = tmp_path / "wrong.key"
+    wrong.write_text("x" * 40)
+    refused = nsm(
+        "restore", "--key-file", str(wrong), str(archive),
+        database_url=empty_database_url, tmp_path=tmp_path, secret_key=other_server,
+    )  # fmt: skip
+    assert refused.returncode == 1 and "does not match the key file" in refused.stderr
+    assert table_names(empty_database_url) == []
+
+    restored = nsm(
+        "restore", "--key-file", str(key_file), str(archive),
+        database_url=empty_database_url, tmp_path=tmp_path, secret_key=other_server,
+    )  # fmt: skip
+    assert restored.returncode == 0, restored.stderr
+    assert "every row count as in the backup" in restored.stdout
+
+
+def test_the_secret_key_file_of_the_server_that_made_the_backup_verifies_it(archive, tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(settings.SECRET_KEY)
+    with pytest.raises(CommandError, match="The target is not empty"):  # past the signature
+        call_command("restore", str(archive), "--key-file", str(key_file))
+
+
+def test_a_key_file_too_short_is_refused_in_words(archive, tmp_path):
+    key_file = tmp_path / "short.key"
+    key_file.write_text("secret")
+    with pytest.raises(CommandError, match="holds 6 characters; a key needs at least 32"):
+        call_command("backup", str(tmp_path / "other.tar.gz"), "--key-file", str(key_file))
+    with pytest.raises(CommandError, match="cannot be read"):
+        call_command("restore", str(archive), "--key-file", str(tmp_path / "missing.key"))

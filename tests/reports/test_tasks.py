@@ -153,17 +153,160 @@ def test_a_document_a_stopped_worker_left_unfinished_is_marked_failed(secretaria
     assert "ask for it again" in stalled.error
 
 
-def test_a_document_being_made_for_minutes_is_not_failed_too_early(strategy):
+def test_a_document_being_made_for_minutes_is_not_failed_while_its_worker_beats(strategy):
     import datetime
 
     from django.utils import timezone
 
     now = timezone.now()
     GeneratedDocument.objects.create(
-        strategy=strategy, kind="plan", language="en", fmt="pdf", status="running", started_at=now
+        strategy=strategy,
+        kind="plan",
+        language="en",
+        fmt="pdf",
+        status="running",
+        started_at=now - datetime.timedelta(minutes=9),
+        heartbeat_at=now - datetime.timedelta(seconds=5),
     )
-    assert services.fail_stalled(now=now + datetime.timedelta(minutes=9)) == 0
-    assert services.fail_stalled(now=now + datetime.timedelta(minutes=11)) == 1
+    assert services.fail_stalled(now=now) == 0
+    assert services.fail_stalled(now=now + datetime.timedelta(seconds=50)) == 0
+    assert services.fail_stalled(now=now + datetime.timedelta(seconds=60)) == 1
+
+
+def dead_worker_document(strategy, *, seconds_since_beat, **fields):
+    """A document "Being made" by a worker killed outright (SIGKILL): it started, beat, and then beat no more."""
+    import datetime
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    values = {
+        "strategy": strategy,
+        "kind": "annual",
+        "period": "2025",
+        "language": "sq",
+        "fmt": "pdf",
+        "status": "running",
+        "progress": 40,
+        "started_at": now - datetime.timedelta(seconds=seconds_since_beat + 20),
+        "heartbeat_at": now - datetime.timedelta(seconds=seconds_since_beat),
+    }
+    return GeneratedDocument.objects.create(**{**values, **fields})
+
+
+def test_a_document_whose_worker_died_is_failed_by_the_page_within_the_bound(
+    settings, secretariat, strategy, client_for
+):
+    from django.urls import reverse
+
+    settings.TASKS = DATABASE
+    alive = dead_worker_document(strategy, seconds_since_beat=30, fmt="docx")
+    dead = dead_worker_document(strategy, seconds_since_beat=61)
+
+    page = client_for(secretariat).get(reverse("reports:documents", args=[strategy.code]))
+
+    assert page.status_code == 200
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.status, alive.status) == ("failed", "running")
+    assert dead.error == "The worker stopped while making this document; ask for it again."
+    assert "The worker stopped while making this document; ask for it again." in page.content.decode()
+
+
+def test_the_status_fragment_fails_a_document_whose_worker_died(settings, secretariat, strategy, client_for):
+    from django.urls import reverse
+
+    settings.DOCUMENT_STALLED_SECONDS = 20
+    dead = dead_worker_document(strategy, seconds_since_beat=21)
+    fragment = client_for(secretariat).get(reverse("reports:status", args=[strategy.code, dead.pk]))
+    assert "ask for it again" in fragment.content.decode()
+    dead.refresh_from_db()
+    assert dead.status == "failed"
+
+
+def test_asking_again_for_a_document_whose_worker_died_makes_a_fresh_one(settings, secretariat, strategy):
+    settings.TASKS = DATABASE
+    dead = dead_worker_document(strategy, seconds_since_beat=61)
+
+    again = services.request_document(
+        strategy, kind="annual", period=Period.year(2025), language="sq", fmt="pdf", by=secretariat
+    )
+
+    assert again.pk != dead.pk and again.status == "queued"
+    dead.refresh_from_db()
+    assert dead.status == "failed"
+    alive = dead_worker_document(strategy, seconds_since_beat=10)
+    assert services.request_document(
+        strategy, kind="annual", period=Period.year(2025), language="sq", fmt="pdf", by=secretariat
+    ).pk in (again.pk, alive.pk)  # one on its way (queued or beating) serves the request
+
+
+def test_the_next_worker_fails_the_document_its_dead_predecessor_left(strategy, monkeypatch):
+    def fake(kind, strategy, *, period, language, fmt, progress=None):
+        return generate.Output(b"%PDF-1.7 made", f"{strategy.code}.pdf", "application/pdf", "1.1/0.0")
+
+    monkeypatch.setattr(generate, "generate", fake)
+    dead = dead_worker_document(strategy, seconds_since_beat=61, fmt="docx")
+    queued = GeneratedDocument.objects.create(strategy=strategy, kind="plan", language="en", fmt="pdf")
+    services.run_document(queued.pk, interface_language="en")
+    dead.refresh_from_db()
+    queued.refresh_from_db()
+    assert (dead.status, queued.status) == ("failed", "done")
+    assert queued.heartbeat_at >= queued.started_at
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_heartbeat_advances_while_a_long_render_runs(settings, strategy, monkeypatch):
+    """The render tells no progress for a while: the heartbeat thread beats on its own, with its own connection,
+    which it closes when it stops."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    settings.DOCUMENT_HEARTBEAT_SECONDS = 0.05
+    beats = []
+
+    def slow(kind, strategy, *, period, language, fmt, progress=None):
+        progress(5, "Reading the data")
+        for _ in range(8):
+            time.sleep(0.1)
+            beats.append(GeneratedDocument.objects.values_list("heartbeat_at", flat=True).get(strategy=strategy))
+        return generate.Output(b"%PDF-1.7 made", f"{strategy.code}.pdf", "application/pdf", "1.1/0.0")
+
+    closed_by = []
+    close_all = connections.close_all
+
+    def spy():
+        closed_by.append(threading.current_thread().name)
+        close_all()
+
+    monkeypatch.setattr(generate, "generate", slow)
+    monkeypatch.setattr(services.connections, "close_all", spy)
+    document = GeneratedDocument.objects.create(strategy=strategy, kind="plan", language="en", fmt="pdf")
+
+    services.run_document(document.pk, interface_language="en")
+
+    document.refresh_from_db()
+    assert document.status == "done"
+    assert len(set(beats)) >= 4 and beats == sorted(beats)  # it advanced during the render, never backwards
+    assert beats[-1] > document.started_at
+    assert closed_by == [f"document-{document.pk}-heartbeat"]
+    assert not [thread for thread in threading.enumerate() if thread.name.endswith("-heartbeat")]
+
+
+def test_a_document_made_after_it_was_failed_as_stalled_stays_failed(strategy, monkeypatch):
+    """A worker frozen past the bound (and failed meanwhile) that wakes up and finishes writes no "Ready" over it."""
+
+    def frozen(kind, strategy, *, period, language, fmt, progress=None):
+        GeneratedDocument.objects.filter(strategy=strategy).update(status="failed", error="stalled")
+        return generate.Output(b"%PDF-1.7 late", f"{strategy.code}.pdf", "application/pdf", "1.1/0.0")
+
+    monkeypatch.setattr(generate, "generate", frozen)
+    document = GeneratedDocument.objects.create(strategy=strategy, kind="plan", language="en", fmt="pdf")
+    services.run_document(document.pk, interface_language="en")
+    document.refresh_from_db()
+    assert (document.status, document.error, document.file.name) == ("failed", "stalled", "")
 
 
 def test_a_late_failure_never_overwrites_a_finished_document(strategy):

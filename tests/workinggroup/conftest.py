@@ -17,11 +17,24 @@ def pdf_file(name: str = "minutes.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n%minutes\n%%EOF\n", content_type="application/pdf")
 
 
+# The three parts a Word document cannot do without (nsm/uploads.py checks them).
+DOCX_PARTS = {
+    "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override '
+    'PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+    'document.main+xml"/></Types>',
+    "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+    'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/></Relationships>',
+    "word/document.xml": '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>',
+}
+
+
 def docx_file(name: str = "minutes.docx") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
+        archive.writestr("[Content_Types].xml", DOCX_PARTS["[Content_Types].xml"])
+        archive.writestr("_rels/.rels", DOCX_PARTS["_rels/.rels"])
+        archive.writestr("word/document.xml", DOCX_PARTS["word/document.xml"])
     return SimpleUploadedFile(name, buffer.getvalue())
 
 

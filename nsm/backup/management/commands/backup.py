@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from nsm.backup.services import ENGINE_NAMES, BackupError, create_backup
+from nsm.backup.services import ENGINE_NAMES, BackupError, create_backup, read_key_file
 
 
 class Command(BaseCommand):
@@ -15,16 +15,25 @@ class Command(BaseCommand):
     def help(self) -> str:  # type: ignore[override] - translated when asked for: argparse takes no lazy text
         return _(
             "Back up the database and the uploaded files into one archive (.tar.gz), with a manifest of the "
-            "row counts and checksums. Safe while the server runs."
+            "row counts and checksums, signed with a key derived from the secret key (or with --key-file). Safe while "
+            "the server runs."
         )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help=_("the archive to write, e.g. nsm-2025-01-31.tar.gz"))
+        parser.add_argument(
+            "--key-file",
+            help=_(
+                "Sign with the key in this file instead of one derived from the secret key, to restore on another "
+                "server (nsm restore --key-file with the same file). Keep it apart from the archives."
+            ),
+        )
 
-    def handle(self, *args: Any, file: str, **options: Any) -> None:
+    def handle(self, *args: Any, file: str, key_file: str | None = None, **options: Any) -> None:
         path = Path(file)
         try:
-            manifest = create_backup(path, media_root=Path(settings.MEDIA_ROOT))
+            key = read_key_file(Path(key_file)) if key_file else None
+            manifest = create_backup(path, media_root=Path(settings.MEDIA_ROOT), key=key)
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

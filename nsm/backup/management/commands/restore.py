@@ -1,4 +1,4 @@
-"""`nsm restore FILE [--force]`: load an archive of `nsm backup` into the configured database and MEDIA_ROOT."""
+"""`nsm restore FILE [--force] [--key-file KEY]`: load an archive of `nsm backup` into the database and MEDIA_ROOT."""
 
 from pathlib import Path
 from typing import Any
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from nsm.backup.services import ENGINE_NAMES, BackupError, restore_backup
+from nsm.backup.services import ENGINE_NAMES, BackupError, read_key_file, restore_backup
 
 
 class Command(BaseCommand):
@@ -15,16 +15,25 @@ class Command(BaseCommand):
     def help(self) -> str:  # type: ignore[override] - translated when asked for: argparse takes no lazy text
         return _(
             "Restore an archive made by nsm backup into the configured database and the uploads folder. The "
-            "archive is checked first; the target must be empty unless --force is given. Stop the server first."
+            "archive is checked first (its signature, made with this server's secret key or the --key-file given to "
+            "nsm backup); the target must be empty unless --force is given. Stop the server first."
         )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help=_("the archive written by nsm backup"))
         parser.add_argument("--force", action="store_true", help=_("Replace the data of a database that is not empty."))
+        parser.add_argument(
+            "--key-file",
+            help=_(
+                "Check the signature with the key in this file: the one given to nsm backup --key-file, or the "
+                "secret key file of the server the backup was made on."
+            ),
+        )
 
-    def handle(self, *args: Any, file: str, force: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, file: str, force: bool = False, key_file: str | None = None, **options: Any) -> None:
         try:
-            result = restore_backup(Path(file), media_root=Path(settings.MEDIA_ROOT), force=force)
+            key = read_key_file(Path(key_file)) if key_file else None
+            result = restore_backup(Path(file), media_root=Path(settings.MEDIA_ROOT), force=force, key=key)
         except BackupError as error:
             raise CommandError(str(error)) from error
         manifest = result.manifest
