@@ -98,9 +98,24 @@ class EditsVersion:
         """The version the user edited; None for a form that creates an item."""
         return self.cleaned_data.get("version") if "version" in self.fields else None
 
+    def add_amendment_reason(self, strategy: Strategy) -> None:
+        """After adoption, every change asks why: the reason goes with the change to the plan's amendments."""
+        if strategy.is_amended_on_change:
+            self.fields["amendment_reason"] = forms.CharField(
+                label=_("Reason for this amendment"),
+                max_length=limits.LONG_TEXT_CHARS,
+                validators=[limits.refuse_control_characters],
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                help_text=_("The plan is adopted: this change is listed among its amendments, with this reason."),
+            )
+
+    @property
+    def amendment_reason(self) -> str:
+        return self.cleaned_data.get("amendment_reason", "")
+
     def content(self) -> dict[str, Any]:
-        """The values to save: the cleaned data without the version."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        """The values to save: the cleaned data without the version and the amendment's reason."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("version", "amendment_reason")}
 
     def renew_version(self, version: int) -> None:
         """After a refused stale save: the form keeps the user's values and now carries the current version."""

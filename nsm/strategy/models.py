@@ -7,10 +7,12 @@ file to the database to the API.
 import re
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -140,6 +142,11 @@ class Strategy(models.Model):
     @property
     def plan_years(self) -> range:
         return range(self.plan_start_year, self.plan_end_year + 1)
+
+    @property
+    def is_amended_on_change(self) -> bool:
+        """Adopted (or closed): every change to its plan is an amendment, with its reason."""
+        return self.status in (self.Status.ADOPTED, self.Status.CLOSED)
 
 
 class Result(Withdrawable):
@@ -524,3 +531,37 @@ class IndicatorTarget(models.Model):
             raise ValidationError({"year": _("The year lies outside the strategy's years.")})
         if indicator.baseline_year and indicator.baseline_year > self.year:
             raise ValidationError({"year": _("A target cannot come before the baseline year.")})
+
+
+class Amendment(models.Model):
+    """A change to a plan after its adoption: what changed, who changed it, when, and why. Written by the plan's
+    services in the same transaction as the change; never edited."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Added")
+        CHANGED = "changed", _("Changed")
+        MOVED = "moved", _("Moved")
+        DELETED = "deleted", _("Deleted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        RESTORED = "restored", _("Restored")
+        BUDGET = "budget", _("Budget changed")
+        TARGETS = "targets", _("Targets changed")
+        IMPORTED = "imported", _("Imported from a workbook")
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="amendments")
+    made_at = models.DateTimeField(_("made"), default=timezone.now, db_index=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("made by")
+    )
+    item = models.CharField(_("item"), max_length=300)
+    action = models.CharField(_("change"), max_length=12, choices=Action.choices)
+    detail = models.TextField(_("what changed"), blank=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["strategy", "-made_at", "-pk"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+
+    def __str__(self) -> str:
+        return f"{self.strategy.code} {self.item} {self.action}"

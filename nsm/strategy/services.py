@@ -33,6 +33,7 @@ from nsm.strategy import selectors
 from nsm.strategy.models import (
     Activity,
     ActivityBudget,
+    Amendment,
     Indicator,
     IndicatorTarget,
     Result,
@@ -204,13 +205,17 @@ def _update(
     data: Mapping[str, Any],
     *,
     version: int | None,
+    by: Any,
+    reason: str,
     check: Callable[[Any], None] | None = None,
 ) -> Versioned:
-    """Apply `data` to a locked copy of `obj` edited at `version`; one history row if anything changed, else none."""
+    """Apply `data` to a locked copy of `obj` edited at `version`; one history row if anything changed, else none;
+    after adoption, one amendment naming the fields changed."""
     obj = _locked(obj)
     _check_version(obj, version)
     plain, m2m = _split(obj, data)
-    changed = any(getattr(obj, name) != value for name, value in plain.items())
+    changed_names = [name for name, value in plain.items() if getattr(obj, name) != value]
+    changed = bool(changed_names)
     for name, value in plain.items():
         setattr(obj, name, value)
     obj.full_clean()
@@ -223,13 +228,15 @@ def _update(
         set_m2m_quietly(obj, m2m_changed)
     if changed or m2m_changed:
         bump_version(obj)
+        names = [str(obj._meta.get_field(name).verbose_name) for name in [*changed_names, *m2m_changed]]
+        amend(obj.strategy_id, by=by, reason=reason, item=obj, action=Amendment.Action.CHANGED, detail=", ".join(names))
     return obj
 
 
 # --- Results ---
 
 
-def create_result(*, strategy: Strategy, parent: Result | None, by: Any, **fields: Any) -> Result:
+def create_result(*, strategy: Strategy, parent: Result | None, by: Any, reason: str = "", **fields: Any) -> Result:
     """Add a goal (no parent), an objective under a goal or a measure under an objective, numbered last."""
     if parent is not None and parent.level not in CHILD_LEVEL:
         raise ValidationError(_("A measure has activities, not goals, objectives or measures under it."))
@@ -241,26 +248,32 @@ def create_result(*, strategy: Strategy, parent: Result | None, by: Any, **field
             level=CHILD_LEVEL[parent.level if parent else None],
             code=next_result_code(strategy, parent),
         )
-        return create_with_history(result, fields)
+        create_with_history(result, fields)
+        amend(strategy.pk, by=by, reason=reason, item=result, action=Amendment.Action.CREATED)
+        return result
 
 
-def update_result(result: Result, *, by: Any, data: Mapping[str, Any], version: int | None = None) -> Result:
+def update_result(
+    result: Result, *, by: Any, data: Mapping[str, Any], version: int | None = None, reason: str = ""
+) -> Result:
     """Change a result's titles, GCM objectives or SDG targets (its code changes only by moving it)."""
     with transaction.atomic(), acting_as(by):
-        return _update(result, data, version=version)
+        return _update(result, data, version=version, by=by, reason=reason)
 
 
-def delete_result(result: Result, *, by: Any, version: int | None = None) -> None:
+def delete_result(result: Result, *, by: Any, version: int | None = None, reason: str = "") -> None:
     """Delete a result with everything under it: children, activities, budget lines, indicators, targets; refused
     when progress reports hold data about anything under it (withdraw it instead)."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(result.strategy_id)
         result = _locked(result)
         _check_version(result, version)
-        _delete_unreported(result)
+        _delete_unreported(result, by=by, reason=reason)
 
 
-def move_result(result: Result, *, by: Any, direction: Direction, version: int | None = None) -> Result:
+def move_result(
+    result: Result, *, by: Any, direction: Direction, version: int | None = None, reason: str = ""
+) -> Result:
     """Swap a result with its previous or next sibling: their codes, and those of both subtrees, are swapped.
 
     Codes give the order, so moving `2` down makes it `3` (and `2.1` becomes `3.1`, `2.1.1.4` becomes
@@ -277,7 +290,9 @@ def move_result(result: Result, *, by: Any, direction: Direction, version: int |
         )
         neighbour = _neighbour(result, siblings, direction)
         if neighbour is not None:
+            old_code = result.code
             _swap_subtrees(result, neighbour)
+            _amend_move(result, old_code, by=by, reason=reason)
             result.refresh_from_db()
         return result
 
@@ -361,33 +376,39 @@ def _recode(obj: Versioned, code: str) -> None:
 # --- Activities ---
 
 
-def create_activity(*, measure: Result, by: Any, **fields: Any) -> Activity:
+def create_activity(*, measure: Result, by: Any, reason: str = "", **fields: Any) -> Activity:
     """Add an activity under a measure, numbered after the measure's last activity."""
     if measure.level != Result.Level.MEASURE:
         raise ValidationError(_("An activity belongs to a measure."))
     with transaction.atomic(), acting_as(by):
         _lock_strategy(measure.strategy_id)
         activity = Activity(strategy_id=measure.strategy_id, measure=measure, code=next_activity_code(measure))
-        return create_with_history(activity, fields)
+        create_with_history(activity, fields)
+        amend(activity.strategy_id, by=by, reason=reason, item=activity, action=Amendment.Action.CREATED)
+        return activity
 
 
-def update_activity(activity: Activity, *, by: Any, data: Mapping[str, Any], version: int | None = None) -> Activity:
+def update_activity(
+    activity: Activity, *, by: Any, data: Mapping[str, Any], version: int | None = None, reason: str = ""
+) -> Activity:
     """Change an activity's titles, institutions, timeframe, gender marker, target groups or GCM tags."""
     with transaction.atomic(), acting_as(by):
-        return _update(activity, data, version=version)
+        return _update(activity, data, version=version, by=by, reason=reason)
 
 
-def delete_activity(activity: Activity, *, by: Any, version: int | None = None) -> None:
+def delete_activity(activity: Activity, *, by: Any, version: int | None = None, reason: str = "") -> None:
     """Delete an activity and its budget lines (each deletion kept in history); refused when progress reports hold
     data about it (withdraw it instead)."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(activity.strategy_id)
         activity = _locked(activity)
         _check_version(activity, version)
-        _delete_unreported(activity)
+        _delete_unreported(activity, by=by, reason=reason)
 
 
-def move_activity(activity: Activity, *, by: Any, direction: Direction, version: int | None = None) -> Activity:
+def move_activity(
+    activity: Activity, *, by: Any, direction: Direction, version: int | None = None, reason: str = ""
+) -> Activity:
     """Swap an activity's code with its previous or next sibling under the same measure."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(activity.strategy_id)
@@ -396,7 +417,9 @@ def move_activity(activity: Activity, *, by: Any, direction: Direction, version:
         siblings = list(Activity.objects.select_for_update().filter(measure_id=activity.measure_id))
         neighbour = _neighbour(activity, siblings, direction)
         if neighbour is not None:
+            old_code = activity.code
             _swap_codes(activity, neighbour)
+            _amend_move(activity, old_code, by=by, reason=reason)
         return activity
 
 
@@ -408,7 +431,7 @@ def _swap_codes(obj: Activity | Indicator, neighbour: Activity | Indicator) -> N
 
 
 def set_budget_lines(
-    activity: Activity, *, by: Any, lines: Iterable[BudgetLineInput], version: int | None = None
+    activity: Activity, *, by: Any, lines: Iterable[BudgetLineInput], version: int | None = None, reason: str = ""
 ) -> Activity:
     """Make the budget exactly `lines`: changed amounts updated, new lines added, missing ones deleted.
 
@@ -432,6 +455,10 @@ def set_budget_lines(
         removed = [existing[key] for key in sorted(existing.keys() - wanted.keys())]
         if removed or changed:
             bump_version(activity)  # first: what is recorded after the new version's row is what changed with it
+            detail = "; ".join(selectors.budget_line_label(line) for line in [*changed, *removed])
+            amend(
+                activity.strategy_id, by=by, reason=reason, item=activity, action=Amendment.Action.BUDGET, detail=detail
+            )
         _write_lines(removed, changed)
         return activity
 
@@ -468,21 +495,23 @@ def _write_lines(removed: Iterable[Model], changed: Iterable[Model]) -> None:
 # --- Indicators ---
 
 
-def create_indicator(*, result: Result, by: Any, **fields: Any) -> Indicator:
+def create_indicator(*, result: Result, by: Any, reason: str = "", **fields: Any) -> Indicator:
     """Add an indicator to a goal, objective or measure; its code defaults to the next free letter."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(result.strategy_id)
         fields.setdefault("code", next_indicator_code(result))
         indicator = Indicator(strategy_id=result.strategy_id, result=result)
-        return create_with_history(indicator, fields)
+        create_with_history(indicator, fields)
+        amend(indicator.strategy_id, by=by, reason=reason, item=indicator, action=Amendment.Action.CREATED)
+        return indicator
 
 
 def update_indicator(
-    indicator: Indicator, *, by: Any, data: Mapping[str, Any], version: int | None = None
+    indicator: Indicator, *, by: Any, data: Mapping[str, Any], version: int | None = None, reason: str = ""
 ) -> Indicator:
     """Change an indicator; its baseline year may not come after its first target (the workbook refuses that)."""
     with transaction.atomic(), acting_as(by):
-        return _update(indicator, data, version=version, check=_check_baseline_before_targets)
+        return _update(indicator, data, version=version, by=by, reason=reason, check=_check_baseline_before_targets)
 
 
 def _check_baseline_before_targets(indicator: Indicator) -> None:
@@ -500,7 +529,9 @@ def _check_baseline_before_targets(indicator: Indicator) -> None:
         )
 
 
-def move_indicator(indicator: Indicator, *, by: Any, direction: Direction, version: int | None = None) -> Indicator:
+def move_indicator(
+    indicator: Indicator, *, by: Any, direction: Direction, version: int | None = None, reason: str = ""
+) -> Indicator:
     """Swap an indicator's code with the previous or next indicator of the same result (codes give the order)."""
     with transaction.atomic(), acting_as(by):
         _lock_strategy(indicator.strategy_id)
@@ -511,21 +542,28 @@ def move_indicator(indicator: Indicator, *, by: Any, direction: Direction, versi
         position = next(i for i, sibling in enumerate(siblings) if sibling.pk == indicator.pk)
         other = position - 1 if direction == "up" else position + 1
         if 0 <= other < len(siblings):
+            old_code = indicator.code
             _swap_codes(indicator, siblings[other])
+            _amend_move(indicator, old_code, by=by, reason=reason)
         return indicator
 
 
-def delete_indicator(indicator: Indicator, *, by: Any, version: int | None = None) -> None:
+def delete_indicator(indicator: Indicator, *, by: Any, version: int | None = None, reason: str = "") -> None:
     """Delete an indicator and its targets (each deletion kept in history); refused when progress reports hold
     values of it (withdraw it instead)."""
     with transaction.atomic(), acting_as(by):
         indicator = _locked(indicator)
         _check_version(indicator, version)
-        _delete_unreported(indicator)
+        _delete_unreported(indicator, by=by, reason=reason)
 
 
 def set_targets(
-    indicator: Indicator, *, by: Any, targets: Mapping[int, Decimal | None], version: int | None = None
+    indicator: Indicator,
+    *,
+    by: Any,
+    targets: Mapping[int, Decimal | None],
+    version: int | None = None,
+    reason: str = "",
 ) -> Indicator:
     """Set one target value per year; a year given as None loses its target, a year not given keeps it."""
     with transaction.atomic(), acting_as(by):
@@ -548,6 +586,15 @@ def set_targets(
             raise ValidationError(errors)
         if removed or changed:
             bump_version(indicator)  # first, as in set_budget_lines
+            years = ", ".join(str(target.year) for target in sorted([*changed, *removed], key=lambda t: t.year))
+            amend(
+                indicator.strategy_id,
+                by=by,
+                reason=reason,
+                item=indicator,
+                action=Amendment.Action.TARGETS,
+                detail=years,
+            )
         _write_lines(removed, changed)
         return indicator
 
@@ -555,7 +602,7 @@ def set_targets(
 # --- Deleting and withdrawing ---
 
 
-def _delete_unreported(obj: Versioned) -> None:
+def _delete_unreported(obj: Versioned, *, by: Any, reason: str) -> None:
     """Delete a (locked) plan item with the untouched draft-report lines that refer to it; refuse, in words, when
     reports hold data about it. The database refuses too (PROTECT), whatever the path."""
     summary = selectors.deletion_summary(obj)
@@ -566,6 +613,7 @@ def _delete_unreported(obj: Versioned) -> None:
         line.delete()
     for value in selectors.unreported_values(indicators):
         value.delete()
+    amend(obj.strategy_id, by=by, reason=reason, item=obj, action=Amendment.Action.DELETED, detail=str(obj))
     obj.delete()
 
 
@@ -642,6 +690,7 @@ def withdraw(
         if errors:
             raise ValidationError(errors)
         on = on or timezone.localdate()
+        amend(obj.strategy_id, by=by, reason=reason, item=obj, action=Amendment.Action.WITHDRAWN)
         for item in _subtree_items(obj):
             if item.is_withdrawn:
                 continue  # withdrawn before, for its own reason: it keeps it
@@ -657,7 +706,7 @@ def withdraw(
         return obj
 
 
-def restore(obj: Versioned, *, by: Any, version: int | None = None) -> Versioned:
+def restore(obj: Versioned, *, by: Any, version: int | None = None, reason: str = "") -> Versioned:
     """Bring a withdrawn item back into the plan; for a result, with the items under it that were withdrawn with it
     (same day, same reason). It is reported again from the next cycle opened."""
     with transaction.atomic(), acting_as(by):
@@ -666,6 +715,7 @@ def restore(obj: Versioned, *, by: Any, version: int | None = None) -> Versioned
         _check_version(obj, version)
         if not obj.is_withdrawn:
             raise ValidationError(_("%(item)s is not withdrawn.") % {"item": _describe(obj)})
+        amend(obj.strategy_id, by=by, reason=reason, item=obj, action=Amendment.Action.RESTORED)
         together = (obj.withdrawn_on, obj.withdrawn_reason)
         for item in _subtree_items(obj):
             if (item.withdrawn_on, item.withdrawn_reason) == together:
@@ -673,3 +723,50 @@ def restore(obj: Versioned, *, by: Any, version: int | None = None) -> Versioned
                 bump_version(item)
         obj.refresh_from_db()
         return obj
+
+
+# --- Amendments ---
+
+
+def amend(
+    strategy_id: int, *, by: Any, reason: str, item: Versioned | str, action: str, detail: str = ""
+) -> Amendment | None:
+    """After adoption, record a change to the plan as an amendment; refuse it when no reason is given. Before
+    adoption, nothing. Called inside the change's own transaction, so both are written or neither."""
+    strategy = Strategy.objects.only("status").get(pk=strategy_id)
+    if not strategy.is_amended_on_change:
+        return None
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"amendment_reason": _("The plan is adopted: every change is an amendment. Say why this change is made.")}
+        )
+    if len(reason) > limits.LONG_TEXT_CHARS or limits.has_control_characters(reason):
+        raise ValidationError(
+            {
+                "amendment_reason": _("The reason is at most %(limit)s characters of plain text.")
+                % {"limit": limits.LONG_TEXT_CHARS}
+            }
+        )
+    label = item if isinstance(item, str) else _describe(item)
+    return Amendment.objects.create(
+        strategy_id=strategy_id,
+        made_by=by if getattr(by, "pk", None) else None,
+        item=label[:300],
+        action=action,
+        detail=detail,
+        reason=reason,
+    )
+
+
+def _amend_move(obj: Versioned, old_code: str, *, by: Any, reason: str) -> None:
+    obj.refresh_from_db()
+    detail = _("%(old)s becomes %(new)s") % {"old": old_code, "new": obj.code}
+    amend(
+        obj.strategy_id,
+        by=by,
+        reason=reason,
+        item=_describe(obj, old_code),
+        action=Amendment.Action.MOVED,
+        detail=detail,
+    )

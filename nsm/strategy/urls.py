@@ -25,6 +25,7 @@ plan_urlpatterns = [
     path("<str:code>/activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
     path("<str:code>/activities/<int:pk>/budget/", views.activity_budget, name="activity_budget"),
     path("<str:code>/indicators/", views.indicator_list, name="indicators"),
+    path("<str:code>/amendments/", views.amendment_list, name="amendments"),
     path("<str:code>/indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("<str:code>/indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),
     path("<str:code>/indicators/<int:pk>/move/", views.indicator_move, name="indicator_move"),

@@ -80,54 +80,88 @@ def _saved(request: HttpRequest, form: Any, save: Callable[[], Any], *, valid: b
     return obj or True
 
 
+F = TypeVar("F")
+
+
+def _amending(form: F, strategy: Strategy) -> F:
+    """The form, asking for the amendment's reason when the plan is adopted."""
+    form.add_amendment_reason(strategy)  # type: ignore[attr-defined]
+    return form
+
+
 def _edited(request: HttpRequest, form: Any, update: Callable[..., Any], obj: Model) -> bool:
     """Save the changes of an edit form through `update`, checked against the version the form was rendered with."""
 
     def save() -> Any:
-        return update(obj, by=request.user, data=form.content(), version=form.edited_version)
+        return update(
+            obj, by=request.user, data=form.content(), version=form.edited_version, reason=form.amendment_reason
+        )
 
     return bool(_saved(request, form, save))
 
 
+def _reason_missing(error: ValidationError) -> list[str]:
+    """The amendment's refusal (an adopted plan changed without a reason), or nothing."""
+    return error.message_dict.get("amendment_reason", []) if hasattr(error, "error_dict") else []
+
+
 def _move(request: HttpRequest, move: Callable[..., Any], obj: Any, back: str) -> HttpResponse:
-    """Move `obj` up or down as the POSTed buttons say; a refused move says why on the page it returns to."""
+    """Move `obj` up or down as the POSTed buttons say; a refused move says why on the page it returns to. In an
+    adopted plan a move is an amendment: a page asks for its reason first, and asks again, with the reason typed
+    kept, when it is refused."""
     direction = request.POST.get("direction")
     version = request.POST.get("version") or request.GET.get("version") or ""
     if direction not in ("up", "down") or not version.isdigit():
         return HttpResponseBadRequest(_("Move up or down, from a page of the plan."))
+    reason = request.POST.get("amendment_reason", "")
     try:
-        move(obj, by=request.user, direction=direction, version=int(version))
+        move(obj, by=request.user, direction=direction, version=int(version), reason=reason)
     except ValidationError as error:
+        if missing := _reason_missing(error):
+            context = {
+                "obj": obj, "direction": direction, "version": version, "reason": reason, "errors": missing,
+                "next": request.POST.get("next", ""), "cancel_url": back, "strategy": obj.strategy,
+            }  # fmt: skip
+            return render(request, "strategy/move_reason.html", context)
         messages.error(request, " ".join([*error.messages, _("Nothing was moved.")]))
     return _back(request, back)
 
 
-def _delete(request: HttpRequest, delete: Callable[..., Any], obj: Any, *, done: str, page: str) -> HttpResponse:
-    """Delete `obj` as confirmed on a page showing its `version`; if it changed since, say what and keep it."""
+def _delete_page(
+    request: HttpRequest,
+    strategy: Strategy,
+    obj: Any,
+    *,
+    kind: str,
+    delete: Callable[..., Any],
+    done: str,
+    page: str,
+    ancestors: list[Result],
+) -> HttpResponse:
+    """GET: what deleting `obj` would take with it, or, when reports hold data about it, why it can only be
+    withdrawn. POST: delete it as confirmed on that page (showing its `version`); if it changed since, say what
+    and keep it; an adopted plan's missing reason is asked again on the page, with what was typed."""
+    summary = selectors.deletion_summary(obj)
+    context = _context(
+        request, strategy, obj=obj, kind=kind, summary=summary, cancel_url=page, ancestors=ancestors,
+        refusal=services.reported_refusal(obj, summary) if summary.is_reported else "",
+    )  # fmt: skip
+    if request.method != "POST":
+        return render(request, "strategy/confirm_delete.html", context)
     version = request.POST.get("version", "")
     if not version.isdigit():
         messages.error(request, _("This page is out of date: reload it and make your change again."))
         return redirect(page)
+    reason = request.POST.get("amendment_reason", "")
     try:
-        delete(obj, by=request.user, version=int(version))
+        delete(obj, by=request.user, version=int(version), reason=reason)
     except ValidationError as error:
+        if missing := _reason_missing(error):
+            return render(request, "strategy/confirm_delete.html", {**context, "errors": missing, "reason": reason})
         messages.error(request, " ".join([*error.messages, _("Nothing was deleted.")]))
         return redirect(page)
     messages.success(request, _("%(item)s was deleted.") % {"item": obj.code})
     return redirect(done)
-
-
-def _confirm_delete(
-    request: HttpRequest, strategy: Strategy, obj: Any, kind: str, cancel_url: str, ancestors: list[Result]
-) -> HttpResponse:
-    """What deleting `obj` would take with it; or, when reports hold data about it, why it can only be withdrawn."""
-    summary = selectors.deletion_summary(obj)
-    refusal = services.reported_refusal(obj, summary) if summary.is_reported else ""
-    context = _context(
-        request, strategy, obj=obj, kind=kind, summary=summary, refusal=refusal, cancel_url=cancel_url,
-        ancestors=ancestors,
-    )  # fmt: skip
-    return render(request, "strategy/confirm_delete.html", context)
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
@@ -215,6 +249,14 @@ def indicator_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+def amendment_list(request: HttpRequest, code: str) -> HttpResponse:
+    """Every change made to the plan since its adoption: what, who, when, why (newest first)."""
+    strategy = _strategy(request, code)
+    amendments = strategy.amendments.select_related("made_by")
+    return render(request, "strategy/amendments.html", _context(request, strategy, amendments=amendments))
+
+
+@login_required
 def indicator_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, code)
     queryset = selectors.indicators_for_page(Indicator.objects).select_related("result__parent__parent")
@@ -238,10 +280,10 @@ def result_add(request: HttpRequest, code: str, pk: int | None = None) -> HttpRe
         raise PermissionDenied
     level = services.CHILD_LEVEL[parent.level if parent else None]
     instance = Result(strategy=strategy, parent=parent, level=level, code=services.next_result_code(strategy, parent))
-    form = ResultForm(request.POST or None, instance=instance)
+    form = _amending(ResultForm(request.POST or None, instance=instance), strategy)
     result = _saved(
         request, form, lambda: services.create_result(strategy=strategy, parent=parent, by=request.user,
-                                                      **form.cleaned_data)
+                                                      reason=form.amendment_reason, **form.content())
     )  # fmt: skip
     if result:
         return redirect(result_url(result))
@@ -253,7 +295,7 @@ def result_add(request: HttpRequest, code: str, pk: int | None = None) -> HttpRe
 def result_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     result = _get(request, Result.objects, strategy, pk, write=True)
-    form = ResultForm(request.POST or None, instance=result)
+    form = _amending(ResultForm(request.POST or None, instance=result), strategy)
     if _edited(request, form, services.update_result, result):
         return redirect(result_url(result))
     heading = _("Change %(code)s") % {"code": result.code}
@@ -273,10 +315,11 @@ def result_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def result_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     result = _get(request, Result.objects.select_related("parent"), strategy, pk, write=True)
-    if request.method == "POST":
-        done = result_url(result.parent) if result.parent else reverse("strategy:detail", args=[strategy.code])
-        return _delete(request, services.delete_result, result, done=done, page=result_url(result))
-    return _confirm_delete(request, strategy, result, "result", result_url(result), _ancestors(result))
+    done = result_url(result.parent) if result.parent else reverse("strategy:detail", args=[strategy.code])
+    return _delete_page(
+        request, strategy, result, kind="result", delete=services.delete_result, done=done, page=result_url(result),
+        ancestors=_ancestors(result),
+    )  # fmt: skip
 
 
 # --- Activities ---
@@ -287,9 +330,13 @@ def activity_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     measure = _get(request, Result.objects.filter(level=Result.Level.MEASURE), strategy, pk, write=True)
     instance = Activity(strategy=strategy, measure=measure, code=services.next_activity_code(measure))
-    form = ActivityForm(request.POST or None, instance=instance, strategy=strategy)
+    form = _amending(ActivityForm(request.POST or None, instance=instance, strategy=strategy), strategy)
     activity = _saved(
-        request, form, lambda: services.create_activity(measure=measure, by=request.user, **form.cleaned_data)
+        request,
+        form,
+        lambda: services.create_activity(
+            measure=measure, by=request.user, reason=form.amendment_reason, **form.content()
+        ),
     )
     if activity:
         return redirect(activity_url(activity))
@@ -301,7 +348,7 @@ def activity_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def activity_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     activity = _get(request, Activity.objects.select_related("measure"), strategy, pk, write=True)
-    form = ActivityForm(request.POST or None, instance=activity, strategy=strategy)
+    form = _amending(ActivityForm(request.POST or None, instance=activity, strategy=strategy), strategy)
     if _edited(request, form, services.update_activity, activity):
         return redirect(activity_url(activity))
     heading = _("Change activity %(code)s") % {"code": activity.code}
@@ -329,12 +376,10 @@ def activity_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def activity_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     activity = _get(request, Activity.objects.select_related("measure"), strategy, pk, write=True)
-    if request.method == "POST":
-        done = result_url(activity.measure)
-        return _delete(request, services.delete_activity, activity, done=done, page=activity_url(activity))
-    return _confirm_delete(
-        request, strategy, activity, "activity", activity_url(activity), _ancestors(activity.measure)
-    )
+    return _delete_page(
+        request, strategy, activity, kind="activity", delete=services.delete_activity,
+        done=result_url(activity.measure), page=activity_url(activity), ancestors=_ancestors(activity.measure),
+    )  # fmt: skip
 
 
 @login_required
@@ -348,12 +393,14 @@ def activity_budget(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         pk,
         write=True,
     )
-    grid = BudgetGridForm(request.POST or None, activity=activity)
+    grid = _amending(BudgetGridForm(request.POST or None, activity=activity), strategy)
     donors = donor_formset(request.POST or None, activity=activity, years=list(strategy.years))
 
     def save() -> Activity:
         lines = grid.lines() + [line for form in donors.forms if (line := form.line()) is not None]
-        return services.set_budget_lines(activity, by=request.user, lines=lines, version=grid.edited_version)
+        return services.set_budget_lines(
+            activity, by=request.user, lines=lines, version=grid.edited_version, reason=grid.amendment_reason
+        )
 
     donors_valid = donors.is_valid()  # validated whatever the grid holds, so that every error shows at once
     if _saved(request, grid, save, valid=donors_valid):
@@ -372,9 +419,13 @@ def indicator_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     result = _get(request, Result.objects, strategy, pk, write=True)
     instance = Indicator(strategy=strategy, result=result, code=services.next_indicator_code(result))
-    form = IndicatorForm(request.POST or None, instance=instance, strategy=strategy)
+    form = _amending(IndicatorForm(request.POST or None, instance=instance, strategy=strategy), strategy)
     indicator = _saved(
-        request, form, lambda: services.create_indicator(result=result, by=request.user, **form.cleaned_data)
+        request,
+        form,
+        lambda: services.create_indicator(
+            result=result, by=request.user, reason=form.amendment_reason, **form.content()
+        ),
     )
     if indicator:
         return redirect(indicator_url(indicator))
@@ -386,7 +437,7 @@ def indicator_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def indicator_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     indicator = _get(request, Indicator.objects.select_related("result"), strategy, pk, write=True)
-    form = IndicatorForm(request.POST or None, instance=indicator, strategy=strategy)
+    form = _amending(IndicatorForm(request.POST or None, instance=indicator, strategy=strategy), strategy)
     if _edited(request, form, services.update_indicator, indicator):
         return redirect(indicator_url(indicator))
     heading = _("Change indicator %(code)s") % {"code": indicator.code}
@@ -415,12 +466,10 @@ def indicator_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def indicator_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     indicator = _get(request, Indicator.objects.select_related("result"), strategy, pk, write=True)
-    if request.method == "POST":
-        done = result_url(indicator.result)
-        return _delete(request, services.delete_indicator, indicator, done=done, page=indicator_url(indicator))
-    return _confirm_delete(
-        request, strategy, indicator, "indicator", indicator_url(indicator), _ancestors(indicator.result)
-    )
+    return _delete_page(
+        request, strategy, indicator, kind="indicator", delete=services.delete_indicator,
+        done=result_url(indicator.result), page=indicator_url(indicator), ancestors=_ancestors(indicator.result),
+    )  # fmt: skip
 
 
 @login_required
@@ -433,10 +482,16 @@ def indicator_targets(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         pk,
         write=True,
     )
-    form = TargetsForm(request.POST or None, indicator=indicator)
+    form = _amending(TargetsForm(request.POST or None, indicator=indicator), strategy)
 
     def save() -> Indicator:
-        return services.set_targets(indicator, by=request.user, targets=form.targets(), version=form.edited_version)
+        return services.set_targets(
+            indicator,
+            by=request.user,
+            targets=form.targets(),
+            version=form.edited_version,
+            reason=form.amendment_reason,
+        )
 
     if _saved(request, form, save):
         return redirect(indicator_url(indicator))
@@ -496,7 +551,7 @@ def restore(request: HttpRequest, code: str, kind: str, pk: int) -> HttpResponse
         messages.error(request, _("This page is out of date: reload it and make your change again."))
         return redirect(page)
     try:
-        services.restore(obj, by=request.user, version=int(version))
+        services.restore(obj, by=request.user, version=int(version), reason=request.POST.get("amendment_reason", ""))
     except ValidationError as error:
         messages.error(request, " ".join([*error.messages, _("Nothing was restored.")]))
         return redirect(page)

@@ -16,7 +16,8 @@ The rules:
   country) is read by every internal user (focal point, secretariat, coordinator, viewer) of an institution of its
   country, and changed only by the plan editors: the secretariat and the coordinator (`access.PLAN_EDITORS`).
 - A stakeholder sees no internal page: only the consultation rounds their institution is invited to (and may
-  comment there), and the list of their rounds.
+  comment there), and the list of their rounds. The indexes of the internal pages (reports, trainings, meetings,
+  the evidence base, analysis, documents) are 404 to them (`access.internal_page`), not an empty page.
 - Monitoring: a focal point fills in and submits only their own institution's report; they never see another
   institution's report (404, as for a missing one). The secretariat and the coordinator oversee every report of
   their country (the cycle's board); only the secretariat returns, approves, reopens and closes. A viewer reads
@@ -260,6 +261,7 @@ EXPECTED: dict[str, str] = {
     "strategy:activity_delete": "L D D D A A D D A",
     "strategy:activity_budget": "L D D D A A D D A",
     "strategy:indicators": "L D A A A A A D A",
+    "strategy:amendments": "L D A A A A A D A",
     "strategy:indicator": "L D A A A A A D A",
     "strategy:indicator_edit": "L D D D A A D D A",
     "strategy:indicator_move": "L D D D A A D D A",
@@ -271,7 +273,7 @@ EXPECTED: dict[str, str] = {
     "strategy:activity_restore": "L D D D A A D D A",
     "strategy:indicator_withdraw": "L D D D A A D D A",
     "strategy:indicator_restore": "L D D D A A D D A",
-    "capacity:index": "L A A A A A A A A",
+    "capacity:index": "L D A A A A A A A",
     "capacity:trainings": "L D A A A A A D A",
     "capacity:trainings[XK]": "L D D D D D D A A",
     "capacity:training-create": "L D D D A A D D A",
@@ -281,7 +283,7 @@ EXPECTED: dict[str, str] = {
     "capacity:participants-add": "L D D D A A D D A",
     "capacity:participants-import": "L D D D A A D D A",
     "capacity:participant-remove": "L D D D A A D D A",
-    "monitoring:reports": "L A A A A A A A A",
+    "monitoring:reports": "L D A A A A A A A",
     "monitoring:cycles": "L D A A A A A D A",
     "monitoring:cycles[XK]": "L D D D D D D A A",
     "monitoring:cycle": "L D D D A A D D A",
@@ -309,7 +311,7 @@ EXPECTED: dict[str, str] = {
     "monitoring:report-workbook[AKPA]": "L D D A A A D D A",
     "monitoring:report-upload[MSHMS]": "L D A D D D D D A",
     "monitoring:report-upload[AKPA]": "L D D A D D D D A",
-    "context:list": "L A A A A A A A A",
+    "context:list": "L D A A A A A A A",
     "context:indicator-add": "L D D D A A D A A",
     "context:indicator": "L D A A A A A D A",
     "context:indicator-edit": "L D D D A A D D A",
@@ -317,7 +319,7 @@ EXPECTED: dict[str, str] = {
     "context:value-edit": "L D D D A A D D A",
     "context:value-delete": "L D D D A A D D A",
     "context:import": "L D D D A A D A A",
-    "workinggroup:index": "L A A A A A A A A",
+    "workinggroup:index": "L D A A A A A A A",
     "workinggroup:meetings": "L D A A A A A D A",
     "workinggroup:meeting-create": "L D D D A A D D A",
     "workinggroup:action-points": "L D A A A A A D A",
@@ -344,7 +346,7 @@ EXPECTED: dict[str, str] = {
     "consultation:comment-answer": "L D D D A A D D A",
     "consultation:mine": "L A A A A A A A A",
     "consultation:public": "A A A A A A A A A",
-    "analytics:index": "L A A A A A A A A",
+    "analytics:index": "L D A A A A A A A",
     "analytics:dashboard": "L D D D A A A D A",
     "analytics:dashboard[XK]": "L D D D D D D A A",
     "analytics:activities": "L D D D A A A D A",
@@ -355,7 +357,7 @@ EXPECTED: dict[str, str] = {
     "tracking:public_index": "A A A A A A A A A",
     "tracking:public": "D D D D D D D D D",  # not made public: nobody's, not even a superuser's
     "tracking:public[XK]": "A A A A A A A A A",  # made public: everybody's
-    "reports:index": "L A A A A A A A A",
+    "reports:index": "L D A A A A A A A",
     "reports:documents": "L D D D A A A D A",
     "reports:documents[XK]": "L D D D D D D A A",
     "reports:request": "L D D D A A D D A",
@@ -586,6 +588,8 @@ API_EXPECTED: dict[str, str] = {
     "get_report[AKPA]": "401 404 404 ok ok ok 404 404 ok",
     "save_lines[MSHMS]": "401 404 ok 404 403 403 404 404 ok",
     "save_lines[AKPA]": "401 404 404 ok 403 403 404 404 ok",
+    "patch_lines[MSHMS]": "401 404 ok 404 403 403 404 404 ok",
+    "patch_lines[AKPA]": "401 404 404 ok 403 403 404 404 ok",
     "submit[MSHMS]": "401 404 ok 404 403 403 404 404 ok",
     "submit[AKPA]": "401 404 404 ok 403 403 404 404 ok",
     "return_report[MSHMS]": "401 404 403 404 ok 403 404 404 ok",
