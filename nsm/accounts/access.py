@@ -10,10 +10,12 @@ Rules, in terms of institutions and roles:
 This module imports no other app of the project: the arrows keep pointing down.
 """
 
+import functools
+from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 
 from nsm.accounts.models import Membership
 
@@ -78,6 +80,42 @@ def can_edit_plan(user: Any, country: str | None = None) -> bool:
 def acts_for_country(user: Any, country: str, roles: frozenset[str] | set[str]) -> bool:
     """Does the user hold one of `roles` in an institution of `country` (or is a superuser)?"""
     return is_superuser(user) or country in countries(user, roles)
+
+
+def is_internal(user: Any) -> bool:
+    """Does the user work on plans (an internal role in some institution, or a superuser)?"""
+    return is_superuser(user) or bool(institution_ids(user))
+
+
+def internal_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The door of the pages for people who work on plans (the indexes of reports, trainings, meetings, analysis,
+    documents, the evidence base): 404 to anyone else signed in, such as an external stakeholder, as for a page that
+    does not exist. Goes under `login_required`, which sends the anonymous visitor to sign in first."""
+
+    @functools.wraps(view)
+    def door(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_internal(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return door
+
+
+# The countries that show something to everybody (a strategy's public page, a public consultation round open today).
+# The apps that publish register here a function giving them as a query of country codes (nsm.consultation.apps), so
+# that this module imports none of them.
+PUBLISHED_COUNTRIES: list[Callable[[], QuerySet]] = []
+
+
+def institutions_visible_to(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+    """The institutions a user may list: a superuser every one; anyone else those of the countries they belong to
+    (in any role) and of the countries that publish something, in one query."""
+    if is_superuser(user):
+        return queryset
+    condition = Q(country__in={membership.institution.country for membership in _memberships(user)})
+    for published in PUBLISHED_COUNTRIES:
+        condition |= Q(country__in=published())
+    return queryset.filter(condition)
 
 
 class CountryScopedQuerySet(QuerySet):

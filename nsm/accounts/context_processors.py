@@ -9,4 +9,8 @@ from nsm.accounts import access
 
 def permissions(request: HttpRequest) -> dict[str, Any]:
     user = request.user
-    return {"can_edit_plan": access.can_edit_plan(user), "user_roles": access.roles(user)}
+    return {
+        "can_edit_plan": access.can_edit_plan(user),
+        "user_roles": access.roles(user),
+        "is_internal": access.is_internal(user),  # the internal pages' links (`access.internal_page`)
+    }

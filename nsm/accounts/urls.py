@@ -5,7 +5,7 @@ from nsm.accounts import views, views_security
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views_security.two_factor, name="two-factor"),
     path("two-factor/enroll/", views_security.two_factor_enroll, name="two-factor-enroll"),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nsm.accounts import access
 from nsm.analytics import charts
 from nsm.analytics.budget import Budget, budget
 from nsm.analytics.charts import ChartTable, TableCell, TableRow
@@ -142,6 +143,7 @@ def _chart(spec: dict[str, Any], table: ChartTable, name: str) -> dict[str, Any]
 
 
 @login_required
+@access.internal_page
 def index(request: HttpRequest) -> HttpResponse:
     """The strategies whose analysis the user may read: straight to the dashboard when there is only one."""
     strategies = analysed_strategies(request.user)

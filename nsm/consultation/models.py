@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from nsm.accounts import access
 from nsm.accounts.models import Institution, Membership
 from nsm.audit import history_user
+from nsm.core.limits import LONG_TEXT_CHARS, PUBLIC_COMMENT_CHARS, refuse_control_characters, refuse_longer_than
 from nsm.strategy.models import Strategy
 
 
@@ -146,7 +148,7 @@ class ConsultationRound(models.Model):
         CLOSED = "closed", _("Closed")
 
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("version"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[refuse_control_characters])
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     is_public = models.BooleanField(
@@ -218,7 +220,8 @@ class ConsultationComment(models.Model):
     )
     target_kind = models.CharField(_("on"), max_length=10, choices=Target.choices, default=Target.PLAN)
     target_code = models.CharField(_("item code"), max_length=30, blank=True)
-    text = models.TextField(_("comment"))
+    # At most PUBLIC_COMMENT_CHARS characters from the public, LONG_TEXT_CHARS from a signed-in user (`clean`).
+    text = models.TextField(_("comment"), validators=[refuse_control_characters])
     # A signed-in author, and the institution they commented for ...
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -227,15 +230,17 @@ class ConsultationComment(models.Model):
         Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("institution")
     )
     # ... or a member of the public.
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[refuse_control_characters])
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, validators=[refuse_control_characters]
+    )
     email = models.EmailField(_("email"), blank=True)
     consent = models.BooleanField(_("consent to publication"), default=False)
     stakeholder_type = models.CharField(_("stakeholder type"), max_length=20, choices=StakeholderType.choices)
     sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices, default=Sex.UNDISCLOSED)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, editable=False)
     answer = models.CharField(_("answer"), max_length=12, choices=Answer.choices, blank=True)
-    answer_reason = models.TextField(_("reason"), blank=True)
+    answer_reason = models.TextField(_("reason"), blank=True, validators=[refuse_control_characters])
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -268,6 +273,21 @@ class ConsultationComment(models.Model):
     def __str__(self) -> str:
         return f"{self.round} #{self.pk}"
 
+    def clean(self) -> None:
+        """Every text within its length: a public comment within PUBLIC_COMMENT_CHARS, the others LONG_TEXT_CHARS.
+        The comment's own text is checked when it is posted only, so that one stored before the limits existed can
+        still be answered."""
+        errors: dict[str, ValidationError] = {}
+        text_limit = PUBLIC_COMMENT_CHARS if self.author_id is None else LONG_TEXT_CHARS
+        checks = [("text", text_limit)] if self._state.adding else []
+        for field, limit in (*checks, ("answer_reason", LONG_TEXT_CHARS)):
+            try:
+                refuse_longer_than(limit, getattr(self, field))
+            except ValidationError as error:
+                errors[field] = error
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_public(self) -> bool:
         return self.author_id is None
@@ -282,3 +302,21 @@ class ConsultationComment(models.Model):
         if self.target_kind == self.Target.PLAN:
             return str(self.Target.PLAN.label)
         return f"{self.get_target_kind_display()} {self.target_code}"
+
+
+class PublicCommentCounter(models.Model):
+    """A row that public comments lock while they are posted (`select_for_update`), so that parallel posts are
+    counted one after another, never read and then written: one row per visitor's address (the public comments
+    it posted since `started`, for the rate limit) and one per identical comment (so that a double-click stores it
+    once). Keys are hashed: no address is stored. Rows whose window has passed are deleted as comments come in."""
+
+    key = models.CharField(_("key"), max_length=80, unique=True)
+    started = models.DateTimeField(_("window started"), db_index=True)
+    count = models.PositiveIntegerField(_("comments in the window"), default=0)
+
+    class Meta:
+        verbose_name = _("public comment counter")
+        verbose_name_plural = _("public comment counters")
+
+    def __str__(self) -> str:
+        return self.key

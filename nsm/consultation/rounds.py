@@ -7,8 +7,9 @@ Who may do what (the views answer 404 before these run; the services check again
   institution is invited;
 - the public comments without an account only while a public round is open: with a name, an email address, the
   consent to publication, an empty honeypot field, and at most `settings.PUBLIC_COMMENT_LIMIT` comments
-  per `settings.PUBLIC_COMMENT_WINDOW_SECONDS` from one address (Django's cache counts them: see
-  docs/configuration.md).
+  per `settings.PUBLIC_COMMENT_WINDOW_SECONDS` from one address (counted in the database under a row lock, so that
+  parallel posts cannot outrun the limit); the same comment posted again by the same email address on the same
+  item within `settings.PUBLIC_COMMENT_DUPLICATE_SECONDS` is stored once (see docs/configuration.md).
 
 The items a comment attaches to come from the version's snapshot (`snapshot_items`), never from the live plan.
 """
@@ -16,15 +17,15 @@ The items a comment attaches to come from the version's snapshot (`snapshot_item
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from nsm.consultation.models import (
     ConsultationComment,
     ConsultationRound,
     PlanVersion,
+    PublicCommentCounter,
     Sex,
     StakeholderType,
 )
@@ -172,11 +174,25 @@ def create_round(
     round_ = ConsultationRound(
         version=version, title=title, opens_on=opens_on, closes_on=closes_on, is_public=is_public, created_by=by
     )
+    invited = _own_country(list(invited), version.strategy.country)
     with transaction.atomic(), acting_as(by):
         round_.full_clean()
         round_.save()
-        round_.invited.set(list(invited))
+        round_.invited.set(invited)
     return round_
+
+
+def _own_country(institutions: list[Institution], country: str) -> list[Institution]:
+    """The institutions invited, all of the strategy's country: another country's is refused by name."""
+    foreign = sorted(institution.code for institution in institutions if institution.country != country)
+    if foreign:
+        raise ValidationError(
+            {
+                "invited": _("%(codes)s belong to another country than the strategy's (%(country)s).")
+                % {"codes": ", ".join(foreign), "country": country}
+            }
+        )
+    return institutions
 
 
 def update_round(round_: ConsultationRound, *, by: Any, **fields: Any) -> ConsultationRound:
@@ -187,6 +203,8 @@ def update_round(round_: ConsultationRound, *, by: Any, **fields: Any) -> Consul
     unknown = set(fields) - {"title", "opens_on", "closes_on", "is_public"}
     if unknown:
         raise TypeError(f"update_round does not change {sorted(unknown)}")
+    if invited is not None:
+        invited = _own_country(list(invited), round_.version.strategy.country)
     with transaction.atomic(), acting_as(by):
         round_ = ConsultationRound.objects.select_for_update().get(pk=round_.pk)
         for name, value in fields.items():
@@ -194,7 +212,7 @@ def update_round(round_: ConsultationRound, *, by: Any, **fields: Any) -> Consul
         round_.full_clean()
         round_.save()
         if invited is not None:
-            round_.invited.set(list(invited))
+            round_.invited.set(invited)
     return round_
 
 
@@ -270,8 +288,64 @@ def public_limit() -> tuple[int, int]:
     return settings.PUBLIC_COMMENT_LIMIT, settings.PUBLIC_COMMENT_WINDOW_SECONDS
 
 
-def _rate_key(address: str) -> str:
-    return f"nsm:consultation:public-comments:{address}"
+def _hashed(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _locked_counter(key: str, now: datetime.datetime, window: datetime.timedelta) -> PublicCommentCounter:
+    """The counter row of `key`, locked until the transaction ends (made if missing; a parallel maker waits for
+    the lock and reads the same row); its count starts again when its window has passed. On SQLite, whose writing
+    transactions run one at a time (IMMEDIATE), the transaction itself is the lock."""
+    counter, _created = PublicCommentCounter.objects.select_for_update().get_or_create(
+        key=key, defaults={"started": now}
+    )
+    if counter.started <= now - window:
+        counter.started, counter.count = now, 0
+    return counter
+
+
+def _count_from(address: str, now: datetime.datetime) -> None:
+    """Count one more public comment from `address`, or refuse it when the address has posted its limit."""
+    limit, seconds = public_limit()
+    counter = _locked_counter("address:" + _hashed(address), now, datetime.timedelta(seconds=seconds))
+    if counter.count >= limit:
+        raise RateLimited(_("Too many comments from your connection: please wait a few minutes and try again."))
+    counter.count += 1
+    counter.save(update_fields=["started", "count"])
+
+
+def _recent_duplicate(comment: ConsultationComment, now: datetime.datetime) -> ConsultationComment | None:
+    """The same public comment (round, email, item and text) posted within the duplicate window, if any. The caller
+    holds the lock of this comment's content, so that two parallel posts of it cannot both miss each other."""
+    seconds = settings.PUBLIC_COMMENT_DUPLICATE_SECONDS
+    key = _hashed(str(comment.round_id), comment.email.lower(), comment.target_kind, comment.target_code, comment.text)
+    _locked_counter("comment:" + key, now, datetime.timedelta(seconds=seconds))
+    return (
+        ConsultationComment.objects.filter(
+            round=comment.round_id,
+            author__isnull=True,
+            email__iexact=comment.email,
+            target_kind=comment.target_kind,
+            target_code=comment.target_code,
+            text=comment.text,
+            created_at__gte=now - datetime.timedelta(seconds=seconds),
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _forget_old_counters(now: datetime.datetime) -> None:
+    """Delete counters whose window has passed, a batch at a time, skipping those being posted against (on
+    PostgreSQL `SKIP LOCKED`, so that the clean-up never waits for a post nor a post for it)."""
+    seconds = max(settings.PUBLIC_COMMENT_WINDOW_SECONDS, settings.PUBLIC_COMMENT_DUPLICATE_SECONDS)
+    with transaction.atomic():
+        old = PublicCommentCounter.objects.filter(started__lt=now - datetime.timedelta(seconds=seconds))
+        if connection.features.has_select_for_update_skip_locked:
+            old = old.select_for_update(skip_locked=True)
+        pks = list(old.values_list("pk", flat=True)[:500])
+        if pks:
+            PublicCommentCounter.objects.filter(pk__in=pks).delete()
 
 
 def post_public_comment(
@@ -289,31 +363,32 @@ def post_public_comment(
     target_code: str = "",
     honeypot: str = "",
 ) -> ConsultationComment:
-    """A comment by a member of the public, without an account: only while a public round is open."""
+    """A comment by a member of the public, without an account: only while a public round is open.
+
+    Posting the same comment again (a double-click, a reload) within the duplicate window returns the one stored
+    first, without counting it against the rate limit."""
     if not round_.is_public or not round_.is_open:
         raise ValidationError(_("This consultation round is not open to public comments."))
     if honeypot:
         raise SpamRefused(_("Your comment could not be accepted."))
     if not consent:
         raise ValidationError({"consent": _("Please agree to the publication of your comment.")})
-    limit, window = public_limit()
-    key = _rate_key(address or "unknown")
-    if cache.get(key, 0) >= limit:
-        raise RateLimited(_("Too many comments from your connection: please wait a few minutes and try again."))
     target_kind, target_code = _check_target(round_, target_kind, target_code)
     comment = ConsultationComment(
         round=round_, target_kind=target_kind, target_code=target_code, text=text.strip(), name=name.strip(),
         organisation=organisation.strip(), email=email.strip(), consent=True, stakeholder_type=stakeholder_type,
         sex=sex,
     )  # fmt: skip
+    comment.full_clean()  # a refused comment locks and counts nothing
+    now = timezone.now()
+    # Locks taken in one order (the comment's content, then the address): two posts can never wait for each other.
     with transaction.atomic(), acting_as(None, reason=_("Public comment")):
-        comment.full_clean()
+        duplicate = _recent_duplicate(comment, now)
+        if duplicate is not None:
+            return duplicate
+        _count_from(address or "unknown", now)
         comment.save()
-    if cache.add(key, 1, window) is False:
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.add(key, 1, window)
+    _forget_old_counters(now)
     return comment
 
 
@@ -331,6 +406,6 @@ def answer_comment(comment: ConsultationComment, *, by: Any, answer: str, reason
         comment = ConsultationComment.objects.select_for_update().get(pk=comment.pk)
         comment.answer, comment.answer_reason = answer, reason
         comment.answered_by, comment.answered_at = by, timezone.now()
-        comment.full_clean()
+        comment.full_clean(exclude=["text", "name", "organisation", "email"])  # what the commenter gave stays as given
         comment.save()
     return comment

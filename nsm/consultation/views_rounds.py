@@ -35,6 +35,7 @@ from nsm.consultation.models import (
     Sex,
     StakeholderType,
 )
+from nsm.core.limits import LONG_TEXT_CHARS, PUBLIC_COMMENT_CHARS, TITLE_CHARS, refuse_control_characters
 from nsm.strategy.forms import BootstrapForm, add_errors
 from nsm.strategy.models import Strategy
 
@@ -45,7 +46,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class RoundForm(BootstrapForm, forms.Form):
     version = forms.ModelChoiceField(label=gettext_lazy("Version"), queryset=PlanVersion.objects.none())
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, validators=[refuse_control_characters])
     opens_on = forms.DateField(label=gettext_lazy("Opens on"), widget=DATE)
     closes_on = forms.DateField(label=gettext_lazy("Closes on"), widget=DATE)
     is_public = forms.BooleanField(
@@ -63,7 +64,9 @@ class RoundForm(BootstrapForm, forms.Form):
             del self.fields["version"]
         else:
             self.fields["version"].queryset = PlanVersion.objects.filter(strategy=strategy).order_by("-number")
-        self.fields["invited"].queryset = Institution.objects.filter(is_active=True).order_by("code")
+        self.fields["invited"].queryset = Institution.objects.filter(is_active=True, country=strategy.country).order_by(
+            "code"
+        )
         self.fields["invited"].label_from_instance = lambda i: f"{i.code} — {i.name}"
 
 
@@ -79,7 +82,10 @@ def _target_choices(round_: ConsultationRound) -> list[tuple[str, str]]:
 
 class CommentForm(BootstrapForm, forms.Form):
     target = forms.ChoiceField(label=gettext_lazy("Comment on"), help_text=TARGET_FIELD_HELP)
-    text = forms.CharField(label=gettext_lazy("Your comment"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=gettext_lazy("Your comment"), max_length=LONG_TEXT_CHARS, validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )  # fmt: skip
     stakeholder_type = forms.ChoiceField(label=gettext_lazy("Stakeholder type"), choices=StakeholderType.choices)
     sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=Sex.choices, initial=Sex.UNDISCLOSED)
 
@@ -93,16 +99,23 @@ class CommentForm(BootstrapForm, forms.Form):
 
 
 class PublicCommentForm(CommentForm):
-    name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
-    organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=200, required=False)
-    email = forms.EmailField(
-        label=gettext_lazy("Email"), help_text=gettext_lazy("Seen only by the secretariat; never published.")
+    text = forms.CharField(
+        label=gettext_lazy("Your comment"), max_length=PUBLIC_COMMENT_CHARS, validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )  # fmt: skip
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=200, validators=[refuse_control_characters])
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation"), max_length=200, required=False, validators=[refuse_control_characters]
     )
+    email = forms.EmailField(
+        label=gettext_lazy("Email"), max_length=254,
+        help_text=gettext_lazy("Seen only by the secretariat; never published."),
+    )  # fmt: skip
     consent = forms.BooleanField(
         label=gettext_lazy("I agree that my comment, name and organisation are published in the consultation report.")
     )
     # The honeypot: hidden from people (and from screen readers); robots fill it in.
-    website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
+    website = forms.CharField(required=False, max_length=TITLE_CHARS, label=gettext_lazy("Leave this field empty"))
 
     field_order = ["name", "organisation", "stakeholder_type", "sex", "email", "target", "text", "consent"]
 
@@ -115,6 +128,7 @@ class AnswerForm(BootstrapForm, forms.Form):
     answer = forms.ChoiceField(label=gettext_lazy("Answer"), choices=[("", "—"), *ConsultationComment.Answer.choices])
     reason = forms.CharField(
         label=gettext_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_CHARS, validators=[refuse_control_characters],
         help_text=gettext_lazy("Required unless the comment is accepted."),
     )  # fmt: skip
 
@@ -286,7 +300,8 @@ def comment_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST, prefix=f"c{comment.pk}")
     back = reverse("consultation:round", args=[comment.round_id]) + f"#comment-{comment.pk}"
     if not form.is_valid():
-        messages.error(request, _("Choose the answer to the comment."))
+        refusals = form.errors.get("reason")  # a reason too long or with a control character, said as it is
+        messages.error(request, " ".join(refusals) if refusals else _("Choose the answer to the comment."))
         return redirect(back)
     try:
         rounds.answer_comment(

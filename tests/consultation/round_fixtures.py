@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from nsm.accounts.models import Institution, Membership
@@ -17,14 +16,6 @@ TODAY = timezone.localdate
 
 def days(n: int) -> datetime.date:
     return TODAY() + datetime.timedelta(days=n)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The public comments' rate limit counts in the cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -121,10 +121,10 @@ def test_refused_attempts_do_not_count(open_round):
 def test_the_limit_is_a_setting(open_round, settings):
     settings.PUBLIC_COMMENT_LIMIT = 2
     settings.PUBLIC_COMMENT_WINDOW_SECONDS = 60
-    for _n in range(2):
-        rounds.post_public_comment(open_round, address="203.0.113.10", **PUBLIC)
+    for n in range(2):
+        rounds.post_public_comment(open_round, address="203.0.113.10", **{**PUBLIC, "text": f"Comment {n}"})
     with pytest.raises(rounds.RateLimited):
-        rounds.post_public_comment(open_round, address="203.0.113.10", **PUBLIC)
+        rounds.post_public_comment(open_round, address="203.0.113.10", **{**PUBLIC, "text": "One too many"})
     assert rounds.public_limit() == (2, 60)
 
 

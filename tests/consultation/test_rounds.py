@@ -1,5 +1,6 @@
 """Consultation rounds: who creates them and comments on them, answers, who sees what, the report and its XLSX."""
 
+import datetime
 import io
 
 import pytest
@@ -12,7 +13,7 @@ from nsm.consultation import report, rounds
 from nsm.consultation.models import ConsultationComment, ConsultationRound
 from tests.consultation.round_fixtures import *  # noqa: F403 - the fixtures
 from tests.consultation.round_fixtures import PUBLIC, days
-from tests.factories import StrategyFactory
+from tests.factories import InstitutionFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -360,3 +361,14 @@ def test_stakeholders_find_their_consultations_in_the_menu(private_round, stakeh
     mine = reverse("consultation:mine")
     assert f'href="{mine}"' in client_for(stakeholder).get(mine).content.decode()
     assert f'href="{mine}"' not in client_for(focal_point).get(reverse("home")).content.decode()
+
+
+def test_a_round_invites_only_institutions_of_its_strategys_country(version, secretariat, client_for):
+    kosovo = InstitutionFactory(code="MPB-XK", country="XK", name_en="Ministry of Internal Affairs (Kosovo)")
+    with pytest.raises(ValidationError, match="MPB-XK belong to another country"):
+        rounds.create_round(
+            version, by=secretariat, title="Round", opens_on=datetime.date(2026, 1, 1),
+            closes_on=datetime.date(2026, 2, 1), invited=[kosovo],
+        )  # fmt: skip
+    page = client_for(secretariat).get(reverse("consultation:rounds", args=[version.strategy.code])).content.decode()
+    assert "Ministry of Internal Affairs (Kosovo)" not in page

@@ -21,6 +21,14 @@ PAGES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def albania_publishes(db):
+    """The institutions page lists, to the public, those of the countries that publish something: here Albania."""
+    from tests.factories import StrategyFactory
+
+    StrategyFactory(code="AL-PUBLIC", country="AL", is_public=True)
+
+
 def get(client, page: str, language: str = "en"):
     name = "accounts:institutions" if page == "institutions" else f"reference:{page}"
     return client.get(reverse(name), headers={"accept-language": language})
