@@ -61,6 +61,14 @@ def _codes(items: Iterable[Any], attribute: str = "code") -> list[Any]:
     return sorted(getattr(item, attribute) for item in items)
 
 
+def _withdrawal(item: Result | Activity | Indicator) -> dict[str, Any]:
+    """A withdrawn item's date and reason; nothing for the others, so that versions frozen before withdrawal
+    existed compare equal where nothing was withdrawn."""
+    if item.withdrawn_on is None:
+        return {}
+    return {"withdrawn_on": item.withdrawn_on.isoformat(), "withdrawn_reason": item.withdrawn_reason}
+
+
 def _result_item(result: Result) -> dict[str, Any]:
     return {
         "level": result.level,
@@ -68,6 +76,7 @@ def _result_item(result: Result) -> dict[str, Any]:
         "title_en": result.title_en,
         "gcm_objectives": _codes(result.gcm_objectives.all(), "number"),
         "sdg_targets": _codes(result.sdg_targets.all()),
+        **_withdrawal(result),
     }
 
 
@@ -89,6 +98,7 @@ def _activity_item(activity: Activity) -> dict[str, Any]:
         "target_groups": _codes(activity.target_groups.all()),
         "gcm_objectives": _codes(activity.gcm_objectives.all(), "number"),
         "budget": budget,
+        **_withdrawal(activity),
     }
 
 
@@ -108,6 +118,9 @@ def _indicator_item(indicator: Indicator) -> dict[str, Any]:
         "responsible": indicator.responsible.code if indicator.responsible else None,
         "disaggregation": _codes(indicator.disaggregation.all()),
         "targets": {str(target.year): plain_number(target.value) for target in indicator.targets.all()},
+        # Only when computed, for the same reason as _withdrawal.
+        **({"computed_from": indicator.computed_from} if indicator.computed_from else {}),
+        **_withdrawal(indicator),
     }
 
 

@@ -48,7 +48,8 @@ FIELD_LABELS = {
     "frequency": gettext_lazy("frequency"), "responsible": gettext_lazy("responsible institution"),
     "disaggregation": gettext_lazy("disaggregation"), "targets": gettext_lazy("targets"),
     "plan_start_year": gettext_lazy("action plan: first year"), "plan_end_year": gettext_lazy("action plan: last year"),
-    "currency": gettext_lazy("currency"),
+    "currency": gettext_lazy("currency"), "computed_from": gettext_lazy("values"),
+    "withdrawn_on": gettext_lazy("withdrawn on"), "withdrawn_reason": gettext_lazy("reason for withdrawal"),
 }  # fmt: skip
 
 

@@ -20,7 +20,7 @@ from nsm.accounts.models import Institution
 from nsm.audit import acting_as
 from nsm.strategy.models import Strategy
 from nsm.strategy.services import StaleVersion
-from nsm.uploads import CONTENT_TYPES, sniff_type
+from nsm.core.uploads import CONTENT_TYPES, sniff_type
 from nsm.workinggroup.models import ActionPoint, Decision, Meeting, MeetingParticipant
 
 MINUTES_TYPES = {kind: CONTENT_TYPES[kind] for kind in ("pdf", "docx")}

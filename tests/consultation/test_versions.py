@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from nsm.consultation import services, versions
 from nsm.consultation.models import PlanVersion
+from nsm.strategy import services as plan_services
 from nsm.strategy.models import ActivityBudget, Strategy
 from tests.factories import (
     ActivityBudgetFactory,
@@ -97,6 +98,19 @@ def test_a_changed_field_shows_with_its_old_and_new_value(strategy, plan):
     ]
     assert changed[0].changes[0].old == "Activity 1.1.1.1"
     assert not difference.costs.changed
+
+
+def test_a_withdrawal_shows_in_the_comparison_and_nothing_else_changes(strategy, plan, coordinator):
+    old = versions.snapshot(strategy)
+    activity = plan["activity"]
+    plan_services.withdraw(activity, by=coordinator, reason="Merged", on=datetime.date(2025, 3, 1))
+    changed = versions.diff(old, versions.snapshot(strategy)).section("activities").changed
+    assert [(c.code, [(f.field, f.old, f.new) for f in c.changes]) for c in changed] == [
+        (
+            "1.1.1.1",
+            [("withdrawn_on", versions.MISSING, "2025-03-01"), ("withdrawn_reason", versions.MISSING, "Merged")],
+        )
+    ]
 
 
 def test_items_added_and_removed_are_listed_by_code(strategy, plan):

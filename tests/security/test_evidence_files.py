@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from nsm import uploads
+from nsm.core import uploads
 from nsm.monitoring import services
 from nsm.monitoring.models import Evidence
 from nsm.workinggroup import services as wg_services

@@ -17,7 +17,7 @@ def pdf_file(name: str = "minutes.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n%minutes\n%%EOF\n", content_type="application/pdf")
 
 
-# The three parts a Word document cannot do without (nsm/uploads.py checks them).
+# The three parts a Word document cannot do without (nsm/core/uploads.py checks them).
 DOCX_PARTS = {
     "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override '
     'PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
