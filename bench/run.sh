@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `make bench`: the roll-ups against hand-written SQL at two scales, the analysis pages under load, and the time and
-# memory to write the documents, on SQLite and on PostgreSQL. Generates the synthetic data once (var/bench-national,
-# var/bench-multi: kept between runs; delete them to start again); the PostgreSQL server is a throw-away one
-# (.ci/postgres.sh), generated afresh each run.
+# `make bench`: the roll-ups against hand-written SQL at two scales, the analysis pages under load, the time and
+# memory to write the documents and to refuse hostile uploads (bench/uploads.py), on SQLite and on PostgreSQL.
+# Generates the synthetic data once (var/bench-national, var/bench-multi: kept between runs; delete them to start
+# again); the PostgreSQL server is a throw-away one (.ci/postgres.sh), generated afresh each run.
 #   bench/run.sh [sqlite|postgres|all]      (BENCH_REPEAT=15, BENCH_CLIENTS=20, BENCH_REQUESTS=15, BENCH_SECONDS=60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,7 @@ measure() {  # vendor national_env multi_env: each with the NSM_* variable that 
   env "$multi" $BIN/python bench/pages_load.py --counts-only
   env "$national" $BIN/python bench/pages_load.py "${LOAD[@]}"
   env "$national" $BIN/python bench/documents.py
+  env "$national" $BIN/python bench/uploads.py
 }
 
 if [ "$WHAT" = sqlite ] || [ "$WHAT" = all ]; then

@@ -7,9 +7,7 @@ is wrong; an import names the cell of each error. Re-importing the same file cha
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import operator
 import re
 from collections.abc import Iterable, Sequence
@@ -21,14 +19,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 
 from nsm.accounts.models import Institution
 from nsm.audit import acting_as
 from nsm.capacity.models import Participant, Topic, Training, TrainingTopic, name_key
+from nsm.core.spreadsheet import (
+    CellValueError,
+    MessageList,
+    SheetReader,
+    WorkbookError,
+    as_text,
+    bounds_for,
+    formula_without_value,
+    load_table,
+    parse_number,
+    parse_text,
+    read_upload,
+)
 from nsm.strategy.models import Strategy
 from nsm.strategy.services import StaleVersion
-from nsm.strategy.workbook import WorkbookError, as_text, check_archive, load_sheets, read_upload
 
 TRAINING_FIELDS = ("title", "starts_on", "ends_on", "organiser", "organiser_name", "location")
 
@@ -296,54 +305,46 @@ def _header_key(text: Any) -> str | None:
     return None
 
 
-def _table_of(data: bytes) -> tuple[str, dict[tuple[int, int], Any]]:
-    """The first sheet of an xlsx, or the rows of a CSV (comma or semicolon), as cells by (row, column)."""
-    if data.startswith(b"PK"):
-        check_archive(data)
-        sheets, _charts = load_sheets(data)
-        if not sheets:
-            raise WorkbookError(_("The workbook has no sheet."))
-        return sheets[0].name, sheets[0].cells
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise WorkbookError(_("The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8.")) from error
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    cells: dict[tuple[int, int], Any] = {}
-    for row_number, values in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        for column, value in enumerate(values, start=1):
-            if value.strip():
-                cells[(row_number, column)] = value.strip()
-    return "", cells
-
-
 def _score(raw: Any) -> tuple[int | None, str | None]:
+    """A whole number from 0 to 100, written with the digits 0-9 (not ١٢٣)."""
     if raw is None or as_text(raw) == "":
         return None, None
+    problem = _("A score is a whole number from 0 to 100.")
     if isinstance(raw, bool):
-        return None, _("A score is a whole number from 0 to 100.")
+        return None, problem
     try:
-        number = float(as_text(raw).replace(",", "."))
-    except ValueError:
-        return None, _("A score is a whole number from 0 to 100.")
-    if not number.is_integer() or not 0 <= number <= 100:
-        return None, _("A score is a whole number from 0 to 100.")
+        number = parse_number(raw)
+    except CellValueError:
+        return None, problem
+    if number != number.to_integral_value() or not 0 <= number <= 100:
+        return None, problem
     return int(number), None
 
 
-def read_participants(file: Any) -> tuple[list[ParticipantInput], list[dict[str, str]]]:
-    """The rows of a participants file (xlsx or CSV) and each row's cells by field, for messages.
+def _text(raw: Any, field: str, ref: str, problems: list[str]) -> str:
+    """A text cell within its model field's length: a longer one is an error on its cell, never cut."""
+    try:
+        return parse_text(raw, Participant._meta.get_field(field).max_length)
+    except CellValueError as error:
+        problems.append(f"{ref}: {error}")
+        return ""
+
+
+def read_participants(file: Any, *, name: str = "") -> tuple[list[ParticipantInput], list[dict[str, str]]]:
+    """The rows of a participants file (the first sheet of an xlsx, or a CSV file) and each row's cells by field,
+    for messages. The file is bounded as `settings.IMPORT_BOUNDS["participants"]` says before it is read.
 
     Raises WorkbookError with every problem, each naming its cell (`Participants!D4: ...` or `D4: ...`).
     """
-    sheet, cells = _table_of(read_upload(file))
-    prefix = f"{sheet}!" if sheet else ""
+    bounds = bounds_for("participants")
+    data = read_upload(file, bounds)
+    table: SheetReader = load_table(data, bounds, name=name or str(getattr(file, "name", "") or ""))
+    cells = table.cells
     if not cells:
         raise WorkbookError(_("The file is empty."))
     header_row = min(row for row, _column in cells)
     columns: dict[str, int] = {}
-    problems: list[str] = []
+    problems = MessageList()
     for (row, column), value in sorted(cells.items()):
         if row == header_row:
             field = _header_key(value)
@@ -353,14 +354,19 @@ def read_participants(file: Any) -> tuple[list[ParticipantInput], list[dict[str,
         if field not in columns:
             problems.append(
                 _("%(cell)s: the header row has no column %(name)s.")
-                % {"cell": f"{prefix}A{header_row}", "name": COLUMNS[field][0]}
+                % {"cell": table.cell(header_row, 1), "name": COLUMNS[field][0]}
             )
     if problems:
         raise WorkbookError(problems)
     rows: list[ParticipantInput] = []
     where: list[dict[str, str]] = []
-    for row in sorted({row for row, _column in cells if row > header_row}):
-        ref = {field: f"{prefix}{get_column_letter(column)}{row}" for field, column in columns.items()}
+    for row in table.rows(columns=columns.values()):
+        if row <= header_row:
+            continue
+        ref = {field: table.cell(row, column) for field, column in columns.items()}
+        for field, column in columns.items():
+            if (row, column) in table.missing_formulas:
+                problems.append(f"{ref[field]}: {formula_without_value()}")
         value = {field: cells.get((row, column)) for field, column in columns.items()}
         if all(as_text(v) == "" for v in value.values()):
             continue
@@ -378,10 +384,10 @@ def read_participants(file: Any) -> tuple[list[ParticipantInput], list[dict[str,
             )
         rows.append(
             ParticipantInput(
-                name=as_text(value.get("name")),
+                name=_text(value.get("name"), "name", ref["name"], problems),
                 institution=as_text(value.get("institution")),
                 sex=sex,
-                position=as_text(value.get("position")),
+                position=_text(value.get("position"), "position", ref.get("position", ref["name"]), problems),
                 pre_score=scores["pre_score"],
                 post_score=scores["post_score"],
             )

@@ -14,15 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
 from nsm.capacity import selectors, services
 from nsm.capacity.forms import FilterForm, ImportForm, ParticipantRows, TrainingForm
 from nsm.capacity.models import Participant, Training
+from nsm.core.confirm import Confirmation, ask, confirmed
+from nsm.core.spreadsheet import WorkbookError
 from nsm.strategy.forms import add_errors
 from nsm.strategy.models import Strategy
-from nsm.strategy.workbook import WorkbookError
 
 
 def _strategy(request: HttpRequest, code: str, *, write: bool = False) -> Strategy:
@@ -42,6 +42,7 @@ def training_url(training: Training) -> str:
 
 
 @login_required
+@access.internal_page
 def index(request: HttpRequest) -> HttpResponse:
     strategies = list(Strategy.objects.visible_to(request.user).order_by("-start_year", "code"))
     if len(strategies) == 1:
@@ -164,10 +165,33 @@ def participants_import(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "capacity/participants_import.html", context)
 
 
+def _remove_confirmation(participant: Participant) -> Confirmation:
+    who = {"name": participant.name, "institution": participant.institution.code, "title": participant.training.title}
+    return Confirmation(
+        heading=_("Remove %(name)s (%(institution)s) from the training?") % who,
+        consequences=(
+            _(
+                "%(name)s no longer counts among the participants of %(title)s: the training's figures "
+                "(participants by sex and institution, test scores) and the capacity summary change with it. The "
+                "removal is kept in the history."
+            )
+            % who,
+        ),
+        button=_("Remove the participant"),
+        style="danger",
+        cancel_url=training_url(participant.training),
+        breadcrumbs="capacity/_breadcrumbs.html",
+    )
+
+
 @login_required
-@require_POST
 def participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = get_object_or_404(Participant.objects.editable_by(request.user).select_related("training"), pk=pk)
+    """Ask, naming who and what changes; then remove the participant."""
+    participants = Participant.objects.editable_by(request.user).select_related("training__strategy", "institution")
+    participant = get_object_or_404(participants, pk=pk)
+    if not confirmed(request):
+        context = {"training": participant.training, "strategy": participant.training.strategy}
+        return ask(request, _remove_confirmation(participant), context)
     services.remove_participant(participant, by=request.user)
     messages.success(request, _("%(name)s was removed from the training.") % {"name": participant.name})
     return redirect(training_url(participant.training))

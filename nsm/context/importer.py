@@ -21,8 +21,6 @@ Rules:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -38,23 +36,28 @@ from openpyxl.utils import get_column_letter
 
 from nsm.audit import acting_as
 from nsm.context.models import ContextIndicator, ContextValue, validate_urls
-from nsm.strategy.workbook import (
+from nsm.core import limits
+from nsm.core.spreadsheet import (
     CellValueError,
     FileInput,
+    SheetReader,
     WorkbookError,
     as_text,
-    check_archive,
-    load_sheets,
+    bounds_for,
+    capped,
+    formula_without_value,
+    load_table,
     normalize_header,
     parse_number,
+    parse_text,
     read_upload,
 )
 
 REQUIRED = ("indicator", "value", "unit", "year", "source")
 OPTIONAL = ("source_url", "verified", "notes", "topic")
 ALIASES = {"note": "notes", "url": "source_url", "source_urls": "source_url"}
-MAX_LENGTH = {"indicator": 300, "unit": 100, "source": 500, "source_url": 2000}
-YEAR = re.compile(r"^(?:c\.\s*)?(\d{4})(?:\s*[-–]\s*(\d{4}))?$", re.IGNORECASE)
+MAX_LENGTH = {"indicator": 300, "unit": 100, "source": 500, "source_url": 2000, "notes": limits.LONG_TEXT_CHARS}
+YEAR = re.compile(r"^(?:c\.\s*)?([0-9]{4})(?:\s*[-–]\s*([0-9]{4}))?$", re.IGNORECASE)  # 0-9: not ١٢٣
 VERIFIED = {
     "yes": "yes",
     "po": "yes",
@@ -80,11 +83,14 @@ TOPIC_WORDS = (  # the first match decides: asylum before foreigners, remittance
 
 
 class ContextImportError(Exception):
-    """A file that cannot be imported: `messages` lists every error, each naming its row and column or cell."""
+    """A file that cannot be imported: `messages` lists every error, each naming its row and column or cell (at
+    most IMPORT_MAX_ERRORS, then "and N more errors"); `total` counts them all."""
 
     def __init__(self, messages: list[str]) -> None:
-        self.messages = messages
-        super().__init__("\n".join(messages))
+        kept = capped(messages)
+        self.messages = kept.lines()
+        self.total = kept.total
+        super().__init__("\n".join(self.messages))
 
 
 @dataclass
@@ -130,37 +136,22 @@ def _csv_place(row: int, column: str) -> str:
     return _("Row %(row)d, column %(column)s") % {"row": row, "column": column}
 
 
-def _table_from_csv(data: bytes) -> tuple[list[list[Any]], Any]:
+def _table(file: FileInput, name: str) -> SheetReader:
+    """The file's table (the first sheet of an xlsx, or a CSV file), bounded as `settings.IMPORT_BOUNDS["context"]`
+    says before it is read."""
+    bounds = bounds_for("context")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ContextImportError([_("The file is not UTF-8 text: save the CSV as UTF-8 and try again.")]) from error
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        table = [row for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as error:
-        raise ContextImportError([_("The file cannot be read as CSV: %(error)s") % {"error": error}]) from error
-    return table, lambda number, index, name: _csv_place(number, name)
-
-
-def _table_from_xlsx(data: bytes) -> tuple[list[list[Any]], Any]:
-    try:
-        check_archive(data)
-        sheets, _charts = load_sheets(data)
+        data = read_upload(file, bounds)
+        return load_table(data, bounds, name=name, place=lambda row, column: _csv_place(row, get_column_letter(column)))
     except WorkbookError as error:
         raise ContextImportError(error.messages) from error
-    if not sheets:
-        raise ContextImportError([_("The workbook has no sheet with a table.")])
-    sheet = sheets[0]
-    numbers = sheet.rows()
-    width = max((column for (_row, column) in sheet.cells), default=0)
-    table = [
-        [sheet.value(number, column) for column in range(1, width + 1)] for number in range(1, max(numbers or [0]) + 1)
-    ]
-    return table, lambda number, index, name: f"{sheet.name}!{get_column_letter(index + 1)}{number}"
+
+
+def _placer(table: SheetReader) -> Any:
+    """`place(row, index, column name)`: `Row 5, column year` in a CSV, `Sheet1!D5` in a workbook."""
+    if not table.name:
+        return lambda number, index, name: _csv_place(number, name)
+    return lambda number, index, name: f"{table.name}!{get_column_letter(index + 1)}{number}"
 
 
 def _columns(header: list[Any], place: Any) -> tuple[dict[str, int], list[str]]:
@@ -238,8 +229,8 @@ def _parse_cell(name: str, raw: Any) -> Any:
     text = as_text(raw)
     if name in REQUIRED and not text:
         raise CellValueError(_("required"))
-    if name in MAX_LENGTH and len(text) > MAX_LENGTH[name]:
-        raise CellValueError(_("at most %(count)d characters") % {"count": MAX_LENGTH[name]})
+    if name in MAX_LENGTH:
+        parse_text(raw, MAX_LENGTH[name])
     if name == "year":
         return parse_year(raw)
     if name == "value":
@@ -260,29 +251,32 @@ def _parse_cell(name: str, raw: Any) -> Any:
 
 def read_table(file: FileInput, *, name: str = "") -> ParsedTable:
     """Read and check a CSV or XLSX file: every row parsed, every error named. Raises ContextImportError for a file
-    that cannot be read at all."""
-    try:
-        data = read_upload(file)
-    except WorkbookError as error:
-        raise ContextImportError(error.messages) from error
-    name = name or (str(file) if isinstance(file, str | Path) else "")
-    is_xlsx = data.startswith(b"PK") or name.lower().endswith(".xlsx")
-    table, place = _table_from_xlsx(data) if is_xlsx else _table_from_csv(data)
-    if not table:
+    that cannot be read at all, or that passes one of the bounds of a context-statistics file."""
+    name = name or (str(file) if isinstance(file, str | Path) else str(getattr(file, "name", "") or ""))
+    table = _table(file, name)
+    place = _placer(table)
+    if not table.cells and not table.missing_formulas:
         raise ContextImportError([_("The file is empty.")])
-    columns, errors = _columns(table[0], place)
+    width = max((column for row, column in table.cells if row == 1), default=0)
+    columns, errors = _columns([table.value(1, column) for column in range(1, width + 1)], place)
     if errors:
         raise ContextImportError(errors)
+    errors = capped([])  # at most IMPORT_MAX_ERRORS kept, the others counted
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(as_text(cell) for cell in cells):
+    for number in table.rows():
+        if number == 1:
             continue
         row = ParsedRow(number, {})
+        keys = [(number, index + 1) for index in columns.values()]
+        if not any(as_text(table.value(*key)) or key in table.missing_formulas for key in keys):
+            continue
         for column, index in columns.items():
             row.place[column] = place(number, index, column)
-            raw = cells[index] if index < len(cells) else None
+            if (number, index + 1) in table.missing_formulas:
+                errors.append(f"{row.place[column]}: {formula_without_value()}")
+                continue
             try:
-                row.values[column] = _parse_cell(column, raw)
+                row.values[column] = _parse_cell(column, table.value(number, index + 1))
             except CellValueError as error:
                 errors.append(f"{row.place[column]}: {error}")
         rows.append(row)
@@ -356,8 +350,10 @@ def _differs(stored: ContextValue, wanted: dict[str, Any]) -> bool:
 
 def apply_import(parsed: ParsedTable, *, country: str, by: Any) -> ImportSummary:
     """Write a checked file in one transaction; raises ContextImportError (nothing written) when it has any error."""
-    errors = parsed.errors + _check_duplicates(parsed)
-    if errors:
+    errors = capped(list(parsed.errors))
+    errors.more += getattr(parsed.errors, "more", 0)  # errors only counted while reading
+    errors.extend(_check_duplicates(parsed))
+    if errors.total:
         raise ContextImportError(errors)
     if not re.fullmatch(r"[A-Z]{2}", country or ""):
         raise ContextImportError([_("The country is an ISO 3166 alpha-2 code, such as AL.")])

@@ -49,6 +49,7 @@ def _saved(form: Any, save: Any) -> bool:
 
 
 @login_required
+@access.internal_page
 def indicator_list(request: HttpRequest) -> HttpResponse:
     series = selectors.series_for(ContextIndicator.objects.visible_to(request.user))
     return render(
@@ -152,14 +153,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None, countries=countries)
     errors: list[str] = []
+    error_count = 0
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         country = form.cleaned_data.get("country", countries[0])
         try:
             summary = importer.import_file(upload, country=country, by=request.user, name=upload.name)
         except importer.ContextImportError as error:
-            errors = error.messages
+            errors, error_count = error.messages, error.total
         else:
             messages.success(request, summary.line())
             return redirect("context:list")
-    return render(request, "context/import.html", {"form": form, "errors": errors})
+    return render(request, "context/import.html", {"form": form, "errors": errors, "error_count": error_count})

@@ -7,8 +7,9 @@ The upload reads the whole file, applies the web form's rules (`services.validat
 `validate_indicator_line`) and reports every error as `Sheet!CELL: message`; nothing is written unless the whole
 file is valid. It then saves through `services.save_report` at the version the file was made at, so that a file
 made before someone else's change is refused as stale. A file that changes nothing (the same file uploaded twice)
-writes nothing, and says so. Reading the file (size, zip bombs, numbers, stored cells) is the action-plan
-workbook's (`nsm.strategy.workbook`).
+writes nothing, and says so. A file belongs to one report: its Report sheet's report number, cycle (the period),
+institution, strategy and version are all checked before any line is read. Reading the file (its upload bounds,
+`settings.IMPORT_BOUNDS["report"]`, the zip, numbers, stored cells) is the reading kernel's (`nsm.core.spreadsheet`).
 """
 
 from __future__ import annotations
@@ -29,22 +30,26 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from nsm.monitoring import selectors, services
-from nsm.monitoring.models import ActivityProgress, ProgressReport, ReportEvent
-from nsm.strategy.models import Indicator
-from nsm.strategy.workbook import (
+from nsm.core import limits
+from nsm.core.spreadsheet import (
     CellValueError,
     FileInput,
+    MessageList,
     SheetReader,
     WorkbookError,
     as_text,
-    check_archive,
+    bounds_for,
+    formula_without_value,
     load_sheets,
     normalize_header,
     parse_number,
-    put_cell,
+    parse_text,
     read_upload,
 )
+from nsm.monitoring import selectors, services
+from nsm.monitoring.models import ActivityProgress, ProgressReport, ReportEvent
+from nsm.strategy.models import Indicator
+from nsm.strategy.workbook import put_cell
 
 __all__ = ["ImportOutcome", "WorkbookError", "export_report", "import_report", "workbook_name"]
 
@@ -439,7 +444,7 @@ class _Reader:
     def __init__(self, report: ProgressReport, detail: selectors.ReportDetail, sheets: list[SheetReader]) -> None:
         self.report = report
         self.detail = detail
-        self.errors: list[str] = []
+        self.errors = MessageList()  # at most IMPORT_MAX_ERRORS kept, the others counted
         self.version: int | None = None
         self.activities: dict[int, _Row] = {}  # activity id -> its row
         self.indicators: dict[int, _IndicatorRows] = {}  # indicator id -> its rows
@@ -470,6 +475,8 @@ class _Reader:
                 % {"sheet": INFO.en}
             )
         self._read_info(self.sheets[INFO])
+        if self.errors:  # another report's file, or the wrong version: its lines are not this report's to check
+            raise WorkbookError(self.errors)
         for spec, read in ((ACTIVITIES, self._read_activities), (INDICATORS, self._read_indicators)):
             if spec in self.sheets:
                 read(self.sheets[spec])
@@ -479,34 +486,90 @@ class _Reader:
     # -- the Report sheet: which report, at which version ----------------------------------------------------
 
     def _read_info(self, sheet: SheetReader) -> None:
+        """Which report the file is of: its number, cycle (the period), institution and strategy must be this
+        report's, and its version not ahead of the report's."""
         found: dict[str, tuple[str, Any]] = {}
         for number in sheet.rows(columns=(1,)):
             column = next((c for c in INFO_FIELDS if c.matches(as_text(sheet.value(number, 1)))), None)
             if column is not None and column.key not in found:
                 found[column.key] = (f"{sheet.name}!B{number}", sheet.value(number, 2))
         download_again = _("download the report's workbook again")
-        for key in ("report", "version"):
+        for key in ("report", "cycle", "institution", "version"):
             if key not in found:
                 label = next(c.en for c in INFO_FIELDS if c.key == key)
                 self.error(
                     f"{sheet.name}!A1",
                     _('the field "%(field)s" is missing: %(advice)s') % {"field": label, "advice": download_again},
                 )
+        if "report" in found:
+            self._check_report_number(*found["report"], download_again)
+        self._check_identity(found)
+        if "version" in found:
+            self._check_version(*found["version"], download_again)
+
+    def _check_report_number(self, cell: str, raw: Any, download_again: str) -> None:
+        try:
+            number = _whole_number(raw)
+        except CellValueError as error:
+            self.error(cell, f"{error}: {download_again}")
+            return
+        if number != self.report.pk:
+            self.error(
+                cell,
+                _("this workbook belongs to another report (number %(other)s): download this report's workbook")
+                % {"other": number},
+            )
+
+    def _check_identity(self, found: dict[str, tuple[str, Any]]) -> None:
+        """The cycle by its label (2025-H1: the period), the institution and the strategy by their codes (the
+        first word of the cell, which also holds the name)."""
+        cycle = self.report.cycle
+        expected = {
+            "cycle": (cycle.label, lambda text: text),
+            "institution": (self.report.institution.code, _first_word),
+            "strategy": (cycle.strategy.code, _first_word),
+        }
+        messages = {
+            "cycle": _(
+                "this workbook is of the period %(file)s, and this report of %(report)s: download this report's "
+                "workbook"
+            ),
+            "institution": _(
+                "this workbook is of the institution %(file)s, and this report of %(report)s: download this "
+                "report's workbook"
+            ),
+            "strategy": _(
+                "this workbook is of the strategy %(file)s, and this report of %(report)s: download this report's "
+                "workbook"
+            ),
+        }
+        for key, (wanted, read) in expected.items():
+            if key not in found:
                 continue
             cell, raw = found[key]
-            try:
-                number = _whole_number(raw)
-            except CellValueError as error:
-                self.error(cell, f"{error}: {download_again}")
-                continue
-            if key == "version":
-                self.version = number
-            elif number != self.report.pk:
-                self.error(
-                    cell,
-                    _("this workbook belongs to another report (number %(other)s): download this report's workbook")
-                    % {"other": number},
+            given = read(as_text(raw))
+            if given.casefold() != wanted.casefold():
+                self.error(cell, messages[key] % {"file": given or '""', "report": wanted})
+
+    def _check_version(self, cell: str, raw: Any, download_again: str) -> None:
+        """A version behind the report's is stale (someone changed the report since: `save_report` says so); one
+        ahead of it was never this report's."""
+        try:
+            number = _whole_number(raw)
+        except CellValueError as error:
+            self.error(cell, f"{error}: {download_again}")
+            return
+        if number < 1 or number > self.report.version:
+            self.error(
+                cell,
+                _(
+                    "the file says version %(file)s, but this report is at version %(report)s: the file was not "
+                    "downloaded from this report as it is (or its version was edited); %(advice)s"
                 )
+                % {"file": number, "report": self.report.version, "advice": download_again},
+            )
+            return
+        self.version = number
 
     # -- sheets of lines --------------------------------------------------------------------------------------
 
@@ -543,13 +606,7 @@ class _Reader:
                 row.refs[key] = f"{sheet.name}!{get_column_letter(index)}{number}"
                 row.values[key] = sheet.value(number, index)
                 if row.values[key] is None and (number, index) in sheet.missing_formulas:
-                    self.error(
-                        row.refs[key],
-                        _(
-                            "the formula has no stored value: open the file in a spreadsheet program, "
-                            "recalculate and save it, or type the value"
-                        ),
-                    )
+                    self.error(row.refs[key], formula_without_value())
                     row.bad.add(key)
             rows.append(row)
         return rows
@@ -597,7 +654,7 @@ class _Reader:
             self._parse(row, "percent_complete", _parse_percent)
             for name in ActivityProgress.SPENDING_FIELDS:
                 self._parse(row, name, _parse_number, SPENDING_PLACES)
-            self._parse(row, "narrative", as_text)
+            self._parse(row, "narrative", parse_text, limits.LONG_TEXT_CHARS)
             self.activities[line.activity_id] = row
 
     def _read_indicators(self, sheet: SheetReader) -> None:
@@ -625,7 +682,7 @@ class _Reader:
             seen[key] = row.number
             self._parse(row, "value", _parse_value, line.indicator)
             for name in ("note", "source"):
-                self._parse(row, name, as_text)
+                self._parse(row, name, parse_text, limits.LONG_TEXT_CHARS)
                 if category_id is not None and row.values[name]:
                     self.error(row.cell(name), _("the note and the source go on the Total row"))
                     row.bad.add(name)
@@ -739,6 +796,10 @@ def _parse_number(raw: Any, places: int) -> Decimal | None:
     return number
 
 
+def _first_word(text: str) -> str:
+    return text.split(maxsplit=1)[0] if text.split() else ""
+
+
 def _whole_number(raw: Any) -> int:
     number = parse_number(raw)
     if number != number.to_integral_value():
@@ -812,9 +873,9 @@ def import_report(report: ProgressReport, file: FileInput, user: Any) -> ImportO
     report = ProgressReport.objects.select_related("cycle__strategy", "institution").get(pk=report.pk)
     if not report.is_editable:
         services.require_editable(report)
-    data = read_upload(file)
-    check_archive(data)
-    sheets, _charts = load_sheets(data)
+    bounds = bounds_for("report")
+    data = read_upload(file, bounds)
+    sheets, _charts = load_sheets(data, bounds)
     detail = selectors.report_detail(report)
     reader = _Reader(report, detail, sheets)
     reader.read()

@@ -35,8 +35,9 @@ def report_workbook(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=workbook_name(report), content_type=XLSX)
 
 
-def _refused(request: HttpRequest, report: ProgressReport, errors: list[str]) -> HttpResponse:
-    context = {"report": report, "errors": errors}
+def _refused(request: HttpRequest, report: ProgressReport, errors: list[str], count: int | None = None) -> HttpResponse:
+    """The refusal's messages (at most IMPORT_MAX_ERRORS, then "and N more errors") and how many there were."""
+    context = {"report": report, "errors": errors, "error_count": len(errors) if count is None else count}
     return render(request, "monitoring/upload_errors.html", context, status=400)
 
 
@@ -52,7 +53,9 @@ def report_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, report, [_("Choose the report's workbook (.xlsx) to upload.")])
     try:
         outcome = import_report(report, upload, request.user)
-    except (WorkbookError, services.ReportLocked, services.StaleVersion) as error:
+    except WorkbookError as error:
+        return _refused(request, report, error.messages, error.total)
+    except (services.ReportLocked, services.StaleVersion) as error:
         return _refused(request, report, list(error.messages))
     if outcome.has_changes:
         messages.success(request, outcome.message)

@@ -8,35 +8,50 @@ every error with its cell (`Activities!E14: ...`); nothing is written unless the
     preview = plan_changes(parsed)         # what would be created, changed, deleted and left alone
     summary = apply_plan(parsed, by=user)  # one transaction, history recorded, unchanged rows untouched
     write_workbook(strategy, path)         # the same format
+
+Reading the file (its bounds, the zip, the cells, numbers) is the reading kernel's, `nsm.core.spreadsheet`,
+shared with the other importers; the plan's upload bounds are `settings.IMPORT_BOUNDS["plan"]`.
 """
 
 import hashlib
-import io
 import math
 import re
-import unicodedata
-import warnings
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from nsm.accounts.models import Institution
 from nsm.audit import acting_as
+from nsm.core import limits
+from nsm.core.spreadsheet import (  # the reading kernel; these names are importable from here as before
+    CellValueError,
+    FileInput,
+    MessageList,
+    SheetReader,
+    WorkbookError,
+    as_text,
+    bounds_for,
+    check_archive,
+    formula_without_value,
+    load_sheets,
+    normalize_header,
+    parse_integer,
+    parse_number,
+    parse_text,
+    read_upload,
+)
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import (
     CODE_PATTERN,
@@ -51,19 +66,39 @@ from nsm.strategy.models import (
 )
 from nsm.strategy.services import bump_version, create_with_history, set_m2m_quietly
 
-FileInput = str | Path | bytes | IO[bytes]
+__all__ = [
+    # the plan workbook
+    "ImportPreview",
+    "ImportSummary",
+    "ParsedPlan",
+    "PreviewOutdated",
+    "apply_plan",
+    "field_label",
+    "format_period",
+    "parse_period",
+    "plan_changes",
+    "put_cell",
+    "read_workbook",
+    "split_list",
+    "write_template",
+    "write_workbook",
+    # the reading kernel (nsm.core.spreadsheet), importable from here as before it moved
+    "CellValueError",
+    "FileInput",
+    "SheetReader",
+    "WorkbookError",
+    "as_text",
+    "check_archive",
+    "load_sheets",
+    "normalize_header",
+    "parse_integer",
+    "parse_number",
+    "read_upload",
+]
 
 # ----------------------------------------------------------------------------------------------------
 # Errors
 # ----------------------------------------------------------------------------------------------------
-
-
-class WorkbookError(Exception):
-    """A workbook that cannot be imported; `messages` says why, each naming its cell where there is one."""
-
-    def __init__(self, messages: str | Iterable[str]) -> None:
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
-        super().__init__("\n".join(self.messages))
 
 
 class PreviewOutdated(Exception):
@@ -72,10 +107,6 @@ class PreviewOutdated(Exception):
     def __init__(self, preview: "ImportPreview") -> None:
         self.preview = preview
         super().__init__(preview.summary())
-
-
-class CellValueError(ValueError):
-    """A cell whose value cannot be read: the message says what was expected."""
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -219,7 +250,7 @@ INDICATORS = SheetSpec(
         ),
         Column("baseline", "vlera_baze", "value"),
         Column("baseline_year", "viti_baze", "int", width=10),
-        _text("data_source", "burimi_i_te_dhenave", 30),
+        _text("data_source", "burimi_i_te_dhenave", 30, limits.LONG_TEXT_CHARS),
         Column(
             "frequency",
             "frekuenca",
@@ -249,13 +280,6 @@ YES, NO = {"yes", "po", "true", "1"}, {"no", "jo", "false", "0", ""}
 STRATEGY_HEADER = {"field", "fusha"}  # the first cell of the Strategy sheet's optional header row
 
 
-def normalize_header(text: Any) -> str:
-    """`Institucioni përgjegjës` -> `institucioni_pergjegjes`: case, accents and spacing do not matter."""
-    decomposed = unicodedata.normalize("NFKD", str(text or ""))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
-
-
 def _sheet_spec(title: str) -> SheetSpec | None:
     key = normalize_header(title)
     return next((s for s in SHEETS if key in (s.kind, normalize_header(s.sq), *s.aliases)), None)
@@ -264,67 +288,6 @@ def _sheet_spec(title: str) -> SheetSpec | None:
 # ----------------------------------------------------------------------------------------------------
 # Values: numbers, periods, lists
 # ----------------------------------------------------------------------------------------------------
-
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-"})
-_NUMBER_FORMS = (
-    # (pattern with the whole part and the fraction, the grouping separator to remove from the whole part)
-    (re.compile(r"(?P<whole>\d+)"), ""),
-    (re.compile(r"(?P<whole>[1-9]\d{0,2}(?: \d{3})+)(?:[.,](?P<fraction>\d+))?"), " "),
-    (re.compile(r"(?P<whole>[1-9]\d{0,2}(?:\.\d{3})+),(?P<fraction>\d+)"), "."),
-    (re.compile(r"(?P<whole>[1-9]\d{0,2}(?:,\d{3})+)\.(?P<fraction>\d+)"), ","),
-    (re.compile(r"(?P<whole>[1-9]\d{0,2}(?:\.\d{3}){2,})"), "."),
-    (re.compile(r"(?P<whole>[1-9]\d{0,2}(?:,\d{3}){2,})"), ","),
-)
-_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}[.,]\d{3}")
-_DECIMAL = re.compile(r"(?P<whole>\d*)[.,](?P<fraction>\d+)")
-
-
-def parse_number(value: Any) -> Decimal:
-    """A numeric cell, or text with Albanian or English digit grouping, as a Decimal.
-
-    `1 200 000`, `1.200.000`, `1,200,000`, `1 200,50`, `1.200,50`, `1,200.50` and `1200,5` are read; a single
-    `.` or `,` followed by exactly three digits after one to three digits (`1.200`, `12,500`) could be a
-    thousands separator or a decimal point, so it is refused as ambiguous rather than guessed.
-    """
-    if isinstance(value, bool) or value is None:
-        raise CellValueError(_("expected a number"))
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise CellValueError(_("expected a number"))
-        return Decimal(repr(value))
-    if not isinstance(value, str):
-        raise CellValueError(_("expected a number, not a date or other value"))
-    return _parse_number_text(value)
-
-
-def _parse_number_text(value: str) -> Decimal:
-    text = value.translate(_SPACES).strip()
-    sign = ""
-    if text[:1] in ("-", "+"):
-        sign, text = text[0], text[1:].strip()
-    for pattern, group in _NUMBER_FORMS:
-        match = pattern.fullmatch(text)
-        if match:
-            whole = match.group("whole").replace(group, "") if group else match.group("whole")
-            return _decimal(sign, whole, match.groupdict().get("fraction"))
-    if _AMBIGUOUS.fullmatch(text):
-        raise CellValueError(
-            _(
-                '"%(value)s" is ambiguous: write 1200 or 1 200 for a thousand and two hundred, 1,2 or 1.2 '
-                "for one point two"
-            )
-            % {"value": value.strip()}
-        )
-    match = _DECIMAL.fullmatch(text)
-    if match:
-        return _decimal(sign, match.group("whole") or "0", match.group("fraction"))
-    raise CellValueError(_('"%(value)s" is not a number') % {"value": value.strip()})
-
-
-def _decimal(sign: str, whole: str, fraction: str | None) -> Decimal:
-    return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
 
 
 def _places(number: Decimal, places: int, raw: Any, digits: int = 15) -> Decimal:
@@ -339,14 +302,7 @@ def _places(number: Decimal, places: int, raw: Any, digits: int = 15) -> Decimal
     return rounded
 
 
-def parse_integer(value: Any) -> int:
-    number = parse_number(value)
-    if number != number.to_integral_value():
-        raise CellValueError(_('"%(value)s" is not a whole number') % {"value": as_text(value)})
-    return int(number)
-
-
-_PERIOD = re.compile(r"(\d{4})(?:\s*[-/ ]?\s*[QqTt]([1-4]))?")
+_PERIOD = re.compile(r"([0-9]{4})(?:\s*[-/ ]?\s*[QqTt]([1-4]))?")
 
 
 def parse_period(value: Any) -> tuple[int, int | None]:
@@ -363,141 +319,10 @@ def format_period(year: int, quarter: int | None) -> str:
     return f"{year}-Q{quarter}" if quarter else str(year)
 
 
-def as_text(value: Any) -> str:
-    """A cell as text: numbers without a trailing `.0`, dates as ISO dates, text stripped."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value).strip()
-
-
 def split_list(value: Any) -> list[str]:
     """`a; b, c` -> [a, b, c]: lists are separated by `;` or `,`; repeats are dropped."""
     items = [item.strip() for item in re.split(r"[;,]", as_text(value))]
     return list(dict.fromkeys(item for item in items if item))
-
-
-# ----------------------------------------------------------------------------------------------------
-# Reading the file
-# ----------------------------------------------------------------------------------------------------
-
-
-def _too_large(limit: int) -> WorkbookError:
-    return WorkbookError(_("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(limit)})
-
-
-def read_upload(file: FileInput) -> bytes:
-    """The file's bytes, refusing more than IMPORT_MAX_BYTES without reading further."""
-    limit = settings.IMPORT_MAX_BYTES
-    if isinstance(file, bytes):
-        data = file
-    elif isinstance(file, str | Path):
-        try:
-            if Path(file).stat().st_size > limit:
-                raise _too_large(limit)
-            data = Path(file).read_bytes()
-        except OSError as error:
-            raise WorkbookError(_("The file cannot be read: %(error)s") % {"error": error.strerror}) from error
-    else:
-        if hasattr(file, "seek"):
-            file.seek(0)
-        data = file.read(limit + 1)
-    if len(data) > limit:
-        raise _too_large(limit)
-    return data
-
-
-def check_archive(data: bytes) -> None:
-    """An xlsx is a zip: refuse other files, damaged archives and zip bombs before openpyxl reads it."""
-    not_xlsx = _(
-        "The file is not an Excel workbook (.xlsx). Save it as an .xlsx workbook (not .xls, .ods or "
-        "CSV, and without a password) and try again."
-    )
-    if not data.startswith(b"PK"):
-        raise WorkbookError(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
-        raise WorkbookError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
-    if not any(entry.filename.startswith("xl/") for entry in entries):
-        raise WorkbookError(not_xlsx)
-    if sum(entry.file_size for entry in entries) > settings.IMPORT_MAX_UNPACKED_BYTES:
-        raise WorkbookError(
-            _("The file is too large once unpacked: the limit is %(limit)s.")
-            % {"limit": filesizeformat(settings.IMPORT_MAX_UNPACKED_BYTES)}
-        )
-
-
-def _open_workbook(data: bytes, *, data_only: bool) -> Workbook:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about Excel features it does not read
-            return load_workbook(io.BytesIO(data), data_only=data_only, read_only=False)
-    except Exception as error:  # openpyxl raises many kinds of errors for broken parts
-        raise WorkbookError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from error
-
-
-@dataclass
-class SheetReader:
-    """The stored cells of one sheet, with merged ranges and formulas that have no stored value."""
-
-    name: str
-    cells: dict[tuple[int, int], Any]
-    merged: list[tuple[int, int, int, int, Any]]
-    missing_formulas: set[tuple[int, int]]
-
-    def value(self, row: int, column: int) -> Any:
-        value = self.cells.get((row, column))
-        if value is None:
-            for min_row, min_col, max_row, max_col, top_left in self.merged:
-                if min_row <= row <= max_row and min_col <= column <= max_col:
-                    return top_left
-        return value
-
-    def rows(self, columns: Iterable[int] | None = None) -> list[int]:
-        """Row numbers with a value of their own (in `columns`, when given); empty rows are skipped."""
-        wanted = None if columns is None else set(columns)
-        keys = set(self.cells) | self.missing_formulas
-        return sorted({row for row, column in keys if wanted is None or column in wanted})
-
-    def row_values(self, row: int) -> list[tuple[int, Any]]:
-        return sorted((column, value) for (r, column), value in self.cells.items() if r == row)
-
-
-def _sheet_from(values_sheet: Any, formula_sheet: Any) -> SheetReader:
-    """Stored cells only: `iter_rows` would create every cell of the used range, millions for a stray cell."""
-    cells = {}
-    for key, cell in values_sheet._cells.items():
-        value = cell.value.strip() if isinstance(cell.value, str) else cell.value
-        if value is not None and value != "":
-            cells[key] = value
-    merged = []
-    for cell_range in values_sheet.merged_cells.ranges:
-        top_left = cells.get((cell_range.min_row, cell_range.min_col))
-        if top_left is not None:
-            merged.append((cell_range.min_row, cell_range.min_col, cell_range.max_row, cell_range.max_col, top_left))
-    stored = values_sheet._cells
-    missing = {
-        key
-        for key, cell in formula_sheet._cells.items()
-        if cell.data_type == "f" and (key not in stored or stored[key].value is None)
-    }
-    return SheetReader(values_sheet.title, cells, merged, missing)
-
-
-def load_sheets(data: bytes) -> tuple[list[SheetReader], list[str]]:
-    """The worksheets (tables of cells), and the titles of the other sheets (chart sheets), which have no cells."""
-    values = _open_workbook(data, data_only=True)
-    formulas = _open_workbook(data, data_only=False)
-    sheets = [_sheet_from(sheet, formulas[sheet.title]) for sheet in values.worksheets]
-    tables = {sheet.title for sheet in values.worksheets}
-    return sheets, [title for title in values.sheetnames if title not in tables]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -531,8 +356,8 @@ class ParsedPlan:
     budget: dict[tuple, Row] = field(default_factory=dict)
     indicators: dict[str, Row] = field(default_factory=dict)
     targets: dict[tuple, Row] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    errors: MessageList = field(default_factory=MessageList)  # at most IMPORT_MAX_ERRORS kept, the rest counted
+    warnings: MessageList = field(default_factory=MessageList)
 
     @property
     def is_valid(self) -> bool:
@@ -878,13 +703,7 @@ class _Reader:
         """Read one cell into row.values, or record its error and mark the field bad."""
         cell = row.refs[column.field]
         if raw is None and missing_formula:
-            self.error(
-                cell,
-                _(
-                    "the formula has no stored value: open the file in a spreadsheet program, "
-                    "recalculate and save it, or type the value"
-                ),
-            )
+            self.error(cell, formula_without_value())
         elif raw is None and column.required:
             self.error(cell, _('a value is required in the column "%(column)s"') % {"column": label})
         else:
@@ -902,15 +721,14 @@ class _Reader:
         return parser(column, raw)
 
     def _parse_text(self, column: Column, raw: Any) -> str:
-        text = as_text(raw)
-        if column.max_length and len(text) > column.max_length:
-            raise CellValueError(_("the text is longer than %(max)s characters") % {"max": column.max_length})
-        return text
+        """Text within its column's limit (a title or name's, limits.TITLE_CHARS, when the column has none): a
+        longer text is an error on its cell, never cut."""
+        return parse_text(raw, column.max_length or limits.TITLE_CHARS)
 
     def _parse_code(self, column: Column, raw: Any, pattern: str, example: str) -> str:
         _refuse_number_with_fraction(raw)
         code = self._parse_text(column, raw)
-        if not re.fullmatch(pattern, code):
+        if not re.fullmatch(pattern, code, flags=re.ASCII):  # 0-9 only: not Arabic-Indic or other digits
             raise CellValueError(
                 _('"%(code)s" is not a valid code (for example %(example)s)') % {"code": code, "example": example}
             )
@@ -1270,13 +1088,14 @@ def _as_tuple(key: Any) -> tuple:
 
 
 def read_workbook(file: FileInput, *, name: str | None = None) -> ParsedPlan:
-    """Read and check a workbook; a file that cannot be read at all raises WorkbookError with one message."""
-    data = read_upload(file)
-    check_archive(data)
+    """Read and check a workbook; a file that cannot be read at all, or passes one of the plan workbook's
+    upload bounds (`settings.IMPORT_BOUNDS["plan"]`), raises WorkbookError."""
+    bounds = bounds_for("plan")
+    data = read_upload(file, bounds)
     file_name = name or (
         Path(file).name if isinstance(file, str | Path) else Path(getattr(file, "name", "") or "").name
     )
-    sheets, charts = load_sheets(data)
+    sheets, charts = load_sheets(data, bounds)
     return _Reader(sheets, file_name, charts=charts).read()
 
 
@@ -1476,11 +1295,11 @@ def _diff_lines(
     return ops
 
 
-def _preview(code: str, ops: list[_Op], warnings_: list[str], cls: type[ImportPreview]) -> ImportPreview:
+def _preview(code: str, ops: list[_Op], warnings_: MessageList, cls: type[ImportPreview]) -> ImportPreview:
     kinds = {kind: KindChanges(kind) for kind in KINDS}
     for op in ops:
         getattr(kinds[op.kind], op.action).append(Change(op.label, op.fields, op.kind))
-    return cls(code, list(kinds.values()), list(warnings_))
+    return cls(code, list(kinds.values()), warnings_.lines())
 
 
 def _require_valid(parsed: ParsedPlan) -> None:

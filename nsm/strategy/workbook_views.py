@@ -114,9 +114,15 @@ def import_plan(request: HttpRequest) -> HttpResponse:
     try:
         parsed = _read(request, upload, upload.name)
     except WorkbookError as error:
-        return _upload_page(request, form, errors=error.messages)
+        return _upload_page(request, form, errors=error.messages, error_count=error.total)
     if not parsed.is_valid:
-        return _upload_page(request, form, errors=parsed.errors, warnings=parsed.warnings)
+        return _upload_page(
+            request,
+            form,
+            errors=parsed.errors.lines(),
+            error_count=parsed.errors.total,
+            warnings=parsed.warnings.lines(),
+        )
     preview = plan_changes(parsed)
     if preview.has_changes:  # else there is nothing to confirm, and nothing to keep
         _keep(request, upload, preview.fingerprint())
@@ -145,7 +151,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         return render(request, "strategy/import_preview.html", context)
     except WorkbookError as error:
         default_storage.delete(stored["key"])
-        return _upload_page(request, UploadForm(), errors=error.messages)
+        return _upload_page(request, UploadForm(), errors=error.messages, error_count=error.total)
     default_storage.delete(stored["key"])
     messages.success(request, summary.summary())
     return redirect("strategy:detail", parsed.strategy_code)

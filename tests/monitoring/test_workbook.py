@@ -1,5 +1,6 @@
 """Offline entry: a report downloaded as a workbook, filled in with openpyxl, uploaded; every error names its cell."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -7,6 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from nsm.monitoring import services
@@ -437,3 +439,99 @@ def test_an_approved_report_refuses_the_upload_on_the_web(report, focal_point, s
     response = client_for(focal_point).post(reverse("monitoring:report-upload", args=[report.pk]), {"file": file})
     assert response.status_code == 400
     assert "approved and read-only" in response.content.decode()
+
+
+# --- A workbook belongs to one report: number, period, institution, strategy and version ---
+
+
+def _info_row(workbook, label: str) -> int:
+    sheet = workbook["Report"]
+    return next(row for row in range(1, 20) if sheet.cell(row, 1).value == label)
+
+
+def _edit_info(workbook, label: str, value) -> str:
+    row = _info_row(workbook, label)
+    workbook["Report"].cell(row, 2, value)
+    return f"Report!B{row}"
+
+
+def test_another_periods_workbook_with_its_number_and_version_edited_is_refused(
+    report, strategy, secretariat, focal_point
+):
+    """The adversarial run: a 2024-H1 file whose report number and version were edited wrote H1's values into H2."""
+    today = timezone.localdate()
+    first_half = services.create_cycle(
+        strategy,
+        by=secretariat,
+        kind="half_year",
+        year=2024,
+        half=1,
+        opens_on=today - datetime.timedelta(days=10),
+        due_on=today + datetime.timedelta(days=30),
+    )
+    services.open_cycle(first_half, by=secretariat)
+    earlier = ProgressReport.objects.get(cycle=first_half, institution__code="MSHMS")
+    workbook = workbook_of(earlier)
+    activities = workbook["Activities"]
+    for row in activity_rows(activities):
+        activities[f"C{row}"], activities[f"D{row}"] = "Under way, on schedule", 40
+    _edit_info(workbook, "Report number", report.pk)
+    _edit_info(workbook, "Version", report.version)
+    before, version = history_rows(report), report.version
+    errors = errors_of(report, workbook, focal_point)
+    cell = f"Report!B{_info_row(workbook, 'Cycle')}"
+    assert errors == [
+        f"{cell}: this workbook is of the period 2024-H1, and this report of 2024-H2: download this report's workbook"
+    ]
+    report.refresh_from_db()
+    assert (history_rows(report), report.version) == (before, version)
+
+
+def test_another_institutions_workbook_is_refused(report, focal_point):
+    workbook = filled(report)
+    cell = _edit_info(workbook, "Institution", "AKPA National Agency for Employment and Skills")
+    assert errors_of(report, workbook, focal_point) == [
+        f"{cell}: this workbook is of the institution AKPA, and this report of MSHMS: download this report's workbook"
+    ]
+
+
+def test_a_version_ahead_of_the_reports_has_its_own_message(report, focal_point):
+    workbook = filled(report)
+    cell = _edit_info(workbook, "Version", report.version + 3)
+    errors = errors_of(report, workbook, focal_point)
+    assert errors == [
+        f"{cell}: the file says version {report.version + 3}, but this report is at version {report.version}: the "
+        "file was not downloaded from this report as it is (or its version was edited); download the report's "
+        "workbook again"
+    ]
+    assert not any("since you opened it" in error for error in errors)
+
+
+def test_a_workbook_without_its_period_or_institution_is_refused(report, focal_point):
+    workbook = filled(report)
+    sheet = workbook["Report"]
+    for label in ("Cycle", "Institution"):
+        sheet.cell(_info_row(workbook, label), 1).value = None
+    errors = errors_of(report, workbook, focal_point)
+    assert errors == [
+        'Report!A1: the field "Cycle" is missing: download the report\'s workbook again',
+        'Report!A1: the field "Institution" is missing: download the report\'s workbook again',
+    ]
+
+
+def test_arabic_indic_digits_are_not_a_number(report, focal_point):
+    workbook = filled(report)
+    sheet, row = _activity(workbook)
+    sheet[f"D{row}"] = "٥٠"
+    assert f'Activities!D{row}: "٥٠" is not a number: write it with the digits 0 to 9' in errors_of(
+        report, workbook, focal_point
+    )
+
+
+def test_a_narrative_longer_than_its_limit_is_an_error_on_its_cell_never_cut(report, focal_point):
+    workbook = filled(report)
+    sheet, row = _activity(workbook)
+    sheet[f"H{row}"] = "x" * 10_001
+    assert f"Activities!H{row}: the text has 10,001 characters; at most 10,000 are allowed" in errors_of(
+        report, workbook, focal_point
+    )

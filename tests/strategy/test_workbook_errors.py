@@ -306,3 +306,29 @@ def test_an_amount_with_more_than_fifteen_digits_is_refused_naming_its_cell():
 def test_a_target_with_more_than_fifteen_digits_is_refused_naming_its_cell():
     errors = import_errors(set_cell(valid_sheets(), "Targets!C2", "1234567890123.4567"))
     assert any(error.startswith("Targets!C2: ") for error in errors), errors
+
+
+def test_an_error_list_stops_at_a_readable_number_and_counts_the_rest(settings):
+    """A file with millions of wrong cells listed them all (5,241,885 errors on one page): now the first
+    IMPORT_MAX_ERRORS, then how many more."""
+    settings.IMPORT_MAX_ERRORS = 3
+    sheets = valid_sheets()
+    lines = [(year, source) for year in range(2026, 2031) for source in ("other", "unfunded")]
+    sheets["Budget"] += [["1.1.1.1", year, source, None, f"lots {index}"] for index, (year, source) in enumerate(lines)]
+    parsed = read_workbook(make_workbook(sheets), name="plan.xlsx")
+    assert parsed.errors.total == 10
+    assert parsed.errors.lines() == [
+        'Budget!E5: "lots 0" is not a number',
+        'Budget!E6: "lots 1" is not a number',
+        'Budget!E7: "lots 2" is not a number',
+        "and 7 more errors.",
+    ]
+    with pytest.raises(WorkbookError) as raised:
+        apply_plan(parsed, by=None)
+    assert raised.value.messages[-1] == "and 7 more errors." and raised.value.total == 10
+
+
+def test_a_title_longer_than_its_limit_is_an_error_on_its_cell_never_cut():
+    """A 200,000-character cell was imported, exported cut to Excel's 32,767, and re-imported cut."""
+    errors = import_errors(set_cell(valid_sheets(), "Activities!C2", "x" * 2_001))
+    assert errors == ["Activities!C2: the text has 2,001 characters; at most 2,000 are allowed"]

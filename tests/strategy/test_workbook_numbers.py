@@ -114,3 +114,16 @@ def test_other_periods_are_refused(value):
 
 def test_lists_are_separated_by_semicolons_or_commas_without_repeats():
     assert split_list(" MPB; AKPA,ZKM ;; MPB ") == ["MPB", "AKPA", "ZKM"]
+
+
+@pytest.mark.parametrize("text", ["١٢٣", "٥٠", "۱۲۳", "१२३", "１２３", "1٢3", "1 ٢٠٠"])
+def test_digits_other_than_0_to_9_are_not_a_number(text):
+    """Python's int() and Decimal() read Arabic-Indic (and Persian, Devanagari, full-width) digits; a plan does not."""
+    with pytest.raises(CellValueError, match="write it with the digits 0 to 9"):
+        parse_number(text)
+
+
+@pytest.mark.parametrize("text", ["٢٠٢٥", "٢٠٢٥-Q2"])
+def test_a_period_in_other_digits_is_not_a_period(text):
+    with pytest.raises(CellValueError):
+        parse_period(text)

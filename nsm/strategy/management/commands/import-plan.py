@@ -25,7 +25,7 @@ class Command(BaseCommand):
         author = self._author(user)
         try:
             parsed = read_workbook(file, name=Path(file).name)
-            for warning in parsed.warnings:
+            for warning in parsed.warnings.lines():
                 self.stderr.write(_("warning: %(message)s") % {"message": warning})
             summary = apply_plan(parsed, by=author)
         except WorkbookError as error:
