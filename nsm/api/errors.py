@@ -5,7 +5,8 @@
 `code` is stable and meant for programs; `message` and the details' messages are for people, in the request's
 language. A refused stale save also carries `current_version`. The status says the kind of refusal:
 400 malformed request, 401 no valid key, 403 a role that may see but not do, 404 not found (or not visible),
-409 stale version, locked report or a step that does not apply, 422 values that break a rule, 500 our fault.
+409 stale version, locked report or a step that does not apply, 413 a body larger than `API_MAX_BODY_BYTES`,
+422 values that break a rule, 500 our fault. The details stop at `MAX_DETAILS`, the last one saying how many more.
 """
 
 from __future__ import annotations
@@ -14,18 +15,23 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
+from nsm.api.schemas import TEXT_RULE
 from nsm.monitoring.services import LineError, ReportInvalid, ReportLocked, TransitionRefused
 from nsm.reference.models import DisaggregationCategory
 from nsm.strategy.services import StaleVersion
 
 logger = logging.getLogger("django.request")
+
+MAX_DETAILS = 100  # a request with 40,000 wrong lines gets a readable answer, not 40,000 details
 
 
 # --- The shape, as documented in the OpenAPI document ---
@@ -60,8 +66,8 @@ class ErrorOut(Schema):
 
 
 def error_responses(*statuses: int) -> dict[frozenset[int], type[ErrorOut]]:
-    """The error part of an operation's `response=`: always 400, 401 and 500, plus `statuses`."""
-    return {frozenset({400, 401, 500, *statuses}): ErrorOut}
+    """The error part of an operation's `response=`: always 400, 401, 413 and 500, plus `statuses`."""
+    return {frozenset({400, 401, 413, 500, *statuses}): ErrorOut}
 
 
 # --- Raising ---
@@ -90,10 +96,39 @@ def forbidden(message: str) -> ApiError:
     return ApiError(403, "forbidden", message)
 
 
+def refuse_large_body(request: HttpRequest) -> None:
+    """A body longer than `API_MAX_BODY_BYTES` (by its Content-Length, before it is read) is refused: 413."""
+    limit = settings.API_MAX_BODY_BYTES
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0  # Django reads no body without a valid length
+    if length > limit:
+        raise too_large(length, limit)
+
+
+def too_large(length: int | None, limit: int) -> ApiError:
+    sizes = {"limit": f"{limit // 1024:,}"}
+    if length is None:
+        message = _("The request body is larger than the %(limit)s KB the API reads; nothing was read.") % sizes
+    else:
+        sizes["length"] = f"{-(-length // 1024):,}"
+        message = _("The request body has %(length)s KB; the API reads at most %(limit)s KB. Nothing was read.") % sizes
+    return ApiError(413, "too_large", message)
+
+
+def _capped(details: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if len(details) <= MAX_DETAILS:
+        return details
+    more = len(details) - MAX_DETAILS
+    message = ngettext("… and %(count)s more problem.", "… and %(count)s more problems.", more) % {"count": f"{more:,}"}
+    return [*details[:MAX_DETAILS], {"field": None, "line": None, "message": message}]
+
+
 def body(
     code: str, message: str, details: Iterable[dict[str, Any]] = (), current_version: int | None = None
 ) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": str(message), "details": list(details)}
+    error: dict[str, Any] = {"code": code, "message": str(message), "details": _capped(list(details))}
     if current_version is not None:
         error["current_version"] = current_version
     return {"error": error}
@@ -160,13 +195,24 @@ def install(api: NinjaAPI) -> None:
         return response
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, ApiError):  # the body parser's own refusal (api.StrictJsonParser)
+            return api_error(request, exc.__cause__)
         if exc.status_code == 400:
             return respond(request, 400, body("bad_request", _("The request body could not be read: send JSON.")))
         return respond(request, exc.status_code, body("error", str(exc)))
 
     def malformed(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+        if all(error.get("type") == TEXT_RULE and error.get("loc", ("",))[0] == "body" for error in exc.errors):
+            # well formed, but a text is too long or holds a control character: a value that breaks a rule
+            details = _request_details(exc.errors)
+            message = details[0]["message"] if len(details) == 1 else _("Some values are not valid: see the details.")
+            return respond(request, 422, body("invalid", message, details))
         message = _("The request is malformed: see the details.")
         return respond(request, 400, body("bad_request", message, _request_details(exc.errors)))
+
+    def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        """Django's own bound (DATA_UPLOAD_MAX_MEMORY_SIZE), when API_MAX_BODY_BYTES is set above it."""
+        return api_error(request, too_large(None, settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404, body("not_found", _("Not found.")))
@@ -202,6 +248,7 @@ def install(api: NinjaAPI) -> None:
         (ApiError, api_error),
         (AuthenticationError, unauthenticated),
         (HttpError, http_error),
+        (RequestDataTooBig, body_too_big),
         (RequestInvalid, malformed),
         (Http404, not_found),
         (PermissionDenied, permission_denied),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -17,10 +18,10 @@ from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from nsm.accounts import access
-from nsm.api import schemas
+from nsm.api import lines, schemas
 from nsm.api.errors import error_responses, forbidden
 from nsm.monitoring import selectors, services
-from nsm.monitoring.models import IndicatorValue, ProgressReport, ReportingCycle
+from nsm.monitoring.models import ProgressReport, ReportingCycle
 
 router = Router()
 
@@ -58,34 +59,6 @@ def _cycle(request: HttpRequest, pk: int) -> ReportingCycle:
     return access.get_for_user(ReportingCycle.objects.select_related("strategy"), request.auth, pk)
 
 
-def _indicator_inputs(report: ProgressReport, lines: list[schemas.IndicatorLineIn]) -> list[Any]:
-    """The indicator lines with their cells keyed by category id; an unknown category code is refused (422)."""
-    values = IndicatorValue.objects.filter(report=report, indicator_id__in=[line.indicator_id for line in lines])
-    categories: dict[int, list[Any]] = {}
-    codes: dict[int, str] = {}
-    for value in values.select_related("indicator", "category__dimension"):
-        codes[value.indicator_id] = value.indicator.code
-        if value.category_id:
-            categories.setdefault(value.indicator_id, []).append(value.category)
-    inputs, errors = [], []
-    for line in lines:
-        known = {key: pk for pk, key in schemas.cell_keys(categories.get(line.indicator_id, [])).items()}
-        known.update({f"{c.dimension.code}.{c.code}": c.pk for c in categories.get(line.indicator_id, [])})
-        for key in line.cells:
-            if key not in known and line.indicator_id in codes:
-                message = _("This indicator is not disaggregated by this category.")
-                errors.append(
-                    services.LineError(
-                        "indicator", line.indicator_id, f"cells.{key}", message, codes[line.indicator_id]
-                    )
-                )
-        cells = {known[key]: value for key, value in line.cells.items() if key in known}
-        inputs.append(services.IndicatorLineInput(line.indicator_id, line.total, cells, line.note, line.source))
-    if errors:
-        raise services.ReportInvalid(errors)
-    return inputs
-
-
 # --- Reports ---
 
 
@@ -116,24 +89,48 @@ def get_report(request: HttpRequest, report_id: schemas.PathId) -> dict[str, Any
     return schemas.report_detail_out(selectors.report_detail(_report(request, report_id)))
 
 
-@router.put(
-    "/reports/{report_id}/lines",
-    response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
-    tags=["reports"],
-)
-def save_lines(request: HttpRequest, report_id: schemas.PathId, payload: schemas.LinesIn) -> dict[str, Any]:
-    """Save the lines given (the others keep their values), as edited from `version`. Every line is checked first;
-    if any value breaks a rule, 422 lists them all and nothing is written. Your institution's focal points only."""
+def _save_lines(request: HttpRequest, report_id: int, payload: schemas.LinesIn, *, whole: bool) -> dict[str, Any]:
     report = _report(
         request,
         report_id,
         may=ProgressReport.objects.editable_by,
         refusal=_("Only the institution's focal points fill in its report."),
     )
-    activities = [services.ActivityLineInput(**line.model_dump()) for line in payload.activities]
-    indicators = _indicator_inputs(report, payload.indicators)
-    services.save_report(report, by=request.auth, version=payload.version, activities=activities, indicators=indicators)
+    with transaction.atomic():
+        # The row locked while the lines are read, so that the values a PATCH keeps are the stored ones when the
+        # service (in the same transaction) compares the version and writes.
+        ProgressReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").get()
+        activities, indicators = lines.line_inputs(report, payload, whole=whole)
+        services.save_report(
+            report, by=request.auth, version=payload.version, activities=activities, indicators=indicators
+        )
     return _detail(report)
+
+
+@router.patch(
+    "/reports/{report_id}/lines",
+    response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
+    tags=["reports"],
+)
+def patch_lines(request: HttpRequest, report_id: schemas.PathId, payload: schemas.LinesIn) -> dict[str, Any]:
+    """Change the fields each line sends, as edited from `version`; fields left out keep their values, a field sent
+    as null is emptied, and so for the cells of an indicator. Lines left out keep theirs. Every line is checked
+    first; if anything is wrong, 422 lists every problem and nothing is written. A line sent twice is refused.
+    Your institution's focal points only."""
+    return _save_lines(request, report_id, payload, whole=False)
+
+
+@router.put(
+    "/reports/{report_id}/lines",
+    response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
+    tags=["reports"],
+)
+def save_lines(request: HttpRequest, report_id: schemas.PathId, payload: schemas.FullLinesIn) -> dict[str, Any]:
+    """Replace the lines sent, each whole, as edited from `version`: every field of every line sent, and every cell
+    of an indicator (a line that leaves one out is refused, 422, naming it: use PATCH to change some fields).
+    Lines left out keep their values. Every line is checked first; if anything is wrong, 422 lists every problem and
+    nothing is written. A line sent twice is refused. Your institution's focal points only."""
+    return _save_lines(request, report_id, payload, whole=True)
 
 
 @router.post(

@@ -9,12 +9,12 @@
 The same roll-ups as the public page, from `nsm.analytics` (approved reports only). No person's name, no narrative,
 no comment, no evidence, no note: only codes, titles, institutions and figures. A strategy that is not published
 answers 404, as one that does not exist. The CSV files are UTF-8 with a byte order mark, so that Excel shows the
-Albanian letters right, and hold the same rows and columns as the JSON.
+Albanian letters right, and hold the same rows and columns as the JSON; a text that a spreadsheet would run as a
+formula (a title starting with `=` ...) is written with an apostrophe in front (nsm.core.csvsafe).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,11 +34,12 @@ from nsm.analytics.indicators import BANDS, achievement_over
 from nsm.analytics.periods import Period
 from nsm.api import schemas
 from nsm.api.errors import ErrorOut
+from nsm.core import csvsafe
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, Strategy
 
 router = Router(tags=["open data"], auth=None)
 
-OPEN_ERRORS = {frozenset({400, 404, 500}): ErrorOut}
+OPEN_ERRORS = {frozenset({400, 404, 413, 500}): ErrorOut}
 CSV = {"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}}
 ZERO = Decimal("0.00")
 
@@ -116,13 +117,12 @@ def _published(code: str) -> Strategy:
 
 
 def _csv(rows: Iterable[dict[str, Any]], columns: list[str], filename: str) -> HttpResponse:
-    """The rows as a CSV attachment: UTF-8 with a BOM, a header row, empty cells for nulls."""
+    """The rows as a CSV attachment: UTF-8 with a BOM, a header row, empty cells for nulls, no formulas."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csvsafe.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row[name] is None else str(row[name]) for name in columns])
+    writer.writerows([row[name] for name in columns] for row in rows)
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -133,7 +133,7 @@ def _csv(rows: Iterable[dict[str, Any]], columns: list[str], filename: str) -> H
 
 @router.get(
     "/open/strategies",
-    response={200: list[OpenStrategyOut], frozenset({400, 500}): ErrorOut},
+    response={200: list[OpenStrategyOut], frozenset({400, 413, 500}): ErrorOut},
     url_name="open_strategies",
 )
 def list_open_strategies(request: HttpRequest) -> list[dict[str, Any]]:

@@ -14,9 +14,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
 from ninja import Field, Path, Schema
+from pydantic import AfterValidator, ConfigDict, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from nsm.accounts.models import Institution
+from nsm.core.limits import LONG_TEXT_CHARS, TITLE_CHARS, refuse_control_characters, refuse_longer_than
 from nsm.monitoring.models import IndicatorValue, ProgressReport, ReportingCycle, ReviewComment
 from nsm.monitoring.selectors import Board, ReportDetail
 from nsm.reference.models import DisaggregationCategory
@@ -31,32 +35,88 @@ MAX_COUNT = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Path[Id]
 
+# Texts: bounded by nsm.core.limits as in the forms and the importers, without control characters. A text that breaks
+# either rule is refused by its own error type, which errors.py answers as a 422 naming the field (not a 400: the
+# request is well formed, the value breaks a rule).
+TEXT_RULE = "text_rule"  # the pydantic error type of a text that breaks a rule
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def _text_rule(limit: int) -> Any:
+    def check(value: str) -> str:
+        try:
+            refuse_control_characters(value)
+            refuse_longer_than(limit, value)
+        except ValidationError as refused:
+            raise PydanticCustomError(TEXT_RULE, "{message}", {"message": str(refused.messages[0])}) from None
+        return value
+
+    return check
+
+
+def bounded_text(limit: int) -> Any:
+    """A text of at most `limit` characters without control characters (the OpenAPI document says both)."""
+    schema = {"type": "string", "maxLength": limit, "pattern": NO_CONTROL_CHARACTERS}
+    return Annotated[str, AfterValidator(_text_rule(limit)), WithJsonSchema(schema)]
+
+
+LongText = bounded_text(LONG_TEXT_CHARS)  # narratives, notes, sources, reasons, comments
+ShortText = bounded_text(TITLE_CHARS)  # a status, a code or a name to filter by
+
+# --- A report's lines ---
+# PATCH changes the fields a line sends and keeps the others (null empties a field); PUT replaces whole lines, so it
+# needs every field of every line it sends. Both use one schema; `lines.py` tells a field left out from one sent as
+# null (`model_fields_set`) and refuses a PUT line that leaves one out, naming the line and the field (422).
+
+ACTIVITY_LINE_FIELDS = (
+    "status", "percent_complete", "spent_state_budget", "spent_donor", "spent_other", "narrative"
+)  # fmt: skip
+INDICATOR_LINE_FIELDS = ("total", "cells", "note", "source")
+
 
 class ActivityLineIn(Schema):
     activity_id: Id
-    status: str = Field("", description="not_started, on_track, delayed, completed, cancelled; empty: not reported")
+    status: ShortText | None = Field(
+        None, description="not_started, on_track, delayed, completed, cancelled; empty or null: not reported."
+    )
     percent_complete: int | None = None
     spent_state_budget: Decimal | None = None
     spent_donor: Decimal | None = None
     spent_other: Decimal | None = None
-    narrative: str = ""
+    narrative: LongText | None = None
 
 
 class IndicatorLineIn(Schema):
     indicator_id: Id
     total: Decimal | None = None
-    cells: dict[str, Decimal | None] = Field(
-        default_factory=dict,
-        description="Disaggregated values by category code (`female`, `male` ...); cells left out are emptied.",
+    cells: dict[str, Decimal | None] | None = Field(
+        None, description="Disaggregated values by category code (`female`, `male` ...): see PUT and PATCH."
     )
-    note: str = ""
-    source: str = ""
+    note: LongText | None = None
+    source: LongText | None = None
 
 
 class LinesIn(Schema):
+    """PATCH: each line changes only the fields it sends."""
+
     version: int = Field(..., ge=0, le=MAX_COUNT, description="The report's version the values were edited from.")
     activities: list[ActivityLineIn] = []
     indicators: list[IndicatorLineIn] = []
+
+
+class FullActivityLineIn(ActivityLineIn):
+    model_config = ConfigDict(json_schema_extra={"required": ["activity_id", *ACTIVITY_LINE_FIELDS]})
+
+
+class FullIndicatorLineIn(IndicatorLineIn):
+    model_config = ConfigDict(json_schema_extra={"required": ["indicator_id", *INDICATOR_LINE_FIELDS]})
+
+
+class FullLinesIn(LinesIn):
+    """PUT: each line sent whole, every field (and every cell of an indicator) given."""
+
+    activities: list[FullActivityLineIn] = []
+    indicators: list[FullIndicatorLineIn] = []
 
 
 class VersionIn(Schema):
@@ -70,14 +130,14 @@ class OptionalVersionIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: LongText
     version: int | None = Field(
         None, ge=0, le=MAX_COUNT, description="If given, refused (409 stale) when the report changed since."
     )
 
 
 class CommentIn(Schema):
-    text: str
+    text: LongText
     activity_id: Id | None = None
     indicator_id: Id | None = None
 
@@ -89,13 +149,13 @@ CycleStatus = Literal[tuple(ReportingCycle.Status.values)]  # type: ignore[valid
 class ReportFilters(Schema):
     cycle: Id | None = Field(None, description="A cycle's id.")
     status: ReportStatus | None = None
-    institution: str | None = Field(None, description="An institution's code, e.g. MSHMS.")
+    institution: ShortText | None = Field(None, description="An institution's code, e.g. MSHMS.")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=MAX_COUNT)
 
 
 class CycleFilters(Schema):
-    strategy: str | None = Field(None, description="A strategy's code.")
+    strategy: ShortText | None = Field(None, description="A strategy's code.")
     status: CycleStatus | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=MAX_COUNT)
@@ -439,7 +499,7 @@ class Page(Schema):
 
 class StrategyFilters(Page):
     status: StrategyStatus | None = None
-    country: str | None = Field(None, description="ISO 3166 alpha-2 code, e.g. AL.")
+    country: ShortText | None = Field(None, description="ISO 3166 alpha-2 code, e.g. AL.")
 
 
 class ResultFilters(Page):
@@ -447,10 +507,10 @@ class ResultFilters(Page):
 
 
 class ActivityFilters(Page):
-    measure: str | None = Field(
+    measure: ShortText | None = Field(
         None, description="A result's code: the activities under it, e.g. 1.1 (every measure of objective 1.1)."
     )
-    institution: str | None = Field(None, description="The lead institution's code, e.g. MSHMS.")
+    institution: ShortText | None = Field(None, description="The lead institution's code, e.g. MSHMS.")
     gcm: int | None = Field(
         None, ge=1, le=23, description="A GCM objective's number (the activity's own, else its measure's)."
     )
@@ -458,16 +518,18 @@ class ActivityFilters(Page):
 
 
 class IndicatorFilters(Page):
-    result: str | None = Field(None, description="A result's code: the indicators on it and on the results under it.")
-    institution: str | None = Field(None, description="The responsible institution's code.")
+    result: ShortText | None = Field(
+        None, description="A result's code: the indicators on it and on the results under it."
+    )
+    institution: ShortText | None = Field(None, description="The responsible institution's code.")
     kind: IndicatorKind | None = None
 
 
 class ValueFilters(Page):
-    indicator: str | None = Field(None, description="An indicator's code.")
+    indicator: ShortText | None = Field(None, description="An indicator's code.")
     cycle: Id | None = Field(None, description="A cycle's id.")
     year: int | None = Field(None, ge=1900, le=2200, description="The year of the cycles.")
-    institution: str | None = Field(None, description="The reporting institution's code.")
+    institution: ShortText | None = Field(None, description="The reporting institution's code.")
     include_unapproved: bool = Field(
         False, description="Also values of reports not yet approved (secretariat and coordinator only)."
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -18,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nsm.core.limits import LONG_TEXT_CHARS, refuse_control_characters, refuse_longer_than
 from nsm.monitoring import selectors
 from nsm.monitoring.models import ActivityProgress, ReportingCycle
 from nsm.monitoring.services import ActivityLineInput, IndicatorLineInput, LineError
@@ -93,6 +95,18 @@ def _number_field(label: str, indicator: Indicator) -> forms.Field:
     )
 
 
+def _text_field(label: str, *, rows: int = 0) -> forms.CharField:
+    """A narrative, a note or a source: at most LONG_TEXT_CHARS characters and no control character, as the API and
+    the report workbook take them (the browser stops typing at the bound; a longer post is refused in words)."""
+    attrs = {"maxlength": LONG_TEXT_CHARS, **({"rows": rows} if rows else {})}
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs=attrs) if rows else forms.TextInput(attrs=attrs),
+        validators=[refuse_control_characters, partial(refuse_longer_than, LONG_TEXT_CHARS)],
+    )
+
+
 def _activity_fields(line: ActivityProgress) -> dict[str, forms.Field]:
     spending = {
         name: AmountField(
@@ -114,7 +128,7 @@ def _activity_fields(line: ActivityProgress) -> dict[str, forms.Field]:
             widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
         ),
         **spending,
-        "narrative": forms.CharField(label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 3})),
+        "narrative": _text_field(_("Narrative"), rows=3),
     }
 
 
@@ -193,10 +207,8 @@ class ReportForm(EditsVersion, BootstrapForm, forms.Form):
             if indicator.computed_from:  # shown read-only; the stored values are what the form gives back
                 for key in [f"{prefix}_total", *(f"{prefix}_c{c.category.pk}" for c in item.cells)]:
                     fields[key].disabled = True
-            fields[f"{prefix}_note"] = forms.CharField(
-                label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-            )
-            fields[f"{prefix}_source"] = forms.CharField(label=_("Source"), required=False)
+            fields[f"{prefix}_note"] = _text_field(_("Note"), rows=2)
+            fields[f"{prefix}_source"] = _text_field(_("Source"))
             initial[f"{prefix}_note"] = item.total.note
             initial[f"{prefix}_source"] = item.total.source
             keys = [f"{prefix}_total", *(f"{prefix}_c{c.category.pk}" for c in item.cells), f"{prefix}_note"]

@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history
 
 from nsm.audit import acting_as
 from nsm.capacity.selectors import officials_trained
+from nsm.core.limits import LONG_TEXT_CHARS, refuse_control_characters, refuse_longer_than
 from nsm.monitoring import selectors
 from nsm.monitoring.models import (
     ActivityProgress,
@@ -578,9 +579,19 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
         return report
 
 
+def _long_text(name: str, text: str) -> str:
+    """A reason or a comment as typed, stripped: at most LONG_TEXT_CHARS characters, no control character."""
+    try:
+        refuse_control_characters(text)
+        refuse_longer_than(LONG_TEXT_CHARS, text)
+    except ValidationError as refused:
+        raise ValidationError({name: refused.messages}) from None
+    return text.strip()
+
+
 def return_report(report: ProgressReport, *, by: Any, reason: str, version: int | None = None) -> ProgressReport:
     """Send a submitted report back to its institution with the reason; its focal points correct and resubmit."""
-    reason = reason.strip()
+    reason = _long_text("reason", reason)
     if not reason:
         raise ValidationError({"reason": _("Say why the report is returned.")})
     with transaction.atomic(), acting_as(by, reason):
@@ -617,7 +628,7 @@ def approve_report(report: ProgressReport, *, by: Any, version: int | None = Non
 
 def reopen_report(report: ProgressReport, *, by: Any, reason: str, version: int | None = None) -> ProgressReport:
     """Make an approved report, or any report of a closed cycle, editable again, with the reason."""
-    reason = reason.strip()
+    reason = _long_text("reason", reason)
     if not reason:
         raise ValidationError({"reason": _("Say why the report is reopened.")})
     with transaction.atomic(), acting_as(by, reason):
@@ -645,7 +656,7 @@ def add_comment(
     indicator_id: int | None = None,
 ) -> ReviewComment:
     """The secretariat's comment on a line of the report (an activity or an indicator) or on the whole report."""
-    text = text.strip()
+    text = _long_text("text", text)
     if not text:
         raise ValidationError({"text": _("Write the comment.")})
     if activity_id and indicator_id:

@@ -57,6 +57,7 @@ from nsm.strategy.models import (
     CODE_PATTERN,
     Activity,
     ActivityBudget,
+    Amendment,
     Indicator,
     IndicatorTarget,
     Result,
@@ -64,7 +65,7 @@ from nsm.strategy.models import (
     code_depth,
     parent_code,
 )
-from nsm.strategy.services import bump_version, create_with_history, set_m2m_quietly
+from nsm.strategy.services import amend, bump_version, create_with_history, set_m2m_quietly
 
 __all__ = [
     # the plan workbook
@@ -1323,7 +1324,9 @@ def plan_changes(parsed: ParsedPlan) -> ImportPreview:
 # ----------------------------------------------------------------------------------------------------
 
 
-def apply_plan(parsed: ParsedPlan, *, by: Any, expected: str | None = None) -> ImportSummary:
+def apply_plan(
+    parsed: ParsedPlan, *, by: Any, expected: str | None = None, amendment_reason: str = ""
+) -> ImportSummary:
     """Write the file's plan in one transaction, as `by`; unchanged items are not saved (no history).
 
     Items of the plan that the file leaves out are left alone; the budget lines and targets of an activity or
@@ -1331,6 +1334,7 @@ def apply_plan(parsed: ParsedPlan, *, by: Any, expected: str | None = None) -> I
     locked while the import runs, so that an edit made meanwhile on a page is neither lost nor overwritten.
     With `expected` (the fingerprint of the preview the user confirmed), nothing is written and PreviewOutdated
     is raised when the plan changed since that preview so that the import would now do something else.
+    An adopted plan's import is an amendment: refused without `amendment_reason`, listed with it otherwise.
     """
     _require_valid(parsed)
     reason = _("import of %(name)s") % {"name": parsed.file_name or "workbook"}
@@ -1342,7 +1346,20 @@ def apply_plan(parsed: ParsedPlan, *, by: Any, expected: str | None = None) -> I
             if now.fingerprint() != expected:
                 raise PreviewOutdated(now)
         _Writer(existing).run(ops)
-    return _preview(parsed.strategy_code, ops, parsed.warnings, ImportSummary)
+        summary = _preview(parsed.strategy_code, ops, parsed.warnings, ImportSummary)
+        if existing.strategy is not None and summary.has_changes:
+            try:
+                amend(
+                    existing.strategy.pk,
+                    by=by,
+                    reason=amendment_reason,
+                    item=_("Workbook %(name)s") % {"name": parsed.file_name or "workbook"},
+                    action=Amendment.Action.IMPORTED,
+                    detail=summary.summary(),
+                )
+            except ValidationError as error:
+                raise WorkbookError(error.messages) from error
+    return summary
 
 
 _M2M = {

@@ -126,7 +126,13 @@ def import_plan(request: HttpRequest) -> HttpResponse:
     preview = plan_changes(parsed)
     if preview.has_changes:  # else there is nothing to confirm, and nothing to keep
         _keep(request, upload, preview.fingerprint())
-    return render(request, "strategy/import_preview.html", {"preview": preview, "file_name": upload.name})
+    return _preview_page(request, preview, upload.name)
+
+
+def _preview_page(request: HttpRequest, preview: Any, file_name: str, **context: Any) -> HttpResponse:
+    """What the import would do; for an adopted plan, with the amendment's reason to give."""
+    context = {"preview": preview, "file_name": file_name, "amended": _is_amended(preview.strategy_code), **context}
+    return render(request, "strategy/import_preview.html", context)
 
 
 @login_required
@@ -138,23 +144,34 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     if not stored or not default_storage.exists(stored["key"]):
         messages.error(request, _("The uploaded file is no longer available: please upload it again."))
         return redirect("strategy:import")
+    reason = request.POST.get("amendment_reason", "")
     try:
         with default_storage.open(stored["key"], "rb") as file:
             parsed = _read(request, file, stored["name"])
-        summary = apply_plan(parsed, by=request.user, expected=stored.get("fingerprint", ""))
+        if not reason.strip() and _is_amended(parsed.strategy_code):
+            request.session[SESSION_KEY] = stored  # kept: the user gives the reason and confirms again
+            preview = plan_changes(parsed)
+            errors = [_("The plan is adopted: every change is an amendment. Say why this import is made.")]
+            return _preview_page(request, preview, stored["name"], reason_errors=errors)
+        summary = apply_plan(parsed, by=request.user, expected=stored.get("fingerprint", ""), amendment_reason=reason)
     except PreviewOutdated as outdated:
         request.session[SESSION_KEY] = {**stored, "fingerprint": outdated.preview.fingerprint()}
         messages.warning(
             request, _("The plan changed since the preview. Nothing was saved: check what the import would do now.")
         )
-        context = {"preview": outdated.preview, "file_name": stored["name"]}
-        return render(request, "strategy/import_preview.html", context)
+        return _preview_page(request, outdated.preview, stored["name"], reason=reason)
     except WorkbookError as error:
         default_storage.delete(stored["key"])
         return _upload_page(request, UploadForm(), errors=error.messages, error_count=error.total)
     default_storage.delete(stored["key"])
     messages.success(request, summary.summary())
     return redirect("strategy:detail", parsed.strategy_code)
+
+
+def _is_amended(strategy_code: str) -> bool:
+    return Strategy.objects.filter(
+        code=strategy_code, status__in=[Strategy.Status.ADOPTED, Strategy.Status.CLOSED]
+    ).exists()
 
 
 @login_required

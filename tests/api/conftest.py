@@ -34,8 +34,13 @@ def assert_error(response, status: int, code: str) -> dict:
     return error
 
 
+def _amount(value) -> str | None:
+    return None if value is None else str(value)
+
+
 def lines_payload(progress_report) -> dict:
-    """The body of `PUT /reports/{id}/lines` with valid values on every line (from `complete_inputs`)."""
+    """The body of `PUT /reports/{id}/lines` with valid values on every line, every field given (from
+    `complete_inputs`)."""
     from nsm.reference.models import DisaggregationCategory
 
     activities, indicators = complete_inputs(progress_report)
@@ -47,7 +52,9 @@ def lines_payload(progress_report) -> dict:
                 "activity_id": line.activity_id,
                 "status": line.status,
                 "percent_complete": line.percent_complete,
-                "spent_state_budget": str(line.spent_state_budget) if line.spent_state_budget is not None else None,
+                "spent_state_budget": _amount(line.spent_state_budget),
+                "spent_donor": _amount(line.spent_donor),
+                "spent_other": _amount(line.spent_other),
                 "narrative": line.narrative,
             }
             for line in activities
@@ -57,6 +64,7 @@ def lines_payload(progress_report) -> dict:
                 "indicator_id": line.indicator_id,
                 "total": str(line.total),
                 "cells": {codes[pk]: str(value) for pk, value in line.cells.items()},
+                "note": line.note,
                 "source": line.source,
             }
             for line in indicators

@@ -1,15 +1,22 @@
 """An adopted plan changes by amendment: every change asks for a reason and is listed, with what, who, when and
 why, on the "amendments since adoption" page. Before adoption nothing is asked."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from nsm.strategy import services
 from nsm.strategy.models import Activity, Amendment, Strategy
 from tests.factories import ActivityFactory, IndicatorFactory, MeasureFactory
 from tests.strategy.test_plan_editing import activity_form, to
+from tests.strategy.workbook_support import load_code_lists, make_workbook, set_cell, valid_sheets
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
@@ -114,3 +121,48 @@ def test_a_delete_in_an_adopted_plan_asks_for_its_reason_on_the_same_page(client
 
 def test_a_viewer_reads_the_amendments_page(client_for, viewer, adopted):
     assert client_for(viewer).get(to("amendments", adopted)).status_code == 200
+
+
+# --- The workbook after adoption ---
+
+
+def _adopt_workbook_plan():
+    Strategy.objects.filter(code="AL-WB-TEST").update(status=Strategy.Status.ADOPTED)
+
+
+def test_importing_into_an_adopted_plan_is_an_amendment_on_the_command_line(db, tmp_path):
+    load_code_lists()
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(make_workbook(valid_sheets()))
+    call_command("import-plan", str(path), stdout=io.StringIO())
+    _adopt_workbook_plan()
+    path.write_bytes(make_workbook(set_cell(valid_sheets(), "Budget!E2", 999)))
+    with pytest.raises(CommandError):
+        call_command("import-plan", str(path), stdout=io.StringIO(), stderr=(err := io.StringIO()))
+    assert "every change is an amendment" in err.getvalue() and not Amendment.objects.exists()
+    call_command("import-plan", str(path), "--reason", "Budget law 2025", stdout=io.StringIO())
+    amendment = Amendment.objects.get()
+    assert (amendment.action, amendment.reason, amendment.item) == ("imported", "Budget law 2025", "Workbook plan.xlsx")
+
+
+def test_the_import_preview_of_an_adopted_plan_asks_for_the_reason_and_keeps_the_upload(
+    db, coordinator, client_for, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_code_lists()
+    call_command("import-plan", str(_write(tmp_path, valid_sheets())), stdout=io.StringIO())
+    _adopt_workbook_plan()
+    client = client_for(coordinator)
+    changed = make_workbook(set_cell(valid_sheets(), "Budget!E2", 999))
+    preview = client.post("/plan/import/", {"file": SimpleUploadedFile("plan.xlsx", changed, content_type=XLSX)})
+    assert 'name="amendment_reason"' in preview.content.decode()
+    asked = client.post("/plan/import/confirm/")
+    assert asked.status_code == 200 and "Say why this import is made" in asked.content.decode()
+    done = client.post("/plan/import/confirm/", {"amendment_reason": "Budget law 2025"})
+    assert done.status_code == 302 and Amendment.objects.get().reason == "Budget law 2025"
+
+
+def _write(tmp_path, sheets):
+    path = tmp_path / "first.xlsx"
+    path.write_bytes(make_workbook(sheets))
+    return path

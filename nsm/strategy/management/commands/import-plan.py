@@ -20,14 +20,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the workbook, in the format of docs/workbook.md")
         parser.add_argument("--user", help="username recorded in the history as the author of the changes")
+        parser.add_argument(
+            "--reason", default="", help="why the plan changes: required when the plan is adopted (an amendment)"
+        )
 
-    def handle(self, *args: Any, file: str, user: str | None = None, **options: Any) -> None:
+    def handle(self, *args: Any, file: str, user: str | None = None, reason: str = "", **options: Any) -> None:
         author = self._author(user)
         try:
             parsed = read_workbook(file, name=Path(file).name)
             for warning in parsed.warnings.lines():
                 self.stderr.write(_("warning: %(message)s") % {"message": warning})
-            summary = apply_plan(parsed, by=author)
+            summary = apply_plan(parsed, by=author, amendment_reason=reason)
         except WorkbookError as error:
             for message in error.messages:
                 self.stderr.write(message)
