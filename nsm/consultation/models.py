@@ -21,7 +21,7 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution, Membership
 from nsm.audit import history_user
 from nsm.core.limits import LONG_TEXT_CHARS, PUBLIC_COMMENT_CHARS, refuse_control_characters, refuse_longer_than
-from nsm.strategy.models import Strategy
+from nsm.strategy.models import Amendment, Strategy
 
 
 class VersionQuerySet(access.CountryScopedQuerySet):
@@ -51,6 +51,11 @@ class PlanVersion(models.Model):
     is_adopted = models.BooleanField(_("adopted"), default=False)
     act_number = models.CharField(_("decision number"), max_length=100, blank=True, help_text=_("E.g. DCM no. 400."))
     act_date = models.DateField(_("decision date"), null=True, blank=True)
+    # The newest amendment of the adopted plan that this version holds: the amendments after it are the changes
+    # still to freeze.
+    last_amendment = models.ForeignKey(
+        Amendment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
 
     objects = VersionQuerySet.as_manager()
     history = HistoricalRecords(get_user=history_user, excluded_fields=["snapshot"])

@@ -69,6 +69,7 @@ def freeze_version(
             purpose=purpose,
             snapshot=versions.snapshot(locked),
             created_by=by if getattr(by, "pk", None) else None,
+            last_amendment=locked.amendments.order_by("-pk").first(),
         )
         version.full_clean()
         version.save()

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+from nsm.strategy.models import Activity, ActivityBudget, Amendment, Indicator, IndicatorTarget, Result, Strategy
 
 FORMAT = 1
 SECTIONS = ("results", "activities", "indicators")
@@ -122,6 +122,15 @@ def _indicator_item(indicator: Indicator) -> dict[str, Any]:
         **({"computed_from": indicator.computed_from} if indicator.computed_from else {}),
         **_withdrawal(indicator),
     }
+
+
+def amendments_to_freeze(strategy: Strategy, last_version: Any) -> list[Amendment]:
+    """The amendments of the adopted plan made since `last_version` was frozen (all of them without one), oldest
+    first: what the next version will hold."""
+    amendments = Amendment.objects.filter(strategy=strategy).select_related("made_by").order_by("pk")
+    if last_version is not None and last_version.last_amendment_id:
+        amendments = amendments.filter(pk__gt=last_version.last_amendment_id)
+    return list(amendments)
 
 
 def snapshot(strategy: Strategy) -> dict[str, Any]:

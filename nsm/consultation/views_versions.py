@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
@@ -131,7 +131,14 @@ def _section_rows(section: versions.SectionDiff) -> dict[str, Any]:
 def version_list(request: HttpRequest, code: str) -> HttpResponse:
     """The strategy's versions, the quality check's count, and (for editors) the form that freezes a new one."""
     strategy = _strategy(request, code, write=request.method == "POST")
-    form = FreezeForm(request.POST or None)
+    last = PlanVersion.objects.filter(strategy=strategy).order_by("-number").defer("snapshot").first()
+    pending = versions.amendments_to_freeze(strategy, last) if strategy.is_amended_on_change else []
+    initial = (
+        {"label": ngettext("Amended plan: %(n)s amendment", "Amended plan: %(n)s amendments", len(pending))
+         % {"n": len(pending)}}
+        if pending else {}
+    )  # fmt: skip
+    form = FreezeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             version = services.freeze_version(strategy, by=request.user, **form.cleaned_data)
@@ -142,7 +149,7 @@ def version_list(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("consultation:version", strategy.code, version.number)
     items = PlanVersion.objects.filter(strategy=strategy).select_related("created_by").defer("snapshot")
     context = _context(request, strategy, versions=items.order_by("-number"), form=form,
-                       gaps=len(quality.check(strategy)))  # fmt: skip
+                       gaps=len(quality.check(strategy)), pending=pending)  # fmt: skip
     return render(request, "consultation/version_list.html", context)
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from nsm.strategy import services
 from nsm.strategy.models import Activity, Amendment, Strategy
@@ -166,3 +167,20 @@ def _write(tmp_path, sheets):
     path = tmp_path / "first.xlsx"
     path.write_bytes(make_workbook(sheets))
     return path
+
+
+def test_freezing_the_next_version_starts_from_the_amendments_since_the_last_one(
+    activity, adopted, coordinator, client_for
+):
+    from nsm.consultation import services as consultation
+
+    services.update_activity(activity, by=coordinator, data={"title_en": "A"}, version=activity.version, reason="First")
+    consultation.freeze_version(adopted, by=coordinator, label="v1")
+    activity.refresh_from_db()
+    services.update_activity(
+        activity, by=coordinator, data={"title_en": "B"}, version=activity.version, reason="Second"
+    )
+    page = client_for(coordinator).get(reverse("consultation:versions", args=[adopted.code])).content.decode()
+    assert "The new version will hold 1 amendment made since the last version" in page
+    assert "Second" in page and "First" not in page
+    assert 'value="Amended plan: 1 amendment"' in page
