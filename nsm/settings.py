@@ -241,9 +241,32 @@ STORAGES = {
     },
 }
 
-# Uploaded action-plan workbooks: the largest file accepted and the most it may unpack to (an xlsx is a zip).
+# Uploaded spreadsheets and CSV files (the plan workbook, the report workbook, a training's participants, context
+# statistics): each bounded before it is parsed, and refused at once past a bound (nsm/core/spreadsheet.py,
+# docs/security.md#upload-bounds). For every kind: the largest file, the most it may unpack to (an xlsx is a zip),
+# the most one part of the zip may unpack to, and how many errors a refusal lists before "and N more errors".
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 10) * 1024 * 1024
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_MB", 100) * 1024 * 1024
+IMPORT_MAX_MEMBER_BYTES = env_int("IMPORT_MAX_MEMBER_MB", 50) * 1024 * 1024
+IMPORT_MAX_ERRORS = env_int("IMPORT_MAX_ERRORS", 200)
+
+
+def _import_bounds(kind: str, rows: int, columns: int, cells: int) -> dict[str, int]:
+    """NSM_<KIND>_IMPORT_MAX_ROWS (rows holding a value, in any one sheet), _MAX_COLUMNS, _MAX_CELLS (the file)."""
+    return {
+        "rows": env_int(f"{kind}_IMPORT_MAX_ROWS", rows),
+        "columns": env_int(f"{kind}_IMPORT_MAX_COLUMNS", columns),
+        "cells": env_int(f"{kind}_IMPORT_MAX_CELLS", cells),
+    }
+
+
+# A national plan has a few thousand rows (600 activities, 4,000 budget lines); a report, one institution's lines.
+IMPORT_BOUNDS = {
+    "plan": _import_bounds("PLAN", rows=20_000, columns=50, cells=500_000),
+    "report": _import_bounds("REPORT", rows=5_000, columns=30, cells=100_000),
+    "participants": _import_bounds("PARTICIPANTS", rows=5_000, columns=30, cells=100_000),
+    "context": _import_bounds("CONTEXT", rows=20_000, columns=30, cells=300_000),
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 # The API: the largest request body it reads; a larger one is refused unread (413).
@@ -256,14 +279,26 @@ TASKS_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[env("TASKS_BACKEND", "database")]}}
+# While it makes a document the worker writes a sign of life every NSM_DOCUMENT_HEARTBEAT_SECONDS; a document without
+# one for NSM_DOCUMENT_STALLED_SECONDS is failed (its worker was killed) and asking again makes a fresh one.
+DOCUMENT_HEARTBEAT_SECONDS = env_int("DOCUMENT_HEARTBEAT_SECONDS", 5)
+DOCUMENT_STALLED_SECONDS = env_int("DOCUMENT_STALLED_SECONDS", 60)
 
 # Evidence attached to progress reports: the largest file accepted.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10) * 1024 * 1024
+# Evidence and minutes in Word or Excel (a zip), read from its directory before anything is unpacked: the most it may
+# unpack to, the most parts it may hold, and how many times a part of 1 MB or more may be compressed (nsm/core/uploads.py).
+EVIDENCE_MAX_UNPACKED_BYTES = env_int("EVIDENCE_MAX_UNPACKED_MB", 50) * 1024 * 1024
+EVIDENCE_MAX_MEMBERS = env_int("EVIDENCE_MAX_MEMBERS", 2000)
+EVIDENCE_MAX_COMPRESSION_RATIO = env_int("EVIDENCE_MAX_COMPRESSION_RATIO", 200)
 # Reminders (`nsm send-reminders`): how many days before the due date the first one goes out.
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
-# Public consultation comments: at most this many from one address in this many seconds (counted in the cache).
+# Public consultation comments: at most this many from one address in this many seconds (counted in the database,
+# so that parallel posts and several app servers share one count); the same comment (email, item, text) posted again
+# within PUBLIC_COMMENT_DUPLICATE_SECONDS is stored once.
 PUBLIC_COMMENT_LIMIT = env_int("PUBLIC_COMMENT_LIMIT", 5)
 PUBLIC_COMMENT_WINDOW_SECONDS = env_int("PUBLIC_COMMENT_WINDOW_SECONDS", 600)
+PUBLIC_COMMENT_DUPLICATE_SECONDS = env_int("PUBLIC_COMMENT_DUPLICATE_SECONDS", 600)
 # The home page warns of a policy gap when the current strategy or action plan ends within this many months.
 POLICY_GAP_MONTHS = env_int("POLICY_GAP_MONTHS", 12)
 # Links in e-mails point here (the address users open the platform at).

@@ -41,7 +41,7 @@ from nsm.monitoring.models import (
 )
 from nsm.strategy.models import Indicator, Strategy
 from nsm.strategy.services import StaleVersion
-from nsm.uploads import CONTENT_TYPES, sniff_type
+from nsm.core.uploads import CONTENT_TYPES, sniff_type
 
 Status = ActivityProgress.Status
 SPENDING_LIMIT = Decimal(10) ** 13  # 15 significant digits with 2 decimals
@@ -275,9 +275,8 @@ def open_cycle(cycle: ReportingCycle, *, by: Any, version: int | None = None) ->
         if cycle.status != ReportingCycle.Status.PLANNED:
             raise TransitionRefused(_("Only a planned cycle can be opened."))
         strategy = cycle.strategy
-        activities = selectors.activities_in_period(strategy, cycle)
-        indicators = selectors.indicators_due(strategy, cycle)
-        institution_ids = sorted({a.lead_id for a in activities} | {i.responsible_id for i in indicators})
+        demand = selectors.cycle_demand(strategy, cycle)
+        activities, indicators, institution_ids = demand.activities, demand.indicators, demand.institution_ids
         reports = bulk_create_with_history(
             [ProgressReport(cycle=cycle, institution_id=pk) for pk in institution_ids],
             ProgressReport,
@@ -693,7 +692,7 @@ def add_evidence(
         raise ValidationError(
             {"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}}, code="too_large"
         )
-    kind = sniff_type(upload)
+    kind = sniff_type(upload, field="file")  # refuses macros, zip bombs, broken files in words
     extension = upload.name.rpartition(".")[2].lower() if "." in upload.name else ""
     extension = "jpg" if extension == "jpeg" else extension
     if kind is None:
