@@ -561,6 +561,11 @@ class StrategyPage(Schema):
     items: list[StrategyInfoOut]
 
 
+WITHDRAWN_HELP = (
+    "The day it was withdrawn from the plan (null: in the plan): it is no longer reported, its reported data stay."
+)
+
+
 class ResultOut(Schema):
     id: int
     code: str
@@ -571,6 +576,8 @@ class ResultOut(Schema):
     title_en: str
     gcm_objectives: list[int] = Field(..., description="GCM objective numbers.")
     sdg_targets: list[str] = Field(..., description="SDG target codes.")
+    withdrawn_on: datetime.date | None = Field(..., description=WITHDRAWN_HELP)
+    withdrawn_reason: str
     version: int
 
 
@@ -619,6 +626,8 @@ class ActivityOut(Schema):
     gcm_from_measure: bool
     budget_lines: list[BudgetLineOut]
     planned_total: str
+    withdrawn_on: datetime.date | None = Field(..., description=WITHDRAWN_HELP)
+    withdrawn_reason: str
     version: int
 
 
@@ -653,6 +662,8 @@ class IndicatorOut(Schema):
     disaggregation: list[str] = Field(..., description="The codes of the dimensions it is broken down by.")
     computed_from: ComputedFrom
     targets: list[TargetOut]
+    withdrawn_on: datetime.date | None = Field(..., description=WITHDRAWN_HELP)
+    withdrawn_reason: str
     version: int
 
 
@@ -715,6 +726,10 @@ def strategy_info_out(strategy: Strategy) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def withdrawal_out(item: Result | Activity | Indicator) -> dict[str, Any]:
+    return {"withdrawn_on": item.withdrawn_on, "withdrawn_reason": item.withdrawn_reason}
+
+
 def result_out(result: Result) -> dict[str, Any]:
     """A result (needs `parent` selected, `gcm_objectives` and `sdg_targets` prefetched)."""
     return {
@@ -727,6 +742,7 @@ def result_out(result: Result) -> dict[str, Any]:
         "title_en": result.title_en,
         "gcm_objectives": sorted(gcm.number for gcm in result.gcm_objectives.all()),
         "sdg_targets": [target.code for target in sorted(result.sdg_targets.all(), key=lambda t: t.sort_key)],
+        **withdrawal_out(result),
         "version": result.version,
     }
 
@@ -762,6 +778,7 @@ def activity_out(activity: Activity) -> dict[str, Any]:
             for line in lines
         ],
         "planned_total": money(sum((line.amount for line in lines), Decimal(0))),
+        **withdrawal_out(activity),
         "version": activity.version,
     }
 
@@ -789,6 +806,7 @@ def indicator_out(indicator: Indicator) -> dict[str, Any]:
         "targets": [
             {"year": t.year, "value": number(t.value)} for t in sorted(indicator.targets.all(), key=lambda t: t.year)
         ],
+        **withdrawal_out(indicator),
         "version": indicator.version,
     }
 
