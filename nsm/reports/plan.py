@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +27,7 @@ from nsm.reports.document import (
     active_language,
 )
 from nsm.strategy.models import ActivityBudget, Indicator, Strategy
-from nsm.strategy.selectors import PlanTree, ResultNode, plan_tree
+from nsm.strategy.selectors import ActivityNode, PlanTree, ResultNode, plan_tree
 
 
 def build_plan(strategy: Strategy) -> Document:
@@ -117,9 +118,16 @@ def _overview(strategy: Strategy, tree: PlanTree, indicators: list[Indicator]) -
     )
 
 
+def _withdrawn(node: ResultNode | ActivityNode) -> str:
+    """` (withdrawn on 3 March 2025)` for a withdrawn item, in words; nothing for the others."""
+    if node.withdrawn_on is None:
+        return ""
+    return " " + _("(withdrawn on %(day)s)") % {"day": date_format(node.withdrawn_on, "DATE_FORMAT")}
+
+
 def _result_line(node: ResultNode) -> str:
     gcm = ", ".join(str(ref.number) for ref in node.gcm_objectives)
-    line = f"{node.code} {node.title}"
+    line = f"{node.code} {node.title}{_withdrawn(node)}"
     return line + (" " + _("(GCM objectives %(numbers)s)") % {"numbers": gcm} if gcm else "")
 
 
@@ -178,14 +186,16 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
     for plan_row in tree.rows:
         node = plan_row.node
         if plan_row.kind == "result":
-            rows.append(Row((f"{node.level_label} {node.code}: {node.title}",), heading=levels[node.level]))
+            rows.append(
+                Row((f"{node.level_label} {node.code}: {node.title}{_withdrawn(node)}",), heading=levels[node.level])
+            )
             continue
         indicators = ", ".join(item.code for item in by_result.get(node.measure_pk, []))
         rows.append(
             Row(
                 (
                     node.code,
-                    node.title,
+                    node.title + _withdrawn(node),
                     node.lead.code,
                     ", ".join(partner.code for partner in node.partners),
                     node.timeframe,

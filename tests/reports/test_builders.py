@@ -1,6 +1,7 @@
 """The document builders print what the roll-ups compute: every figure is checked against `nsm.analytics` and
 against the hand-counted plan of tests/analytics/conftest.py, in a fixed number of queries."""
 
+import datetime
 from decimal import Decimal as D
 
 import pytest
@@ -14,6 +15,7 @@ from nsm.analytics.periods import Period
 from nsm.reports.annual import build_annual
 from nsm.reports.document import Chart, KeyFigures, Table
 from nsm.reports.plan import build_plan
+from nsm.strategy import services
 from nsm.strategy.models import ActivityBudget
 from tests.analytics.conftest import grow
 
@@ -171,6 +173,18 @@ def test_the_plan_matrix_is_laid_out_goal_objective_measure_activity(approved_pl
     labels = [column.label for column in matrix.columns]
     assert labels[:5] == ["Code", "Activity", "Lead", "Partners", "Timeframe"]
     assert labels[5:8] == ["2024", "2025", "2026"] and labels[-2:] == ["Source", "Indicators"]
+
+
+def test_the_plan_says_in_words_which_items_are_withdrawn(approved_plan):
+    a7 = approved_plan.activities["A7"]
+    services.withdraw(a7, by=approved_plan.users["secretariat"], reason="Stopped.", on=datetime.date(2024, 5, 2))
+    matrix = table(plan(approved_plan), "Action plan")
+    row = next(row.values for row in matrix.rows if row.values[0] == a7.code)
+    assert row[1].endswith("(withdrawn on May 2, 2024)")
+    in_words = [row.values[1] for row in matrix.rows if not row.heading and "withdrawn" in str(row.values[1])]
+    assert len(in_words) == 1
+    annex = table(annual(approved_plan), "Activities")
+    assert any("Withdrawn from the plan" in str(value) for row in annex.rows for value in row.values)
 
 
 def test_the_matrix_costs_equal_the_budget_lines(approved_plan):
