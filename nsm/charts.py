@@ -89,10 +89,13 @@ def _presentation_attributes(match: re.Match[str]) -> str:
         name, value = name.strip().lower(), value.replace("!important", "").strip()
         if name not in PRESENTATION_ATTRIBUTES or not value:
             continue
-        attribute = f' {name}="{escape(value)}"'
-        existing = re.compile(rf"\s{re.escape(name)}=(\"[^\"]*\"|'[^']*')")
-        if existing.search(tag):
-            tag = existing.sub(lambda _m, new=attribute: new, tag, count=1)
-        else:
-            tag = re.sub(r"\s*(/?)>$", lambda m, new=attribute: f"{new}{' ' if m.group(1) else ''}{m.group(1)}>", tag)
+        tag = _set_attribute(tag, name, f' {name}="{escape(value)}"')
     return tag
+
+
+def _set_attribute(tag: str, name: str, attribute: str) -> str:
+    """`tag` with `attribute` (` name="value"`) in place of its attribute `name`, or added before its end."""
+    existing = re.compile(rf"\s{re.escape(name)}=(\"[^\"]*\"|'[^']*')")
+    if existing.search(tag):
+        return existing.sub(lambda _match: attribute, tag, count=1)
+    return re.sub(r"\s*(/?)>$", lambda match: f"{attribute}{' ' if match.group(1) else ''}{match.group(1)}>", tag)

@@ -157,7 +157,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dj_database_url.DBConfig:
     url = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'nsm.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -287,7 +287,8 @@ DOCUMENT_STALLED_SECONDS = env_int("DOCUMENT_STALLED_SECONDS", 60)
 # Evidence attached to progress reports: the largest file accepted.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10) * 1024 * 1024
 # Evidence and minutes in Word or Excel (a zip), read from its directory before anything is unpacked: the most it may
-# unpack to, the most parts it may hold, and how many times a part of 1 MB or more may be compressed (nsm/core/uploads.py).
+# unpack to, the most parts it may hold, and how many times a part of 1 MB or more may be compressed
+# (nsm/core/uploads.py).
 EVIDENCE_MAX_UNPACKED_BYTES = env_int("EVIDENCE_MAX_UNPACKED_MB", 50) * 1024 * 1024
 EVIDENCE_MAX_MEMBERS = env_int("EVIDENCE_MAX_MEMBERS", 2000)
 EVIDENCE_MAX_COMPRESSION_RATIO = env_int("EVIDENCE_MAX_COMPRESSION_RATIO", 200)

@@ -121,7 +121,7 @@ def budget(
             sums[key]["spent_donor"] += sql.money(donor)
             sums[key]["spent_other"] += sql.money(other)
     if not by:
-        return Budget(period, None, BudgetRow(None, "", **sums.get(None, {})), ())
+        return Budget(period, None, BudgetRow(None, "", **sums.get(None, {}), code=""), ())
     names = labelled(by, [key for key in sums if key is not None], known)
     groups = sorted(
         (
@@ -138,7 +138,9 @@ def _total(filters: Filters, period: Period, groups: list[BudgetRow], by: str) -
     """The whole scope: the sum of the groups where each activity is in exactly one group, else its own query."""
     if by in ("goal", "objective", "measure", "institution", "gender_marker", "year"):
         fields = [name for name in BudgetRow.__dataclass_fields__ if name not in ("key", "label", "code")]
-        return BudgetRow(None, "", **{name: sum((getattr(row, name) for row in groups), ZERO) for name in fields})
+        return BudgetRow(
+            None, "", code="", **{name: sum((getattr(row, name) for row in groups), ZERO) for name in fields}
+        )
     return budget(filters, period).total
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
@@ -35,7 +36,7 @@ class ComplianceRow:
         return sum(1 for value in self.cells.values() if value == state)
 
     @property
-    def on_time_rate(self) -> object:
+    def on_time_rate(self) -> Decimal | None:
         """On time / reports due (pending ones are not yet due), in %."""
         due = sum(1 for value in self.cells.values() if value != PENDING)
         return percent(self.count(ON_TIME), due)

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from nsm.analytics.views_common import Selection
+from nsm.core.spreadsheet import first_sheet
 from nsm.strategy.models import Strategy
 from nsm.strategy.workbook import put_cell
 
@@ -120,8 +121,9 @@ def _info_sheet(sheet: Any, strategy: Strategy, picked: Selection, tracking: Tra
 def iptt_workbook(strategy: Strategy, picked: Selection, tracking: Tracking) -> bytes:
     """The IPTT of the selection as the bytes of an .xlsx file."""
     workbook = Workbook()
-    _iptt_sheet(workbook.active, tracking)
-    workbook.active.title = "IPTT"
+    sheet = first_sheet(workbook)
+    _iptt_sheet(sheet, tracking)
+    sheet.title = "IPTT"
     _disaggregation_sheet(workbook.create_sheet("Disaggregation"), tracking)
     _info_sheet(workbook.create_sheet("Info"), strategy, picked, tracking)
     buffer = io.BytesIO()

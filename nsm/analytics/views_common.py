@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -29,6 +29,9 @@ from nsm.analytics.groups import Filters
 from nsm.analytics.periods import Period, default_period, periods_of
 from nsm.reference.models import GcmObjective
 from nsm.strategy.models import Result, Strategy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ANALYSTS = access.ANALYSTS
 
@@ -53,7 +56,16 @@ _LATEST_SQL = f"""(SELECT MAX(c.year) FROM {sql.T["cycle"]} c JOIN {sql.T["repor
     WHERE c.strategy_id = {_STRATEGY}.id AND r.status = '{sql.APPROVED}')"""
 
 
-def with_analysis_stamp(strategies: QuerySet[Strategy]) -> QuerySet[Strategy]:
+class AnalysisStamp(TypedDict):
+    latest_approved_year: int | None
+    analysis_stamp: str | None
+
+
+# A strategy read by `with_analysis_stamp` (for the type checker: at run time the alias is only its text).
+StampedStrategy: TypeAlias = "WithAnnotations[Strategy, AnalysisStamp]"
+
+
+def with_analysis_stamp(strategies: QuerySet[Strategy]) -> QuerySet[StampedStrategy]:
     """The strategies with the year of their latest approved report and the stamp of their data, read in the same
     query (`latest_reported_period` and `cached_page` use them)."""
     return strategies.annotate(
@@ -67,7 +79,7 @@ def analysed_strategies(user: Any) -> list[Strategy]:
     return [s for s in Strategy.objects.visible_to(user) if access.acts_for_country(user, s.country, ANALYSTS)]
 
 
-def strategy_for_analyst(user: Any, code: str) -> Strategy:
+def strategy_for_analyst(user: Any, code: str) -> StampedStrategy:
     """The strategy whose analysis `user` may read, with its stamp (pages and the API); 404 otherwise."""
     strategy = access.get_for_user(with_analysis_stamp(Strategy.objects.all()), user, code, field="code")
     if not access.acts_for_country(user, strategy.country, ANALYSTS):
@@ -75,12 +87,12 @@ def strategy_for_analyst(user: Any, code: str) -> Strategy:
     return strategy
 
 
-def analysed_strategy(request: HttpRequest, code: str) -> Strategy:
+def analysed_strategy(request: HttpRequest, code: str) -> StampedStrategy:
     """`strategy_for_analyst` for the signed-in user of a page."""
     return strategy_for_analyst(request.user, code)
 
 
-def latest_reported_period(strategy: Strategy) -> Period:
+def latest_reported_period(strategy: StampedStrategy) -> Period:
     """The year of the latest cycle with an approved report (read by `with_analysis_stamp`); the plan's current
     year when there is none."""
     latest = strategy.latest_approved_year
@@ -153,7 +165,7 @@ class Selection:
 
 def selection(
     request: HttpRequest,
-    strategy: Strategy,
+    strategy: StampedStrategy,
     *,
     choices: dict[str, Any] | None = None,
     years_only: bool = False,

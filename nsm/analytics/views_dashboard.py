@@ -25,9 +25,16 @@ from nsm.analytics.compliance import COMPLIANCE_LABELS, LATE, MISSING, complianc
 from nsm.analytics.groups import DIMENSIONS, labelled
 from nsm.analytics.implementation import STATUSES, Implementation, activity_facts, implementation
 from nsm.analytics.indicators import BAND_LABELS, BANDS, achievement, band_counts
-from nsm.analytics.views_common import Selection, analysed_strategies, analysed_strategy, cached_page, selection
+from nsm.analytics.views_common import (
+    Selection,
+    StampedStrategy,
+    analysed_strategies,
+    analysed_strategy,
+    cached_page,
+    selection,
+)
 from nsm.monitoring.models import ReportingCycle
-from nsm.strategy.models import Activity, Strategy
+from nsm.strategy.models import Activity
 from nsm.strategy.selectors import format_decimal
 
 STATUS_HEADINGS = {
@@ -159,7 +166,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "analytics/dashboard.html", {"strategy": strategy, **page})
 
 
-def _dashboard_body(request: HttpRequest, strategy: Strategy) -> dict[str, Any]:
+def _dashboard_body(request: HttpRequest, strategy: StampedStrategy) -> dict[str, Any]:
     """The dashboard's figures, charts and tables, rendered: the same for every reader of the same selection."""
     picked = selection(request, strategy)
     filters, period, links = picked.filters, picked.period, Links(picked)

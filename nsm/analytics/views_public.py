@@ -21,12 +21,12 @@ from nsm.analytics.groups import Filters
 from nsm.analytics.implementation import implementation
 from nsm.analytics.indicators import achievement
 from nsm.analytics.periods import Period, periods_of
-from nsm.analytics.views_common import latest_reported_period, with_analysis_stamp
+from nsm.analytics.views_common import StampedStrategy, latest_reported_period, with_analysis_stamp
 from nsm.analytics.views_tracking import band_choices
 from nsm.strategy.models import Strategy
 
 
-def _year(request: HttpRequest, strategy: Strategy) -> tuple[Period, list[str]]:
+def _year(request: HttpRequest, strategy: StampedStrategy) -> tuple[Period, list[str]]:
     """The year chosen in `?period=2025` if it is one of the plan's; else the latest year with approved data."""
     raw = request.GET.get("period", "").strip()
     years = periods_of(strategy, halves=False)

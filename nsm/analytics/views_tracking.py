@@ -30,7 +30,14 @@ from nsm.analytics import exports, services
 from nsm.analytics.alignment import coverage_gaps, gcm_alignment
 from nsm.analytics.indicators import BAND_LABELS, BANDS, Achievement, achievement_over, band_counts
 from nsm.analytics.periods import Period
-from nsm.analytics.views_common import Selection, analysed_strategy, cached_page, filter_choices, selection
+from nsm.analytics.views_common import (
+    Selection,
+    StampedStrategy,
+    analysed_strategy,
+    cached_page,
+    filter_choices,
+    selection,
+)
 from nsm.core.confirm import Confirmation, ask, confirmed
 from nsm.strategy.models import Strategy
 
@@ -143,7 +150,7 @@ def iptt(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "analytics/iptt.html", context)
 
 
-def _iptt_body(request: HttpRequest, strategy: Strategy) -> dict[str, Any]:
+def _iptt_body(request: HttpRequest, strategy: StampedStrategy) -> dict[str, Any]:
     """The filter form and the table, rendered: the same for every reader of the same selection."""
     choices = filter_choices(strategy, halves=False, owners=True)
     picked = selection(request, strategy, choices=choices, years_only=True)

@@ -39,6 +39,7 @@ from django.conf import settings
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.postgresql.client import DatabaseClient
+from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -153,7 +154,7 @@ def _add_file(archive: tarfile.TarFile, source: Path, name: str) -> str:
     info.uname = info.gname = ""
     with source.open("rb") as raw:
         reader = _HashingReader(raw)
-        archive.addfile(info, reader)  # type: ignore[arg-type] - tarfile only calls read()
+        archive.addfile(info, reader)
     return reader.sha256.hexdigest()
 
 
@@ -355,7 +356,7 @@ def _verify_signature(manifest_bytes: bytes, signature_file: Path, *, key: bytes
         raise BackupError(
             _("The archive's signature (%(member)s) cannot be read. Nothing was restored.") % {"member": SIGNATURE}
         ) from error
-    secrets = [key] if key is not None else [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    secrets: list[bytes | str] = [key] if key is not None else [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     if any(constant_time_compare(sign(manifest_bytes, secret), signature) for secret in secrets):
         return
     if key is not None:
@@ -594,7 +595,7 @@ def _engine(connection: BaseDatabaseWrapper) -> str:
 
 def _sqlite_path(connection: BaseDatabaseWrapper) -> str:
     name = str(connection.settings_dict["NAME"])
-    if connection.is_in_memory_db():
+    if SQLiteCreation.is_in_memory_db(name):
         raise BackupError(_("An in-memory SQLite database cannot be backed up or restored."))
     return name
 

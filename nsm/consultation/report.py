@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,7 +20,11 @@ from openpyxl.styles import Font
 
 from nsm.consultation.models import ConsultationComment, ConsultationRound, Sex, StakeholderType
 from nsm.consultation.rounds import items_by_key
+from nsm.core.spreadsheet import first_sheet
 from nsm.strategy.workbook import put_cell
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,7 +48,7 @@ class ConsultationReport:
     titles: dict[str, str]
 
     @property
-    def sexes(self) -> list[tuple[str, str]]:
+    def sexes(self) -> list[tuple[str, StrOrPromise]]:
         return list(Sex.choices)
 
 
@@ -85,7 +90,7 @@ def workbook(report: ConsultationReport, *, with_emails: bool) -> bytes:
     """The report as an XLSX file: a sheet of participants and a sheet of comments with their answers."""
     book = Workbook()
     bold = Font(bold=True)
-    sheet = book.active
+    sheet = first_sheet(book)
     sheet.title = _("Participants")[:31]
     round_ = report.round
     put_cell(sheet, 1, 1, _("Consultation report: %(title)s") % {"title": round_.title})

@@ -45,8 +45,9 @@ from nsm.consultation.models import (
 Target = ConsultationComment.Target
 Answer = ConsultationComment.Answer
 
-# An institution's kind gives the stakeholder type its users comment as (they may choose another).
-KIND_TO_STAKEHOLDER = {
+# An institution's kind gives the stakeholder type its users comment as (they may choose another); every kind is
+# here.
+KIND_TO_STAKEHOLDER: dict[str, StakeholderType] = {
     Institution.Kind.MINISTRY: StakeholderType.GOVERNMENT,
     Institution.Kind.AGENCY: StakeholderType.GOVERNMENT,
     Institution.Kind.MUNICIPALITY: StakeholderType.GOVERNMENT,
@@ -271,7 +272,7 @@ def post_comment(
     if not round_.is_open:
         raise ValidationError(_("This consultation round is not open for comments."))
     target_kind, target_code = _check_target(round_, target_kind, target_code)
-    default_type = KIND_TO_STAKEHOLDER.get(institution.kind) if institution else StakeholderType.GOVERNMENT
+    default_type = KIND_TO_STAKEHOLDER[institution.kind] if institution else StakeholderType.GOVERNMENT
     comment = ConsultationComment(
         round=round_, target_kind=target_kind, target_code=target_code, text=text.strip(), author=by,
         institution=institution, organisation=institution.code if institution else "",

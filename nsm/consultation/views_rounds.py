@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -44,7 +44,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # --- Forms ---
 
 
-class RoundForm(BootstrapForm, forms.Form):
+class InvitedChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.name}"
+
+
+# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
+class RoundForm(BootstrapForm, forms.Form):  # type: ignore[misc]
     version = forms.ModelChoiceField(label=gettext_lazy("Version"), queryset=PlanVersion.objects.none())
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200, validators=[refuse_control_characters])
     opens_on = forms.DateField(label=gettext_lazy("Opens on"), widget=DATE)
@@ -53,7 +59,7 @@ class RoundForm(BootstrapForm, forms.Form):
         label=gettext_lazy("Open to the public"), required=False,
         help_text=gettext_lazy("Anyone may comment without an account while the round is open."),
     )  # fmt: skip
-    invited = forms.ModelMultipleChoiceField(
+    invited = InvitedChoice(
         label=gettext_lazy("Invited institutions"), queryset=Institution.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
@@ -63,11 +69,10 @@ class RoundForm(BootstrapForm, forms.Form):
         if editing:
             del self.fields["version"]
         else:
-            self.fields["version"].queryset = PlanVersion.objects.filter(strategy=strategy).order_by("-number")
-        self.fields["invited"].queryset = Institution.objects.filter(is_active=True, country=strategy.country).order_by(
-            "code"
-        )
-        self.fields["invited"].label_from_instance = lambda i: f"{i.code} — {i.name}"
+            version = cast(forms.ModelChoiceField, self.fields["version"])
+            version.queryset = PlanVersion.objects.filter(strategy=strategy).order_by("-number")
+        invited = cast(InvitedChoice, self.fields["invited"])
+        invited.queryset = Institution.objects.filter(is_active=True, country=strategy.country).order_by("code")
 
 
 TARGET_FIELD_HELP = gettext_lazy("The item your comment is about, or the whole plan.")
@@ -80,7 +85,8 @@ def _target_choices(round_: ConsultationRound) -> list[tuple[str, str]]:
     return choices
 
 
-class CommentForm(BootstrapForm, forms.Form):
+# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
+class CommentForm(BootstrapForm, forms.Form):  # type: ignore[misc]
     target = forms.ChoiceField(label=gettext_lazy("Comment on"), help_text=TARGET_FIELD_HELP)
     text = forms.CharField(
         label=gettext_lazy("Your comment"), max_length=LONG_TEXT_CHARS, validators=[refuse_control_characters],
@@ -91,7 +97,7 @@ class CommentForm(BootstrapForm, forms.Form):
 
     def __init__(self, *args: Any, round_: ConsultationRound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = _target_choices(round_)
+        cast(forms.ChoiceField, self.fields["target"]).choices = _target_choices(round_)
 
     def chosen_target(self) -> tuple[str, str]:
         kind, _sep, code = self.cleaned_data["target"].partition(":")
@@ -121,10 +127,11 @@ class PublicCommentForm(CommentForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder_type"].choices = [("", "—"), *StakeholderType.choices]
+        cast(forms.ChoiceField, self.fields["stakeholder_type"]).choices = [("", "—"), *StakeholderType.choices]
 
 
-class AnswerForm(BootstrapForm, forms.Form):
+# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
+class AnswerForm(BootstrapForm, forms.Form):  # type: ignore[misc]
     answer = forms.ChoiceField(label=gettext_lazy("Answer"), choices=[("", "—"), *ConsultationComment.Answer.choices])
     reason = forms.CharField(
         label=gettext_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
@@ -176,7 +183,7 @@ def _errors(form: forms.Form, error: ValidationError) -> None:
 
 @login_required
 def round_list(request: HttpRequest, code: str) -> HttpResponse:
-    strategy = access.get_for_user(Strategy.objects, request.user, code, field="code")
+    strategy = access.get_for_user(Strategy.objects.all(), request.user, code, field="code")
     may_manage = access.acts_for_country(request.user, strategy.country, access.PLAN_EDITORS)
     if request.method == "POST" and not may_manage:
         raise Http404
@@ -184,7 +191,7 @@ def round_list(request: HttpRequest, code: str) -> HttpResponse:
     chosen = PlanVersion.objects.filter(strategy=strategy, number=number).first() if number.isdigit() else None
     initial = {"version": chosen} if chosen else {}
     form = RoundForm(request.POST or None, strategy=strategy, initial=initial) if may_manage else None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form is not None and form.is_valid():  # a POST is refused above unless may_manage
         data = dict(form.cleaned_data)
         try:
             round_ = rounds.create_round(data.pop("version"), by=request.user, **data)
@@ -301,7 +308,10 @@ def comment_answer(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("consultation:round", args=[comment.round_id]) + f"#comment-{comment.pk}"
     if not form.is_valid():
         refusals = form.errors.get("reason")  # a reason too long or with a control character, said as it is
-        messages.error(request, " ".join(refusals) if refusals else _("Choose the answer to the comment."))
+        messages.error(
+            request,
+            " ".join(str(refusal) for refusal in refusals) if refusals else _("Choose the answer to the comment."),
+        )
         return redirect(back)
     try:
         rounds.answer_comment(

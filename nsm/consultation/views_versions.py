@@ -53,7 +53,8 @@ FIELD_LABELS = {
 }  # fmt: skip
 
 
-class FreezeForm(BootstrapForm, forms.Form):
+# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
+class FreezeForm(BootstrapForm, forms.Form):  # type: ignore[misc]
     label = forms.CharField(
         label=gettext_lazy("Label"), max_length=200, required=False,
         help_text=gettext_lazy("E.g. 'Draft for public consultation'."),
@@ -61,7 +62,8 @@ class FreezeForm(BootstrapForm, forms.Form):
     purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=PlanVersion.Purpose.choices)
 
 
-class AdoptForm(BootstrapForm, forms.Form):
+# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
+class AdoptForm(BootstrapForm, forms.Form):  # type: ignore[misc]
     act_number = forms.CharField(
         label=gettext_lazy("Decision number"), max_length=100, help_text=gettext_lazy("E.g. DCM no. 400.")
     )
@@ -72,7 +74,7 @@ class AdoptForm(BootstrapForm, forms.Form):
 
 
 def _strategy(request: HttpRequest, code: str, *, write: bool = False) -> Strategy:
-    return access.get_for_user(Strategy.objects, request.user, code, write=write, field="code")
+    return access.get_for_user(Strategy.objects.all(), request.user, code, write=write, field="code")
 
 
 def _version(request: HttpRequest, strategy: Strategy, number: int, *, write: bool = False) -> PlanVersion:

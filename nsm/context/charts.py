@@ -7,21 +7,27 @@ turns a spec into an inline SVG with vl-convert (no browser, no request leaves t
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from nsm.charts import VEGA_LITE_SCHEMA, render_svg
-from nsm.context.selectors import ContextSeries
+from nsm.context.selectors import ContextPoint, ContextSeries
 from nsm.strategy.selectors import format_decimal
 
 __all__ = ["chart_description", "render_svg", "series_chart"]
 
 
+def _numbers(series: ContextSeries) -> list[tuple[ContextPoint, Decimal]]:
+    """The series' numeric points (`numeric_points`), each with its number."""
+    return [(point, point.value) for point in series.points if point.value is not None]
+
+
 def chart_description(series: ContextSeries) -> str:
     """The chart in words: every value with its year, for the `<desc>` of the SVG."""
     values = "; ".join(
-        f"{point.year_label}: {format_decimal(point.value)} {point.unit}".strip() for point in series.numeric_points
+        f"{point.year_label}: {format_decimal(value)} {point.unit}".strip() for point, value in _numbers(series)
     )
     return _("%(name)s, %(unit)s, by year: %(values)s.") % {"name": series.name, "unit": series.unit, "values": values}
 
@@ -29,8 +35,7 @@ def chart_description(series: ContextSeries) -> str:
 def series_chart(series: ContextSeries, *, width: int = 560, height: int = 240) -> dict[str, Any]:
     """A line chart of a series' numeric values by year, as a Vega-Lite spec (qualitative values are left out)."""
     values = [
-        {"year": point.year, "label": point.year_label, "value": float(point.value)}  # type: ignore[arg-type]
-        for point in series.numeric_points
+        {"year": point.year, "label": point.year_label, "value": float(value)} for point, value in _numbers(series)
     ]
     return {
         "$schema": VEGA_LITE_SCHEMA,

@@ -33,7 +33,7 @@ def editable_countries(user: Any) -> list[str]:
 
 
 def _indicator(request: HttpRequest, pk: int, *, write: bool = False) -> ContextIndicator:
-    return access.get_for_user(ContextIndicator.objects, request.user, pk, write=write)
+    return access.get_for_user(ContextIndicator.objects.all(), request.user, pk, write=write)
 
 
 def _saved(form: Any, save: Any) -> bool:

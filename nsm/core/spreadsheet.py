@@ -38,9 +38,11 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from openpyxl import Workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
+from openpyxl.worksheet.worksheet import Worksheet
 
 from nsm.core.limits import EXCEL_CELL_CHARS, has_control_characters
 
@@ -490,7 +492,8 @@ class _Cells:
 
     def _text(self, row: int, column: int, value: str | _TooLong) -> str | None:
         length = value.length if isinstance(value, _TooLong) else len(value)
-        if length > self.bounds.max_cell_chars:
+        # A _TooLong is past Excel's length, the most that any bound allows (bounds_for): always refused here.
+        if isinstance(value, _TooLong) or length > self.bounds.max_cell_chars:
             self.problems.append(
                 _("%(cell)s: the cell holds %(length)s characters; a cell may hold at most %(limit)s.")
                 % {
@@ -711,10 +714,14 @@ def _read_worksheet(
     budget: _Budget,
     problems: MessageList,
 ) -> SheetReader:
+    if part.path is None:  # _read_workbook keeps only the worksheets found in the archive
+        raise _damaged()
     cells = _Cells(part.title, bounds, budget, problems)
     merged: list[tuple[int, int, int, int]] = []
     row = column = 0
-    kind, text, style, formula, inline = "n", None, 0, False, []
+    text: str | None = None
+    inline: list[str] = []
+    kind, style, formula = "n", 0, False
     for event, element, stack in _events(archive, part.path, budget):
         tag = _local(element.tag)
         if event == "start":
@@ -768,11 +775,10 @@ def _read_worksheet(
 
 def _merge_range(reference: str) -> tuple[int, int, int, int]:
     first, _colon, last = reference.partition(":")
-    corners = [_REFERENCE.fullmatch(part) for part in (first, last or first)]
-    if not all(corners):
+    start, end = (_REFERENCE.fullmatch(part) for part in (first, last or first))
+    if start is None or end is None:
         raise _damaged()
-    (start_col, start_row), (end_col, end_row) = ((_column_number(m.group(1)), int(m.group(2))) for m in corners)
-    return start_row, start_col, end_row, end_col
+    return int(start.group(2)), _column_number(start.group(1)), int(end.group(2)), _column_number(end.group(1))
 
 
 def load_sheets(
@@ -1030,3 +1036,17 @@ def parse_integer(value: Any) -> int:
     if number != number.to_integral_value():
         raise CellValueError(_('"%(value)s" is not a whole number') % {"value": as_text(value)})
     return int(number)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Writing
+# ----------------------------------------------------------------------------------------------------
+
+
+def first_sheet(workbook: Workbook) -> Worksheet:
+    """The worksheet a new workbook (`Workbook()`) starts with: openpyxl's `active` may also be None or a chart
+    sheet in general."""
+    sheet = workbook.active
+    if not isinstance(sheet, Worksheet):
+        raise TypeError("the workbook has no active worksheet")
+    return sheet

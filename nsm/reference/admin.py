@@ -1,5 +1,7 @@
 """Admin for the code lists: read-only except for superusers, because data migrations own the rows."""
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -20,7 +22,7 @@ from nsm.reference.models import (
 class CodeListAdmin(admin.ModelAdmin):
     """Staff may look; only a superuser may change a row (a later data migration may overwrite it)."""
 
-    list_filter = ("verified",)
+    list_filter: ClassVar[tuple[str, ...]] = ("verified",)
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return request.user.is_superuser

@@ -24,6 +24,7 @@ from nsm.analytics.views_common import with_analysis_stamp
 from nsm.i18n import localized
 from nsm.monitoring.models import ReportingCycle
 from nsm.reports.document import (
+    Block,
     Bullets,
     Chart,
     Column,
@@ -412,7 +413,7 @@ def _alignment(alignment, period: Period, currency: str) -> Section:
         tuple(Row((f"{p.letter}) {p.title}", p.activities, p.share, p.basis)) for p in alignment.principles),
         name=_("Principles"),
     )
-    blocks = [
+    blocks: list[Block] = [
         Paragraph(
             _(
                 "How the activities of the period serve the 23 objectives of the Global Compact for Migration. "

@@ -71,6 +71,7 @@ def build(kind: str, strategy: Strategy, *, period: Period | None, language: str
 
     with translation.override(language):
         if kind == "annual":
+            assert period is not None  # noqa: S101 - check() refuses a monitoring report without a period
             return build_annual(strategy, period)
         return build_plan(strategy)
 

@@ -86,6 +86,10 @@ class GeneratedDocument(models.Model):
 
     objects = DocumentQuerySet.as_manager()
 
+    # Not stored: set by the Documents page for its rows, whether the document was made from the data as they are
+    # now (`made_from`).
+    current: bool
+
     class Meta:
         verbose_name = _("generated document")
         verbose_name_plural = _("generated documents")

@@ -83,7 +83,7 @@ def build_plan(strategy: Strategy) -> Document:
 
 
 def _count(tree: PlanTree, level: str) -> int:
-    return sum(1 for row in tree.rows if row.kind == "result" and row.node.level == level)
+    return sum(1 for row in tree.rows if isinstance(row.node, ResultNode) and row.node.level == level)
 
 
 def _overview(strategy: Strategy, tree: PlanTree, indicators: list[Indicator]) -> Section:
@@ -185,7 +185,7 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
     rows = []
     for plan_row in tree.rows:
         node = plan_row.node
-        if plan_row.kind == "result":
+        if isinstance(node, ResultNode):
             rows.append(
                 Row((f"{node.level_label} {node.code}: {node.title}{_withdrawn(node)}",), heading=levels[node.level])
             )

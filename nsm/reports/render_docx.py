@@ -248,7 +248,7 @@ class _Writer:
 
         png = vl_convert.vegalite_to_png(chart.spec, scale=2, allowed_base_urls=[])
         pixels_wide, pixels_high = struct.unpack(">II", png[16:24])  # the PNG's IHDR chunk
-        width = min(CHART_WIDTH, self.usable_width)
+        width: int = min(CHART_WIDTH, self.usable_width)
         width = min(width, int(self.usable_height * 0.6 * pixels_wide / pixels_high))
         paragraph = self.word.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

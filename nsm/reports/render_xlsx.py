@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from nsm.core.spreadsheet import first_sheet
 from nsm.reports.document import Document, KeyFigures, Table, Value, format_value, generated_line
 
 FORMATS = {"money": "#,##0", "number": "#,##0.###", "percent": '0.0"%"'}
@@ -24,7 +25,7 @@ SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 def render_xlsx(document: Document) -> bytes:
     workbook = Workbook()
-    info = workbook.active
+    info = first_sheet(workbook)
     info.title = _("Info")[:31]
     _info_sheet(info, document)
     names = {info.title}

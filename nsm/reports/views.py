@@ -23,10 +23,14 @@ from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
 from nsm.analytics.periods import Period, periods_of
-from nsm.analytics.views_common import analysed_strategies, latest_reported_period, strategy_for_analyst
+from nsm.analytics.views_common import (
+    StampedStrategy,
+    analysed_strategies,
+    latest_reported_period,
+    strategy_for_analyst,
+)
 from nsm.reports import services
 from nsm.reports.models import GeneratedDocument
-from nsm.strategy.models import Strategy
 
 
 class DocumentForm(forms.Form):
@@ -87,7 +91,7 @@ def request_document(request: HttpRequest, code: str) -> HttpResponse:
     return _page(request, strategy, form, status=400)
 
 
-def _page(request: HttpRequest, strategy: Strategy, form: DocumentForm, status: int = 200) -> HttpResponse:
+def _page(request: HttpRequest, strategy: StampedStrategy, form: DocumentForm, status: int = 200) -> HttpResponse:
     """The page: the form (for those who may ask) and every document of the strategy, in three queries (documents
     left half-made by a stopped worker are marked failed first)."""
     services.fail_stalled()
@@ -106,30 +110,31 @@ def _page(request: HttpRequest, strategy: Strategy, form: DocumentForm, status: 
     return render(request, "reports/documents.html", context, status=status)
 
 
-def _document(request: HttpRequest, code: str, pk: int) -> GeneratedDocument:
-    """The strategy's document `pk` if the user may read the strategy's documents; 404 otherwise."""
+def _document(request: HttpRequest, code: str, pk: int) -> tuple[GeneratedDocument, StampedStrategy]:
+    """The strategy's document `pk` and the strategy (with its stamp) if the user may read the strategy's
+    documents; 404 otherwise."""
     strategy = strategy_for_analyst(request.user, code)
     documents = GeneratedDocument.objects.visible_to(request.user).select_related("requested_by")
     document = get_object_or_404(documents, strategy=strategy, pk=pk)
     document.strategy = strategy
-    return document
+    return document, strategy
 
 
 @login_required
 def status(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The document's row, showing how far it has got (asked for again by the page until it is finished)."""
-    document = _document(request, code, pk)
+    document, strategy = _document(request, code, pk)
     if document.status == GeneratedDocument.Status.RUNNING and services.stalled(document):
         services.fail_stalled()  # its worker was killed: the row says so and the page stops asking
         document.refresh_from_db(fields=["status", "error", "step", "finished_at"])  # keeps the annotated strategy
-    document.current = document.made_from(document.strategy.analysis_stamp)
-    context = {"document": document, "strategy": document.strategy, "new": request.GET.get("new", "")}
+    document.current = document.made_from(strategy.analysis_stamp)
+    context = {"document": document, "strategy": strategy, "new": request.GET.get("new", "")}
     return render(request, "reports/_row.html", context)
 
 
 @login_required
 def download(request: HttpRequest, code: str, pk: int) -> FileResponse:
-    document = _document(request, code, pk)
+    document, _strategy = _document(request, code, pk)
     if document.status != GeneratedDocument.Status.DONE or not document.file:
         raise Http404
     try:

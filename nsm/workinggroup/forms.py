@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -13,8 +13,13 @@ from nsm.strategy.forms import BootstrapForm, EditsVersion, InstitutionChoice
 from nsm.strategy.models import Strategy
 from nsm.workinggroup.models import ActionPoint, Decision, Meeting, MeetingParticipant
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _date(label: str) -> forms.DateField:
+# The casts below: django-stubs types `self.fields[name]` as a plain Field; each is the declared field's class.
+
+
+def _date(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
@@ -25,7 +30,8 @@ def institutions_for(strategy: Strategy, current: Any = None) -> QuerySet[Instit
     return Institution.objects.filter(wanted | keep).order_by("code")
 
 
-class MeetingForm(EditsVersion, BootstrapForm, forms.Form):
+# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
+class MeetingForm(EditsVersion, BootstrapForm, forms.Form):  # type: ignore[misc]
     body = forms.ChoiceField(label=_("Body"), choices=Meeting.Body.choices)
     held_on = _date(_("Date"))
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -49,7 +55,8 @@ class MeetingForm(EditsVersion, BootstrapForm, forms.Form):
             self.add_version(meeting.version)
 
 
-class ParticipantForm(BootstrapForm, forms.Form):
+# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
+class ParticipantForm(BootstrapForm, forms.Form):  # type: ignore[misc]
     name = forms.CharField(label=_("Name"), max_length=200)
     institution = InstitutionChoice(label=_("Institution"), queryset=Institution.objects.none())
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *MeetingParticipant.Sex.choices])
@@ -57,14 +64,16 @@ class ParticipantForm(BootstrapForm, forms.Form):
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions_for(strategy)
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions_for(strategy)
 
 
-class DecisionForm(BootstrapForm, forms.Form):
+# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
+class DecisionForm(BootstrapForm, forms.Form):  # type: ignore[misc]
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ActionPointForm(EditsVersion, BootstrapForm, forms.Form):
+# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
+class ActionPointForm(EditsVersion, BootstrapForm, forms.Form):  # type: ignore[misc]
     text = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 3}))
     owner = InstitutionChoice(label=_("Owner institution"), queryset=Institution.objects.none())
     due_on = _date(_("Due on"))
@@ -78,13 +87,15 @@ class ActionPointForm(EditsVersion, BootstrapForm, forms.Form):
                 "text": point.text, "owner": point.owner_id, "due_on": point.due_on, "decision": point.decision_id,
             }  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = institutions_for(meeting.strategy, point.owner_id if point else None)
-        self.fields["decision"].queryset = Decision.objects.filter(meeting=meeting)
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = institutions_for(meeting.strategy, point.owner_id if point else None)
+        cast(forms.ModelChoiceField, self.fields["decision"]).queryset = Decision.objects.filter(meeting=meeting)
         if point is not None:
             self.add_version(point.version)
 
 
-class ActionPointStatusForm(EditsVersion, BootstrapForm, forms.Form):
+# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
+class ActionPointStatusForm(EditsVersion, BootstrapForm, forms.Form):  # type: ignore[misc]
     status = forms.ChoiceField(label=_("Status"), choices=ActionPoint.Status.choices)
     note = forms.CharField(
         label=_("Note"),
@@ -108,7 +119,7 @@ class ActionPointFilter(forms.Form):
 
     def __init__(self, *args: Any, owners: QuerySet[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = owners
         self.fields["owner"].widget.attrs["class"] = "form-select"
         self.fields["status"].widget.attrs["class"] = "form-select"
         self.fields["overdue"].widget.attrs["class"] = "form-check-input"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -14,7 +14,10 @@ from django.utils import timezone
 from nsm.accounts import access
 from nsm.accounts.models import Membership
 from nsm.strategy.models import Strategy
-from nsm.workinggroup.models import ActionPoint, Meeting, MeetingParticipant
+from nsm.workinggroup.models import ActionPoint, ActionPointQuerySet, Meeting, MeetingParticipant
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SEXES = MeetingParticipant.Sex
 
@@ -58,7 +61,7 @@ class Attendance:
 
     participants: list[MeetingParticipant]
     institutions: list[InstitutionRow]
-    by_sex: list[tuple[str, str, int]]  # (sex, label, count)
+    by_sex: list[tuple[str, StrOrPromise, int]]  # (sex, label, count)
 
     @property
     def total(self) -> int:
@@ -92,7 +95,10 @@ def action_points(
     today: datetime.date | None = None,
 ) -> QuerySet[ActionPoint]:
     """The action points the user may see, filtered by strategy, meeting, owner, status, overdue."""
-    points = ActionPoint.objects.visible_to(user).select_related("meeting__strategy", "owner", "decision")
+    # The casts: CountryScopedQuerySet (nsm/accounts/access.py) types visible_to as a plain QuerySet.
+    points = cast(ActionPointQuerySet, ActionPoint.objects.visible_to(user)).select_related(
+        "meeting__strategy", "owner", "decision"
+    )
     if strategy is not None:
         points = points.filter(meeting__strategy=strategy)
     if meeting is not None:
@@ -111,7 +117,7 @@ def overdue_for_home(user: Any, today: datetime.date | None = None) -> list[Acti
     country for the secretariat."""
     if not getattr(user, "is_authenticated", False):
         return []
-    points = ActionPoint.objects.visible_to(user).overdue(today)
+    points = cast(ActionPointQuerySet, ActionPoint.objects.visible_to(user)).overdue(today)
     if not access.is_superuser(user):
         secretariat = access.countries(user, {Membership.Role.SECRETARIAT})
         points = points.filter(

@@ -8,7 +8,7 @@ with `StaleVersion`. Who may call what is decided by the querysets (`editable_by
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
 from nsm.audit import acting_as
+from nsm.core.uploads import CONTENT_TYPES, sniff_type
 from nsm.strategy.models import Strategy
 from nsm.strategy.services import StaleVersion
-from nsm.core.uploads import CONTENT_TYPES, sniff_type
 from nsm.workinggroup.models import ActionPoint, Decision, Meeting, MeetingParticipant
 
 MINUTES_TYPES = {kind: CONTENT_TYPES[kind] for kind in ("pdf", "docx")}
@@ -107,7 +107,10 @@ def update_meeting(meeting: Meeting, *, by: Any, version: int | None, minutes: A
         return meeting
 
 
-def _locked(model: type[models.Model], obj: Any, version: int | None) -> Any:
+Versioned = TypeVar("Versioned", Meeting, ActionPoint)
+
+
+def _locked(model: type[Versioned], obj: Versioned, version: int | None) -> Versioned:
     locked = model.objects.select_for_update().get(pk=obj.pk)
     if version is not None and version != locked.version:
         raise StaleVersion(

@@ -38,7 +38,7 @@ from nsm.workinggroup.forms import (
     MeetingForm,
     ParticipantForm,
 )
-from nsm.workinggroup.models import MANAGERS, READERS, ActionPoint, Meeting, MeetingParticipant
+from nsm.workinggroup.models import MANAGERS, READERS, ActionPoint, ActionPointQuerySet, Meeting, MeetingParticipant
 
 # --- Helpers ---
 
@@ -124,7 +124,7 @@ def action_point_list(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def meeting_create(request: HttpRequest, code: str) -> HttpResponse:
-    strategy = access.get_for_user(Strategy.objects, request.user, code, field="code", write=True)
+    strategy = access.get_for_user(Strategy.objects.all(), request.user, code, field="code", write=True)
     form = MeetingForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         run = lambda: services.create_meeting(strategy, by=request.user, **form.content())  # noqa: E731
@@ -251,7 +251,7 @@ def action_point_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- An action point ---
 
 
-def _points() -> QuerySet[ActionPoint]:
+def _points() -> ActionPointQuerySet:
     return ActionPoint.objects.select_related("meeting__strategy", "owner", "decision")
 
 
@@ -264,15 +264,14 @@ def action_point_page(request: HttpRequest, pk: int) -> HttpResponse:
     if posted == "edit" and not may_edit:
         raise Http404
     status_form = ActionPointStatusForm(request.POST if posted == "status" else None, point=point)
+    # Shown to the managers only (may_edit); posted == "edit" only when may_edit.
     edit_form = ActionPointForm(request.POST if posted == "edit" else None, meeting=point.meeting, point=point)
-    edit_form = edit_form if may_edit else None
 
     def report() -> ActionPoint:
         version = status_form.edited_version
         return services.report_action_point(point, by=request.user, version=version, **status_form.content())
 
     def edit() -> ActionPoint:
-        assert edit_form is not None  # noqa: S101 - posted == "edit" only when may_edit
         version = edit_form.edited_version
         return services.edit_action_point(point, by=request.user, version=version, **edit_form.content())
 
@@ -281,6 +280,6 @@ def action_point_page(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(meeting_url(point.meeting, f"action-point-{point.pk}"))
     context = {
         "point": point, "meeting": point.meeting, "strategy": point.meeting.strategy, "status_form": status_form,
-        "edit_form": edit_form, "today": timezone.localdate(),
+        "edit_form": edit_form if may_edit else None, "today": timezone.localdate(),
     }  # fmt: skip
     return render(request, "workinggroup/action_point.html", context, status=400 if posted else 200)

@@ -12,7 +12,7 @@ from nsm.backup.services import ENGINE_NAMES, BackupError, create_backup, read_k
 
 class Command(BaseCommand):
     @property
-    def help(self) -> str:  # type: ignore[override] - translated when asked for: argparse takes no lazy text
+    def help(self) -> str:  # type: ignore[override]  # translated when asked for: argparse takes no lazy text
         return _(
             "Back up the database and the uploaded files into one archive (.tar.gz), with a manifest of the "
             "row counts and checksums, signed with a key derived from the secret key (or with --key-file). Safe while "

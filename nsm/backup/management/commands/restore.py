@@ -12,7 +12,7 @@ from nsm.backup.services import ENGINE_NAMES, BackupError, read_key_file, restor
 
 class Command(BaseCommand):
     @property
-    def help(self) -> str:  # type: ignore[override] - translated when asked for: argparse takes no lazy text
+    def help(self) -> str:  # type: ignore[override]  # translated when asked for: argparse takes no lazy text
         return _(
             "Restore an archive made by nsm backup into the configured database and the uploads folder. The "
             "archive is checked first (its signature, made with this server's secret key or the --key-file given to "

@@ -15,7 +15,7 @@ from nsm.reports import services
 
 class Command(BaseCommand):
     @property
-    def help(self) -> str:  # type: ignore[override] - translated when asked for: argparse takes no lazy text
+    def help(self) -> str:  # type: ignore[override]  # translated when asked for: argparse takes no lazy text
         return _(
             "Run the background tasks as they are queued (the documents asked for on the Documents page) until "
             "stopped with Ctrl-C. Keep it running next to the web server."
