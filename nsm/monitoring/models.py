@@ -30,6 +30,7 @@ REVIEWERS = frozenset({Membership.Role.SECRETARIAT})
 OVERSEERS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR})
 REPORTERS = frozenset({Membership.Role.FOCAL_POINT})
 READERS = frozenset({Membership.Role.VIEWER})
+PLAUSIBILITY_NOTE_CHARS = 500  # the short note that confirms an unusual value
 
 
 class CycleQuerySet(access.CountryScopedQuerySet):
@@ -126,6 +127,11 @@ class ReportingCycle(models.Model):
         return (today or timezone.localdate()) > self.due_on
 
 
+# A focal point's door to their institution's reports opens only on reports of their institution's country: a
+# report asked of another country's institution (by a plan written before countries were kept apart) stays shut.
+OWN_COUNTRY = {"cycle__strategy__country": models.F("institution__country")}
+
+
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ReportQuerySet:
         """Own institution's reports for its focal points (never another institution's); every report of the
@@ -133,7 +139,7 @@ class ReportQuerySet(models.QuerySet):
         if access.is_superuser(user):
             return self
         return self.filter(
-            Q(institution__in=access.institution_ids(user, REPORTERS))
+            Q(institution__in=access.institution_ids(user, REPORTERS), **OWN_COUNTRY)
             | Q(cycle__strategy__country__in=access.countries(user, OVERSEERS))
             | Q(status=ProgressReport.Status.APPROVED, cycle__strategy__country__in=access.countries(user, READERS))
         )
@@ -142,7 +148,7 @@ class ReportQuerySet(models.QuerySet):
         """Reports whose lines the user may fill in: its institution's, as a focal point."""
         if access.is_superuser(user):
             return self
-        return self.filter(institution__in=access.institution_ids(user, REPORTERS))
+        return self.filter(institution__in=access.institution_ids(user, REPORTERS), **OWN_COUNTRY)
 
     def reviewable_by(self, user) -> ReportQuerySet:
         """Reports the user may return, approve or reopen: the secretariat's of its country."""
@@ -262,6 +268,12 @@ class ActivityProgress(models.Model):
         _("spent: other"), max_digits=15, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     narrative = models.TextField(_("narrative"), blank=True)
+    plausibility_note = models.CharField(
+        _("confirmation of an unusual value"),
+        max_length=PLAUSIBILITY_NOTE_CHARS,
+        blank=True,
+        help_text=_("Why a value that looks unusual (spending above the plan, ...) is right, as the focal point said."),
+    )
 
     history = HistoricalRecords(get_user=history_user)
 
@@ -329,6 +341,14 @@ class IndicatorValue(models.Model):
     value = models.DecimalField(_("value"), max_digits=15, decimal_places=3, null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     source = models.TextField(_("source"), blank=True)
+    plausibility_note = models.CharField(
+        _("confirmation of an unusual value"),
+        max_length=PLAUSIBILITY_NOTE_CHARS,
+        blank=True,
+        help_text=_(
+            "On the total: why a value far from the baseline and the target is right, as the focal point said."
+        ),
+    )
 
     history = HistoricalRecords(get_user=history_user)
 

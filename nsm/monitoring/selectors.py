@@ -218,11 +218,7 @@ def report_detail(report: ProgressReport) -> ReportDetail:
         .order_by("indicator__sort_key", "category__dimension__position", "category__position", "category__code")
     )
     comments = list(ReviewComment.objects.filter(report=report).select_related("author"))
-    targets = dict(
-        IndicatorTarget.objects.filter(indicator__values__report=report, year=report.cycle.year)
-        .distinct()
-        .values_list("indicator_id", "value")
-    )
+    targets = targets_of(report)
     events = tuple(ReportEvent.objects.filter(report=report).select_related("user").order_by("at", "pk"))
     by_activity: dict[int, list[ReviewComment]] = defaultdict(list)
     by_indicator: dict[int, list[ReviewComment]] = defaultdict(list)
@@ -262,6 +258,15 @@ def report_detail(report: ProgressReport) -> ReportDetail:
         general_comments=tuple(general),
         events=events,
         missing=tuple(missing_items(activity_lines, indicator_lines)),
+    )
+
+
+def targets_of(report: ProgressReport) -> dict[int, Decimal]:
+    """The target for the cycle's year of each indicator of the report that the plan sets one for (one query)."""
+    return dict(
+        IndicatorTarget.objects.filter(indicator__values__report=report, year=report.cycle.year)
+        .distinct()
+        .values_list("indicator_id", "value")
     )
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any, Literal
 
 from django.conf import settings
@@ -26,11 +27,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from nsm.accounts.models import Institution, country_label
 from nsm.audit import acting_as
 from nsm.capacity.selectors import officials_trained
 from nsm.core.limits import LONG_TEXT_CHARS, refuse_control_characters, refuse_longer_than
+from nsm.core.uploads import CONTENT_TYPES, sniff_type
 from nsm.monitoring import selectors
 from nsm.monitoring.models import (
+    PLAUSIBILITY_NOTE_CHARS,
     ActivityProgress,
     Evidence,
     IndicatorValue,
@@ -40,8 +44,8 @@ from nsm.monitoring.models import (
     ReviewComment,
 )
 from nsm.strategy.models import Indicator, Strategy
+from nsm.strategy.selectors import format_decimal
 from nsm.strategy.services import StaleVersion
-from nsm.core.uploads import CONTENT_TYPES, sniff_type
 
 Status = ActivityProgress.Status
 SPENDING_LIMIT = Decimal(10) ** 13  # 15 significant digits with 2 decimals
@@ -62,6 +66,10 @@ class ActivityLineInput:
     spent_donor: Decimal | None = None
     spent_other: Decimal | None = None
     narrative: str = ""
+    # Why an unusual value is right (see `activity_warnings`). None: not said (the line's stored note is kept, an
+    # unusual value is stored and flagged to the reviewer as not confirmed); "" or a note: the caller confirms
+    # unusual values, and a line with an unusual value and no note is refused with the warning.
+    plausibility_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class IndicatorLineInput:
     cells: Mapping[int, Decimal | None] = field(default_factory=dict)
     note: str = ""
     source: str = ""
+    plausibility_note: str | None = None  # as for an activity line (see ActivityLineInput)
 
 
 @dataclass(frozen=True)
@@ -94,11 +103,44 @@ class LineError:
 
 
 class ReportInvalid(ValidationError):
-    """Values that break a rule, or a report that cannot be submitted yet: nothing was written."""
+    """Values that break a rule, or a report that cannot be submitted yet: nothing was written.
 
-    def __init__(self, errors: Sequence[LineError]) -> None:
-        super().__init__([_line_message(error) for error in errors], code="invalid")
+    `warnings` are unusual values the caller was to confirm with a note and did not (field `plausibility`).
+    """
+
+    def __init__(self, errors: Sequence[LineError], warnings: Sequence[LineError] = ()) -> None:
+        super().__init__([_line_message(error) for error in [*errors, *warnings]], code="invalid")
         self.line_errors = list(errors)
+        self.warnings = list(warnings)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A value that the user and someone else both changed since the user's page was shown, to different values.
+
+    `field` is named as in `LineError`; `theirs` is the stored value (kept), `mine` the user's (not saved).
+    """
+
+    kind: Literal["activity", "indicator"]
+    object_id: int
+    field: str
+    code: str
+    theirs: Any
+    mine: Any
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What a save from the report page did: how many values changed, the version after it, what others had
+    changed meanwhile (`news`, empty when nobody had), the values both changed (`conflicts`), and for a submit,
+    whether the report was submitted or what is still missing."""
+
+    changed: int
+    version: int
+    news: tuple[str, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    submitted: bool = False
+    missing: tuple[LineError, ...] = ()
 
 
 class ReportLocked(ValidationError):
@@ -236,6 +278,111 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f").rstrip("0")
 
 
+# --- Plausibility: unusual values are warnings that the focal point confirms with a note (no database access) ---
+
+PLAUSIBILITY = "plausibility"  # the field of a warning: the line's confirmation
+FAR_OFF = 3  # an indicator value further than 3 times the larger of |baseline| and |target| from both is unusual
+
+
+@dataclass(frozen=True)
+class ActivityPlan:
+    """What an activity line is compared with: its planned cost for the cycle's year and over all its years."""
+
+    year: int
+    planned_year: Decimal
+    planned_total: Decimal
+    currency: str
+
+
+def activity_warnings(
+    activity_id: int, values: Mapping[str, Any], plan: ActivityPlan, code: str = ""
+) -> list[LineError]:
+    """Unusual values of an activity line (`values` as stored, see `normalized_activity_line`): spending above the
+    planned cost for the year (or, with no cost planned that year, above the activity's total), and a percent
+    complete that sits badly with the status (100% but still under way; 100% but cancelled). The hard rules
+    (completed is 100%, not started is 0%) are errors, in `validate_activity_line`."""
+    warnings = []
+
+    def warn(message: str) -> None:
+        warnings.append(LineError("activity", activity_id, PLAUSIBILITY, message, code))
+
+    amounts = [values.get(name) for name in ActivityProgress.SPENDING_FIELDS]
+    spent = sum((amount for amount in amounts if amount is not None), Decimal(0))
+
+    def money(amount: Decimal) -> str:
+        return f"{format_decimal(amount)} {plan.currency}".strip()
+
+    if plan.planned_year > 0 and spent > plan.planned_year:
+        warn(
+            _("The spending reported (%(spent)s) is above the activity's planned cost for %(year)s (%(planned)s).")
+            % {"spent": money(spent), "year": plan.year, "planned": money(plan.planned_year)}
+        )
+    elif plan.planned_total > 0 and spent > plan.planned_total:
+        warn(
+            _("The spending reported (%(spent)s) is above the activity's total planned cost (%(planned)s).")
+            % {"spent": money(spent), "planned": money(plan.planned_total)}
+        )
+    status, percent = values.get("status"), values.get("percent_complete")
+    if percent == 100 and status in (Status.ON_TRACK, Status.DELAYED):
+        warn(_("The activity is 100% complete but still under way: should its status be Completed?"))
+    elif percent == 100 and status == Status.CANCELLED:
+        warn(_("The activity is cancelled but 100% complete."))
+    return warnings
+
+
+def indicator_warnings(
+    indicator: Indicator, total: Decimal | None, target: Decimal | None, code: str = ""
+) -> list[LineError]:
+    """An unusual total: further from the range between the baseline and the target (the year's) than 3 times the
+    larger of the two in size. Yes/no indicators and those without a baseline or target are not compared."""
+    known = [value for value in (indicator.baseline, target) if value is not None]
+    if total is None or not known or indicator.value_type == Indicator.ValueType.YES_NO:
+        return []
+    size = max(abs(value) for value in known)
+    low, high = min(known), max(known)
+    distance = low - total if total < low else total - high if total > high else Decimal(0)
+    if size == 0 or distance <= FAR_OFF * size:
+        return []
+    shown = {
+        "value": format_decimal(total),
+        "baseline": "—" if indicator.baseline is None else format_decimal(indicator.baseline),
+        "target": "—" if target is None else format_decimal(target),
+    }
+    message = _(
+        "%(value)s is far outside the range of the baseline (%(baseline)s) and the target (%(target)s): more than "
+        "three times their size away."
+    )
+    return [LineError("indicator", indicator.pk, PLAUSIBILITY, message % shown, code or indicator.code)]
+
+
+def activity_plan(line: ActivityProgress, year: int, currency: str) -> ActivityPlan:
+    """The plan an activity line is compared with (uses the activity's prefetched budget lines)."""
+    budget = list(line.activity.budget_lines.all())
+    return ActivityPlan(
+        year=year,
+        planned_year=sum((b.amount for b in budget if b.year == year), Decimal(0)),
+        planned_total=sum((b.amount for b in budget), Decimal(0)),
+        currency=currency,
+    )
+
+
+def report_warnings(detail: selectors.ReportDetail) -> dict[tuple[str, int], list[LineError]]:
+    """The unusual values stored in a report, by line (`("activity", id)`, `("indicator", id)`): what the form
+    asks the focal point to confirm and what the reviewer sees flagged. No query beyond `detail`'s."""
+    cycle = detail.report.cycle
+    found: dict[tuple[str, int], list[LineError]] = {}
+    for item in detail.activities:
+        line = item.line
+        values = {name: getattr(line, name) for name in ActivityProgress.VALUE_FIELDS}
+        plan = activity_plan(line, cycle.year, cycle.strategy.currency)
+        if warnings := activity_warnings(line.activity_id, values, plan, item.activity.code):
+            found["activity", line.activity_id] = warnings
+    for item in detail.indicators:
+        if warnings := indicator_warnings(item.indicator, item.total.value, item.target):
+            found["indicator", item.indicator.pk] = warnings
+    return found
+
+
 # --- Cycles ---
 
 
@@ -276,6 +423,7 @@ def open_cycle(cycle: ReportingCycle, *, by: Any, version: int | None = None) ->
             raise TransitionRefused(_("Only a planned cycle can be opened."))
         strategy = cycle.strategy
         demand = selectors.cycle_demand(strategy, cycle)
+        _refuse_other_countries(strategy, demand)
         activities, indicators, institution_ids = demand.activities, demand.indicators, demand.institution_ids
         reports = bulk_create_with_history(
             [ProgressReport(cycle=cycle, institution_id=pk) for pk in institution_ids],
@@ -300,6 +448,27 @@ def open_cycle(cycle: ReportingCycle, *, by: Any, version: int | None = None) ->
         for institution_id in sorted({i.responsible_id for i in indicators if i.computed_from}):
             refresh_computed_values(report_of[institution_id], by=by)
         return reports
+
+
+def _refuse_other_countries(strategy: Strategy, demand: selectors.CycleDemand) -> None:
+    """Reports go to institutions of the strategy's country only: an item of a plan written before countries were
+    kept apart that names another country's institution must be corrected before a cycle opens (one query)."""
+    foreign = set(
+        Institution.objects.filter(pk__in=demand.institution_ids)
+        .exclude(country=strategy.country)
+        .values_list("pk", flat=True)
+    )
+    if not foreign:
+        return
+    items = [a.code for a in demand.activities if a.lead_id in foreign]
+    items += [i.code for i in demand.indicators if i.responsible_id in foreign]
+    raise TransitionRefused(
+        _(
+            "The cycle cannot open: %(items)s name an institution of another country. Choose an institution of "
+            "%(country)s for each of them first."
+        )
+        % {"items": ", ".join(items), "country": country_label(strategy.country)}
+    )
 
 
 def close_cycle(cycle: ReportingCycle, *, by: Any, version: int | None = None) -> ReportingCycle:
@@ -394,19 +563,13 @@ def _when(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-def stale_messages(report: ProgressReport, version: int) -> list[str]:
-    """Why a save on `version` was refused: who did what to the report since, value by value."""
+def _changes_told(report: ProgressReport, version: int) -> tuple[str, str, list[str]]:
+    """Who last changed the report since `version`, when, and what was done to it since, value by value."""
     events, entries = selectors.changes_since(report, version)
     last = events[-1] if events else None
     who = (last.user.get_full_name() or last.user.username) if last and last.user else _("another user")
     when = _when(last.at) if last else _when(timezone.now())
-    lines = [
-        _(
-            "The report was changed by %(user)s on %(when)s since you opened it, so your changes were not saved. "
-            "Here is what changed; the form now shows the current values."
-        )
-        % {"user": who, "when": when}
-    ]
+    lines = []
     for event in events:
         if event.kind not in (ReportEvent.Kind.SAVED, ReportEvent.Kind.IMPORTED):
             actor = (event.user.get_full_name() or event.user.username) if event.user else _("unknown user")
@@ -415,7 +578,35 @@ def stale_messages(report: ProgressReport, version: int) -> list[str]:
     for entry in entries:
         what = "; ".join(f"{capfirst(change.field)}: {change.old} → {change.new}" for change in entry.changes)
         lines.append(f"{entry.user or _('unknown user')}, {_when(entry.when)}: {entry.subject}: {what}")
-    return lines
+    return who, when, lines
+
+
+def stale_messages(report: ProgressReport, version: int) -> list[str]:
+    """Why a save on `version` was refused: who did what to the report since, value by value."""
+    who, when, lines = _changes_told(report, version)
+    heading = _(
+        "The report was changed by %(user)s on %(when)s since you opened it, so your changes were not saved. "
+        "Here is what changed; the form now shows the current values."
+    )
+    return [heading % {"user": who, "when": when}, *lines]
+
+
+def merge_messages(report: ProgressReport, version: int, *, conflicts: bool) -> list[str]:
+    """What a merged save says: who changed the report since `version`, that both sets of changes were kept, and
+    what the other person changed, value by value."""
+    who, when, lines = _changes_told(report, version)
+    if conflicts:
+        heading = _(
+            "%(user)s changed the report on %(when)s since you opened it. Their changes and yours were both saved, "
+            "except the values you both changed: each is shown below with their value next to yours, which is "
+            "kept in the field and not saved yet. Choose one and save again."
+        )
+    else:
+        heading = _(
+            "%(user)s changed the report on %(when)s since you opened it. Their changes and yours were both saved: "
+            "you did not change the same values."
+        )
+    return [heading % {"user": who, "when": when}, *lines]
 
 
 def require_editable(report: ProgressReport) -> None:
@@ -425,6 +616,29 @@ def require_editable(report: ProgressReport) -> None:
         raise ReportLocked(_("The cycle is closed and its reports are read-only. The secretariat can reopen one."))
     if report.status == ProgressReport.Status.SUBMITTED:
         raise ReportLocked(_("The report has been submitted and awaits review; it cannot be changed now."))
+
+
+@dataclass
+class _Stored:
+    """A report's stored lines and cells, locked with the report, as a save reads them."""
+
+    lines: dict[int, ActivityProgress]
+    values: dict[int, dict[int | None, IndicatorValue]]
+    targets: dict[int, Decimal]
+
+
+def _stored(report: ProgressReport) -> _Stored:
+    lines = {
+        line.activity_id: line
+        for line in ActivityProgress.objects.filter(report=report)
+        .select_related("activity")
+        .prefetch_related("activity__budget_lines")
+    }
+    values: dict[int, dict[int | None, IndicatorValue]] = defaultdict(dict)
+    for value in IndicatorValue.objects.filter(report=report).select_related("indicator", "category"):
+        values[value.indicator_id][value.category_id] = value
+    targets = selectors.targets_of(report)
+    return _Stored(lines, values, targets)
 
 
 def save_report(
@@ -439,52 +653,314 @@ def save_report(
     """Save the given lines of a report edited at `version`; returns how many values changed (0: nothing written).
 
     The lines given are checked first, all of them; if any value breaks a rule, `ReportInvalid` lists every error
-    and nothing is written. Lines not given keep their values.
+    and nothing is written. Lines not given keep their values. A line that gives a `plausibility_note` (even "")
+    confirms its unusual values with it; one with an unusual value and no note is refused, with the warning.
     """
     activities, indicators = list(activities), list(indicators)
     with transaction.atomic(), acting_as(by):
         report = _locked_report(report)
         require_editable(report)
         _check_version(report, version)
-        stored_lines = {
-            line.activity_id: line for line in ActivityProgress.objects.filter(report=report).select_related("activity")
-        }
-        stored_values: dict[int, dict[int | None, IndicatorValue]] = defaultdict(dict)
-        for value in IndicatorValue.objects.filter(report=report).select_related("indicator", "category"):
-            stored_values[value.indicator_id][value.category_id] = value
-        errors = _validate(activities, indicators, stored_lines, stored_values)
-        if errors:
-            raise ReportInvalid(errors)
-        changed = 0
-        for line_input in activities:
-            line = stored_lines[line_input.activity_id]
-            changed += _assign_and_save(line, normalized_activity_line(line_input))
-        for line_input in indicators:
-            cells = stored_values[line_input.indicator_id]
-            total = cells[None]
-            changed += _assign_and_save(
-                total,
-                {
-                    "value": _decimal(line_input.total, places=3, limit=VALUE_LIMIT)[0],
-                    "note": line_input.note.strip(),
-                    "source": line_input.source.strip(),
-                },
+        stored = _stored(report)
+        _refuse_invalid(report, activities, indicators, stored)
+        return _write(report, stored, activities, indicators, by=by, event=event)
+
+
+def save_report_edits(
+    report: ProgressReport,
+    *,
+    by: Any,
+    version: int | None,
+    activities: Sequence[ActivityLineInput],
+    indicators: Sequence[IndicatorLineInput],
+    original: tuple[Sequence[ActivityLineInput], Sequence[IndicatorLineInput]],
+) -> SaveOutcome:
+    """Save what the user changed on the report page, where the form showed `original` at `version`.
+
+    Only the values the user changed are written: a value the user left as shown keeps what is stored, so that
+    what someone else saved meanwhile stays. A value both changed, to different values, is a conflict: the stored
+    one is kept and the conflict returned for the user to choose. The user's own values are checked first, every
+    one (`ReportInvalid`, nothing written), and a line whose merged values would break a rule keeps the stored
+    ones, its differences returned as conflicts.
+    """
+    with transaction.atomic(), acting_as(by):
+        report = _locked_report(report)
+        require_editable(report)
+        stored = _stored(report)
+        _refuse_invalid(report, activities, indicators, stored)
+        merged_activities, merged_indicators, conflicts, meanwhile = _merge(activities, indicators, original, stored)
+        stale = version is not None and version != report.version
+        news = merge_messages(report, version, conflicts=bool(conflicts)) if stale and meanwhile and version else []
+        changed = _write(report, stored, merged_activities, merged_indicators, by=by, event=ReportEvent.Kind.SAVED)
+        return SaveOutcome(changed=changed, version=report.version, news=tuple(news), conflicts=tuple(conflicts))
+
+
+def save_and_submit_report(
+    report: ProgressReport,
+    *,
+    by: Any,
+    version: int | None,
+    activities: Sequence[ActivityLineInput],
+    indicators: Sequence[IndicatorLineInput],
+    original: tuple[Sequence[ActivityLineInput], Sequence[IndicatorLineInput]],
+) -> SaveOutcome:
+    """Submit from the report page: save the user's values first (`save_report_edits`), then submit.
+
+    A refused save (`ReportInvalid`, `ReportLocked`) submits nothing. A save that met changes made meanwhile by
+    someone else is kept but not submitted: the user sees the merged report first. A report still missing values
+    is saved and not submitted, `missing` saying what it lacks.
+    """
+    with transaction.atomic():
+        outcome = save_report_edits(
+            report, by=by, version=version, activities=activities, indicators=indicators, original=original
+        )
+        if outcome.news or outcome.conflicts:
+            return outcome
+        try:
+            with transaction.atomic():
+                submit_report(report, by=by, version=outcome.version)
+        except ReportInvalid as refused:
+            return replace(outcome, missing=tuple(refused.line_errors))
+        return replace(outcome, submitted=True)
+
+
+def check_report(
+    report: ProgressReport, *, activities: Sequence[ActivityLineInput], indicators: Sequence[IndicatorLineInput]
+) -> ReportInvalid | None:
+    """What `save_report` would refuse in these lines (errors and unconfirmed unusual values), without writing:
+    the page asks it for the lines it could read when others could not be, so that it shows every error at once."""
+    stored = _stored(report)
+    known = [line for line in activities if line.activity_id in stored.lines]
+    known_indicators = [line for line in indicators if None in stored.values.get(line.indicator_id, {})]
+    try:
+        _refuse_invalid(report, known, known_indicators, stored)
+    except ReportInvalid as refused:
+        return refused
+    return None
+
+
+def typed_warnings(
+    report: ProgressReport, *, activities: Sequence[ActivityLineInput], indicators: Sequence[IndicatorLineInput]
+) -> dict[tuple[str, int], list[LineError]]:
+    """The unusual values of lines as typed (those that break no rule), by line (`("activity", id)`, ...),
+    confirmed or not: what the page asks to confirm when it shows a refused save again."""
+    stored = _stored(report)
+    activities = [line for line in activities if line.activity_id in stored.lines]
+    indicators = [line for line in indicators if None in stored.values.get(line.indicator_id, {})]
+    wrong = {(error.kind, error.object_id) for error in _validate(activities, indicators, stored.lines, stored.values)}
+    found: dict[tuple[str, int], list[LineError]] = {}
+    valid_activities = [line for line in activities if ("activity", line.activity_id) not in wrong]
+    valid_indicators = [line for line in indicators if ("indicator", line.indicator_id) not in wrong]
+    for line, warnings in _warnings(report, valid_activities, valid_indicators, stored):
+        if warnings:
+            key = (
+                ("activity", line.activity_id)
+                if isinstance(line, ActivityLineInput)
+                else ("indicator", line.indicator_id)
             )
-            for category_id, cell in cells.items():
-                if category_id is not None:
-                    raw = line_input.cells.get(category_id)
-                    changed += _assign_and_save(cell, {"value": _decimal(raw, places=3, limit=VALUE_LIMIT)[0]})
-        if changed:
-            report.first_saved_at = report.first_saved_at or timezone.now()
-            report.version += 1
-            report.save()
-            _event(report, event, by)
-        return changed
+            found[key] = warnings
+    return found
+
+
+def _refuse_invalid(
+    report: ProgressReport,
+    activities: Sequence[ActivityLineInput],
+    indicators: Sequence[IndicatorLineInput],
+    stored: _Stored,
+) -> None:
+    """Every error of the lines given, and every unusual value of a valid line that confirms its unusual values
+    (`plausibility_note` given) without a note: all at once, so that nothing comes as a second surprise."""
+    errors = _validate(activities, indicators, stored.lines, stored.values)
+    wrong = {(error.kind, error.object_id) for error in errors}
+    valid_activities = [line for line in activities if ("activity", line.activity_id) not in wrong]
+    valid_indicators = [line for line in indicators if ("indicator", line.indicator_id) not in wrong]
+    warnings = _unconfirmed(report, valid_activities, valid_indicators, stored)
+    if errors or warnings:
+        raise ReportInvalid(errors, warnings)
+
+
+def _unconfirmed(
+    report: ProgressReport,
+    activities: Sequence[ActivityLineInput],
+    indicators: Sequence[IndicatorLineInput],
+    stored: _Stored,
+) -> list[LineError]:
+    """The warnings of the lines that confirm with a note (`plausibility_note` not None) and give none."""
+    return [
+        warning
+        for line, warnings in _warnings(report, activities, indicators, stored)
+        if line.plausibility_note is not None and not line.plausibility_note.strip()
+        for warning in warnings
+    ]
+
+
+def _warnings(
+    report: ProgressReport,
+    activities: Sequence[ActivityLineInput],
+    indicators: Sequence[IndicatorLineInput],
+    stored: _Stored,
+) -> list[tuple[ActivityLineInput | IndicatorLineInput, list[LineError]]]:
+    """The unusual values of each line given (valid lines only), with the line."""
+    found: list[tuple[ActivityLineInput | IndicatorLineInput, list[LineError]]] = []
+    cycle = report.cycle
+    for line_input in activities:
+        line = stored.lines[line_input.activity_id]
+        plan = activity_plan(line, cycle.year, cycle.strategy.currency)
+        values = normalized_activity_line(line_input)
+        found.append((line_input, activity_warnings(line_input.activity_id, values, plan, line.activity.code)))
+    for indicator_input in indicators:
+        total = stored.values[indicator_input.indicator_id][None]
+        number = _decimal(indicator_input.total, places=3, limit=VALUE_LIMIT)[0]
+        target = stored.targets.get(indicator_input.indicator_id)
+        found.append((indicator_input, indicator_warnings(total.indicator, number, target)))
+    return found
+
+
+def _write(
+    report: ProgressReport,
+    stored: _Stored,
+    activities: Sequence[ActivityLineInput],
+    indicators: Sequence[IndicatorLineInput],
+    *,
+    by: Any,
+    event: str,
+) -> int:
+    """Write checked lines; bump the version and record the event when anything changed. Returns the count."""
+    warned = {id(line): bool(warnings) for line, warnings in _warnings(report, activities, indicators, stored)}
+    changed = 0
+    for line_input in activities:
+        line = stored.lines[line_input.activity_id]
+        values = normalized_activity_line(line_input)
+        if line_input.plausibility_note is not None:  # the note goes with unusual values only
+            values["plausibility_note"] = line_input.plausibility_note.strip() if warned[id(line_input)] else ""
+        changed += _assign_and_save(line, values)
+    for indicator_input in indicators:
+        cells = stored.values[indicator_input.indicator_id]
+        values = {
+            "value": _decimal(indicator_input.total, places=3, limit=VALUE_LIMIT)[0],
+            "note": indicator_input.note.strip(),
+            "source": indicator_input.source.strip(),
+        }
+        if indicator_input.plausibility_note is not None:
+            note = indicator_input.plausibility_note.strip()
+            values["plausibility_note"] = note if warned[id(indicator_input)] else ""
+        changed += _assign_and_save(cells[None], values)
+        for category_id, cell in cells.items():
+            if category_id is not None:
+                raw = indicator_input.cells.get(category_id)
+                changed += _assign_and_save(cell, {"value": _decimal(raw, places=3, limit=VALUE_LIMIT)[0]})
+    if changed:
+        report.first_saved_at = report.first_saved_at or timezone.now()
+        report.version += 1
+        report.save()
+        _event(report, event, by)
+    return changed
+
+
+# --- Merging a save with what others saved meanwhile (three values per field: shown, stored, typed) ---
+
+
+def _activity_values(line: ActivityLineInput) -> dict[str, Any]:
+    values = normalized_activity_line(line)
+    if line.plausibility_note is not None:
+        values["plausibility_note"] = line.plausibility_note.strip()
+    return values
+
+
+def _indicator_values(line: IndicatorLineInput, cells: Iterable[int | None]) -> dict[str, Any]:
+    number = partial(_decimal, places=3, limit=VALUE_LIMIT)
+    values: dict[str, Any] = {"total": number(line.total)[0], "note": line.note.strip(), "source": line.source.strip()}
+    values |= {f"cell:{pk}": number(line.cells.get(pk))[0] for pk in cells if pk is not None}
+    if line.plausibility_note is not None:
+        values["plausibility_note"] = line.plausibility_note.strip()
+    return values
+
+
+def _stored_indicator_values(cells: Mapping[int | None, IndicatorValue]) -> dict[str, Any]:
+    total = cells[None]
+    values = {"total": total.value, "note": total.note, "source": total.source}
+    values |= {f"cell:{pk}": cell.value for pk, cell in cells.items() if pk is not None}
+    return values | {"plausibility_note": total.plausibility_note}
+
+
+def _three_way(
+    mine: Mapping[str, Any], shown: Mapping[str, Any] | None, theirs: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str], bool]:
+    """Per field: the user's value where the user changed it, else the stored one. Returns the merged values, the
+    fields both changed to different values (the stored value kept), and whether anyone else changed a field."""
+    if shown is None:  # no page to compare with: the user's values, as a plain save
+        return dict(mine), [], False
+    merged: dict[str, Any] = {}
+    conflicts: list[str] = []
+    meanwhile = False
+    for name, value in mine.items():
+        before, now = shown.get(name), theirs.get(name)
+        meanwhile = meanwhile or now != before
+        if value in (before, now):
+            merged[name] = now
+        elif now == before:
+            merged[name] = value
+        else:
+            merged[name], conflicts = now, [*conflicts, name]
+    return merged, conflicts, meanwhile
+
+
+def _merge(
+    activities: Sequence[ActivityLineInput],
+    indicators: Sequence[IndicatorLineInput],
+    original: tuple[Sequence[ActivityLineInput], Sequence[IndicatorLineInput]],
+    stored: _Stored,
+) -> tuple[list[ActivityLineInput], list[IndicatorLineInput], list[Conflict], bool]:
+    shown_activities = {line.activity_id: _activity_values(line) for line in original[0]}
+    shown_indicators = {line.indicator_id: line for line in original[1]}
+    merged_activities, merged_indicators, conflicts, meanwhile = [], [], [], False
+    for line_input in activities:
+        line = stored.lines[line_input.activity_id]
+        mine = _activity_values(line_input)
+        theirs = {name: getattr(line, name) for name in mine}
+        values, clashes, changed = _three_way(mine, shown_activities.get(line_input.activity_id), theirs)
+        merged = ActivityLineInput(activity_id=line_input.activity_id, **values)
+        if clashes and validate_activity_line(merged):  # a mix that breaks a rule: the line stays as stored
+            merged = ActivityLineInput(activity_id=line_input.activity_id, **theirs)
+            clashes = [name for name in mine if mine[name] != theirs[name]]
+        code = line.activity.code
+        conflicts += [Conflict("activity", line.activity_id, name, code, theirs[name], mine[name]) for name in clashes]
+        merged_activities.append(merged)
+        meanwhile = meanwhile or changed
+    for indicator_input in indicators:
+        cells = stored.values[indicator_input.indicator_id]
+        mine = _indicator_values(indicator_input, cells)
+        theirs = {name: value for name, value in _stored_indicator_values(cells).items() if name in mine}
+        shown_line = shown_indicators.get(indicator_input.indicator_id)
+        shown = _indicator_values(shown_line, cells) if shown_line else None
+        values, clashes, changed = _three_way(mine, shown, theirs)
+        merged_indicator = _indicator_input(indicator_input.indicator_id, values)
+        if clashes and _indicator_errors(merged_indicator, cells):
+            merged_indicator = _indicator_input(indicator_input.indicator_id, theirs)
+            clashes = [name for name in mine if mine[name] != theirs[name]]
+        code = cells[None].indicator.code
+        pk = indicator_input.indicator_id
+        conflicts += [Conflict("indicator", pk, name, code, theirs[name], mine[name]) for name in clashes]
+        merged_indicators.append(merged_indicator)
+        meanwhile = meanwhile or changed
+    return merged_activities, merged_indicators, conflicts, meanwhile
+
+
+def _indicator_input(indicator_id: int, values: Mapping[str, Any]) -> IndicatorLineInput:
+    cells = {int(name.removeprefix("cell:")): value for name, value in values.items() if name.startswith("cell:")}
+    return IndicatorLineInput(
+        indicator_id=indicator_id,
+        total=values["total"],
+        cells=cells,
+        note=values["note"],
+        source=values["source"],
+        plausibility_note=values.get("plausibility_note"),
+    )
 
 
 def _validate(
-    activities: list[ActivityLineInput],
-    indicators: list[IndicatorLineInput],
+    activities: Sequence[ActivityLineInput],
+    indicators: Sequence[IndicatorLineInput],
     stored_lines: Mapping[int, ActivityProgress],
     stored_values: Mapping[int, Mapping[int | None, IndicatorValue]],
 ) -> list[LineError]:
@@ -497,20 +973,37 @@ def _validate(
             )
             continue
         errors.extend(validate_activity_line(line_input, stored.activity.code))
-    for line_input in indicators:
-        cells = stored_values.get(line_input.indicator_id)
+        if line_input.plausibility_note:
+            errors.extend(_note_errors("activity", line_input.activity_id, line_input.plausibility_note))
+    for indicator_input in indicators:
+        cells = stored_values.get(indicator_input.indicator_id)
         if not cells or None not in cells:
-            errors.append(
-                LineError("indicator", line_input.indicator_id, "", _("This indicator is not part of the report."))
-            )
+            message = _("This indicator is not part of the report.")
+            errors.append(LineError("indicator", indicator_input.indicator_id, "", message))
             continue
-        dimensions: dict[int, list[Any]] = defaultdict(list)
-        for category_id, value in cells.items():
-            if category_id is not None:
-                dimensions[value.category.dimension_id].append(value.category)
-        errors.extend(validate_indicator_line(line_input, cells[None].indicator, dimensions))
-        if cells[None].indicator.computed_from:
-            errors.extend(_computed_changes(line_input, cells))
+        errors.extend(_indicator_errors(indicator_input, cells))
+        if indicator_input.plausibility_note:
+            errors.extend(_note_errors("indicator", indicator_input.indicator_id, indicator_input.plausibility_note))
+    return errors
+
+
+def _note_errors(kind: Literal["activity", "indicator"], object_id: int, note: str) -> list[LineError]:
+    try:
+        refuse_control_characters(note)
+        refuse_longer_than(PLAUSIBILITY_NOTE_CHARS, note.strip())
+    except ValidationError as refused:
+        return [LineError(kind, object_id, "plausibility_note", message) for message in refused.messages]
+    return []
+
+
+def _indicator_errors(line_input: IndicatorLineInput, cells: Mapping[int | None, IndicatorValue]) -> list[LineError]:
+    dimensions: dict[int, list[Any]] = defaultdict(list)
+    for category_id, value in cells.items():
+        if category_id is not None:
+            dimensions[value.category.dimension_id].append(value.category)
+    errors = validate_indicator_line(line_input, cells[None].indicator, dimensions)
+    if cells[None].indicator.computed_from:
+        errors.extend(_computed_changes(line_input, cells))
     return errors
 
 

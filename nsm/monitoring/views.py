@@ -28,8 +28,8 @@ from django.views.decorators.http import require_POST
 from nsm.accounts import access
 from nsm.core.confirm import Confirmation, ask, confirmed, posted_or
 from nsm.monitoring import selectors, services
-from nsm.monitoring.forms import CycleForm, ReportForm, report_rows
-from nsm.monitoring.models import OVERSEERS, REVIEWERS, Evidence, ProgressReport, ReportingCycle
+from nsm.monitoring.forms import CycleForm, ReportForm, field_name, report_rows
+from nsm.monitoring.models import OVERSEERS, REVIEWERS, ActivityProgress, Evidence, ProgressReport, ReportingCycle
 from nsm.strategy.forms import add_errors
 from nsm.strategy.models import Strategy
 
@@ -264,34 +264,83 @@ def _close_confirmation(request: HttpRequest, cycle: ReportingCycle, back: str) 
 # --- A report ---
 
 
-def _save(request: HttpRequest, report: ProgressReport, form: ReportForm) -> HttpResponse | list[str] | None:
-    """Save the POSTed report: a redirect when done (or refused outright), the conflict's messages when the report
-    changed meanwhile, None when the form shows errors."""
+def _saved(
+    request: HttpRequest, report: ProgressReport, form: ReportForm, *, submit: bool
+) -> services.SaveOutcome | HttpResponse | None:
+    """Save (or save, then submit) the POSTed report: what the save did; a redirect when it was refused outright
+    (the report is locked); None when the form shows errors: every one, those of the inputs that could not be read
+    and the services' rules for the rest, at once."""
     if not form.is_valid():
+        if refused := services.check_report(
+            report, activities=form.activity_inputs(), indicators=form.indicator_inputs()
+        ):
+            form.add_line_errors([*refused.line_errors, *refused.warnings])
         return None
+    save = services.save_and_submit_report if submit else services.save_report_edits
     try:
-        changed = services.save_report(
-            report, by=request.user, version=form.edited_version,
-            activities=form.activity_inputs(), indicators=form.indicator_inputs(),
+        return save(
+            report, by=request.user, version=form.edited_version, activities=form.activity_inputs(),
+            indicators=form.indicator_inputs(), original=form.original_inputs(),
         )  # fmt: skip
     except services.ReportInvalid as error:
-        form.add_line_errors(error.line_errors)
+        form.add_line_errors([*error.line_errors, *error.warnings])
         return None
-    except services.StaleVersion as error:
-        return list(error.messages)
     except ValidationError as error:  # locked: approved, submitted or closed meanwhile
         messages.error(request, " ".join(error.messages))
         return redirect(report_url(report))
-    if changed:
+
+
+def _edited(request: HttpRequest, report: ProgressReport, form: ReportForm, *, submit: bool = False) -> HttpResponse:
+    """The answer to a POSTed report form: the page again with every error and the typed values when the save was
+    refused, or with the values both people changed side by side; else back to the report with what happened."""
+    outcome = _saved(request, report, form, submit=submit)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    if outcome is None:
+        if "evidence" in request.POST or "remove_evidence" in request.POST:
+            messages.error(request, _("The file was not changed: correct the errors below first, then try again."))
+        typed = services.typed_warnings(report, activities=form.activity_inputs(), indicators=form.indicator_inputs())
+        return _report_page(request, form.detail, form, may_edit=True, warnings=typed, unsaved=True)
+    anchor = _evidence_step(request, report)
+    _say(request, outcome, submit=submit)
+    if outcome.conflicts:
+        detail = selectors.report_detail(_report(request, report.pk))
+        names = [field_name(services.LineError(c.kind, c.object_id, c.field, "")) for c in outcome.conflicts]
+        fresh = ReportForm(detail=detail, typed={name: request.POST.get(name, "") for name in names})
+        fresh.show_conflicts(outcome.conflicts)
+        return _report_page(request, detail, fresh, may_edit=True, news=outcome.news, unsaved=True)
+    return redirect(report_url(report, anchor))
+
+
+def _say(request: HttpRequest, outcome: services.SaveOutcome, *, submit: bool) -> None:
+    if outcome.news and not outcome.conflicts:  # with conflicts, the page itself shows the news above the form
+        messages.success(request, outcome.news[0])
+        if len(outcome.news) > 1:
+            messages.info(request, " · ".join(outcome.news[1:]))
+    if submit and outcome.submitted:
+        messages.success(request, _("Your changes were saved and the report was submitted to the secretariat."))
+    elif submit and outcome.missing:
+        messages.error(
+            request,
+            _("Your changes were saved, but the report was not submitted: %(missing)s")
+            % {"missing": " ".join(services.ReportInvalid(outcome.missing).messages)},
+        )
+    elif submit:
+        messages.warning(
+            request, _("The report was not submitted: it changed meanwhile. Check the values, then submit again.")
+        )
+    elif outcome.changed and not outcome.news:
         messages.success(request, _("Your changes were saved."))
-    else:
+    elif not outcome.changed and not outcome.news and not outcome.conflicts:
         messages.info(request, _("Nothing had changed: nothing was saved."))
-    return redirect(report_url(report))
 
 
 @login_required
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report: a form of every line for its focal points while it is editable, else its values as text."""
+    """The report: a form of every line for its focal points while it is editable, else its values as text.
+
+    Without JavaScript, the evidence buttons post this form too (`evidence`, `remove_evidence`): the typed values
+    are saved first, then the file is added or removed."""
     posted = request.method == "POST"
     report = _report(request, pk, write=posted)
     if posted and not report.is_editable:  # approved, submitted or closed since the page was shown: it says why
@@ -303,25 +352,28 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not posted and computed and services.refresh_computed_values(report, by=request.user):
         detail = selectors.report_detail(_report(request, pk))  # new values, and the version that went up with them
     form = ReportForm(request.POST if posted else None, detail=detail) if may_edit and report.is_editable else None
-    stale: list[str] = []
-    if posted:
-        outcome = _save(request, report, form)
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        if outcome:  # someone else saved meanwhile: the current values, and the news
-            stale, detail = outcome, selectors.report_detail(_report(request, pk))
-            form = ReportForm(detail=detail) if detail.report.is_editable else None
-    return _report_page(request, detail, form, may_edit=may_edit, stale=stale)
+    if posted and form is not None:
+        return _edited(request, report, form)
+    return _report_page(request, detail, form, may_edit=may_edit)
 
 
 def _report_page(
-    request: HttpRequest, detail: selectors.ReportDetail, form: ReportForm | None, *, may_edit: bool, stale: list[str]
+    request: HttpRequest,
+    detail: selectors.ReportDetail,
+    form: ReportForm | None,
+    *,
+    may_edit: bool,
+    news: tuple[str, ...] = (),
+    warnings: dict[tuple[str, int], list[services.LineError]] | None = None,
+    unsaved: bool = False,
 ) -> HttpResponse:
     report = detail.report
-    activities, indicators = report_rows(detail, form)
+    warnings = services.report_warnings(detail) if warnings is None else warnings
+    activities, indicators = report_rows(detail, form, warnings)
     context = {
         "report": report, "cycle": report.cycle, "strategy": report.cycle.strategy, "detail": detail,
-        "activities": activities, "indicators": indicators, "form": form, "stale": stale, "may_edit": may_edit,
+        "activities": activities, "indicators": indicators, "form": form, "news": news, "may_edit": may_edit,
+        "unsaved": unsaved, "flagged": sum(len(found) for found in warnings.values()),
         "may_review": _may(ProgressReport.objects.reviewable_by(request.user), report),
         "may_oversee": access.acts_for_country(request.user, report.cycle.strategy.country, OVERSEERS),
         "board_status": report.board_status(), "board_status_label": report.get_board_status_display(),
@@ -345,7 +397,14 @@ def report_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit: from the report form (its Submit button), the typed values are saved first, then the report is
+    submitted; a bare POST with the version only (nothing typed) submits the report as stored."""
     report = _report(request, pk, write=True)
+    if "original" in request.POST:
+        if not report.is_editable:
+            messages.error(request, _("The report cannot be changed now: nothing was saved."))
+            return redirect(report_url(report))
+        return _edited(request, report, ReportForm(request.POST, detail=selectors.report_detail(report)), submit=True)
     done = _("The report was submitted to the secretariat.")
     return _act(
         request, report_url(report), lambda version: services.submit_report(report, by=request.user, version=version),
@@ -456,6 +515,11 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Evidence ---
+#
+# The upload and remove buttons sit in the report form. With JavaScript, htmx posts only the file (or nothing) with
+# the evidence version (`evidence_version`, kept up to date by each answer) to `evidence_add` / `evidence_remove`
+# and puts the answer, the line's evidence block, in its place: the page stays, and so does whatever was typed.
+# Without JavaScript, the buttons post the whole form to the report page, which saves the typed values first.
 
 
 def _evidence(pk: int, reports: QuerySet[ProgressReport]) -> Evidence:
@@ -463,10 +527,71 @@ def _evidence(pk: int, reports: QuerySet[ProgressReport]) -> Evidence:
     return get_object_or_404(Evidence.objects.select_related("line__report").filter(line__report__in=reports), pk=pk)
 
 
+def _evidence_step(request: HttpRequest, report: ProgressReport) -> str:
+    """The evidence button pressed without JavaScript, once the typed values are saved: add or remove the file.
+    Returns the anchor of the line, to go back to."""
+    activity_id, removed = _posted_int(request, "evidence"), _posted_int(request, "remove_evidence")
+    if activity_id is None and removed is None:
+        return ""
+    current = _report(request, report.pk, write=True)  # the version the save left
+    try:
+        if activity_id is not None:
+            upload = request.FILES.get(f"evidence_file_{activity_id}")
+            if upload is None:
+                raise ValidationError(_("Choose a file to upload."))
+            evidence = services.add_evidence(
+                current, by=request.user, activity_id=activity_id, upload=upload, version=current.version
+            )
+            messages.success(request, _("%(name)s was uploaded.") % {"name": evidence.name})
+            return f"activity-{activity_id}"
+        evidence = _evidence(removed or 0, ProgressReport.objects.editable_by(request.user).filter(pk=report.pk))
+        services.remove_evidence(evidence, by=request.user, version=current.version)
+        messages.success(request, _("%(name)s was removed.") % {"name": evidence.name})
+        return f"activity-{evidence.line.activity_id}"
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return f"activity-{activity_id}" if activity_id else ""
+
+
+def _evidence_block(
+    request: HttpRequest, report: ProgressReport, activity_id: int | None, said: str, *, refused: bool = False
+) -> HttpResponse:
+    """The evidence block of one line, as htmx puts it in place, with the report's version for the next step."""
+    line = get_object_or_404(
+        ActivityProgress.objects.select_related("activity").prefetch_related("evidence"),
+        report=report,
+        activity_id=activity_id,
+    )
+    report.refresh_from_db(fields=["version"])
+    context = {
+        "report": report, "activity": line.activity, "evidence_list": line.evidence.all(), "editable": True,
+        "evidence_max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024), "said": said, "refused": refused,
+        "swap_version": True,
+    }  # fmt: skip
+    return render(request, "monitoring/_evidence.html", context)
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
 @login_required
 @require_POST
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, write=True)
+    if _htmx(request):
+        activity_id = _posted_int(request, "evidence")
+        upload = request.FILES.get(f"evidence_file_{activity_id}")
+        try:
+            if upload is None or activity_id is None:
+                raise ValidationError(_("Choose a file to upload."))
+            evidence = services.add_evidence(
+                report, by=request.user, activity_id=activity_id, upload=upload,
+                version=_posted_int(request, "evidence_version"),
+            )  # fmt: skip
+        except ValidationError as error:
+            return _evidence_block(request, report, activity_id, " ".join(error.messages), refused=True)
+        return _evidence_block(request, report, activity_id, _("%(name)s was uploaded.") % {"name": evidence.name})
     activity_id = _posted_int(request, "activity")
     upload = request.FILES.get("file")
     back = report_url(report, f"activity-{activity_id}" if activity_id else "")
@@ -494,8 +619,15 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(pk, ProgressReport.objects.editable_by(request.user))
-    back = report_url(evidence.line.report, f"activity-{evidence.line.activity_id}")
+    report, activity_id = evidence.line.report, evidence.line.activity_id
     done = _("%(name)s was removed.") % {"name": evidence.name}
+    if _htmx(request):
+        try:
+            services.remove_evidence(evidence, by=request.user, version=_posted_int(request, "evidence_version"))
+        except ValidationError as error:
+            return _evidence_block(request, report, activity_id, " ".join(error.messages), refused=True)
+        return _evidence_block(request, report, activity_id, done)
+    back = report_url(report, f"activity-{activity_id}")
     return _act(
         request, back, lambda version: services.remove_evidence(evidence, by=request.user, version=version), done
     )

@@ -11,11 +11,19 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from nsm.accounts.models import Membership
 from nsm.monitoring import services
 from nsm.monitoring.models import ProgressReport
 from nsm.reference.models import DisaggregationDimension
 from nsm.strategy.models import Indicator
-from tests.factories import ActivityFactory, IndicatorFactory, InstitutionFactory, MeasureFactory
+from tests.factories import (
+    ActivityFactory,
+    IndicatorFactory,
+    InstitutionFactory,
+    MeasureFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 
 def build_plan(strategy, institutions, activities_each=2):
@@ -25,7 +33,7 @@ def build_plan(strategy, institutions, activities_each=2):
     )
     sex = DisaggregationDimension.objects.get(code="sex")
     for index, code in enumerate(institutions):
-        institution = InstitutionFactory(code=code)
+        institution = InstitutionFactory(code=code, country=strategy.country)
         for _n in range(activities_each):
             ActivityFactory(measure=measure, lead=institution)
         indicator = IndicatorFactory(result=measure, code=f"1.1.1.{index + 1}", responsible=institution)
@@ -108,3 +116,11 @@ def fill(report, user):
     services.save_report(report, by=user, version=report.version, activities=activities, indicators=indicators)
     report.refresh_from_db()
     return report
+
+
+@pytest.fixture
+def colleague(db):
+    """A second focal point of MSHMS, Arta Kola: two people fill in the same report."""
+    user = UserFactory(username="colleague", first_name="Arta", last_name="Kola")
+    MembershipFactory(user=user, institution=InstitutionFactory(code="MSHMS"), role=Membership.Role.FOCAL_POINT)
+    return user

@@ -247,13 +247,13 @@ def test_the_report_page_shows_every_line_with_labelled_inputs(client_for, focal
     assert url("report-workbook", report.pk) in html and url("report-upload", report.pk) in html
 
 
-def test_the_report_page_lists_what_is_missing_instead_of_the_submit_button(client_for, focal_point, report):
+def test_the_report_page_lists_what_is_missing_above_the_form(client_for, focal_point, report):
     activities, _indicators = line_ids(report)
     response = client_for(focal_point).get(url("report", report.pk))
     page, html = text_of(response), response.content.decode()
     assert "items are still missing" in page and "Give the status." in page
     assert f'href="#activity-{activities[0]}"' in html and f'id="activity-{activities[0]}"' in html
-    assert url("report-submit", report.pk) not in html
+    assert "Every line is filled in" not in page
 
 
 def test_the_focal_point_saves_the_report_through_the_page(client_for, focal_point, report):
@@ -306,7 +306,7 @@ def test_a_value_that_is_not_a_number_is_shown_next_to_its_field(client_for, foc
     assert f'id="id_a{activity}_spent_donor_error"' in html and 'value="many"' in html
 
 
-def test_a_save_on_a_stale_version_says_what_changed_and_shows_the_current_values(
+def test_a_save_on_a_stale_version_merges_and_shows_the_values_both_changed(
     client_for, focal_point, report, other_focal_point
 ):
     client = client_for(focal_point)
@@ -319,11 +319,13 @@ def test_a_save_on_a_stale_version_says_what_changed_and_shows_the_current_value
     response = client.post(url("report", report.pk), stale)
     html, page = response.content.decode(), text_of(response)
     assert response.status_code == 200
-    assert "your changes were not saved" in page and "Under way, delayed" in page
-    assert 'name="version" value="2"' in html
-    assert re.search(r'<option value="delayed" selected>', html)
+    assert "changed the report" in page and "Under way, delayed" in page
+    assert "Someone else changed this value meanwhile, to: Under way, delayed." in page
+    assert re.search(r'<option value="on_track" selected>', html)  # the typed value stays in the field
     report.refresh_from_db()
-    assert report.version == 2
+    assert report.version == 3 and f'name="version" value="{report.version}"' in html
+    line = ActivityProgress.objects.get(report=report, activity_id=activity)
+    assert (line.status, line.spent_state_budget) == ("delayed", Decimal("1000"))
 
 
 def test_the_focal_point_submits_a_complete_report(client_for, focal_point, report):
