@@ -10,9 +10,11 @@ from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTa
 
 
 class InstitutionFactory(DjangoModelFactory):
+    """An institution; asking again for a code of a country gives the same one (a code is unique per country)."""
+
     class Meta:
         model = Institution
-        django_get_or_create = ("code",)
+        django_get_or_create = ("code", "country")
 
     code = factory.Sequence(lambda n: f"INST{n}")
     name_sq = factory.LazyAttribute(lambda o: f"Institucioni {o.code}")
@@ -102,7 +104,7 @@ class ActivityFactory(DjangoModelFactory):
     code = factory.LazyAttributeSequence(lambda o, n: f"{o.measure.code}.{n + 1}")
     title_sq = factory.LazyAttribute(lambda o: f"Aktiviteti {o.code}")
     title_en = factory.LazyAttribute(lambda o: f"Activity {o.code}")
-    lead = factory.SubFactory(InstitutionFactory)
+    lead = factory.SubFactory(InstitutionFactory, country=factory.SelfAttribute("..strategy.country"))
     start_year = 2024
     start_quarter = 1
     end_year = 2025

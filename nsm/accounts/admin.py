@@ -24,15 +24,18 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Institution)
 class InstitutionAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name_sq", "name_en", "kind", "country", "is_active", "verified")
-    list_filter = ("kind", "is_active", "country", "verified")
-    search_fields = ("code", "name_sq", "name_en")
+    """A code is unique within its country (MPB of Albania and MPB of Kosovo are two institutions): the list shows
+    the country next to the code, and a search may name both ("MPB XK")."""
+
+    list_display = ("code", "country", "name_sq", "name_en", "kind", "is_active", "verified")
+    list_filter = ("country", "kind", "is_active", "verified")
+    search_fields = ("code", "country", "name_sq", "name_en")
 
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ("user", "institution", "role")
-    list_filter = ("role", "institution__kind")
+    list_display = ("user", "institution", "institution__country", "role")
+    list_filter = ("role", "institution__country", "institution__kind")
     list_select_related = ("user", "institution")
     autocomplete_fields = ("user", "institution")
     search_fields = ("user__username", "user__first_name", "user__last_name", "institution__code")

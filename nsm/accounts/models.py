@@ -26,8 +26,30 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+# The names of the countries whose plans the platform holds, for sentences such as "MPB is not an institution of
+# Kosovo (XK)". A country not listed here is named by its code alone.
+COUNTRY_NAMES = {
+    "AL": _("Albania"),
+    "BA": _("Bosnia and Herzegovina"),
+    "ME": _("Montenegro"),
+    "MK": _("North Macedonia"),
+    "RS": _("Serbia"),
+    "XK": _("Kosovo"),
+}
+
+
+def country_label(code: str) -> str:
+    """`Kosovo (XK)`, or the code alone for a country without a name here."""
+    name = COUNTRY_NAMES.get(code)
+    return f"{name} ({code})" if name else code
+
+
 class Institution(models.Model):
-    """A ministry, agency, municipality or partner that leads or supports parts of a plan."""
+    """A ministry, agency, municipality or partner that leads or supports parts of a plan.
+
+    An institution belongs to one country, and only that country's plans name it; its code is unique within the
+    country (MPB of Albania and MPB of Kosovo are two institutions), so a code is looked up with its country.
+    """
 
     class Kind(models.TextChoices):
         MINISTRY = "ministry", _("Ministry")
@@ -40,7 +62,9 @@ class Institution(models.Model):
         DIASPORA = "diaspora", _("Diaspora association")
         OTHER = "other", _("Other")
 
-    code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("The acronym, e.g. MPB."))
+    code = models.CharField(
+        _("code"), max_length=40, help_text=_("The acronym, e.g. MPB; unique within the institution's country.")
+    )
     name_sq = models.CharField(_("name (Albanian)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
@@ -56,9 +80,26 @@ class Institution(models.Model):
         ordering = ["code"]
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "code"],
+                name="institution_code_unique_per_country",
+                violation_error_message=_("Another institution of this country has this code."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code
+
+    def refusal_for(self, country: str) -> str | None:
+        """Why this institution cannot be named in a plan of `country` (another country's), or None."""
+        if self.country == country:
+            return None
+        return _("%(code)s is not an institution of %(country)s: it is one of %(other)s.") % {
+            "code": self.code,
+            "country": country_label(country),
+            "other": country_label(self.country),
+        }
 
 
 class Membership(models.Model):

@@ -171,13 +171,17 @@ class SaveSummary:
 FIELD_OF_ERROR = {"pre_score": "pre_score", "post_score": "post_score", "name": "name", "sex": "sex"}
 
 
-def _institutions(codes: Iterable[str]) -> dict[str, Institution]:
-    """Institutions by upper-case code, matched without regard to case (one query)."""
+def _institutions(codes: Iterable[str]) -> dict[str, list[Institution]]:
+    """Institutions by upper-case code, matched without regard to case, of every country: a code is unique only
+    within its country (one query)."""
     wanted = {code.strip() for code in codes if code.strip()}
     if not wanted:
         return {}
     query = reduce(operator.or_, (Q(code__iexact=code) for code in wanted))
-    return {institution.code.upper(): institution for institution in Institution.objects.filter(query)}
+    found: dict[str, list[Institution]] = {}
+    for institution in Institution.objects.filter(query).order_by("country"):
+        found.setdefault(institution.code.upper(), []).append(institution)
+    return found
 
 
 def _check_rows(
@@ -188,6 +192,7 @@ def _check_rows(
     A row that names a person already listed at the training (same name and institution) updates that person.
     """
     errors: list[RowError] = []
+    country = training.strategy.country
     institutions = _institutions(row.institution for row in rows)
     existing = {(p.name_key, p.institution_id): p for p in Participant.objects.filter(training=training)}
     seen: dict[tuple[str, int], int] = {}
@@ -199,9 +204,12 @@ def _check_rows(
 
     for index, row in enumerate(rows):
         known_errors = len(errors)
-        institution = institutions.get(row.institution.strip().upper()) if row.institution else None
+        same_code = institutions.get(row.institution.strip().upper(), []) if row.institution else []
+        institution = next((i for i in same_code if i.country == country), None)
         if not row.institution.strip():
             error(index, "institution", _("Give the institution's code."))
+        elif institution is None and same_code:
+            error(index, "institution", same_code[0].refusal_for(country) or "")
         elif institution is None:
             error(index, "institution", _('"%(code)s" is not the code of an institution.') % {"code": row.institution})
         if row.sex not in Participant.Sex.values:

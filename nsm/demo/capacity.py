@@ -117,7 +117,8 @@ def participants_of(number: int, demo: DemoTraining, pool: list[tuple[str, str, 
 def load_trainings(strategy: Strategy, *, admin: User, summary: LoadSummary) -> None:
     """Create the demo trainings that are missing and save their participants (nothing when nothing changed)."""
     existing = {t.title: t for t in Training.objects.filter(strategy=strategy)}
-    organisers = {i.code: i for i in Institution.objects.filter(code__in={t.organiser for t in TRAININGS})}
+    codes = {t.organiser for t in TRAININGS}
+    organisers = {i.code: i for i in Institution.objects.filter(country=strategy.country, code__in=codes)}
     pool = _pool()
     for number, demo in enumerate(TRAININGS, start=1):
         training = existing.get(demo.title)

@@ -193,7 +193,8 @@ def load_consultation(strategy: Strategy, *, admin: User, summary: LoadSummary) 
 
 def _play_round(version: PlanVersion, secretariat: User, users: dict[str, User], summary: LoadSummary) -> None:
     """The round, its comments as they came in, and the secretariat's answers in January 2024."""
-    invited = list(Institution.objects.filter(code__in=INVITED).order_by("code"))
+    country = version.strategy.country
+    invited = list(Institution.objects.filter(country=country, code__in=INVITED).order_by("code"))
     with _clock(_moment(datetime.date(2023, 11, 2), 10), STAMPED):
         round_ = rounds.create_round(
             version, by=secretariat, title=ROUND_TITLE, opens_on=OPENS_ON, closes_on=CLOSES_ON, is_public=True,
@@ -231,9 +232,12 @@ def _ensure_partner_users(admin: User, summary: LoadSummary) -> dict[str, User]:
     """The invited partners' users besides the demo login, with their stakeholder membership, when missing."""
     usernames = [username for username, _first, _last in PARTNER_USERS.values()]
     existing = {u.username: u for u in User.objects.filter(username__in=[*usernames, STAKEHOLDER_LOGIN])}
-    institutions = {i.code: i for i in Institution.objects.filter(code__in=PARTNER_USERS)}
+    country = content.STRATEGY["country"]
+    institutions = {i.code: i for i in Institution.objects.filter(country=country, code__in=PARTNER_USERS)}
     members = set(
-        Membership.objects.filter(user__in=existing.values()).values_list("user__username", "institution__code")
+        Membership.objects.filter(user__in=existing.values(), institution__country=country).values_list(
+            "user__username", "institution__code"
+        )
     )
     with acting_as(admin, reason=REASON), _clock(_moment(datetime.date(2023, 11, 2), 9)):
         for code, (username, first_name, last_name) in PARTNER_USERS.items():

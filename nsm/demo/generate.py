@@ -289,7 +289,7 @@ KINDS = (
 def _institutions(country: str, count: int, counts: Counter[str]) -> list[int]:
     """The country's institutions `XA-I01` ..., created when missing; their primary keys."""
     codes = [f"{country}-I{number:02d}" for number in range(1, count + 1)]
-    existing = dict(Institution.objects.filter(code__in=codes).values_list("code", "pk"))
+    existing = dict(Institution.objects.filter(country=country, code__in=codes).values_list("code", "pk"))
     new = []
     for number, code in enumerate(codes, start=1):
         if code not in existing:

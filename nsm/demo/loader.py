@@ -110,7 +110,10 @@ def _read_references(plan: content.Plan) -> References:
     """Every reference row the plan uses, in five queries; raises MissingReferenceData naming all gaps."""
     wanted = plan.references()
     refs = References(
-        institutions={i.code: i for i in Institution.objects.filter(code__in=wanted["institutions"])},
+        institutions={
+            i.code: i
+            for i in Institution.objects.filter(country=content.STRATEGY["country"], code__in=wanted["institutions"])
+        },
         gcm={g.number: g for g in GcmObjective.objects.filter(number__in=wanted["gcm_objectives"])},
         sdg={t.code: t for t in SdgTarget.objects.filter(code__in=wanted["sdg_targets"])},
         target_groups={t.code: t for t in TargetGroup.objects.filter(code__in=wanted["target_groups"])},

@@ -217,9 +217,11 @@ def _ensure_focal_points(strategy: Strategy, admin: User, summary: LoadSummary) 
         code: DEMO_FOCAL_POINT[1] if code == DEMO_FOCAL_POINT[0] else f"focal.{code.lower()}" for code in codes
     }
     existing = {u.username: u for u in User.objects.filter(username__in=[*usernames.values(), REVIEWER])}
-    institutions = {i.code: i for i in Institution.objects.filter(code__in=codes)}
+    institutions = {i.code: i for i in Institution.objects.filter(country=strategy.country, code__in=codes)}
     members = set(
-        Membership.objects.filter(user__in=existing.values()).values_list("user__username", "institution__code")
+        Membership.objects.filter(user__in=existing.values(), institution__country=strategy.country).values_list(
+            "user__username", "institution__code"
+        )
     )  # a membership someone gave another role is left alone
     found: dict[str, User] = {REVIEWER: existing[REVIEWER]}
     with acting_as(admin, reason="demo data"), _clock(_moment(datetime.date(2024, 6, 3), 9)):

@@ -143,7 +143,7 @@ def load_working_group(strategy: Strategy, *, summary: LoadSummary) -> None:
         return
     users = {u.username: u for u in User.objects.filter(username__in=["secretariat", "focalpoint"])}
     codes = {code for m in MEETINGS for code in [p[0] for p in m.participants] + [p.owner for p in m.points]}
-    institutions = {i.code: i for i in Institution.objects.filter(code__in=codes)}
+    institutions = {i.code: i for i in Institution.objects.filter(country=strategy.country, code__in=codes)}
     today = timezone.localdate()
     for demo in missing:
         _record(strategy, demo, users, institutions, today, summary)

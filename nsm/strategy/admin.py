@@ -4,7 +4,9 @@ Day-to-day editing happens on the plan's own pages, whose services keep codes in
 fallback for repairs, so it shows history and keeps the code lists searchable.
 """
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
@@ -59,8 +61,23 @@ class ResultAdmin(VersionedAdmin):
     filter_horizontal = ("gcm_objectives", "sdg_targets")
 
 
+class ActivityAdminForm(forms.ModelForm):
+    """Checks the supporting institutions as the plan's services do: each of the strategy's country (the lead is
+    checked by the model's clean())."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("strategy") and cleaned.get("partners"):
+            try:
+                Activity(strategy=cleaned["strategy"]).clean_partners(cleaned["partners"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Activity)
 class ActivityAdmin(VersionedAdmin):
+    form = ActivityAdminForm
     list_display = ("code", "title_sq", "title_en", "lead", "start_label", "end_label", "gender_marker")
     list_filter = ("strategy", "gender_marker", "lead")
     list_select_related = ("lead",)

@@ -162,7 +162,8 @@ def plain(value: Decimal) -> Decimal:
 
 
 def _institution_choices(strategy: Strategy, current: Any = None) -> Any:
-    """Active institutions of the strategy's country, and any already chosen even if no longer active."""
+    """Active institutions of the strategy's country, and the one already chosen even if no longer active (or, for
+    a plan written before countries were kept apart, of another country: saving then says why it cannot stay)."""
     keep = Q(pk__in=[current]) if current else Q(pk__in=[])
     return Institution.objects.filter(Q(country=strategy.country, is_active=True) | keep).order_by("code")
 
@@ -174,11 +175,12 @@ KIND_ORDER = [
 ]  # fmt: skip
 
 
-def _partner_choices(strategy: Strategy) -> Any:
-    """The country's institutions and the international partners, grouped by kind, former bodies last."""
+def _partner_choices(strategy: Strategy, current: Any = ()) -> Any:
+    """The country's institutions (international partners included: each country has its own, e.g. the IOM
+    mission there), grouped by kind, former bodies last; and those already chosen, as `_institution_choices`."""
     kind_rank = Case(*(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(KIND_ORDER)), default=Value(99))
     return (
-        Institution.objects.filter(Q(country=strategy.country) | Q(kind=Institution.Kind.INTERNATIONAL))
+        Institution.objects.filter(Q(country=strategy.country) | Q(pk__in=current))
         .annotate(kind_rank=kind_rank)
         .order_by("-is_active", "kind_rank", "code")
     )
@@ -239,7 +241,8 @@ class ActivityForm(EditsVersion, BootstrapForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = self.instance.lead_id if self.instance else None
         self.fields["lead"].queryset = _institution_choices(strategy, current)
-        self.fields["partners"].queryset = _partner_choices(strategy)
+        partners = self.instance.partners.values_list("pk", flat=True) if self.instance.pk else ()
+        self.fields["partners"].queryset = _partner_choices(strategy, partners)
         self.fields["partners"].help_text = _(
             "Ministries and agencies first, then international partners and municipalities."
         )

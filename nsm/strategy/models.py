@@ -5,6 +5,7 @@ file to the database to the API.
 """
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -330,8 +331,25 @@ class Activity(Withdrawable):
                 }
             elif self.strategy_id and measure.strategy_id != self.strategy_id:
                 errors["measure"] = _("The measure belongs to another strategy.")
+        if self.strategy_id and self.lead_id:
+            refusal = self.lead.refusal_for(self.strategy.country)
+            if refusal:
+                errors["lead"] = refusal
         if errors:
             raise ValidationError(errors)
+
+    def clean_partners(self, partners: Iterable[Institution | int]) -> None:
+        """The supporting institutions about to be set, checked as `clean()` checks the lead: each of the strategy's
+        country. Many-to-many values are set after `full_clean()`, so the services and the workbook call this
+        before setting them (one query)."""
+        ids = {getattr(partner, "pk", partner) for partner in partners}
+        if not ids or not self.strategy_id:
+            return
+        country = self.strategy.country
+        foreign = Institution.objects.filter(pk__in=ids).exclude(country=country).order_by("code")
+        refusals = [refusal for institution in foreign if (refusal := institution.refusal_for(country))]
+        if refusals:
+            raise ValidationError({"partners": refusals})
 
 
 # Money and indicator values keep at most 15 significant digits: SQLite, the embedded default, stores decimals as
@@ -495,6 +513,10 @@ class Indicator(Withdrawable):
             errors["baseline"] = _("A yes/no indicator takes 1 (yes) or 0 (no).")
         if self.computed_from and self.value_type != self.ValueType.NUMBER:
             errors["computed_from"] = _("Only a number can be computed from trainings.")
+        if self.strategy_id and self.responsible_id and self.responsible is not None:
+            refusal = self.responsible.refusal_for(self.strategy.country)
+            if refusal:
+                errors["responsible"] = refusal
         if errors:
             raise ValidationError(errors)
 

@@ -178,12 +178,29 @@ def set_m2m_quietly(obj: Model, m2m: Mapping[str, set]) -> None:
         del obj.skip_history_when_saving  # type: ignore[attr-defined]
 
 
+def full_clean_with_related(obj: Model, m2m: Mapping[str, set]) -> None:
+    """full_clean(), and the many-to-many values about to be set (an activity's supporting institutions are of its
+    strategy's country): every error at once."""
+    errors: dict[str, list] = {}
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if isinstance(obj, Activity) and "partners" in m2m:
+        try:
+            obj.clean_partners(m2m["partners"])
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def create_with_history(obj: Model, data: Mapping[str, Any]) -> Model:
     """Validate and save a new object with its many-to-many values, as one 'created' history row."""
     plain, m2m = _split(obj, data)
     for name, value in plain.items():
         setattr(obj, name, value)
-    obj.full_clean()
+    full_clean_with_related(obj, m2m)
     if not m2m:
         obj.save()
         return obj
@@ -218,7 +235,7 @@ def _update(
     changed = bool(changed_names)
     for name, value in plain.items():
         setattr(obj, name, value)
-    obj.full_clean()
+    full_clean_with_related(obj, m2m)
     if check is not None:
         check(obj)
     m2m_changed = {

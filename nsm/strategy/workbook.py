@@ -32,7 +32,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from nsm.accounts.models import Institution
+from nsm.accounts.models import Institution, country_label
 from nsm.audit import acting_as
 from nsm.core import limits
 from nsm.core.spreadsheet import (  # the reading kernel; these names are importable from here as before
@@ -65,7 +65,13 @@ from nsm.strategy.models import (
     code_depth,
     parent_code,
 )
-from nsm.strategy.services import amend, bump_version, create_with_history, set_m2m_quietly
+from nsm.strategy.services import (
+    amend,
+    bump_version,
+    create_with_history,
+    full_clean_with_related,
+    set_m2m_quietly,
+)
 
 __all__ = [
     # the plan workbook
@@ -380,6 +386,10 @@ class ParsedPlan:
 
 @dataclass
 class _Existing:
+    """The plan in the database. `institutions` are those of the plan's country only (a code is unique within a
+    country, not across countries): codes and names resolve among them alone. `elsewhere` tells, for a code that
+    only other countries have, which ones, so that the error can say so."""
+
     strategy: Strategy | None
     institutions: dict[str, Institution]
     gcm: dict[int, GcmObjective]
@@ -392,17 +402,32 @@ class _Existing:
     budget: dict[tuple, ActivityBudget] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     targets: dict[tuple, IndicatorTarget] = field(default_factory=dict)
+    country: str = ""
+    elsewhere: dict[str, set[str]] = field(default_factory=dict)
 
     def institution_code(self, pk: int | None) -> str:
         return self.institutions_by_id[pk].code if pk else ""
 
     def add_institution(self, institution: Institution) -> None:
-        self.institutions[institution.code.upper()] = institution
+        """An institution of the plan's country (one of another country is only remembered in `elsewhere`; its
+        primary key still gives its code, for a plan written before countries were kept apart)."""
         self.institutions_by_id[institution.pk] = institution
+        if institution.country == self.country:
+            self.institutions[institution.code.upper()] = institution
+        else:
+            self.elsewhere.setdefault(institution.code.upper(), set()).add(institution.country)
+
+    def scope(self, country: str) -> None:
+        """Resolve codes among the institutions of `country` from now on."""
+        everyone = list(self.institutions_by_id.values())
+        self.country, self.institutions, self.elsewhere, self.institutions_by_id = country, {}, {}, {}
+        for institution in everyone:
+            self.add_institution(institution)
 
 
-def _load_existing(code: str, *, lock: bool = False) -> _Existing:
-    """The strategy with this code and its whole plan, plus the code lists, in about 17 queries."""
+def _load_existing(code: str, *, country: str = "", lock: bool = False) -> _Existing:
+    """The strategy with this code and its whole plan, plus the code lists, in about 17 queries. Institutions
+    resolve among those of `country` (the file's), else the strategy's, else Albania's."""
     strategies = Strategy.objects.select_for_update() if lock else Strategy.objects.all()
     existing = _Existing(
         strategy=strategies.filter(code=code).first() if code else None,
@@ -412,6 +437,7 @@ def _load_existing(code: str, *, lock: bool = False) -> _Existing:
         target_groups={g.code.lower(): g for g in TargetGroup.objects.all()},
         dimensions={d.code.lower(): d for d in DisaggregationDimension.objects.all()},
     )
+    existing.country = country or (existing.strategy.country if existing.strategy else "") or "AL"
     for institution in Institution.objects.all():
         existing.add_institution(institution)
     if existing.strategy is not None:
@@ -532,6 +558,23 @@ _INSTITUTION_UNKNOWN = {
 }
 
 
+def _institution_elsewhere(code: str, country: str, others: Iterable[str]) -> str:
+    """A code that only other countries have: it is not the plan's country's institution."""
+    return _(
+        "%(code)s is not an institution of %(country)s (only of %(others)s): to add one of %(country)s, list it on "
+        "the Institutions sheet"
+    ) % {"code": code, "country": country_label(country), "others": ", ".join(map(country_label, sorted(others)))}
+
+
+def institutions_rule(country: str) -> str:
+    """What the import does with institution codes, said in the preview."""
+    return _(
+        "Institution codes are looked up among the institutions of %(country)s only. A code on the Institutions "
+        "sheet that %(country)s does not have yet is added as a new institution of %(country)s; a lead, supporting "
+        "or responsible institution that is neither one of %(country)s nor on that sheet is an error."
+    ) % {"country": country_label(country)}
+
+
 class _Reader:
     """Reads the sheets into a ParsedPlan, checking each value against the format, code lists and plan."""
 
@@ -576,6 +619,7 @@ class _Reader:
         self.plan.strategy = self._read_strategy()
         self.existing = _load_existing(self.plan.strategy_code)
         self._strategy_defaults()
+        self._scope_to_country()
         self._read_institutions()
         self._read_results()
         self._read_activities()
@@ -609,6 +653,20 @@ class _Reader:
         for column in STRATEGY.columns:
             if row is not None and column.default is not None and column.field not in row.refs:
                 row.values[column.field] = getattr(current, column.field) if current else column.default
+
+    def _scope_to_country(self) -> None:
+        """Institutions resolve among the file's country's. An existing plan keeps its country: its institutions
+        are that country's."""
+        row, current, country = self.plan.strategy, self.existing.strategy, self.plan.country
+        if current is not None and country and country != current.country and "country" not in row.bad:
+            self.error(
+                row.cell("country"),
+                _("the country of the plan %(code)s is %(country)s; an import does not change it")
+                % {"code": current.code, "country": country_label(current.country)},
+            )
+            row.bad.add("country")
+        if country and country != self.existing.country and "country" not in row.bad:
+            self.existing.scope(country)
 
     def _strategy_field(self, sheet: SheetReader, row: Row, number: int, name: Any, raw: Any) -> None:
         column = STRATEGY.column(as_text(name))
@@ -822,6 +880,9 @@ class _Reader:
             return known.code
         if code.upper() in self.new_institutions:
             return self.new_institutions[code.upper()]
+        others = self.existing.elsewhere.get(code.upper()) if self.existing else None
+        if others:
+            raise CellValueError(_institution_elsewhere(code, self.existing.country, others))
         raise CellValueError(_INSTITUTION_UNKNOWN[name](code))
 
     def _parse_gcm(self, column: Column, raw: Any) -> frozenset[int]:
@@ -1180,6 +1241,12 @@ class ImportPreview:
     strategy_code: str
     kinds: list[KindChanges]
     warnings: list[str] = field(default_factory=list)
+    country: str = ""
+
+    @property
+    def institutions_rule(self) -> str:
+        """What the import does with institution codes (those of the plan's country only), for the preview."""
+        return institutions_rule(self.country) if self.country else ""
 
     def count(self, action: str) -> int:
         return sum(len(getattr(kind, action)) for kind in self.kinds)
@@ -1311,12 +1378,10 @@ def _require_valid(parsed: ParsedPlan) -> None:
 def plan_changes(parsed: ParsedPlan) -> ImportPreview:
     """What importing the (valid) parsed file would do, computed in a constant number of queries."""
     _require_valid(parsed)
-    return _preview(
-        parsed.strategy_code,
-        _diff(parsed, _load_existing(parsed.strategy_code)),
-        parsed.warnings,
-        ImportPreview,
-    )
+    existing = _load_existing(parsed.strategy_code, country=parsed.country)
+    preview = _preview(parsed.strategy_code, _diff(parsed, existing), parsed.warnings, ImportPreview)
+    preview.country = existing.country
+    return preview
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1339,7 +1404,7 @@ def apply_plan(
     _require_valid(parsed)
     reason = _("import of %(name)s") % {"name": parsed.file_name or "workbook"}
     with transaction.atomic(), acting_as(by, reason=reason):
-        existing = _load_existing(parsed.strategy_code, lock=True)
+        existing = _load_existing(parsed.strategy_code, country=parsed.country, lock=True)
         ops = _diff(parsed, existing)
         if expected is not None:
             now = _preview(parsed.strategy_code, ops, parsed.warnings, ImportPreview)
@@ -1444,7 +1509,7 @@ class _Writer:
 
     @staticmethod
     def _save_changed(kind: str, obj: Any, m2m: dict[str, set]) -> None:
-        obj.full_clean()
+        full_clean_with_related(obj, m2m)
         if m2m:
             set_m2m_quietly(obj, m2m)  # no history row of its own: the save below records the final state
         if kind in VERSIONED:

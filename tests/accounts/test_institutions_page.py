@@ -21,9 +21,9 @@ URL = reverse("accounts:institutions")
 @pytest.fixture
 def kosovo(db):
     """Kosovo's ministry, whose code is Albanian-looking on purpose, and a user of it."""
-    InstitutionFactory(code="MPB-XK", country="XK", name_en="Ministry of Internal Affairs of Kosovo")
+    ministry = InstitutionFactory(code="MPB-XK", country="XK", name_en="Ministry of Internal Affairs of Kosovo")
     user = UserFactory(username="xk-user")
-    MembershipFactory(user=user, institution=InstitutionFactory(code="MPB-XK"), role=Membership.Role.SECRETARIAT)
+    MembershipFactory(user=user, institution=ministry, role=Membership.Role.SECRETARIAT)
     return user
 
 

@@ -6,12 +6,17 @@ MSHMS (saved, with an evidence file) and one of AKPA; a frozen version (v1) with
 to which the NGO is invited, and a stakeholder's comment; a meeting with a participant, a decision and action points
 of MSHMS and AKPA; a training with a participant; a context indicator with a value; an API token per user.
 
-Kosovo (XK): its own strategy XK-NSM-SEC and its own secretariat, who must see nothing of Albania's.
+Kosovo (XK): its own strategy XK-NSM-SEC (public), whose institutions reuse Albania's codes on purpose (Kosovo's own
+MPB and AKPA, named "... (Prishtina)"); its secretariat (of Kosovo's MPB) and a focal point of Kosovo's AKPA; a plan
+with an activity and an indicator of Kosovo's AKPA; an open cycle with Kosovo's AKPA's report, saved with a narrative.
+Nobody of one country must see anything of the other's that is not published (tests/security/test_countries_apart.py).
 
-The roles (keys of `Scenario.users`): anonymous (no user), stakeholder, focal (MSHMS), focal2 (AKPA), secretariat,
-coordinator, viewer, xk_secretariat, superuser.
+The roles (keys of `Scenario.users`, in the access matrix's order): anonymous (no user), stakeholder, focal (MSHMS),
+focal2 (AKPA), secretariat, coordinator, viewer, xk_secretariat, superuser. `Scenario.users` also holds `xk_focal`,
+Kosovo's focal point, who is not a column of the matrix.
 """
 
+import dataclasses
 import datetime
 import shutil
 import tempfile
@@ -51,6 +56,11 @@ ROLES = (
 )
 
 PDF = b"%PDF-1.4\n%evidence\n%%EOF\n"
+XK_INSTITUTIONS = {  # Kosovo's own institutions, of the same codes as Albania's
+    "MPB": ("Ministria e Brendshme (Prishtina)", "Interior Ministry (Prishtina)"),
+    "AKPA": ("Agjencia e Punësimit (Prishtina)", "Employment Agency (Prishtina)"),
+}
+XK_NARRATIVE = "Border posts of Dardania staffed (Kosovo's own report)."
 
 
 @dataclass
@@ -76,6 +86,8 @@ def _member(username: str, code: str, role: str, *, country: str = "AL", kind: s
 
 def build_scenario() -> Scenario:
     Role = Membership.Role
+    for code, (name_sq, name_en) in XK_INSTITUTIONS.items():
+        InstitutionFactory(code=code, country="XK", name_sq=name_sq, name_en=name_en)
     users = {
         "stakeholder": _member("sec-ngo", "NGO-SEC", Role.STAKEHOLDER, kind=Institution.Kind.CIVIL_SOCIETY),
         "focal": _member("focal", "MSHMS", Role.FOCAL_POINT),
@@ -83,12 +95,13 @@ def build_scenario() -> Scenario:
         "secretariat": _member("secretariat", "MPB", Role.SECRETARIAT),
         "coordinator": _member("coordinator", "MPB", Role.COORDINATOR),
         "viewer": _member("viewer", "INSTAT", Role.VIEWER),
-        "xk_secretariat": _member("secretariat-xk", "MPB-XK", Role.SECRETARIAT, country="XK"),
+        "xk_secretariat": _member("secretariat-xk", "MPB", Role.SECRETARIAT, country="XK"),
     }
     superuser = UserFactory(username="root")
     superuser.is_superuser = superuser.is_staff = True
     superuser.save()
     users["superuser"] = superuser
+    users["xk_focal"] = _member("focal-xk", "AKPA", Role.FOCAL_POINT, country="XK")  # not a column of the matrix
     sec = users["secretariat"]
     s = Scenario(users=users)
     o = s.objects
@@ -111,7 +124,7 @@ def build_scenario() -> Scenario:
         strategy=strategy, number=1, label="For consultation", snapshot=versions.snapshot(strategy)
     )
     today = timezone.localdate()
-    ngo = Institution.objects.get(code="NGO-SEC")
+    ngo = Institution.objects.get(code="NGO-SEC", country="AL")
     o["round"] = rounds.create_round(
         o["version"], by=sec, title="Consultation on v1", opens_on=today - datetime.timedelta(days=3),
         closes_on=today + datetime.timedelta(days=10), is_public=True, invited=[ngo],
@@ -144,7 +157,10 @@ def build_scenario() -> Scenario:
     o["other_report"] = ProgressReport.objects.get(cycle=cycle, institution__code="AKPA")
 
     # --- Working group ---
-    mshms, akpa = Institution.objects.get(code="MSHMS"), Institution.objects.get(code="AKPA")
+    mshms, akpa = (
+        Institution.objects.get(code="MSHMS", country="AL"),
+        Institution.objects.get(code="AKPA", country="AL"),
+    )
     meeting = wg_services.create_meeting(
         strategy, by=sec, body="iiwg", held_on=datetime.date(2025, 3, 12), title="IIWG meeting",
         agenda="1. Plan", location="Tirana",
@@ -180,13 +196,43 @@ def build_scenario() -> Scenario:
     )
     o["context_indicator"] = indicator
     o["context_value"] = context_services.add_value(
-        indicator, by=sec, year=2023, value=Decimal("930"), source="Bank of Albania", verified="yes"
+        indicator, by=sec, year=2023, value=Decimal("930"), source="Bank of Albania, remittances survey", verified="yes"
     )
+
+    # --- Kosovo: a plan, a cycle and a report of its own AKPA ---
+    _build_kosovo(s, today)
 
     # --- An API token per user ---
     for role, user in users.items():
         s.tokens[role], s.keys[role] = account_services.create_api_token(user, name=f"{role} script")
     return s
+
+
+def _build_kosovo(s: Scenario, today: datetime.date) -> None:
+    """Kosovo's plan (an activity and an indicator of Kosovo's AKPA, titled "... (Prishtina)"), its open cycle and
+    the report of Kosovo's AKPA, saved by its focal point with a narrative."""
+    o, strategy = s.objects, s.objects["xk_strategy"]
+    measure = build_plan(strategy, ["AKPA"], activities_each=1)
+    measure.activities.update(title_en="Border posts (Prishtina)", title_sq="Pikat kufitare (Prishtina)")
+    measure.indicators.update(name_en="Returnees received (Prishtina)", name_sq="Të kthyer (Prishtina)")
+    o["xk_measure"] = measure
+    o["xk_activity"] = measure.activities.get()
+    o["xk_indicator"] = measure.indicators.get()
+    cycle = monitoring_services.create_cycle(
+        strategy, by=s.users["xk_secretariat"], kind="half_year", year=2024, half=2,
+        opens_on=today - datetime.timedelta(days=10), due_on=today + datetime.timedelta(days=30),
+    )  # fmt: skip
+    monitoring_services.open_cycle(cycle, by=s.users["xk_secretariat"])
+    cycle.refresh_from_db()
+    o["xk_cycle"] = cycle
+    report = ProgressReport.objects.get(cycle=cycle)
+    activities, indicators = complete_inputs(report)
+    activities = [dataclasses.replace(line, narrative=XK_NARRATIVE) for line in activities]
+    monitoring_services.save_report(
+        report, by=s.users["xk_focal"], version=report.version, activities=activities, indicators=indicators
+    )
+    report.refresh_from_db()
+    o["xk_report"] = report
 
 
 @pytest.fixture(scope="module")

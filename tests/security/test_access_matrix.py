@@ -171,8 +171,7 @@ XK_TOO = {
 }
 
 
-@pytest.fixture(scope="module")
-def scenario(scenario, django_db_blocker):
+def with_document(scenario: Any, django_db_blocker: Any) -> Any:
     """The security scenario with a document made from Albania's plan, which the Documents pages need."""
     with django_db_blocker.unblock():
         document = GeneratedDocument(
@@ -183,6 +182,11 @@ def scenario(scenario, django_db_blocker):
         document.file.save(document.filename, ContentFile(b"PK"))
         scenario.objects["document"] = document
     return scenario
+
+
+@pytest.fixture(scope="module")
+def scenario(scenario, django_db_blocker):
+    return with_document(scenario, django_db_blocker)
 
 
 def _object(scenario: Any, key: str) -> Any:

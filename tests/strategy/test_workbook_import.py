@@ -20,7 +20,13 @@ from nsm.strategy.workbook import (
     write_template,
     write_workbook,
 )
-from tests.factories import ActivityBudgetFactory, ActivityFactory, MeasureFactory, StrategyFactory
+from tests.factories import (
+    ActivityBudgetFactory,
+    ActivityFactory,
+    InstitutionFactory,
+    MeasureFactory,
+    StrategyFactory,
+)
 from tests.strategy.workbook_support import (
     RESULTS_ALBANIAN,
     load_code_lists,
@@ -64,6 +70,8 @@ def test_the_summary_is_one_line_saying_what_was_created_updated_and_left_unchan
 
 
 def test_new_institutions_are_created_in_the_strategys_country():
+    for code in ("MPB", "AKPA", "INSTAT"):  # Kosovo's own, of the same codes as Albania's
+        InstitutionFactory(code=code, country="XK")
     imported(set_cell(valid_sheets(), "Strategy!B3", "XK"))
     created = Institution.objects.get(code="QKM")
     assert (created.name_en, created.kind, created.country, created.is_active) == (
@@ -77,11 +85,12 @@ def test_new_institutions_are_created_in_the_strategys_country():
 def test_an_existing_institution_listed_in_the_file_keeps_its_country_and_names():
     mpb = Institution.objects.get(code="MPB")
     sheets = valid_sheets()
-    sheets["Institutions"].append(["MPB", mpb.name_sq, mpb.name_en, mpb.kind])
-    history = mpb.history.count()
-    imported(set_cell(sheets, "Strategy!B3", "XK"))
+    sheets["Institutions"].append(["MPB", "Another name", "Another name", "agency"])
+    before = (mpb.name_sq, mpb.name_en, mpb.kind, mpb.history.count())
+    imported(sheets)
     mpb.refresh_from_db()
-    assert (mpb.country, mpb.history.count()) == ("AL", history)
+    assert (mpb.name_sq, mpb.name_en, mpb.kind, mpb.history.count()) == before
+    assert Institution.objects.filter(code="MPB").count() == 1
 
 
 def test_an_inactive_lead_institution_is_a_warning_and_stays_inactive():

@@ -1,8 +1,9 @@
 """Load the institutions from `nsm/accounts/data/institutions.csv` and one institution per municipality.
 
 Municipalities come from the reference app (loaded by its 0002 migration), so that both lists stay one.
-Rows are upserted by code, so a later migration can refresh them. History is not recorded here:
-simple-history's signals are not connected to the historical models a migration sees.
+Rows are upserted by code and country (a code is unique within its country), so a later migration can refresh
+them. History is not recorded here: simple-history's signals are not connected to the historical models a
+migration sees.
 """
 
 import csv
@@ -54,12 +55,14 @@ def institution_rows(apps):
 def load(apps, schema_editor):
     Institution = apps.get_model("accounts", "Institution")
     for code, fields in institution_rows(apps).items():
-        Institution.objects.update_or_create(code=code, defaults=fields)
+        country = fields.pop("country")
+        Institution.objects.update_or_create(code=code, country=country, defaults=fields)
 
 
 def unload(apps, schema_editor):
     Institution = apps.get_model("accounts", "Institution")
-    Institution.objects.filter(code__in=list(institution_rows(apps))).delete()
+    for code, fields in institution_rows(apps).items():
+        Institution.objects.filter(code=code, country=fields["country"]).delete()
 
 
 class Migration(migrations.Migration):
