@@ -24,9 +24,10 @@ def _date(label: StrOrPromise) -> forms.DateField:
 
 
 def institutions_for(strategy: Strategy, current: Any = None) -> QuerySet[Institution]:
-    """The country's active institutions and the international partners, and any already chosen."""
+    """The country's active institutions (its international partners are registered as the country's offices, as in
+    the plan's choosers), and any already chosen."""
     keep = Q(pk__in=[current]) if current else Q(pk__in=[])
-    wanted = Q(country=strategy.country, is_active=True) | Q(kind=Institution.Kind.INTERNATIONAL, is_active=True)
+    wanted = Q(country=strategy.country, is_active=True)
     return Institution.objects.filter(wanted | keep).order_by("code")
 
 
