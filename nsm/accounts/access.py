@@ -6,6 +6,9 @@ Rules, in terms of institutions and roles:
   only by the coordinator and secretariat roles (`PLAN_EDITORS`). Superusers see and change everything.
 - Each app's querysets offer `visible_to(user)` and `editable_by(user)` built on these helpers; pages and the
   API reach objects through `get_for_user`, which answers 404 both for missing and for forbidden objects.
+- The role sets are named here only, and what pages, API handlers and services decide about a country is asked of
+  the verbs (`may_manage`, `may_review`, `may_oversee`, `may_answer`, `may_analyse`, `may_publish`,
+  `may_read_internal`): no module outside accounts checks a role itself.
 
 This module imports no other app of the project: the arrows keep pointing down.
 """
@@ -29,6 +32,21 @@ INTERNAL_ROLES = frozenset(
 # The readers of approved figures: the analysis pages, the API's roll-ups and the documents made from them. Not focal
 # points, who see their own institution's reports instead.
 ANALYSTS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, Membership.Role.VIEWER})
+
+# The secretariat of a country: reviews reports and runs reporting cycles, publishes the public page, follows up every
+# action point.
+SECRETARIAT = frozenset({Membership.Role.SECRETARIAT})
+# The overseers of reporting, the secretariat and the coordinator: every report of their country, in any state.
+OVERSEERS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR})
+# The focal points of an institution: fill in its reports and report the status of its action points.
+FOCAL_POINTS = frozenset({Membership.Role.FOCAL_POINT})
+# The viewers: read the plan, the analysis and the approved reports of their country, change nothing.
+VIEWERS = frozenset({Membership.Role.VIEWER})
+# The external stakeholders: only the consultation rounds their institution is invited to.
+STAKEHOLDERS = frozenset({Membership.Role.STAKEHOLDER})
+
+# Every other module asks the verbs below (or a queryset's `visible_to` / `editable_by`) rather than checking roles
+# itself; `tests/security/test_no_role_checks.py` holds the rule.
 
 M = TypeVar("M", bound=Model)
 
@@ -78,8 +96,59 @@ def can_edit_plan(user: Any, country: str | None = None) -> bool:
 
 
 def acts_for_country(user: Any, country: str, roles: frozenset[str] | set[str]) -> bool:
-    """Does the user hold one of `roles` in an institution of `country` (or is a superuser)?"""
+    """Does the user hold one of `roles` in an institution of `country` (or is a superuser)? The verbs below are
+    built on it; other modules ask the verbs."""
     return is_superuser(user) or country in countries(user, roles)
+
+
+# --- The verbs: what a user may do in a country (a superuser everything) ---
+
+
+def may_read_internal(user: Any, country: str) -> bool:
+    """Work on the country's plans (any internal role): read every consultation comment of its rounds, not only
+    those of one's own institution, as an external stakeholder does."""
+    return acts_for_country(user, country, INTERNAL_ROLES)
+
+
+def may_manage(user: Any, country: str) -> bool:
+    """Manage the country's work (the coordinator and the secretariat, `PLAN_EDITORS`): the plan, consultation
+    rounds, meetings, trainings, context indicators, and asking for documents."""
+    return acts_for_country(user, country, PLAN_EDITORS)
+
+
+def managed_countries(user: Any) -> set[str]:
+    """The countries of the user's institutions where `may_manage` holds (a superuser, who manages every country,
+    is not listed by this)."""
+    return countries(user, PLAN_EDITORS)
+
+
+def may_answer(user: Any, country: str) -> bool:
+    """Answer the comments of the country's consultation rounds (accepted or not, with the reason) and see the
+    commenters' e-mail addresses: the coordinator and the secretariat."""
+    return acts_for_country(user, country, PLAN_EDITORS)
+
+
+def may_review(user: Any, country: str) -> bool:
+    """Review the country's progress reports (return, approve, reopen) and create and run its reporting cycles:
+    the secretariat."""
+    return acts_for_country(user, country, SECRETARIAT)
+
+
+def may_oversee(user: Any, country: str) -> bool:
+    """Read every progress report of the country in any state, its cycles' boards and its indicator values not yet
+    approved: the secretariat and the coordinator."""
+    return acts_for_country(user, country, OVERSEERS)
+
+
+def may_analyse(user: Any, country: str) -> bool:
+    """Read the analysis of the country's strategies (approved figures) and its documents: `ANALYSTS`, not focal
+    points."""
+    return acts_for_country(user, country, ANALYSTS)
+
+
+def may_publish(user: Any, country: str) -> bool:
+    """Switch the public page of the country's strategies on and off: the secretariat."""
+    return acts_for_country(user, country, SECRETARIAT)
 
 
 def is_internal(user: Any) -> bool:

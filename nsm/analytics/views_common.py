@@ -33,9 +33,6 @@ from nsm.strategy.models import Result, Strategy
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-ANALYSTS = access.ANALYSTS
-
-
 # What the analysis of a strategy is computed from, summed up in one text that changes whenever any of it does:
 # every change of a report (saved, submitted, returned, approved, reopened, locked) and of a cycle, a result, an
 # activity (with its budget and tags) or an indicator (with its targets) bumps that object's version, and a deletion
@@ -76,13 +73,13 @@ def with_analysis_stamp(strategies: QuerySet[Strategy]) -> QuerySet[StampedStrat
 
 def analysed_strategies(user: Any) -> list[Strategy]:
     """The strategies whose analysis (and documents) `user` may read."""
-    return [s for s in Strategy.objects.visible_to(user) if access.acts_for_country(user, s.country, ANALYSTS)]
+    return [s for s in Strategy.objects.visible_to(user) if access.may_analyse(user, s.country)]
 
 
 def strategy_for_analyst(user: Any, code: str) -> StampedStrategy:
     """The strategy whose analysis `user` may read, with its stamp (pages and the API); 404 otherwise."""
     strategy = access.get_for_user(with_analysis_stamp(Strategy.objects.all()), user, code, field="code")
-    if not access.acts_for_country(user, strategy.country, ANALYSTS):
+    if not access.may_analyse(user, strategy.country):
         raise Http404
     return strategy
 

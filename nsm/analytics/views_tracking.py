@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nsm.accounts import access
-from nsm.accounts.models import Membership
 from nsm.analytics import exports, services
 from nsm.analytics.alignment import coverage_gaps, gcm_alignment
 from nsm.analytics.indicators import BAND_LABELS, BANDS, Achievement, achievement_over, band_counts
@@ -131,7 +130,7 @@ def chosen_band(request: HttpRequest, picked: Selection) -> str:
 
 def may_publish(user: Any, strategy: Strategy) -> bool:
     """The secretariat of the strategy's country (and superusers) switch its public page on and off."""
-    return access.acts_for_country(user, strategy.country, {Membership.Role.SECRETARIAT})
+    return access.may_publish(user, strategy.country)
 
 
 def _drill_down(strategy: Strategy, query: str) -> str:

@@ -19,7 +19,7 @@ from nsm.accounts import access
 from nsm.api import schemas
 from nsm.api.errors import error_responses, forbidden
 from nsm.api.plan import strategy_for
-from nsm.monitoring.models import OVERSEERS, IndicatorValue, ProgressReport
+from nsm.monitoring.models import IndicatorValue, ProgressReport
 
 router = Router(tags=["plan"])
 
@@ -45,7 +45,7 @@ def list_indicator_values(request: HttpRequest, code: str, filters: Query[schema
     strategy = strategy_for(request, code)
     reports = ProgressReport.objects.visible_to(request.auth).filter(cycle__strategy=strategy)
     if filters.include_unapproved:
-        if not access.acts_for_country(request.auth, strategy.country, OVERSEERS):
+        if not access.may_oversee(request.auth, strategy.country):
             raise forbidden(_("Only the secretariat and the coordinator see values not yet approved."))
     else:
         reports = reports.filter(status=ProgressReport.Status.APPROVED)

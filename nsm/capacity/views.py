@@ -34,7 +34,7 @@ def _training(request: HttpRequest, pk: int, *, write: bool = False) -> Training
 
 
 def _may_edit(request: HttpRequest, strategy: Strategy) -> bool:
-    return access.acts_for_country(request.user, strategy.country, access.PLAN_EDITORS)
+    return access.may_manage(request.user, strategy.country)
 
 
 def training_url(training: Training) -> str:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from nsm.accounts import access
-from nsm.accounts.models import Institution, Membership
+from nsm.accounts.models import Institution
 from nsm.audit import history_user
 from nsm.core.limits import LONG_TEXT_CHARS, PUBLIC_COMMENT_CHARS, refuse_control_characters, refuse_longer_than
 from nsm.strategy.models import Amendment, Strategy
@@ -111,9 +111,6 @@ class Sex(models.TextChoices):
     UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
 
-STAKEHOLDERS = frozenset({Membership.Role.STAKEHOLDER})
-
-
 class RoundQuerySet(models.QuerySet):
     def visible_to(self, user) -> RoundQuerySet:
         """Internal users see the rounds of their country's strategies; external stakeholders only those their
@@ -121,7 +118,7 @@ class RoundQuerySet(models.QuerySet):
         if access.is_superuser(user):
             return self
         invited = ConsultationRound.invited.through.objects.filter(
-            institution_id__in=access.institution_ids(user, STAKEHOLDERS)
+            institution_id__in=access.institution_ids(user, access.STAKEHOLDERS)
         ).values("consultationround_id")
         return self.filter(Q(version__strategy__country__in=access.countries(user)) | Q(pk__in=invited))
 

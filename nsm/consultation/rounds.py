@@ -1,8 +1,8 @@
 """Consultation rounds: creating and changing them, inviting institutions, comments and the secretariat's answers.
 
 Who may do what (the views answer 404 before these run; the services check again, so the rules hold whoever calls):
-- the secretariat and the coordinator of the strategy's country (`access.PLAN_EDITORS`) create and change rounds,
-  invite institutions and answer comments;
+- the secretariat and the coordinator of the strategy's country (`access.may_manage`, `access.may_answer`) create and
+  change rounds, invite institutions and answer comments;
 - while a round is open, any internal user of the country comments, and so does an external stakeholder whose
   institution is invited;
 - the public comments without an account only while a public round is open: with a name, an email address, the
@@ -33,7 +33,6 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution, Membership
 from nsm.audit import acting_as
 from nsm.consultation.models import (
-    STAKEHOLDERS,
     ConsultationComment,
     ConsultationRound,
     PlanVersion,
@@ -156,7 +155,11 @@ def _check_target(round_: ConsultationRound, target_kind: str, target_code: str)
 
 def may_manage(user: Any, round_or_version: ConsultationRound | PlanVersion) -> bool:
     version = round_or_version.version if isinstance(round_or_version, ConsultationRound) else round_or_version
-    return access.acts_for_country(user, version.strategy.country, access.PLAN_EDITORS)
+    return access.may_manage(user, version.strategy.country)
+
+
+def may_answer(user: Any, round_: ConsultationRound) -> bool:
+    return access.may_answer(user, round_.version.strategy.country)
 
 
 def create_round(
@@ -239,7 +242,7 @@ def commenting_institution(user: Any, round_: ConsultationRound) -> Institution 
         return internal[0].institution
     invited = set(round_.invited.values_list("pk", flat=True))
     for membership in memberships:
-        if membership.role in STAKEHOLDERS and membership.institution_id in invited:
+        if membership.role in access.STAKEHOLDERS and membership.institution_id in invited:
             return membership.institution
     if access.is_superuser(user):
         return None
@@ -396,7 +399,7 @@ def post_public_comment(
 def answer_comment(comment: ConsultationComment, *, by: Any, answer: str, reason: str = "") -> ConsultationComment:
     """The secretariat's answer to a comment: accepted, partly accepted or not accepted, with the reason (required
     unless accepted). An answer may be changed; history keeps every one."""
-    if not may_manage(by, comment.round):
+    if not may_answer(by, comment.round):
         raise PermissionDenied
     if answer not in Answer.values:
         raise ValidationError({"answer": _("Choose accepted, partly accepted or not accepted.")})

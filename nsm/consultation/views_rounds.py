@@ -3,7 +3,7 @@ page, and an external stakeholder's own consultations.
 
 Rounds are reached through `access.get_for_user`: a stakeholder whose institution is not invited, like anyone
 outside the country, gets 404. Participants' email addresses are shown only to the secretariat and the coordinator
-(`rounds.may_manage`); the public page is 404 unless its round is public and open today.
+(`rounds.may_answer`); the public page is 404 unless its round is public and open today.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.consultation import report, rounds
 from nsm.consultation.models import (
-    STAKEHOLDERS,
     ConsultationComment,
     ConsultationRound,
     PlanVersion,
@@ -184,7 +183,7 @@ def _errors(form: forms.Form, error: ValidationError) -> None:
 @login_required
 def round_list(request: HttpRequest, code: str) -> HttpResponse:
     strategy = access.get_for_user(Strategy.objects.all(), request.user, code, field="code")
-    may_manage = access.acts_for_country(request.user, strategy.country, access.PLAN_EDITORS)
+    may_manage = access.may_manage(request.user, strategy.country)
     if request.method == "POST" and not may_manage:
         raise Http404
     number = request.GET.get("version", "")  # the version page's link chooses the version of a new round
@@ -213,32 +212,32 @@ def round_list(request: HttpRequest, code: str) -> HttpResponse:
 # --- A round ---
 
 
-def _comments_by_item(request: HttpRequest, round_: ConsultationRound, may_manage: bool) -> dict[str, list]:
+def _comments_by_item(request: HttpRequest, round_: ConsultationRound, may_answer: bool) -> dict[str, list]:
     comments = round_.comments.select_related("author", "institution", "answered_by").order_by("created_at", "pk")
-    if not access.is_superuser(request.user) and round_.version.strategy.country not in access.countries(request.user):
+    if not access.may_read_internal(request.user, round_.version.strategy.country):
         # An external stakeholder reads the comments of its own institution only.
-        comments = comments.filter(institution__in=access.institution_ids(request.user, STAKEHOLDERS))
+        comments = comments.filter(institution__in=access.institution_ids(request.user, access.STAKEHOLDERS))
     grouped: dict[str, list] = defaultdict(list)
     for comment in comments:
         form = AnswerForm(
             prefix=f"c{comment.pk}",
             initial={"answer": comment.answer or None, "reason": comment.answer_reason},
-        ) if may_manage else None  # fmt: skip
+        ) if may_answer else None  # fmt: skip
         grouped[f"{comment.target_kind}:{comment.target_code}"].append((comment, form))
     return grouped
 
 
 def _render_round(request: HttpRequest, round_: ConsultationRound, comment_form: CommentForm | None) -> HttpResponse:
     may_manage = rounds.may_manage(request.user, round_)
-    grouped = _comments_by_item(request, round_, may_manage)
+    may_answer = rounds.may_answer(request.user, round_)
+    grouped = _comments_by_item(request, round_, may_answer)
     items = [(None, grouped.get("plan:", []))] + [
         (item, grouped.get(item.key, [])) for item in rounds.snapshot_items(round_.version.snapshot or {})
     ]
     context = {
         "round": round_, "strategy": round_.version.strategy, "items": items, "comment_form": comment_form,
-        "may_manage": may_manage, "show_emails": may_manage,
-        "internal": access.is_superuser(request.user)
-        or round_.version.strategy.country in access.countries(request.user),
+        "may_manage": may_manage, "show_emails": may_answer,
+        "internal": access.may_read_internal(request.user, round_.version.strategy.country),
         "public_url": request.build_absolute_uri(reverse("consultation:public", args=[round_.pk])),
     }  # fmt: skip
     return render(request, "consultation/round_page.html", context)
@@ -332,7 +331,7 @@ def round_report(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _internal_round(request, pk)
     context = {
         "round": round_, "strategy": round_.version.strategy, "report": report.build(round_),
-        "show_emails": rounds.may_manage(request.user, round_),
+        "show_emails": rounds.may_answer(request.user, round_),
     }  # fmt: skip
     return render(request, "consultation/round_report.html", context)
 
@@ -340,7 +339,7 @@ def round_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def round_report_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     round_ = _internal_round(request, pk)
-    data = report.workbook(report.build(round_), with_emails=rounds.may_manage(request.user, round_))
+    data = report.workbook(report.build(round_), with_emails=rounds.may_answer(request.user, round_))
     return FileResponse(
         io.BytesIO(data), as_attachment=True, filename=report.workbook_name(round_), content_type=report.XLSX
     )
@@ -351,7 +350,7 @@ def round_report_xlsx(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def my_rounds(request: HttpRequest) -> HttpResponse:
-    institutions = access.institution_ids(request.user, STAKEHOLDERS)
+    institutions = access.institution_ids(request.user, access.STAKEHOLDERS)
     invited = (
         ConsultationRound.objects.filter(invited__in=institutions)
         .distinct()

@@ -1,6 +1,6 @@
 """Pages of the evidence base: the indicators by topic, an indicator's series and chart, and the secretariat's edits.
 
-Every member of an institution of the country reads; its coordinators and secretariat (`access.PLAN_EDITORS`)
+Every member of an institution of the country reads; its coordinators and secretariat (`access.may_manage`)
 change. Objects are reached through `access.get_for_user`: another country's indicator, or an edit page for a
 reader, answers 404, as a missing one does.
 """
@@ -29,7 +29,7 @@ def editable_countries(user: Any) -> list[str]:
     """The countries whose context indicators the user may change (a superuser: every institution's country)."""
     if access.is_superuser(user):
         return sorted(set(Institution.objects.values_list("country", flat=True))) or ["AL"]
-    return sorted(access.countries(user, access.PLAN_EDITORS))
+    return sorted(access.managed_countries(user))
 
 
 def _indicator(request: HttpRequest, pk: int, *, write: bool = False) -> ContextIndicator:
@@ -64,7 +64,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _indicator(request, pk)
     series = selectors.series_of(indicator, indicator.values.order_by("year"))
     chart = charts.render_svg(charts.series_chart(series)) if series.numeric_points else None
-    can_edit = access.acts_for_country(request.user, indicator.country, access.PLAN_EDITORS)
+    can_edit = access.may_manage(request.user, indicator.country)
     return render(request, "context/indicator_detail.html", {"series": series, "chart": chart, "can_edit": can_edit})
 
 

@@ -21,26 +21,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from nsm.accounts import access
-from nsm.accounts.models import Institution, Membership
+from nsm.accounts.models import Institution
 from nsm.audit import history_user
 from nsm.reference.models import DisaggregationCategory
 from nsm.strategy.models import Activity, Indicator, Strategy
 
-REVIEWERS = frozenset({Membership.Role.SECRETARIAT})
-OVERSEERS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR})
-REPORTERS = frozenset({Membership.Role.FOCAL_POINT})
-READERS = frozenset({Membership.Role.VIEWER})
 PLAUSIBILITY_NOTE_CHARS = 500  # the short note that confirms an unusual value
 
 
 class CycleQuerySet(access.CountryScopedQuerySet):
-    editors = REVIEWERS
+    editors = access.SECRETARIAT
 
     def overseen_by(self, user) -> CycleQuerySet:
         """Cycles whose board the user may see: the secretariat's and the coordinator's of its country."""
         if access.is_superuser(user):
             return self
-        return self.filter(strategy__country__in=access.countries(user, OVERSEERS))
+        return self.filter(strategy__country__in=access.countries(user, access.OVERSEERS))
 
 
 class ReportingCycle(models.Model):
@@ -139,22 +135,25 @@ class ReportQuerySet(models.QuerySet):
         if access.is_superuser(user):
             return self
         return self.filter(
-            Q(institution__in=access.institution_ids(user, REPORTERS), **OWN_COUNTRY)
-            | Q(cycle__strategy__country__in=access.countries(user, OVERSEERS))
-            | Q(status=ProgressReport.Status.APPROVED, cycle__strategy__country__in=access.countries(user, READERS))
+            Q(institution__in=access.institution_ids(user, access.FOCAL_POINTS), **OWN_COUNTRY)
+            | Q(cycle__strategy__country__in=access.countries(user, access.OVERSEERS))
+            | Q(
+                status=ProgressReport.Status.APPROVED,
+                cycle__strategy__country__in=access.countries(user, access.VIEWERS),
+            )
         )
 
     def editable_by(self, user) -> ReportQuerySet:
         """Reports whose lines the user may fill in: its institution's, as a focal point."""
         if access.is_superuser(user):
             return self
-        return self.filter(institution__in=access.institution_ids(user, REPORTERS), **OWN_COUNTRY)
+        return self.filter(institution__in=access.institution_ids(user, access.FOCAL_POINTS), **OWN_COUNTRY)
 
     def reviewable_by(self, user) -> ReportQuerySet:
         """Reports the user may return, approve or reopen: the secretariat's of its country."""
         if access.is_superuser(user):
             return self
-        return self.filter(cycle__strategy__country__in=access.countries(user, REVIEWERS))
+        return self.filter(cycle__strategy__country__in=access.countries(user, access.SECRETARIAT))
 
 
 class ProgressReport(models.Model):

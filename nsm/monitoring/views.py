@@ -29,7 +29,7 @@ from nsm.accounts import access
 from nsm.core.confirm import Confirmation, ask, confirmed, posted_or
 from nsm.monitoring import selectors, services
 from nsm.monitoring.forms import CycleForm, ReportForm, field_name, report_rows
-from nsm.monitoring.models import OVERSEERS, REVIEWERS, ActivityProgress, Evidence, ProgressReport, ReportingCycle
+from nsm.monitoring.models import ActivityProgress, Evidence, ProgressReport, ReportingCycle
 from nsm.strategy.forms import add_errors
 from nsm.strategy.models import Strategy
 
@@ -102,7 +102,7 @@ def _act(request: HttpRequest, back: str, run: Callable[[int], Any], done: str |
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     reports = selectors.reports_for_user(ProgressReport.objects.visible_to(user))
-    strategies = [s for s in Strategy.objects.visible_to(user) if access.acts_for_country(user, s.country, OVERSEERS)]
+    strategies = [s for s in Strategy.objects.visible_to(user) if access.may_oversee(user, s.country)]
     return render(request, "monitoring/report_list.html", {"reports": reports, "strategies": strategies})
 
 
@@ -124,7 +124,7 @@ def _created_cycle(request: HttpRequest, strategy: Strategy, form: CycleForm) ->
 @login_required
 def cycle_list(request: HttpRequest, code: str) -> HttpResponse:
     strategy = access.get_for_user(Strategy.objects, request.user, code, field="code")
-    may_manage = access.acts_for_country(request.user, strategy.country, REVIEWERS)
+    may_manage = access.may_review(request.user, strategy.country)
     if request.method == "POST" and not may_manage:
         raise Http404
     form = CycleForm(request.POST or None, strategy=strategy) if may_manage else None
@@ -138,7 +138,7 @@ def cycle_list(request: HttpRequest, code: str) -> HttpResponse:
     )
     context = {
         "strategy": strategy, "cycles": cycles, "form": form,
-        "may_oversee": access.acts_for_country(request.user, strategy.country, OVERSEERS),
+        "may_oversee": access.may_oversee(request.user, strategy.country),
     }  # fmt: skip
     return render(request, "monitoring/cycle_list.html", context)
 
@@ -375,7 +375,7 @@ def _report_page(
         "activities": activities, "indicators": indicators, "form": form, "news": news, "may_edit": may_edit,
         "unsaved": unsaved, "flagged": sum(len(found) for found in warnings.values()),
         "may_review": _may(ProgressReport.objects.reviewable_by(request.user), report),
-        "may_oversee": access.acts_for_country(request.user, report.cycle.strategy.country, OVERSEERS),
+        "may_oversee": access.may_oversee(request.user, report.cycle.strategy.country),
         "board_status": report.board_status(), "board_status_label": report.get_board_status_display(),
         "evidence_max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
     }  # fmt: skip
@@ -389,7 +389,7 @@ def report_history(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report, "cycle": report.cycle, "strategy": report.cycle.strategy, "events": events,
         "history": selectors.report_history(report),
-        "may_oversee": access.acts_for_country(request.user, report.cycle.strategy.country, OVERSEERS),
+        "may_oversee": access.may_oversee(request.user, report.cycle.strategy.country),
     }  # fmt: skip
     return render(request, "monitoring/report_history.html", context)
 

@@ -44,7 +44,7 @@ def request_document(
 ) -> GeneratedDocument:
     """Record the request and queue the document. ValidationError (in words) when it cannot be made; PermissionDenied
     unless `by` is of the secretariat or the coordinator of the strategy's country. The plan takes no period."""
-    if not access.acts_for_country(by, strategy.country, access.PLAN_EDITORS):
+    if not access.may_manage(by, strategy.country):
         raise PermissionDenied(_("Only the secretariat and the coordinator may ask for documents."))
     if kind != GeneratedDocument.Kind.ANNUAL:
         period = None

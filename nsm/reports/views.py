@@ -77,7 +77,7 @@ def documents(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def request_document(request: HttpRequest, code: str) -> HttpResponse:
     strategy = strategy_for_analyst(request.user, code)
-    if not access.acts_for_country(request.user, strategy.country, access.PLAN_EDITORS):
+    if not access.may_manage(request.user, strategy.country):
         raise Http404
     form = DocumentForm(request.POST)
     if form.is_valid():
@@ -105,7 +105,7 @@ def _page(request: HttpRequest, strategy: StampedStrategy, form: DocumentForm, s
         "periods": periods_of(strategy),
         "documents": listed,
         "new": request.GET.get("new", ""),
-        "can_request": access.acts_for_country(request.user, strategy.country, access.PLAN_EDITORS),
+        "can_request": access.may_manage(request.user, strategy.country),
     }
     return render(request, "reports/documents.html", context, status=status)
 

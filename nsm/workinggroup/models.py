@@ -18,19 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from nsm.accounts import access
-from nsm.accounts.models import Institution, Membership
+from nsm.accounts.models import Institution
 from nsm.audit import history_user
 from nsm.strategy.models import Strategy
 
-Role = Membership.Role
-READERS = frozenset({Role.FOCAL_POINT, Role.SECRETARIAT, Role.COORDINATOR, Role.VIEWER})  # the internal roles
-MANAGERS = access.PLAN_EDITORS
-OWNERS = frozenset({Role.FOCAL_POINT})
-
 
 class MeetingQuerySet(access.CountryScopedQuerySet):
-    readers = READERS
-    editors = MANAGERS
+    readers = access.INTERNAL_ROLES
+    editors = access.PLAN_EDITORS
 
 
 def minutes_path(instance: Meeting, filename: str) -> str:
@@ -125,16 +120,16 @@ class Decision(models.Model):
 
 class ActionPointQuerySet(access.CountryScopedQuerySet):
     country_lookup = "meeting__strategy__country"
-    readers = READERS
-    editors = MANAGERS
+    readers = access.INTERNAL_ROLES
+    editors = access.PLAN_EDITORS
 
     def updatable_by(self, user) -> ActionPointQuerySet:
         """Action points whose status and note the user may report: the managers', and the owner's focal points'."""
         if access.is_superuser(user):
             return self
         return self.filter(
-            Q(meeting__strategy__country__in=access.countries(user, MANAGERS))
-            | Q(owner__in=access.institution_ids(user, OWNERS))
+            Q(meeting__strategy__country__in=access.countries(user, access.PLAN_EDITORS))
+            | Q(owner__in=access.institution_ids(user, access.FOCAL_POINTS))
         )
 
     def overdue(self, today: datetime.date | None = None) -> ActionPointQuerySet:

@@ -12,7 +12,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from nsm.accounts import access
-from nsm.accounts.models import Membership
 from nsm.strategy.models import Strategy
 from nsm.workinggroup.models import ActionPoint, ActionPointQuerySet, Meeting, MeetingParticipant
 
@@ -119,7 +118,7 @@ def overdue_for_home(user: Any, today: datetime.date | None = None) -> list[Acti
         return []
     points = cast(ActionPointQuerySet, ActionPoint.objects.visible_to(user)).overdue(today)
     if not access.is_superuser(user):
-        secretariat = access.countries(user, {Membership.Role.SECRETARIAT})
+        secretariat = access.countries(user, access.SECRETARIAT)
         points = points.filter(
             Q(owner__in=access.institution_ids(user)) | Q(meeting__strategy__country__in=secretariat)
         )

@@ -38,16 +38,14 @@ from nsm.workinggroup.forms import (
     MeetingForm,
     ParticipantForm,
 )
-from nsm.workinggroup.models import MANAGERS, READERS, ActionPoint, ActionPointQuerySet, Meeting, MeetingParticipant
+from nsm.workinggroup.models import ActionPoint, ActionPointQuerySet, Meeting, MeetingParticipant
 
 # --- Helpers ---
 
 
 def _strategies(user: Any) -> QuerySet[Strategy]:
     """Strategies whose working group the user may follow: those of its country, for internal users."""
-    if access.is_superuser(user):
-        return Strategy.objects.all()
-    return Strategy.objects.filter(country__in=access.countries(user, READERS))
+    return Strategy.objects.visible_to(user)
 
 
 def _strategy(request: HttpRequest, code: str) -> Strategy:
@@ -59,7 +57,7 @@ def _meeting(request: HttpRequest, pk: int, *, write: bool = False) -> Meeting:
 
 
 def _may_manage(request: HttpRequest, strategy: Strategy) -> bool:
-    return access.acts_for_country(request.user, strategy.country, MANAGERS)
+    return access.may_manage(request.user, strategy.country)
 
 
 def _saved(form: Form, run: Any) -> Any:

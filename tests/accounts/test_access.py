@@ -84,3 +84,43 @@ def test_memberships_are_read_once_per_user_object(viewer, django_assert_num_que
         access.roles(viewer)
         access.countries(viewer)
         access.can_edit_plan(viewer, "AL")
+
+
+# Who may do what in their own country, verb by verb (the rules the pages, the API and the services ask for).
+VERBS = {
+    "may_read_internal": {"focal_point", "secretariat", "coordinator", "viewer"},
+    "may_manage": {"secretariat", "coordinator"},
+    "may_answer": {"secretariat", "coordinator"},
+    "may_review": {"secretariat"},
+    "may_oversee": {"secretariat", "coordinator"},
+    "may_analyse": {"secretariat", "coordinator", "viewer"},
+    "may_publish": {"secretariat"},
+}
+PERSONAS = ["focal_point", "secretariat", "coordinator", "viewer", "stakeholder"]
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_verb_holds_for_its_roles_in_their_own_country_only(verb, persona, request, db):
+    if persona == "stakeholder":
+        user = UserFactory(username="stakeholder")
+        MembershipFactory(user=user, institution=InstitutionFactory(code="NGO"), role=Membership.Role.STAKEHOLDER)
+    else:
+        user = request.getfixturevalue(persona)
+    may = getattr(access, verb)
+    assert may(user, "AL") is (persona in VERBS[verb])
+    assert may(user, "XK") is False
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_each_verb_holds_for_a_superuser_and_never_for_an_anonymous_visitor(verb, db):
+    from django.contrib.auth.models import AnonymousUser
+
+    may = getattr(access, verb)
+    assert may(UserFactory(username="root", is_superuser=True, is_staff=True), "XK") is True
+    assert may(AnonymousUser(), "AL") is False
+
+
+def test_managed_countries_are_those_where_may_manage_holds(coordinator, viewer):
+    assert access.managed_countries(coordinator) == {"AL"}
+    assert access.managed_countries(viewer) == set()
