@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from nsm.accounts import access
 from nsm.audit import history_user
+from nsm.core import limits
 from nsm.i18n import Localized
 
 URL_SEPARATOR = re.compile(r"\s+;\s+|\s*;\s*(?=https?://)")
@@ -77,7 +78,7 @@ class ContextIndicator(models.Model):
         blank=True,
         help_text=_("Offered for new values; each value names its own."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, **limits.long_text_field_options())
 
     name = Localized("name")
     objects = IndicatorQuerySet.as_manager()
@@ -149,7 +150,7 @@ class ContextValue(models.Model):
         help_text=_("Web addresses; separate several with “ ; ”."),
     )
     verified = models.CharField(_("verified"), max_length=10, choices=Verified.choices, default=Verified.NO)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **limits.long_text_field_options())
 
     objects = ValueQuerySet.as_manager()
     history = HistoricalRecords(get_user=history_user)

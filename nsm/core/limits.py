@@ -9,6 +9,7 @@ refused in words: PostgreSQL cannot store NUL at all, SQLite would store it sile
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 EXCEL_CELL_CHARS = 32_767
@@ -43,3 +44,17 @@ def refuse_longer_than(limit: int, value: object) -> None:
             % {"length": f"{len(value):,}", "limit": f"{limit:,}"},
             code="too_long",
         )
+
+
+def title_field_options() -> dict[str, object]:
+    """The options of a model's title or name text field: the forms, the services (full_clean), the importers and
+    the exports all hold it to TITLE_CHARS characters of plain text."""
+    return {"max_length": TITLE_CHARS, "validators": [MaxLengthValidator(TITLE_CHARS), refuse_control_characters]}
+
+
+def long_text_field_options() -> dict[str, object]:
+    """The same for a narrative, a reason, a note, a comment: LONG_TEXT_CHARS characters of plain text."""
+    return {
+        "max_length": LONG_TEXT_CHARS,
+        "validators": [MaxLengthValidator(LONG_TEXT_CHARS), refuse_control_characters],
+    }

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.audit import history_user
+from nsm.core import limits
 from nsm.reference.models import DisaggregationCategory
 from nsm.strategy.models import Activity, Indicator, Strategy
 
@@ -184,7 +185,7 @@ class ProgressReport(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_late = models.BooleanField(_("submitted late"), default=False)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    return_reason = models.TextField(_("reason for return"), blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True, **limits.long_text_field_options())
     reopened = models.BooleanField(
         _("reopened"), default=False, help_text=_("Reopened by the secretariat: editable although the cycle is closed.")
     )
@@ -266,7 +267,7 @@ class ActivityProgress(models.Model):
     spent_other = models.DecimalField(
         _("spent: other"), max_digits=15, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    narrative = models.TextField(_("narrative"), blank=True)
+    narrative = models.TextField(_("narrative"), blank=True, **limits.long_text_field_options())
     plausibility_note = models.CharField(
         _("confirmation of an unusual value"),
         max_length=PLAUSIBILITY_NOTE_CHARS,
@@ -338,8 +339,8 @@ class IndicatorValue(models.Model):
         DisaggregationCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     value = models.DecimalField(_("value"), max_digits=15, decimal_places=3, null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    source = models.TextField(_("source"), blank=True)
+    note = models.TextField(_("note"), blank=True, **limits.long_text_field_options())
+    source = models.TextField(_("source"), blank=True, **limits.long_text_field_options())
     plausibility_note = models.CharField(
         _("confirmation of an unusual value"),
         max_length=PLAUSIBILITY_NOTE_CHARS,
@@ -408,7 +409,7 @@ class ReviewComment(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="review_comments"
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), **limits.long_text_field_options())
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("written"), default=timezone.now)
 

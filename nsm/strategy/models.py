@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.audit import history_user
+from nsm.core import limits
 from nsm.i18n import Localized
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 
@@ -53,7 +54,7 @@ class Withdrawable(models.Model):
     history, the reports and the roll-ups (as withdrawn); it can be restored."""
 
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True, **limits.long_text_field_options())
 
     class Meta:
         abstract = True
@@ -168,8 +169,8 @@ class Result(Withdrawable):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     code = models.CharField(_("code"), max_length=20, validators=[code_validator])
     sort_key = models.CharField(max_length=60, editable=False, db_index=True)
-    title_sq = models.TextField(_("title (Albanian)"), blank=True)
-    title_en = models.TextField(_("title (English)"), blank=True)
+    title_sq = models.TextField(_("title (Albanian)"), blank=True, **limits.title_field_options())
+    title_en = models.TextField(_("title (English)"), blank=True, **limits.title_field_options())
     gcm_objectives = models.ManyToManyField(GcmObjective, blank=True, verbose_name=_("GCM objectives"))
     sdg_targets = models.ManyToManyField(SdgTarget, blank=True, verbose_name=_("SDG targets"))
     # Optimistic locking: every service write bumps it; a form rendered with an older one is refused.
@@ -231,8 +232,8 @@ class Activity(Withdrawable):
     )
     code = models.CharField(_("code"), max_length=24, validators=[code_validator])
     sort_key = models.CharField(max_length=60, editable=False, db_index=True)
-    title_sq = models.TextField(_("title (Albanian)"), blank=True)
-    title_en = models.TextField(_("title (English)"), blank=True)
+    title_sq = models.TextField(_("title (Albanian)"), blank=True, **limits.title_field_options())
+    title_en = models.TextField(_("title (English)"), blank=True, **limits.title_field_options())
     lead = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="led_activities", verbose_name=_("lead institution")
     )
@@ -446,15 +447,15 @@ class Indicator(Withdrawable):
         validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", _("Use letters, digits, '-', '_' or '.'."))],
     )
     sort_key = models.CharField(max_length=90, editable=False, db_index=True)
-    name_sq = models.TextField(_("name (Albanian)"), blank=True)
-    name_en = models.TextField(_("name (English)"), blank=True)
+    name_sq = models.TextField(_("name (Albanian)"), blank=True, **limits.title_field_options())
+    name_en = models.TextField(_("name (English)"), blank=True, **limits.title_field_options())
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OUTPUT)
     unit = models.CharField(_("unit"), max_length=60, blank=True)
     value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices, default=ValueType.NUMBER)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE)
     baseline = models.DecimalField(_("baseline"), max_digits=15, decimal_places=3, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
-    data_source = models.TextField(_("data source"), blank=True)
+    data_source = models.TextField(_("data source"), blank=True, **limits.long_text_field_options())
     frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.ANNUAL)
     responsible = models.ForeignKey(
         Institution,

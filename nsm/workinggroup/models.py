@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.audit import history_user
+from nsm.core import limits
 from nsm.strategy.models import Strategy
 
 
@@ -43,7 +44,7 @@ class Meeting(models.Model):
     body = models.CharField(_("body"), max_length=20, choices=Body.choices, default=Body.IIWG)
     held_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
-    agenda = models.TextField(_("agenda"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True, **limits.long_text_field_options())
     location = models.CharField(_("location"), max_length=200, blank=True)
     minutes = models.FileField(_("minutes"), upload_to=minutes_path, max_length=300, blank=True)
     minutes_name = models.CharField(_("minutes file name"), max_length=200, blank=True)
@@ -98,7 +99,7 @@ class Decision(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     number = models.PositiveSmallIntegerField(_("number"))
-    text = models.TextField(_("decision"))
+    text = models.TextField(_("decision"), **limits.long_text_field_options())
 
     history = HistoricalRecords(get_user=history_user)
 
@@ -156,14 +157,14 @@ class ActionPoint(models.Model):
         related_name="action_points",
         verbose_name=_("decision"),
     )
-    text = models.TextField(_("action"))
+    text = models.TextField(_("action"), **limits.long_text_field_options())
     owner = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="action_points", verbose_name=_("owner")
     )
     due_on = models.DateField(_("due on"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **limits.long_text_field_options())
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ActionPointQuerySet.as_manager()
