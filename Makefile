@@ -45,8 +45,11 @@ run: setup
 worker: python  ## only the background worker that makes the documents, beside a server started otherwise
 	$(NSM) worker
 
+# The suite runs in TEST_PROCESSES processes (pytest-xdist; each has its own test database); TEST_PROCESSES=0 runs it in
+# this process, e.g. to use a debugger.
+TEST_PROCESSES ?= 2
 test: python assets
-	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: python
 	$(BIN)/ruff check .
