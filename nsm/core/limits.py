@@ -7,6 +7,8 @@ refused in words: PostgreSQL cannot store NUL at all, SQLite would store it sile
 """
 
 import re
+from collections.abc import Callable
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -46,13 +48,18 @@ def refuse_longer_than(limit: int, value: object) -> None:
         )
 
 
-def title_field_options() -> dict[str, object]:
+class TextFieldOptions(TypedDict):
+    max_length: int
+    validators: list[Callable[[Any], None]]
+
+
+def title_field_options() -> TextFieldOptions:
     """The options of a model's title or name text field: the forms, the services (full_clean), the importers and
     the exports all hold it to TITLE_CHARS characters of plain text."""
     return {"max_length": TITLE_CHARS, "validators": [MaxLengthValidator(TITLE_CHARS), refuse_control_characters]}
 
 
-def long_text_field_options() -> dict[str, object]:
+def long_text_field_options() -> TextFieldOptions:
     """The same for a narrative, a reason, a note, a comment: LONG_TEXT_CHARS characters of plain text."""
     return {
         "max_length": LONG_TEXT_CHARS,
