@@ -20,7 +20,7 @@ from nsm.analytics.budget import BudgetRow
 from nsm.analytics.implementation import STATUSES, Implementation, ImplementationRow
 from nsm.analytics.indicators import BAND_LABELS, BANDS
 from nsm.charts import VEGA_LITE_SCHEMA, render_svg
-from nsm.strategy.selectors import format_decimal
+from nsm.core.numbers import format_decimal
 
 __all__ = [
     "STATUS_LABELS",

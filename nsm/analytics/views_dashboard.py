@@ -33,9 +33,9 @@ from nsm.analytics.views_common import (
     cached_page,
     selection,
 )
+from nsm.core.numbers import format_decimal
 from nsm.monitoring.models import ReportingCycle
 from nsm.strategy.models import Activity
-from nsm.strategy.selectors import format_decimal
 
 STATUS_HEADINGS = {
     None: gettext_lazy("Activities"),

@@ -25,9 +25,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from nsm.api.schemas import TEXT_RULE
+from nsm.core.stale import StaleVersion
 from nsm.monitoring.services import LineError, ReportInvalid, ReportLocked, TransitionRefused
 from nsm.reference.models import DisaggregationCategory
-from nsm.strategy.services import StaleVersion
 
 logger = logging.getLogger("django.request")
 

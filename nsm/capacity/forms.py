@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nsm.capacity.models import Participant, Topic, Training
 from nsm.capacity.services import ParticipantInput, RowError
-from nsm.strategy.forms import BootstrapForm, EditsVersion, InstitutionChoice, _institution_choices
+from nsm.core.forms import BootstrapForm, EditsVersion
+from nsm.strategy.forms import InstitutionChoice, _institution_choices
 from nsm.strategy.models import Strategy
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

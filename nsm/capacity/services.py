@@ -36,8 +36,9 @@ from nsm.core.spreadsheet import (
     parse_text,
     read_upload,
 )
+from nsm.core.stale import StaleVersion as StaleVersion  # re-exported: the pages and tests catch it from here
+from nsm.core.stale import bump_version, check_version, refuse_with
 from nsm.strategy.models import Strategy
-from nsm.strategy.services import StaleVersion
 
 TRAINING_FIELDS = ("title", "starts_on", "ends_on", "organiser", "organiser_name", "location")
 
@@ -96,11 +97,8 @@ def update_training(training: Training, *, by: Any, data: dict[str, Any], versio
     """Change a training's fields and topics, edited at `version`; a stale version is refused."""
     with transaction.atomic(), acting_as(by):
         locked = Training.objects.select_for_update().select_related("strategy").get(pk=training.pk)
-        if version is not None and version != locked.version:
-            raise StaleVersion(
-                [_("The training was changed by someone else since you opened it. Reload the page and try again.")],
-                current_version=locked.version,
-            )
+        refusal = _("The training was changed by someone else since you opened it. Reload the page and try again.")
+        check_version(locked, version, refuse_with(refusal))
         changed = False
         for name in TRAINING_FIELDS:
             if name in data:
@@ -113,8 +111,7 @@ def update_training(training: Training, *, by: Any, data: dict[str, Any], versio
             _set_topics(locked, data["topics"])
             changed |= before != set(data["topics"])
         if changed:
-            locked.version += 1
-            locked.save()
+            bump_version(locked)
         return locked
 
 

@@ -20,8 +20,9 @@ from nsm.capacity import selectors, services
 from nsm.capacity.forms import FilterForm, ImportForm, ParticipantRows, TrainingForm
 from nsm.capacity.models import Participant, Training
 from nsm.core.confirm import Confirmation, ask, confirmed
+from nsm.core.forms import add_errors
 from nsm.core.spreadsheet import WorkbookError
-from nsm.strategy.forms import add_errors
+from nsm.core.stale import StaleVersion
 from nsm.strategy.models import Strategy
 
 
@@ -103,7 +104,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_training(training, by=request.user, data=form.content(), version=form.edited_version)
-        except services.StaleVersion as error:
+        except StaleVersion as error:
             form.renew_version(error.current_version)
             add_errors(form, error)
         except ValidationError as error:

@@ -163,6 +163,8 @@ class ConsultationRound(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # The edit version of the round (optimistic locking; `version` is the plan version it consults).
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
 
     objects = RoundQuerySet.as_manager()
     history = HistoricalRecords(get_user=history_user, m2m_fields=[invited])

@@ -40,6 +40,7 @@ from nsm.consultation.models import (
     Sex,
     StakeholderType,
 )
+from nsm.core.stale import bump_version, check_version, told_by_history
 
 Target = ConsultationComment.Target
 Answer = ConsultationComment.Answer
@@ -199,8 +200,11 @@ def _own_country(institutions: list[Institution], country: str) -> list[Institut
     return institutions
 
 
-def update_round(round_: ConsultationRound, *, by: Any, **fields: Any) -> ConsultationRound:
-    """Change a round's title, dates, openness to the public and invited institutions (`invited`)."""
+def update_round(
+    round_: ConsultationRound, *, by: Any, revision: int | None = None, **fields: Any
+) -> ConsultationRound:
+    """Change a round's title, dates, openness to the public and invited institutions (`invited`), edited at
+    `revision` (None: unchecked): a round changed since is refused with `StaleVersion`, saying who changed what."""
     if not may_manage(by, round_):
         raise PermissionDenied
     invited = fields.pop("invited", None)
@@ -211,10 +215,12 @@ def update_round(round_: ConsultationRound, *, by: Any, **fields: Any) -> Consul
         invited = _own_country(list(invited), round_.version.strategy.country)
     with transaction.atomic(), acting_as(by):
         round_ = ConsultationRound.objects.select_for_update().get(pk=round_.pk)
+        item = _("The consultation round “%(title)s”") % {"title": round_.title}
+        check_version(round_, revision, told_by_history(item, field="revision"), field="revision")
         for name, value in fields.items():
             setattr(round_, name, value)
         round_.full_clean()
-        round_.save()
+        bump_version(round_, field="revision")
         if invited is not None:
             round_.invited.set(invited)
     return round_

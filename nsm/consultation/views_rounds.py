@@ -34,8 +34,9 @@ from nsm.consultation.models import (
     Sex,
     StakeholderType,
 )
+from nsm.core.forms import BootstrapForm, VersionField, add_errors
 from nsm.core.limits import LONG_TEXT_CHARS, PUBLIC_COMMENT_CHARS, TITLE_CHARS, refuse_control_characters
-from nsm.strategy.forms import BootstrapForm, add_errors
+from nsm.core.stale import StaleVersion
 from nsm.strategy.models import Strategy
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -48,8 +49,7 @@ class InvitedChoice(forms.ModelMultipleChoiceField):
         return f"{obj.code} — {obj.name}"
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class RoundForm(BootstrapForm, forms.Form):  # type: ignore[misc]
+class RoundForm(BootstrapForm, forms.Form):
     version = forms.ModelChoiceField(label=gettext_lazy("Version"), queryset=PlanVersion.objects.none())
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200, validators=[refuse_control_characters])
     opens_on = forms.DateField(label=gettext_lazy("Opens on"), widget=DATE)
@@ -63,10 +63,11 @@ class RoundForm(BootstrapForm, forms.Form):  # type: ignore[misc]
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
 
-    def __init__(self, *args: Any, strategy: Strategy, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, strategy: Strategy, editing: ConsultationRound | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if editing:
-            del self.fields["version"]
+        if editing is not None:
+            del self.fields["version"]  # the plan version a round consults stays; its own revision is checked
+            self.fields["revision"] = VersionField(initial=editing.revision, min_value=1)
         else:
             version = cast(forms.ModelChoiceField, self.fields["version"])
             version.queryset = PlanVersion.objects.filter(strategy=strategy).order_by("-number")
@@ -84,8 +85,7 @@ def _target_choices(round_: ConsultationRound) -> list[tuple[str, str]]:
     return choices
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class CommentForm(BootstrapForm, forms.Form):  # type: ignore[misc]
+class CommentForm(BootstrapForm, forms.Form):
     target = forms.ChoiceField(label=gettext_lazy("Comment on"), help_text=TARGET_FIELD_HELP)
     text = forms.CharField(
         label=gettext_lazy("Your comment"), max_length=LONG_TEXT_CHARS, validators=[refuse_control_characters],
@@ -129,8 +129,7 @@ class PublicCommentForm(CommentForm):
         cast(forms.ChoiceField, self.fields["stakeholder_type"]).choices = [("", "—"), *StakeholderType.choices]
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class AnswerForm(BootstrapForm, forms.Form):  # type: ignore[misc]
+class AnswerForm(BootstrapForm, forms.Form):
     answer = forms.ChoiceField(label=gettext_lazy("Answer"), choices=[("", "—"), *ConsultationComment.Answer.choices])
     reason = forms.CharField(
         label=gettext_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
@@ -283,10 +282,19 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "title": round_.title, "opens_on": round_.opens_on, "closes_on": round_.closes_on,
         "is_public": round_.is_public, "invited": list(round_.invited.all()),
     }  # fmt: skip
-    form = RoundForm(request.POST or None, strategy=round_.version.strategy, editing=True, initial=initial)
+    form = RoundForm(request.POST or None, strategy=round_.version.strategy, editing=round_, initial=initial)
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        revision = values.pop("revision")
         try:
-            rounds.update_round(round_, by=request.user, **form.cleaned_data)
+            rounds.update_round(round_, by=request.user, revision=revision, **values)
+        except StaleVersion as error:
+            add_errors(form, error)
+            form.add_error(
+                None, _("Your values are still in the form: save again to replace those changes, or cancel.")
+            )
+            form.data = request.POST.copy()
+            form.data["revision"] = str(error.current_version)  # saving again replaces the other changes
         except ValidationError as error:
             add_errors(form, error)
         else:

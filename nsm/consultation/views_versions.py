@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 from nsm.accounts import access
 from nsm.consultation import quality, services, versions
 from nsm.consultation.models import ConsultationRound, PlanVersion
+from nsm.core.forms import BootstrapForm, add_errors
 from nsm.i18n import localized_with_language
-from nsm.strategy.forms import BootstrapForm, add_errors
 from nsm.strategy.models import ActivityBudget, Strategy
 
 CURRENT = "current"
@@ -53,8 +53,7 @@ FIELD_LABELS = {
 }  # fmt: skip
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class FreezeForm(BootstrapForm, forms.Form):  # type: ignore[misc]
+class FreezeForm(BootstrapForm, forms.Form):
     label = forms.CharField(
         label=gettext_lazy("Label"), max_length=200, required=False,
         help_text=gettext_lazy("E.g. 'Draft for public consultation'."),
@@ -62,8 +61,7 @@ class FreezeForm(BootstrapForm, forms.Form):  # type: ignore[misc]
     purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=PlanVersion.Purpose.choices)
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class AdoptForm(BootstrapForm, forms.Form):  # type: ignore[misc]
+class AdoptForm(BootstrapForm, forms.Form):
     act_number = forms.CharField(
         label=gettext_lazy("Decision number"), max_length=100, help_text=gettext_lazy("E.g. DCM no. 400.")
     )

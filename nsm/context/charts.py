@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from nsm.charts import VEGA_LITE_SCHEMA, render_svg
 from nsm.context.selectors import ContextPoint, ContextSeries
-from nsm.strategy.selectors import format_decimal
+from nsm.core.numbers import format_decimal
 
 __all__ = ["chart_description", "render_svg", "series_chart"]
 

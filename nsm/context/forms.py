@@ -10,11 +10,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from nsm.context.models import ContextIndicator, ContextValue
-from nsm.strategy.forms import BootstrapForm
+from nsm.core.forms import BootstrapForm, EditsVersion
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class IndicatorForm(BootstrapForm, forms.ModelForm):  # type: ignore[misc]
+class IndicatorForm(BootstrapForm, forms.ModelForm):
     class Meta:
         model = ContextIndicator
         fields = ["code", "name_sq", "name_en", "topic", "unit", "source", "notes"]
@@ -29,8 +28,7 @@ class IndicatorForm(BootstrapForm, forms.ModelForm):  # type: ignore[misc]
             self.fields["country"].widget.attrs["class"] = "form-select"
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class ValueForm(BootstrapForm, forms.ModelForm):  # type: ignore[misc]
+class ValueForm(EditsVersion, BootstrapForm, forms.ModelForm):
     value = forms.DecimalField(
         label=_("value"), required=False, max_digits=15, decimal_places=4, localize=True, widget=forms.TextInput
     )
@@ -40,9 +38,13 @@ class ValueForm(BootstrapForm, forms.ModelForm):  # type: ignore[misc]
         fields = ["year", "period", "value", "value_text", "unit", "source", "source_url", "verified", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3}), "source_url": forms.TextInput}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.add_version(self.instance.version)  # an edit carries the version it was rendered from
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class ImportForm(BootstrapForm, forms.Form):  # type: ignore[misc]
+
+class ImportForm(BootstrapForm, forms.Form):
     file = forms.FileField(label=_("CSV or Excel file (.csv, .xlsx)"))
 
     def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:

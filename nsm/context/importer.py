@@ -52,6 +52,7 @@ from nsm.core.spreadsheet import (
     parse_text,
     read_upload,
 )
+from nsm.core.stale import bump_version
 
 REQUIRED = ("indicator", "value", "unit", "year", "source")
 OPTIONAL = ("source_url", "verified", "notes", "topic")
@@ -381,6 +382,7 @@ def apply_import(parsed: ParsedTable, *, country: str, by: Any) -> ImportSummary
                     summary.created += 1
                 elif _differs(value, wanted):
                     summary.updated += 1
+                    bump_version(value, save=False)  # a page open on the value is now stale
                 else:
                     summary.unchanged += 1
                     continue

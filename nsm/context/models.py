@@ -151,6 +151,7 @@ class ContextValue(models.Model):
     )
     verified = models.CharField(_("verified"), max_length=10, choices=Verified.choices, default=Verified.NO)
     note = models.TextField(_("note"), blank=True, **limits.long_text_field_options())
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ValueQuerySet.as_manager()
     history = HistoricalRecords(get_user=history_user)

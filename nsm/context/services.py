@@ -1,7 +1,8 @@
 """Every change to the evidence base: typed, atomic, validated (`full_clean`) and recorded in history as `by`'s.
 
 Saves go through `save()` (never `update()`), so that each change leaves a history row; a save that would change
-nothing is skipped, so that history shows only real changes.
+nothing is skipped, so that history shows only real changes. A value carries a version: a change made on a page
+rendered before someone else's change is refused with `StaleVersion`, which says who changed what meanwhile.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from nsm.audit import acting_as
 from nsm.context.models import ContextIndicator, ContextValue
+from nsm.core.stale import bump_version, check_version, told_by_history
 
 INDICATOR_FIELDS = ("code", "name_sq", "name_en", "topic", "unit", "source", "notes")
 VALUE_FIELDS = ("year", "period", "value", "value_text", "unit", "source", "source_url", "verified", "note")
@@ -63,14 +66,19 @@ def add_value(indicator: ContextIndicator, /, *, by: Any, **values: Any) -> Cont
     return value
 
 
-def update_value(value: ContextValue, /, *, by: Any, **values: Any) -> bool:
-    """Change a value, its year or its source; False when nothing changed (nothing written)."""
+def update_value(value: ContextValue, /, *, by: Any, version: int | None = None, **values: Any) -> bool:
+    """Change a value, its year or its source, edited at `version` (None: unchecked); False when nothing changed
+    (nothing written). A stale version is refused with `StaleVersion`, saying who changed what meanwhile."""
     with transaction.atomic(), acting_as(by):
         locked = ContextValue.objects.select_for_update().select_related("indicator").get(pk=value.pk)
+        item = _("The value of %(name)s for %(year)s") % {"name": locked.indicator, "year": locked.year_label}
+        check_version(locked, version, told_by_history(item))
         if not _changed(locked, values, VALUE_FIELDS):
             return False
+        bump_version(locked, save=False)
         _save(locked)
     _changed(value, values, VALUE_FIELDS)
+    value.version = locked.version
     return True
 
 

@@ -22,7 +22,8 @@ from nsm.accounts.models import Institution
 from nsm.context import charts, importer, selectors, services
 from nsm.context.forms import ImportForm, IndicatorForm, ValueForm
 from nsm.context.models import ContextIndicator, ContextValue
-from nsm.strategy.forms import add_errors
+from nsm.core.forms import add_errors
+from nsm.core.stale import StaleVersion
 
 
 def editable_countries(user: Any) -> list[str]:
@@ -42,6 +43,11 @@ def _saved(form: Any, save: Any) -> bool:
         return False
     try:
         save()
+    except StaleVersion as error:
+        add_errors(form, error)
+        form.add_error(None, _("Your values are still in the form: save again to replace those changes, or cancel."))
+        form.renew_version(error.current_version)
+        return False
     except ValidationError as error:
         add_errors(form, error)
         return False
@@ -125,7 +131,7 @@ def _value(request: HttpRequest, pk: int) -> ContextValue:
 def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
     value = _value(request, pk)
     form = ValueForm(request.POST or None, instance=ContextValue.objects.select_related("indicator").get(pk=pk))
-    save = lambda: services.update_value(value, by=request.user, **form.cleaned_data)  # noqa: E731
+    save = lambda: services.update_value(value, by=request.user, version=form.edited_version, **form.content())  # noqa: E731
     if request.method == "POST" and _saved(form, save):
         messages.success(request, _("Your changes were saved."))
         return redirect("context:indicator", value.indicator_id)

@@ -43,6 +43,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
+from nsm.core.codes import sort_key
 from nsm.demo.loader import MissingReferenceData
 from nsm.monitoring.models import (
     ActivityProgress,
@@ -55,7 +56,7 @@ from nsm.monitoring.models import (
     ReviewComment,
 )
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
-from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy, sort_key
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
 
 BATCH = 2000
 CODE_PREFIX = "BENCH-"

@@ -21,14 +21,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nsm.core.forms import AmountField, BootstrapForm, EditsVersion, VersionField
 from nsm.core.limits import LONG_TEXT_CHARS, refuse_control_characters, refuse_longer_than
+from nsm.core.numbers import format_decimal
 from nsm.monitoring import selectors
 from nsm.monitoring.models import PLAUSIBILITY_NOTE_CHARS, ActivityProgress, ReportingCycle
 from nsm.monitoring.services import PLAUSIBILITY, ActivityLineInput, Conflict, IndicatorLineInput, LineError
 from nsm.reference.models import DisaggregationDimension
-from nsm.strategy.forms import AmountField, BootstrapForm, EditsVersion, VersionField
 from nsm.strategy.models import Indicator, Strategy
-from nsm.strategy.selectors import format_decimal
 
 # --- Cycles ---
 

@@ -31,6 +31,9 @@ from nsm.accounts.models import Institution, country_label
 from nsm.audit import acting_as
 from nsm.capacity.selectors import officials_trained
 from nsm.core.limits import LONG_TEXT_CHARS, refuse_control_characters, refuse_longer_than
+from nsm.core.numbers import format_decimal
+from nsm.core.stale import StaleVersion as StaleVersion  # re-exported: the pages and tests catch it from here
+from nsm.core.stale import bump_version, check_version, is_stale, refuse_with
 from nsm.core.uploads import CONTENT_TYPES, sniff_type
 from nsm.monitoring import selectors
 from nsm.monitoring.models import (
@@ -44,8 +47,6 @@ from nsm.monitoring.models import (
     ReviewComment,
 )
 from nsm.strategy.models import Indicator, Strategy
-from nsm.strategy.selectors import format_decimal
-from nsm.strategy.services import StaleVersion
 
 Status = ActivityProgress.Status
 SPENDING_LIMIT = Decimal(10) ** 13  # 15 significant digits with 2 decimals
@@ -444,7 +445,7 @@ def open_cycle(cycle: ReportingCycle, *, by: Any, version: int | None = None) ->
         bulk_create_with_history(lines, ActivityProgress, default_user=user)
         bulk_create_with_history(values, IndicatorValue, default_user=user)
         cycle.status = ReportingCycle.Status.OPEN
-        _bump(cycle)
+        bump_version(cycle)
         for institution_id in sorted({i.responsible_id for i in indicators if i.computed_from}):
             refresh_computed_values(report_of[institution_id], by=by)
         return reports
@@ -478,30 +479,20 @@ def close_cycle(cycle: ReportingCycle, *, by: Any, version: int | None = None) -
         if cycle.status != ReportingCycle.Status.OPEN:
             raise TransitionRefused(_("Only an open cycle can be closed."))
         cycle.status = ReportingCycle.Status.CLOSED
-        _bump(cycle)
+        bump_version(cycle)
         for report in ProgressReport.objects.select_for_update().filter(cycle=cycle):
             changed = report.reopened
             report.reopened = False
             if changed or report.status != ProgressReport.Status.APPROVED:
-                report.version += 1
-                report.save()
+                bump_version(report)
                 _event(report, ReportEvent.Kind.LOCKED, by)
         return cycle
 
 
 def _locked_cycle(cycle: ReportingCycle, version: int | None) -> ReportingCycle:
     locked = ReportingCycle.objects.select_for_update().select_related("strategy").get(pk=cycle.pk)
-    if version is not None and version != locked.version:
-        raise StaleVersion(
-            [_("The cycle was changed by someone else since you opened it. Reload the page and try again.")],
-            current_version=locked.version,
-        )
-    return locked
-
-
-def _bump(obj: Any) -> None:
-    obj.version += 1
-    obj.save()
+    refusal = _("The cycle was changed by someone else since you opened it. Reload the page and try again.")
+    return check_version(locked, version, refuse_with(refusal))
 
 
 # --- Computed indicator values ---
@@ -537,8 +528,7 @@ def refresh_computed_values(report: ProgressReport, *, by: Any = None) -> int:
                 wanted = None  # a breakdown the records do not hold
             changed += _assign_and_save(value, {"value": None if wanted is None else Decimal(wanted)})
         if changed:
-            report.version += 1
-            report.save()
+            bump_version(report)
         return changed
 
 
@@ -555,8 +545,7 @@ def _locked_report(report: ProgressReport) -> ProgressReport:
 
 
 def _check_version(report: ProgressReport, version: int | None) -> None:
-    if version is not None and version != report.version:
-        raise StaleVersion(stale_messages(report, version), current_version=report.version)
+    check_version(report, version, stale_messages)
 
 
 def _when(moment: datetime.datetime) -> str:
@@ -689,7 +678,7 @@ def save_report_edits(
         stored = _stored(report)
         _refuse_invalid(report, activities, indicators, stored)
         merged_activities, merged_indicators, conflicts, meanwhile = _merge(activities, indicators, original, stored)
-        stale = version is not None and version != report.version
+        stale = is_stale(report, version)
         news = merge_messages(report, version, conflicts=bool(conflicts)) if stale and meanwhile and version else []
         changed = _write(report, stored, merged_activities, merged_indicators, by=by, event=ReportEvent.Kind.SAVED)
         return SaveOutcome(changed=changed, version=report.version, news=tuple(news), conflicts=tuple(conflicts))
@@ -851,8 +840,7 @@ def _write(
                 changed += _assign_and_save(cell, {"value": _decimal(raw, places=3, limit=VALUE_LIMIT)[0]})
     if changed:
         report.first_saved_at = report.first_saved_at or timezone.now()
-        report.version += 1
-        report.save()
+        bump_version(report)
         _event(report, event, by)
     return changed
 
@@ -1065,8 +1053,7 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
         report.submitted_late = late
         report.first_saved_at = report.first_saved_at or now
         report.return_reason = ""
-        report.version += 1
-        report.save()
+        bump_version(report)
         _event(report, ReportEvent.Kind.SUBMITTED, by, late=late)
         return report
 
@@ -1095,8 +1082,7 @@ def return_report(report: ProgressReport, *, by: Any, reason: str, version: int 
             raise TransitionRefused(_("The cycle is closed: reopen the report first."))
         report.status = ProgressReport.Status.RETURNED
         report.return_reason = reason
-        report.version += 1
-        report.save()
+        bump_version(report)
         _event(report, ReportEvent.Kind.RETURNED, by, reason=reason)
         return report
 
@@ -1112,8 +1098,7 @@ def approve_report(report: ProgressReport, *, by: Any, version: int | None = Non
         report.approved_at = timezone.now()
         report.reopened = False
         report.return_reason = ""
-        report.version += 1
-        report.save()
+        bump_version(report)
         _event(report, ReportEvent.Kind.APPROVED, by)
         return report
 
@@ -1133,8 +1118,7 @@ def reopen_report(report: ProgressReport, *, by: Any, reason: str, version: int 
             report.approved_at = None
         report.return_reason = reason
         report.reopened = report.cycle.is_closed
-        report.version += 1
-        report.save()
+        bump_version(report)
         _event(report, ReportEvent.Kind.REOPENED, by, reason=reason)
         return report
 
@@ -1217,8 +1201,7 @@ def add_evidence(
         evidence.file.save(upload.name[-100:], upload, save=False)
         evidence.save()
         report.first_saved_at = report.first_saved_at or timezone.now()
-        report.version += 1
-        report.save()
+        bump_version(report)
         _event(report, ReportEvent.Kind.SAVED, by)
         return evidence
 
@@ -1230,6 +1213,5 @@ def remove_evidence(evidence: Evidence, *, by: Any, version: int | None = None) 
         require_editable(report)
         _check_version(report, version)
         evidence.delete()
-        report.version += 1
-        report.save()
+        bump_version(report)
         _event(report, ReportEvent.Kind.SAVED, by)

@@ -27,10 +27,10 @@ from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
 from nsm.core.confirm import Confirmation, ask, confirmed, posted_or
+from nsm.core.forms import add_errors
 from nsm.monitoring import selectors, services
 from nsm.monitoring.forms import CycleForm, ReportForm, field_name, report_rows
 from nsm.monitoring.models import ActivityProgress, Evidence, ProgressReport, ReportingCycle
-from nsm.strategy.forms import add_errors
 from nsm.strategy.models import Strategy
 
 OUT_OF_DATE = gettext_lazy("This page is out of date: reload it and make your change again.")

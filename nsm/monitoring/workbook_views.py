@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from nsm.accounts import access
+from nsm.core.stale import StaleVersion
 from nsm.monitoring import services
 from nsm.monitoring.models import ProgressReport
 from nsm.monitoring.workbook import WorkbookError, export_report, import_report, workbook_name
@@ -55,7 +56,7 @@ def report_upload(request: HttpRequest, pk: int) -> HttpResponse:
         outcome = import_report(report, upload, request.user)
     except WorkbookError as error:
         return _refused(request, report, error.messages, error.total)
-    except (services.ReportLocked, services.StaleVersion) as error:
+    except (services.ReportLocked, StaleVersion) as error:
         return _refused(request, report, list(error.messages))
     if outcome.has_changes:
         messages.success(request, outcome.message)

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from nsm.strategy.selectors import format_decimal
+from nsm.core.numbers import format_decimal
 
 Value = str | int | Decimal | None
 Kind = Literal["text", "number", "money", "percent"]

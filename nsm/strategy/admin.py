@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from nsm.core import stale
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
 
 
@@ -31,7 +32,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
-            obj.version += 1
+            stale.bump_version(obj, save=False)
         super().save_model(request, obj, form, change)
 
 

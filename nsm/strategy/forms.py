@@ -4,99 +4,32 @@ Validation comes from the models (`full_clean`) and reaches the user through the
 message in one place. The forms only parse input; the services in services.py make the change.
 
 A form that changes an existing item carries the item's `version` in a hidden field, so that the service can
-refuse the save when someone else changed the item after the form was rendered.
+refuse the save when someone else changed the item after the form was rendered; after adoption it also asks the
+reason for the amendment (`EditsPlanItem`). The form kernel (Bootstrap, errors, the version) is `nsm.core.forms`.
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, Value, When
-from django.forms.boundfield import BoundField
 from django.utils import timezone
-from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from nsm.accounts.models import Institution
 from nsm.core import limits
+from nsm.core.forms import AmountField, BootstrapForm, EditsVersion, widget_class
+from nsm.core.numbers import format_decimal
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result, Strategy
-from nsm.strategy.selectors import format_decimal
 from nsm.strategy.services import BudgetLineInput
 
-CHECKBOXES = (forms.CheckboxSelectMultiple, forms.RadioSelect)
 
+class EditsPlanItem(EditsVersion):
+    """Mixin: the hidden version of a plan item, and after adoption the reason for the amendment."""
 
-class BootstrapBoundField(BoundField):
-    """Adds Bootstrap's `is-invalid` to a field with errors; Django adds aria-invalid and aria-describedby."""
-
-    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors and not isinstance(widget or self.field.widget, CHECKBOXES):
-            attrs["class"] = f"{attrs.get('class', self.field.widget.attrs.get('class', ''))} is-invalid".strip()
-        return attrs
-
-
-def widget_class(widget: forms.Widget) -> str:
-    if isinstance(widget, CHECKBOXES):
-        return "form-check-input"
-    if isinstance(widget, forms.Select | forms.SelectMultiple):
-        return "form-select"
-    if isinstance(widget, forms.CheckboxInput):
-        return "form-check-input"
-    return "form-control"
-
-
-def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a model's validation errors next to the form's fields, and the others at the top of the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
-
-
-class BootstrapForm:
-    """Mixin: Bootstrap classes on every widget, and model errors for fields not in the form shown on top."""
-
-    bound_field_class = BootstrapBoundField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", widget_class(field.widget))
-
-    def _update_errors(self, errors: ValidationError) -> None:
-        add_errors(self, errors)  # type: ignore[arg-type]
-
-
-class VersionField(forms.IntegerField):
-    """The version of the item the form was rendered from (hidden)."""
-
-    widget = forms.HiddenInput
-    default_error_messages = {
-        "required": _("This page is out of date: reload it and make your change again."),
-        "invalid": _("This page is out of date: reload it and make your change again."),
-    }
-
-
-class EditsVersion:
-    """Mixin: the hidden version of the item being edited, kept apart from the values the user changes."""
-
-    fields: dict[str, forms.Field]
-    cleaned_data: dict[str, Any]
-    data: Any
-
-    def add_version(self, version: int) -> None:
-        self.fields["version"] = VersionField(initial=version, min_value=1)
-
-    @property
-    def edited_version(self) -> int | None:
-        """The version the user edited; None for a form that creates an item."""
-        return self.cleaned_data.get("version") if "version" in self.fields else None
+    NOT_CONTENT = ("version", "amendment_reason")
 
     def add_amendment_reason(self, strategy: Strategy) -> None:
         """After adoption, every change asks why: the reason goes with the change to the plan's amendments."""
@@ -112,46 +45,6 @@ class EditsVersion:
     @property
     def amendment_reason(self) -> str:
         return self.cleaned_data.get("amendment_reason", "")
-
-    def content(self) -> dict[str, Any]:
-        """The values to save: the cleaned data without the version and the amendment's reason."""
-        return {name: value for name, value in self.cleaned_data.items() if name not in ("version", "amendment_reason")}
-
-    def renew_version(self, version: int) -> None:
-        """After a refused stale save: the form keeps the user's values and now carries the current version."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = str(version)  # type: ignore[attr-defined]
-
-
-class AmountField(forms.DecimalField):
-    """A sum of money as people type it: `1 200 000`, `1.200.000` in Albanian, `1,200,000` in English."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 18)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal(0))
-        super().__init__(localize=True, **kwargs)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {**super().widget_attrs(widget), "inputmode": "decimal"}
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str):
-            value = ungroup(value)
-        return super().to_python(value)
-
-
-def ungroup(text: str) -> str:
-    """Drop digit grouping (spaces, or the locale's thousand separator between groups of three digits)."""
-    text = re.sub(r"[\s\u00a0\u202f']", "", text)
-    thousands = get_format("THOUSAND_SEPARATOR")
-    decimal = get_format("DECIMAL_SEPARATOR")
-    grouped = rf"^-?\d{{1,3}}({re.escape(thousands)}\d{{3}})+({re.escape(decimal)}\d+)?$"
-    if thousands and re.match(grouped, text):
-        text = text.replace(thousands, "")
-    return text
 
 
 def plain(value: Decimal) -> Decimal:
@@ -200,7 +93,7 @@ class InstitutionMultipleChoice(forms.ModelMultipleChoiceField):
         return f"{obj.code}: {obj.name}"
 
 
-class ResultForm(EditsVersion, BootstrapForm, forms.ModelForm):
+class ResultForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
     """A goal, objective or measure: titles in both languages, GCM objectives and SDG targets."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -219,7 +112,7 @@ class ResultForm(EditsVersion, BootstrapForm, forms.ModelForm):
         }
 
 
-class ActivityForm(EditsVersion, BootstrapForm, forms.ModelForm):
+class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
     """An activity: titles, lead and supporting institutions, timeframe by quarter, tags."""
 
     class Meta:
@@ -262,7 +155,7 @@ class ActivityForm(EditsVersion, BootstrapForm, forms.ModelForm):
             self.add_version(self.instance.version)
 
 
-class IndicatorForm(EditsVersion, BootstrapForm, forms.ModelForm):
+class IndicatorForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
     """An indicator: code, names, kind, unit, baseline, data source, responsible, disaggregation."""
 
     class Meta:
@@ -288,7 +181,7 @@ class IndicatorForm(EditsVersion, BootstrapForm, forms.ModelForm):
             self.add_version(self.instance.version)
 
 
-class TargetsForm(EditsVersion, BootstrapForm, forms.Form):
+class TargetsForm(EditsPlanItem, BootstrapForm, forms.Form):
     """One target value per year of the strategy; an empty year has no target."""
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
@@ -310,7 +203,7 @@ class TargetsForm(EditsVersion, BootstrapForm, forms.Form):
 GRID_SOURCES = [source for source in ActivityBudget.Source if source != ActivityBudget.Source.DONOR]
 
 
-class BudgetGridForm(EditsVersion, BootstrapForm, forms.Form):
+class BudgetGridForm(EditsPlanItem, BootstrapForm, forms.Form):
     """The activity's cost as a grid, year x source (state budget, other, unfunded); donors come apart.
 
     Only donor lines name a donor (a rule of the model), so each other line has its own cell and saving the
@@ -415,7 +308,7 @@ def donor_formset(data: Any, *, activity: Activity, years: list[int]) -> Any:
     return DonorFormSet(data, initial=initial, years=years, prefix="donors")
 
 
-class WithdrawForm(EditsVersion, BootstrapForm, forms.Form):
+class WithdrawForm(EditsPlanItem, BootstrapForm, forms.Form):
     """Withdraw a plan item: why, and from which day."""
 
     reason = forms.CharField(

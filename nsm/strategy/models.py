@@ -21,16 +21,12 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.audit import history_user
 from nsm.core import limits
+from nsm.core.codes import sort_key
 from nsm.i18n import Localized
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 
 CODE_PATTERN = r"^[1-9][0-9]*(\.[1-9][0-9]*)*$"
 code_validator = RegexValidator(CODE_PATTERN, _("A code is numbers separated by dots, such as 2.1.3."))
-
-
-def sort_key(code: str) -> str:
-    """`2.10.1` -> `0002.0010.0001`, so that codes sort as numbers do."""
-    return ".".join(part.zfill(4) for part in code.split("."))
 
 
 def parent_code(code: str) -> str:

@@ -14,11 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet, Sum
-from django.utils import numberformat
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
+from nsm.core.numbers import format_decimal
 from nsm.i18n import localized_with_language
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
 
@@ -737,23 +736,3 @@ def _show_value(model_field: Any, value: Any) -> str:
     if isinstance(value, Decimal):
         return format_decimal(value)
     return str(value)
-
-
-def format_decimal(value: Decimal | int | float) -> str:
-    """A number in the active locale, digits grouped by three: 1.200.000 (Albanian), 1,200,000.5 (English).
-
-    Django's Albanian formats name a thousand separator but no grouping, so grouping by three is applied here.
-    """
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        value, places = value.quantize(Decimal(1)), 0
-    else:
-        places = len(format(value.normalize(), "f").partition(".")[2])
-    return numberformat.format(
-        value,
-        get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=places,
-        grouping=get_format("NUMBER_GROUPING") or 3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )

@@ -28,7 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from nsm.audit import acting_as
-from nsm.core import limits
+from nsm.core import limits, stale
+from nsm.core.codes import sort_key
+from nsm.core.stale import StaleVersion as StaleVersion  # re-exported: callers and tests catch it from here
 from nsm.strategy import selectors
 from nsm.strategy.models import (
     Activity,
@@ -38,7 +40,6 @@ from nsm.strategy.models import (
     IndicatorTarget,
     Result,
     Strategy,
-    sort_key,
 )
 
 Direction = Literal["up", "down"]
@@ -62,17 +63,6 @@ class BudgetLineInput:
     donor: str = ""
 
 
-class StaleVersion(ValidationError):
-    """The object changed since the user's form or page was rendered: the change is refused, nothing is written.
-
-    The messages say who changed it, when and what; `current_version` lets the page offer to save again.
-    """
-
-    def __init__(self, messages: list[str], *, current_version: int) -> None:
-        super().__init__(messages, code="stale")
-        self.current_version = current_version
-
-
 # --- Helpers ---
 
 
@@ -87,14 +77,12 @@ def _locked(obj: M) -> M:
 
 def _check_version(obj: Versioned, version: int | None) -> None:
     """Refuse a change made on `version` of a (locked) object that has moved on since; None skips the check."""
-    if version is not None and version != obj.version:
-        raise StaleVersion(_stale_messages(obj, version), current_version=obj.version)
+    stale.check_version(obj, version, _stale_messages)
 
 
 def bump_version(obj: Versioned) -> None:
     """Save a locked object with its version one up: the change that touched it gets one history row."""
-    obj.version += 1
-    obj.save()
+    stale.bump_version(obj)
 
 
 def _describe(obj: Versioned, code: str | None = None) -> str:

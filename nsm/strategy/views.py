@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
+from nsm.core.forms import add_errors
+from nsm.core.stale import StaleVersion
 from nsm.strategy import selectors, services
 from nsm.strategy.forms import (
     ActivityForm,
@@ -29,7 +31,6 @@ from nsm.strategy.forms import (
     ResultForm,
     TargetsForm,
     WithdrawForm,
-    add_errors,
     donor_formset,
 )
 from nsm.strategy.models import Activity, Indicator, Result, Strategy
@@ -68,7 +69,7 @@ def _saved(request: HttpRequest, form: Any, save: Callable[[], Any], *, valid: b
         return None
     try:
         obj = save()
-    except services.StaleVersion as error:
+    except StaleVersion as error:
         add_errors(form, error)
         form.add_error(None, _("Your values are still in the form: save again to replace those changes, or cancel."))
         form.renew_version(error.current_version)

@@ -9,7 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nsm.accounts.models import Institution
-from nsm.strategy.forms import BootstrapForm, EditsVersion, InstitutionChoice
+from nsm.core.forms import BootstrapForm, EditsVersion
+from nsm.strategy.forms import InstitutionChoice
 from nsm.strategy.models import Strategy
 from nsm.workinggroup.models import ActionPoint, Decision, Meeting, MeetingParticipant
 
@@ -31,8 +32,7 @@ def institutions_for(strategy: Strategy, current: Any = None) -> QuerySet[Instit
     return Institution.objects.filter(wanted | keep).order_by("code")
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class MeetingForm(EditsVersion, BootstrapForm, forms.Form):  # type: ignore[misc]
+class MeetingForm(EditsVersion, BootstrapForm, forms.Form):
     body = forms.ChoiceField(label=_("Body"), choices=Meeting.Body.choices)
     held_on = _date(_("Date"))
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -56,8 +56,7 @@ class MeetingForm(EditsVersion, BootstrapForm, forms.Form):  # type: ignore[misc
             self.add_version(meeting.version)
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class ParticipantForm(BootstrapForm, forms.Form):  # type: ignore[misc]
+class ParticipantForm(BootstrapForm, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     institution = InstitutionChoice(label=_("Institution"), queryset=Institution.objects.none())
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *MeetingParticipant.Sex.choices])
@@ -68,13 +67,11 @@ class ParticipantForm(BootstrapForm, forms.Form):  # type: ignore[misc]
         cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions_for(strategy)
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class DecisionForm(BootstrapForm, forms.Form):  # type: ignore[misc]
+class DecisionForm(BootstrapForm, forms.Form):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class ActionPointForm(EditsVersion, BootstrapForm, forms.Form):  # type: ignore[misc]
+class ActionPointForm(EditsVersion, BootstrapForm, forms.Form):
     text = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 3}))
     owner = InstitutionChoice(label=_("Owner institution"), queryset=Institution.objects.none())
     due_on = _date(_("Due on"))
@@ -95,8 +92,7 @@ class ActionPointForm(EditsVersion, BootstrapForm, forms.Form):  # type: ignore[
             self.add_version(point.version)
 
 
-# The ignore: BootstrapForm (nsm/strategy/forms.py) leaves bound_field_class unannotated.
-class ActionPointStatusForm(EditsVersion, BootstrapForm, forms.Form):  # type: ignore[misc]
+class ActionPointStatusForm(EditsVersion, BootstrapForm, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionPoint.Status.choices)
     note = forms.CharField(
         label=_("Note"),

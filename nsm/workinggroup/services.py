@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
 from nsm.audit import acting_as
+from nsm.core.stale import bump_version, check_version, refuse_with
 from nsm.core.uploads import CONTENT_TYPES, sniff_type
 from nsm.strategy.models import Strategy
-from nsm.strategy.services import StaleVersion
 from nsm.workinggroup.models import ActionPoint, Decision, Meeting, MeetingParticipant
 
 MINUTES_TYPES = {kind: CONTENT_TYPES[kind] for kind in ("pdf", "docx")}
@@ -102,8 +102,7 @@ def update_meeting(meeting: Meeting, *, by: Any, version: int | None, minutes: A
         meeting.full_clean(exclude=["minutes"])
         if minutes is not None:
             _attach_minutes(meeting, minutes)
-        meeting.version += 1
-        meeting.save()
+        bump_version(meeting)
         return meeting
 
 
@@ -112,12 +111,8 @@ Versioned = TypeVar("Versioned", Meeting, ActionPoint)
 
 def _locked(model: type[Versioned], obj: Versioned, version: int | None) -> Versioned:
     locked = model.objects.select_for_update().get(pk=obj.pk)
-    if version is not None and version != locked.version:
-        raise StaleVersion(
-            [_("Someone else changed this since you opened the page. Reload the page and make your change again.")],
-            current_version=locked.version,
-        )
-    return locked
+    refusal = _("Someone else changed this since you opened the page. Reload the page and make your change again.")
+    return check_version(locked, version, refuse_with(refusal))
 
 
 # --- Participants and decisions ---
@@ -196,8 +191,7 @@ def edit_action_point(
         _check_decision(point.meeting, decision)
         point.text, point.owner, point.due_on, point.decision = text.strip(), owner, due_on, decision
         point.full_clean()
-        point.version += 1
-        point.save()
+        bump_version(point)
         return point
 
 
@@ -218,6 +212,5 @@ def report_action_point(
             point.closed_on = None
         point.status, point.note = status, note
         point.full_clean()
-        point.version += 1
-        point.save()
+        bump_version(point)
         return point

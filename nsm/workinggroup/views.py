@@ -26,9 +26,9 @@ from django.views.decorators.http import require_POST
 from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.core.confirm import Confirmation, ask, confirmed
-from nsm.strategy.forms import add_errors
+from nsm.core.forms import add_errors
+from nsm.core.stale import StaleVersion
 from nsm.strategy.models import Strategy
-from nsm.strategy.services import StaleVersion
 from nsm.workinggroup import selectors, services
 from nsm.workinggroup.forms import (
     ActionPointFilter,

@@ -20,7 +20,7 @@ from nsm.analytics.groups import Filters
 from nsm.analytics.implementation import activity_facts, implementation
 from nsm.analytics.indicators import achievement, band_counts
 from nsm.analytics.periods import Period
-from nsm.strategy.selectors import format_decimal
+from nsm.core.numbers import format_decimal
 from tests.analytics.conftest import grow
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 

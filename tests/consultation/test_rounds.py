@@ -345,7 +345,7 @@ def test_round_page_queries_do_not_grow_with_comments(
 def test_editing_a_round(private_round, secretariat, focal_point, client_for):
     url = reverse("consultation:round-edit", args=[private_round.pk])
     assert client_for(focal_point).get(url).status_code == 404
-    data = {"title": "Changed", "opens_on": days(-1).isoformat(), "closes_on": days(20).isoformat()}
+    data = {"title": "Changed", "opens_on": days(-1).isoformat(), "closes_on": days(20).isoformat(), "revision": "1"}
     assert client_for(secretariat).post(url, data).status_code == 302
     private_round.refresh_from_db()
     assert (private_round.title, private_round.closes_on, private_round.invited.count()) == ("Changed", days(20), 0)

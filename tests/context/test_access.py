@@ -58,7 +58,7 @@ def test_the_secretariat_and_the_coordinator_add_edit_and_delete_values(persona,
 
     added = client.post(reverse("context:value-add", args=[remittances.pk]), VALUE)
     value = remittances.values.get(year=2024)
-    edited = client.post(reverse("context:value-edit", args=[value.pk]), {**VALUE, "value": "981"})
+    edited = client.post(reverse("context:value-edit", args=[value.pk]), {**VALUE, "value": "981", "version": "1"})
     old = remittances.values.get(year=2020)
     deleted = client.post(reverse("context:value-delete", args=[old.pk]))
 

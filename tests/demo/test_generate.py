@@ -9,12 +9,13 @@ import pytest
 from django.core.management import call_command
 
 from nsm.accounts.models import Institution
+from nsm.core.codes import sort_key
 from nsm.demo import generate as generator
 from nsm.demo.generate import COUNTRIES, NATIONAL_CODE, SCALES, Scale, generate
 from nsm.monitoring import selectors
 from nsm.monitoring.models import ActivityProgress, IndicatorValue, ProgressReport, ReportingCycle
 from nsm.reference.models import GcmObjective
-from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy, sort_key
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
 from tests.factories import StrategyFactory
 
 SMALL = Scale(

@@ -8,8 +8,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from nsm.core.numbers import format_decimal
 from nsm.i18n import localized_with_language, page_language
-from nsm.strategy.selectors import format_decimal
 
 register = template.Library()
 
