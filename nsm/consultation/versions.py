@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from nsm.core.codes import item_sort_key
 from nsm.strategy.models import Activity, ActivityBudget, Amendment, Indicator, IndicatorTarget, Result, Strategy
 
 FORMAT = 1
@@ -52,9 +53,7 @@ def plain_number(value: Decimal | None) -> str | None:
     return "0" if text in ("-0", "") else text
 
 
-def item_order(code: str) -> str:
-    """Codes sort as numbers do (`2.10` after `2.9`), indicator codes with letters too (`I.10` after `I.9`)."""
-    return ".".join(part.zfill(4) if part.isdigit() else part for part in code.split("."))
+item_order = item_sort_key  # codes sort as numbers do, indicator codes with letters too
 
 
 def _codes(items: Iterable[Any], attribute: str = "code") -> list[Any]:

@@ -43,7 +43,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
-from nsm.core.codes import sort_key
+from nsm.core.codes import item_sort_key, sort_key
 from nsm.demo.loader import MissingReferenceData
 from nsm.monitoring.models import (
     ActivityProgress,
@@ -511,10 +511,6 @@ UNITS = ("persons", "cases", "officials trained", "returnees assisted", "applica
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _indicator_sort_key(code: str) -> str:
-    return ".".join(part.zfill(4) if part.isdigit() else part for part in code.split("."))
-
-
 def _counted(total: int, share: float, minimum: int = 0) -> int:
     return min(total, max(minimum, round(total * share)))
 
@@ -564,7 +560,7 @@ def _indicators(
                 strategy_id=strategy,
                 result_id=home.pk,
                 code=code,
-                sort_key=_indicator_sort_key(code),
+                sort_key=item_sort_key(code),
                 name_en=f"Indicator {code}: {unit or 'in place'}",
                 name_sq=f"Treguesi {code}: {unit or 'në fuqi'}",
                 kind=kinds[home.level],

@@ -21,7 +21,7 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.audit import history_user
 from nsm.core import limits
-from nsm.core.codes import sort_key
+from nsm.core.codes import item_sort_key, sort_key
 from nsm.i18n import Localized
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 
@@ -144,7 +144,11 @@ class Strategy(models.Model):
     @property
     def is_amended_on_change(self) -> bool:
         """Adopted (or closed): every change to its plan is an amendment, with its reason."""
-        return self.status in (self.Status.ADOPTED, self.Status.CLOSED)
+        return self.status in AMENDED_STATUSES
+
+
+# A strategy in these statuses changes by amendment: every change to its plan has a reason and is listed.
+AMENDED_STATUSES = (Strategy.Status.ADOPTED, Strategy.Status.CLOSED)
 
 
 class Result(Withdrawable):
@@ -492,7 +496,7 @@ class Indicator(Withdrawable):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs) -> None:
-        self.sort_key = ".".join(part.zfill(4) if part.isdigit() else part for part in self.code.split("."))
+        self.sort_key = item_sort_key(self.code)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
-from nsm.strategy.models import Strategy
+from nsm.strategy.models import AMENDED_STATUSES, Strategy
 from nsm.strategy.workbook import (
     ParsedPlan,
     PreviewOutdated,
@@ -169,9 +169,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 
 def _is_amended(strategy_code: str) -> bool:
-    return Strategy.objects.filter(
-        code=strategy_code, status__in=[Strategy.Status.ADOPTED, Strategy.Status.CLOSED]
-    ).exists()
+    return Strategy.objects.filter(code=strategy_code, status__in=AMENDED_STATUSES).exists()
 
 
 @login_required
