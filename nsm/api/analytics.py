@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -18,11 +17,12 @@ from nsm.accounts.models import Institution
 from nsm.analytics import alignment, budget, compliance, implementation, indicators
 from nsm.analytics.groups import Filters
 from nsm.analytics.periods import Period
-from nsm.analytics.views_common import latest_reported_period, strategy_for_analyst
+from nsm.analytics.views_common import StampedStrategy, latest_reported_period, strategy_for_analyst
+from nsm.api.auth import AuthenticatedRequest
 from nsm.api.errors import ApiError, error_responses
 from nsm.api.schemas import Id
 from nsm.reference.models import GcmObjective
-from nsm.strategy.models import Result, Strategy
+from nsm.strategy.models import Result
 
 router = Router(tags=["analysis"])
 
@@ -173,7 +173,7 @@ class AlignmentOut(Schema):
     objectives: list[GcmRowOut]
 
 
-def _strategy(request: HttpRequest, code: str) -> Strategy:
+def _strategy(request: AuthenticatedRequest, code: str) -> StampedStrategy:
     return strategy_for_analyst(request.auth, code)
 
 
@@ -181,7 +181,7 @@ def _invalid(field: str, message: str) -> ApiError:
     return ApiError(422, "invalid", message, [{"field": field, "line": None, "message": message}])
 
 
-def _scope(strategy: Strategy, scope: Scope) -> tuple[Filters, Period]:
+def _scope(strategy: StampedStrategy, scope: Scope) -> tuple[Filters, Period]:
     """The filters and period asked for; 422 for a period outside the plan or an unknown goal, institution."""
     period = latest_reported_period(strategy)
     if scope.period:
@@ -226,7 +226,7 @@ def _budget_row(row: budget.BudgetRow) -> dict[str, Any]:
 
 
 @router.get("/strategies/{code}/implementation", response={200: ImplementationOut, **error_responses(404, 422)})
-def get_implementation(request: HttpRequest, code: str, scope: Query[GroupedScope]) -> dict[str, Any]:
+def get_implementation(request: AuthenticatedRequest, code: str, scope: Query[GroupedScope]) -> dict[str, Any]:
     """Activities in the period by status, the implementation rate and the on-schedule rate; grouped with `by`."""
     strategy = _strategy(request, code)
     filters, period = _scope(strategy, scope)
@@ -238,7 +238,7 @@ def get_implementation(request: HttpRequest, code: str, scope: Query[GroupedScop
 
 
 @router.get("/strategies/{code}/indicators/achievement", response={200: AchievementPage, **error_responses(404, 422)})
-def get_achievement(request: HttpRequest, code: str, scope: Query[Scope]) -> dict[str, Any]:
+def get_achievement(request: AuthenticatedRequest, code: str, scope: Query[Scope]) -> dict[str, Any]:
     """Each indicator's baseline, target, approved actual, progress and band in the period, with its cells."""
     strategy = _strategy(request, code)
     filters, period = _scope(strategy, scope)
@@ -269,7 +269,7 @@ def get_achievement(request: HttpRequest, code: str, scope: Query[Scope]) -> dic
 
 
 @router.get("/strategies/{code}/budget", response={200: BudgetOut, **error_responses(404, 422)})
-def get_budget(request: HttpRequest, code: str, scope: Query[BudgetScope]) -> dict[str, Any]:
+def get_budget(request: AuthenticatedRequest, code: str, scope: Query[BudgetScope]) -> dict[str, Any]:
     """Planned cost by source against approved spending, the funding gap; grouped with `by`. By year without a
     period: every year of the action plan."""
     strategy = _strategy(request, code)
@@ -284,7 +284,7 @@ def get_budget(request: HttpRequest, code: str, scope: Query[BudgetScope]) -> di
 
 
 @router.get("/strategies/{code}/compliance", response={200: ComplianceOut, **error_responses(404)})
-def get_compliance(request: HttpRequest, code: str) -> dict[str, Any]:
+def get_compliance(request: AuthenticatedRequest, code: str) -> dict[str, Any]:
     """Per institution and cycle: submitted on time, late, missing, or not yet due."""
     strategy = _strategy(request, code)
     result = compliance.compliance(strategy)
@@ -305,7 +305,7 @@ def get_compliance(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.get("/strategies/{code}/gcm-alignment", response={200: AlignmentOut, **error_responses(404, 422)})
-def get_alignment(request: HttpRequest, code: str, scope: Query[Scope]) -> dict[str, Any]:
+def get_alignment(request: AuthenticatedRequest, code: str, scope: Query[Scope]) -> dict[str, Any]:
     """The 23 GCM objectives against the plan: activities, indicators, cost, spending, and the gaps. Without a
     period: the whole action plan."""
     strategy = _strategy(request, code)

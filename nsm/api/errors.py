@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig, ValidationError
@@ -28,6 +28,9 @@ from nsm.api.schemas import TEXT_RULE
 from nsm.core.stale import StaleVersion
 from nsm.monitoring.services import LineError, ReportInvalid, ReportLocked, TransitionRefused
 from nsm.reference.models import DisaggregationCategory
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger("django.request")
 
@@ -80,7 +83,7 @@ class ApiError(Exception):
         self,
         status: int,
         code: str,
-        message: str,
+        message: StrOrPromise,
         details: Sequence[dict[str, Any]] = (),
         current_version: int | None = None,
     ) -> None:
@@ -92,7 +95,7 @@ class ApiError(Exception):
         self.current_version = current_version
 
 
-def forbidden(message: str) -> ApiError:
+def forbidden(message: StrOrPromise) -> ApiError:
     return ApiError(403, "forbidden", message)
 
 
@@ -126,7 +129,7 @@ def _capped(details: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def body(
-    code: str, message: str, details: Iterable[dict[str, Any]] = (), current_version: int | None = None
+    code: str, message: StrOrPromise, details: Iterable[dict[str, Any]] = (), current_version: int | None = None
 ) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": str(message), "details": _capped(list(details))}
     if current_version is not None:

@@ -47,7 +47,7 @@ def _stored_indicators(report: ProgressReport) -> dict[int, StoredIndicator]:
         if total is None:
             continue
         cells = {value.category_id: value for value in values if value.category_id is not None}
-        categories = [value.category for value in cells.values()]
+        categories = [value.category for value in cells.values() if value.category is not None]
         names = schemas.cell_keys(categories)
         keys = {f"{c.dimension.code}.{c.code}": c.pk for c in categories} | {name: pk for pk, name in names.items()}
         stored[indicator_id] = StoredIndicator(total.indicator.code, total, cells, keys, names)
@@ -73,7 +73,7 @@ def _repeated(kind: Kind, ids: list[int], codes: dict[int, str]) -> list[LineErr
 
 
 def _structure_errors(
-    payload: schemas.LinesIn, activities: dict[int, ActivityProgress], indicators: dict[int, StoredIndicator]
+    payload: schemas.AnyLinesIn, activities: dict[int, ActivityProgress], indicators: dict[int, StoredIndicator]
 ) -> list[LineError]:
     """Too many lines, or a line sent twice: refused before anything else is read from the request."""
     errors = []
@@ -145,7 +145,7 @@ def _indicator_input(
 
 
 def line_inputs(
-    report: ProgressReport, payload: schemas.LinesIn, *, whole: bool
+    report: ProgressReport, payload: schemas.AnyLinesIn, *, whole: bool
 ) -> tuple[list[ActivityLineInput], list[IndicatorLineInput]]:
     """The services' inputs for the lines of `payload` (`whole`: PUT, else PATCH); `ReportInvalid` lists what the
     request gets wrong as a request (too many lines, a line twice, a field or cell left out by a PUT, a cell the
@@ -165,12 +165,12 @@ def line_inputs(
             errors += _missing("activity", line.activity_id, stored.activity.code, left_out)
         activity_inputs.append(_activity_input(line, stored))
     indicator_inputs = []
-    for line in payload.indicators:
-        stored_indicator = indicators.get(line.indicator_id)
+    for indicator_line in payload.indicators:
+        stored_indicator = indicators.get(indicator_line.indicator_id)
         if whole and stored_indicator is not None:
-            left_out = [name for name in schemas.INDICATOR_LINE_FIELDS if name not in line.model_fields_set]
-            errors += _missing("indicator", line.indicator_id, stored_indicator.code, left_out)
-        indicator_inputs.append(_indicator_input(line, stored_indicator, whole=whole, errors=errors))
+            left_out = [name for name in schemas.INDICATOR_LINE_FIELDS if name not in indicator_line.model_fields_set]
+            errors += _missing("indicator", indicator_line.indicator_id, stored_indicator.code, left_out)
+        indicator_inputs.append(_indicator_input(indicator_line, stored_indicator, whole=whole, errors=errors))
     if errors:
         raise ReportInvalid(errors)
     return activity_inputs, indicator_inputs

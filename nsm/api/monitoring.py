@@ -8,20 +8,23 @@ Who may do what is the pages' rule: an object the caller may not see answers 404
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from nsm.accounts import access
 from nsm.api import lines, schemas
+from nsm.api.auth import AuthenticatedRequest
 from nsm.api.errors import error_responses, forbidden
 from nsm.monitoring import selectors, services
 from nsm.monitoring.models import ProgressReport, ReportingCycle
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 router = Router()
 
@@ -36,11 +39,11 @@ def _reports() -> QuerySet[ProgressReport]:
 
 
 def _report(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     pk: int,
     *,
     may: Callable[[Any], QuerySet[ProgressReport]] | None = None,
-    refusal: str = "",
+    refusal: StrOrPromise = "",
 ) -> ProgressReport:
     """The report if the caller may see it (else 404) and, with `may` (the queryset's `editable_by` or
     `reviewable_by`), act on it (else 403 with `refusal`)."""
@@ -55,7 +58,7 @@ def _detail(report: ProgressReport) -> dict[str, Any]:
     return schemas.report_detail_out(selectors.report_detail(_reports().get(pk=report.pk)))
 
 
-def _cycle(request: HttpRequest, pk: int) -> ReportingCycle:
+def _cycle(request: AuthenticatedRequest, pk: int) -> ReportingCycle:
     return access.get_for_user(ReportingCycle.objects.select_related("strategy"), request.auth, pk)
 
 
@@ -63,10 +66,10 @@ def _cycle(request: HttpRequest, pk: int) -> ReportingCycle:
 
 
 @router.get("/reports", response={200: schemas.ReportPage, **error_responses()}, tags=["reports"])
-def list_reports(request: HttpRequest, filters: Query[schemas.ReportFilters]) -> dict[str, Any]:
+def list_reports(request: AuthenticatedRequest, filters: Query[schemas.ReportFilters]) -> dict[str, Any]:
     """The reports you may see, newest cycle first: your institution's as a focal point, every report of the
     country for the secretariat and the coordinator, approved ones for viewers."""
-    reports = ProgressReport.objects.visible_to(request.auth)
+    reports: QuerySet[ProgressReport] = ProgressReport.objects.visible_to(request.auth)
     if filters.cycle is not None:
         reports = reports.filter(cycle_id=filters.cycle)
     if filters.status:
@@ -84,12 +87,14 @@ def list_reports(request: HttpRequest, filters: Query[schemas.ReportFilters]) ->
 
 
 @router.get("/reports/{report_id}", response={200: schemas.ReportDetailOut, **error_responses(404)}, tags=["reports"])
-def get_report(request: HttpRequest, report_id: schemas.PathId) -> dict[str, Any]:
+def get_report(request: AuthenticatedRequest, report_id: schemas.PathId) -> dict[str, Any]:
     """A report with its activity and indicator lines, what is still missing, comments and timeline."""
     return schemas.report_detail_out(selectors.report_detail(_report(request, report_id)))
 
 
-def _save_lines(request: HttpRequest, report_id: int, payload: schemas.LinesIn, *, whole: bool) -> dict[str, Any]:
+def _save_lines(
+    request: AuthenticatedRequest, report_id: int, payload: schemas.AnyLinesIn, *, whole: bool
+) -> dict[str, Any]:
     report = _report(
         request,
         report_id,
@@ -112,7 +117,7 @@ def _save_lines(request: HttpRequest, report_id: int, payload: schemas.LinesIn, 
     response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
-def patch_lines(request: HttpRequest, report_id: schemas.PathId, payload: schemas.LinesIn) -> dict[str, Any]:
+def patch_lines(request: AuthenticatedRequest, report_id: schemas.PathId, payload: schemas.LinesIn) -> dict[str, Any]:
     """Change the fields each line sends, as edited from `version`; fields left out keep their values, a field sent
     as null is emptied, and so for the cells of an indicator. Lines left out keep theirs. Every line is checked
     first; if anything is wrong, 422 lists every problem and nothing is written. A line sent twice is refused.
@@ -125,7 +130,9 @@ def patch_lines(request: HttpRequest, report_id: schemas.PathId, payload: schema
     response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
-def save_lines(request: HttpRequest, report_id: schemas.PathId, payload: schemas.FullLinesIn) -> dict[str, Any]:
+def save_lines(
+    request: AuthenticatedRequest, report_id: schemas.PathId, payload: schemas.FullLinesIn
+) -> dict[str, Any]:
     """Replace the lines sent, each whole, as edited from `version`: every field of every line sent, and every cell
     of an indicator (a line that leaves one out is refused, 422, naming it: use PATCH to change some fields).
     Lines left out keep their values. Every line is checked first; if anything is wrong, 422 lists every problem and
@@ -138,7 +145,7 @@ def save_lines(request: HttpRequest, report_id: schemas.PathId, payload: schemas
     response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
-def submit(request: HttpRequest, report_id: schemas.PathId, payload: schemas.VersionIn) -> dict[str, Any]:
+def submit(request: AuthenticatedRequest, report_id: schemas.PathId, payload: schemas.VersionIn) -> dict[str, Any]:
     """Submit the report for review; 422 lists what is still missing. After the due date it is marked late."""
     report = _report(
         request,
@@ -155,7 +162,9 @@ def submit(request: HttpRequest, report_id: schemas.PathId, payload: schemas.Ver
     response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
-def return_report(request: HttpRequest, report_id: schemas.PathId, payload: schemas.ReasonIn) -> dict[str, Any]:
+def return_report(
+    request: AuthenticatedRequest, report_id: schemas.PathId, payload: schemas.ReasonIn
+) -> dict[str, Any]:
     """Send a submitted report back to its institution, saying why (secretariat)."""
     report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
     services.return_report(report, by=request.auth, reason=payload.reason, version=payload.version)
@@ -168,7 +177,7 @@ def return_report(request: HttpRequest, report_id: schemas.PathId, payload: sche
     tags=["reports"],
 )
 def approve(
-    request: HttpRequest, report_id: schemas.PathId, payload: schemas.OptionalVersionIn | None = None
+    request: AuthenticatedRequest, report_id: schemas.PathId, payload: schemas.OptionalVersionIn | None = None
 ) -> dict[str, Any]:
     """Approve a submitted report: it becomes read-only (secretariat). The body may be left out."""
     report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
@@ -181,7 +190,7 @@ def approve(
     response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
-def reopen(request: HttpRequest, report_id: schemas.PathId, payload: schemas.ReasonIn) -> dict[str, Any]:
+def reopen(request: AuthenticatedRequest, report_id: schemas.PathId, payload: schemas.ReasonIn) -> dict[str, Any]:
     """Make an approved report, or one of a closed cycle, editable again, saying why (secretariat)."""
     report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
     services.reopen_report(report, by=request.auth, reason=payload.reason, version=payload.version)
@@ -193,7 +202,9 @@ def reopen(request: HttpRequest, report_id: schemas.PathId, payload: schemas.Rea
     response={201: schemas.CommentOut, **error_responses(403, 404, 422)},
     tags=["reports"],
 )
-def comment(request: HttpRequest, report_id: schemas.PathId, payload: schemas.CommentIn) -> Status[dict[str, Any]]:
+def comment(
+    request: AuthenticatedRequest, report_id: schemas.PathId, payload: schemas.CommentIn
+) -> Status[dict[str, Any]]:
     """Comment on the report, or on one of its lines: an activity or an indicator (secretariat)."""
     report = _report(request, report_id, may=ProgressReport.objects.reviewable_by, refusal=REVIEW_ONLY)
     made = services.add_comment(
@@ -207,7 +218,7 @@ def comment(request: HttpRequest, report_id: schemas.PathId, payload: schemas.Co
 
 
 @router.get("/cycles", response={200: schemas.CyclePage, **error_responses()}, tags=["cycles"])
-def list_cycles(request: HttpRequest, filters: Query[schemas.CycleFilters]) -> dict[str, Any]:
+def list_cycles(request: AuthenticatedRequest, filters: Query[schemas.CycleFilters]) -> dict[str, Any]:
     """The reporting cycles of the strategies you may see, newest first."""
     cycles = ReportingCycle.objects.visible_to(request.auth).select_related("strategy")
     if filters.strategy:
@@ -225,7 +236,7 @@ def list_cycles(request: HttpRequest, filters: Query[schemas.CycleFilters]) -> d
 
 
 @router.get("/cycles/{cycle_id}", response={200: schemas.CycleDetailOut, **error_responses(404)}, tags=["cycles"])
-def get_cycle(request: HttpRequest, cycle_id: schemas.PathId) -> dict[str, Any]:
+def get_cycle(request: AuthenticatedRequest, cycle_id: schemas.PathId) -> dict[str, Any]:
     """A cycle with the reports in it that you may see, each with its board status and how much is filled in."""
     cycle = _cycle(request, cycle_id)
     return schemas.cycle_detail_out(selectors.board(cycle, ProgressReport.objects.visible_to(request.auth)))
@@ -237,7 +248,7 @@ def get_cycle(request: HttpRequest, cycle_id: schemas.PathId) -> dict[str, Any]:
     tags=["cycles"],
 )
 def close_cycle(
-    request: HttpRequest, cycle_id: schemas.PathId, payload: schemas.OptionalVersionIn | None = None
+    request: AuthenticatedRequest, cycle_id: schemas.PathId, payload: schemas.OptionalVersionIn | None = None
 ) -> dict[str, Any]:
     """Close an open cycle: every report in it becomes read-only until the secretariat reopens one (secretariat).
     The body may be left out."""

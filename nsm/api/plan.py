@@ -10,20 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import HttpRequest
 from ninja import Query, Router
 
 from nsm.accounts import access
 from nsm.api import schemas
+from nsm.api.auth import AuthenticatedRequest
 from nsm.api.errors import error_responses
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
 
 router = Router(tags=["plan"])
 
 
-def strategy_for(request: HttpRequest, code: str) -> Strategy:
+def strategy_for(request: AuthenticatedRequest, code: str) -> Strategy:
     """The strategy if the caller may see it; else 404."""
-    return access.get_for_user(Strategy.objects, request.auth, code, field="code")
+    return access.get_for_user(Strategy.objects.all(), request.auth, code, field="code")
 
 
 def _under(code: str, field: str) -> Q:
@@ -57,7 +57,7 @@ def _page(queryset: QuerySet[Any], page: schemas.Page, out: Any) -> dict[str, An
 
 
 @router.get("/strategies", response={200: schemas.StrategyPage, **error_responses()})
-def list_strategies(request: HttpRequest, filters: Query[schemas.StrategyFilters]) -> dict[str, Any]:
+def list_strategies(request: AuthenticatedRequest, filters: Query[schemas.StrategyFilters]) -> dict[str, Any]:
     """The strategies you may see (those of your country), the newest first."""
     strategies = Strategy.objects.visible_to(request.auth)
     if filters.status:
@@ -68,13 +68,13 @@ def list_strategies(request: HttpRequest, filters: Query[schemas.StrategyFilters
 
 
 @router.get("/strategies/{code}", response={200: schemas.StrategyInfoOut, **error_responses(404)})
-def get_strategy(request: HttpRequest, code: str) -> dict[str, Any]:
+def get_strategy(request: AuthenticatedRequest, code: str) -> dict[str, Any]:
     """A strategy: its years, the years of its action plan, status, currency."""
     return schemas.strategy_info_out(strategy_for(request, code))
 
 
 @router.get("/strategies/{code}/results", response={200: schemas.ResultPage, **error_responses(404)})
-def list_results(request: HttpRequest, code: str, filters: Query[schemas.ResultFilters]) -> dict[str, Any]:
+def list_results(request: AuthenticatedRequest, code: str, filters: Query[schemas.ResultFilters]) -> dict[str, Any]:
     """The results framework flattened in code order: goals, objectives, measures, each with its parent's code,
     its GCM objectives and SDG targets."""
     strategy = strategy_for(request, code)
@@ -89,7 +89,9 @@ def list_results(request: HttpRequest, code: str, filters: Query[schemas.ResultF
 
 
 @router.get("/strategies/{code}/activities", response={200: schemas.ActivityPage, **error_responses(404)})
-def list_activities(request: HttpRequest, code: str, filters: Query[schemas.ActivityFilters]) -> dict[str, Any]:
+def list_activities(
+    request: AuthenticatedRequest, code: str, filters: Query[schemas.ActivityFilters]
+) -> dict[str, Any]:
     """The activities in code order, with lead and supporting institutions, timeframe, gender marker, target
     groups, GCM objectives and the budget lines per year and source."""
     strategy = strategy_for(request, code)
@@ -112,16 +114,18 @@ def list_activities(request: HttpRequest, code: str, filters: Query[schemas.Acti
 
 
 @router.get("/activities/{activity_id}", response={200: schemas.ActivityOut, **error_responses(404)})
-def get_activity(request: HttpRequest, activity_id: schemas.PathId) -> dict[str, Any]:
+def get_activity(request: AuthenticatedRequest, activity_id: schemas.PathId) -> dict[str, Any]:
     """One activity, as listed."""
-    return schemas.activity_out(access.get_for_user(_activities(Activity.objects), request.auth, activity_id))
+    return schemas.activity_out(access.get_for_user(_activities(Activity.objects.all()), request.auth, activity_id))
 
 
 # --- Indicators ---
 
 
 @router.get("/strategies/{code}/indicators", response={200: schemas.IndicatorPage, **error_responses(404)})
-def list_indicators(request: HttpRequest, code: str, filters: Query[schemas.IndicatorFilters]) -> dict[str, Any]:
+def list_indicators(
+    request: AuthenticatedRequest, code: str, filters: Query[schemas.IndicatorFilters]
+) -> dict[str, Any]:
     """The indicators in the tree's order, with baseline, unit, direction, frequency, responsible institution,
     disaggregation and the target of each year."""
     strategy = strategy_for(request, code)
@@ -137,6 +141,6 @@ def list_indicators(request: HttpRequest, code: str, filters: Query[schemas.Indi
 
 
 @router.get("/indicators/{indicator_id}", response={200: schemas.IndicatorOut, **error_responses(404)})
-def get_indicator(request: HttpRequest, indicator_id: schemas.PathId) -> dict[str, Any]:
+def get_indicator(request: AuthenticatedRequest, indicator_id: schemas.PathId) -> dict[str, Any]:
     """One indicator, as listed."""
-    return schemas.indicator_out(access.get_for_user(_indicators(Indicator.objects), request.auth, indicator_id))
+    return schemas.indicator_out(access.get_for_user(_indicators(Indicator.objects.all()), request.auth, indicator_id))

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Path, Schema
@@ -42,7 +42,7 @@ TEXT_RULE = "text_rule"  # the pydantic error type of a text that breaks a rule
 NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
-def _text_rule(limit: int) -> Any:
+def _text_rule(limit: int) -> Callable[[str], str]:
     def check(value: str) -> str:
         try:
             refuse_control_characters(value)
@@ -54,14 +54,44 @@ def _text_rule(limit: int) -> Any:
     return check
 
 
-def bounded_text(limit: int) -> Any:
-    """A text of at most `limit` characters without control characters (the OpenAPI document says both)."""
-    schema = {"type": "string", "maxLength": limit, "pattern": NO_CONTROL_CHARACTERS}
-    return Annotated[str, AfterValidator(_text_rule(limit)), WithJsonSchema(schema)]
+def _text_schema(limit: int) -> WithJsonSchema:
+    """What the OpenAPI document says of a bounded text: its length and that it holds no control characters."""
+    return WithJsonSchema({"type": "string", "maxLength": limit, "pattern": NO_CONTROL_CHARACTERS})
 
 
-LongText = bounded_text(LONG_TEXT_CHARS)  # narratives, notes, sources, reasons, comments
-ShortText = bounded_text(TITLE_CHARS)  # a status, a code or a name to filter by
+# A text of at most so many characters without control characters (the OpenAPI document says both), written out as
+# type aliases so that the type checker reads them as texts.
+# Narratives, notes, sources, reasons, comments:
+LongText: TypeAlias = Annotated[str, AfterValidator(_text_rule(LONG_TEXT_CHARS)), _text_schema(LONG_TEXT_CHARS)]
+# A status, a code or a name to filter by:
+ShortText: TypeAlias = Annotated[str, AfterValidator(_text_rule(TITLE_CHARS)), _text_schema(TITLE_CHARS)]
+
+# The choices of a model's field, as the values a request may send and an answer holds: a Literal built from the
+# model's choices at run time, so that pydantic checks them and the OpenAPI document lists them. The type checker
+# cannot read a Literal built at run time; to it they are the texts they are.
+if TYPE_CHECKING:
+    ReportStatus: TypeAlias = str
+    CycleStatus: TypeAlias = str
+    StrategyStatus: TypeAlias = str
+    ResultLevel: TypeAlias = str
+    BudgetSource: TypeAlias = str
+    IndicatorKind: TypeAlias = str
+    ValueType: TypeAlias = str
+    Direction: TypeAlias = str
+    Frequency: TypeAlias = str
+    ComputedFrom: TypeAlias = str
+else:
+    ReportStatus = Literal[tuple(ProgressReport.Status.values)]
+    CycleStatus = Literal[tuple(ReportingCycle.Status.values)]
+    StrategyStatus = Literal[tuple(Strategy.Status.values)]
+    ResultLevel = Literal[tuple(Result.Level.values)]
+    BudgetSource = Literal[tuple(ActivityBudget.Source.values)]
+    IndicatorKind = Literal[tuple(Indicator.Kind.values)]
+    ValueType = Literal[tuple(Indicator.ValueType.values)]
+    Direction = Literal[tuple(Indicator.Direction.values)]
+    Frequency = Literal[tuple(Indicator.Frequency.values)]
+    ComputedFrom = Literal[tuple(Indicator.ComputedFrom.values)]
+
 
 # --- A report's lines ---
 # PATCH changes the fields a line sends and keeps the others (null empties a field); PUT replaces whole lines, so it
@@ -96,10 +126,13 @@ class IndicatorLineIn(Schema):
     source: LongText | None = None
 
 
-class LinesIn(Schema):
+class _LinesBase(Schema):
+    version: int = Field(..., ge=0, le=MAX_COUNT, description="The report's version the values were edited from.")
+
+
+class LinesIn(_LinesBase):
     """PATCH: each line changes only the fields it sends."""
 
-    version: int = Field(..., ge=0, le=MAX_COUNT, description="The report's version the values were edited from.")
     activities: list[ActivityLineIn] = []
     indicators: list[IndicatorLineIn] = []
 
@@ -112,11 +145,15 @@ class FullIndicatorLineIn(IndicatorLineIn):
     model_config = ConfigDict(json_schema_extra={"required": ["indicator_id", *INDICATOR_LINE_FIELDS]})
 
 
-class FullLinesIn(LinesIn):
+class FullLinesIn(_LinesBase):
     """PUT: each line sent whole, every field (and every cell of an indicator) given."""
 
     activities: list[FullActivityLineIn] = []
     indicators: list[FullIndicatorLineIn] = []
+
+
+# The lines of a PATCH or of a PUT (a PUT's lines are whole lines, so they read as a PATCH's).
+AnyLinesIn: TypeAlias = LinesIn | FullLinesIn
 
 
 class VersionIn(Schema):
@@ -140,10 +177,6 @@ class CommentIn(Schema):
     text: LongText
     activity_id: Id | None = None
     indicator_id: Id | None = None
-
-
-ReportStatus = Literal[tuple(ProgressReport.Status.values)]  # type: ignore[valid-type]
-CycleStatus = Literal[tuple(ReportingCycle.Status.values)]  # type: ignore[valid-type]
 
 
 class ReportFilters(Schema):
@@ -481,14 +514,6 @@ def cycle_detail_out(board: Board) -> dict[str, Any]:
 
 # --- The plan (strategies, results, activities, indicators) and indicator values ---
 
-StrategyStatus = Literal[tuple(Strategy.Status.values)]  # type: ignore[valid-type]
-ResultLevel = Literal[tuple(Result.Level.values)]  # type: ignore[valid-type]
-BudgetSource = Literal[tuple(ActivityBudget.Source.values)]  # type: ignore[valid-type]
-IndicatorKind = Literal[tuple(Indicator.Kind.values)]  # type: ignore[valid-type]
-ValueType = Literal[tuple(Indicator.ValueType.values)]  # type: ignore[valid-type]
-Direction = Literal[tuple(Indicator.Direction.values)]  # type: ignore[valid-type]
-Frequency = Literal[tuple(Indicator.Frequency.values)]  # type: ignore[valid-type]
-ComputedFrom = Literal[tuple(Indicator.ComputedFrom.values)]  # type: ignore[valid-type]
 GenderMarker = Literal[0, 1, 2]
 
 
@@ -619,7 +644,14 @@ class ActivityOut(Schema):
     start_quarter: int | None
     end_year: int
     end_quarter: int | None
-    timeframe: str = Field(..., description="2024-Q3–2025 (a quarter when set).")
+    timeframe: str = Field(
+        ...,
+        description='The timeframe as the plan writes it ("Second half of 2025", "Annual"); when the plan gives none, '
+        "the span by year and quarter (2024-Q3–2025).",
+    )
+    recurrence: str = Field(
+        ..., description="'' (once), annual, half_yearly, quarterly, periodic or continuous: read from the timeframe."
+    )
     gender_marker: GenderMarker
     target_groups: list[TargetGroupOut]
     gcm_objectives: list[int] = Field(..., description="GCM objective numbers: the activity's own, else its measure's.")
@@ -737,7 +769,7 @@ def result_out(result: Result) -> dict[str, Any]:
         "code": result.code,
         "level": result.level,
         "parent_id": result.parent_id,
-        "parent_code": result.parent.code if result.parent_id else None,
+        "parent_code": result.parent.code if result.parent is not None else None,
         "title_sq": result.title_sq,
         "title_en": result.title_en,
         "gcm_objectives": sorted(gcm.number for gcm in result.gcm_objectives.all()),
@@ -765,7 +797,8 @@ def activity_out(activity: Activity) -> dict[str, Any]:
         "start_quarter": activity.start_quarter,
         "end_year": activity.end_year,
         "end_quarter": activity.end_quarter,
-        "timeframe": f"{activity.start_label}–{activity.end_label}",
+        "timeframe": activity.timeframe_label,
+        "recurrence": activity.recurrence,
         "gender_marker": activity.gender_marker,
         "target_groups": [
             {"code": group.code, "name_sq": group.name_sq, "name_en": group.name_en}

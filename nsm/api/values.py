@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F
-from django.http import HttpRequest
+from django.db.models.expressions import OrderBy
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from nsm.accounts import access
 from nsm.api import schemas
+from nsm.api.auth import AuthenticatedRequest
 from nsm.api.errors import error_responses, forbidden
 from nsm.api.plan import strategy_for
 from nsm.monitoring.models import IndicatorValue, ProgressReport
@@ -24,7 +25,7 @@ from nsm.monitoring.models import IndicatorValue, ProgressReport
 router = Router(tags=["plan"])
 
 # Cycle, institution, indicator, then the total before its cells (NULLs first on SQLite and PostgreSQL alike).
-ORDER = (
+ORDER: tuple[str | OrderBy, ...] = (
     "report__cycle__year",
     "report__cycle__half",
     "report__cycle__kind",
@@ -39,7 +40,9 @@ ORDER = (
 @router.get(
     "/strategies/{code}/indicator-values", response={200: schemas.IndicatorValuePage, **error_responses(403, 404)}
 )
-def list_indicator_values(request: HttpRequest, code: str, filters: Query[schemas.ValueFilters]) -> dict[str, Any]:
+def list_indicator_values(
+    request: AuthenticatedRequest, code: str, filters: Query[schemas.ValueFilters]
+) -> dict[str, Any]:
     """The values of approved reports, by cycle, institution, indicator and cell; with `include_unapproved`, also
     those still in draft, submitted or returned (secretariat and coordinator)."""
     strategy = strategy_for(request, code)
