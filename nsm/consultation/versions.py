@@ -93,6 +93,8 @@ def _activity_item(activity: Activity) -> dict[str, Any]:
         "start_quarter": activity.start_quarter,
         "end_year": activity.end_year,
         "end_quarter": activity.end_quarter,
+        "timeframe": activity.timeframe,
+        "recurrence": activity.recurrence,
         "gender_marker": activity.gender_marker,
         "target_groups": _codes(activity.target_groups.all()),
         "gcm_objectives": _codes(activity.gcm_objectives.all(), "number"),

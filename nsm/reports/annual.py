@@ -519,7 +519,7 @@ def _annex(lines, activities: dict[int, Activity], period: Period) -> Section:
                     activity.code,
                     localized(activity, "title"),
                     activity.lead.code,
-                    f"{activity.start_label}–{activity.end_label}",
+                    activity.timeframe_label,
                     _("yes") if line.due else _("no"),
                     str(STATUS_LABELS[line.status]),
                     line.percent_complete,

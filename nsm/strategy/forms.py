@@ -24,6 +24,7 @@ from nsm.core.forms import AmountField, BootstrapForm, EditsVersion, widget_clas
 from nsm.core.numbers import format_decimal
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result, Strategy
 from nsm.strategy.services import BudgetLineInput
+from nsm.strategy.timeframes import Recurrence, TimeframeError, parse_timeframe
 
 
 class EditsPlanItem(EditsVersion):
@@ -113,12 +114,15 @@ class ResultForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
 
 
 class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
-    """An activity: titles, lead and supporting institutions, timeframe by quarter, tags."""
+    """An activity: titles, lead and supporting institutions, timeframe (as written, or by year and quarter), tags.
+
+    A timeframe as written ("Second half of 2025", "Annual") sets the start, the end and the recurrence; without
+    one, the start and end years are required."""
 
     class Meta:
         model = Activity
         fields = [
-            "title_sq", "title_en", "lead", "partners", "start_year", "start_quarter", "end_year",
+            "title_sq", "title_en", "lead", "partners", "timeframe", "start_year", "start_quarter", "end_year",
             "end_quarter", "gender_marker", "target_groups", "gcm_objectives",
         ]  # fmt: skip
         field_classes = {"lead": InstitutionChoice, "partners": InstitutionMultipleChoice}
@@ -141,7 +145,9 @@ class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
         )
         for name in ("start_year", "end_year"):
             label = self.fields[name].label
-            self.fields[name] = forms.TypedChoiceField(label=label, choices=_years(strategy), coerce=int)
+            self.fields[name] = forms.TypedChoiceField(
+                label=label, choices=[("", "—"), *_years(strategy)], coerce=int, empty_value=None, required=False
+            )
         quarters = [("", _("whole year")), *((q, f"Q{q}") for q in range(1, 5))]
         for name in ("start_quarter", "end_quarter"):
             model_field = Activity._meta.get_field(name)
@@ -151,8 +157,30 @@ class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
             )  # fmt: skip
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", widget_class(field.widget))
+        self.plan_years = strategy.plan_years
         if self.instance.pk:
             self.add_version(self.instance.version)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        written = (cleaned.get("timeframe") or "").strip()
+        if written:
+            try:
+                timeframe = parse_timeframe(written, self.plan_years)
+            except TimeframeError as error:
+                self.add_error("timeframe", str(error))
+                return cleaned
+            (cleaned["start_year"], cleaned["start_quarter"]), (cleaned["end_year"], cleaned["end_quarter"]) = (
+                timeframe.start,
+                timeframe.end,
+            )
+            cleaned["recurrence"] = timeframe.recurrence
+            return cleaned
+        cleaned["recurrence"] = Recurrence.ONCE
+        for name in ("start_year", "end_year"):
+            if cleaned.get(name) is None and name not in self.errors:
+                self.add_error(name, _("Give the timeframe as written, or the start and end years."))
+        return cleaned
 
 
 class IndicatorForm(EditsPlanItem, BootstrapForm, forms.ModelForm):

@@ -24,6 +24,7 @@ from nsm.core import limits
 from nsm.core.codes import item_sort_key, sort_key
 from nsm.i18n import Localized
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
+from nsm.strategy.timeframes import Recurrence, span_label
 
 CODE_PATTERN = r"^[1-9][0-9]*(\.[1-9][0-9]*)*$"
 code_validator = RegexValidator(CODE_PATTERN, _("A code is numbers separated by dots, such as 2.1.3."))
@@ -256,6 +257,18 @@ class Activity(Withdrawable):
         validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text=_("Empty: until the end of the year."),
     )
+    timeframe = models.CharField(
+        _("timeframe as written"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            'As the plan writes it: "2024-2026", "Second half of 2025", "Annual", "Continuous", "By end of 2025". '
+            "When given, it sets the start and the end."
+        ),
+    )
+    recurrence = models.CharField(
+        _("recurrence"), max_length=12, choices=Recurrence.choices, blank=True, default=Recurrence.ONCE
+    )
     gender_marker = models.PositiveSmallIntegerField(
         _("gender marker"), choices=GenderMarker.choices, default=GenderMarker.NOT_TARGETED
     )
@@ -308,6 +321,11 @@ class Activity(Withdrawable):
     @property
     def end_label(self) -> str:
         return f"{self.end_year}-Q{self.end_quarter}" if self.end_quarter else str(self.end_year)
+
+    @property
+    def timeframe_label(self) -> str:
+        """The timeframe as the plan writes it, else the span by year or quarter."""
+        return self.timeframe or span_label((self.start_year, self.start_quarter), (self.end_year, self.end_quarter))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

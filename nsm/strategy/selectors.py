@@ -110,8 +110,7 @@ class ActivityNode:
     title_language: str
     lead: InstitutionRef
     partners: tuple[InstitutionRef, ...]
-    start_label: str
-    end_label: str
+    timeframe: str
     gender_marker: int
     gender_marker_label: str
     gcm_objectives: tuple[GcmRef, ...]
@@ -120,10 +119,6 @@ class ActivityNode:
     measure_pk: int
     version: int
     withdrawn_on: date | None = None
-
-    @property
-    def timeframe(self) -> str:
-        return f"{self.start_label}–{self.end_label}"
 
 
 @dataclass(frozen=True)
@@ -227,8 +222,7 @@ def _activity_nodes(
             title_language=title.language,
             lead=_institution_ref(activity.lead),
             partners=tuple(_institution_ref(p) for p in sorted(activity.partners.all(), key=lambda p: p.code)),
-            start_label=activity.start_label,
-            end_label=activity.end_label,
+            timeframe=activity.timeframe_label,
             gender_marker=activity.gender_marker,
             gender_marker_label=activity.get_gender_marker_display(),
             gcm_objectives=own or measure_gcm.get(activity.measure_id, ()),

@@ -72,6 +72,7 @@ from nsm.strategy.services import (
     full_clean_with_related,
     set_m2m_quietly,
 )
+from nsm.strategy.timeframes import Recurrence, TimeframeError, parse_timeframe
 
 __all__ = [
     # the plan workbook
@@ -211,8 +212,9 @@ ACTIVITIES = SheetSpec(
         _text("title_en", "titulli_en", 60),
         Column("lead", "institucioni_pergjegjes", "institution", required=True, width=14),
         Column("partners", "institucionet_mbeshtetese", "institutions", width=24),
-        Column("start", "fillimi", "period", required=True, width=10),
-        Column("end", "mbarimi", "period", required=True, width=10),
+        Column("start", "fillimi", "period", width=10),
+        Column("end", "mbarimi", "period", width=10),
+        _text("timeframe", "afati", 24, 200),
         Column("gender_marker", "shenuesi_gjinor", "gender", width=10, default=0),
         Column("target_groups", "grupet_e_synuara", "target_groups", width=28),
         Column("gcm_objectives", "objektivat_gcm", "gcm", width=16),
@@ -513,6 +515,8 @@ def _activity_values(activity: Activity, existing: _Existing) -> dict[str, Any]:
         "partners": frozenset(p.code for p in activity.partners.all()),
         "start": (activity.start_year, activity.start_quarter),
         "end": (activity.end_year, activity.end_quarter),
+        "timeframe": activity.timeframe,
+        "recurrence": activity.recurrence,
         "gender_marker": activity.gender_marker,
         "target_groups": frozenset(g.code for g in activity.target_groups.all()),
         "gcm_objectives": frozenset(g.number for g in activity.gcm_objectives.all()),
@@ -853,8 +857,8 @@ class _Reader:
             )
         return key
 
-    def _parse_period(self, column: Column, raw: Any) -> tuple[int, int | None]:
-        return parse_period(raw)
+    def _parse_period(self, column: Column, raw: Any) -> tuple[int, int | None] | None:
+        return parse_period(raw) if as_text(raw) else None
 
     def _parse_gender(self, column: Column, raw: Any) -> int:
         if raw is None:
@@ -1023,6 +1027,7 @@ class _Reader:
                 row.cell("code"),
                 _('the measure "%(measure)s" of activity %(code)s is missing') % {"measure": measure, "code": code},
             )
+        self._timeframe(row)
         for name in ("start", "end"):
             if row.values.get(name):
                 self._check_year(row, name, row.values[name][0])
@@ -1035,6 +1040,47 @@ class _Reader:
             )
         self._effective(row, self.existing.activities.get(code), ("title_sq", "title_en"))
         self._check_active(row, ("lead", "partners"))
+
+    def _timeframe(self, row: Row) -> None:
+        """The timeframe as written sets the start, the end and the recurrence; without it, start and end are
+        required (the recurrence is then none)."""
+        written = row.values.get("timeframe", "")
+        if "timeframe" in row.bad:
+            return
+        if not written:
+            if "timeframe" in row.refs:  # an empty cell clears the text; a file without the column leaves it
+                row.values["recurrence"] = Recurrence.ONCE
+            for name in ("start", "end"):
+                if row.values.get(name) is None and name not in row.bad:
+                    self.error(row.cell(name), _("give the timeframe as written, or the start and the end"))
+                    row.bad.add(name)
+            return
+        try:
+            timeframe = parse_timeframe(written, self._plan_years())
+        except TimeframeError as error:
+            self.error(row.cell("timeframe"), str(error))
+            row.bad.add("timeframe")
+            return
+        for name, point in (("start", timeframe.start), ("end", timeframe.end)):
+            if row.values.get(name) not in (None, point) and name not in row.bad:
+                self.warn(
+                    row.cell(name),
+                    _('the %(name)s is taken from the timeframe "%(timeframe)s": %(period)s')
+                    % {"name": field_label("activities", name), "timeframe": written, "period": format_period(*point)},
+                )
+            row.values[name] = point
+            row.bad.discard(name)
+        row.values["recurrence"] = timeframe.recurrence
+
+    def _plan_years(self) -> range:
+        """The action plan's years, from the file's Strategy sheet, else the plan in the database."""
+        values = self.plan.strategy.values if self.plan.strategy else {}
+        current = self.existing.strategy if self.existing else None
+        first = values.get("plan_start_year") or (current.plan_start_year if current else None)
+        last = values.get("plan_end_year") or (current.plan_end_year if current else None)
+        if first is None or last is None or first > last:
+            return self.years or range(1900, 1901)
+        return range(first, last + 1)
 
     def _check_active(self, row: Row, names: tuple[str, ...]) -> None:
         """An inactive institution may still be named (an old plan), but the import does not reactivate it."""
@@ -1440,6 +1486,7 @@ _FIELD_COLUMNS = {
     "start_quarter": "start",
     "end_year": "end",
     "end_quarter": "end",
+    "recurrence": "timeframe",
     "measure": "code",
     "parent": "code",
     "strategy": "code",
@@ -1707,8 +1754,9 @@ def _instructions() -> list[str]:
         _("Fill in one sheet per kind of row; keep the header row (English or Albanian headers, any case)."),
         _("Strategy: one field per row (field, value). Results: goals (2), objectives (2.1) and measures (2.1.3)."),
         _(
-            "Activities: code 2.1.3.4 under measure 2.1.3; start and end as 2025 or 2025-Q2; lead and "
-            "partners are institution codes."
+            "Activities: code 2.1.3.4 under measure 2.1.3; start and end as 2025 or 2025-Q2, or the timeframe as "
+            'the plan writes it ("Second half of 2025", "2024-2026", "Annual", "Continuous", "By end of 2025"); '
+            "lead and partners are institution codes."
         ),
         _("Budget: one line per activity, year and source (state_budget, donor, other, unfunded); name the donor."),
         _("Indicators and Targets: the indicator's result, baseline and one target per year."),

@@ -16,9 +16,16 @@ from tests.factories import ActivityFactory, IndicatorFactory
 INTERNAL = {"id", "strategy", "sort_key", "version", "code"}
 WITHDRAWAL = {field.name for field in Withdrawable._meta.get_fields()}
 
-# Where a format names a field otherwise (the workbook writes a timeframe as two periods, the API the parent's id).
+# Where a format names a field otherwise (the workbook writes a timeframe as two periods and the text as written,
+# the API the parent's id).
 ALIASES = {
-    "workbook": {"start_year": "start", "start_quarter": "start", "end_year": "end", "end_quarter": "end"},
+    "workbook": {
+        "start_year": "start",
+        "start_quarter": "start",
+        "end_year": "end",
+        "end_quarter": "end",
+        "recurrence": "timeframe",  # read from the timeframe as written
+    },
     "api": {"parent": "parent_id"},
 }
 # Fields a format leaves out on purpose, with the reason.
