@@ -15,9 +15,10 @@ This module imports no other app of the project: the arrows keep pointing down.
 
 import functools
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from nsm.accounts.models import Membership
@@ -49,11 +50,12 @@ STAKEHOLDERS = frozenset({Membership.Role.STAKEHOLDER})
 # itself; `tests/security/test_no_role_checks.py` holds the rule.
 
 M = TypeVar("M", bound=Model)
+M_co = TypeVar("M_co", bound=Model, covariant=True)
 
 
-class ScopedQuerySet(Protocol[M]):
-    def visible_to(self, user: Any) -> QuerySet[M]: ...
-    def editable_by(self, user: Any) -> QuerySet[M]: ...
+class ScopedQuerySet(Protocol[M_co]):
+    def visible_to(self, user: Any) -> QuerySet[M_co]: ...
+    def editable_by(self, user: Any) -> QuerySet[M_co]: ...
 
 
 def _memberships(user: Any) -> list[Membership]:
@@ -207,10 +209,17 @@ class CountryScopedQuerySet(QuerySet):
         return self._in_countries_of(user, self.editors)
 
 
-def get_for_user(queryset: QuerySet[M], user: Any, pk: Any, *, write: bool = False, field: str = "pk") -> M:
-    """The object `field=pk` if the user may see it (or change it, with write=True); else 404."""
-    scoped = queryset.editable_by(user) if write else queryset.visible_to(user)  # type: ignore[attr-defined]
+def get_for_user(
+    queryset: QuerySet[M] | Manager[M], user: Any, pk: Any, *, write: bool = False, field: str = "pk"
+) -> M:
+    """The object `field=pk` if the user may see it (or change it, with write=True); else 404. `queryset` is a
+    queryset or manager of a model whose queryset class offers `visible_to` and `editable_by`."""
+    # The model's own queryset class (and so its manager) adds the two methods.
+    scoped_source = cast(ScopedQuerySet[M], queryset)
+    scoped = scoped_source.editable_by(user) if write else scoped_source.visible_to(user)
     try:
         return scoped.get(**{field: pk})
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+    # `get` raises the model's own DoesNotExist, a subclass of ObjectDoesNotExist; the stubs give no
+    # DoesNotExist to a model type variable (abstract models have none).
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error

@@ -62,7 +62,9 @@ def institutions(request: HttpRequest) -> HttpResponse:
 
 
 def _tokens_page(request: HttpRequest, form: ApiTokenForm, **extra: object) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user)
+    # Behind login_required, so never the anonymous visitor, who has no tokens.
+    user = request.user
+    tokens = ApiToken.objects.filter(user=user) if user.is_authenticated else ApiToken.objects.none()
     return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, **extra})
 
 

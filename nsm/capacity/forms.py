@@ -6,7 +6,7 @@ models' and the services', and their errors come back next to the fields they co
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +49,9 @@ class TrainingForm(EditsVersion, BootstrapForm, forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["organiser"].queryset = _institution_choices(strategy, training.organiser_id if training else None)
+        cast(forms.ModelChoiceField, self.fields["organiser"]).queryset = _institution_choices(
+            strategy, training.organiser_id if training else None
+        )
         if training is not None:
             self.add_version(training.version)
 
@@ -89,9 +91,10 @@ class BaseParticipantRows(forms.BaseFormSet):
         self.strategy = strategy
         super().__init__(*args, **kwargs)
 
-    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)
-        form.fields["institution"].queryset = self._institutions()
+    # Django's BaseFormSet has `_construct_form` (every form of the set is made by it); the stubs leave it out.
+    def _construct_form(self, i: int, **kwargs: Any) -> ParticipantRowForm:
+        form: ParticipantRowForm = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        cast(forms.ModelChoiceField, form.fields["institution"]).queryset = self._institutions()
         return form
 
     def _institutions(self) -> Any:
@@ -109,7 +112,11 @@ class BaseParticipantRows(forms.BaseFormSet):
             form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-ParticipantRows = forms.formset_factory(ParticipantRowForm, formset=BaseParticipantRows, extra=5, max_num=50)
+# formset_factory makes a subclass of `formset`; the stubs type it as the plain BaseFormSet.
+ParticipantRows = cast(
+    type[BaseParticipantRows],
+    forms.formset_factory(ParticipantRowForm, formset=BaseParticipantRows, extra=5, max_num=50),
+)
 
 
 class ImportForm(BootstrapForm, forms.Form):
@@ -129,6 +136,9 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years")), *((year, year) for year in years)]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [
+            ("", _("All years")),
+            *((year, year) for year in years),
+        ]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"

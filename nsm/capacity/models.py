@@ -8,6 +8,8 @@ and extra spaces, `name_key`) at one institution: the summaries count officials,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -21,6 +23,9 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.audit import history_user
 from nsm.strategy.models import Strategy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def name_key(name: str) -> str:
@@ -94,7 +99,7 @@ class Training(models.Model):
         return self.organiser_name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if not self.title.strip():
             errors["title"] = _("Give the training's title.")
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
@@ -328,8 +328,11 @@ def _score(raw: Any) -> tuple[int | None, str | None]:
 
 def _text(raw: Any, field: str, ref: str, problems: list[str]) -> str:
     """A text cell within its model field's length: a longer one is an error on its cell, never cut."""
+    model_field = Participant._meta.get_field(field)
+    if not isinstance(model_field, Field) or model_field.max_length is None:
+        raise TypeError(f"Participant.{field} is not a text field with a maximum length")
     try:
-        return parse_text(raw, Participant._meta.get_field(field).max_length)
+        return parse_text(raw, model_field.max_length)
     except CellValueError as error:
         problems.append(f"{ref}: {error}")
         return ""

@@ -27,9 +27,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-STRATEGY = {
+STRATEGY: dict[str, Any] = {  # the Strategy row's field values, as the loader saves them
     "code": "AL-NSM-2024-2030",
     "country": "AL",
     "title_sq": "Strategjia Kombëtare për Migracionin 2024-2030 dhe Plani i Veprimit 2024-2026",

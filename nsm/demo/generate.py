@@ -36,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from string import ascii_uppercase
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -57,6 +57,9 @@ from nsm.monitoring.models import (
 )
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 BATCH = 2000
 CODE_PREFIX = "BENCH-"
@@ -156,7 +159,7 @@ class Measured:
 
 
 def generate(
-    scale: str | Scale = "national", seed: int = 1, stdout: TextIO | None = None, *, replace: bool = False
+    scale: str | Scale = "national", seed: int = 1, stdout: SupportsWrite[str] | None = None, *, replace: bool = False
 ) -> dict[str, int]:
     """Create the benchmark strategies of `scale` that are missing; return the rows created, by kind."""
     shape = SCALES[scale] if isinstance(scale, str) else scale
@@ -209,7 +212,7 @@ def generate(
     return dict(created)
 
 
-def _write(stdout: TextIO | None, line: str) -> None:
+def _write(stdout: SupportsWrite[str] | None, line: str) -> None:
     if stdout is not None:
         stdout.write(line + "\n")
 
@@ -268,7 +271,8 @@ def generate_strategy(shape: Scale, index: int, seed: int, refs: References) -> 
 
 
 def _bulk(model: type[models.Model], rows: list[Any], counts: Counter[str], label: str | None = None) -> list[Any]:
-    created = model.objects.bulk_create(rows, batch_size=BATCH)
+    # The default manager is `objects` on every model given (type[Model] has no `objects` in the stubs).
+    created = model._default_manager.bulk_create(rows, batch_size=BATCH)
     counts[label or model._meta.model_name or ""] += len(rows)
     return created
 
@@ -328,7 +332,7 @@ TOPICS = (
     ("skills and employment", "aftësitë dhe punësimi"),
     ("consular services", "shërbimet konsullore"),
 )
-LEVEL_NAMES = {
+LEVEL_NAMES: dict[str, tuple[str, str]] = {  # by Result.Level value
     Result.Level.GOAL: ("Goal", "Qëllimi"),
     Result.Level.OBJECTIVE: ("Objective", "Objektivi"),
     Result.Level.MEASURE: ("Measure", "Masa"),
@@ -433,7 +437,8 @@ def _activities(
                 )
             )
     _bulk(Activity, rows, counts)
-    partners, groups, gcm, budget = [], [], [], []
+    partners, groups, gcm = [], [], []
+    budget: list[ActivityBudget] = []
     for activity in rows:
         if rng.random() < 0.3:
             others = [pk for pk in institutions if pk != activity.lead_id]
@@ -640,7 +645,7 @@ REPORT_STATUSES = (
     ProgressReport.Status.RETURNED,
     ProgressReport.Status.DRAFT,
 )
-NARRATIVES = {
+NARRATIVES: dict[str, tuple[str, ...]] = {  # by ActivityProgress.Status value
     Status.DELAYED: ("Procurement took longer than planned.", "Waiting for the partner's co-financing."),
     Status.CANCELLED: ("Cancelled: replaced by another activity.",),
 }
@@ -687,8 +692,8 @@ def _monitoring(
         first_q = cycle.year * 4 + (0 if cycle.half == 1 else 2)
         last_q = first_q + 1
         under_way = [a for a in activities if a.first <= last_q and a.last >= first_q]
-        due = [i for i in indicators if cycle.half == 2 or not i.annual]
-        reporters = sorted({a.lead for a in under_way} | {i.responsible for i in due})
+        indicators_due = [i for i in indicators if cycle.half == 2 or not i.annual]
+        reporters = sorted({a.lead for a in under_way} | {i.responsible for i in indicators_due})
         open_at = position - (len(cycles) - len(OPEN_OUTCOMES))
         reports = _bulk(
             ProgressReport, [_report(cycle, pk, open_at, rng) for pk in reporters], counts, "progress report"
@@ -697,7 +702,7 @@ def _monitoring(
         lines = [_activity_line(a, report_of[a.lead], cycle, last_q, rng) for a in under_way]
         _bulk(ActivityProgress, lines, counts, "activity progress")
         values: list[IndicatorValue] = []
-        for indicator in due:
+        for indicator in indicators_due:
             _indicator_values(indicator, report_of[indicator.responsible], cycle, refs, rng, values)
         _bulk(IndicatorValue, values, counts, "indicator value")
 

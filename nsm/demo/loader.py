@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
@@ -28,6 +28,9 @@ from nsm.demo import capacity, consultation, content, context, monitoring, worki
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
 from nsm.strategy.services import create_with_history, set_m2m_quietly
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 REASON = "demo data"
 # The demo logins that need two-factor sign-in (admin, coordinator, secretariat) share this authenticator secret
@@ -74,7 +77,7 @@ class References:
     dimensions: dict[str, DisaggregationDimension]
 
 
-def load_demo(*, stdout: TextIO | None = None) -> LoadSummary:
+def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
     """Create or correct the demo users and the demo plan, add its monitoring cycles (`monitoring.py`) and its
     consultation (`consultation.py`) when missing; write the summary line to `stdout` when given."""
     plan = content.flatten()
@@ -119,7 +122,7 @@ def _read_references(plan: content.Plan) -> References:
         target_groups={t.code: t for t in TargetGroup.objects.filter(code__in=wanted["target_groups"])},
         dimensions={d.code: d for d in DisaggregationDimension.objects.filter(code__in=wanted["disaggregation"])},
     )
-    found = {
+    found: dict[str, dict[Any, Any]] = {
         "institutions": refs.institutions,
         "gcm_objectives": refs.gcm,
         "sdg_targets": refs.sdg,
@@ -151,20 +154,25 @@ def _fk_names(obj: models.Model) -> set[str]:
     return {f.name for f in obj._meta.concrete_fields if f.is_relation}
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
 def _sync_row(
-    model: type[models.Model],
-    obj: models.Model | None,
+    model: type[_M],
+    obj: _M | None,
     values: dict[str, Any],
     m2m: dict[str, set[int]],
     summary: LoadSummary,
-) -> models.Model:
+) -> _M:
     """Create `obj` when None, else save only the fields and many-to-many sets that differ.
 
     History: one row per created or changed object, holding its many-to-many sets too (as the services do).
     """
     if obj is None:
-        obj = create_with_history(model(), {**values, **{name: ids for name, ids in m2m.items() if ids}})
-        summary.created[model._meta.model_name] += 1
+        # create_with_history returns the object it is given (typed as a plain Model); every concrete model has a
+        # model_name (the stubs allow None).
+        obj = cast(_M, create_with_history(model(), {**values, **{name: ids for name, ids in m2m.items() if ids}}))
+        summary.created[cast(str, model._meta.model_name)] += 1
         return obj
     fields_changed = _assign(obj, values)
     sets = {name: ids for name, ids in m2m.items() if {o.pk for o in getattr(obj, name).all()} != ids}
@@ -173,7 +181,7 @@ def _sync_row(
     if fields_changed or sets:
         _save(obj, validate=fields_changed)
     counter = summary.updated if fields_changed or sets else summary.unchanged
-    counter[model._meta.model_name] += 1
+    counter[cast(str, model._meta.model_name)] += 1
     return obj
 
 

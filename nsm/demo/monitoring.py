@@ -39,11 +39,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail import get_connection
+from django.db import models
 from django.utils import timezone
 
 from nsm.accounts.models import Institution, Membership, User
@@ -147,21 +148,22 @@ STAMPED = ((ReportEvent, "at"), (ReviewComment, "created_at"), (Evidence, "uploa
 
 
 @contextmanager
-def _clock(moment: datetime.datetime, stamped: tuple[tuple[type, str], ...] = STAMPED) -> Iterator[None]:
+def _clock(moment: datetime.datetime, stamped: tuple[tuple[type[models.Model], str], ...] = STAMPED) -> Iterator[None]:
     """Run the block as if it were `moment`: `timezone.now()` (which the services, simple-history's dates and the
     late check call) and the defaults of the timestamp fields `stamped` (model, field name) answer it. For the demo
     loader only: it swaps a process-wide function, so that nothing else may run meanwhile."""
     real_now = timezone.now
-    fields = [model._meta.get_field(name) for model, name in stamped]
-    timezone.now = lambda: moment  # type: ignore[assignment]
-    for stamped in fields:
-        stamped.get_default = lambda: moment  # type: ignore[method-assign]
+    # The stamped names are timestamp fields of their models, never relations.
+    fields = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for model, name in stamped]
+    timezone.now = lambda: moment
+    for stamped_field in fields:
+        stamped_field.get_default = lambda: moment  # type: ignore[method-assign]
     try:
         yield
     finally:
-        timezone.now = real_now  # type: ignore[assignment]
-        for stamped in fields:
-            del stamped.get_default
+        timezone.now = real_now
+        for stamped_field in fields:
+            del stamped_field.get_default
 
 
 def _moment(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -298,7 +300,7 @@ class ReportLines:
         )
         for value in values:
             cells = found[value.report_id].indicators.setdefault(value.indicator, [])
-            if value.category_id is not None:
+            if value.category is not None:
                 cells.append(value.category)
         return found
 
@@ -707,7 +709,7 @@ PACES = (  # kind, upper bound of the draw, speed range
 
 # --- words -------------------------------------------------------------------------------------------------
 
-NARRATIVES = {
+NARRATIVES: dict[str, tuple[str, ...]] = {  # by ActivityProgress.Status value
     Status.ON_TRACK: (
         "Aktiviteti po zbatohet sipas planit. Gjatë periudhës u zhvilluan takimet e planifikuara me institucionet "
         "partnere.",

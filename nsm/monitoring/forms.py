@@ -12,10 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.boundfield import BoundField
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -46,7 +47,8 @@ class CycleForm(BootstrapForm, forms.Form):
             (2, gettext_lazy("Second half (July–December)")),
         ],
         coerce=int,
-        empty_value=0,
+        # Django takes any empty value (here the "no half" of a year cycle); the stubs allow only str or None.
+        empty_value=0,  # type: ignore[arg-type]
         required=False,
         help_text=gettext_lazy("For a half-year cycle only."),
     )
@@ -59,10 +61,12 @@ class CycleForm(BootstrapForm, forms.Form):
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, year) for year in strategy.years]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [(year, year) for year in strategy.years]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # Form.clean returns cleaned_data; the stubs allow a clean that returns nothing
+            data = self.cleaned_data
         if data.get("kind") == ReportingCycle.Kind.HALF_YEAR and not data.get("half"):
             self.add_error("half", _("Choose the first or second half."))
         return data
@@ -121,7 +125,7 @@ def _confirmation_fields() -> dict[str, forms.Field]:
 def _activity_fields(line: ActivityProgress) -> dict[str, forms.Field]:
     spending = {
         name: AmountField(
-            label=capfirst(ActivityProgress._meta.get_field(name).verbose_name),
+            label=capfirst(cast("models.Field[Any, Any]", ActivityProgress._meta.get_field(name)).verbose_name),
             required=False,
             max_digits=None,
             decimal_places=None,
@@ -328,7 +332,7 @@ class ReportForm(EditsVersion, BootstrapForm, forms.Form):
     @staticmethod
     def _activity_input(item: selectors.ActivityLine, data: Mapping[str, Any]) -> ActivityLineInput:
         key = f"a{item.line.activity_id}_"
-        values = {name: data.get(key + name) for name in ActivityProgress.VALUE_FIELDS}
+        values: dict[str, Any] = {name: data.get(key + name) for name in ActivityProgress.VALUE_FIELDS}
         values["status"] = values["status"] or ""
         values["narrative"] = values["narrative"] or ""
         note = (data.get(key + "plausibility_note") or "") if data.get(key + "confirm") else ""
@@ -394,7 +398,7 @@ class ReportForm(EditsVersion, BootstrapForm, forms.Form):
     def error_summary(self) -> list[tuple[str, str, list[str]]]:
         """(field id, field with its line, messages) for every field with an error, in the order of the page."""
         return [
-            (self[name].id_for_label, self.labels.get(name, name), list(self.errors[name]))
+            (self[name].id_for_label, self.labels.get(name, name), [str(message) for message in self.errors[name]])
             for name in self.fields
             if name in self.errors and name not in ("version", "original")
         ]

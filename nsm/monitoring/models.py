@@ -366,7 +366,7 @@ class IndicatorValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        cell = self.category.code if self.category_id else "total"
+        cell = self.category.code if self.category is not None else "total"
         return f"{self.report} {self.indicator.code} {cell}: {self.value}"
 
 

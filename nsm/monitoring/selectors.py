@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -66,7 +66,10 @@ class CycleDemand:
 
     @property
     def institution_ids(self) -> list[int]:
-        return sorted({a.lead_id for a in self.activities} | {i.responsible_id for i in self.indicators})
+        return sorted(
+            {a.lead_id for a in self.activities}
+            | {i.responsible_id for i in self.indicators if i.responsible_id is not None}
+        )
 
 
 def cycle_demand(strategy: Strategy, cycle: ReportingCycle) -> CycleDemand:
@@ -188,7 +191,7 @@ class ActivityLine:
 class MissingItem:
     """What keeps a report from being submitted: a line and what it lacks."""
 
-    kind: str  # "activity" | "indicator"
+    kind: Literal["activity", "indicator"]
     object_id: int
     code: str
     message: str
@@ -237,7 +240,7 @@ def report_detail(report: ProgressReport) -> ReportDetail:
     totals: dict[int, IndicatorValue] = {}
     cells: dict[int, list[IndicatorCell]] = defaultdict(list)
     for value in values:
-        if value.category_id is None:
+        if value.category is None:
             totals[value.indicator_id] = value
         else:
             cells[value.indicator_id].append(IndicatorCell(category=value.category, value=value))
@@ -284,13 +287,13 @@ def missing_items(activities: Iterable[ActivityLine], indicators: Iterable[Indic
             missing.append(
                 MissingItem("activity", line.activity_id, line.activity.code, _("Give the percent complete."))
             )
-    for item in indicators:
-        if item.total.value is None and not item.total.note.strip():
+    for indicator_line in indicators:
+        if indicator_line.total.value is None and not indicator_line.total.note.strip():
             missing.append(
                 MissingItem(
                     "indicator",
-                    item.indicator.pk,
-                    item.indicator.code,
+                    indicator_line.indicator.pk,
+                    indicator_line.indicator.code,
                     _("Give the value, or explain in the note why there is none for this period."),
                 )
             )

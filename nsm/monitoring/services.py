@@ -214,7 +214,7 @@ def normalized_activity_line(line: ActivityLineInput) -> dict[str, Any]:
         percent = 100
     if percent is None and line.status == Status.NOT_STARTED:
         percent = 0
-    values = {"status": line.status, "percent_complete": percent, "narrative": line.narrative.strip()}
+    values: dict[str, Any] = {"status": line.status, "percent_complete": percent, "narrative": line.narrative.strip()}
     for name in ActivityProgress.SPENDING_FIELDS:
         values[name] = _decimal(getattr(line, name), places=2, limit=SPENDING_LIMIT)[0]
     return values
@@ -253,7 +253,7 @@ def validate_indicator_line(
         return errors
     if indicator.value_type == Indicator.ValueType.NUMBER:
         for categories in dimensions.values():
-            given = {c.pk: cells.get(c.pk) for c in categories if cells.get(c.pk) is not None}
+            given = {c.pk: cell for c in categories if (cell := cells.get(c.pk)) is not None}
             if not given:
                 continue
             if total is None:
@@ -378,9 +378,9 @@ def report_warnings(detail: selectors.ReportDetail) -> dict[tuple[str, int], lis
         plan = activity_plan(line, cycle.year, cycle.strategy.currency)
         if warnings := activity_warnings(line.activity_id, values, plan, item.activity.code):
             found["activity", line.activity_id] = warnings
-    for item in detail.indicators:
-        if warnings := indicator_warnings(item.indicator, item.total.value, item.target):
-            found["indicator", item.indicator.pk] = warnings
+    for indicator_line in detail.indicators:
+        if warnings := indicator_warnings(indicator_line.indicator, indicator_line.total.value, indicator_line.target):
+            found["indicator", indicator_line.indicator.pk] = warnings
     return found
 
 
@@ -446,7 +446,9 @@ def open_cycle(cycle: ReportingCycle, *, by: Any, version: int | None = None) ->
         bulk_create_with_history(values, IndicatorValue, default_user=user)
         cycle.status = ReportingCycle.Status.OPEN
         bump_version(cycle)
-        for institution_id in sorted({i.responsible_id for i in indicators if i.computed_from}):
+        # Every indicator due has an owner (`selectors.indicators_due`).
+        owners = {i.responsible_id for i in indicators if i.computed_from and i.responsible_id is not None}
+        for institution_id in sorted(owners):
             refresh_computed_values(report_of[institution_id], by=by)
         return reports
 
@@ -520,10 +522,11 @@ def refresh_computed_values(report: ProgressReport, *, by: Any = None) -> int:
         count = officials_trained(cycle.strategy_id, cycle.starts_on, cycle.ends_on)
         changed = 0
         for value in values:
-            if value.category_id is None:
+            category = value.category
+            if category is None:
                 wanted: int | None = count.total
-            elif value.category.dimension.code == "sex":
-                wanted = count.by_sex.get(value.category.code, 0)
+            elif category.dimension.code == "sex":
+                wanted = count.by_sex.get(category.code, 0)
             else:
                 wanted = None  # a breakdown the records do not hold
             changed += _assign_and_save(value, {"value": None if wanted is None else Decimal(wanted)})
@@ -987,8 +990,9 @@ def _note_errors(kind: Literal["activity", "indicator"], object_id: int, note: s
 def _indicator_errors(line_input: IndicatorLineInput, cells: Mapping[int | None, IndicatorValue]) -> list[LineError]:
     dimensions: dict[int, list[Any]] = defaultdict(list)
     for category_id, value in cells.items():
-        if category_id is not None:
-            dimensions[value.category.dimension_id].append(value.category)
+        category = value.category
+        if category_id is not None and category is not None:  # keyed by its category: both or neither
+            dimensions[category.dimension_id].append(category)
     errors = validate_indicator_line(line_input, cells[None].indicator, dimensions)
     if cells[None].indicator.computed_from:
         errors.extend(_computed_changes(line_input, cells))
@@ -999,8 +1003,8 @@ def _computed_changes(line: IndicatorLineInput, cells: Mapping[int | None, Indic
     """A computed indicator's values cannot be typed: a value that differs from the computed one is refused."""
     errors = []
     indicator = cells[None].indicator
-    given = {None: line.total, **line.cells}
-    for category_id, value in given.items():
+    given: list[tuple[int | None, Decimal | None]] = [(None, line.total), *line.cells.items()]
+    for category_id, value in given:
         stored = cells.get(category_id)
         number = _decimal(value, places=3, limit=VALUE_LIMIT)[0]
         if stored is not None and number != stored.value:
@@ -1043,9 +1047,7 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
         _check_version(report, version)
         missing = selectors.report_detail(report).missing
         if missing:
-            raise ReportInvalid(
-                [LineError(item.kind, item.object_id, "", item.message, item.code) for item in missing]  # type: ignore[arg-type]
-            )
+            raise ReportInvalid([LineError(item.kind, item.object_id, "", item.message, item.code) for item in missing])
         now = timezone.now()
         late = timezone.localdate(now) > report.cycle.due_on
         report.status = ProgressReport.Status.SUBMITTED
@@ -1170,7 +1172,8 @@ def add_evidence(
             {"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}}, code="too_large"
         )
     kind = sniff_type(upload, field="file")  # refuses macros, zip bombs, broken files in words
-    extension = upload.name.rpartition(".")[2].lower() if "." in upload.name else ""
+    name = upload.name or ""  # an uploaded file always has a name; the stubs allow None
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
     extension = "jpg" if extension == "jpeg" else extension
     if kind is None:
         raise ValidationError(
@@ -1193,12 +1196,12 @@ def add_evidence(
             raise ValidationError(_("This activity is not part of the report."))
         evidence = Evidence(
             line=line,
-            name=upload.name[-200:],
+            name=name[-200:],
             content_type=EVIDENCE_TYPES[kind],
             size=upload.size or 0,
             uploaded_by=by if getattr(by, "pk", None) else None,
         )
-        evidence.file.save(upload.name[-100:], upload, save=False)
+        evidence.file.save(name[-100:], upload, save=False)
         evidence.save()
         report.first_saved_at = report.first_saved_at or timezone.now()
         bump_version(report)

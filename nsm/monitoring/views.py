@@ -30,7 +30,7 @@ from nsm.core.confirm import Confirmation, ask, confirmed, posted_or
 from nsm.core.forms import add_errors
 from nsm.monitoring import selectors, services
 from nsm.monitoring.forms import CycleForm, ReportForm, field_name, report_rows
-from nsm.monitoring.models import ActivityProgress, Evidence, ProgressReport, ReportingCycle
+from nsm.monitoring.models import ActivityProgress, Evidence, ProgressReport, ReportingCycle, ReportQuerySet
 from nsm.strategy.models import Strategy
 
 OUT_OF_DATE = gettext_lazy("This page is out of date: reload it and make your change again.")
@@ -38,7 +38,7 @@ OUT_OF_DATE = gettext_lazy("This page is out of date: reload it and make your ch
 # --- Helpers ---
 
 
-def _reports() -> QuerySet[ProgressReport]:
+def _reports() -> ReportQuerySet:
     return ProgressReport.objects.select_related("cycle__strategy", "institution")
 
 
@@ -128,7 +128,7 @@ def cycle_list(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and not may_manage:
         raise Http404
     form = CycleForm(request.POST or None, strategy=strategy) if may_manage else None
-    if request.method == "POST" and _created_cycle(request, strategy, form):
+    if request.method == "POST" and form is not None and _created_cycle(request, strategy, form):
         return redirect("monitoring:cycles", strategy.code)
     cycles = (
         ReportingCycle.objects.visible_to(request.user)

@@ -39,6 +39,7 @@ from nsm.core.spreadsheet import (
     WorkbookError,
     as_text,
     bounds_for,
+    first_sheet,
     formula_without_value,
     load_sheets,
     normalize_header,
@@ -172,7 +173,7 @@ def export_report(report: ProgressReport, language: str) -> bytes:
     detail = selectors.report_detail(report)
     with translation.override(language):
         workbook = Workbook()
-        workbook.remove(workbook.active)
+        workbook.remove(first_sheet(workbook))
         _write_info(workbook.create_sheet(INFO.name(language)), report, language)
         lists = _write_lists(workbook.create_sheet(LISTS.name(language)), language)
         _write_activities(workbook.create_sheet(ACTIVITIES.name(language), 1), detail, language, lists)
@@ -754,11 +755,13 @@ class _Reader:
             for error in services.validate_activity_line(line, codes[line.activity_id]):
                 if error.field not in row.bad:
                     self.error(self.cell_of(error), error.message)
-        for line in indicators:
-            entry = self.indicators[line.indicator_id]
+        for indicator_input in indicators:
+            entry = self.indicators[indicator_input.indicator_id]
             if entry.bad:
                 continue
-            for error in services.validate_indicator_line(line, entry.line.indicator, _dimensions(entry.line)):
+            for error in services.validate_indicator_line(
+                indicator_input, entry.line.indicator, _dimensions(entry.line)
+            ):
                 self.error(self.cell_of(error), error.message)
 
     def cell_of(self, error: services.LineError) -> str:
@@ -852,15 +855,15 @@ def _changes(
         stored = stored_lines[line_input.activity_id]
         values = services.normalized_activity_line(line_input)
         changed += any(getattr(stored, name) != value for name, value in values.items())
-    for line_input in indicators:
-        stored_line = stored_values[line_input.indicator_id]
+    for indicator_input in indicators:
+        stored_line = stored_values[indicator_input.indicator_id]
         total = stored_line.total
         changed += (total.value, total.note, total.source) != (
-            line_input.total,
-            line_input.note.strip(),
-            line_input.source.strip(),
+            indicator_input.total,
+            indicator_input.note.strip(),
+            indicator_input.source.strip(),
         )
-        changed += sum(cell.value.value != line_input.cells.get(cell.category.pk) for cell in stored_line.cells)
+        changed += sum(cell.value.value != indicator_input.cells.get(cell.category.pk) for cell in stored_line.cells)
     return changed
 
 

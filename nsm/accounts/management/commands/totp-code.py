@@ -11,7 +11,7 @@ from nsm.accounts.models import User
 
 class Command(BaseCommand):
     @property
-    def help(self) -> str:  # type: ignore[override] - translated when asked for: argparse takes no lazy text
+    def help(self) -> str:  # type: ignore[override]  # translated when asked for: argparse takes no lazy text
         return _(
             "Print the current two-factor sign-in code of a user. It is computed from the secret of the user's "
             "device, read from the database: this command is for administrators (whoever can run it and knows the "

@@ -15,7 +15,7 @@ from nsm.demo.loader import DEMO_TOTP_SECRET, MissingReferenceData, load_demo
 
 class Command(BaseCommand):
     @property
-    def help(self) -> str:  # type: ignore[override] - translated when asked for: argparse takes no lazy text
+    def help(self) -> str:  # type: ignore[override]  # translated when asked for: argparse takes no lazy text
         return _(
             "Load the illustrative demo: the Albanian NSM 2024-2030 with its Action Plan 2024-2026, and one "
             "login per role. Running it again changes nothing."

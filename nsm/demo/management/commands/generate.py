@@ -12,7 +12,7 @@ from nsm.demo.loader import MissingReferenceData
 
 class Command(BaseCommand):
     @property
-    def help(self) -> str:  # type: ignore[override] - translated when asked for: argparse takes no lazy text
+    def help(self) -> str:  # type: ignore[override]  # translated when asked for: argparse takes no lazy text
         return _(
             "Generate synthetic benchmark data: one national strategy (BENCH-XA-2024-2030) or fifty, each with "
             "600 activities, 200 indicators and 14 reported half-year cycles. Bench data only: no history is "

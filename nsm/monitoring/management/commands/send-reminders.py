@@ -19,7 +19,7 @@ def _date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     @property
-    def help(self) -> str:  # type: ignore[override] - translated when asked for: argparse takes no lazy text
+    def help(self) -> str:  # type: ignore[override]  # translated when asked for: argparse takes no lazy text
         return _(
             "Send the reminders due today to the focal points of reports not yet submitted: before the due date "
             "and once overdue, each once per report. Run it daily (cron or a systemd timer)."
