@@ -65,7 +65,7 @@ class Institution(models.Model):
     code = models.CharField(
         _("code"), max_length=40, help_text=_("The acronym, e.g. MPB; unique within the institution's country.")
     )
-    name_sq = models.CharField(_("name (Albanian)"), max_length=200)
+    name_sq = models.CharField(_("name (Albanian)"), max_length=200, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     country = models.CharField(_("country"), max_length=2, default="AL", help_text=_("ISO 3166 alpha-2 code."))
@@ -90,6 +90,10 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self) -> None:
+        if not (self.name_sq.strip() or self.name_en.strip()):
+            raise ValidationError({"name_sq": _("Give the name in Albanian or in English.")})
 
     def refusal_for(self, country: str) -> str | None:
         """Why this institution cannot be named in a plan of `country` (another country's), or None."""

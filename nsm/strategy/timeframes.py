@@ -8,12 +8,13 @@ same span and an exported plan imports unchanged.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from nsm.core.text import fold
 
 Point = tuple[int, int | None]  # (year, quarter or None for the year's edge)
 
@@ -36,14 +37,6 @@ class Timeframe:
     start: Point
     end: Point
     recurrence: str = Recurrence.ONCE
-
-
-def fold(text: str) -> str:
-    """Lower case without accents (ë -> e, ç -> c), dashes as '-', spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    plain = re.sub(r"[\u2010-\u2015\u2212]", "-", plain)
-    return re.sub(r"\s+", " ", plain).strip()
 
 
 _YEAR = r"((?:19|20|21)[0-9]{2})"

@@ -25,6 +25,7 @@ from typing import IO, Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -33,6 +34,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from nsm.accounts.models import Institution, country_label
+from nsm.accounts.names import InstitutionNames, code_from_name, looks_like_a_name, name_language, suggestion
 from nsm.audit import acting_as
 from nsm.core import limits
 from nsm.core.spreadsheet import (  # the reading kernel; these names are importable from here as before
@@ -52,6 +54,7 @@ from nsm.core.spreadsheet import (  # the reading kernel; these names are import
     parse_text,
     read_upload,
 )
+from nsm.core.text import fold
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import (
     CODE_PATTERN,
@@ -185,7 +188,7 @@ INSTITUTIONS = SheetSpec(
         Column("code", "kodi", "institution_code", required=True, width=18, max_length=40),
         _text("name_sq", "emri_sq", 50, 200),
         _text("name_en", "emri_en", 50, 200),
-        Column("kind", "lloji", "choice", choices=_choices(Institution.Kind), default=Institution.Kind.OTHER),
+        Column("kind", "lloji", "institution_kind", choices=_choices(Institution.Kind), default=Institution.Kind.OTHER),
     ),
     optional=True,
 )
@@ -328,6 +331,35 @@ def format_period(year: int, quarter: int | None) -> str:
     return f"{year}-Q{quarter}" if quarter else str(year)
 
 
+# Kinds of institution as templates write them, besides the values and their names in both languages.
+_KIND_WORDS = {
+    "ministri": "ministry", "ministria": "ministry", "agjenci": "agency", "agjencia": "agency",
+    "agjenci qeveritare": "agency", "bashki": "municipality", "bashkia": "municipality",
+    "njesi e qeverisjes vendore": "municipality", "institucion i pavarur": "independent",
+    "institucion kushtetues": "independent", "organizate nderkombetare": "international",
+    "organizata nderkombetare": "international", "shoqeri civile": "civil_society", "ojf": "civil_society",
+    "organizate e shoqerise civile": "civil_society", "akademi": "academia", "universitet": "academia",
+    "shoqate e diaspores": "diaspora", "diaspore": "diaspora", "tjeter": "other", "tjetër": "other",
+}  # fmt: skip
+
+
+def _institution_kinds() -> dict[str, str]:
+    """Folded value or name of every kind (English, Albanian) -> the kind's value."""
+    kinds = {fold(word): kind for word, kind in _KIND_WORDS.items()}
+    for value, label in Institution.Kind.choices:
+        kinds[value] = value
+        for language in ("en", "sq"):
+            with translation.override(language):
+                kinds.setdefault(fold(str(label)), value)
+    return kinds
+
+
+def _list_pieces(value: Any) -> list[str]:
+    """The items of a list cell separated by `;` or new lines, repeats dropped (commas are left to the caller)."""
+    items = [item.strip() for item in re.split(r"[;\n]", as_text(value))]
+    return list(dict.fromkeys(item for item in items if item))
+
+
 def split_list(value: Any) -> list[str]:
     """`a; b, c` -> [a, b, c]: lists are separated by `;` or `,`; repeats are dropped."""
     items = [item.strip() for item in re.split(r"[;,]", as_text(value))]
@@ -365,6 +397,7 @@ class ParsedPlan:
     budget: dict[tuple, Row] = field(default_factory=dict)
     indicators: dict[str, Row] = field(default_factory=dict)
     targets: dict[tuple, Row] = field(default_factory=dict)
+    named_institutions: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, name as written, code)
     errors: MessageList = field(default_factory=MessageList)  # at most IMPORT_MAX_ERRORS kept, the rest counted
     warnings: MessageList = field(default_factory=MessageList)
 
@@ -406,6 +439,7 @@ class _Existing:
     targets: dict[tuple, IndicatorTarget] = field(default_factory=dict)
     country: str = ""
     elsewhere: dict[str, set[str]] = field(default_factory=dict)
+    names: InstitutionNames = field(default_factory=InstitutionNames)
 
     def institution_code(self, pk: int | None) -> str:
         return self.institutions_by_id[pk].code if pk else ""
@@ -416,6 +450,7 @@ class _Existing:
         self.institutions_by_id[institution.pk] = institution
         if institution.country == self.country:
             self.institutions[institution.code.upper()] = institution
+            self.names.add(institution)
         else:
             self.elsewhere.setdefault(institution.code.upper(), set()).add(institution.country)
 
@@ -423,6 +458,7 @@ class _Existing:
         """Resolve codes among the institutions of `country` from now on."""
         everyone = list(self.institutions_by_id.values())
         self.country, self.institutions, self.elsewhere, self.institutions_by_id = country, {}, {}, {}
+        self.names = InstitutionNames()
         for institution in everyone:
             self.add_institution(institution)
 
@@ -571,11 +607,12 @@ def _institution_elsewhere(code: str, country: str, others: Iterable[str]) -> st
 
 
 def institutions_rule(country: str) -> str:
-    """What the import does with institution codes, said in the preview."""
+    """What the import does with institution codes and names, said in the preview."""
     return _(
-        "Institution codes are looked up among the institutions of %(country)s only. A code on the Institutions "
-        "sheet that %(country)s does not have yet is added as a new institution of %(country)s; a lead, supporting "
-        "or responsible institution that is neither one of %(country)s nor on that sheet is an error."
+        "Institutions are looked up among those of %(country)s only, by code or by name in Albanian or English "
+        "(case and accents do not matter). A code on the Institutions sheet that %(country)s does not have yet is "
+        "added as a new institution of %(country)s, and so is a name written in full that the registry does not "
+        "know (listed below with the code it gets); an unknown code, or a name close to a known one, is an error."
     ) % {"country": country_label(country)}
 
 
@@ -587,7 +624,8 @@ class _Reader:
         self.sheets: dict[str, SheetReader] = {}
         self.years: range | None = None
         self.existing: _Existing | None = None
-        self.new_institutions: dict[str, str] = {}
+        self.new_names = InstitutionNames()  # institutions the file adds: its Institutions sheet, names in full
+        self.cell_ref = ""  # the cell being read, for the warnings of the values read from it
         self.headers: dict[tuple[str, str], str] = {}
         for sheet in sheets:
             self._register(sheet)
@@ -764,7 +802,7 @@ class _Reader:
 
     def _cell(self, row: Row, column: Column, raw: Any, *, label: str, missing_formula: bool) -> None:
         """Read one cell into row.values, or record its error and mark the field bad."""
-        cell = row.refs[column.field]
+        cell = self.cell_ref = row.refs[column.field]
         if raw is None and missing_formula:
             self.error(cell, formula_without_value())
         elif raw is None and column.required:
@@ -810,7 +848,20 @@ class _Reader:
         return self._parse_code(column, raw, r"[A-Za-z0-9][A-Za-z0-9_.-]*", "AL-NSM-2024-2030")
 
     def _parse_institution_code(self, column: Column, raw: Any) -> str:
-        return self._parse_code(column, raw, r"\S+", "MPB")
+        return self._parse_code(column, raw, r"[^\s;,]([^;,]*[^\s;,])?", "MPB")
+
+    def _parse_institution_kind(self, column: Column, raw: Any) -> str:
+        """A kind by its value or its name in either language: `agency`, `Agjenci`, `institucion i pavarur`."""
+        key = fold(as_text(raw))
+        if not key:
+            return column.default
+        kind = _institution_kinds().get(key) or _institution_kinds().get(key.replace(" ", "_"))
+        if kind is None:
+            raise CellValueError(
+                _('"%(value)s" is not a kind of institution: %(choices)s')
+                % {"value": as_text(raw), "choices": ", ".join(column.choices)}
+            )
+        return kind
 
     def _parse_country(self, column: Column, raw: Any) -> str:
         text = as_text(raw).upper() or column.default
@@ -872,22 +923,78 @@ class _Reader:
         return marker
 
     def _parse_institution(self, column: Column, raw: Any) -> str:
-        code = as_text(raw)
-        return self._institution(column.field, code) if code else ""
+        text = as_text(raw)
+        return self._institution(column.field, text) if text else ""
 
     def _parse_institutions(self, column: Column, raw: Any) -> frozenset[str]:
-        return frozenset(self._institution(column.field, code) for code in split_list(raw))
+        """A list of institutions by code or name, separated by `;` or new lines; commas separate only when every
+        part is a known institution (a name may have a comma in it). Every unknown one is reported at once."""
+        codes: list[str] = []
+        problems: list[str] = []
+        for piece in _list_pieces(raw):
+            for text in self._split_commas(piece):
+                try:
+                    codes.append(self._institution(column.field, text))
+                except CellValueError as error:
+                    problems.append(str(error))
+        if problems:
+            raise CellValueError("; ".join(problems))
+        return frozenset(codes)
 
-    def _institution(self, name: str, code: str) -> str:
-        known = self.existing.institutions.get(code.upper()) if self.existing else None
+    def _split_commas(self, piece: str) -> list[str]:
+        """`AKPA, MPB` are two institutions; `Ministry of Tourism, Culture and Sports` is one: a part that is known
+        or a code stands alone, and the parts of names between them are one name with its commas."""
+        if self._known(piece):
+            return [piece]
+        groups: list[str] = []
+        pending: list[str] = []
+        for part in (part.strip() for part in piece.split(",")):
+            if not part:
+                continue
+            if self._known(part) or not looks_like_a_name(part):
+                groups += [", ".join(pending), part] if pending else [part]
+                pending = []
+            else:
+                pending.append(part)
+        return groups + [", ".join(pending)] if pending else groups
+
+    def _known(self, text: str) -> bool:
+        return self.existing.names.find(text) is not None or self.new_names.find(text) is not None
+
+    def _institution(self, name: str, text: str) -> str:
+        """The code of the institution `text` names (a code, or a name in either language); a name in full that no
+        institution has becomes a new institution of the plan's country, with a code made from its initials."""
+        known = self.existing.names.find(text) or self.new_names.find(text)
         if known is not None:
             return known.code
-        if code.upper() in self.new_institutions:
-            return self.new_institutions[code.upper()]
-        others = self.existing.elsewhere.get(code.upper()) if self.existing else None
+        others = self.existing.elsewhere.get(text.upper())
         if others:
-            raise CellValueError(_institution_elsewhere(code, self.existing.country, others))
-        raise CellValueError(_INSTITUTION_UNKNOWN[name](code))
+            raise CellValueError(_institution_elsewhere(text, self.existing.country, others))
+        near = self.existing.names.near(text) or self.new_names.near(text)
+        if near is not None:
+            raise CellValueError(f"{_INSTITUTION_UNKNOWN[name](text)}: {suggestion(near)}")
+        if not looks_like_a_name(text):
+            raise CellValueError(_INSTITUTION_UNKNOWN[name](text))
+        return self._new_named_institution(text)
+
+    def _new_named_institution(self, text: str) -> str:
+        taken = [*self.existing.institutions, *self.existing.elsewhere, *self.new_names.by_code]
+        code = code_from_name(text, taken)
+        language = name_language(text)
+        institution = Institution(code=code, country=self.existing.country, kind=Institution.Kind.OTHER)
+        setattr(institution, f"name_{language}", text)
+        self.new_names.add(institution)
+        row = Row(self.cell_ref.split("!")[0], 0, refs={"code": self.cell_ref})
+        row.values = {"code": code, "name_sq": institution.name_sq, "name_en": institution.name_en, "kind": "other"}
+        self.plan.institutions[code.upper()] = row
+        self.plan.named_institutions.append((self.cell_ref, text, code))
+        self.warn(
+            self.cell_ref,
+            _('"%(name)s" is not in the registry of %(country)s: it is added as a new institution with the code '
+              "%(code)s")
+            % {"name": text, "country": country_label(self.existing.country), "code": code},
+        )  # fmt: skip
+        return code
 
     def _parse_gcm(self, column: Column, raw: Any) -> frozenset[int]:
         numbers = set()
@@ -961,11 +1068,14 @@ class _Reader:
     def _check_institution(self, row: Row, code: str) -> None:
         known = self.existing.institutions.get(code.upper())
         if known is None:
-            self.new_institutions[code.upper()] = code
-            if not row.values.get("name_sq") and "name_sq" not in row.bad:
+            self.new_names.add(
+                Institution(code=code, name_sq=row.values.get("name_sq", ""), name_en=row.values.get("name_en", ""))
+            )
+            names = ("name_sq", "name_en")
+            if not any(row.values.get(n) for n in names) and not any(n in row.bad for n in names):
                 self.error(
                     row.cell("name_sq"),
-                    _('the new institution "%(code)s" needs its Albanian name') % {"code": code},
+                    _('the new institution "%(code)s" needs its name, in Albanian or in English') % {"code": code},
                 )
             return
         current = _institution_values(known, self.existing)
@@ -1351,7 +1461,11 @@ class _Op:
 
     @property
     def label(self) -> str:
-        return " / ".join(str(part) for part in _as_tuple(self.key))
+        label = " / ".join(str(part) for part in _as_tuple(self.key))
+        if self.kind == "institutions" and self.action == "created" and self.row is not None:
+            name = self.row.values.get("name_sq") or self.row.values.get("name_en")
+            return f"{self.row.values.get('code', label)}: {name}" if name else label
+        return label
 
 
 def _compare(kind: str, key: Any, row: Row, obj: Any, current: dict[str, Any] | None) -> _Op:

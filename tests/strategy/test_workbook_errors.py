@@ -240,9 +240,11 @@ def test_an_empty_required_cell_is_an_error():
     assert import_errors(sheets) == ['Activities!D3: a value is required in the column "lead"']
 
 
-def test_a_new_institution_without_its_albanian_name_is_an_error():
-    sheets = set_cell(valid_sheets(), "Institutions!B2", None)
-    assert import_errors(sheets) == ['Institutions!B2: the new institution "QKM" needs its Albanian name']
+def test_a_new_institution_without_any_name_is_an_error():
+    sheets = set_cell(set_cell(valid_sheets(), "Institutions!B2", None), "Institutions!C2", None)
+    assert import_errors(sheets) == [
+        'Institutions!B2: the new institution "QKM" needs its name, in Albanian or in English'
+    ]
 
 
 def test_an_item_without_any_title_is_an_error():
