@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
@@ -498,7 +498,8 @@ def _load_plan(existing: _Existing, strategy: Strategy, *, lock: bool = False) -
         results, activities, indicators = (q.select_for_update() for q in (results, activities, indicators))
     existing.results = {r.code: r for r in results}
     existing.activities = {a.code: a for a in activities}
-    for item in (*existing.results.values(), *existing.activities.values()):
+    items: list[Result | Activity] = [*existing.results.values(), *existing.activities.values()]
+    for item in items:
         item.strategy = strategy
     codes = {a.pk: a.code for a in existing.activities.values()}
     lines = ActivityBudget.objects.filter(activity__strategy=strategy)
@@ -623,7 +624,7 @@ class _Reader:
         self.plan = ParsedPlan(file_name=file_name)
         self.sheets: dict[str, SheetReader] = {}
         self.years: range | None = None
-        self.existing: _Existing | None = None
+        self.existing = _Existing(None, {}, {}, {}, {}, {})  # the database's plan, loaded once the code is read
         self.new_names = InstitutionNames()  # institutions the file adds: its Institutions sheet, names in full
         self.cell_ref = ""  # the cell being read, for the warnings of the values read from it
         self.headers: dict[tuple[str, str], str] = {}
@@ -700,6 +701,8 @@ class _Reader:
         """Institutions resolve among the file's country's. An existing plan keeps its country: its institutions
         are that country's."""
         row, current, country = self.plan.strategy, self.existing.strategy, self.plan.country
+        if row is None:
+            return
         if current is not None and country and country != current.country and "country" not in row.bad:
             self.error(
                 row.cell("country"),
@@ -724,8 +727,9 @@ class _Reader:
             self._cell(row, column, raw, label=as_text(name), missing_formula=(number, 2) in sheet.missing_formulas)
 
     def _check_strategy(self, row: Row) -> None:
-        years = [row.values.get(name) for name in ("start_year", "end_year", "plan_start_year", "plan_end_year")]
-        if None in years:
+        values = [row.values.get(name) for name in ("start_year", "end_year", "plan_start_year", "plan_end_year")]
+        years = [year for year in values if year is not None]
+        if len(years) < len(values):
             return
         start, end, plan_start, plan_end = years
         for name, year in zip(("start_year", "end_year", "plan_start_year", "plan_end_year"), years, strict=True):
@@ -1272,10 +1276,10 @@ class _Reader:
             if code not in first or year < first[code].values["year"]:
                 first[code] = row
         for code, target in first.items():
-            row = self.plan.indicators.get(code)
+            indicator_row = self.plan.indicators.get(code)
             existing = self.existing.indicators.get(code)
-            if row is not None and "baseline_year" in row.refs:
-                baseline, cell = row.values.get("baseline_year"), row.cell("baseline_year")
+            if indicator_row is not None and "baseline_year" in indicator_row.refs:
+                baseline, cell = indicator_row.values.get("baseline_year"), indicator_row.cell("baseline_year")
             else:
                 baseline, cell = getattr(existing, "baseline_year", None), target.cell("year")
             if baseline and baseline > target.values["year"]:
@@ -1346,7 +1350,7 @@ def field_label(kind: str, name: str) -> str:
     if name in _COLUMN_LABELS:
         return str(_COLUMN_LABELS[name])
     try:
-        return str(_MODELS[kind]._meta.get_field(name).verbose_name)
+        return str(getattr(_MODELS[kind]._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:
         return name
 
@@ -1468,8 +1472,8 @@ class _Op:
         return label
 
 
-def _compare(kind: str, key: Any, row: Row, obj: Any, current: dict[str, Any] | None) -> _Op:
-    if obj is None:
+def _compare(kind: str, key: Any, row: Row | None, obj: Any, current: dict[str, Any] | None) -> _Op:
+    if obj is None or current is None or row is None:
         return _Op(kind, key, "created", row)
     changed = tuple(name for name, value in row.values.items() if name in current and current[name] != value)
     return _Op(kind, key, "changed" if changed else "unchanged", row, obj, changed)
@@ -1486,10 +1490,12 @@ def _diff(parsed: ParsedPlan, existing: _Existing) -> list[_Op]:
         ops.append(_Op("institutions", row.values["code"], "unchanged" if known else "created", row, known))
     for code in sorted(parsed.results, key=lambda c: (code_depth(c), c)):
         result = existing.results.get(code)
-        ops.append(_compare("results", code, parsed.results[code], result, result and _result_values(result, existing)))
+        current = _result_values(result, existing) if result else None
+        ops.append(_compare("results", code, parsed.results[code], result, current))
     for code, row in parsed.activities.items():
         activity = existing.activities.get(code)
-        ops.append(_compare("activities", code, row, activity, activity and _activity_values(activity, existing)))
+        current = _activity_values(activity, existing) if activity else None
+        ops.append(_compare("activities", code, row, activity, current))
     ops += _diff_lines("budget", parsed.budget, existing.budget, set(parsed.activities), _budget_values)
     result_codes = {r.pk: r.code for r in existing.results.values()}
     for code, row in parsed.indicators.items():
@@ -1500,7 +1506,7 @@ def _diff(parsed: ParsedPlan, existing: _Existing) -> list[_Op]:
                 code,
                 row,
                 indicator,
-                indicator and _indicator_values(indicator, existing, result_codes),
+                _indicator_values(indicator, existing, result_codes) if indicator else None,
             )
         )
     ops += _diff_lines("targets", parsed.targets, existing.targets, set(parsed.indicators), _target_values)
@@ -1523,7 +1529,10 @@ def _diff_lines(
     return ops
 
 
-def _preview(code: str, ops: list[_Op], warnings_: MessageList, cls: type[ImportPreview]) -> ImportPreview:
+P = TypeVar("P", bound=ImportPreview)
+
+
+def _preview(code: str, ops: list[_Op], warnings_: MessageList, cls: type[P]) -> P:
     kinds = {kind: KindChanges(kind) for kind in KINDS}
     for op in ops:
         getattr(kinds[op.kind], op.action).append(Change(op.label, op.fields, op.kind))
@@ -1636,7 +1645,14 @@ class _Writer:
 
     def __init__(self, existing: _Existing) -> None:
         self.existing = existing
-        self.strategy = existing.strategy
+        self.written_strategy = existing.strategy
+
+    @property
+    def strategy(self) -> Strategy:
+        """The plan's strategy: the database's, or the one the file creates (always written first)."""
+        if self.written_strategy is None:
+            raise RuntimeError("the strategy is written before what belongs to it")
+        return self.written_strategy
 
     def run(self, ops: list[_Op]) -> None:
         # Owners first, as the services do: the lines recorded after a new version's row changed with it.
@@ -1645,14 +1661,14 @@ class _Writer:
         for op in ops:
             if op.action == "deleted":
                 op.obj.delete()
-            elif op.action in ("created", "changed"):
-                self._write(op)
+            elif op.action in ("created", "changed") and op.row is not None:
+                self._write(op, op.row)
 
-    def _write(self, op: _Op) -> None:
+    def _write(self, op: _Op, row: Row) -> None:
         """Set the fields that change, validate, then save once with the many-to-many values already set."""
         obj = op.obj or _MODELS[op.kind]()
-        names = op.row.values if op.action == "created" else op.fields
-        values = {name: op.row.values[name] for name in names}
+        names = row.values if op.action == "created" else op.fields
+        values = {name: row.values[name] for name in names}
         m2m = {
             name: {item.pk for item in self._lookup(source, values.pop(name))}
             for name, source in _M2M.get(op.kind, {}).items()
@@ -1665,7 +1681,7 @@ class _Writer:
             else:
                 self._save_changed(op.kind, obj, m2m)
         except ValidationError as error:
-            raise WorkbookError(_cell_messages(op.row, error)) from error
+            raise WorkbookError(_cell_messages(row, error)) from error
         self._remember(op.kind, obj)
 
     @staticmethod
@@ -1688,7 +1704,7 @@ class _Writer:
 
     def _remember(self, kind: str, obj: Any) -> None:
         if kind == "strategy":
-            self.strategy = obj
+            self.written_strategy = obj
         elif kind == "institutions":
             self.existing.add_institution(obj)
         elif kind in ("results", "activities", "indicators"):
@@ -1722,7 +1738,7 @@ class _Writer:
                 setattr(activity, f"{name}_year", year)
                 setattr(activity, f"{name}_quarter", quarter)
         if "lead" in values:
-            activity.lead = self._institution(values.pop("lead"))
+            activity.lead = self.existing.institutions[values.pop("lead").upper()]
         self._assign(activity, values)
         activity.strategy = self.strategy
         activity.measure = self.existing.results[parent_code(key)]
@@ -1836,7 +1852,8 @@ def _write_strategy(sheet: Any, values: dict[str, Any], language: str) -> None:
 
 def _new_workbook(values: dict[str, Any], rows: dict[str, list[dict[str, Any]]], language: str) -> Workbook:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    if workbook.active is not None:
+        workbook.remove(workbook.active)
     _write_strategy(workbook.create_sheet(STRATEGY.sq if language == "sq" else STRATEGY.name), values, language)
     for spec in SHEETS[1:]:
         sheet = workbook.create_sheet(spec.sq if language == "sq" else spec.name)
@@ -1848,7 +1865,7 @@ def _new_workbook(values: dict[str, Any], rows: dict[str, list[dict[str, Any]]],
 def write_workbook(strategy: Strategy, file: str | Path | IO[bytes], *, language: str = "en") -> None:
     """The strategy's plan in the import format, read in a constant number of queries."""
     existing = _load_existing(strategy.code)
-    workbook = _new_workbook(_strategy_values(existing.strategy, existing), _plan_rows(existing), language)
+    workbook = _new_workbook(_strategy_values(existing.strategy or strategy, existing), _plan_rows(existing), language)
     workbook.save(file)
 
 
