@@ -169,9 +169,8 @@ def _sync_row(
     History: one row per created or changed object, holding its many-to-many sets too (as the services do).
     """
     if obj is None:
-        # create_with_history returns the object it is given (typed as a plain Model); every concrete model has a
-        # model_name (the stubs allow None).
-        obj = cast(_M, create_with_history(model(), {**values, **{name: ids for name, ids in m2m.items() if ids}}))
+        # Every concrete model has a model_name (the stubs allow None).
+        obj = create_with_history(model(), {**values, **{name: ids for name, ids in m2m.items() if ids}})
         summary.created[cast(str, model._meta.model_name)] += 1
         return obj
     fields_changed = _assign(obj, values)

@@ -4,6 +4,8 @@ Day-to-day editing happens on the plan's own pages, whose services keep codes in
 fallback for repairs, so it shows history and keeps the code lists searchable.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -66,8 +68,10 @@ class ActivityAdminForm(forms.ModelForm):
     """Checks the supporting institutions as the plan's services do: each of the strategy's country (the lead is
     checked by the model's clean())."""
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned is None:  # ModelForm.clean returns cleaned_data; the stubs allow a clean that returns nothing
+            cleaned = self.cleaned_data
         if cleaned.get("strategy") and cleaned.get("partners"):
             try:
                 Activity(strategy=cleaned["strategy"]).clean_partners(cleaned["partners"])

@@ -11,7 +11,7 @@ reason for the amendment (`EditsPlanItem`). The form kernel (Bootstrap, errors, 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Case, Q, Value, When
@@ -23,7 +23,7 @@ from nsm.core import limits
 from nsm.core.forms import AmountField, BootstrapForm, EditsVersion, widget_class
 from nsm.core.numbers import format_decimal
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result, Strategy
-from nsm.strategy.services import BudgetLineInput
+from nsm.strategy.services import BudgetLineInput, field_label
 from nsm.strategy.timeframes import Recurrence, TimeframeError, parse_timeframe
 
 
@@ -137,9 +137,9 @@ class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.lead_id if self.instance else None
-        self.fields["lead"].queryset = _institution_choices(strategy, current)
+        cast(InstitutionChoice, self.fields["lead"]).queryset = _institution_choices(strategy, current)
         partners = self.instance.partners.values_list("pk", flat=True) if self.instance.pk else ()
-        self.fields["partners"].queryset = _partner_choices(strategy, partners)
+        cast(InstitutionMultipleChoice, self.fields["partners"]).queryset = _partner_choices(strategy, partners)
         self.fields["partners"].help_text = _(
             "Ministries and agencies first, then international partners and municipalities."
         )
@@ -150,9 +150,8 @@ class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
             )
         quarters = [("", _("whole year")), *((q, f"Q{q}") for q in range(1, 5))]
         for name in ("start_quarter", "end_quarter"):
-            model_field = Activity._meta.get_field(name)
             self.fields[name] = forms.TypedChoiceField(
-                label=model_field.verbose_name.capitalize(), choices=quarters, coerce=int, empty_value=None,
+                label=field_label(Activity, name).capitalize(), choices=quarters, coerce=int, empty_value=None,
                 required=False,
             )  # fmt: skip
         for field in self.fields.values():
@@ -204,7 +203,7 @@ class IndicatorForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.responsible_id if self.instance else None
-        self.fields["responsible"].queryset = _institution_choices(strategy, current)
+        cast(InstitutionChoice, self.fields["responsible"]).queryset = _institution_choices(strategy, current)
         if self.instance.pk:
             self.add_version(self.instance.version)
 
@@ -282,10 +281,12 @@ class DonorLineForm(BootstrapForm, forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "—"), *((year, year) for year in years)]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [("", "—"), *((year, year) for year in years)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # Form.clean returns cleaned_data; the stubs allow a clean that returns nothing
+            data = self.cleaned_data
         if data.get("amount") is not None and not data.get("donor"):
             self.add_error("donor", _("Name the donor."))
         if data.get("amount") is not None and not data.get("year"):
@@ -327,7 +328,8 @@ class BaseDonorFormSet(forms.BaseFormSet):
             seen.add(key)
 
 
-DonorFormSet = forms.formset_factory(DonorLineForm, formset=BaseDonorFormSet, extra=3)
+# formset_factory makes a subclass of `formset`; the stubs type it as the plain BaseFormSet.
+DonorFormSet = cast(type[BaseDonorFormSet], forms.formset_factory(DonorLineForm, formset=BaseDonorFormSet, extra=3))
 
 
 def donor_formset(data: Any, *, activity: Activity, years: list[int]) -> Any:

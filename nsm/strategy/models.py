@@ -7,6 +7,7 @@ file to the database to the API.
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,9 @@ from nsm.core.codes import item_sort_key, sort_key
 from nsm.i18n import Localized
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.timeframes import Recurrence, span_label
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CODE_PATTERN = r"^[1-9][0-9]*(\.[1-9][0-9]*)*$"
 code_validator = RegexValidator(CODE_PATTERN, _("A code is numbers separated by dots, such as 2.1.3."))
@@ -163,7 +167,7 @@ class Result(Withdrawable):
         OBJECTIVE = "objective", _("Specific objective")
         MEASURE = "measure", _("Measure")
 
-    DEPTH = {Level.GOAL: 1, Level.OBJECTIVE: 2, Level.MEASURE: 3}
+    DEPTH: dict[str, int] = {Level.GOAL: 1, Level.OBJECTIVE: 2, Level.MEASURE: 3}  # by level value
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="results")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
@@ -328,7 +332,7 @@ class Activity(Withdrawable):
         return self.timeframe or span_label((self.start_year, self.start_quarter), (self.end_year, self.end_quarter))
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if not (self.title_sq or self.title_en):
             errors["title_sq"] = _("Give a title in Albanian or in English.")
         if self.start_year and self.end_year and self.start > self.end:
@@ -518,7 +522,7 @@ class Indicator(Withdrawable):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if not (self.name_sq or self.name_en):
             errors["name_sq"] = _("Give a name in Albanian or in English.")
         if self.result_id and self.strategy_id and self.result.strategy_id != self.strategy_id:

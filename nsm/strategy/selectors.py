@@ -11,15 +11,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Model, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Manager, Model, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
 from nsm.core.numbers import format_decimal
 from nsm.i18n import localized_with_language
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ZERO = Decimal(0)
 UNFUNDED = ActivityBudget.Source.UNFUNDED
@@ -41,7 +44,7 @@ class YearCost:
 @dataclass(frozen=True)
 class SourceCost:
     source: str
-    label: str
+    label: StrOrPromise  # the source's choice label, translated when shown
     total: Decimal
 
 
@@ -307,7 +310,7 @@ def _rows(siblings: Iterable[ResultNode]) -> Iterable[PlanRow]:
 # --- Pages ---
 
 
-def activity_for_page(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
+def activity_for_page(queryset: QuerySet[Activity] | Manager[Activity]) -> QuerySet[Activity]:
     """What the activity page shows, fetched in a fixed number of queries."""
     return queryset.select_related("lead", "strategy", "measure__parent__parent").prefetch_related(
         "partners", "target_groups", "gcm_objectives", "measure__gcm_objectives"
@@ -332,7 +335,7 @@ class BudgetRow:
 class BudgetTable:
     """An activity's budget lines as a table: one row per year, one column per source, donors named."""
 
-    sources: tuple[tuple[str, str], ...]
+    sources: tuple[tuple[str, StrOrPromise], ...]  # (source, label) in the choices' order
     rows: tuple[BudgetRow, ...]
     totals: tuple[BudgetCell, ...]
     costs: Costs
@@ -373,7 +376,7 @@ class IndicatorTable:
     rows: tuple[IndicatorRow, ...]
 
 
-def indicators_for_page(queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
+def indicators_for_page(queryset: QuerySet[Indicator] | Manager[Indicator]) -> QuerySet[Indicator]:
     return queryset.select_related("result", "responsible").prefetch_related(
         "disaggregation", Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
     )
@@ -381,10 +384,10 @@ def indicators_for_page(queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
 
 def indicator_table(indicators: QuerySet[Indicator]) -> IndicatorTable:
     """Indicators in the tree's order, with a column per year that has a target (four queries)."""
-    indicators = list(indicators_for_page(indicators).order_by("result__sort_key", "sort_key"))
-    years = tuple(sorted({target.year for indicator in indicators for target in indicator.targets.all()}))
+    ordered = list(indicators_for_page(indicators).order_by("result__sort_key", "sort_key"))
+    years = tuple(sorted({target.year for indicator in ordered for target in indicator.targets.all()}))
     rows = []
-    for indicator in indicators:
+    for indicator in ordered:
         by_year = {target.year: target.value for target in indicator.targets.all()}
         rows.append(IndicatorRow(indicator, tuple(by_year.get(year) for year in years)))
     return IndicatorTable(years, tuple(rows))
@@ -544,7 +547,7 @@ ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 HIDDEN_FIELDS = ("version",)  # bookkeeping, not content: a row that changes only these is not shown
 
 
-def history_for(obj: Model) -> tuple[HistoryEntry, ...]:
+def history_for(obj: Result | Activity | Indicator) -> tuple[HistoryEntry, ...]:
     """An item's history, newest first; an activity's includes its budget lines, an indicator's its targets.
 
     Built from simple-history's records with `diff_against` for plain fields and the prefetched m2m snapshots
@@ -594,7 +597,7 @@ def changes_since(obj: Result | Activity | Indicator, version: int) -> tuple[His
     written without a bump before that (a plan being loaded) were on the page the user saw.
     """
     first_unseen = (
-        obj.history.filter(version__gt=version)  # type: ignore[attr-defined]
+        obj.history.filter(version__gt=version)
         .order_by("history_date", "history_id")
         .values_list("history_date", flat=True)
         .first()
@@ -627,12 +630,13 @@ def _target_subject(record: Any) -> str:
 
 def _m2m_accessors(history_model: type[Model]) -> dict[str, tuple[str, str]]:
     """m2m field name -> (reverse accessor on the historical record, attname of the related id)."""
-    found = {}
+    found: dict[str, tuple[str, str]] = {}
     for m2m_field in getattr(history_model, "_history_m2m_fields", []):
         m2m_model = getattr(history_model, m2m_field.name).model
-        accessor = next(
-            rel.get_accessor_name() for rel in history_model._meta.related_objects if rel.related_model is m2m_model
-        )
+        relation = next(rel for rel in history_model._meta.related_objects if rel.related_model is m2m_model)
+        accessor = relation.get_accessor_name()
+        if accessor is None:  # None only for a hidden relation (related_name "+"); simple-history hides none
+            raise LookupError(f"{history_model.__name__}.{m2m_field.name}: the m2m history rows have no accessor")
         target = next(
             f
             for f in m2m_model._meta.fields

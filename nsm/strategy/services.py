@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Field, Model, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -46,7 +46,8 @@ Direction = Literal["up", "down"]
 M = TypeVar("M", bound=Model)
 Sibling = TypeVar("Sibling", Result, Activity)
 Versioned = Result | Activity | Indicator
-CHILD_LEVEL = {
+V = TypeVar("V", bound=Versioned)
+CHILD_LEVEL: dict[str | None, str] = {  # the parent's level (None: no parent) -> the child's
     None: Result.Level.GOAL,
     Result.Level.GOAL: Result.Level.OBJECTIVE,
     Result.Level.OBJECTIVE: Result.Level.MEASURE,
@@ -101,7 +102,7 @@ def _stale_messages(obj: Versioned, version: int) -> list[str]:
     if entries:
         user, moment = entries[-1].user, entries[-1].when
     else:
-        record = obj.history.order_by("-history_date", "-history_id").first()  # type: ignore[attr-defined]
+        record = obj.history.order_by("-history_date", "-history_id").first()
         user = selectors.user_label(record.history_user) if record else ""
         moment = record.history_date if record else timezone.now()
     headline = _("%(item)s was changed by %(user)s on %(when)s since you opened it, so your change was not saved.")
@@ -156,6 +157,14 @@ def _split(obj: Model, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
     return plain, m2m
 
 
+def field_label(obj: Model | type[Model], name: str) -> str:
+    """The verbose name of a field of the model (a form's or a service's field: never a reverse relation)."""
+    model_field = obj._meta.get_field(name)
+    if not isinstance(model_field, Field):
+        raise TypeError(f"{obj._meta.label}.{name} is a reverse relation, not a field with a verbose name")
+    return str(model_field.verbose_name)
+
+
 def set_m2m_quietly(obj: Model, m2m: Mapping[str, set]) -> None:
     """Set many-to-many fields without a history row each: the next save records them all in one row."""
     obj.skip_history_when_saving = True  # type: ignore[attr-defined]
@@ -183,7 +192,7 @@ def full_clean_with_related(obj: Model, m2m: Mapping[str, set]) -> None:
         raise ValidationError(errors)
 
 
-def create_with_history(obj: Model, data: Mapping[str, Any]) -> Model:
+def create_with_history(obj: M, data: Mapping[str, Any]) -> M:
     """Validate and save a new object with its many-to-many values, as one 'created' history row."""
     plain, m2m = _split(obj, data)
     for name, value in plain.items():
@@ -206,14 +215,14 @@ def create_with_history(obj: Model, data: Mapping[str, Any]) -> Model:
 
 
 def _update(
-    obj: Versioned,
+    obj: V,
     data: Mapping[str, Any],
     *,
     version: int | None,
     by: Any,
     reason: str,
-    check: Callable[[Any], None] | None = None,
-) -> Versioned:
+    check: Callable[[V], None] | None = None,
+) -> V:
     """Apply `data` to a locked copy of `obj` edited at `version`; one history row if anything changed, else none;
     after adoption, one amendment naming the fields changed."""
     obj = _locked(obj)
@@ -233,7 +242,7 @@ def _update(
         set_m2m_quietly(obj, m2m_changed)
     if changed or m2m_changed:
         bump_version(obj)
-        names = [str(obj._meta.get_field(name).verbose_name) for name in [*changed_names, *m2m_changed]]
+        names = [field_label(obj, name) for name in [*changed_names, *m2m_changed]]
         amend(obj.strategy_id, by=by, reason=reason, item=obj, action=Amendment.Action.CHANGED, detail=", ".join(names))
     return obj
 
@@ -542,8 +551,8 @@ def move_indicator(
         _lock_strategy(indicator.strategy_id)
         indicator = _locked(indicator)
         _check_version(indicator, version)
-        siblings = Indicator.objects.select_for_update().filter(result_id=indicator.result_id)
-        siblings = sorted(siblings, key=lambda sibling: sibling.sort_key)
+        locked = Indicator.objects.select_for_update().filter(result_id=indicator.result_id)
+        siblings = sorted(locked, key=lambda sibling: sibling.sort_key)
         position = next(i for i, sibling in enumerate(siblings) if sibling.pk == indicator.pk)
         other = position - 1 if direction == "up" else position + 1
         if 0 <= other < len(siblings):

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Manager, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +27,7 @@ from nsm.strategy import selectors, services
 from nsm.strategy.forms import (
     ActivityForm,
     BudgetGridForm,
+    EditsPlanItem,
     IndicatorForm,
     ResultForm,
     TargetsForm,
@@ -52,7 +53,7 @@ def _editable_strategy(request: HttpRequest, code: str) -> Strategy:
     return strategy
 
 
-def _get(request: HttpRequest, queryset: QuerySet[M], strategy: Strategy, pk: int, write: bool) -> M:
+def _get(request: HttpRequest, queryset: QuerySet[M] | Manager[M], strategy: Strategy, pk: int, write: bool) -> M:
     return access.get_for_user(queryset.filter(strategy=strategy), request.user, pk, write=write)
 
 
@@ -81,12 +82,12 @@ def _saved(request: HttpRequest, form: Any, save: Callable[[], Any], *, valid: b
     return obj or True
 
 
-F = TypeVar("F")
+F = TypeVar("F", bound=EditsPlanItem)
 
 
 def _amending(form: F, strategy: Strategy) -> F:
     """The form, asking for the amendment's reason when the plan is adopted."""
-    form.add_amendment_reason(strategy)  # type: ignore[attr-defined]
+    form.add_amendment_reason(strategy)
     return form
 
 
