@@ -652,6 +652,12 @@ class ActivityOut(Schema):
     recurrence: str = Field(
         ..., description="'' (once), annual, half_yearly, quarterly, periodic or continuous: read from the timeframe."
     )
+    cost_basis: str = Field(
+        ...,
+        description="costed (budget lines by year and source), within_budget (no extra cost) or not_costed: only a "
+        "costed activity has budget lines, and the funding gap counts only those.",
+    )
+    cost_note: str = Field(..., description="Whose budget, as the plan says it (for an activity within the budget).")
     gender_marker: GenderMarker
     target_groups: list[TargetGroupOut]
     gcm_objectives: list[int] = Field(..., description="GCM objective numbers: the activity's own, else its measure's.")
@@ -799,6 +805,8 @@ def activity_out(activity: Activity) -> dict[str, Any]:
         "end_quarter": activity.end_quarter,
         "timeframe": activity.timeframe_label,
         "recurrence": activity.recurrence,
+        "cost_basis": activity.cost_basis,
+        "cost_note": activity.cost_note,
         "gender_marker": activity.gender_marker,
         "target_groups": [
             {"code": group.code, "name_sq": group.name_sq, "name_en": group.name_en}

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from nsm.consultation.versions import item_order
 from nsm.reference.models import GcmObjective
-from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+from nsm.strategy.models import Activity, ActivityBudget, CostBasis, Indicator, IndicatorTarget, Result, Strategy
 
 KINDS = ("activity", "indicator", "measure", "gcm")
 
@@ -64,7 +64,9 @@ def _activities(strategy: Strategy) -> list[Gap]:
         if not activity.lead.is_active:
             gaps.append(gap("inactive_lead", _("Its lead institution (%(code)s) is no longer active.")
                             % {"code": activity.lead.code}))  # fmt: skip
-        if not activity.cost:
+        if activity.cost_basis == CostBasis.NOT_COSTED:
+            gaps.append(gap("no_cost", _("It is not yet costed.")))
+        elif activity.is_costed and not activity.cost:
             gaps.append(gap("no_cost", _("It has no cost: no budget line, or all lines are zero.")))
         if activity.start_year < strategy.plan_start_year or activity.end_year > strategy.plan_end_year:
             message = _("Its timeframe (%(start)s–%(end)s) lies outside the action plan's years (%(first)s–%(last)s).")

@@ -95,6 +95,8 @@ def _activity_item(activity: Activity) -> dict[str, Any]:
         "end_quarter": activity.end_quarter,
         "timeframe": activity.timeframe,
         "recurrence": activity.recurrence,
+        "cost_basis": activity.cost_basis,
+        "cost_note": activity.cost_note,
         "gender_marker": activity.gender_marker,
         "target_groups": _codes(activity.target_groups.all()),
         "gcm_objectives": _codes(activity.gcm_objectives.all(), "number"),

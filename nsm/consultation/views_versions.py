@@ -42,6 +42,7 @@ FIELD_LABELS = {
     "start_quarter": gettext_lazy("start quarter"), "end_year": gettext_lazy("end year"),
     "end_quarter": gettext_lazy("end quarter"), "gender_marker": gettext_lazy("gender marker"),
     "timeframe": gettext_lazy("timeframe as written"), "recurrence": gettext_lazy("recurrence"),
+    "cost_basis": gettext_lazy("cost"), "cost_note": gettext_lazy("cost note"),
     "target_groups": gettext_lazy("target groups"), "budget": gettext_lazy("budget lines"),
     "kind": gettext_lazy("kind"), "unit": gettext_lazy("unit"), "value_type": gettext_lazy("value type"),
     "direction": gettext_lazy("direction"), "baseline": gettext_lazy("baseline"),

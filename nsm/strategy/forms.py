@@ -123,7 +123,7 @@ class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
         model = Activity
         fields = [
             "title_sq", "title_en", "lead", "partners", "timeframe", "start_year", "start_quarter", "end_year",
-            "end_quarter", "gender_marker", "target_groups", "gcm_objectives",
+            "end_quarter", "cost_basis", "cost_note", "gender_marker", "target_groups", "gcm_objectives",
         ]  # fmt: skip
         field_classes = {"lead": InstitutionChoice, "partners": InstitutionMultipleChoice}
         widgets = {

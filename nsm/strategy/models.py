@@ -223,6 +223,14 @@ class Result(Withdrawable):
             )
 
 
+class CostBasis(models.TextChoices):
+    """How an activity's cost is known: by year and source, within an institution's existing budget, or not yet."""
+
+    COSTED = "costed", _("Costed")
+    WITHIN_BUDGET = "within_budget", _("Within the existing budget")
+    NOT_COSTED = "not_costed", _("Not yet costed")
+
+
 class Activity(Withdrawable):
     """What an institution implements under a measure: scheduled by quarter, costed per year and source."""
 
@@ -273,6 +281,22 @@ class Activity(Withdrawable):
     recurrence = models.CharField(
         _("recurrence"), max_length=12, choices=Recurrence.choices, blank=True, default=Recurrence.ONCE
     )
+    cost_basis = models.CharField(
+        _("cost"),
+        max_length=14,
+        choices=CostBasis.choices,
+        default=CostBasis.COSTED,
+        help_text=_(
+            "Costed: by year and source on the budget lines. Within the existing budget: no extra cost. Not yet "
+            "costed: the cost is still to be estimated. Only a costed activity has budget lines."
+        ),
+    )
+    cost_note = models.CharField(
+        _("cost note"),
+        max_length=300,
+        blank=True,
+        help_text=_('Whose budget, as the plan says it: "within the approved budget of the Ministry of Interior".'),
+    )
     gender_marker = models.PositiveSmallIntegerField(
         _("gender marker"), choices=GenderMarker.choices, default=GenderMarker.NOT_TARGETED
     )
@@ -301,6 +325,11 @@ class Activity(Withdrawable):
                 name="activity_gender_marker_0_1_2",
                 violation_error_message=_("The gender marker is 0, 1 or 2."),
             ),
+            models.CheckConstraint(
+                condition=Q(cost_basis__in=[c.value for c in CostBasis]),
+                name="activity_cost_basis_known",
+                violation_error_message=_("The cost is costed, within the existing budget or not yet costed."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -325,6 +354,10 @@ class Activity(Withdrawable):
     @property
     def end_label(self) -> str:
         return f"{self.end_year}-Q{self.end_quarter}" if self.end_quarter else str(self.end_year)
+
+    @property
+    def is_costed(self) -> bool:
+        return self.cost_basis == CostBasis.COSTED
 
     @property
     def timeframe_label(self) -> str:
@@ -379,6 +412,14 @@ class Activity(Withdrawable):
 # floating point, which holds 15 digits exactly; more would be rounded silently. Validation refuses them instead.
 
 
+def uncosted_refusal(activity: Activity) -> str:
+    """Why an activity within the existing budget, or not yet costed, takes no budget line."""
+    return _('Activity %(code)s is marked "%(basis)s": it has no budget lines. Mark it costed first.') % {
+        "code": activity.code,
+        "basis": activity.get_cost_basis_display(),
+    }
+
+
 class ActivityBudget(models.Model):
     """The planned cost of an activity in one year from one funding source (in the strategy's currency)."""
 
@@ -428,6 +469,8 @@ class ActivityBudget(models.Model):
             raise ValidationError(
                 {"donor": _("Only a donor line names a donor: leave the donor empty or choose the source donor.")}
             )
+        if self.activity_id and not self.activity.is_costed:
+            raise ValidationError(uncosted_refusal(self.activity))
         if self.activity_id and self.year and self.year not in self.activity.strategy.years:
             raise ValidationError({"year": _("The year lies outside the strategy's years.")})
         if self.amount is not None and self.amount < Decimal(0):

@@ -114,6 +114,7 @@ class ActivityNode:
     lead: InstitutionRef
     partners: tuple[InstitutionRef, ...]
     timeframe: str
+    cost_label: str  # "Within the existing budget" or "Not yet costed" in words; empty for a costed activity
     gender_marker: int
     gender_marker_label: str
     gcm_objectives: tuple[GcmRef, ...]
@@ -226,6 +227,7 @@ def _activity_nodes(
             lead=_institution_ref(activity.lead),
             partners=tuple(_institution_ref(p) for p in sorted(activity.partners.all(), key=lambda p: p.code)),
             timeframe=activity.timeframe_label,
+            cost_label="" if activity.is_costed else str(activity.get_cost_basis_display()),
             gender_marker=activity.gender_marker,
             gender_marker_label=activity.get_gender_marker_display(),
             gcm_objectives=own or measure_gcm.get(activity.measure_id, ()),

@@ -405,9 +405,30 @@ def create_activity(*, measure: Result, by: Any, reason: str = "", **fields: Any
 def update_activity(
     activity: Activity, *, by: Any, data: Mapping[str, Any], version: int | None = None, reason: str = ""
 ) -> Activity:
-    """Change an activity's titles, institutions, timeframe, gender marker, target groups or GCM tags."""
+    """Change an activity's titles, institutions, timeframe, cost basis, gender marker, target groups or GCM tags."""
     with transaction.atomic(), acting_as(by):
-        return _update(activity, data, version=version, by=by, reason=reason)
+        return _update(activity, data, version=version, by=by, reason=reason, check=_check_cost_basis)
+
+
+def _check_cost_basis(activity: Activity) -> None:
+    """An activity marked within the existing budget, or not yet costed, has no budget lines: its lines are removed
+    on its budget page first (a change of basis deletes nothing)."""
+    if activity.is_costed:
+        return
+    count = activity.budget_lines.count()
+    if count:
+        raise ValidationError(
+            {
+                "cost_basis": ngettext(
+                    "Activity %(code)s has %(count)s budget line: remove it on the activity's budget page before "
+                    'marking the activity "%(basis)s".',
+                    "Activity %(code)s has %(count)s budget lines: remove them on the activity's budget page before "
+                    'marking the activity "%(basis)s".',
+                    count,
+                )
+                % {"code": activity.code, "count": count, "basis": activity.get_cost_basis_display()}
+            }
+        )
 
 
 def delete_activity(activity: Activity, *, by: Any, version: int | None = None, reason: str = "") -> None:

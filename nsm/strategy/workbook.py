@@ -61,6 +61,7 @@ from nsm.strategy.models import (
     Activity,
     ActivityBudget,
     Amendment,
+    CostBasis,
     Indicator,
     IndicatorTarget,
     Result,
@@ -218,6 +219,8 @@ ACTIVITIES = SheetSpec(
         Column("start", "fillimi", "period", width=10),
         Column("end", "mbarimi", "period", width=10),
         _text("timeframe", "afati", 24, 200),
+        Column("cost_basis", "kostoja", "cost_basis", width=16, default=CostBasis.COSTED),
+        _text("cost_note", "shenim_per_koston", 30, 300),
         Column("gender_marker", "shenuesi_gjinor", "gender", width=10, default=0),
         Column("target_groups", "grupet_e_synuara", "target_groups", width=28),
         Column("gcm_objectives", "objektivat_gcm", "gcm", width=16),
@@ -341,6 +344,26 @@ _KIND_WORDS = {
     "organizate e shoqerise civile": "civil_society", "akademi": "academia", "universitet": "academia",
     "shoqate e diaspores": "diaspora", "diaspore": "diaspora", "tjeter": "other", "tjetër": "other",
 }  # fmt: skip
+
+
+# A cost basis as plans write it, in English or Albanian (folded: no accents, lower case).
+_COST_WORDS = (  # within the budget first: "pa kosto shtese" (no extra cost) is not "pa kosto" (not costed)
+    (
+        CostBasis.WITHIN_BUDGET,
+        re.compile(
+            r"\b(within( the)?( existing| approved| regular)?( [a-z]+)? budget|no (additional|extra) cost|"
+            r"brenda buxhetit|pa kosto shtese|ne kuader te buxhetit)"
+        ),
+    ),
+    (
+        CostBasis.NOT_COSTED,
+        re.compile(
+            r"\b(not (yet )?costed|uncosted|no cost estimate|pa kosto|e pakostuar|i pakostuar|nuk (eshte )?kostuar|"
+            r"pa kostim|per t'u kostuar|per tu kostuar)\b"
+        ),
+    ),
+    (CostBasis.COSTED, re.compile(r"^(costed|kostuar|e kostuar|i kostuar)$")),
+)
 
 
 def _institution_kinds() -> dict[str, str]:
@@ -554,6 +577,8 @@ def _activity_values(activity: Activity, existing: _Existing) -> dict[str, Any]:
         "end": (activity.end_year, activity.end_quarter),
         "timeframe": activity.timeframe,
         "recurrence": activity.recurrence,
+        "cost_basis": activity.cost_basis,
+        "cost_note": _clean(activity.cost_note),
         "gender_marker": activity.gender_marker,
         "target_groups": frozenset(g.code for g in activity.target_groups.all()),
         "gcm_objectives": frozenset(g.number for g in activity.gcm_objectives.all()),
@@ -853,6 +878,21 @@ class _Reader:
 
     def _parse_institution_code(self, column: Column, raw: Any) -> str:
         return self._parse_code(column, raw, r"[^\s;,]([^;,]*[^\s;,])?", "MPB")
+
+    def _parse_cost_basis(self, column: Column, raw: Any) -> str:
+        """`costed`, `within_budget`, `not_costed`, or as plans write it: "Brenda buxhetit", "Within the approved
+        budget of the institution", "Not costed", "Pa kosto"."""
+        key = fold(as_text(raw)).replace("_", " ")
+        if not key:
+            return CostBasis.COSTED
+        for basis, pattern in _COST_WORDS:
+            if pattern.search(key):
+                return basis
+        raise CellValueError(
+            _('"%(value)s" is not a cost basis: write costed, within_budget ("within the existing budget") or '
+              'not_costed ("not yet costed")')
+            % {"value": as_text(raw)}
+        )  # fmt: skip
 
     def _parse_institution_kind(self, column: Column, raw: Any) -> str:
         """A kind by its value or its name in either language: `agency`, `Agjenci`, `institucion i pavarur`."""
@@ -1223,12 +1263,30 @@ class _Reader:
         activity = row.values["activity"]
         if activity not in self.plan.activities and activity not in self.existing.activities:
             self.error(row.cell("activity"), _('budget line for an unknown activity "%(code)s"') % {"code": activity})
+        elif self._cost_basis(activity) != CostBasis.COSTED:
+            label = CostBasis(self._cost_basis(activity)).label
+            self.error(
+                row.cell("activity"),
+                _(
+                    'activity %(code)s is marked "%(basis)s": it has no budget lines (mark it costed, or remove '
+                    "the line)"
+                )
+                % {"code": activity, "basis": label},
+            )
         self._check_year(row, "year")
         is_donor = row.values["source"] == ActivityBudget.Source.DONOR
         if is_donor and not row.values.get("donor"):
             self.error(row.cell("donor"), _("name the donor of a donor-funded line"))
         elif not is_donor and row.values.get("donor"):
             self.error(row.cell("donor"), _('a donor is named only on a line whose source is "donor"'))
+
+    def _cost_basis(self, code: str) -> str:
+        """The activity's cost basis as the file leaves it: the file's, else the database's."""
+        row = self.plan.activities.get(code)
+        if row is not None and "cost_basis" in row.values:
+            return str(row.values["cost_basis"])
+        existing = self.existing.activities.get(code)
+        return existing.cost_basis if existing is not None else CostBasis.COSTED
 
     def _read_indicators(self) -> None:
         for row in self._table(INDICATORS):

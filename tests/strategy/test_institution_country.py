@@ -119,7 +119,7 @@ def test_the_admin_refuses_another_countrys_partner(albania, kosovo_measure, rf,
         data={
             "strategy": kosovo_measure.strategy.pk, "measure": kosovo_measure.pk, "code": f"{kosovo_measure.code}.1",
             "title_en": "Border posts", "lead": lead.pk, "partners": [albania["AKPA"].pk], "start_year": 2024,
-            "end_year": 2025, "gender_marker": 0,
+            "end_year": 2025, "gender_marker": 0, "cost_basis": "costed",
         }
     )  # fmt: skip
     assert not form.is_valid()
@@ -134,6 +134,7 @@ def test_the_admin_refuses_another_countrys_lead(albania, kosovo_measure, rf, ad
             "strategy": kosovo_measure.strategy.pk, "measure": kosovo_measure.pk, "code": f"{kosovo_measure.code}.1",
             "title_en": "Border posts", "lead": albania["AKPA"].pk, "start_year": 2024, "end_year": 2025,
             "gender_marker": 0,
+            "cost_basis": "costed",
         }
     )  # fmt: skip
     assert not form.is_valid()

@@ -134,6 +134,7 @@ def test_an_admin_change_makes_an_open_plan_form_stale(admin_client):
         "end_year": activity.end_year,
         "end_quarter": activity.end_quarter,
         "gender_marker": activity.gender_marker,
+        "cost_basis": activity.cost_basis,
         "budget_lines-TOTAL_FORMS": 0,
         "budget_lines-INITIAL_FORMS": 0,
     }

@@ -33,6 +33,7 @@ def activity_form(**overrides):
         "start_quarter": "2",
         "end_year": "2025",
         "end_quarter": "",
+        "cost_basis": "costed",
         "gender_marker": "1",
         "gcm_objectives": [gcm(3).pk],
     }

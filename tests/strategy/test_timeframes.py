@@ -79,6 +79,7 @@ def test_the_form_sets_start_end_and_recurrence_from_the_text():
         "lead": activity.lead_id,
         "timeframe": "Second half of 2025",
         "gender_marker": 0,
+        "cost_basis": "costed",
         "version": activity.version,
     }
     form = ActivityForm(data, instance=activity, strategy=activity.strategy)
