@@ -35,6 +35,7 @@ from nsm.strategy.forms import (
     donor_formset,
 )
 from nsm.strategy.models import Activity, Indicator, Result, Strategy
+from nsm.strategy.suggest import suggest_gcm
 
 M = TypeVar("M", bound=Model)
 
@@ -343,7 +344,16 @@ def activity_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if activity:
         return redirect(activity_url(activity))
     heading = _("New activity under %(code)s") % {"code": measure.code}
-    return _edit_page(request, strategy, form, heading, parent=measure, obj=None, cancel_url=_cancel(measure, strategy))
+    return _edit_page(
+        request,
+        strategy,
+        form,
+        heading,
+        parent=measure,
+        obj=None,
+        cancel_url=_cancel(measure, strategy),
+        gcm_suggestions=suggest_gcm(form.instance),
+    )
 
 
 @login_required
@@ -362,6 +372,7 @@ def activity_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         obj=activity,
         parent=activity.measure,
         cancel_url=activity_url(activity),
+        gcm_suggestions=suggest_gcm(form.instance),
     )
 
 

@@ -6,6 +6,7 @@ The GCM objectives are the real ones, with their English and Albanian text (the 
 import pytest
 from django import forms
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from nsm.demo import content
@@ -275,3 +276,15 @@ def test_the_partial_offers_each_suggestion_as_a_button_that_names_its_objective
 def test_the_script_the_partial_loads_is_served(public):
     response = public.get("/static/strategy/gcm-suggest.js")
     assert response.status_code == 200
+
+
+def test_the_activity_edit_page_offers_the_suggestions_only_to_an_activity_without_its_own(
+    client_for, coordinator, strategy, measure
+):
+    activity = untagged(measure, "Riintegrimi i migrantëve të kthyer", "Reintegration of returning migrants")
+    client = client_for(coordinator)
+    url = reverse("strategy:activity_edit", args=[strategy.code, activity.pk])
+    page = client.get(url).content.decode()
+    assert "Suggested GCM objectives" in page and f'data-nsm-gcm-objective="{gcm(21).pk}"' in page
+    activity.gcm_objectives.set([gcm(21)])
+    assert "Suggested GCM objectives" not in client.get(url).content.decode()
