@@ -3,11 +3,13 @@
 For each country, looking from `today`:
 - *strategy ending*: the current strategy (adopted, covering this year) ends within `months` (NSM_POLICY_GAP_MONTHS,
   12 by default) and no later strategy of the country is in drafting, consultation or adopted;
-- *action plan ending*: the current strategy's action plan ends within `months` before the strategy does: the
-  remaining years need a new action plan;
+- *action plan ending*: the current strategy's last action plan (drafting, consultation or adopted: a strategy
+  with several action plans has each of them, else the one its action-plan years imply) ends before the strategy
+  does, within `months` or already: the remaining years need the next action plan. The warning stays after the
+  action plan has lapsed, until the next one is drafted;
 - *uncovered years*: from this year to the last year any live strategy (drafting, consultation, adopted) covers,
   the years none of them covers; and this year itself when no adopted strategy covers it.
-One query for all countries; the rest is arithmetic on the few strategies found.
+Two queries for all countries (the strategies, their action plans); the rest is arithmetic on the few found.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from nsm.strategy.models import Strategy
+from nsm.strategy.selectors import implied_action_plan
 
 LIVE = (Strategy.Status.DRAFTING, Strategy.Status.CONSULTATION, Strategy.Status.ADOPTED)
 STRATEGY_ENDING, PLAN_ENDING, UNCOVERED = "strategy_ending", "plan_ending", "uncovered"
@@ -44,10 +47,36 @@ def policy_gaps(strategies, today: datetime.date, months: int | None = None) -> 
     """The warnings for the countries of `strategies` (a queryset already scoped to what the user may see)."""
     months = settings.POLICY_GAP_MONTHS if months is None else months
     found: list[PolicyGap] = []
+    if hasattr(strategies, "prefetch_related"):
+        strategies = strategies.prefetch_related("action_plans")
     rows = sorted(strategies, key=lambda s: (s.country, s.start_year, s.code))
     for country, group in groupby(rows, key=lambda s: s.country):
         found += _country_gaps(country, list(group), today, months)
     return found
+
+
+def _plan_gap(current: Strategy, today: datetime.date, months: int) -> PolicyGap | None:
+    """The current strategy's years after its last live action plan, when that plan ends within `months` or has
+    ended: the next action plan is needed."""
+    plans = [p for p in current.action_plans.all() if p.status in LIVE] or [implied_action_plan(current)]
+    last = max(plan.end_year for plan in plans)
+    left = months_until_end_of(last, today)
+    if last >= current.end_year or left >= months:
+        return None
+    values = {"code": current.code, "year": last, "end": current.end_year, "next": last + 1}
+    if last < today.year:
+        message = _(
+            "The last action plan of %(code)s ended on 31 December %(year)s, and none follows it: the years "
+            "%(next)s–%(end)s of the strategy have no action plan."
+        )
+    else:
+        message = _(
+            "The action plan of %(code)s ends on 31 December %(year)s, while the strategy runs to %(end)s: the next "
+            "action plan (%(next)s–%(end)s) is needed."
+        )
+    return PolicyGap(
+        PLAN_ENDING, current.country, current, message % values, tuple(range(last + 1, current.end_year + 1))
+    )
 
 
 def _country_gaps(country: str, strategies: list[Strategy], today: datetime.date, months: int) -> list[PolicyGap]:
@@ -85,25 +114,9 @@ def _country_gaps(country: str, strategies: list[Strategy], today: datetime.date
                     % {"code": current.code, "year": current.end_year, "months": left},
                 )
             )
-        plan_left = months_until_end_of(current.plan_end_year, today)
-        if current.plan_end_year < current.end_year and 0 <= plan_left < months:
-            gaps.append(
-                PolicyGap(
-                    PLAN_ENDING,
-                    country,
-                    current,
-                    _(
-                        "The action plan of %(code)s ends on 31 December %(year)s, while the strategy runs to "
-                        "%(end)s: the next action plan (%(next)s–%(end)s) is needed."
-                    )
-                    % {
-                        "code": current.code,
-                        "year": current.plan_end_year,
-                        "end": current.end_year,
-                        "next": current.plan_end_year + 1,
-                    },
-                )
-            )
+        gap = _plan_gap(current, today, months)
+        if gap is not None:
+            gaps.append(gap)
     last = max((s.end_year for s in live), default=today.year)
     covered = {year for s in live for year in s.years}
     uncovered = tuple(year for year in range(today.year, last + 1) if year not in covered)

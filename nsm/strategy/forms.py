@@ -22,7 +22,7 @@ from nsm.accounts.models import Institution
 from nsm.core import limits
 from nsm.core.forms import AmountField, BootstrapForm, EditsVersion, widget_class
 from nsm.core.numbers import format_decimal
-from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result, Strategy
+from nsm.strategy.models import ActionPlan, Activity, ActivityBudget, Indicator, Result, Strategy
 from nsm.strategy.services import BudgetLineInput, field_label
 from nsm.strategy.timeframes import Recurrence, TimeframeError, parse_timeframe
 
@@ -357,3 +357,25 @@ class WithdrawForm(EditsPlanItem, BootstrapForm, forms.Form):
     def __init__(self, *args: Any, obj: Any, **kwargs: Any) -> None:
         super().__init__(*args, initial={"withdrawn_on": timezone.localdate()}, **kwargs)
         self.add_version(obj.version)
+
+
+class ActionPlanForm(BootstrapForm, forms.ModelForm):
+    """An action plan: its years and titles; when it exists, its status and adoption too."""
+
+    class Meta:
+        model = ActionPlan
+        fields = ["start_year", "end_year", "title_sq", "title_en", "status", "adopting_act", "adopted_on"]
+        widgets = {"adopted_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = _years(strategy)
+        for name in ("start_year", "end_year"):
+            label = self.fields[name].label
+            self.fields[name] = forms.TypedChoiceField(label=label, choices=years, coerce=int)
+        if not self.instance.pk:  # a new action plan starts in drafting; it is adopted on its own page
+            for name in ("status", "adopting_act", "adopted_on"):
+                del self.fields[name]
+        self.instance.strategy = strategy
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", widget_class(field.widget))

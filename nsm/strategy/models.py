@@ -146,6 +146,26 @@ class Strategy(models.Model):
     def plan_years(self) -> range:
         return range(self.plan_start_year, self.plan_end_year + 1)
 
+    def clean(self) -> None:
+        """Once the strategy has action plans of its own, its action-plan years are their span: they change on the
+        action plans' page, not here."""
+        if not (self.pk and self.plan_start_year and self.plan_end_year):
+            return
+        spans = list(self.action_plans.values_list("start_year", "end_year"))
+        if not spans:
+            return
+        first, last = min(start for start, _end in spans), max(end for _start, end in spans)
+        if (self.plan_start_year, self.plan_end_year) != (first, last):
+            raise ValidationError(
+                {
+                    "plan_start_year": _(
+                        "The action-plan years are those of the strategy's action plans (%(first)s–%(last)s): change "
+                        "them on its action plans page."
+                    )
+                    % {"first": first, "last": last}
+                }
+            )
+
     @property
     def is_amended_on_change(self) -> bool:
         """Adopted (or closed): every change to its plan is an amendment, with its reason."""
@@ -154,6 +174,77 @@ class Strategy(models.Model):
 
 # A strategy in these statuses changes by amendment: every change to its plan has a reason and is listed.
 AMENDED_STATUSES = (Strategy.Status.ADOPTED, Strategy.Status.CLOSED)
+
+
+class ActionPlan(models.Model):
+    """One of the successive action plans through which a strategy is carried out (Albania's 2024-2030 strategy:
+    2024-2026, then the next), each with its years and its own adoption. Its activities are those whose timeframe
+    falls in its years, its costs the budget lines of its years. A strategy with no action plan rows has one, implied
+    by its action-plan years (`selectors.action_plans`); adding the next one writes both. The strategy's action-plan
+    years are the span of its action plans."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="action_plans")
+    title_sq = models.CharField(_("title (Albanian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Strategy.Status.choices, default=Strategy.Status.DRAFTING
+    )
+    adopting_act = models.CharField(_("adopting act"), max_length=200, blank=True, help_text=_("E.g. DCM no. 400."))
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+
+    title = Localized("title")
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["strategy", "start_year"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "start_year"],
+                name="action_plan_unique_start_per_strategy",
+                violation_error_message=_("Another action plan of this strategy starts in this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__lte=models.F("end_year")),
+                name="action_plan_years_in_order",
+                violation_error_message=_("The first year must not be after the last year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy.code} {self.years_label}"
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+    @property
+    def years_label(self) -> str:
+        return f"{self.start_year}–{self.end_year}"
+
+    def clean(self) -> None:
+        if self.start_year is None or self.end_year is None or not self.strategy_id:
+            return
+        strategy = self.strategy
+        if not (strategy.start_year <= self.start_year and self.end_year <= strategy.end_year):
+            raise ValidationError(
+                {
+                    "start_year": _("An action plan's years lie within the strategy's years (%(start)s–%(end)s).")
+                    % {"start": strategy.start_year, "end": strategy.end_year}
+                }
+            )
+        others = ActionPlan.objects.filter(strategy_id=self.strategy_id).exclude(pk=self.pk)
+        overlapping = others.filter(start_year__lte=self.end_year, end_year__gte=self.start_year).first()
+        if overlapping is not None:
+            raise ValidationError(
+                {
+                    "start_year": _("The years overlap those of the action plan %(years)s: action plans follow "
+                                    "one another.") % {"years": overlapping.years_label}
+                }
+            )  # fmt: skip
 
 
 class Result(Withdrawable):

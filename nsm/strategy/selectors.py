@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 from nsm.accounts.models import Institution
 from nsm.core.numbers import format_decimal
 from nsm.i18n import localized_with_language
-from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+from nsm.strategy.models import (
+    ActionPlan,
+    Activity,
+    ActivityBudget,
+    Indicator,
+    IndicatorTarget,
+    Result,
+    Strategy,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -736,3 +744,65 @@ def _show_value(model_field: Any, value: Any) -> str:
     if isinstance(value, Decimal):
         return format_decimal(value)
     return str(value)
+
+
+# --- Action plans ---
+
+
+def action_plans(strategy: Strategy) -> list[ActionPlan]:
+    """The strategy's successive action plans by their years: its rows, or else the one its action-plan years
+    imply (unsaved, with the strategy's own adoption). One query."""
+    rows = list(ActionPlan.objects.filter(strategy=strategy).order_by("start_year"))
+    for plan in rows:
+        plan.strategy = strategy
+    return rows or [implied_action_plan(strategy)]
+
+
+def implied_action_plan(strategy: Strategy) -> ActionPlan:
+    return ActionPlan(
+        strategy=strategy,
+        start_year=strategy.plan_start_year,
+        end_year=strategy.plan_end_year,
+        status=strategy.status,
+        adopting_act=strategy.adopting_act,
+        adopted_on=strategy.adopted_on,
+    )
+
+
+@dataclass(frozen=True)
+class ActionPlanRow:
+    """An action plan with what falls in its years: the activities under way in them (not withdrawn) and the
+    planned cost and funding gap of its years' budget lines."""
+
+    plan: ActionPlan
+    activities: int
+    cost: Decimal
+    unfunded: Decimal
+
+
+def action_plan_rows(strategy: Strategy) -> list[ActionPlanRow]:
+    """Each action plan with its activities and costs, in three queries whatever the plan's size."""
+    plans = action_plans(strategy)
+    spans = list(
+        Activity.objects.filter(strategy=strategy, withdrawn_on__isnull=True).values_list("start_year", "end_year")
+    )
+    amounts = (
+        ActivityBudget.objects.filter(activity__strategy=strategy, activity__withdrawn_on__isnull=True)
+        .values("year", "source")
+        .annotate(total=Sum("amount"))
+    )
+    cost: dict[int, Decimal] = defaultdict(Decimal)
+    unfunded: dict[int, Decimal] = defaultdict(Decimal)
+    for line in amounts:
+        cost[line["year"]] += line["total"]
+        if line["source"] == UNFUNDED:
+            unfunded[line["year"]] += line["total"]
+    return [
+        ActionPlanRow(
+            plan=plan,
+            activities=sum(1 for first, last in spans if first <= plan.end_year and last >= plan.start_year),
+            cost=sum((cost[year] for year in plan.years), ZERO),
+            unfunded=sum((unfunded[year] for year in plan.years), ZERO),
+        )
+        for plan in plans
+    ]

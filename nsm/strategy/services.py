@@ -33,6 +33,7 @@ from nsm.core.codes import sort_key
 from nsm.core.stale import StaleVersion as StaleVersion  # re-exported: callers and tests catch it from here
 from nsm.strategy import selectors
 from nsm.strategy.models import (
+    ActionPlan,
     Activity,
     ActivityBudget,
     Amendment,
@@ -805,3 +806,49 @@ def _amend_move(obj: Versioned, old_code: str, *, by: Any, reason: str) -> None:
         action=Amendment.Action.MOVED,
         detail=detail,
     )
+
+
+# --- Action plans ---
+
+
+def add_action_plan(
+    *, strategy: Strategy, by: Any, start_year: int, end_year: int, title_sq: str = "", title_en: str = ""
+) -> ActionPlan:
+    """Add the next action plan of a strategy (drafting). The first one, until now implied by the strategy's
+    action-plan years, is written out first with the strategy's adoption; the strategy's action-plan years become
+    the span of all of them. Validated and audited in one transaction."""
+    with transaction.atomic(), acting_as(by):
+        strategy = _lock_strategy(strategy.pk)
+        if not ActionPlan.objects.filter(strategy=strategy).exists():
+            create_with_history(selectors.implied_action_plan(strategy), {})
+        plan = ActionPlan(strategy=strategy, start_year=start_year, end_year=end_year)
+        create_with_history(plan, {"title_sq": title_sq, "title_en": title_en})
+        _sync_plan_years(strategy)
+        return plan
+
+
+def update_action_plan(plan: ActionPlan, *, by: Any, data: Mapping[str, Any]) -> ActionPlan:
+    """Change an action plan's titles, years, status or adoption; the strategy's action-plan years follow."""
+    with transaction.atomic(), acting_as(by):
+        strategy = _lock_strategy(plan.strategy_id)
+        plan = _locked(plan)
+        plan.strategy = strategy
+        changed = [name for name, value in data.items() if getattr(plan, name) != value]
+        if not changed:
+            return plan
+        for name in changed:
+            setattr(plan, name, data[name])
+        plan.full_clean()
+        plan.save()
+        _sync_plan_years(strategy)
+        return plan
+
+
+def _sync_plan_years(strategy: Strategy) -> None:
+    """The strategy's action-plan years: from the first action plan's first year to the last one's last year."""
+    spans = list(ActionPlan.objects.filter(strategy=strategy).values_list("start_year", "end_year"))
+    first, last = min(start for start, _end in spans), max(end for _start, end in spans)
+    if (strategy.plan_start_year, strategy.plan_end_year) != (first, last):
+        strategy.plan_start_year, strategy.plan_end_year = first, last
+        strategy.full_clean()
+        strategy.save()

@@ -25,6 +25,7 @@ from nsm.core.forms import add_errors
 from nsm.core.stale import StaleVersion
 from nsm.strategy import selectors, services
 from nsm.strategy.forms import (
+    ActionPlanForm,
     ActivityForm,
     BudgetGridForm,
     EditsPlanItem,
@@ -34,7 +35,7 @@ from nsm.strategy.forms import (
     WithdrawForm,
     donor_formset,
 )
-from nsm.strategy.models import Activity, Indicator, Result, Strategy
+from nsm.strategy.models import ActionPlan, Activity, Indicator, Result, Strategy
 from nsm.strategy.suggest import suggest_gcm
 
 M = TypeVar("M", bound=Model)
@@ -257,6 +258,42 @@ def amendment_list(request: HttpRequest, code: str) -> HttpResponse:
     strategy = _strategy(request, code)
     amendments = strategy.amendments.select_related("made_by")
     return render(request, "strategy/amendments.html", _context(request, strategy, amendments=amendments))
+
+
+@login_required
+def action_plan_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The strategy's successive action plans, with the activities and costs of their years; an editor of the plan
+    adds the next one here."""
+    strategy = _strategy(request, code)
+    form = None
+    if access.can_edit_plan(request.user, strategy.country):
+        plans = selectors.action_plans(strategy)
+        following = plans[-1].end_year + 1
+        initial = {"start_year": following, "end_year": strategy.end_year} if following <= strategy.end_year else {}
+        form = ActionPlanForm(request.POST or None, initial=initial, strategy=strategy)
+        if _saved(
+            request, form, lambda: services.add_action_plan(strategy=strategy, by=request.user, **form.cleaned_data)
+        ):
+            return redirect("strategy:action_plans", strategy.code)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = _context(request, strategy, rows=selectors.action_plan_rows(strategy), form=form)
+    return render(request, "strategy/action_plans.html", context)
+
+
+@login_required
+def action_plan_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    strategy = _editable_strategy(request, code)
+    plan = ActionPlan.objects.filter(strategy=strategy, pk=pk).first()
+    if plan is None:
+        raise Http404
+    form = ActionPlanForm(request.POST or None, instance=plan, strategy=strategy)
+    if _saved(request, form, lambda: services.update_action_plan(plan, by=request.user, data=form.cleaned_data)):
+        return redirect("strategy:action_plans", strategy.code)
+    heading = _("Change the action plan %(years)s") % {"years": plan.years_label}
+    return _edit_page(
+        request, strategy, form, heading, obj=plan, cancel_url=reverse("strategy:action_plans", args=[code])
+    )
 
 
 @login_required

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 
 from nsm.analytics.policy_gap import PLAN_ENDING, STRATEGY_ENDING, UNCOVERED, months_until_end_of, policy_gaps
+from nsm.strategy import services
 from nsm.strategy.models import Strategy
 from tests.factories import StrategyFactory
 
@@ -79,9 +80,36 @@ class TestActionPlanAndCoverage:
         current = StrategyFactory(
             start_year=2024, end_year=2030, plan_start_year=2024, plan_end_year=2026, status=ADOPTED
         )
-        assert kinds([current], "2026-11-28") == [(PLAN_ENDING, ())]
+        assert kinds([current], "2026-11-28") == [(PLAN_ENDING, (2027, 2028, 2029, 2030))]
         assert kinds([current], "2025-12-31") == []
-        assert kinds([current], "2027-02-01") == []  # past: the plan's years are over, a successor plan is a new row
+
+    def test_the_warning_stays_after_the_action_plan_has_lapsed(self):
+        current = StrategyFactory(
+            start_year=2024, end_year=2030, plan_start_year=2024, plan_end_year=2026, status=ADOPTED
+        )
+        assert kinds([current], "2027-02-01") == [(PLAN_ENDING, (2027, 2028, 2029, 2030))]
+        gap = policy_gaps(Strategy.objects.filter(pk=current.pk), day("2027-02-01"), 12)[0]
+        assert gap.message == (
+            f"The last action plan of {current.code} ended on 31 December 2026, and none follows it: the years "
+            "2027–2030 of the strategy have no action plan."
+        )
+
+    def test_a_next_action_plan_in_drafting_silences_it(self, coordinator):
+        current = StrategyFactory(
+            start_year=2024, end_year=2030, plan_start_year=2024, plan_end_year=2026, status=ADOPTED
+        )
+        services.add_action_plan(strategy=current, by=coordinator, start_year=2027, end_year=2028)
+        assert kinds([current], "2026-11-28") == []
+        assert kinds([current], "2028-03-01") == [(PLAN_ENDING, (2029, 2030))]
+
+    def test_the_watch_takes_two_queries_for_any_number_of_strategies(self, django_assert_num_queries):
+        strategies = [
+            StrategyFactory(start_year=2024, end_year=2030, plan_start_year=2024, plan_end_year=2026, status=ADOPTED,
+                            country=country)
+            for country in ("AL", "XK", "ME")
+        ]  # fmt: skip
+        with django_assert_num_queries(2):
+            policy_gaps(Strategy.objects.filter(pk__in=[s.pk for s in strategies]), day("2026-11-28"), 12)
 
     def test_years_between_strategies_are_uncovered(self):
         current = StrategyFactory(

@@ -38,7 +38,7 @@ from nsm.consultation.models import PlanVersion
 from nsm.context import services as context_services
 from nsm.monitoring import services as monitoring_services
 from nsm.monitoring.models import ProgressReport
-from nsm.strategy.models import ActivityBudget, IndicatorTarget
+from nsm.strategy.models import ActionPlan, ActivityBudget, IndicatorTarget
 from nsm.workinggroup import services as wg_services
 from tests.factories import InstitutionFactory, MembershipFactory, StrategyFactory, UserFactory
 from tests.monitoring.conftest import build_plan, complete_inputs
@@ -118,6 +118,7 @@ def build_scenario() -> Scenario:
     o["indicator"] = measure.indicators.get(responsible__code="MSHMS")
     ActivityBudget.objects.create(activity=o["activity"], year=2024, source="state_budget", amount=Decimal("1000"))
     IndicatorTarget.objects.create(indicator=o["indicator"], year=2024, value=Decimal("150"))
+    o["action_plan"] = ActionPlan.objects.create(strategy=strategy, start_year=2024, end_year=2026)
 
     # --- Drafting and consultation ---
     o["version"] = PlanVersion.objects.create(
