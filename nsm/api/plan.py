@@ -43,7 +43,7 @@ def _activities(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
 
 
 def _indicators(queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
-    return queryset.select_related("strategy", "result", "responsible").prefetch_related(
+    return queryset.select_related("strategy", "result", "activity", "responsible").prefetch_related(
         "disaggregation", Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
     )
 

@@ -686,6 +686,7 @@ class IndicatorOut(Schema):
     strategy: str
     code: str
     result: CodeRef
+    activity: CodeRef | None = Field(..., description="The activity whose output it measures; null: the result's.")
     name_sq: str
     name_en: str
     kind: IndicatorKind
@@ -831,6 +832,7 @@ def indicator_out(indicator: Indicator) -> dict[str, Any]:
         "strategy": indicator.strategy.code,
         "code": indicator.code,
         "result": {"id": indicator.result_id, "code": indicator.result.code},
+        "activity": {"id": indicator.activity_id, "code": indicator.activity.code} if indicator.activity else None,
         "name_sq": indicator.name_sq,
         "name_en": indicator.name_en,
         "kind": indicator.kind,

@@ -108,6 +108,7 @@ def _activity_item(activity: Activity) -> dict[str, Any]:
 def _indicator_item(indicator: Indicator) -> dict[str, Any]:
     return {
         "result": indicator.result.code,
+        "activity": indicator.activity.code if indicator.activity else None,
         "name_sq": indicator.name_sq,
         "name_en": indicator.name_en,
         "kind": indicator.kind,
@@ -148,7 +149,7 @@ def snapshot(strategy: Strategy) -> dict[str, Any]:
     )
     indicators = (
         Indicator.objects.filter(strategy=strategy)
-        .select_related("result", "responsible")
+        .select_related("result", "activity", "responsible")
         .prefetch_related("disaggregation", Prefetch("targets", IndicatorTarget.objects.all()))
     )
     return {

@@ -34,7 +34,8 @@ SECTION_LABELS = {
 }
 FIELD_LABELS = {
     "code": gettext_lazy("code"), "level": gettext_lazy("level"), "measure": gettext_lazy("measure"),
-    "result": gettext_lazy("result"), "title_sq": gettext_lazy("title (Albanian)"),
+    "result": gettext_lazy("result"), "activity": gettext_lazy("activity"),
+    "title_sq": gettext_lazy("title (Albanian)"),
     "title_en": gettext_lazy("title (English)"), "name_sq": gettext_lazy("name (Albanian)"),
     "name_en": gettext_lazy("name (English)"), "gcm_objectives": gettext_lazy("GCM objectives"),
     "sdg_targets": gettext_lazy("SDG targets"), "lead": gettext_lazy("lead institution"),

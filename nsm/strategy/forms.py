@@ -84,6 +84,11 @@ def _years(strategy: Strategy) -> list[tuple[int, int]]:
     return [(year, year) for year in strategy.years]
 
 
+class ActivityChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Activity) -> str:
+        return f"{obj.code} {obj.title}"
+
+
 class InstitutionChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Institution) -> str:
         return f"{obj.code}: {obj.name}"
@@ -188,10 +193,10 @@ class IndicatorForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "code", "name_sq", "name_en", "kind", "unit", "value_type", "direction", "baseline",
+            "code", "activity", "name_sq", "name_en", "kind", "unit", "value_type", "direction", "baseline",
             "baseline_year", "data_source", "frequency", "responsible", "disaggregation", "computed_from",
         ]  # fmt: skip
-        field_classes = {"responsible": InstitutionChoice}
+        field_classes = {"responsible": InstitutionChoice, "activity": ActivityChoice}
         localized_fields = ["baseline"]
         widgets = {
             "name_sq": forms.Textarea(attrs={"rows": 2}),
@@ -204,6 +209,12 @@ class IndicatorForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = self.instance.responsible_id if self.instance else None
         cast(InstitutionChoice, self.fields["responsible"]).queryset = _institution_choices(strategy, current)
+        if self.instance.result_id and self.instance.result.level == Result.Level.MEASURE:
+            activities = cast(ActivityChoice, self.fields["activity"])
+            activities.queryset = Activity.objects.filter(measure_id=self.instance.result_id).order_by("sort_key")
+            activities.help_text = _("Empty: an indicator of the measure as a whole; else an output of one activity.")
+        else:  # only a measure has activities
+            del self.fields["activity"]
         if self.instance.pk:
             self.add_version(self.instance.version)
 

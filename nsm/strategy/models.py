@@ -597,6 +597,17 @@ class Indicator(Withdrawable):
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="indicators")
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators")
+    # An output indicator of one activity: it also belongs to the activity's measure, so that every roll-up by result
+    # counts it; if the activity is deleted, the indicator stays with the measure.
+    activity = models.ForeignKey(
+        "Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("activity"),
+        help_text=_("Empty: an indicator of the result as a whole."),
+    )
     code = models.CharField(
         _("code"),
         max_length=30,
@@ -661,6 +672,8 @@ class Indicator(Withdrawable):
             errors["name_sq"] = _("Give a name in Albanian or in English.")
         if self.result_id and self.strategy_id and self.result.strategy_id != self.strategy_id:
             errors["result"] = _("The result belongs to another strategy.")
+        if self.activity_id and self.activity is not None and self.activity.measure_id != self.result_id:
+            errors["activity"] = _("The activity is not one of this indicator's measure.")
         too_far = self.strategy_id and not (
             self.strategy.start_year - 10 <= (self.baseline_year or self.strategy.start_year) <= self.strategy.end_year
         )

@@ -244,7 +244,7 @@ INDICATORS = SheetSpec(
     "Treguesit",
     (
         Column("code", "kodi", "indicator_code", required=True, width=12, max_length=30),
-        Column("result", "rezultati", "result_code", required=True, width=10, max_length=20),
+        Column("result", "rezultati", "result_code", required=True, width=10, max_length=24),
         _text("name_sq", "emri_sq", 60),
         _text("name_en", "emri_en", 60),
         Column("kind", "lloji", "choice", choices=_choices(Indicator.Kind), default=Indicator.Kind.OUTPUT),
@@ -590,10 +590,16 @@ def _budget_values(key: tuple, line: ActivityBudget) -> dict[str, Any]:
     return {"activity": activity, "year": year, "source": source, "donor": donor, "amount": line.amount}
 
 
-def _indicator_values(indicator: Indicator, existing: _Existing, result_codes: dict[int, str]) -> dict[str, Any]:
+def _indicator_values(
+    indicator: Indicator, existing: _Existing, result_codes: dict[int, str], activity_codes: dict[int, str]
+) -> dict[str, Any]:
     return {
         "code": indicator.code,
-        "result": result_codes.get(indicator.result_id, ""),
+        "result": (  # an activity's indicator names the activity; the measure follows from it
+            activity_codes.get(indicator.activity_id, "")
+            if indicator.activity_id
+            else result_codes.get(indicator.result_id, "")
+        ),
         "name_sq": _clean(indicator.name_sq),
         "name_en": _clean(indicator.name_en),
         "kind": indicator.kind,
@@ -1296,8 +1302,9 @@ class _Reader:
 
     def _check_indicator(self, row: Row, code: str) -> None:
         result = row.values.get("result")
-        if result and not self._has_result(result):
-            self.error(row.cell("result"), _('unknown result "%(code)s"') % {"code": result})
+        is_activity = result in self.plan.activities or result in self.existing.activities
+        if result and not self._has_result(result) and not is_activity:
+            self.error(row.cell("result"), _('unknown result or activity "%(code)s"') % {"code": result})
         year = row.values.get("baseline_year")
         if year is not None and self.years is not None and not (self.years.start - 10 <= year < self.years.stop):
             self.error(
@@ -1556,6 +1563,7 @@ def _diff(parsed: ParsedPlan, existing: _Existing) -> list[_Op]:
         ops.append(_compare("activities", code, row, activity, current))
     ops += _diff_lines("budget", parsed.budget, existing.budget, set(parsed.activities), _budget_values)
     result_codes = {r.pk: r.code for r in existing.results.values()}
+    activity_codes = {a.pk: a.code for a in existing.activities.values()}
     for code, row in parsed.indicators.items():
         indicator = existing.indicators.get(code)
         ops.append(
@@ -1564,7 +1572,7 @@ def _diff(parsed: ParsedPlan, existing: _Existing) -> list[_Op]:
                 code,
                 row,
                 indicator,
-                _indicator_values(indicator, existing, result_codes) if indicator else None,
+                _indicator_values(indicator, existing, result_codes, activity_codes) if indicator else None,
             )
         )
     ops += _diff_lines("targets", parsed.targets, existing.targets, set(parsed.indicators), _target_values)
@@ -1806,8 +1814,11 @@ class _Writer:
         line.activity = self.existing.activities[key[0]]
 
     def _set_indicators(self, indicator: Indicator, values: dict[str, Any], key: str) -> None:
-        if "result" in values:
-            indicator.result = self.existing.results[values.pop("result")]
+        if "result" in values:  # a goal, objective or measure; or an activity, whose measure it then belongs to
+            code = values.pop("result")
+            activity = None if code in self.existing.results else self.existing.activities[code]
+            indicator.activity = activity
+            indicator.result = activity.measure if activity is not None else self.existing.results[code]
         if "responsible" in values:
             indicator.responsible = self._institution(values.pop("responsible"))
         self._assign(indicator, values)
@@ -1873,6 +1884,7 @@ def _write_rows(sheet: Any, spec: SheetSpec, rows: Iterable[dict[str, Any]]) -> 
 def _plan_rows(existing: _Existing) -> dict[str, list[dict[str, Any]]]:
     """The plan in the file's vocabulary, sheet by sheet, in code order."""
     result_codes = {r.pk: r.code for r in existing.results.values()}
+    activity_codes = {a.pk: a.code for a in existing.activities.values()}
     activities = sorted(existing.activities.values(), key=lambda a: a.sort_key)
     indicators = sorted(existing.indicators.values(), key=lambda i: i.sort_key)
     used = {a.lead_id for a in activities} | {p.pk for a in activities for p in a.partners.all()}
@@ -1883,7 +1895,7 @@ def _plan_rows(existing: _Existing) -> dict[str, list[dict[str, Any]]]:
         "results": [_result_values(r, existing) for r in sorted(existing.results.values(), key=lambda r: r.sort_key)],
         "activities": [_activity_values(a, existing) for a in activities],
         "budget": [_budget_values(k, line) for k, line in sorted(existing.budget.items(), key=_line_order)],
-        "indicators": [_indicator_values(i, existing, result_codes) for i in indicators],
+        "indicators": [_indicator_values(i, existing, result_codes, activity_codes) for i in indicators],
         "targets": [_target_values(k, t) for k, t in sorted(existing.targets.items(), key=_line_order)],
     }
 

@@ -25,6 +25,7 @@ ALIASES = {
         "end_year": "end",
         "end_quarter": "end",
         "recurrence": "timeframe",  # read from the timeframe as written
+        "activity": "result",  # an activity's indicator names the activity in the result column
     },
     "api": {"parent": "parent_id"},
 }
