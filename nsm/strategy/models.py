@@ -6,7 +6,7 @@ file to the database to the API.
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -525,6 +525,19 @@ class ActivityBudget(models.Model):
     source = models.CharField(_("funding source"), max_length=20, choices=Source.choices)
     donor = models.CharField(_("donor"), max_length=200, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=15, decimal_places=2)
+    # An amount the plan states in another currency: kept as stated, with the rate that converts it into `amount`.
+    currency = models.CharField(
+        _("stated currency"), max_length=3, blank=True, help_text=_("Empty: the plan's currency.")
+    )
+    stated_amount = models.DecimalField(_("stated amount"), max_digits=15, decimal_places=2, null=True, blank=True)
+    rate = models.DecimalField(
+        _("exchange rate"),
+        max_digits=14,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Units of the plan's currency for one unit of the stated currency."),
+    )
 
     history = HistoricalRecords(get_user=history_user)
 
@@ -566,6 +579,24 @@ class ActivityBudget(models.Model):
             raise ValidationError({"year": _("The year lies outside the strategy's years.")})
         if self.amount is not None and self.amount < Decimal(0):
             raise ValidationError({"amount": _("An amount cannot be negative.")})
+        self._clean_conversion()
+
+    def _clean_conversion(self) -> None:
+        """A stated currency comes with its amount and rate, and `amount` is their product to the cent."""
+        if not self.currency:
+            if self.stated_amount is not None or self.rate is not None:
+                raise ValidationError({"currency": _("A stated amount or rate needs its stated currency.")})
+            return
+        if self.stated_amount is None or self.rate is None or self.rate <= 0:
+            raise ValidationError({"rate": _("An amount in %(currency)s needs a positive exchange rate.")
+                                   % {"currency": self.currency}})  # fmt: skip
+        if self.amount != converted(self.stated_amount, self.rate):
+            raise ValidationError({"amount": _("The amount is not the stated amount at the stated rate.")})
+
+
+def converted(amount: Decimal, rate: Decimal) -> Decimal:
+    """An amount in another currency, in the plan's, to the cent (half up, as accountants round)."""
+    return (amount * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class Indicator(Withdrawable):

@@ -483,7 +483,8 @@ def set_budget_lines(
             line = existing.get(key) or ActivityBudget(activity=activity, year=key[0], source=key[1], donor=key[2])
             if line.pk and line.amount == amount:
                 continue
-            line.amount = amount
+            line.amount = amount  # typed in the plan's currency: a currency stated before no longer applies
+            line.currency, line.stated_amount, line.rate = "", None, None
             errors += _line_errors(line, selectors.budget_line_label(line))
             changed.append(line)
         if errors:

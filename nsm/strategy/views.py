@@ -239,6 +239,7 @@ def activity_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     activity = _get(request, selectors.activity_for_page(Activity.objects), strategy, pk, write=False)
     context = _context(
         request, strategy, activity=activity, budget=selectors.budget_table(activity),
+        stated_lines=[line for line in activity.budget_lines.all() if line.currency],
         ancestors=_ancestors(activity.measure),
         history=selectors.history_for(activity),
     )  # fmt: skip

@@ -67,6 +67,7 @@ from nsm.strategy.models import (
     Result,
     Strategy,
     code_depth,
+    converted,
     parent_code,
 )
 from nsm.strategy.services import (
@@ -236,6 +237,8 @@ BUDGET = SheetSpec(
         Column("source", "burimi", "choice", required=True, width=14, choices=_choices(ActivityBudget.Source)),
         _text("donor", "donatori", 24, 200),
         Column("amount", "shuma", "amount", required=True, width=18),
+        Column("currency", "monedha", "stated_currency", width=10),
+        Column("rate", "kursi", "rate", width=12),
     ),
 )
 INDICATORS = SheetSpec(
@@ -587,7 +590,21 @@ def _activity_values(activity: Activity, existing: _Existing) -> dict[str, Any]:
 
 def _budget_values(key: tuple, line: ActivityBudget) -> dict[str, Any]:
     activity, year, source, donor = key
-    return {"activity": activity, "year": year, "source": source, "donor": donor, "amount": line.amount}
+    return {
+        "activity": activity,
+        "year": year,
+        "source": source,
+        "donor": donor,
+        "amount": line.amount,
+        "currency": line.currency,
+        "stated_amount": line.stated_amount,
+        "rate": line.rate,
+    }
+
+
+def _budget_row(values: dict[str, Any]) -> dict[str, Any]:
+    """A budget line as the file writes it: an amount stated in another currency as stated, with its rate."""
+    return {**values, "amount": values["stated_amount"]} if values["currency"] else values
 
 
 def _indicator_values(
@@ -927,6 +944,17 @@ class _Reader:
             raise CellValueError(_('"%(value)s" is not a currency code (such as ALL)') % {"value": text})
         return text
 
+    def _parse_stated_currency(self, column: Column, raw: Any) -> str:
+        return self._parse_currency(column, raw) if as_text(raw) else ""
+
+    def _parse_rate(self, column: Column, raw: Any) -> Decimal | None:
+        if raw is None or not as_text(raw):
+            return None
+        rate = _places(parse_number(raw), 6, raw, digits=14)
+        if rate <= 0:
+            raise CellValueError(_("an exchange rate is more than 0"))
+        return rate
+
     def _parse_int(self, column: Column, raw: Any) -> int | None:
         return None if raw is None else parse_integer(raw)
 
@@ -1264,6 +1292,30 @@ class _Reader:
             key = (values["activity"], values["year"], values["source"], values.get("donor", ""))
             if self._unique(self.plan.budget, key, row, "activity"):
                 self._check_budget(row)
+                self._convert(row)
+
+    def _convert(self, row: Row) -> None:
+        """An amount in another currency than the plan's: kept as stated, converted at the row's rate."""
+        values = row.values
+        stated, rate = values.pop("currency", ""), values.pop("rate", None)
+        plan_currency = self.plan.strategy.values.get("currency") if self.plan.strategy else None
+        plan_currency = plan_currency or (self.existing.strategy.currency if self.existing.strategy else "ALL")
+        if not stated or stated == plan_currency:
+            if rate is not None and "rate" not in row.bad:
+                self.error(row.cell("rate"), _("a rate is given only with an amount in another currency"))
+            values.update(currency="", stated_amount=None, rate=None)
+            return
+        if rate is None:
+            if "rate" not in row.bad:
+                self.error(
+                    row.cell("rate"),
+                    _("the amount is in %(stated)s: give the rate to %(currency)s (%(currency)s for 1 %(stated)s)")
+                    % {"stated": stated, "currency": plan_currency},
+                )
+            return
+        if "amount" in values:
+            values.update(currency=stated, stated_amount=values["amount"], rate=rate)
+            values["amount"] = converted(values["amount"], rate)
 
     def _check_budget(self, row: Row) -> None:
         activity = row.values["activity"]
@@ -1894,7 +1946,9 @@ def _plan_rows(existing: _Existing) -> dict[str, list[dict[str, Any]]]:
         "institutions": [_institution_values(i, existing) for i in institutions],
         "results": [_result_values(r, existing) for r in sorted(existing.results.values(), key=lambda r: r.sort_key)],
         "activities": [_activity_values(a, existing) for a in activities],
-        "budget": [_budget_values(k, line) for k, line in sorted(existing.budget.items(), key=_line_order)],
+        "budget": [
+            _budget_row(_budget_values(k, line)) for k, line in sorted(existing.budget.items(), key=_line_order)
+        ],
         "indicators": [_indicator_values(i, existing, result_codes, activity_codes) for i in indicators],
         "targets": [_target_values(k, t) for k, t in sorted(existing.targets.items(), key=_line_order)],
     }
