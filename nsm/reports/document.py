@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -182,10 +184,27 @@ def active_language() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-def generated_line(document: Document) -> str:
-    return _("Generated on %(date)s from the data approved at that time.") % {
-        "date": document.generated_at.strftime("%d.%m.%Y %H:%M UTC")
-    }
+def day_in_words(day: datetime.date, language: str) -> str:
+    """ "6 December 2026", "6 dhjetor 2026": the day, the month's name in `language` and the year. Albanian writes
+    the months in lower case (Django's catalogue gives them capitalised, as in a calendar's heading)."""
+    with translation.override(language):
+        month = date_format(day, "F")
+    return f"{day.day} {month.lower() if language == 'sq' else month} {day.year}"
+
+
+def colophon(document: Document) -> tuple[str, ...]:
+    """The colophon that closes the document, in its language: when it was made and from which data, in words
+    ("Made on 6 December 2026 from the data as approved at 09:14."), in the platform's time zone; then the data
+    version, as the Documents page lists it, to match a copy with its entry there. The cover says neither."""
+    moment = timezone.localtime(document.generated_at)
+    with translation.override(document.language):
+        lines = [
+            _("Made on %(day)s from the data as approved at %(time)s.")
+            % {"day": day_in_words(moment.date(), document.language), "time": date_format(moment, "H:i")}
+        ]
+        if document.data_stamp:
+            lines.append(_("Data version: %(stamp)s") % {"stamp": document.data_stamp})
+    return tuple(lines)
 
 
 __all__ = [
@@ -202,7 +221,8 @@ __all__ = [
     "Table",
     "Value",
     "active_language",
-    "printable",
+    "colophon",
+    "day_in_words",
     "format_value",
-    "generated_line",
+    "printable",
 ]

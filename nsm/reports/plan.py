@@ -1,11 +1,13 @@
-"""The strategy and its action plan as a document: the results framework, the action-plan matrix laid out the way
-Albanian action plans are (goal, objective, measure, activity, lead, partners, timeframe, cost per year, source,
-indicators), the budget summary and the indicator passport. Read in a fixed number of queries (`plan_tree` and one
-query per kind of indicator data), whatever the size of the plan."""
+"""The strategy and its action plan as a document: the acronyms of the institutions it names, the results framework,
+the action-plan matrix laid out the way Albanian action plans are (goal, objective, measure, activity, lead,
+partners, timeframe, cost per year, source, indicators), the budget summary and the indicator passport. Read in a
+fixed number of queries (`plan_tree` and one query per kind of indicator data), whatever the size of the plan."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,7 +29,10 @@ from nsm.reports.document import (
     active_language,
 )
 from nsm.strategy.models import ActivityBudget, Indicator, Strategy
-from nsm.strategy.selectors import ActivityNode, PlanTree, ResultNode, plan_tree
+from nsm.strategy.selectors import ActivityNode, Costs, PlanTree, ResultNode, plan_tree
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def build_plan(strategy: Strategy) -> Document:
@@ -68,6 +73,7 @@ def build_plan(strategy: Strategy) -> Document:
         subtitle=document_title,
         cover_lines=tuple(cover),
         sections=(
+            *_acronyms(tree, indicators),
             _overview(strategy, tree, indicators),
             _framework(tree, by_result),
             _matrix(strategy, tree, by_result),
@@ -79,6 +85,37 @@ def build_plan(strategy: Strategy) -> Document:
         generated_at=timezone.now(),
         data_stamp=strategy.analysis_stamp or "",
         footer=f"{strategy.code} · {document_title}",
+    )
+
+
+def _acronyms(tree: PlanTree, indicators: list[Indicator]) -> tuple[Section, ...]:
+    """The list of acronyms, in the front matter as Albanian plans have it (before the first chapter, so that a
+    reader meets it before the matrix that names the institutions by acronym only): every institution the document
+    names (leads and partners of activities, the institutions responsible for indicators), by acronym, with its name
+    in the document's language or, where it has none, in the other. No section for a plan that names none."""
+    names: dict[str, str] = {}
+    for row in tree.rows:
+        if isinstance(row.node, ActivityNode):
+            for institution in (row.node.lead, *row.node.partners):
+                names.setdefault(institution.code, institution.name)
+    for indicator in indicators:
+        if indicator.responsible is not None:
+            names.setdefault(indicator.responsible.code, localized(indicator.responsible, "name"))
+    if not names:
+        return ()
+    rows = tuple(Row((code, names[code])) for code in sorted(names, key=lambda code: (code.casefold(), code)))
+    return (
+        Section(
+            _("Acronyms"),
+            blocks=(
+                Table(
+                    _("Acronyms of the institutions named in this document"),
+                    (Column(_("Acronym"), width=1), Column(_("Institution"), width=4)),
+                    rows,
+                    name=_("Acronyms"),
+                ),
+            ),
+        ),
     )
 
 
@@ -155,7 +192,7 @@ def _framework(tree: PlanTree, by_result: dict[int, list[Indicator]]) -> Section
 
 # The matrix names the sources in a word each: the models' labels ("Unfunded (funding gap)") made every row of a
 # landscape page seven lines tall.
-SHORT_SOURCES = {
+SHORT_SOURCES: dict[str, StrOrPromise] = {
     ActivityBudget.Source.STATE_BUDGET: gettext_lazy("State budget"),
     ActivityBudget.Source.DONOR: gettext_lazy("Donor"),
     ActivityBudget.Source.OTHER: gettext_lazy("Other"),
@@ -163,23 +200,45 @@ SHORT_SOURCES = {
 }
 
 
-def _sources(costs) -> str:
-    return ", ".join(str(SHORT_SOURCES.get(source.source, source.label)) for source in costs.sources)
+def _sources(costs: Costs) -> str:
+    """The sources, each held together by no-break spaces: a line breaks between two sources ("Buxheti i shtetit,"
+    / "Financim i pambuluar"), never inside one, and the column is made wide enough for the longest while the page
+    has room (nsm/reports/layout.py)."""
+    names = (str(SHORT_SOURCES.get(source.source, source.label)) for source in costs.sources)
+    return ", ".join(name.replace(" ", "\u00a0") for name in names)
+
+
+def _costed_years(tree: PlanTree) -> list[int]:
+    """The positions in `tree.years` of the years in which some activity has money: a year of the plan for which no
+    activity is costed gets no cost column (the total column still counts every year)."""
+    activities = [row.node.costs for row in tree.rows if isinstance(row.node, ActivityNode)]
+    return [index for index in range(len(tree.years)) if any(costs.years[index].total for costs in activities)]
+
+
+def _money(costs: Costs, shown: list[int]) -> tuple[Decimal, ...]:
+    """The cost of the years shown, in their order."""
+    return tuple(costs.years[index].total for index in shown)
 
 
 def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indicator]]) -> Section:
+    """The action-plan matrix. The activity's text has the width: the other columns hold codes, acronyms, a
+    timeframe and figures. A year's cost column, and the source column, only if some activity has money there."""
     currency = strategy.currency
-    years = tree.years
+    shown = _costed_years(tree)
+    sourced = any(row.node.costs.sources for row in tree.rows if isinstance(row.node, ActivityNode))
+    # Relative widths (nsm/reports/layout.py shares the page out by them): a figure's column gets the width of its
+    # widest figure whatever its weight, and the activity what the others leave.
+    source = (Column(_("Source"), width=1.6),) if sourced else ()
     columns = (
-        Column(_("Code"), width=0.7),
-        Column(_("Activity"), width=2.4),
-        Column(_("Lead"), width=0.8),
+        Column(_("Code"), width=0.6),
+        Column(_("Activity"), width=4.5),
+        Column(_("Lead"), width=0.6),
         Column(_("Partners"), width=0.9),
-        Column(_("Timeframe"), width=0.8),
-        *(Column(str(year), "money", 1) for year in years),
-        Column(_("Total (%(currency)s)") % {"currency": currency}, "money", 1.1),
-        Column(_("Source"), width=1.6),
-        Column(_("Indicators"), width=0.8),
+        Column(_("Timeframe"), width=1.0),
+        *(Column(str(tree.years[index]), "money", 0.5) for index in shown),
+        Column(_("Total (%(currency)s)") % {"currency": currency}, "money", 0.6),
+        *source,
+        Column(_("Indicators"), width=0.6),
     )
     levels = {"goal": 1, "objective": 2, "measure": 3}
     rows = []
@@ -199,20 +258,24 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
                     node.lead.code,
                     ", ".join(partner.code for partner in node.partners),
                     node.timeframe,
-                    *(year.total for year in node.costs.years),
+                    *_money(node.costs, shown),
                     node.costs.total,
-                    _sources(node.costs),
+                    *((_sources(node.costs),) if source else ()),
                     indicators,
                 )
             )
         )
     totals = tree.costs
-    rows.append(
-        Row(
-            (_("Total"), "", "", "", "", *(year.total for year in totals.years), totals.total, _sources(totals), ""),
-            total=True,
-        )
-    )
+    money = (*_money(totals, shown), totals.total, *((_sources(totals),) if source else ()))
+    rows.append(Row((_("Total"), "", "", "", "", *money, ""), total=True))
+    note = _("Costs in %(currency)s per year; the indicators column names the measure's indicators.") % {
+        "currency": currency
+    }
+    left_out = [str(year) for index, year in enumerate(tree.years) if index not in shown]
+    if left_out:
+        note += " " + _("Years in which no activity is costed have no column: %(years)s.") % {
+            "years": ", ".join(left_out)
+        }
     return Section(
         _("Action plan matrix"),
         blocks=(
@@ -222,8 +285,7 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
                 columns,
                 tuple(rows),
                 name=_("Action plan"),
-                note=_("Costs in %(currency)s per year; the indicators column names the measure's indicators.")
-                % {"currency": currency},
+                note=note,
             ),
         ),
         landscape=True,
@@ -255,20 +317,18 @@ def _budget(tree: PlanTree, currency: str) -> Section:
         ),
         name=_("Cost by source"),
     )
+    shown = _costed_years(tree)  # as in the matrix: a year with no money has no column
     goals = Table(
         _("Planned cost by goal"),
         (
             Column(_("Goal"), width=3),
-            *(Column(str(year), "money", 1) for year in tree.years),
+            *(Column(str(tree.years[index]), "money", 1) for index in shown),
             Column(money % {"what": _("Total"), "currency": currency}, "money", 1.2),
         ),
-        tuple(
-            Row((f"{goal.code} {goal.title}", *(year.total for year in goal.costs.years), goal.costs.total))
-            for goal in tree.goals
-        ),
+        tuple(Row((f"{goal.code} {goal.title}", *_money(goal.costs, shown), goal.costs.total)) for goal in tree.goals),
         name=_("Cost by goal"),
     )
-    return Section(_("Budget of the action plan"), blocks=(years, sources, goals), landscape=len(tree.years) > 3)
+    return Section(_("Budget of the action plan"), blocks=(years, sources, goals), landscape=len(shown) > 3)
 
 
 def _passport(indicators: list[Indicator], strategy: Strategy) -> Section:

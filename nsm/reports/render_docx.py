@@ -37,17 +37,26 @@ from nsm.reports.document import (
     Paragraph,
     Section,
     Table,
+    colophon,
     format_value,
-    generated_line,
 )
+from nsm.reports.layout import CALIBRI, Frame, fit
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)  # A4
 MARGIN = Cm(2.5)
+LANDSCAPE_SIDE_MARGIN = Cm(1.5)  # left and right on landscape pages, as in the PDF: the wide tables get the width
 CHART_WIDTH = Cm(16)
 FONT = "Calibri"  # has ë and ç; LibreOffice substitutes the metric-compatible Carlito
 WORD_LANGUAGES = {"sq": "sq-AL", "en": "en-GB"}
 HEADING_FILLS = {1: "D9E2F3", 2: "E9EEF7", 3: "F3F6FB"}  # decoration only: the row's text says what it is
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
+TABLE_FONT_SIZE = 9.0  # points: the "Table Text" style
+COMPACT_FONT_SIZE = 8.0  # points: "Table Text Compact", for a wide table whose figures leave its main column too little
+EMU_PER_POINT = 12700
+WIDE_TABLE = 6  # columns from which a table's cells have narrow margins (1 mm a side), as in the PDF
+NARROW_CELL_MARGIN = 57  # twips: 1 mm
+# Points a cell adds to its text: Word's default cell margins (0.19 cm a side), or the narrow ones, and the border.
+CELL_PADDING = {False: 2 * 5.4 + 0.5, True: 2 * NARROW_CELL_MARGIN / 20 + 0.5}
 
 
 def render_docx(document: Document) -> bytes:
@@ -70,6 +79,7 @@ class _Writer:
         self.landscape = False
         self.counters = {"Figure": 0, "Table": 0}
         self.cell_style, self.note_style = _set_up_styles(self.word, WORD_LANGUAGES.get(document.language, "en-GB"))
+        self.compact_style = _compact_style(self.word, self.cell_style)
         _set_up_settings(self.word)
         _set_up_properties(self.word, document)
 
@@ -82,7 +92,7 @@ class _Writer:
             self.word.add_heading(section.title, level=min(depth, 9))
             for block in section.blocks:
                 self.block(block)
-        self.word.add_paragraph(generated_line(self.document), style=self.note_style)
+        self.colophon()
 
     # -- pages -----------------------------------------------------------------------------------------------------
 
@@ -115,6 +125,15 @@ class _Writer:
             elif piece:
                 paragraph.add_run(piece)
 
+    def colophon(self) -> None:
+        """When the document was made and from which data, in words, after the last chapter (on its last page, as
+        in the PDF), kept in one piece."""
+        for index, line in enumerate(colophon(self.document)):
+            paragraph = self.word.add_paragraph(line, style=self.note_style)
+            paragraph.paragraph_format.keep_with_next = True
+            if index == 0:
+                paragraph.paragraph_format.space_before = Pt(24)
+
     def contents(self) -> None:
         """The table of contents as a field Word fills in; until then it shows how to fill it in."""
         self.word.add_paragraph(_("Contents"), style="TOC Heading")
@@ -131,11 +150,14 @@ class _Writer:
         section.different_first_page_header_footer = False
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
+        section.left_margin = section.right_margin = LANDSCAPE_SIDE_MARGIN if landscape else MARGIN
         self.landscape = landscape
 
     @property
     def usable_width(self) -> Length:
-        return Emu((PAGE_HEIGHT if self.landscape else PAGE_WIDTH) - 2 * MARGIN)
+        if self.landscape:
+            return Emu(PAGE_HEIGHT - 2 * LANDSCAPE_SIDE_MARGIN)
+        return Emu(PAGE_WIDTH - 2 * MARGIN)
 
     @property
     def usable_height(self) -> Length:
@@ -167,21 +189,28 @@ class _Writer:
 
     def table(self, table: Table) -> None:
         self.caption(_("Table"), "Table", table.caption).paragraph_format.keep_with_next = True
-        widths = _shares(self.usable_width, [column.width for column in table.columns])
+        wide = len(table.columns) >= WIDE_TABLE
+        sizes = (TABLE_FONT_SIZE, COMPACT_FONT_SIZE) if wide else (TABLE_FONT_SIZE,)
+        frames = [Frame(self.usable_width / EMU_PER_POINT, size, CELL_PADDING[wide], CALIBRI) for size in sizes]
+        chosen, fitted = fit(table, frames)  # as in the PDF: a point smaller if the main column has too little room
+        style = self.compact_style if chosen else self.cell_style
+        widths = [int(points * EMU_PER_POINT) // 635 * 635 for points in fitted.points]
         grid = self.new_grid(widths)
+        if wide:
+            _narrow_cell_margins(grid)
         header = grid.rows[0]
         _mark_header(header)
         for cell, column in zip(header.cells, table.columns, strict=True):
-            self.fill(cell, column.label, numeric=column.numeric, bold=True)
-        self.rows(grid, table, widths)
+            self.fill(cell, column.label, numeric=column.numeric, bold=True, style=style)
+        self.rows(grid, table, widths, style)
         if table.note:
             self.word.add_paragraph(table.note, style=self.note_style)
 
-    def rows(self, grid, table: Table, widths: list[int]) -> None:
+    def rows(self, grid, table: Table, widths: list[int], cell_style: ParagraphStyle) -> None:
         """The table's rows, written as WordprocessingML text and parsed once: building them cell by cell through
         python-docx took seconds for a national plan's few thousand rows (each element found its place by scanning
         its siblings)."""
-        style = escape(self.cell_style.style_id)
+        style = escape(cell_style.style_id)
         twips = [width // 635 for width in widths]
         parts = []
         for row in table.rows:
@@ -220,9 +249,12 @@ class _Writer:
             column.width = cell.width = Emu(width)
         return grid
 
-    def fill(self, cell: _Cell, text: str, *, numeric: bool = False, bold: bool = False) -> None:
+    def fill(
+        self, cell: _Cell, text: str, *, numeric: bool = False, bold: bool = False, style: ParagraphStyle | None = None
+    ) -> None:
         paragraph = cell.paragraphs[0]
-        paragraph._p.style = self.cell_style.style_id  # by id: python-docx's lookup by style scans every style
+        # by id: python-docx's lookup by style scans every style
+        paragraph._p.style = (style or self.cell_style).style_id
         if numeric:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         run = paragraph.add_run(text)
@@ -320,6 +352,15 @@ def _set_up_styles(word: WordDocument, language: str) -> tuple[ParagraphStyle, P
     return cell_style, note_style
 
 
+def _compact_style(word: WordDocument, cell_style: ParagraphStyle) -> ParagraphStyle:
+    """ "Table Text Compact": "Table Text" a point smaller, for a wide table with many figures (a matrix with seven
+    years of costs), as the PDF sets it."""
+    style = word.styles.add_style("Table Text Compact", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = cell_style
+    style.font.size = Pt(COMPACT_FONT_SIZE)
+    return style
+
+
 def _set_up_settings(word: WordDocument) -> None:
     """`w:updateFields`: Word offers to update the fields (the table of contents first) when the file opens."""
     settings = word.settings.element
@@ -367,6 +408,22 @@ def _add_field(paragraph: WordParagraph, instruction: str, shown: str, *, dirty:
     field_char("separate")
     paragraph.add_run(shown)
     field_char("end")
+
+
+def _narrow_cell_margins(grid) -> None:
+    """Cell margins of 1 mm left and right for every cell of the table, instead of the style's 0.19 cm."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(NARROW_CELL_MARGIN))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    properties = grid._tbl.tblPr
+    look = properties.find(qn("w:tblLook"))  # the schema's order: ... tblLayout, tblCellMar, tblLook
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        properties.append(margins)
 
 
 def _mark_header(row: _Row) -> None:

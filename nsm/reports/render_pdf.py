@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import math
 import mimetypes
 import posixpath
 import re
@@ -35,9 +36,10 @@ from nsm.reports.document import (
     Paragraph,
     Section,
     Table,
+    colophon,
     format_value,
-    generated_line,
 )
+from nsm.reports.layout import Frame, fit
 
 if TYPE_CHECKING:
     import weasyprint
@@ -51,6 +53,14 @@ FONT = "vendor/fonts/DejaVuSans.ttf"
 CHART_FONT = "DejaVu Sans"  # the family print.css declares; charts are drawn with it so their labels measure right
 WIDE_TABLE = 6  # columns from which a table is set in a smaller font
 
+# What print.css sets, in points, for the column widths (nsm/reports/layout.py): the width of the text on an A4 page
+# (portrait: 210 mm less 2 x 18 mm of margin; landscape: 297 mm less 2 x 15 mm), the table's font size, and a cell's
+# padding on both sides with its border (0.5 pt).
+MM = 72 / 25.4
+TEXT_WIDTH = {False: (210 - 2 * 18) * MM, True: (297 - 2 * 15) * MM}
+TABLE_FONT = {False: (9.0, 2 * 1.5 * MM + 0.5), True: (8.0, 2 * 1 * MM + 0.5)}  # by `wide`: size, padding
+COMPACT_SIZE = 7.0  # a wide table whose figures leave its main column too little room (`layout.fit`): "compact"
+
 
 def render_html(document: Document) -> str:
     """The document as one HTML page, for WeasyPrint (its stylesheet is linked relative to `STATIC_BASE`)."""
@@ -59,7 +69,8 @@ def render_html(document: Document) -> str:
         "reports/document.html",
         {
             "document": document,
-            "generated": generated_line(document),
+            "colophon": colophon(document),
+            "colophon_landscape": bool(sections) and sections[-1].landscape,  # on the last chapter's last page
             "sections": sections,
             "contents": [entry for section in sections for entry in section.flat() if entry.depth <= 3],
             # CSS strings, escaped for a <style> element by _css_string (Django's HTML escaping would show up there).
@@ -129,18 +140,22 @@ class SectionView:
             yield from subsection.flat()
 
 
-def _section(section: Section, depth: int, number: str) -> SectionView:
+def _section(section: Section, depth: int, number: str, landscape: bool = False) -> SectionView:
+    """A section as the template prints it; a landscape chapter's subsections are on its landscape pages."""
+    wide = landscape or section.landscape
     return SectionView(
         id=f"section-{number.replace('.', '-')}",
         title=section.title,
         depth=depth,
         landscape=section.landscape,
-        blocks=[_block(block) for block in section.blocks],
-        subsections=[_section(sub, depth + 1, f"{number}.{index}") for index, sub in enumerate(section.subsections, 1)],
+        blocks=[_block(block, wide) for block in section.blocks],
+        subsections=[
+            _section(sub, depth + 1, f"{number}.{index}", wide) for index, sub in enumerate(section.subsections, 1)
+        ],
     )
 
 
-def _block(block: Block) -> dict[str, Any]:
+def _block(block: Block, landscape: bool = False) -> dict[str, Any]:
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "text": block.text}
     if isinstance(block, Bullets):
@@ -152,7 +167,7 @@ def _block(block: Block) -> dict[str, Any]:
         ]
         return {"kind": "figures", "figures": figures}
     if isinstance(block, Table):
-        return {"kind": "table", "table": _table(block)}
+        return {"kind": "table", "table": _table(block, landscape)}
     if isinstance(block, Chart):
         alt = block.description or block.title
         return {
@@ -160,17 +175,27 @@ def _block(block: Block) -> dict[str, Any]:
             "title": block.title,
             "src": _chart_src(block),
             "alt": alt,
-            "table": _table(block.table),
+            "table": _table(block.table, landscape),
         }
     raise TypeError(f"Unknown block {type(block).__name__}")
 
 
-def _table(table: Table) -> dict[str, Any]:
-    """Column widths in percent, in proportion to `Column.width`; every value formatted by its column's kind."""
-    total = sum(column.width for column in table.columns) or 1
+def table_frames(table: Table, landscape: bool) -> list[Frame]:
+    """Where print.css may set `table`: the page's text width, and the font and padding of a wide table (8 pt, or
+    the compact 7 pt) or another (9 pt)."""
+    wide = len(table.columns) >= WIDE_TABLE
+    normal, padding = TABLE_FONT[wide]
+    return [Frame(TEXT_WIDTH[landscape], size, padding) for size in ((normal, COMPACT_SIZE) if wide else (normal,))]
+
+
+def _table(table: Table, landscape: bool = False) -> dict[str, Any]:
+    """Column widths in percent, shared out by `layout.fit` (in proportion to `Column.width`, none narrower than its
+    header's longest word or its widest figure, in the font that leaves the main column its room); every value
+    formatted by its column's kind."""
+    chosen, widths = fit(table, table_frames(table, landscape))
     columns = [
-        {"label": column.label, "numeric": column.numeric, "width": f"{100 * column.width / total:.2f}%"}
-        for column in table.columns
+        {"label": column.label, "numeric": column.numeric, "width": f"{math.floor(100_000 * share) / 1000:.3f}%"}
+        for column, share in zip(table.columns, widths.shares(), strict=True)
     ]
     rows = []
     for row in table.rows:
@@ -184,7 +209,13 @@ def _table(table: Table) -> dict[str, Any]:
         "note": table.note,
         "columns": columns,
         "rows": rows,
-        "wide": len(columns) >= WIDE_TABLE,
+        # "wide": the smaller font, "compact" smaller still; "fits": every header word fits its column, so headers wrap
+        # at their spaces only
+        "classes": " ".join(
+            name
+            for name, on in (("wide", len(columns) >= WIDE_TABLE), ("compact", chosen > 0), ("fits", widths.fits))
+            if on
+        ),
     }
 
 

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from nsm.core.spreadsheet import first_sheet
-from nsm.reports.document import Document, KeyFigures, Table, Value, format_value, generated_line
+from nsm.reports.document import Document, KeyFigures, Table, Value, colophon, format_value
 
 FORMATS = {"money": "#,##0", "number": "#,##0.###", "percent": '0.0"%"'}
 BOLD = Font(bold=True)
@@ -67,7 +67,7 @@ def _info_sheet(sheet, document: Document) -> None:
     _append(sheet, [document.subtitle])
     for line in document.cover_lines:
         _append(sheet, [line])
-    _append(sheet, [generated_line(document)])
+    _append(sheet, [colophon(document)[0]])  # when it was made, in words; the data version on the next row
     if document.data_stamp:
         _append(sheet, [_("Data stamp"), document.data_stamp])
     _append(sheet, [])
@@ -83,9 +83,13 @@ def _info_sheet(sheet, document: Document) -> None:
 
 
 def _cell(value: Value):
-    """Decimal stays a number (openpyxl writes it as one); None an empty cell."""
+    """Decimal stays a number (openpyxl writes it as one); None an empty cell; a text has plain spaces (the no-break
+    spaces that hold a phrase together on the printed page, as the matrix's sources, would only get in the way of
+    Excel's search and filters)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, str):
+        return value.replace("\u00a0", " ")
     return value
 
 

@@ -14,10 +14,13 @@ from nsm.analytics.indicators import achievement
 from nsm.analytics.periods import Period
 from nsm.reports.annual import build_annual
 from nsm.reports.document import Chart, KeyFigures, Table
+from nsm.reports.layout import fit
 from nsm.reports.plan import build_plan
+from nsm.reports.render_pdf import table_frames
 from nsm.strategy import services
 from nsm.strategy.models import ActivityBudget
 from tests.analytics.conftest import grow
+from tests.factories import ActivityBudgetFactory, InstitutionFactory
 
 YEAR_2024 = Period.year(2024)
 
@@ -172,7 +175,15 @@ def test_the_plan_matrix_is_laid_out_goal_objective_measure_activity(approved_pl
     assert len(activities) == 9
     labels = [column.label for column in matrix.columns]
     assert labels[:5] == ["Code", "Activity", "Lead", "Partners", "Timeframe"]
-    assert labels[5:8] == ["2024", "2025", "2026"] and labels[-2:] == ["Source", "Indicators"]
+    # No activity is costed in 2026: the plan's third year has no column, and the note says so.
+    assert labels[5:] == ["2024", "2025", "Total (ALL)", "Source", "Indicators"]
+    assert matrix.note.endswith("Years in which no activity is costed have no column: 2026.")
+    weights = {column.label: column.width for column in matrix.columns}
+    assert weights["Activity"] > 2.5 * max(width for label, width in weights.items() if label != "Activity")
+    # On the landscape page, the activity has the width: its column is the widest, with a third of the table.
+    chosen, laid_out = fit(matrix, table_frames(matrix, landscape=True))
+    shares = dict(zip(labels, laid_out.shares(), strict=True))
+    assert chosen == 0 and laid_out.fits and shares["Activity"] == max(shares.values()) and shares["Activity"] > 0.33
 
 
 def test_the_plan_says_in_words_which_items_are_withdrawn(approved_plan):
@@ -192,15 +203,69 @@ def test_the_matrix_costs_equal_the_budget_lines(approved_plan):
     a4 = approved_plan.activities["A4"]
     row = next(row.values for row in matrix.rows if row.values[0] == a4.code)
     lines = ActivityBudget.objects.filter(activity=a4)
-    assert row[5:9] == (
+    assert row[5:8] == (
         sum((line.amount for line in lines if line.year == 2024), D(0)),
         sum((line.amount for line in lines if line.year == 2025), D(0)),
-        D(0),
         sum((line.amount for line in lines), D(0)),
     )
-    assert row[2] == "AKPA" and "Donor" in row[9]
+    assert row[2] == "AKPA" and "Donor" in row[8]
     total = matrix.rows[-1]
-    assert total.total and total.values[8] == sum((line.amount for line in ActivityBudget.objects.all()), D(0))
+    assert total.total and total.values[7] == sum((line.amount for line in ActivityBudget.objects.all()), D(0))
+
+
+def test_a_year_gets_its_cost_column_once_an_activity_has_money_in_it(approved_plan):
+    ActivityBudgetFactory(activity=approved_plan.activities["A9"], year=2026, amount=D(700))
+    document = plan(approved_plan)
+    matrix = table(document, "Action plan")
+    assert [column.label for column in matrix.columns][5:9] == ["2024", "2025", "2026", "Total (ALL)"]
+    assert "no column" not in matrix.note
+    a9 = next(row.values for row in matrix.rows if row.values[0] == approved_plan.activities["A9"].code)
+    assert a9[5:9] == (D(0), D(4000), D(700), D(4700))
+    assert matrix.rows[-1].total and matrix.rows[-1].values[5:9] == (D(11000), D(8000), D(700), D(19700))
+    assert [column.label for column in table(document, "Cost by goal").columns][1:4] == ["2024", "2025", "2026"]
+
+
+def test_a_plan_with_no_cost_yet_has_no_year_or_source_column_but_keeps_its_total(approved_plan):
+    ActivityBudget.objects.all().delete()
+    document = plan(approved_plan)
+    matrix = table(document, "Action plan")
+    labels = [column.label for column in matrix.columns]
+    assert labels == ["Code", "Activity", "Lead", "Partners", "Timeframe", "Total (ALL)", "Indicators"]
+    assert matrix.rows[-1].total and matrix.rows[-1].values == ("Total", "", "", "", "", D(0), "")
+    assert matrix.note.endswith("have no column: 2024, 2025, 2026.")
+    assert [column.label for column in table(document, "Cost by goal").columns] == ["Goal", "Total (ALL)"]
+
+
+def test_the_acronyms_list_every_institution_the_plan_names_in_its_language(approved_plan):
+    """Leads, partners and the institutions responsible for indicators, once each, by acronym, before the first
+    chapter; a name missing in the document's language is given in the other."""
+    iom = InstitutionFactory(code="IOM")
+    iom.name_en, iom.name_sq = "", "Organizata Ndërkombëtare për Migracionin"
+    iom.save()
+    approved_plan.activities["A1"].partners.add(iom, approved_plan.institutions["AKPA"])
+    instat = InstitutionFactory(code="INSTAT")
+    instat.name_en, instat.name_sq = "Institute of Statistics", "Instituti i Statistikave"
+    instat.save()
+    approved_plan.indicators["I3"].responsible = instat
+    approved_plan.indicators["I3"].save()
+    InstitutionFactory(code="ASPA")  # in the country, named nowhere in the plan
+
+    document = plan(approved_plan)
+    assert [found.title for found in document.sections][:2] == ["Acronyms", "The strategy at a glance"]
+    acronyms = table(document, "Acronyms")
+    assert [column.label for column in acronyms.columns] == ["Acronym", "Institution"]
+    named = approved_plan.institutions
+    assert [row.values for row in acronyms.rows] == [
+        ("AKPA", named["AKPA"].name_en),
+        ("INSTAT", "Institute of Statistics"),
+        ("IOM", "Organizata Ndërkombëtare për Migracionin"),  # no English name
+        ("MB", named["MB"].name_en),
+        ("MSHMS", named["MSHMS"].name_en),
+    ]
+    with translation.override("sq"):
+        albanian = table(plan(approved_plan, "sq"), translation.gettext("Acronyms"))
+    assert ("INSTAT", "Instituti i Statistikave") in [row.values for row in albanian.rows]
+    assert ("MB", named["MB"].name_sq) in [row.values for row in albanian.rows]
 
 
 def test_the_indicator_passport_gives_baseline_targets_and_source(approved_plan):

@@ -9,6 +9,7 @@ from docx import Document as open_docx
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
+from nsm.reports.layout import CALIBRI, header_words, text_width
 from nsm.reports.render_docx import render_docx
 from tests.reports.samples import ALBANIAN, sample_document
 
@@ -50,11 +51,22 @@ def test_section_titles_are_headings_by_depth_in_reading_order(albanian):
     ]
 
 
-def test_cover_uses_title_and_subtitle_styles_and_the_document_ends_with_the_generated_line(albanian):
+def test_cover_uses_title_and_subtitle_styles_and_the_document_ends_with_the_colophon(albanian, english):
     assert albanian.paragraphs[0].style.name == "Title"
     assert albanian.paragraphs[0].text == "Raporti vjetor i monitorimit 2025"
     assert albanian.paragraphs[1].style.name == "Subtitle"
-    assert "15.01.2026 09:30 UTC" in albanian.paragraphs[-1].text
+    cover = [paragraph.text for paragraph in albanian.paragraphs[: page_break(albanian)]]
+    assert not any("2026" in line or "12.40" in line for line in cover)  # neither when nor which data
+    made, version = (paragraph.text for paragraph in english.paragraphs[-2:])
+    assert made == "Made on 15 January 2026 from the data as approved at 10:30."  # 09:30 UTC, in Tirana
+    assert version == "Data version: 12.40/3.9/120.130/600.700/200.210"
+    assert "15 janar 2026" in albanian.paragraphs[-2].text and "10:30" in albanian.paragraphs[-2].text
+    assert all(paragraph.style.name == "Note" for paragraph in albanian.paragraphs[-2:])
+
+
+def page_break(word) -> int:
+    """The index of the paragraph that ends the cover."""
+    return next(index for index, paragraph in enumerate(word.paragraphs) if 'w:type="page"' in paragraph._p.xml)
 
 
 def test_a_table_of_contents_field_is_there_and_word_is_asked_to_update_fields(albanian):
@@ -152,9 +164,29 @@ def test_a_table_has_its_caption_above_and_its_note_below(albanian):
 
 def test_column_widths_share_the_landscape_page_width_in_proportion(albanian):
     widths = [column.width for column in matrix(albanian).columns]
-    landscape_usable = (29.7 - 2 * 2.5) * 360000
+    landscape_usable = (29.7 - 2 * 1.5) * 360000  # 1.5 cm margins left and right, as in the PDF
     assert landscape_usable * 0.99 < sum(widths) <= landscape_usable
-    assert abs(widths[1] / widths[0] - 4) < 0.01
+    assert abs(widths[1] / widths[0] - 4) < 0.01  # neither needs more than its share
+    landscape = next(section for section in albanian.sections if section.orientation == WD_ORIENT.LANDSCAPE)
+    assert abs(landscape.left_margin - 1.5 * 360000) < 635 and landscape.right_margin == landscape.left_margin
+
+
+def test_no_header_word_is_wider_than_its_column(albanian):
+    """Word breaks a word only where it does not fit its cell: every column is at least as wide as its header's
+    longest word in bold Calibri (measured with DejaVu Sans Condensed Bold scaled by `CALIBRI`, as Carlito, its
+    metric twin, measures) with the cell's margins; the figures fit whole too."""
+    for table in albanian.tables[1:]:
+        labels = [cell.text for cell in table.rows[0].cells]
+        wide = len(labels) >= 6
+        margins = 2 * (57 if wide else 108) / 20  # points: the table's cell margins, left and right
+        for label, column in zip(labels, table.columns, strict=True):
+            words = header_words(label)
+            assert " ".join(words) == label  # the header is printed as it is, with no break of its own
+            longest = max(text_width(word, 9, bold=True) * CALIBRI[1] for word in words)
+            assert column.width / 12700 >= longest + margins, (label, column.width / 12700, longest + margins)
+    table = matrix(albanian)
+    for cell, column in zip(table.rows[-1].cells[5:7], list(table.columns)[5:7], strict=True):  # the total figures
+        assert text_width(cell.text, 9, bold=True) * CALIBRI[1] + 2 * 57 / 20 <= column.width / 12700
 
 
 def test_bullets_and_paragraphs_use_word_styles_and_key_figures_form_a_small_table(albanian):

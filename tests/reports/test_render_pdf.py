@@ -11,6 +11,8 @@ from pypdf import PdfReader
 from weasyprint.urls import FatalURLFetchingError
 
 from nsm.reports.document import Chart
+from nsm.reports.layout import header_words
+from nsm.reports.plan import build_plan
 from nsm.reports.render_pdf import render_html, render_pdf, static_fetcher, static_path
 from tests.reports.samples import sample_document
 
@@ -161,3 +163,97 @@ def test_a_table_with_a_long_word_stays_inside_the_page():
         cells += sum(box.element_tag == "td" for box in boxes)
         assert all(box.border_box_x() + box.border_width() <= right_edge + 0.01 for box in boxes)
     assert cells >= 8
+
+
+# --- Headers wrap at their spaces only ---
+
+
+def header_cells(html):
+    """Each header cell of each table as WeasyPrint lays it out, on every page it is repeated on: (its text as
+    written, its lines as printed, and whether any piece of its text runs past the cell's right edge)."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    from nsm.reports.render_pdf import STATIC_BASE
+
+    pages = weasyprint.HTML(string=html, base_url=STATIC_BASE, url_fetcher=static_fetcher()).render().pages
+    for page in pages:
+        for group in page._page_box.descendants():
+            if not (isinstance(group, boxes.TableRowGroupBox) and group.is_header):
+                continue
+            for row in group.children:
+                for cell in row.children:
+                    lines = [
+                        [text for text in line.descendants() if isinstance(text, boxes.TextBox)]
+                        for line in cell.descendants()
+                        if isinstance(line, boxes.LineBox)
+                    ]
+                    right = cell.content_box_x() + cell.width
+                    overflows = any(text.position_x + text.width > right + 0.01 for line in lines for text in line)
+                    printed = ["".join(text.text for text in line).strip() for line in lines]
+                    yield " ".join(cell.element.itertext()), printed, overflows
+
+
+def split_headers(html):
+    """The header cells that print a piece of a word on a line, or run into the next column."""
+    found, split = 0, []
+    for label, printed, overflows in header_cells(html):
+        found += 1
+        words = set(header_words(label))
+        if overflows or any(piece not in words for line in printed for piece in line.split()):
+            split.append((label, printed))
+    assert found, "no header cell found"
+    return split
+
+
+def test_no_header_of_the_sample_breaks_inside_a_word():
+    with translation.override("sq"):
+        html = render_html(sample_document(activities=40))
+    assert split_headers(html) == []
+
+
+@pytest.mark.parametrize("language", ["en", "sq"])
+def test_no_header_of_the_plan_breaks_inside_a_word(approved_plan, language):
+    """The plan's matrix and its 15-column indicator passport, as the builder makes them."""
+    with translation.override(language):
+        html = render_html(build_plan(approved_plan.strategy))
+    assert split_headers(html) == []
+
+
+def test_the_check_finds_a_header_broken_inside_a_word():
+    """A table whose header words cannot all fit across the page: there the PDF breaks them, and the check above
+    says so (it is not a check that always passes)."""
+    from nsm.reports.document import Column, Row, Section, Table
+
+    columns = tuple(Column(f"Zbërthimi{n}") for n in range(24))
+    table = Table("Tabelë shumë e gjerë", columns, (Row(("",) * 24),))
+    document = replace(sample_document(activities=1), sections=(Section("Tabela", blocks=(table,)),))
+    with translation.override("sq"):
+        html = render_html(document)
+    assert '<table class="wide compact">' in html  # not "fits": the renderer knows the words cannot fit
+    assert len(split_headers(html)) == 24
+
+
+def test_a_matrix_costed_over_seven_years_is_set_a_point_smaller_with_its_headers_whole(approved_plan):
+    """Seven year columns of figures, each as wide as its widest total, would leave the activity a column a few
+    words wide at 8 pt: the matrix is set at 7 pt (in Word, "Table Text Compact", a point under "Table Text"), the
+    activity keeps two thirds of its share, and no header breaks inside a word."""
+    import docx
+
+    from nsm.reports.render_docx import render_docx
+    from tests.factories import ActivityBudgetFactory
+
+    for year in range(2026, 2031):
+        ActivityBudgetFactory(activity=approved_plan.activities["A9"], year=year, amount=Decimal(12_500_000))
+    with translation.override("sq"):
+        document = build_plan(approved_plan.strategy)
+        html = render_html(document)
+    matrix = next(table for table in document.tables() if table.rows and table.rows[0].heading)
+    assert [column.label for column in matrix.columns][5:12] == [str(year) for year in range(2024, 2031)]
+    assert html.count('<table class="wide compact fits">') == 1  # the matrix; the passport keeps 8 pt
+    assert split_headers(html) == []
+    word = docx.Document(io.BytesIO(render_docx(document)))
+    table = next(table for table in word.tables if len(table.columns) == len(matrix.columns))
+    assert {paragraph.style.name for cell in table.rows[0].cells for paragraph in cell.paragraphs} == {
+        "Table Text Compact"
+    }
