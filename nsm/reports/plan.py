@@ -215,6 +215,14 @@ def _costed_years(tree: PlanTree) -> list[int]:
     return [index for index in range(len(tree.years)) if any(costs.years[index].total for costs in activities)]
 
 
+def _activity_money(node: ActivityNode, shown: list[int]) -> tuple[Decimal | str | None, ...]:
+    """An activity's cost per year shown and in total; one within the existing budget or not yet costed says so in
+    words in the total, its years empty ("—"), never 0."""
+    if node.cost_label:
+        return (*(None for _index in shown), node.cost_label)
+    return (*_money(node.costs, shown), node.costs.total)
+
+
 def _money(costs: Costs, shown: list[int]) -> tuple[Decimal, ...]:
     """The cost of the years shown, in their order."""
     return tuple(costs.years[index].total for index in shown)
@@ -258,8 +266,7 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
                     node.lead.code,
                     ", ".join(partner.code for partner in node.partners),
                     node.timeframe,
-                    *_money(node.costs, shown),
-                    node.costs.total,
+                    *_activity_money(node, shown),
                     *((_sources(node.costs),) if source else ()),
                     indicators,
                 )

@@ -18,7 +18,7 @@ from nsm.reports.layout import fit
 from nsm.reports.plan import build_plan
 from nsm.reports.render_pdf import table_frames
 from nsm.strategy import services
-from nsm.strategy.models import ActivityBudget
+from nsm.strategy.models import Activity, ActivityBudget, CostBasis
 from tests.analytics.conftest import grow
 from tests.factories import ActivityBudgetFactory, InstitutionFactory
 
@@ -211,6 +211,15 @@ def test_the_matrix_costs_equal_the_budget_lines(approved_plan):
     assert row[2] == "AKPA" and "Donor" in row[8]
     total = matrix.rows[-1]
     assert total.total and total.values[7] == sum((line.amount for line in ActivityBudget.objects.all()), D(0))
+
+
+def test_an_activity_within_the_budget_or_not_costed_prints_in_words_never_0(approved_plan):
+    a9 = approved_plan.activities["A9"]
+    ActivityBudget.objects.filter(activity=a9).delete()
+    Activity.objects.filter(pk=a9.pk).update(cost_basis=CostBasis.WITHIN_BUDGET)
+    matrix = table(plan(approved_plan), "Action plan")
+    row = next(row.values for row in matrix.rows if row.values[0] == a9.code)
+    assert row[5:8] == (None, None, "Within the existing budget")
 
 
 def test_a_year_gets_its_cost_column_once_an_activity_has_money_in_it(approved_plan):
