@@ -24,11 +24,46 @@ _FUNCTION_WORDS = frozenset(
 _ALBANIAN = re.compile(r"[ëç]|\b(ministria|agjencia|drejtoria|instituti|bashkia|per|dhe|se|te|shqiperise)\b", re.I)
 _NAME_IN_BRACKETS = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[^()]+)\)$")
 SUGGESTION_CUTOFF = 0.85
+NAME_CHARS = 200  # Institution.name_sq and name_en
 
 
 def looks_like_a_name(text: str) -> bool:
     """A name has a space in it ("State Minister for Diaspora"); a code does not (MPB, AKPA, QKM-1)."""
     return " " in text.strip()
+
+
+# The first word of an institution's name: where a comma is followed by one, a new name starts
+# ("Ministry of Interior, Ministry of Justice" are two; "Ministry of Tourism, Culture and Sports" is one).
+_NAME_HEAD = re.compile(
+    r"^(the )?(state|national|general|ministry|ministria|ministrise|minister|ministri|agency|agjencia|institute|"
+    r"instituti|directorate|drejtoria|municipality|bashkia|office|zyra|prefecture|prefektura|council|keshilli|"
+    r"commission|komisioni|centre|center|qendra|authority|autoriteti|inspectorate|inspektorati|police|policia|"
+    r"university|universiteti|embassy|ambasada|department|departamenti|parliament|kuvendi|court|gjykata|"
+    r"ombudsman|avokati|prime minister|kryeministria|state minister|ministri i shtetit)\b"
+)
+
+
+def starts_a_name(text: str) -> bool:
+    return bool(_NAME_HEAD.match(fold(text)))
+
+
+def why_not_a_new_name(text: str, codes: Iterable[str]) -> str | None:
+    """Why `text`, unknown, is not taken as the name of a new institution: it holds a known code as a word
+    ("MPB AKPA", "MPB (lead)"), or joins several ("MPB / QKM", "MPB and QKM"), or is too long; None when it may be."""
+    folded = fold(text)
+    words = set(re.findall(r"[a-z0-9-]+", folded))
+    known = sorted(code for code in codes if fold(code) in words)
+    if known:
+        return _("it names %(codes)s, which is known: write one institution per item, separated by ;") % {
+            "codes": ", ".join(known)
+        }
+    joined = re.split(r"\s+(?:and|dhe|or|ose|&)\s+", folded, maxsplit=1)
+    short_sides = len(joined) == 2 and all(len(side.split()) <= 2 for side in joined)  # "Police and Customs"
+    if "/" in folded or short_sides:
+        return _("it seems to join several institutions: separate them by ;")
+    if len(text) > NAME_CHARS:
+        return _("a name has at most %(limit)s characters") % {"limit": NAME_CHARS}
+    return None
 
 
 def name_language(name: str) -> str:

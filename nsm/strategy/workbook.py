@@ -34,7 +34,15 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from nsm.accounts.models import Institution, country_label
-from nsm.accounts.names import InstitutionNames, code_from_name, looks_like_a_name, name_language, suggestion
+from nsm.accounts.names import (
+    InstitutionNames,
+    code_from_name,
+    looks_like_a_name,
+    name_language,
+    starts_a_name,
+    suggestion,
+    why_not_a_new_name,
+)
 from nsm.audit import acting_as
 from nsm.core import limits
 from nsm.core.spreadsheet import (  # the reading kernel; these names are importable from here as before
@@ -1032,6 +1040,9 @@ class _Reader:
             if self._known(part) or not looks_like_a_name(part):
                 groups += [", ".join(pending), part] if pending else [part]
                 pending = []
+            elif pending and starts_a_name(part):  # "Ministry of Interior, Ministry of Justice": two names
+                groups.append(", ".join(pending))
+                pending = [part]
             else:
                 pending.append(part)
         return groups + [", ".join(pending)] if pending else groups
@@ -1053,6 +1064,15 @@ class _Reader:
             raise CellValueError(f"{_INSTITUTION_UNKNOWN[name](text)}: {suggestion(near)}")
         if not looks_like_a_name(text):
             raise CellValueError(_INSTITUTION_UNKNOWN[name](text))
+        codes = [
+            *(i.code for i in self.existing.institutions.values()),
+            *(i.code for i in self.new_names.by_code.values()),
+        ]
+        refusal = why_not_a_new_name(text, codes)
+        if name == "lead" and refusal is None and "," in text:
+            refusal = _("an activity has one lead institution: name the others as supporting institutions")
+        if refusal is not None:
+            raise CellValueError(f"{_INSTITUTION_UNKNOWN[name](text)}: {refusal}")
         return self._new_named_institution(text)
 
     def _new_named_institution(self, text: str) -> str:

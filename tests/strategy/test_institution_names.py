@@ -135,3 +135,29 @@ def test_an_institution_code_may_have_spaces():
     parsed = read(Institutions_A2="QK M", Activities_E2="AKPA; QK M")
     assert parsed.errors == []
     assert parsed.activities["1.1.1.1"].values["partners"] == {"AKPA", "QK M"}
+
+
+@pytest.mark.parametrize(
+    ("cell", "written", "why"),
+    [
+        ("Activities_D2", "MPB, AKPA", "it names AKPA, MPB, which is known"),
+        ("Activities_D2", "MPB (lead)", "it names MPB, which is known"),
+        ("Activities_E2", "Ministry of X / Ministry of Y", "it seems to join several institutions"),
+        ("Activities_E2", "Police and Customs", "it seems to join several institutions"),
+        ("Activities_D2", "Agency for Youth, Sport and Leisure", "an activity has one lead institution"),
+        ("Activities_E2", "Ministry " + "x" * 200, "a name has at most 200 characters"),
+    ],
+)
+def test_careless_cells_are_errors_not_new_institutions(cell, written, why):
+    parsed = read(**{cell: written})
+    assert len(parsed.errors) == 1 and why in parsed.errors[0]
+    assert parsed.named_institutions == []
+
+
+def test_two_unknown_names_after_a_comma_are_two_new_institutions():
+    parsed = read(Activities_E2="State Minister for Diaspora, National Diaspora Agency")
+    assert parsed.errors == []
+    assert [name for _cell, name, _code in parsed.named_institutions] == [
+        "State Minister for Diaspora",
+        "National Diaspora Agency",
+    ]
