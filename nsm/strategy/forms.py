@@ -168,7 +168,10 @@ class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         written = (cleaned.get("timeframe") or "").strip()
-        if written:
+        unchanged = bool(self.instance.pk) and written == (self.instance.timeframe or "").strip()
+        if written and unchanged:  # the text as before: the span stays as stored, or as the user changed it
+            cleaned["recurrence"] = self.instance.recurrence
+        elif written:
             try:
                 timeframe = parse_timeframe(written, self.plan_years)
             except TimeframeError as error:
@@ -180,7 +183,8 @@ class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
             )
             cleaned["recurrence"] = timeframe.recurrence
             return cleaned
-        cleaned["recurrence"] = Recurrence.ONCE
+        if not written:
+            cleaned["recurrence"] = Recurrence.ONCE
         for name in ("start_year", "end_year"):
             if cleaned.get(name) is None and name not in self.errors:
                 self.add_error(name, _("Give the timeframe as written, or the start and end years."))

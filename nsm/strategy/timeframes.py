@@ -88,7 +88,15 @@ _POINTS: list[tuple[re.Pattern[str], object]] = [
         lambda o, y: _half(o, y),
     ),
     (re.compile(rf"{_HALF_WORD}\s+{_ORDINAL}{_OF}{_YEAR}"), lambda o, y: _half(o, y)),
-    (re.compile(rf"(?:end|fund|fundi)(?:\s+(?:of|te|e|i))?\s+{_YEAR}"), lambda y: (int(y), 4, 4)),
+    (
+        re.compile(rf"(?:the\s+)?(?:end|fund|fundi)(?:\s+(?:of|te|e|i))?(?:\s+vitit)?\s+{_YEAR}"),
+        lambda y: (int(y), 4, 4),
+    ),
+    (
+        re.compile(rf"(?:viti|vitin|vitit|gjate|gjate vitit|brenda|brenda vitit|during|within|in)\s+{_YEAR}"),
+        lambda y: (int(y), 1, 4),
+    ),
+    (re.compile(rf"(?:q|t|tm)\s*(iv|iii|ii|i)\s*[-/ ]?\s*{_YEAR}"), lambda o, y: (int(y), _ORDINALS[o], _ORDINALS[o])),
     (re.compile(rf"{_MONTH}{_OF}{_YEAR}"), lambda m, y: _month(_MONTHS[m], y)),
     (re.compile(rf"(?:[0-3]?[0-9])[./](0?[1-9]|1[0-2])[./]{_YEAR}"), lambda m, y: _month(int(m), y)),
     (re.compile(rf"{_YEAR}-(0?[1-9]|1[0-2])(?:-[0-3]?[0-9])?"), lambda y, m: _month(int(m), y)),
@@ -117,7 +125,8 @@ def _point(text: str) -> tuple[int, int, int] | None:
 
 
 _CONTINUOUS = re.compile(
-    r"(continuous(ly)?|ongoing|permanent|throughout|on-going|vazhdimisht|ne vazhdimesi|e vazhdueshme|i vazhdueshem|"
+    r"(continuous(ly)?|ongoing|permanent|throughout|on-going|vazhdimisht|ne vazhdimesi|ne vazhdim|e vazhdueshme|"
+    r"i vazhdueshem|"
     r"vazhdueshem|e perhershme|i perhershem|gjate gjithe periudhes)"
 )
 _RECURRING = [
@@ -193,7 +202,10 @@ def _recurring(text: str, plan_years: range) -> tuple[tuple[tuple[int, int], tup
     whole_plan = ((plan_years.start, 1), (plan_years.stop - 1, 4))
     if _CONTINUOUS.search(text):
         rest = _CONTINUOUS.sub("", text).strip(" ,;:-")
-        return (_span(rest, plan_years) if rest else whole_plan), Recurrence.CONTINUOUS
+        span = _span(rest, plan_years) if rest else whole_plan
+        if span is not None and rest and _point(rest):  # "2024 - në vazhdim": from then to the plan's end
+            span = (span[0], max(span[1], whole_plan[1]))
+        return span, Recurrence.CONTINUOUS
     for pattern, recurrence in _RECURRING:
         if pattern.search(text):
             rest = pattern.sub("", text).strip(" ,;:-")

@@ -1250,8 +1250,8 @@ class _Reader:
         self._check_active(row, ("lead", "partners"))
 
     def _timeframe(self, row: Row) -> None:
-        """The timeframe as written sets the start, the end and the recurrence; without it, start and end are
-        required (the recurrence is then none)."""
+        """A new or changed timeframe as written sets the start, the end and the recurrence; without it, start and
+        end are required (the recurrence is then none)."""
         written = row.values.get("timeframe", "")
         if "timeframe" in row.bad:
             return
@@ -1262,6 +1262,18 @@ class _Reader:
                 if row.values.get(name) is None and name not in row.bad:
                     self.error(row.cell(name), _("give the timeframe as written, or the start and the end"))
                     row.bad.add(name)
+            return
+        stored = self.existing.activities.get(row.values.get("code", ""))
+        if stored is not None and stored.timeframe.strip() == written:
+            # The text as stored: its span stays as stored (or as the file's start and end say), even when the
+            # action plans' years have changed since and would read "Annual" otherwise.
+            for name, point in (
+                ("start", (stored.start_year, stored.start_quarter)),
+                ("end", (stored.end_year, stored.end_quarter)),
+            ):
+                if row.values.get(name) is None and name not in row.bad:
+                    row.values[name] = point
+            row.values["recurrence"] = stored.recurrence
             return
         try:
             timeframe = parse_timeframe(written, self._plan_years())

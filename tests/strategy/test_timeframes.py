@@ -42,6 +42,10 @@ PLAN = range(2024, 2027)
         ("By end of 2025", (2024, None), (2025, None), ""),
         ("Deri në fund të 2025", (2024, None), (2025, None), ""),
         ("June 2025", (2025, 2), (2025, 2), ""),
+        ("Deri në fund të vitit 2025", (2024, None), (2025, None), ""),
+        ("Gjatë vitit 2025", (2025, None), (2025, None), ""),
+        ("TM III 2025", (2025, 3), (2025, 3), ""),
+        ("2025 - në vazhdim", (2025, None), (2026, None), "continuous"),
         ("30.06.2025", (2025, 2), (2025, 2), ""),
     ],
 )
@@ -179,3 +183,22 @@ def test_a_plan_with_timeframes_as_written_exports_and_imports_unchanged(code_li
     assert summary.totals["changed"] == 0 and summary.totals["created"] == 0
     activity.refresh_from_db()
     assert (activity.timeframe, activity.recurrence) == ("Annual", "annual")
+
+
+def test_an_unchanged_text_keeps_its_span_when_the_action_plans_grow(code_lists, tmp_path, coordinator):
+    from nsm.strategy import services
+
+    apply_plan(read_workbook(make_workbook(with_timeframe("Annual"))), by=None)
+    activity = Activity.objects.get(code="1.1.1.1")
+    services.add_action_plan(strategy=activity.strategy, by=coordinator, start_year=2027, end_year=2030)
+    path = tmp_path / "plan.xlsx"
+    write_workbook(activity.strategy, path)
+    summary = apply_plan(read_workbook(path.read_bytes()), by=None)
+    assert summary.totals["changed"] == 0
+    activity.refresh_from_db()
+    assert (activity.start, activity.end) == ((2024, 1), (2026, 4))
+    data = {"title_en": "Renamed", "lead": activity.lead_id, "timeframe": "Annual", "start_year": 2025,
+            "end_year": 2026, "gender_marker": 0, "cost_basis": "costed", "version": activity.version}  # fmt: skip
+    form = ActivityForm(data, instance=activity, strategy=activity.strategy)
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["start_year"], form.cleaned_data["end_year"]) == (2025, 2026)  # as the user typed
