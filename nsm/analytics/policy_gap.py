@@ -56,15 +56,20 @@ def policy_gaps(strategies, today: datetime.date, months: int | None = None) -> 
 
 
 def _plan_gap(current: Strategy, today: datetime.date, months: int) -> PolicyGap | None:
-    """The current strategy's years after its last live action plan, when that plan ends within `months` or has
-    ended: the next action plan is needed."""
+    """The years of the current strategy, from this one on, that no live action plan covers, when the first of
+    them starts within `months` or has started: the next action plan is needed (or the plans leave a gap)."""
     plans = [p for p in current.action_plans.all() if p.status in LIVE] or [implied_action_plan(current)]
-    last = max(plan.end_year for plan in plans)
-    left = months_until_end_of(last, today)
-    if last >= current.end_year or left >= months:
+    covered = {year for plan in plans for year in plan.years}
+    start = max(today.year, current.start_year)
+    uncovered = tuple(year for year in range(start, current.end_year + 1) if year not in covered)
+    if not uncovered or months_until_end_of(uncovered[0] - 1, today) >= months:
         return None
-    values = {"code": current.code, "year": last, "end": current.end_year, "next": last + 1}
-    if last < today.year:
+    last = max(plan.end_year for plan in plans)
+    values = {"code": current.code, "year": last, "end": current.end_year, "next": uncovered[0]}
+    if uncovered[0] <= last:
+        message = _("No action plan of %(code)s covers %(years)s: the action plans leave a gap.")
+        values["years"] = ", ".join(str(year) for year in uncovered)
+    elif last < today.year:
         message = _(
             "The last action plan of %(code)s ended on 31 December %(year)s, and none follows it: the years "
             "%(next)s–%(end)s of the strategy have no action plan."
@@ -74,9 +79,7 @@ def _plan_gap(current: Strategy, today: datetime.date, months: int) -> PolicyGap
             "The action plan of %(code)s ends on 31 December %(year)s, while the strategy runs to %(end)s: the next "
             "action plan (%(next)s–%(end)s) is needed."
         )
-    return PolicyGap(
-        PLAN_ENDING, current.country, current, message % values, tuple(range(last + 1, current.end_year + 1))
-    )
+    return PolicyGap(PLAN_ENDING, current.country, current, message % values, uncovered)
 
 
 def _country_gaps(country: str, strategies: list[Strategy], today: datetime.date, months: int) -> list[PolicyGap]:

@@ -650,6 +650,10 @@ def _delete_unreported(obj: Versioned, *, by: Any, reason: str) -> None:
         line.delete()
     for value in selectors.unreported_values(indicators):
         value.delete()
+    if isinstance(obj, Activity):  # its output indicators stay with its measure, each change in their history
+        for indicator in Indicator.objects.select_for_update().filter(activity=obj):
+            indicator.activity = None
+            bump_version(indicator)
     amend(obj.strategy_id, by=by, reason=reason, item=obj, action=Amendment.Action.DELETED, detail=str(obj))
     obj.delete()
 

@@ -1346,8 +1346,13 @@ class _Reader:
                 )
             return
         if "amount" in values:
-            values.update(currency=stated, stated_amount=values["amount"], rate=rate)
-            values["amount"] = converted(values["amount"], rate)
+            try:  # the converted amount within the digits the database keeps, like a typed one
+                amount = _places(converted(values["amount"], rate), 2, None)
+            except CellValueError as error:
+                self.error(row.cell("amount"), f"{error} ({stated} × {rate})")
+                row.bad.add("amount")
+                return
+            values.update(currency=stated, stated_amount=values["amount"], rate=rate, amount=amount)
 
     def _check_budget(self, row: Row) -> None:
         activity = row.values["activity"]

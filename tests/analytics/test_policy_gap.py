@@ -102,6 +102,15 @@ class TestActionPlanAndCoverage:
         assert kinds([current], "2026-11-28") == []
         assert kinds([current], "2028-03-01") == [(PLAN_ENDING, (2029, 2030))]
 
+    def test_a_gap_between_action_plans_is_named(self, coordinator):
+        current = StrategyFactory(
+            start_year=2024, end_year=2030, plan_start_year=2024, plan_end_year=2026, status=ADOPTED
+        )
+        services.add_action_plan(strategy=current, by=coordinator, start_year=2028, end_year=2029)
+        assert kinds([current], "2026-11-28") == [(PLAN_ENDING, (2027, 2030))]
+        gap = policy_gaps(Strategy.objects.filter(pk=current.pk), day("2026-11-28"), 12)[0]
+        assert gap.message == f"No action plan of {current.code} covers 2027, 2030: the action plans leave a gap."
+
     def test_the_watch_takes_two_queries_for_any_number_of_strategies(self, django_assert_num_queries):
         strategies = [
             StrategyFactory(start_year=2024, end_year=2030, plan_start_year=2024, plan_end_year=2026, status=ADOPTED,

@@ -50,9 +50,13 @@ def test_the_pages_link_the_activity_and_its_indicators(client_for, coordinator,
 
 def test_deleting_the_activity_leaves_its_indicator_with_the_measure(activity, coordinator):
     indicator = IndicatorFactory(result=activity.measure, activity=activity)
+    version = indicator.version
     services.delete_activity(activity, by=coordinator, version=activity.version)
     indicator.refresh_from_db()
     assert (indicator.activity, indicator.result) == (None, activity.measure)
+    assert indicator.version == version + 1  # a form opened before is refused as stale
+    latest = indicator.history.first()
+    assert (latest.activity_id, latest.history_user) == (None, coordinator)
 
 
 @pytest.fixture

@@ -81,3 +81,10 @@ def test_a_converted_amount_that_does_not_match_its_rate_is_refused():
     with pytest.raises(ValidationError) as refused:
         line.full_clean()
     assert "not the stated amount at the stated rate" in refused.value.message_dict["amount"][0]
+
+
+def test_a_converted_amount_too_large_is_an_error_at_the_amount_cell():
+    sheets = in_euro(rate="120")
+    set_cell(sheets, "Budget!E4", "9999999999999")
+    parsed = read_workbook(make_workbook(sheets))
+    assert len(parsed.errors) == 1 and parsed.errors[0].startswith("Budget!E4: the number is too large")
