@@ -59,6 +59,9 @@ def draw_svg(spec: dict[str, Any]) -> SafeString:
     import vl_convert  # imported here: loading the renderer takes a moment, and only pages with charts need it
 
     svg = csp_safe_svg(vl_convert.vegalite_to_svg(spec))
+    # One accessible image, named by its title and description (and its data table beside it): the marks' own ARIA
+    # roles inside it would be read, unnamed, as images of their own.
+    svg = _INNER_ARIA.sub("", svg)
     title, desc = escape(spec.get("title", "")), escape(spec.get("description", ""))
     accessible = f'<title id="{{id}}-title">{title}</title><desc id="{{id}}-desc">{desc}</desc>'
     chart_id = "chart-" + re.sub(r"[^a-z0-9]+", "-", str(title).lower())[:40].strip("-")
@@ -68,6 +71,9 @@ def draw_svg(spec: dict[str, Any]) -> SafeString:
     svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" ', 1)
     svg = re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + accessible.replace("{id}", chart_id), svg, count=1)
     return mark_safe(svg)  # noqa: S308 - vl-convert's output, with text escaped by vega and above  # nosec B308, B703
+
+
+_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
 
 
 def csp_safe_svg(svg: str) -> str:

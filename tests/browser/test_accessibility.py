@@ -66,6 +66,9 @@ def test_the_plans_pages_have_no_serious_accessibility_violation(axe_page, coord
         f"/plan/{strategy.code}/activities/{activity.pk}/",
         f"/plan/{strategy.code}/activities/{activity.pk}/edit/",
         f"/plan/{strategy.code}/indicators/",
+        "/",
+        f"/analysis/{strategy.code}/",
+        f"/monitoring/strategy/{strategy.code}/cycles/",
     ]
     problems = {}
     for path in pages:
