@@ -187,14 +187,12 @@ def _institution_ref(institution: Institution) -> InstitutionRef:
     return InstitutionRef(institution.pk, institution.code, institution.name)
 
 
-def _budget_amounts(strategy: Strategy) -> dict[int, Amounts]:
-    """activity pk -> (year, source) -> amount: one GROUP BY over all the plan's budget lines."""
-    rows = (
-        ActivityBudget.objects.filter(activity__strategy=strategy)
-        .values("activity_id", "year", "source")
-        .annotate(amount=Sum("amount"))
-        .order_by()
-    )
+def _budget_amounts(strategy: Strategy, within: range | None = None) -> dict[int, Amounts]:
+    """activity pk -> (year, source) -> amount: one GROUP BY over all the plan's budget lines (of `within`'s years)."""
+    lines = ActivityBudget.objects.filter(activity__strategy=strategy)
+    if within is not None:
+        lines = lines.filter(year__gte=within.start, year__lt=within.stop)
+    rows = lines.values("activity_id", "year", "source").annotate(amount=Sum("amount")).order_by()
     amounts: dict[int, Amounts] = defaultdict(dict)
     for row in rows:
         amounts[row["activity_id"]][(row["year"], row["source"])] = row["amount"] or ZERO
@@ -214,14 +212,13 @@ def _activity_nodes(
     amounts: Mapping[int, Amounts],
     years: tuple[int, ...],
     measure_gcm: Mapping[int, tuple],
+    within: range | None = None,
 ) -> dict[int, list[tuple[ActivityNode, Amounts]]]:
-    """measure pk -> its activities as nodes, with their amounts for rolling up."""
-    activities = (
-        Activity.objects.filter(strategy=strategy)
-        .select_related("lead")
-        .prefetch_related("partners", "gcm_objectives")
-        .order_by("sort_key")
-    )
+    """measure pk -> its activities as nodes (those under way `within` its years), with their amounts."""
+    chosen = Activity.objects.filter(strategy=strategy)
+    if within is not None:
+        chosen = chosen.filter(start_year__lt=within.stop, end_year__gte=within.start)
+    activities = chosen.select_related("lead").prefetch_related("partners", "gcm_objectives").order_by("sort_key")
     by_measure: dict[int, list[tuple[ActivityNode, Amounts]]] = defaultdict(list)
     for activity in activities:
         own = _gcm_refs(activity.gcm_objectives.all())
@@ -249,13 +246,14 @@ def _activity_nodes(
     return by_measure
 
 
-def plan_tree(strategy: Strategy) -> PlanTree:
-    """The whole plan as a tree of frozen nodes with costs rolled up, in six queries whatever its size."""
-    amounts = _budget_amounts(strategy)
-    years = _plan_years(strategy, amounts)
+def plan_tree(strategy: Strategy, *, within: range | None = None) -> PlanTree:
+    """The whole plan as a tree of frozen nodes with costs rolled up, in six queries whatever its size; `within`
+    the years of one action plan, only the activities under way in them and the costs of those years."""
+    amounts = _budget_amounts(strategy, within)
+    years = tuple(within) if within is not None else _plan_years(strategy, amounts)
     results = list(Result.objects.filter(strategy=strategy).prefetch_related("gcm_objectives").order_by("sort_key"))
     gcm = {result.pk: _gcm_refs(result.gcm_objectives.all()) for result in results}
-    activities = _activity_nodes(strategy, amounts, years, gcm)
+    activities = _activity_nodes(strategy, amounts, years, gcm, within)
     children: dict[int | None, list[Result]] = defaultdict(list)
     for result in results:
         children[result.parent_id].append(result)

@@ -215,8 +215,12 @@ def indicator_url(indicator: Indicator) -> str:
 @login_required
 def strategy_detail(request: HttpRequest, code: str) -> HttpResponse:
     strategy = _strategy(request, code)
-    tree = selectors.plan_tree(strategy)
-    return render(request, "strategy/strategy_detail.html", _context(request, strategy, tree=tree))
+    plans = selectors.action_plans(strategy)
+    wanted = request.GET.get("plan", "")
+    chosen = next((plan for plan in plans if str(plan.start_year) == wanted), None) if len(plans) > 1 else None
+    tree = selectors.plan_tree(strategy, within=chosen.years if chosen else None)
+    context = _context(request, strategy, tree=tree, action_plans=plans, chosen_plan=chosen)
+    return render(request, "strategy/strategy_detail.html", context)
 
 
 @login_required

@@ -117,3 +117,20 @@ def test_a_reader_sees_the_plans_but_cannot_add_one(client_for, viewer, adopted)
     assert "2024–2026" in page and "Add the next action plan" not in page
     assert client.post(url, {"start_year": "2027", "end_year": "2030"}).status_code == 403
     assert not ActionPlan.objects.exists()
+
+
+def test_the_plan_page_shows_one_action_plan_at_a_time(client_for, coordinator, adopted):
+    services.add_action_plan(strategy=adopted, by=coordinator, start_year=2027, end_year=2030)
+    measure = MeasureFactory(parent__parent__strategy=adopted)
+    early = ActivityFactory(measure=measure, start_year=2024, end_year=2025, title_en="Early work")
+    late = ActivityFactory(measure=measure, start_year=2028, end_year=2029, title_en="Later work")
+    ActivityBudgetFactory(activity=early, year=2025, amount=Decimal("100"))
+    ActivityBudgetFactory(activity=late, year=2028, amount=Decimal("7"))
+    tree = selectors.plan_tree(adopted, within=range(2027, 2031))
+    assert tree.years == (2027, 2028, 2029, 2030) and tree.activity_count == 1 and tree.costs.total == Decimal("7")
+    client = client_for(coordinator)
+    url = reverse("strategy:detail", args=[adopted.code])
+    page = client.get(url, {"plan": "2027"}).content.decode()
+    assert "Later work" in page and "Early work" not in page and 'aria-current="page" href' in page
+    page = client.get(url, {"plan": "nonsense"}).content.decode()  # an unknown plan shows them all
+    assert "Later work" in page and "Early work" in page
