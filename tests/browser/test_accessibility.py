@@ -69,6 +69,14 @@ def test_the_plans_pages_have_no_serious_accessibility_violation(axe_page, coord
         "/",
         f"/analysis/{strategy.code}/",
         f"/monitoring/strategy/{strategy.code}/cycles/",
+        f"/consultation/strategy/{strategy.code}/versions/",
+        f"/consultation/strategy/{strategy.code}/quality/",
+        f"/consultation/strategy/{strategy.code}/rounds/",
+        f"/capacity/strategy/{strategy.code}/",
+        f"/working-group/strategy/{strategy.code}/",
+        f"/documents/{strategy.code}/",
+        "/context/",
+        "/reference/gcm/",
     ]
     problems = {}
     for path in pages:
