@@ -71,7 +71,7 @@ class GoalFactory(DjangoModelFactory):
 
     strategy = factory.SubFactory(StrategyFactory)
     parent = None
-    level = Result.Level.GOAL
+    depth = 1
     code = factory.Sequence(lambda n: str(n + 1))
     title_sq = factory.LazyAttribute(lambda o: f"Qëllimi {o.code}")
     title_en = factory.LazyAttribute(lambda o: f"Goal {o.code}")
@@ -80,7 +80,7 @@ class GoalFactory(DjangoModelFactory):
 class ObjectiveFactory(GoalFactory):
     parent = factory.SubFactory(GoalFactory)
     strategy = factory.SelfAttribute("parent.strategy")
-    level = Result.Level.OBJECTIVE
+    depth = 2
     code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code}.{n + 1}")
     title_sq = factory.LazyAttribute(lambda o: f"Objektivi {o.code}")
     title_en = factory.LazyAttribute(lambda o: f"Objective {o.code}")
@@ -89,7 +89,7 @@ class ObjectiveFactory(GoalFactory):
 class MeasureFactory(GoalFactory):
     parent = factory.SubFactory(ObjectiveFactory)
     strategy = factory.SelfAttribute("parent.strategy")
-    level = Result.Level.MEASURE
+    depth = 3
     code = factory.LazyAttributeSequence(lambda o, n: f"{o.parent.code}.{n + 1}")
     title_sq = factory.LazyAttribute(lambda o: f"Masa {o.code}")
     title_en = factory.LazyAttribute(lambda o: f"Measure {o.code}")

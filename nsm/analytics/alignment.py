@@ -2,8 +2,14 @@
 
 For each GCM objective: the activities in the period that serve it (an activity's own GCM objectives, else those of
 its measure and the results above it), their planned cost, unfunded part and approved spending in the period, and
-the indicators on results tagged with it (or below a result tagged with it). An objective with no activity, no
-indicator or no funded cost is flagged. The groups overlap: an activity serving two objectives counts under both.
+the indicators in the period on results tagged with it (or below a result tagged with it). An objective with no
+activity, no indicator or no funded cost is flagged. The groups overlap: an activity serving two objectives counts
+under both.
+
+Activities and indicators are limited to the period by the same kind of rule, read from the plan and not from the
+reports: an activity is in the period when its timeframe overlaps it; an indicator when it has a target for one of
+the period's years (its target years are its timeframe; the whole action plan counts those with a target in any of
+its years). Neither depends on what was reported.
 """
 
 from __future__ import annotations
@@ -95,13 +101,16 @@ class Alignment:
 
 def _counts(filters: Filters, period: Period) -> dict[tuple[str, Any], int]:
     """Activities in the period (their timeframe overlaps it) per GCM objective, per gender marker and target group,
-    and in all; indicators per GCM objective: one query."""
+    and in all; indicators in the period (a target for one of its years) per GCM objective: one query."""
     scope_sql, params = sql.activity_scope_cte(filters)
     scope_sql += """, inperiod AS (SELECT * FROM scope WHERE first_q <= %s AND last_q >= %s)"""
     params += [period.last_quarter, period.first_quarter]
-    indicator_filter, indicator_params = "", []
+    indicator_filter = f"""AND EXISTS (SELECT 1 FROM {sql.T["target"]} it WHERE it.indicator_id = i.id
+        AND it.year >= %s AND it.year <= %s)"""
+    indicator_params: list[Any] = [period.first_year, period.last_year]
+    up = sql.ancestry("res")
     if filters.goal_id:
-        indicator_filter += " AND COALESCE(gp.id, p.id, res.id) = %s"
+        indicator_filter += f" AND {up.root} = %s"
         indicator_params.append(filters.goal_id)
     if filters.institution_id:
         indicator_filter += " AND i.responsible_id = %s"
@@ -114,9 +123,8 @@ def _counts(filters: Filters, period: Period) -> dict[tuple[str, Any], int]:
             JOIN inperiod s ON s.id = tg.activity_id GROUP BY tg.targetgroup_id
         UNION ALL SELECT 'indicator', rg.gcmobjective_id, COUNT(DISTINCT i.id) FROM {sql.T["indicator"]} i
             JOIN {sql.T["result"]} res ON res.id = i.result_id
-            LEFT JOIN {sql.T["result"]} p ON p.id = res.parent_id
-            LEFT JOIN {sql.T["result"]} gp ON gp.id = p.parent_id
-            JOIN {sql.T["result_gcm"]} rg ON rg.result_id IN (res.id, p.id, gp.id)
+            {up.joins}
+            JOIN {sql.T["result_gcm"]} rg ON rg.result_id IN ({up.ids})
             WHERE i.strategy_id = %s {indicator_filter}
             GROUP BY rg.gcmobjective_id"""
     principle_params: list[Any] = []

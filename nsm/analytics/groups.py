@@ -48,7 +48,7 @@ class Group:
 
 def _results(keys: Iterable[Any]) -> dict[Any, Group]:
     return {
-        result.pk: Group(result.pk, f"{result.code} {result.title}", result.sort_key, result.code)
+        result.pk: Group(result.pk, f"{result.display_code} {result.title}", result.sort_key, result.display_code)
         for result in Result.objects.filter(pk__in=list(keys))
     }
 

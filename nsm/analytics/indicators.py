@@ -110,25 +110,24 @@ def _indicator_scope(filters: Filters) -> tuple[str, list[Any]]:
     """`iscope(id, ...)`: the strategy's indicators, narrowed to a goal (the result's topmost ancestor), a
     responsible institution, or a GCM objective (tagged on the result or a result above it)."""
     where, params = ["i.strategy_id = %s"], [filters.strategy_id]
-    goal = "COALESCE(gp.id, p.id, res.id)"
+    up = sql.ancestry("res")
     if filters.goal_id:
-        where.append(f"{goal} = %s")
+        where.append(f"{up.root} = %s")
         params.append(filters.goal_id)
     if filters.institution_id:
         where.append("i.responsible_id = %s")
         params.append(filters.institution_id)
     if filters.gcm_id:
         where.append(
-            f"EXISTS (SELECT 1 FROM {sql.T['result_gcm']} rg WHERE rg.result_id IN (res.id, p.id, gp.id) "
+            f"EXISTS (SELECT 1 FROM {sql.T['result_gcm']} rg WHERE rg.result_id IN ({up.ids}) "
             "AND rg.gcmobjective_id = %s)"
         )
         params.append(filters.gcm_id)
     return (
         f"""iscope(id, goal_id) AS (
-        SELECT i.id, {goal} FROM {sql.T["indicator"]} i
+        SELECT i.id, {up.root} FROM {sql.T["indicator"]} i
         JOIN {sql.T["result"]} res ON res.id = i.result_id
-        LEFT JOIN {sql.T["result"]} p ON p.id = res.parent_id
-        LEFT JOIN {sql.T["result"]} gp ON gp.id = p.parent_id
+        {up.joins}
         WHERE {" AND ".join(where)})""",
         params,
     )

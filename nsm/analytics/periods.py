@@ -8,11 +8,12 @@ key SQL computes from an activity's timeframe and a cycle's period. So "does thi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-PERIOD_PATTERN = re.compile(r"^(\d{4})(?:-H([12]))?$")
+PERIOD_PATTERN = re.compile(r"^(\d{4})(?:-H([12])|\s*[-–]\s*(\d{4}))?$")
 
 
 def quarter_key(year: int, quarter: int) -> int:
@@ -46,11 +47,16 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """`2025` or `2025-H1`; ValueError otherwise."""
+        """`2025`, `2025-H1` or a span of years `2024-2026` (an action plan's); ValueError otherwise."""
         match = PERIOD_PATTERN.match((text or "").strip().upper())
+        refusal = _("A period is a year such as 2025, a half-year such as 2025-H1 or years such as 2024-2026.")
         if not match:
-            raise ValueError(_("A period is a year such as 2025 or a half-year such as 2025-H1."))
-        year, half = int(match.group(1)), int(match.group(2) or 0)
+            raise ValueError(refusal)
+        year, half, last = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+        if last is not None:
+            if int(last) < year:
+                raise ValueError(refusal)
+            return cls.span(year, int(last))
         return cls.half_year(year, half) if half else cls.year(year)
 
     @property
@@ -76,21 +82,30 @@ class Period:
 
     @property
     def slug(self) -> str:
-        """The text `parse` reads back (single years and half-years only)."""
+        """The text `parse` reads back."""
         return self.label if self.first_year == self.last_year else f"{self.first_year}-{self.last_year}"
 
     def __str__(self) -> str:
         return self.label
 
 
-def periods_of(strategy, *, halves: bool = True) -> list[Period]:
-    """The years of a strategy's action plan, each followed by its half-years when `halves`."""
+def periods_of(strategy, *, halves: bool = True, plans: Sequence[tuple[int, int]] = ()) -> list[Period]:
+    """The years of a strategy's action plans, each followed by its half-years when `halves`; with several action
+    plans (`plans`: their first and last years), the span of each and then of them all come first."""
     periods: list[Period] = []
+    if len(plans) > 1:
+        spans = [*sorted(plans), (strategy.plan_start_year, strategy.plan_end_year)]
+        periods += [Period.span(first, last) for first, last in spans if first < last]  # one year: listed below
     for year in strategy.plan_years:
         periods.append(Period.year(year))
         if halves:
             periods += [Period.half_year(year, 1), Period.half_year(year, 2)]
     return periods
+
+
+def action_plan_spans(strategy) -> list[tuple[int, int]]:
+    """The first and last years of each of the strategy's action plans (one query)."""
+    return list(strategy.action_plans.order_by("start_year").values_list("start_year", "end_year"))
 
 
 def default_period(strategy, today) -> Period:

@@ -8,13 +8,13 @@ strategies' and other countries' rows out of the plan. Table names come from the
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 
 from nsm.analytics.periods import Period
 from nsm.monitoring.models import ActivityProgress, IndicatorValue, ProgressReport, ReportingCycle
-from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result
+from nsm.strategy.models import MAX_LEVELS, Activity, ActivityBudget, Indicator, IndicatorTarget, Result
 
 T = {
     "activity": Activity._meta.db_table,
@@ -33,6 +33,7 @@ T = {
 }
 
 APPROVED = ProgressReport.Status.APPROVED.value
+MAX_RESULT_DEPTH = MAX_LEVELS - 1
 
 # A cycle's first and last quarter keys (a first half ends in Q2; a second half and a year end in Q4), and its
 # order: the later end first, a year cycle before a second half that ends with it.
@@ -60,14 +61,37 @@ def periods_cte(periods: list[Period]) -> tuple[str, list[int]]:
     return f"periods(pkey, first_q, last_q, target_year) AS (VALUES {rows})", params
 
 
+class Ancestry(NamedTuple):
+    """A result `alias` joined to the results above it (a plan has at most four levels of results)."""
+
+    joins: str  # LEFT JOINs to its parent, grandparent and great-grandparent
+    ids: str  # "alias.id, ..._up1.id, ...": it and its ancestors, for `IN (...)` (missing ones are NULL)
+    root: str  # the id of its first-level result (its goal)
+    at_depth_2: str  # the id of its second-level result (its objective), NULL in a plan of two levels
+
+
+def ancestry(alias: str) -> Ancestry:
+    names = [alias] + [f"{alias}_up{n}" for n in range(1, MAX_RESULT_DEPTH)]
+    joins = " ".join(
+        f"LEFT JOIN {T['result']} {name} ON {name}.id = {parent}.parent_id"
+        for parent, name in zip(names, names[1:], strict=False)
+    )
+    ids = [f"{name}.id" for name in names]
+    # The ancestor on level 2 is `depth - 2` steps up from the result.
+    at_depth_2 = " ".join(f"WHEN {depth} THEN {ids[depth - 2]}" for depth in range(2, MAX_RESULT_DEPTH + 1))
+    return Ancestry(
+        joins, ", ".join(ids), f"COALESCE({', '.join(reversed(ids))})", f"CASE {alias}.depth {at_depth_2} END"
+    )
+
+
 def activity_gcm_cte(source: str = "scope") -> str:
     """`act_gcm(activity_id, gcm_id)`: an activity's own GCM objectives, else those of its measure and the results
-    above it. `source` is a CTE with columns id, measure_id, objective_id, goal_id."""
+    above it. `source` is a CTE with the columns of `scope`."""
     return f"""act_gcm(activity_id, gcm_id) AS (
         SELECT ag.activity_id, ag.gcmobjective_id FROM {T["activity_gcm"]} ag JOIN {source} s ON s.id = ag.activity_id
         UNION
         SELECT s.id, rg.gcmobjective_id FROM {source} s
-        JOIN {T["result_gcm"]} rg ON rg.result_id IN (s.measure_id, s.objective_id, s.goal_id)
+        JOIN {T["result_gcm"]} rg ON rg.result_id IN (s.measure_id, s.up1_id, s.up2_id, s.up3_id)
         WHERE NOT EXISTS (SELECT 1 FROM {T["activity_gcm"]} x WHERE x.activity_id = s.id)
     )"""
 
@@ -76,16 +100,19 @@ def activity_sdg_cte(source: str = "scope") -> str:
     """`act_sdg(activity_id, sdg_id)`: the SDG targets of an activity's measure and the results above it."""
     return f"""act_sdg(activity_id, sdg_id) AS (
         SELECT DISTINCT s.id, rs.sdgtarget_id FROM {source} s
-        JOIN {T["result_sdg"]} rs ON rs.result_id IN (s.measure_id, s.objective_id, s.goal_id)
+        JOIN {T["result_sdg"]} rs ON rs.result_id IN (s.measure_id, s.up1_id, s.up2_id, s.up3_id)
     )"""
 
 
 def activity_scope_cte(filters: Any) -> tuple[str, list[Any]]:
-    """`scope(id, measure_id, objective_id, goal_id, lead_id, gender_marker, first_q, last_q, withdrawn_q)`: a
-    strategy's activities, narrowed by the filters (goal, lead institution, GCM objective)."""
+    """`scope(id, measure_id, up1_id, up2_id, up3_id, objective_id, goal_id, lead_id, gender_marker, first_q, last_q,
+    withdrawn_q)`: a strategy's activities, narrowed by the filters (goal, lead institution, GCM objective).
+    `measure_id` is the result directly above the activity, `up1_id` to `up3_id` the results above that (NULL
+    where the plan has fewer levels), `goal_id` its first-level result, `objective_id` its second-level one."""
     where, params = ["a.strategy_id = %s"], [filters.strategy_id]
+    up = ancestry("m")
     if filters.goal_id:
-        where.append("o.parent_id = %s")
+        where.append(f"{up.root} = %s")
         params.append(filters.goal_id)
     if filters.institution_id:
         where.append("a.lead_id = %s")
@@ -94,16 +121,17 @@ def activity_scope_cte(filters: Any) -> tuple[str, list[Any]]:
         where.append(
             f"""(EXISTS (SELECT 1 FROM {T["activity_gcm"]} x WHERE x.activity_id = a.id AND x.gcmobjective_id = %s)
             OR (NOT EXISTS (SELECT 1 FROM {T["activity_gcm"]} x WHERE x.activity_id = a.id)
-                AND EXISTS (SELECT 1 FROM {T["result_gcm"]} rg WHERE rg.result_id IN (m.id, o.id, o.parent_id)
+                AND EXISTS (SELECT 1 FROM {T["result_gcm"]} rg WHERE rg.result_id IN ({up.ids})
                             AND rg.gcmobjective_id = %s)))"""
         )
         params += [filters.gcm_id, filters.gcm_id]
-    sql = f"""scope(id, measure_id, objective_id, goal_id, lead_id, gender_marker, first_q, last_q, withdrawn_q) AS (
-        SELECT a.id, a.measure_id, m.parent_id, o.parent_id, a.lead_id, a.gender_marker,
-               {ACTIVITY_FIRST_Q}, {ACTIVITY_LAST_Q}, {ACTIVITY_WITHDRAWN_Q}
+    sql = f"""scope(id, measure_id, up1_id, up2_id, up3_id, objective_id, goal_id, lead_id, gender_marker, first_q,
+                  last_q, withdrawn_q) AS (
+        SELECT a.id, a.measure_id, m_up1.id, m_up2.id, m_up3.id, {up.at_depth_2}, {up.root}, a.lead_id,
+               a.gender_marker, {ACTIVITY_FIRST_Q}, {ACTIVITY_LAST_Q}, {ACTIVITY_WITHDRAWN_Q}
         FROM {T["activity"]} a
         JOIN {T["result"]} m ON m.id = a.measure_id
-        JOIN {T["result"]} o ON o.id = m.parent_id
+        {up.joins}
         WHERE {" AND ".join(where)}
     )"""
     return sql, params

@@ -26,7 +26,7 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.analytics import sql
 from nsm.analytics.groups import Filters
-from nsm.analytics.periods import Period, default_period, periods_of
+from nsm.analytics.periods import Period, action_plan_spans, default_period, periods_of
 from nsm.reference.models import GcmObjective
 from nsm.strategy.models import Result, Strategy
 
@@ -123,8 +123,8 @@ def filter_choices(strategy: Strategy, *, halves: bool = True, owners: bool = Fa
     else:
         institutions = Institution.objects.filter(led_activities__strategy=strategy)
     return {
-        "periods": periods_of(strategy, halves=halves),
-        "goals": list(Result.objects.filter(strategy=strategy, level=Result.Level.GOAL).order_by("sort_key")),
+        "periods": periods_of(strategy, halves=halves, plans=action_plan_spans(strategy)),
+        "goals": list(Result.objects.filter(strategy=strategy, depth=1).order_by("sort_key")),
         "institutions": list(institutions.distinct().order_by("code")),
         "gcm_objectives": list(GcmObjective.objects.order_by("number")),
     }
@@ -182,7 +182,7 @@ def selection(
         except ValueError as error:
             errors.append(str(error))
         else:
-            chosen = Period.year(chosen.first_year) if years_only else chosen
+            chosen = Period.year(chosen.first_year) if years_only and chosen.half else chosen
             if chosen in choices["periods"]:
                 period = chosen
             else:

@@ -179,10 +179,11 @@ def _dashboard_body(request: HttpRequest, strategy: StampedStrategy) -> dict[str
     late = sum(counts[LATE] for counts in totals.values())
     missing = sum(counts[MISSING] for counts in totals.values())
     currency = strategy.currency
+    level = strategy.top_level_name
     titles = {
-        "goal": _("Implementation by goal, %(period)s") % {"period": period},
+        "goal": _("Implementation by %(level)s, %(period)s") % {"level": level.lower(), "period": period},
         "institution": _("Implementation by lead institution, %(period)s") % {"period": period},
-        "budget": _("Budget execution by goal, %(period)s") % {"period": period},
+        "budget": _("Budget execution by %(level)s, %(period)s") % {"level": level.lower(), "period": period},
         "bands": _("Indicators by band, %(period)s") % {"period": period},
     }
     chart_list = [

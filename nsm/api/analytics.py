@@ -190,7 +190,7 @@ def _scope(strategy: StampedStrategy, scope: Scope) -> tuple[Filters, Period]:
             raise _invalid("period", _("The period %(period)s is not in the action plan.") % {"period": scope.period})
     goal = institution = gcm = None
     if scope.goal is not None:
-        goal = Result.objects.filter(strategy=strategy, level=Result.Level.GOAL, pk=scope.goal).first()
+        goal = Result.objects.filter(strategy=strategy, depth=1, pk=scope.goal).first()
         if goal is None:
             raise _invalid("goal", _("There is no such goal in this strategy."))
     if scope.institution:

@@ -75,13 +75,18 @@ def get_strategy(request: AuthenticatedRequest, code: str) -> dict[str, Any]:
 
 @router.get("/strategies/{code}/results", response={200: schemas.ResultPage, **error_responses(404)})
 def list_results(request: AuthenticatedRequest, code: str, filters: Query[schemas.ResultFilters]) -> dict[str, Any]:
-    """The results framework flattened in code order: goals, objectives, measures, each with its parent's code,
-    its GCM objectives and SDG targets."""
+    """The results framework flattened in code order, on every level above the activities (goals, objectives,
+    measures, or the plan's own levels), each with its level, its parent's code, its GCM objectives and SDG
+    targets."""
     strategy = strategy_for(request, code)
     results = Result.objects.visible_to(request.auth).filter(strategy=strategy)
-    if filters.level:
-        results = results.filter(level=filters.level)
-    results = results.select_related("parent").prefetch_related("gcm_objectives", "sdg_targets").order_by("sort_key")
+    if filters.depth:
+        results = results.filter(depth=filters.depth)
+    results = (
+        results.select_related("parent", "strategy")
+        .prefetch_related("gcm_objectives", "sdg_targets")
+        .order_by("sort_key")
+    )
     return _page(results, filters, schemas.result_out)
 
 

@@ -73,7 +73,6 @@ if TYPE_CHECKING:
     ReportStatus: TypeAlias = str
     CycleStatus: TypeAlias = str
     StrategyStatus: TypeAlias = str
-    ResultLevel: TypeAlias = str
     BudgetSource: TypeAlias = str
     IndicatorKind: TypeAlias = str
     ValueType: TypeAlias = str
@@ -84,7 +83,6 @@ else:
     ReportStatus = Literal[tuple(ProgressReport.Status.values)]
     CycleStatus = Literal[tuple(ReportingCycle.Status.values)]
     StrategyStatus = Literal[tuple(Strategy.Status.values)]
-    ResultLevel = Literal[tuple(Result.Level.values)]
     BudgetSource = Literal[tuple(ActivityBudget.Source.values)]
     IndicatorKind = Literal[tuple(Indicator.Kind.values)]
     ValueType = Literal[tuple(Indicator.ValueType.values)]
@@ -528,7 +526,7 @@ class StrategyFilters(Page):
 
 
 class ResultFilters(Page):
-    level: ResultLevel | None = None
+    depth: int | None = Field(None, ge=1, le=4, description="The level, 1 at the top: the results of that level.")
 
 
 class ActivityFilters(Page):
@@ -560,9 +558,18 @@ class ValueFilters(Page):
     )
 
 
+class LevelOut(Schema):
+    sq: str
+    en: str
+
+
 class StrategyInfoOut(Schema):
     id: int
     code: str
+    reference: str = Field(..., description="The code the government gives it, as written (empty: the code).")
+    levels: list[LevelOut] = Field(
+        ..., description="The plan's levels from the top down, named in both languages; the last holds the activities."
+    )
     country: str
     title_sq: str
     title_en: str
@@ -594,7 +601,10 @@ WITHDRAWN_HELP = (
 class ResultOut(Schema):
     id: int
     code: str
-    level: ResultLevel
+    reference: str = Field(..., description="The reference as the plan publishes it (empty: the code).")
+    depth: int = Field(..., description="The level, 1 at the top (the strategy's `levels` name it).")
+    level_sq: str = Field(..., description="The level's name as the plan gives it, in Albanian.")
+    level_en: str = Field(..., description="The level's name as the plan gives it, in English.")
     parent_id: int | None
     parent_code: str | None
     title_sq: str
@@ -635,7 +645,8 @@ class ActivityOut(Schema):
     id: int
     strategy: str
     code: str
-    measure: CodeRef
+    reference: str = Field(..., description="The reference as the plan publishes it (empty: the code).")
+    measure: CodeRef = Field(..., description="The result directly above it (a measure, or the plan's own level).")
     title_sq: str
     title_en: str
     lead: InstitutionOut
@@ -758,11 +769,11 @@ def strategy_info_out(strategy: Strategy) -> dict[str, Any]:
     return {
         name: getattr(strategy, name)
         for name in (
-            "id", "code", "country", "title_sq", "title_en", "start_year", "end_year", "plan_start_year",
+            "id", "code", "reference", "country", "title_sq", "title_en", "start_year", "end_year", "plan_start_year",
             "plan_end_year", "status", "adopting_act", "adopted_on", "currency", "is_illustrative", "is_public",
             "band_width",
         )
-    }  # fmt: skip
+    } | {"levels": [{"sq": level.get("sq", ""), "en": level.get("en", "")} for level in strategy.levels]}  # fmt: skip
 
 
 def withdrawal_out(item: Result | Activity | Indicator) -> dict[str, Any]:
@@ -774,7 +785,10 @@ def result_out(result: Result) -> dict[str, Any]:
     return {
         "id": result.pk,
         "code": result.code,
-        "level": result.level,
+        "reference": result.reference,
+        "depth": result.depth,
+        "level_sq": result.strategy.level_name(result.depth, "sq"),
+        "level_en": result.strategy.level_name(result.depth, "en"),
         "parent_id": result.parent_id,
         "parent_code": result.parent.code if result.parent is not None else None,
         "title_sq": result.title_sq,
@@ -795,6 +809,7 @@ def activity_out(activity: Activity) -> dict[str, Any]:
         "id": activity.pk,
         "strategy": activity.strategy.code,
         "code": activity.code,
+        "reference": activity.reference,
         "measure": {"id": activity.measure_id, "code": activity.measure.code},
         "title_sq": activity.title_sq,
         "title_en": activity.title_en,

@@ -98,7 +98,7 @@ def _indicators(strategy: Strategy) -> list[Gap]:
 
 
 def _measures(strategy: Strategy) -> list[Gap]:
-    measures = Result.objects.filter(strategy=strategy, level=Result.Level.MEASURE).annotate(
+    measures = Result.objects.filter(strategy=strategy, depth=strategy.result_depth).annotate(
         has_indicator=Exists(Indicator.objects.filter(result=OuterRef("pk")))
     )
     return [
@@ -122,7 +122,7 @@ def _gcm(strategy: Strategy) -> list[Gap]:
     url = reverse("reference:gcm")
     return [
         Gap("gcm", str(objective.number), objective.title, "gcm_untouched",
-            _("No goal, objective, measure or activity of the plan names this GCM objective."),
+            _("No result or activity of the plan names this GCM objective."),
             f"{url}#objectives")
         for objective in GcmObjective.objects.order_by("number")
         if objective.number not in touched

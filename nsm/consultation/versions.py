@@ -22,7 +22,16 @@ from typing import Any
 from django.db.models import Prefetch
 
 from nsm.core.codes import item_sort_key
-from nsm.strategy.models import Activity, ActivityBudget, Amendment, Indicator, IndicatorTarget, Result, Strategy
+from nsm.strategy.models import (
+    Activity,
+    ActivityBudget,
+    Amendment,
+    Indicator,
+    IndicatorTarget,
+    Result,
+    Strategy,
+    default_levels,
+)
 
 FORMAT = 1
 SECTIONS = ("results", "activities", "indicators")
@@ -68,9 +77,33 @@ def _withdrawal(item: Result | Activity | Indicator) -> dict[str, Any]:
     return {"withdrawn_on": item.withdrawn_on.isoformat(), "withdrawn_reason": item.withdrawn_reason}
 
 
+def _reference(item: Result | Activity) -> dict[str, Any]:
+    """A published reference ("ACTION 68") where the plan gives one; nothing otherwise, so that versions frozen
+    before references existed compare equal."""
+    return {"reference": item.reference} if item.reference else {}
+
+
+# Versions frozen before plans had levels of their own named a result's level by a word.
+LEGACY_DEPTHS = {"goal": 1, "objective": 2, "measure": 3}
+
+
+def upgraded(snap: Mapping[str, Any]) -> dict[str, Any]:
+    """A snapshot in today's terms: a result's `level` word of an older version becomes its `depth`."""
+    results = snap.get("results") or {}
+    if not any("level" in item for item in results.values()):
+        return dict(snap)
+    new = copy.deepcopy(dict(snap))
+    for item in new["results"].values():
+        level = item.pop("level", None)
+        if level in LEGACY_DEPTHS:
+            item.setdefault("depth", LEGACY_DEPTHS[level])
+    return new
+
+
 def _result_item(result: Result) -> dict[str, Any]:
     return {
-        "level": result.level,
+        "depth": result.depth,
+        **_reference(result),
         "title_sq": result.title_sq,
         "title_en": result.title_en,
         "gcm_objectives": _codes(result.gcm_objectives.all(), "number"),
@@ -85,6 +118,7 @@ def _activity_item(activity: Activity) -> dict[str, Any]:
     )
     return {
         "measure": activity.measure.code,
+        **_reference(activity),
         "title_sq": activity.title_sq,
         "title_en": activity.title_en,
         "lead": activity.lead.code,
@@ -154,11 +188,19 @@ def snapshot(strategy: Strategy) -> dict[str, Any]:
     )
     return {
         "format": FORMAT,
-        "strategy": {name: getattr(strategy, name) for name in STRATEGY_FIELDS},
+        "strategy": {name: getattr(strategy, name) for name in STRATEGY_FIELDS} | _shape(strategy),
         "results": {result.code: _result_item(result) for result in results},
         "activities": {activity.code: _activity_item(activity) for activity in activities},
         "indicators": {indicator.code: _indicator_item(indicator) for indicator in indicators},
     }
+
+
+def _shape(strategy: Strategy) -> dict[str, Any]:
+    """The strategy's reference and levels where they differ from the defaults (older versions have neither)."""
+    shape: dict[str, Any] = {"reference": strategy.reference} if strategy.reference else {}
+    if strategy.levels != default_levels():
+        shape["levels"] = strategy.levels
+    return shape
 
 
 # --- Costs ---
@@ -288,6 +330,7 @@ def _section_diff(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> 
 
 def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> Diff:
     """What changed from the `old` snapshot to the `new` one: items added, removed and changed field by field."""
+    old, new = upgraded(old), upgraded(new)
     others = {key: value for key, value in old.items() if key not in (*SECTIONS, "strategy")}
     new_others = {key: value for key, value in new.items() if key not in (*SECTIONS, "strategy")}
     return Diff(
@@ -308,7 +351,7 @@ def _apply_fields(target: dict[str, Any], changes: Iterable[FieldChange]) -> Non
 
 def apply(old: Mapping[str, Any], difference: Diff) -> dict[str, Any]:
     """The new snapshot, rebuilt from the old one and the diff between them."""
-    new = copy.deepcopy(dict(old))
+    new = copy.deepcopy(upgraded(old))
     _apply_fields(new, difference.extra)
     new.setdefault("strategy", {})
     _apply_fields(new["strategy"], difference.strategy)
@@ -340,12 +383,12 @@ class Summary:
 
 def summary(snap: Mapping[str, Any]) -> Summary:
     """Counts and cost per year of a snapshot, for a version's page."""
-    levels = [item.get("level") for item in snap.get("results", {}).values()]
+    depths = [item.get("depth") for item in upgraded(snap).get("results", {}).values()]
     costs = compare_costs({}, snap)
     return Summary(
-        goals=levels.count(Result.Level.GOAL),
-        objectives=levels.count(Result.Level.OBJECTIVE),
-        measures=levels.count(Result.Level.MEASURE),
+        goals=depths.count(1),
+        objectives=depths.count(2),
+        measures=depths.count(3),
         activities=len(snap.get("activities", {})),
         indicators=len(snap.get("indicators", {})),
         costs=costs.years,

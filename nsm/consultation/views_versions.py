@@ -28,12 +28,13 @@ from nsm.strategy.models import ActivityBudget, Strategy
 
 CURRENT = "current"
 SECTION_LABELS = {
-    "results": gettext_lazy("Goals, objectives and measures"),
+    "results": gettext_lazy("Results (goals, objectives, measures or the plan's own levels)"),
     "activities": gettext_lazy("Activities"),
     "indicators": gettext_lazy("Indicators"),
 }
 FIELD_LABELS = {
-    "code": gettext_lazy("code"), "level": gettext_lazy("level"), "measure": gettext_lazy("measure"),
+    "code": gettext_lazy("code"), "depth": gettext_lazy("level"), "reference": gettext_lazy("reference as written"),
+    "levels": gettext_lazy("levels"), "measure": gettext_lazy("result above"),
     "result": gettext_lazy("result"), "activity": gettext_lazy("activity"),
     "title_sq": gettext_lazy("title (Albanian)"),
     "title_en": gettext_lazy("title (English)"), "name_sq": gettext_lazy("name (Albanian)"),

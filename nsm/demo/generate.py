@@ -332,20 +332,20 @@ TOPICS = (
     ("skills and employment", "aftësitë dhe punësimi"),
     ("consular services", "shërbimet konsullore"),
 )
-LEVEL_NAMES: dict[str, tuple[str, str]] = {  # by Result.Level value
-    Result.Level.GOAL: ("Goal", "Qëllimi"),
-    Result.Level.OBJECTIVE: ("Objective", "Objektivi"),
-    Result.Level.MEASURE: ("Measure", "Masa"),
+LEVEL_NAMES: dict[int, tuple[str, str]] = {  # by depth
+    1: ("Goal", "Qëllimi"),
+    2: ("Objective", "Objektivi"),
+    3: ("Measure", "Masa"),
 }
 
 
-def _result(strategy: int, level: str, code: str, parent: int | None) -> Result:
-    name_en, name_sq = LEVEL_NAMES[level]
+def _result(strategy: int, depth: int, code: str, parent: int | None) -> Result:
+    name_en, name_sq = LEVEL_NAMES[depth]
     topic_en, topic_sq = TOPICS[sum(map(int, code.split("."))) % len(TOPICS)]
     return Result(
         strategy_id=strategy,
         parent_id=parent,
-        level=level,
+        depth=depth,
         code=code,
         sort_key=sort_key(code),
         title_en=f"{name_en} {code}: {topic_en}",
@@ -356,13 +356,11 @@ def _result(strategy: int, level: str, code: str, parent: int | None) -> Result:
 def _results(
     strategy: int, shape: Scale, served: list[int], rng: random.Random, refs: References, counts: Counter[str]
 ) -> tuple[list[Result], list[Result], list[Result]]:
-    goals = _bulk(
-        Result, [_result(strategy, Result.Level.GOAL, str(g), None) for g in range(1, shape.goals + 1)], counts
-    )
+    goals = _bulk(Result, [_result(strategy, 1, str(g), None) for g in range(1, shape.goals + 1)], counts)
     objectives = _bulk(
         Result,
         [
-            _result(strategy, Result.Level.OBJECTIVE, f"{goal.code}.{o}", goal.pk)
+            _result(strategy, 2, f"{goal.code}.{o}", goal.pk)
             for goal in goals
             for o in range(1, shape.objectives_per_goal + 1)
         ],
@@ -372,7 +370,7 @@ def _results(
     measures = _bulk(
         Result,
         [
-            _result(strategy, Result.Level.MEASURE, f"{objective.code}.{m}", objective.pk)
+            _result(strategy, 3, f"{objective.code}.{m}", objective.pk)
             for objective in objectives
             for m in range(1, per_objective[int(objective.code.split(".")[1]) - 1] + 1)
         ],
@@ -383,7 +381,7 @@ def _results(
         for gcm in rng.sample(served, rng.choice((1, 1, 2))):
             gcm_links.append(Result.gcm_objectives.through(result_id=measure.pk, gcmobjective_id=gcm))
     for result in objectives + measures:
-        if rng.random() < (0.3 if result.level == Result.Level.OBJECTIVE else 0.2):
+        if rng.random() < (0.3 if result.depth == 2 else 0.2):
             sdg = refs.sdg[0] if rng.random() < 0.6 else rng.choice(refs.sdg)
             sdg_links.append(Result.sdg_targets.through(result_id=result.pk, sdgtarget_id=sdg))
     _bulk(Result.gcm_objectives.through, gcm_links, counts, "result GCM objective")
@@ -548,7 +546,7 @@ def _indicators(
     directions = [Indicator.Direction.DECREASE] * _counted(n, 0.15) + [Indicator.Direction.MAINTAIN] * _counted(n, 0.03)
     directions += [Indicator.Direction.INCREASE] * (n - len(directions))
     rng.shuffle(directions)
-    kinds = {"goal": Indicator.Kind.IMPACT, "objective": Indicator.Kind.OUTCOME, "measure": Indicator.Kind.OUTPUT}
+    kinds = {1: Indicator.Kind.IMPACT, 2: Indicator.Kind.OUTCOME, 3: Indicator.Kind.OUTPUT}
     rows, measured, targets, links = [], [], [], []
     letter: Counter[int] = Counter()
     for home, value_type, direction in zip(homes, types, directions, strict=True):
@@ -568,7 +566,7 @@ def _indicators(
                 sort_key=item_sort_key(code),
                 name_en=f"Indicator {code}: {unit or 'in place'}",
                 name_sq=f"Treguesi {code}: {unit or 'në fuqi'}",
-                kind=kinds[home.level],
+                kind=kinds[home.depth],
                 unit=unit,
                 value_type=value_type,
                 direction=direction,

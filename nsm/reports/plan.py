@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nsm.analytics.periods import Period
 from nsm.analytics.views_common import with_analysis_stamp
 from nsm.i18n import localized
 from nsm.reports.document import (
@@ -35,10 +36,12 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-def build_plan(strategy: Strategy) -> Document:
-    """The strategy and action plan document of `strategy`, in the active language."""
+def build_plan(strategy: Strategy, period: Period | None = None) -> Document:
+    """The strategy and action plan document of `strategy`, in the active language; with `period` (the years of one
+    of its action plans), that action plan: the activities under way in its years and the costs of those years."""
     strategy = with_analysis_stamp(Strategy.objects.filter(pk=strategy.pk)).get()
-    tree = plan_tree(strategy)
+    within = range(period.first_year, period.last_year + 1) if period is not None else None
+    tree = plan_tree(strategy, within=within)
     indicators = list(
         Indicator.objects.filter(strategy=strategy)
         .select_related("result", "responsible")
@@ -49,19 +52,15 @@ def build_plan(strategy: Strategy) -> Document:
     for indicator in indicators:
         by_result[indicator.result_id].append(indicator)
     title = localized(strategy, "title") or strategy.code
-    document_title = _("Strategy and action plan %(first)s–%(last)s") % {
-        "first": strategy.plan_start_year,
-        "last": strategy.plan_end_year,
-    }
+    first, last = (within[0], within[-1]) if within else (strategy.plan_start_year, strategy.plan_end_year)
+    if within:
+        document_title = _("Action plan %(first)s–%(last)s") % {"first": first, "last": last}
+    else:
+        document_title = _("Strategy and action plan %(first)s–%(last)s") % {"first": first, "last": last}
     cover = [
-        strategy.code,
+        strategy.display_code,
         _("Strategy %(first)s–%(last)s, action plan %(plan_first)s–%(plan_last)s")
-        % {
-            "first": strategy.start_year,
-            "last": strategy.end_year,
-            "plan_first": strategy.plan_start_year,
-            "plan_last": strategy.plan_end_year,
-        },
+        % {"first": strategy.start_year, "last": strategy.end_year, "plan_first": first, "plan_last": last},
         _("Status: %(status)s") % {"status": strategy.get_status_display()},
     ]
     if strategy.adopting_act:
@@ -81,7 +80,7 @@ def build_plan(strategy: Strategy) -> Document:
             _passport(indicators, strategy),
         ),
         strategy_code=strategy.code,
-        period="",
+        period=period.slug if period is not None else "",
         generated_at=timezone.now(),
         data_stamp=strategy.analysis_stamp or "",
         footer=f"{strategy.code} · {document_title}",
@@ -119,8 +118,8 @@ def _acronyms(tree: PlanTree, indicators: list[Indicator]) -> tuple[Section, ...
     )
 
 
-def _count(tree: PlanTree, level: str) -> int:
-    return sum(1 for row in tree.rows if isinstance(row.node, ResultNode) and row.node.level == level)
+def _count(tree: PlanTree, depth: int) -> int:
+    return sum(1 for row in tree.rows if isinstance(row.node, ResultNode) and row.node.depth == depth)
 
 
 def _overview(strategy: Strategy, tree: PlanTree, indicators: list[Indicator]) -> Section:
@@ -130,10 +129,12 @@ def _overview(strategy: Strategy, tree: PlanTree, indicators: list[Indicator]) -
         blocks=(
             KeyFigures(
                 (
-                    KeyFigure(_("Goals"), _count(tree, "goal")),
-                    KeyFigure(_("Objectives"), _count(tree, "objective")),
-                    KeyFigure(_("Measures"), _count(tree, "measure")),
-                    KeyFigure(_("Activities"), tree.activity_count),
+                    # One figure per level of the plan, named as the plan names it.
+                    *(
+                        KeyFigure(strategy.level_name(depth), _count(tree, depth))
+                        for depth in range(1, strategy.result_depth + 1)
+                    ),
+                    KeyFigure(strategy.activity_level_name, tree.activity_count),
                     KeyFigure(_("Indicators"), len(indicators)),
                     KeyFigure(_("Planned cost (%(currency)s)") % {"currency": currency}, tree.costs.total, "money"),
                     KeyFigure(
@@ -164,17 +165,24 @@ def _withdrawn(node: ResultNode | ActivityNode) -> str:
 
 def _result_line(node: ResultNode) -> str:
     gcm = ", ".join(str(ref.number) for ref in node.gcm_objectives)
-    line = f"{node.code} {node.title}{_withdrawn(node)}"
+    line = f"{node.display_code} {node.title}{_withdrawn(node)}"
     return line + (" " + _("(GCM objectives %(numbers)s)") % {"numbers": gcm} if gcm else "")
 
 
+def _below(node: ResultNode) -> list[str]:
+    """The results under a first-level one, each named by its level ("Measure 1.1.2 ..."), top down."""
+    items = []
+    for child in node.children:
+        items.append(f"{child.level_label} {_result_line(child)}")
+        items += _below(child)
+    return items
+
+
 def _framework(tree: PlanTree, by_result: dict[int, list[Indicator]]) -> Section:
+    """Each result of the first level with the results under it, in the plan's own levels."""
     goals = []
     for goal in tree.goals:
-        items = []
-        for objective in goal.children:
-            items.append(_("Objective %(line)s") % {"line": _result_line(objective)})
-            items += [_("Measure %(line)s") % {"line": _result_line(measure)} for measure in objective.children]
+        items = _below(goal)
         blocks: list = [Paragraph(_result_line(goal))]
         if items:
             blocks.append(Bullets(tuple(items)))
@@ -182,11 +190,15 @@ def _framework(tree: PlanTree, by_result: dict[int, list[Indicator]]) -> Section
         if impact:
             blocks.append(
                 Paragraph(
-                    _("Indicators of the goal: %(list)s")
-                    % {"list": "; ".join(f"{item.code} {item.name}" for item in impact)}
+                    _("Indicators of %(level)s %(code)s: %(list)s")
+                    % {
+                        "level": goal.level_label,
+                        "code": goal.display_code,
+                        "list": "; ".join(f"{item.code} {item.name}" for item in impact),
+                    }
                 )
             )
-        goals.append(Section(_("Goal %(code)s") % {"code": goal.code}, blocks=tuple(blocks)))
+        goals.append(Section(f"{goal.level_label} {goal.display_code}", blocks=tuple(blocks)))
     return Section(_("Results framework"), subsections=tuple(goals))
 
 
@@ -239,7 +251,7 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
     source = (Column(_("Source"), width=1.6),) if sourced else ()
     columns = (
         Column(_("Code"), width=0.6),
-        Column(_("Activity"), width=4.5),
+        Column(strategy.activity_level_name, width=4.5),
         Column(_("Lead"), width=0.6),
         Column(_("Partners"), width=0.9),
         Column(_("Timeframe"), width=1.0),
@@ -248,20 +260,19 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
         *source,
         Column(_("Indicators"), width=0.6),
     )
-    levels = {"goal": 1, "objective": 2, "measure": 3}
     rows = []
     for plan_row in tree.rows:
         node = plan_row.node
         if isinstance(node, ResultNode):
             rows.append(
-                Row((f"{node.level_label} {node.code}: {node.title}{_withdrawn(node)}",), heading=levels[node.level])
+                Row((f"{node.level_label} {node.display_code}: {node.title}{_withdrawn(node)}",), heading=node.depth)
             )
             continue
         indicators = ", ".join(item.code for item in by_result.get(node.measure_pk, []))
         rows.append(
             Row(
                 (
-                    node.code,
+                    node.display_code,
                     node.title + _withdrawn(node),
                     node.lead.code,
                     ", ".join(partner.code for partner in node.partners),

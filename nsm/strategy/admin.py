@@ -56,8 +56,8 @@ class StrategyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Result)
 class ResultAdmin(VersionedAdmin):
-    list_display = ("code", "level", "title_sq", "title_en", "strategy")
-    list_filter = ("level", "strategy")
+    list_display = ("code", "depth", "title_sq", "title_en", "strategy")
+    list_filter = ("depth", "strategy")
     list_select_related = ("strategy",)
     search_fields = ("code", "title_sq", "title_en")
     autocomplete_fields = ("parent",)

@@ -100,7 +100,8 @@ class InstitutionMultipleChoice(forms.ModelMultipleChoiceField):
 
 
 class ResultForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
-    """A goal, objective or measure: titles in both languages, GCM objectives and SDG targets."""
+    """A result on any level of the plan: its reference as written, titles in both languages, GCM objectives and SDG
+    targets."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,7 +110,7 @@ class ResultForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
 
     class Meta:
         model = Result
-        fields = ["title_sq", "title_en", "gcm_objectives", "sdg_targets"]
+        fields = ["reference", "title_sq", "title_en", "gcm_objectives", "sdg_targets"]
         widgets = {
             "title_sq": forms.Textarea(attrs={"rows": 2}),
             "title_en": forms.Textarea(attrs={"rows": 2}),
@@ -127,8 +128,8 @@ class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
-            "title_sq", "title_en", "lead", "partners", "timeframe", "start_year", "start_quarter", "end_year",
-            "end_quarter", "cost_basis", "cost_note", "gender_marker", "target_groups", "gcm_objectives",
+            "reference", "title_sq", "title_en", "lead", "partners", "timeframe", "start_year", "start_quarter",
+            "end_year", "end_quarter", "cost_basis", "cost_note", "gender_marker", "target_groups", "gcm_objectives",
         ]  # fmt: skip
         field_classes = {"lead": InstitutionChoice, "partners": InstitutionMultipleChoice}
         widgets = {
@@ -213,11 +214,11 @@ class IndicatorForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         current = self.instance.responsible_id if self.instance else None
         cast(InstitutionChoice, self.fields["responsible"]).queryset = _institution_choices(strategy, current)
-        if self.instance.result_id and self.instance.result.level == Result.Level.MEASURE:
+        if self.instance.result_id and self.instance.result.depth == strategy.result_depth:
             activities = cast(ActivityChoice, self.fields["activity"])
             activities.queryset = Activity.objects.filter(measure_id=self.instance.result_id).order_by("sort_key")
-            activities.help_text = _("Empty: an indicator of the measure as a whole; else an output of one activity.")
-        else:  # only a measure has activities
+            activities.help_text = _("Empty: an indicator of the result as a whole; else an output of one activity.")
+        else:  # only the results of the last level have activities
             del self.fields["activity"]
         if self.instance.pk:
             self.add_version(self.instance.version)

@@ -1,4 +1,11 @@
-"""The plan: a strategy, its results tree (goal > objective > measure), activities, costs and indicators.
+"""The plan: a strategy, its results tree of the plan's own shape, activities, costs and indicators.
+
+A strategy declares its levels (2 to 5, named in both languages): the last level holds the activities (responsible
+institutions, timeframe, cost, monitoring); the levels above it are results, `Result.depth` 1 to 4. The demo's
+migration strategy has four ("Policy goal > Specific objective > Measure > Activity"), a diaspora plan two
+("Section > Action"). In the code, an activity's `measure` is the result directly above it, whatever the plan calls
+that level. Each item has a stable internal key (`code`, numbers separated by dots, which gives its place in the
+tree) and may keep beside it its published reference as written (`reference`: "ACTION 68", "PG1", "V").
 
 Field names follow the workbook's column names (docs/workbook.md), so that one vocabulary runs from the Excel
 file to the database to the API.
@@ -23,7 +30,7 @@ from nsm.accounts.models import Institution
 from nsm.audit import history_user
 from nsm.core import limits
 from nsm.core.codes import item_sort_key, sort_key
-from nsm.i18n import Localized
+from nsm.i18n import Localized, localized
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.timeframes import Recurrence, span_label
 
@@ -40,6 +47,48 @@ def parent_code(code: str) -> str:
 
 def code_depth(code: str) -> int:
     return code.count(".") + 1
+
+
+MIN_LEVELS, MAX_LEVELS = 2, 5
+
+# The four levels of Albania's migration strategy, the default shape.
+DEFAULT_LEVELS: tuple[dict[str, str], ...] = (
+    {"sq": "Qëllimi i politikës", "en": "Policy goal"},
+    {"sq": "Objektivi specifik", "en": "Specific objective"},
+    {"sq": "Masa", "en": "Measure"},
+    {"sq": "Aktiviteti", "en": "Activity"},
+)
+
+
+def default_levels() -> list[dict[str, str]]:
+    return [dict(level) for level in DEFAULT_LEVELS]
+
+
+def levels_refusals(levels: object) -> list["StrOrPromise"]:
+    """What is wrong with a strategy's levels: a list of 2 to 5 names, each in Albanian or English (or both)."""
+    if not isinstance(levels, list) or not all(isinstance(level, dict) for level in levels):
+        return [_("The levels are a list of names, each in Albanian and/or English.")]
+    refusals: list[StrOrPromise] = []
+    if not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
+        refusals.append(
+            _("A plan has from %(min)s to %(max)s levels, the last one its activities; this one has %(count)s.")
+            % {"min": MIN_LEVELS, "max": MAX_LEVELS, "count": len(levels)}
+        )
+    for number, level in enumerate(levels, start=1):
+        names = {key: level.get(key) for key in ("sq", "en")}
+        if set(level) - {"sq", "en"} or not all(isinstance(name, str) for name in names.values() if name is not None):
+            refusals.append(
+                _("Level %(number)s: a name is a text in Albanian (sq) or English (en).") % {"number": number}
+            )
+        elif not any((name or "").strip() for name in names.values()):
+            refusals.append(_("Level %(number)s has no name: give it in Albanian or in English.") % {"number": number})
+        elif any(len(name or "") > 60 for name in names.values()):
+            refusals.append(_("Level %(number)s: a name has at most 60 characters.") % {"number": number})
+        elif any(">" in (name or "") for name in names.values()):
+            refusals.append(
+                _('Level %(number)s: a name does not contain ">", which separates the levels.') % {"number": number}
+            )
+    return refusals
 
 
 class StrategyQuerySet(access.CountryScopedQuerySet):
@@ -81,9 +130,23 @@ class Strategy(models.Model):
         validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", _("Use letters, digits, '-', '_' or '.'."))],
         help_text=_("For example AL-NSM-2024-2030."),
     )
+    reference = models.CharField(
+        _("reference as written"),
+        max_length=100,
+        blank=True,
+        help_text=_('The code the government gives it, with spaces or slashes if need be: "VKM nr. 400/2024".'),
+    )
     country = models.CharField(_("country"), max_length=2, default="AL", help_text=_("ISO 3166 alpha-2 code."))
     title_sq = models.CharField(_("title (Albanian)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    levels = models.JSONField(
+        _("levels"),
+        default=default_levels,
+        help_text=_(
+            "The plan's levels, from the top down, each named in Albanian and English: 2 to 5, the last one holding "
+            "the activities (for example Section > Action, or Policy goal > Specific objective > Measure > Activity)."
+        ),
+    )
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
     plan_start_year = models.PositiveSmallIntegerField(_("action plan: first year"))
@@ -146,15 +209,75 @@ class Strategy(models.Model):
     def plan_years(self) -> range:
         return range(self.plan_start_year, self.plan_end_year + 1)
 
+    @property
+    def depth(self) -> int:
+        """How many levels the plan has; the activities are on the last one."""
+        return len(self.levels)
+
+    @property
+    def result_depth(self) -> int:
+        """The depth of the results that hold the activities (the level just above them)."""
+        return len(self.levels) - 1
+
+    def level_name(self, depth: int, language: str | None = None) -> str:
+        """The name of level `depth` (1 at the top) in the active language, else the other."""
+        if not 1 <= depth <= len(self.levels):
+            return ""
+        return localized(_LevelName(self.levels[depth - 1]), "name", language)
+
+    @property
+    def activity_level_name(self) -> str:
+        return self.level_name(self.depth)
+
+    @property
+    def top_level_name(self) -> str:
+        return self.level_name(1)
+
+    @property
+    def shape_label(self) -> str:
+        """The levels as the plan names them: "Section > Action"."""
+        return " > ".join(self.level_name(depth) for depth in range(1, self.depth + 1))
+
+    @property
+    def display_code(self) -> str:
+        return self.reference or self.code
+
     def clean(self) -> None:
+        refusals = levels_refusals(self.levels)
+        if refusals:
+            raise ValidationError({"levels": refusals})
+        if self.pk:
+            stored = Strategy.objects.filter(pk=self.pk).values_list("levels", flat=True).first()
+            if (
+                stored is not None
+                and len(stored) != len(self.levels)
+                and (self.results.exists() or self.activities.exists())
+            ):
+                raise ValidationError(
+                    {
+                        "levels": _(
+                            "The plan already has items on %(count)s levels: rename its levels, but change their "
+                            "number only on an empty plan (or import the plan again into a new strategy)."
+                        )
+                        % {"count": len(stored)}
+                    }
+                )
+        self._clean_plan_span()
+
+    def action_plan_span(self) -> tuple[int, int] | None:
+        """The first year of its first action plan and the last of its last (one query); None before it has any."""
+        span = self.action_plans.aggregate(first=models.Min("start_year"), last=models.Max("end_year"))
+        return None if span["first"] is None else (span["first"], span["last"])
+
+    def _clean_plan_span(self) -> None:
         """Once the strategy has action plans of its own, its action-plan years are their span: they change on the
         action plans' page, not here."""
         if not (self.pk and self.plan_start_year and self.plan_end_year):
             return
-        spans = list(self.action_plans.values_list("start_year", "end_year"))
-        if not spans:
+        span = self.action_plan_span()
+        if span is None:
             return
-        first, last = min(start for start, _end in spans), max(end for _start, end in spans)
+        first, last = span
         if (self.plan_start_year, self.plan_end_year) != (first, last):
             raise ValidationError(
                 {
@@ -170,6 +293,14 @@ class Strategy(models.Model):
     def is_amended_on_change(self) -> bool:
         """Adopted (or closed): every change to its plan is an amendment, with its reason."""
         return self.status in AMENDED_STATUSES
+
+
+class _LevelName:
+    """One entry of `Strategy.levels` read like a model with `name_sq`/`name_en`."""
+
+    def __init__(self, level: dict[str, str]) -> None:
+        self.name_sq = level.get("sq") or ""
+        self.name_en = level.get("en") or ""
 
 
 # A strategy in these statuses changes by amendment: every change to its plan has a reason and is listed.
@@ -248,22 +379,25 @@ class ActionPlan(models.Model):
 
 
 class Result(Withdrawable):
-    """A node of the results framework: a goal, an objective under a goal, or a measure under an objective.
+    """A node of the results framework above the activities: a goal, an objective, a measure, or whatever the plan
+    calls its levels (`Strategy.levels`).
 
-    The code gives the place in the tree: `2` is a goal, `2.1` an objective under it, `2.1.3` a measure.
+    The code is the internal key and gives the place in the tree: `2` is on the first level, `2.1` under it, `2.1.3`
+    under that. `reference` is the published reference as written ("PG1", "SO1.2", "V"), shown where given.
     """
-
-    class Level(models.TextChoices):
-        GOAL = "goal", _("Policy goal")
-        OBJECTIVE = "objective", _("Specific objective")
-        MEASURE = "measure", _("Measure")
-
-    DEPTH: dict[str, int] = {Level.GOAL: 1, Level.OBJECTIVE: 2, Level.MEASURE: 3}  # by level value
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="results")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    depth = models.PositiveSmallIntegerField(
+        _("level"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_LEVELS - 1)]
+    )
     code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    reference = models.CharField(
+        _("reference as written"),
+        max_length=40,
+        blank=True,
+        help_text=_('As the plan publishes it ("PG1", "SO1.2", "V"). Empty: the code.'),
+    )
     sort_key = models.CharField(max_length=60, editable=False, db_index=True)
     title_sq = models.TextField(_("title (Albanian)"), blank=True, **limits.title_field_options())
     title_en = models.TextField(_("title (English)"), blank=True, **limits.title_field_options())
@@ -284,30 +418,65 @@ class Result(Withdrawable):
             models.UniqueConstraint(
                 fields=["strategy", "code"],
                 name="result_unique_code_per_strategy",
-                violation_error_message=_("Another goal, objective or measure of this strategy has this code."),
+                violation_error_message=_("Another item of this strategy's results has this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(depth__gte=1, depth__lte=MAX_LEVELS - 1),
+                name="result_depth_1_to_4",
+                violation_error_message=_("A result is on level 1 to 4."),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.display_code} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
         self.sort_key = sort_key(self.code)
         super().save(*args, **kwargs)
 
+    @property
+    def display_code(self) -> str:
+        """The reference as the plan publishes it, else the code."""
+        return self.reference or self.code
+
+    @property
+    def level_label(self) -> str:
+        """The name of its level in the plan ("Policy goal", "Section", ...)."""
+        return self.strategy.level_name(self.depth)
+
+    @property
+    def holds_activities(self) -> bool:
+        return self.depth == self.strategy.result_depth
+
     def clean(self) -> None:
         if not (self.title_sq or self.title_en):
             raise ValidationError(_("Give a title in Albanian or in English."))
-        if not self.code or not re.match(CODE_PATTERN, self.code):
+        if not self.code or not re.match(CODE_PATTERN, self.code) or not self.strategy_id:
             return
-        if code_depth(self.code) != self.DEPTH.get(self.level):
+        strategy = self.strategy
+        if code_depth(self.code) != self.depth:
             raise ValidationError(
-                {"code": _("The code does not match the level: a goal is 2, an objective 2.1, a measure 2.1.3.")}
+                {
+                    "code": _(
+                        "The code does not match the level: on level 1 a code is one number (2), on level 2 two "
+                        "(2.1), on level 3 three (2.1.3)."
+                    )
+                }
+            )
+        if self.depth > strategy.result_depth:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "This plan has %(count)s levels: level %(depth)s is that of its activities (%(name)s), not "
+                        "of a result."
+                    )
+                    % {"count": strategy.depth, "depth": strategy.depth, "name": strategy.activity_level_name}
+                }
             )
         expected_parent = parent_code(self.code)
-        if self.level == self.Level.GOAL:
+        if self.depth == 1:
             if self.parent_id:
-                raise ValidationError({"parent": _("A goal has no parent.")})
+                raise ValidationError({"parent": _("An item of the first level has no parent.")})
         elif self.parent is None or self.parent.code != expected_parent or self.parent.strategy_id != self.strategy_id:
             raise ValidationError(
                 {"code": _("The code must start with its parent's code (%(code)s).") % {"code": expected_parent or "?"}}
@@ -331,10 +500,15 @@ class Activity(Withdrawable):
         PRINCIPAL = 2, _("2: gender equality is the principal objective")
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="activities")
-    measure = models.ForeignKey(
-        Result, on_delete=models.CASCADE, related_name="activities", limit_choices_to={"level": "measure"}
-    )
+    # The result directly above the activity, on the plan's last level of results (a measure, a section, ...).
+    measure = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="activities")
     code = models.CharField(_("code"), max_length=24, validators=[code_validator])
+    reference = models.CharField(
+        _("reference as written"),
+        max_length=40,
+        blank=True,
+        help_text=_('As the plan publishes it ("ACTION 68", "1.2.a"). Empty: the code.'),
+    )
     sort_key = models.CharField(max_length=60, editable=False, db_index=True)
     title_sq = models.TextField(_("title (Albanian)"), blank=True, **limits.title_field_options())
     title_en = models.TextField(_("title (English)"), blank=True, **limits.title_field_options())
@@ -393,7 +567,7 @@ class Activity(Withdrawable):
     )
     target_groups = models.ManyToManyField(TargetGroup, blank=True, verbose_name=_("target groups"))
     gcm_objectives = models.ManyToManyField(
-        GcmObjective, blank=True, verbose_name=_("GCM objectives"), help_text=_("Empty: the measure's.")
+        GcmObjective, blank=True, verbose_name=_("GCM objectives"), help_text=_("Empty: those of the result above it.")
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -424,11 +598,16 @@ class Activity(Withdrawable):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.display_code} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
         self.sort_key = sort_key(self.code)
         super().save(*args, **kwargs)
+
+    @property
+    def display_code(self) -> str:
+        """The reference as the plan publishes it, else the code."""
+        return self.reference or self.code
 
     @property
     def start(self) -> tuple[int, int]:
@@ -468,16 +647,19 @@ class Activity(Withdrawable):
                     "start": strategy.start_year,
                     "end": strategy.end_year,
                 }
-        if self.measure_id and self.code and re.match(CODE_PATTERN, self.code):
-            measure = self.measure
-            if measure.level != Result.Level.MEASURE:
-                errors["measure"] = _("An activity belongs to a measure.")
-            elif parent_code(self.code) != measure.code or code_depth(self.code) != 4:
-                errors["code"] = _("The code must be the measure's code and a number, such as %(code)s.1.") % {
+        if self.measure_id and self.strategy_id and self.code and re.match(CODE_PATTERN, self.code):
+            measure, strategy = self.measure, self.strategy
+            if measure.strategy_id != self.strategy_id:
+                errors["measure"] = _("The result above it belongs to another strategy.")
+            elif measure.depth != strategy.result_depth:
+                errors["measure"] = _("An activity belongs to an item of level %(depth)s (%(name)s).") % {
+                    "depth": strategy.result_depth,
+                    "name": strategy.level_name(strategy.result_depth),
+                }
+            elif parent_code(self.code) != measure.code or code_depth(self.code) != strategy.depth:
+                errors["code"] = _("The code must be its parent's code and a number, such as %(code)s.1.") % {
                     "code": measure.code
                 }
-            elif self.strategy_id and measure.strategy_id != self.strategy_id:
-                errors["measure"] = _("The measure belongs to another strategy.")
         if self.strategy_id and self.lead_id:
             refusal = self.lead.refusal_for(self.strategy.country)
             if refusal:
@@ -704,7 +886,7 @@ class Indicator(Withdrawable):
         if self.result_id and self.strategy_id and self.result.strategy_id != self.strategy_id:
             errors["result"] = _("The result belongs to another strategy.")
         if self.activity_id and self.activity is not None and self.activity.measure_id != self.result_id:
-            errors["activity"] = _("The activity is not one of this indicator's measure.")
+            errors["activity"] = _("The activity is not one of this indicator's result.")
         too_far = self.strategy_id and not (
             self.strategy.start_year - 10 <= (self.baseline_year or self.strategy.start_year) <= self.strategy.end_year
         )

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Manager, Model, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -117,6 +117,7 @@ class GcmRef:
 class ActivityNode:
     pk: int
     code: str
+    display_code: str  # the reference as the plan publishes it, else the code
     title: str
     title_language: str
     lead: InstitutionRef
@@ -137,8 +138,10 @@ class ActivityNode:
 class ResultNode:
     pk: int
     code: str
-    level: str
-    level_label: str
+    display_code: str  # the reference as the plan publishes it, else the code
+    depth: int  # 1 at the top
+    level_label: str  # the level's name in the plan: "Policy goal", "Section", ...
+    holds_activities: bool  # on the plan's last level of results
     title: str
     title_language: str
     parent_pk: int | None
@@ -149,14 +152,10 @@ class ResultNode:
     version: int
     withdrawn_on: date | None = None
 
-    @property
-    def depth(self) -> int:
-        return self.code.count(".") + 1
-
 
 @dataclass(frozen=True)
 class PlanRow:
-    """One line of the plan table: a result (goal, objective, measure) or an activity, in code order."""
+    """One line of the plan table: a result (on any level of the plan) or an activity, in the plan's order."""
 
     kind: str
     node: ResultNode | ActivityNode
@@ -227,6 +226,7 @@ def _activity_nodes(
         node = ActivityNode(
             pk=activity.pk,
             code=activity.code,
+            display_code=activity.display_code,
             title=title.text,
             title_language=title.language,
             lead=_institution_ref(activity.lead),
@@ -272,8 +272,10 @@ def plan_tree(strategy: Strategy, *, within: range | None = None) -> PlanTree:
         node = ResultNode(
             pk=result.pk,
             code=result.code,
-            level=result.level,
-            level_label=result.get_level_display(),
+            display_code=result.display_code,
+            depth=result.depth,
+            level_label=strategy.level_name(result.depth),
+            holds_activities=result.depth == strategy.result_depth,
             title=title.text,
             title_language=title.language,
             parent_pk=result.parent_id,
@@ -320,7 +322,7 @@ def _rows(siblings: Iterable[ResultNode]) -> Iterable[PlanRow]:
 
 def activity_for_page(queryset: QuerySet[Activity] | Manager[Activity]) -> QuerySet[Activity]:
     """What the activity page shows, fetched in a fixed number of queries."""
-    return queryset.select_related("lead", "strategy", "measure__parent__parent").prefetch_related(
+    return queryset.select_related("lead", "strategy", "measure__parent__parent__parent").prefetch_related(
         "partners", "target_groups", "gcm_objectives", "measure__gcm_objectives"
     )
 
@@ -455,8 +457,7 @@ class DeletionSummary:
     """What is deleted along with an object, and what reported data would forbid deleting it, for the
     confirmation page and the delete services."""
 
-    objectives: int = 0
-    measures: int = 0
+    below: tuple[tuple[str, int], ...] = ()  # (a level's name, how many of its items are under it), top down
     activities: int = 0
     budget_lines: int = 0
     indicators: int = 0
@@ -484,9 +485,12 @@ def deletion_summary(obj: Result | Activity | Indicator) -> DeletionSummary:
     if isinstance(obj, Activity):
         return DeletionSummary(budget_lines=obj.budget_lines.count(), **_monitoring_counts([obj.pk], []))
     prefix = f"{obj.code}."
-    results = Result.objects.filter(strategy_id=obj.strategy_id, code__startswith=prefix).aggregate(
-        objectives=Count("pk", filter=Q(level=Result.Level.OBJECTIVE)),
-        measures=Count("pk", filter=Q(level=Result.Level.MEASURE)),
+    strategy = obj.strategy
+    per_depth = dict(
+        Result.objects.filter(strategy_id=obj.strategy_id, code__startswith=prefix)
+        .values_list("depth")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
     activity_ids = list(
         Activity.objects.filter(strategy_id=obj.strategy_id, code__startswith=prefix).values_list("pk", flat=True)
@@ -498,8 +502,7 @@ def deletion_summary(obj: Result | Activity | Indicator) -> DeletionSummary:
         ).values_list("pk", flat=True)
     )
     return DeletionSummary(
-        objectives=results["objectives"],
-        measures=results["measures"],
+        below=tuple((strategy.level_name(depth), per_depth[depth]) for depth in sorted(per_depth)),
         activities=len(activity_ids),
         budget_lines=ActivityBudget.objects.filter(activity_id__in=activity_ids).count(),
         indicators=len(indicator_ids),
@@ -508,7 +511,14 @@ def deletion_summary(obj: Result | Activity | Indicator) -> DeletionSummary:
     )
 
 
-def _monitoring_counts(activity_ids: list[int], indicator_ids: list[int]) -> dict[str, int]:
+class MonitoringCounts(TypedDict):
+    draft_lines: int
+    reported_lines: int
+    reported_values: int
+    comments: int
+
+
+def _monitoring_counts(activity_ids: list[int], indicator_ids: list[int]) -> MonitoringCounts:
     lines = (
         line_model()
         .objects.filter(activity_id__in=activity_ids)

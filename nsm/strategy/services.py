@@ -48,11 +48,6 @@ M = TypeVar("M", bound=Model)
 Sibling = TypeVar("Sibling", Result, Activity)
 Versioned = Result | Activity | Indicator
 V = TypeVar("V", bound=Versioned)
-CHILD_LEVEL: dict[str | None, str] = {  # the parent's level (None: no parent) -> the child's
-    None: Result.Level.GOAL,
-    Result.Level.GOAL: Result.Level.OBJECTIVE,
-    Result.Level.OBJECTIVE: Result.Level.MEASURE,
-}
 
 
 @dataclass(frozen=True)
@@ -89,7 +84,7 @@ def bump_version(obj: Versioned) -> None:
 
 def _describe(obj: Versioned, code: str | None = None) -> str:
     """`Measure 1.1.1`, `Activity 1.1.1.2`, `Indicator 1.1.a`: the object as the user knows it."""
-    kind = obj.get_level_display() if isinstance(obj, Result) else capfirst(obj._meta.verbose_name)
+    kind = obj.level_label if isinstance(obj, Result) else capfirst(obj._meta.verbose_name)
     return _("%(kind)s %(code)s") % {"kind": kind, "code": code or obj.code}
 
 
@@ -252,15 +247,18 @@ def _update(
 
 
 def create_result(*, strategy: Strategy, parent: Result | None, by: Any, reason: str = "", **fields: Any) -> Result:
-    """Add a goal (no parent), an objective under a goal or a measure under an objective, numbered last."""
-    if parent is not None and parent.level not in CHILD_LEVEL:
-        raise ValidationError(_("A measure has activities, not goals, objectives or measures under it."))
+    """Add a result of the first level (no parent) or one under `parent`, on the next level, numbered last."""
+    if parent is not None and parent.depth >= strategy.result_depth:
+        raise ValidationError(
+            _("%(level)s %(code)s holds activities, not items of another level.")
+            % {"level": parent.level_label, "code": parent.display_code}
+        )
     with transaction.atomic(), acting_as(by):
         _lock_strategy(strategy.pk)
         result = Result(
             strategy=strategy,
             parent=parent,
-            level=CHILD_LEVEL[parent.level if parent else None],
+            depth=parent.depth + 1 if parent else 1,
             code=next_result_code(strategy, parent),
         )
         create_with_history(result, fields)
@@ -392,9 +390,16 @@ def _recode(obj: Versioned, code: str) -> None:
 
 
 def create_activity(*, measure: Result, by: Any, reason: str = "", **fields: Any) -> Activity:
-    """Add an activity under a measure, numbered after the measure's last activity."""
-    if measure.level != Result.Level.MEASURE:
-        raise ValidationError(_("An activity belongs to a measure."))
+    """Add an activity under a result of the plan's last level of results (a measure), numbered after its last
+    activity."""
+    if not measure.holds_activities:
+        raise ValidationError(
+            _("An activity belongs to an item of level %(depth)s (%(name)s).")
+            % {
+                "depth": measure.strategy.result_depth,
+                "name": measure.strategy.level_name(measure.strategy.result_depth),
+            }
+        )
     with transaction.atomic(), acting_as(by):
         _lock_strategy(measure.strategy_id)
         activity = Activity(strategy_id=measure.strategy_id, measure=measure, code=next_activity_code(measure))
@@ -851,8 +856,10 @@ def update_action_plan(plan: ActionPlan, *, by: Any, data: Mapping[str, Any]) ->
 
 def _sync_plan_years(strategy: Strategy) -> None:
     """The strategy's action-plan years: from the first action plan's first year to the last one's last year."""
-    spans = list(ActionPlan.objects.filter(strategy=strategy).values_list("start_year", "end_year"))
-    first, last = min(start for start, _end in spans), max(end for _start, end in spans)
+    span = strategy.action_plan_span()
+    if span is None:
+        return
+    first, last = span
     if (strategy.plan_start_year, strategy.plan_end_year) != (first, last):
         strategy.plan_start_year, strategy.plan_end_year = first, last
         strategy.full_clean()

@@ -200,9 +200,11 @@ def plan_activities(strategy_id: int) -> list[PlanActivity]:
     ).values_list("activity_id", "gcmobjective_id"):
         own.setdefault(activity_id, set()).add(objective_id)
     inherited: dict[int, set[int]] = {}
-    for result_id, objective_id in Result.gcm_objectives.through.objects.filter(
-        result__strategy_id=strategy_id, result__level=Result.Level.MEASURE
-    ).values_list("result_id", "gcmobjective_id"):
+    for result_id, objective_id in (
+        Result.gcm_objectives.through.objects.filter(result__strategy_id=strategy_id, result__activities__isnull=False)
+        .distinct()
+        .values_list("result_id", "gcmobjective_id")
+    ):
         inherited.setdefault(result_id, set()).add(objective_id)
     return [
         PlanActivity(

@@ -68,8 +68,9 @@ _MONTHS = {
 }  # fmt: skip
 _MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
 
-# One point in time, each as (pattern, function of the match's groups -> (year, first quarter, last quarter)).
-_POINTS: list[tuple[re.Pattern[str], object]] = [
+# A period of the calendar, a year, a half-year or a quarter, each as (pattern, function of the match's groups ->
+# (year, first quarter, last quarter)).
+_PERIODS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(_YEAR), lambda y: (int(y), 1, 4)),
     (re.compile(rf"{_YEAR}\s*[-/ ]?\s*(?:q|t|tm)\s*([1-4])"), lambda y, q: (int(y), int(q), int(q))),
     (re.compile(rf"(?:q|t|tm)\s*([1-4])\s*[-/ ]?\s*{_YEAR}"), lambda q, y: (int(y), int(q), int(q))),
@@ -88,6 +89,11 @@ _POINTS: list[tuple[re.Pattern[str], object]] = [
         lambda o, y: _half(o, y),
     ),
     (re.compile(rf"{_HALF_WORD}\s+{_ORDINAL}{_OF}{_YEAR}"), lambda o, y: _half(o, y)),
+    (re.compile(rf"(?:q|t|tm)\s*(iv|iii|ii|i)\s*[-/ ]?\s*{_YEAR}"), lambda o, y: (int(y), _ORDINALS[o], _ORDINALS[o])),
+]
+# One point in time: a period, or the end of a year, "during 2025", a month or a date.
+_POINTS: list[tuple[re.Pattern[str], object]] = [
+    *_PERIODS,
     (
         re.compile(rf"(?:the\s+)?(?:end|fund|fundi)(?:\s+(?:of|te|e|i))?(?:\s+vitit)?\s+{_YEAR}"),
         lambda y: (int(y), 4, 4),
@@ -96,7 +102,6 @@ _POINTS: list[tuple[re.Pattern[str], object]] = [
         re.compile(rf"(?:viti|vitin|vitit|gjate|gjate vitit|brenda|brenda vitit|during|within|in)\s+{_YEAR}"),
         lambda y: (int(y), 1, 4),
     ),
-    (re.compile(rf"(?:q|t|tm)\s*(iv|iii|ii|i)\s*[-/ ]?\s*{_YEAR}"), lambda o, y: (int(y), _ORDINALS[o], _ORDINALS[o])),
     (re.compile(rf"{_MONTH}{_OF}{_YEAR}"), lambda m, y: _month(_MONTHS[m], y)),
     (re.compile(rf"(?:[0-3]?[0-9])[./](0?[1-9]|1[0-2])[./]{_YEAR}"), lambda m, y: _month(int(m), y)),
     (re.compile(rf"{_YEAR}-(0?[1-9]|1[0-2])(?:-[0-3]?[0-9])?"), lambda y, m: _month(int(m), y)),
@@ -115,13 +120,29 @@ def _month(month: int, year: str) -> tuple[int, int, int]:
     return (int(year), quarter, quarter)
 
 
-def _point(text: str) -> tuple[int, int, int] | None:
+def _first_match(patterns: list[tuple[re.Pattern[str], object]], text: str) -> tuple[int, int, int] | None:
     text = text.strip(" .,;:")
-    for pattern, make in _POINTS:
+    for pattern, make in patterns:
         match = pattern.fullmatch(text)
         if match:
             return make(*match.groups())  # type: ignore[operator]
     return None
+
+
+def _point(text: str) -> tuple[int, int, int] | None:
+    return _first_match(_POINTS, text)
+
+
+def period_quarters(text: str) -> tuple[int, int, int] | None:
+    """(year, first quarter, last quarter) of a year (2025: 1 to 4), a half-year (2025-H2, H2 2025, "second half of
+    2025": 3 to 4) or a quarter (2025-Q2, Q2 2025, "tremujori i dytë 2025": 2 to 2), in English or Albanian; None
+    for anything else (a month, a date, "end of 2025", a span). Digits are 0 to 9 only."""
+    if any(char.isdigit() and not char.isascii() for char in text):  # fold() would read full-width digits
+        return None
+    try:
+        return _first_match(_PERIODS, fold(text))
+    except TimeframeError:  # "third half of 2025"
+        return None
 
 
 _CONTINUOUS = re.compile(

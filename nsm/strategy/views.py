@@ -56,7 +56,9 @@ def _editable_strategy(request: HttpRequest, code: str) -> Strategy:
 
 
 def _get(request: HttpRequest, queryset: QuerySet[M] | Manager[M], strategy: Strategy, pk: int, write: bool) -> M:
-    return access.get_for_user(queryset.filter(strategy=strategy), request.user, pk, write=write)
+    obj = access.get_for_user(queryset.filter(strategy=strategy), request.user, pk, write=write)
+    obj.strategy = strategy  # type: ignore[attr-defined]  # every plan object has one; its levels name the results
+    return obj
 
 
 def _context(request: HttpRequest, strategy: Strategy, **extra: Any) -> dict[str, Any]:
@@ -226,12 +228,12 @@ def strategy_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def result_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, code)
-    queryset = Result.objects.select_related("parent__parent").prefetch_related("gcm_objectives", "sdg_targets")
+    queryset = Result.objects.select_related("parent__parent__parent").prefetch_related("gcm_objectives", "sdg_targets")
     result = _get(request, queryset, strategy, pk, write=False)
     tree = selectors.plan_tree(strategy)
     context = _context(
         request, strategy, result=result, node=tree.node(result.pk), tree=tree,
-        ancestors=_ancestors(result, including=False),
+        child_level=strategy.level_name(result.depth + 1), ancestors=_ancestors(result, including=False),
         indicators=selectors.indicator_table(result.indicators.all()), history=selectors.history_for(result),
     )  # fmt: skip
     return render(request, "strategy/result_detail.html", context)
@@ -244,7 +246,7 @@ def activity_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     context = _context(
         request, strategy, activity=activity, budget=selectors.budget_table(activity),
         stated_lines=[line for line in activity.budget_lines.all() if line.currency],
-        ancestors=_ancestors(activity.measure),
+        ancestors=_ancestors(activity.measure), parent_level=strategy.level_name(strategy.result_depth),
         history=selectors.history_for(activity),
     )  # fmt: skip
     return render(request, "strategy/activity_detail.html", context)
@@ -304,7 +306,7 @@ def action_plan_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def indicator_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, code)
-    queryset = selectors.indicators_for_page(Indicator.objects).select_related("result__parent__parent")
+    queryset = selectors.indicators_for_page(Indicator.objects).select_related("result__parent__parent__parent")
     indicator = _get(request, queryset, strategy, pk, write=False)
     context = _context(
         request, strategy, indicator=indicator, history=selectors.history_for(indicator),
@@ -318,13 +320,14 @@ def indicator_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 def result_add(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
-    """Add a goal (no pk) or a child of result `pk`: an objective under a goal, a measure under one."""
+    """Add a result of the first level (no pk) or a child of result `pk` on the next level (an objective under a
+    goal, a measure under an objective, in the plan's own levels)."""
     strategy = _editable_strategy(request, code)
     parent = _get(request, Result.objects, strategy, pk, write=True) if pk else None
-    if parent is not None and parent.level == Result.Level.MEASURE:
+    if parent is not None and parent.holds_activities:
         raise PermissionDenied
-    level = services.CHILD_LEVEL[parent.level if parent else None]
-    instance = Result(strategy=strategy, parent=parent, level=level, code=services.next_result_code(strategy, parent))
+    depth = parent.depth + 1 if parent else 1
+    instance = Result(strategy=strategy, parent=parent, depth=depth, code=services.next_result_code(strategy, parent))
     form = _amending(ResultForm(request.POST or None, instance=instance), strategy)
     result = _saved(
         request, form, lambda: services.create_result(strategy=strategy, parent=parent, by=request.user,
@@ -332,7 +335,7 @@ def result_add(request: HttpRequest, code: str, pk: int | None = None) -> HttpRe
     )  # fmt: skip
     if result:
         return redirect(result_url(result))
-    heading = _("New %(level)s") % {"level": Result.Level(level).label.lower()}
+    heading = _("New: %(level)s") % {"level": strategy.level_name(depth)}
     return _edit_page(request, strategy, form, heading, parent=parent, obj=None, cancel_url=_cancel(parent, strategy))
 
 
@@ -343,7 +346,7 @@ def result_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = _amending(ResultForm(request.POST or None, instance=result), strategy)
     if _edited(request, form, services.update_result, result):
         return redirect(result_url(result))
-    heading = _("Change %(code)s") % {"code": result.code}
+    heading = _("Change %(level)s %(code)s") % {"level": result.level_label, "code": result.display_code}
     return _edit_page(request, strategy, form, heading, obj=result, parent=result.parent, cancel_url=result_url(result))
 
 
@@ -373,7 +376,7 @@ def result_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def activity_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
-    measure = _get(request, Result.objects.filter(level=Result.Level.MEASURE), strategy, pk, write=True)
+    measure = _get(request, Result.objects.filter(depth=strategy.result_depth), strategy, pk, write=True)
     instance = Activity(strategy=strategy, measure=measure, code=services.next_activity_code(measure))
     form = _amending(ActivityForm(request.POST or None, instance=instance, strategy=strategy), strategy)
     activity = _saved(
@@ -385,7 +388,7 @@ def activity_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
     if activity:
         return redirect(activity_url(activity))
-    heading = _("New activity under %(code)s") % {"code": measure.code}
+    heading = _("New: %(level)s under %(code)s") % {"level": strategy.activity_level_name, "code": measure.display_code}
     return _edit_page(
         request,
         strategy,
@@ -405,7 +408,7 @@ def activity_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = _amending(ActivityForm(request.POST or None, instance=activity, strategy=strategy), strategy)
     if _edited(request, form, services.update_activity, activity):
         return redirect(activity_url(activity))
-    heading = _("Change activity %(code)s") % {"code": activity.code}
+    heading = _("Change %(level)s %(code)s") % {"level": strategy.activity_level_name, "code": activity.display_code}
     return _edit_page(
         request,
         strategy,
@@ -443,7 +446,7 @@ def activity_budget(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     activity = _get(
         request,
-        Activity.objects.select_related("strategy", "measure__parent__parent"),
+        Activity.objects.select_related("strategy", "measure__parent__parent__parent"),
         strategy,
         pk,
         write=True,
@@ -532,7 +535,7 @@ def indicator_targets(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, code)
     indicator = _get(
         request,
-        Indicator.objects.select_related("strategy", "result__parent__parent"),
+        Indicator.objects.select_related("strategy", "result__parent__parent__parent"),
         strategy,
         pk,
         write=True,
@@ -557,9 +560,9 @@ def indicator_targets(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 # --- Withdraw and restore ---
 
 WITHDRAWABLE: dict[str, Any] = {
-    "result": (Result.objects.select_related("parent__parent"), result_url),
-    "activity": (Activity.objects.select_related("measure__parent__parent"), activity_url),
-    "indicator": (Indicator.objects.select_related("result__parent__parent"), indicator_url),
+    "result": (Result.objects.select_related("parent__parent__parent"), result_url),
+    "activity": (Activity.objects.select_related("measure__parent__parent__parent"), activity_url),
+    "indicator": (Indicator.objects.select_related("result__parent__parent__parent"), indicator_url),
 }
 
 

@@ -13,12 +13,14 @@ Reading the file (its bounds, the zip, the cells, numbers) is the reading kernel
 shared with the other importers; the plan's upload bounds are `settings.IMPORT_BOUNDS["plan"]`.
 """
 
+import copy
 import hashlib
 import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -66,6 +68,7 @@ from nsm.core.text import fold
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import (
     CODE_PATTERN,
+    MAX_LEVELS,
     Activity,
     ActivityBudget,
     Amendment,
@@ -76,6 +79,8 @@ from nsm.strategy.models import (
     Strategy,
     code_depth,
     converted,
+    default_levels,
+    levels_refusals,
     parent_code,
 )
 from nsm.strategy.services import (
@@ -85,7 +90,7 @@ from nsm.strategy.services import (
     full_clean_with_related,
     set_m2m_quietly,
 )
-from nsm.strategy.timeframes import Recurrence, TimeframeError, parse_timeframe
+from nsm.strategy.timeframes import Recurrence, TimeframeError, parse_timeframe, period_quarters
 
 __all__ = [
     # the plan workbook
@@ -169,6 +174,11 @@ def _choices(model_choices: Any) -> tuple[str, ...]:
     return tuple(value for value, _label in model_choices.choices)
 
 
+# A result's level as workbooks named it before plans had levels of their own: still read, by depth.
+LEGACY_LEVELS = {"goal": 1, "objective": 2, "measure": 3}
+LEVELS_SEPARATOR = " > "  # between the names of the levels in the Strategy sheet: "Section > Action"
+
+
 def _text(name: str, sq: str, width: int = 40, max_length: int | None = None) -> Column:
     return Column(name, sq, "text", width=width, max_length=max_length)
 
@@ -179,9 +189,12 @@ STRATEGY = SheetSpec(
     "Strategjia",
     (
         Column("code", "kodi", "strategy_code", required=True, width=24, max_length=40),
+        _text("reference", "referenca", max_length=100),
         Column("country", "shteti", "country", default="AL"),
         _text("title_sq", "titulli_sq", max_length=300),
         _text("title_en", "titulli_en", max_length=300),
+        Column("levels_en", "nivelet_en", "levels"),
+        Column("levels_sq", "nivelet_sq", "levels"),
         Column("start_year", "viti_i_fillimit", "int", required=True),
         Column("end_year", "viti_i_mbarimit", "int", required=True),
         Column("plan_start_year", "viti_i_fillimit_te_planit", "int", required=True),
@@ -208,7 +221,8 @@ RESULTS = SheetSpec(
     "Rezultatet",
     (
         Column("code", "kodi", "result_code", required=True, width=10, max_length=20),
-        Column("level", "niveli", "choice", required=True, width=12, choices=_choices(Result.Level)),
+        _text("reference", "referenca", 12, 40),
+        Column("level", "niveli", "level", width=18),
         _text("title_sq", "titulli_sq", 60),
         _text("title_en", "titulli_en", 60),
         Column("gcm_objectives", "objektivat_gcm", "gcm", width=16),
@@ -221,6 +235,7 @@ ACTIVITIES = SheetSpec(
     "Aktivitetet",
     (
         Column("code", "kodi", "activity_code", required=True, width=12, max_length=24),
+        _text("reference", "referenca", 12, 40),
         _text("title_sq", "titulli_sq", 60),
         _text("title_en", "titulli_en", 60),
         Column("lead", "institucioni_pergjegjes", "institution", required=True, width=14),
@@ -328,17 +343,19 @@ def _places(number: Decimal, places: int, raw: Any, digits: int = 15) -> Decimal
     return rounded
 
 
-_PERIOD = re.compile(r"([0-9]{4})(?:\s*[-/ ]?\s*[QqTt]([1-4]))?")
-
-
-def parse_period(value: Any) -> tuple[int, int | None]:
-    """`2025-Q2` -> (2025, 2); `2025` -> (2025, None). `T` (tremujori) is accepted for `Q`."""
-    match = _PERIOD.fullmatch(as_text(value))
-    if not match:
+def parse_period(value: Any, *, end: bool = False) -> tuple[int, int | None]:
+    """`2025-Q2` -> (2025, 2); `2025` -> (2025, None); a half-year is its first quarter, or with `end` its last
+    (`2025-H2` -> (2025, 3), or (2025, 4)). Read as the timeframes read a year, half-year or quarter (`T` for
+    tremujori, `Q3 2025`, "second half of 2025"); a month or a date is not a period."""
+    quarters = period_quarters(as_text(value))
+    if quarters is None:
         raise CellValueError(
             _('"%(value)s" is not a period: write a year (2025) or a quarter (2025-Q2)') % {"value": as_text(value)}
         )
-    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+    year, first, last = quarters
+    if (first, last) == (1, 4):
+        return year, None
+    return year, last if end else first
 
 
 def format_period(year: int, quarter: int | None) -> str:
@@ -401,6 +418,54 @@ def split_list(value: Any) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------------------
+# The plan's levels: its shape, as the messages describe it
+# ----------------------------------------------------------------------------------------------------
+
+_EXAMPLE_NUMBERS = ("2", "1", "3", "4", "5")  # example codes by depth: 2, 2.1, 2.1.3, 2.1.3.4, 2.1.3.4.5
+
+
+def _example(depth: int) -> str:
+    return ".".join(_EXAMPLE_NUMBERS[:depth])
+
+
+def _level_list(levels: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+    """Levels as the file reads them and compares them: both names of each, trimmed ("" when not given)."""
+    return [{"sq": _clean(level.get("sq")), "en": _clean(level.get("en"))} for level in levels]
+
+
+def _levels_text(levels: list[dict[str, str]], language: str) -> str:
+    """`Section > Action`: the names in one language from the top down; nothing when none has a name in it."""
+    names = [level.get(language) or "" for level in levels]
+    return LEVELS_SEPARATOR.join(names) if any(names) else ""
+
+
+def _shape(plan: Strategy) -> str:
+    """`Section 2 > Action 2.1`: each level's name with an example code, in the active language."""
+    return LEVELS_SEPARATOR.join(f"{plan.level_name(depth)} {_example(depth)}" for depth in range(1, plan.depth + 1))
+
+
+def _level_keys(plan: Strategy, depth: int) -> set[str]:
+    """The names of level `depth` in both languages, folded (case and accents do not matter)."""
+    return {fold(name) for name in plan.levels[depth - 1].values() if fold(name or "")}
+
+
+def _lower_first(name: str) -> str:
+    """`Measure` -> `measure` inside a sentence; an acronym (`SDG target`) stays as it is."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
+def _numbers(count: int) -> str:
+    words = {
+        1: _("one number"),
+        2: _("two numbers"),
+        3: _("three numbers"),
+        4: _("four numbers"),
+        5: _("five numbers"),
+    }
+    return words.get(count) or str(count)
+
+
+# ----------------------------------------------------------------------------------------------------
 # The parsed plan
 # ----------------------------------------------------------------------------------------------------
 
@@ -432,6 +497,7 @@ class ParsedPlan:
     indicators: dict[str, Row] = field(default_factory=dict)
     targets: dict[tuple, Row] = field(default_factory=dict)
     named_institutions: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, name as written, code)
+    levels: list[dict[str, str]] = field(default_factory=default_levels)  # the plan's levels, as the file leaves them
     errors: MessageList = field(default_factory=MessageList)  # at most IMPORT_MAX_ERRORS kept, the rest counted
     warnings: MessageList = field(default_factory=MessageList)
 
@@ -551,9 +617,13 @@ def _clean(text: str | None) -> str:
 
 
 def _strategy_values(strategy: Strategy, existing: _Existing) -> dict[str, Any]:
-    return {name: getattr(strategy, name) for name in (c.field for c in STRATEGY.columns)} | {
+    """The levels are one value, `levels` (the file names them in two cells, one per language)."""
+    names = (c.field for c in STRATEGY.columns if c.kind != "levels")
+    return {name: getattr(strategy, name) for name in names} | {
+        "reference": _clean(strategy.reference),
         "title_sq": _clean(strategy.title_sq),
         "title_en": _clean(strategy.title_en),
+        "levels": _level_list(strategy.levels),
     }
 
 
@@ -569,7 +639,7 @@ def _institution_values(institution: Institution, existing: _Existing) -> dict[s
 def _result_values(result: Result, existing: _Existing) -> dict[str, Any]:
     return {
         "code": result.code,
-        "level": result.level,
+        "reference": _clean(result.reference),
         "title_sq": _clean(result.title_sq),
         "title_en": _clean(result.title_en),
         "gcm_objectives": frozenset(g.number for g in result.gcm_objectives.all()),
@@ -580,6 +650,7 @@ def _result_values(result: Result, existing: _Existing) -> dict[str, Any]:
 def _activity_values(activity: Activity, existing: _Existing) -> dict[str, Any]:
     return {
         "code": activity.code,
+        "reference": _clean(activity.reference),
         "title_sq": _clean(activity.title_sq),
         "title_en": _clean(activity.title_en),
         "lead": existing.institution_code(activity.lead_id),
@@ -682,6 +753,11 @@ class _Reader:
         self.years: range | None = None
         self.existing = _Existing(None, {}, {}, {}, {}, {})  # the database's plan, loaded once the code is read
         self.new_names = InstitutionNames()  # institutions the file adds: its Institutions sheet, names in full
+        self.known_codes: list[str] | None = None  # of both, for why_not_a_new_name: see _known_codes()
+        # The plan's levels (the Strategy sheet's, else the database's, else the default four), held by an unsaved
+        # Strategy for its level names; None when the file's levels are wrong: codes are then not checked against
+        # them, so that one wrong cell does not make every code an error.
+        self.shape: Strategy | None = Strategy(levels=default_levels())
         self.cell_ref = ""  # the cell being read, for the warnings of the values read from it
         self.headers: dict[tuple[str, str], str] = {}
         for sheet in sheets:
@@ -718,6 +794,7 @@ class _Reader:
         self.plan.strategy = self._read_strategy()
         self.existing = _load_existing(self.plan.strategy_code)
         self._strategy_defaults()
+        self._read_levels()
         self._scope_to_country()
         self._read_institutions()
         self._read_results()
@@ -752,6 +829,83 @@ class _Reader:
         for column in STRATEGY.columns:
             if row is not None and column.default is not None and column.field not in row.refs:
                 row.values[column.field] = getattr(current, column.field) if current else column.default
+
+    def _read_levels(self) -> None:
+        """The plan's levels: the `levels_en` and `levels_sq` cells (either or both), else the plan's own (or the
+        default four for a new plan). A name left out in one language is the plan's, when the number of levels
+        stays, else empty. The number of levels of a plan that has items does not change (the model's rule)."""
+        row, current = self.plan.strategy, self.existing.strategy
+        base = _level_list(current.levels if current is not None else default_levels())
+        self._use_levels(base)
+        if row is None:
+            return
+        given: dict[str, list[str]] = {}
+        for language in ("en", "sq"):
+            names = row.values.pop(f"levels_{language}", None)
+            if f"levels_{language}" in row.bad:
+                self.shape = None
+            elif names:
+                given[language] = names
+        if not given or self.shape is None:
+            return
+        cell = row.cell(f"levels_{next(iter(given))}")
+        if not self._level_names_fit(row, given):
+            return
+        count = len(next(iter(given.values())))
+        keep = current is not None and len(base) == count
+        levels = [
+            {
+                language: given[language][index] if language in given else (base[index][language] if keep else "")
+                for language in ("sq", "en")
+            }
+            for index in range(count)
+        ]
+        refusals = [str(refusal) for refusal in levels_refusals(levels)] + self._level_count_refusals(levels)
+        for refusal in refusals:
+            self.error(cell, refusal)
+        if refusals:
+            self.shape = None
+            return
+        row.values["levels"], row.refs["levels"] = levels, cell
+        self._use_levels(levels)
+
+    def _level_names_fit(self, row: Row, given: dict[str, list[str]]) -> bool:
+        """Each language's names checked on its own cell (how many, how long); both languages as many."""
+        fit = True
+        for language, names in given.items():
+            for refusal in levels_refusals([{language: name or "-"} for name in names]):  # "" is checked later
+                self.error(row.cell(f"levels_{language}"), str(refusal))
+                fit = False
+        if fit and len({len(names) for names in given.values()}) > 1:
+            self.error(
+                row.cell("levels_sq"),
+                _(
+                    "the levels are named in English (%(en)s) and in Albanian (%(sq)s), but not as many: name "
+                    "every level in both, or leave one of the two empty"
+                )
+                % {"en": LEVELS_SEPARATOR.join(given["en"]), "sq": LEVELS_SEPARATOR.join(given["sq"])},
+            )
+            fit = False
+        if not fit:
+            self.shape = None
+        return fit
+
+    def _level_count_refusals(self, levels: list[dict[str, str]]) -> list[str]:
+        """The model's refusal to change the number of levels of a plan that has items, if it refuses."""
+        current = self.existing.strategy
+        if current is None or len(levels) == current.depth:
+            return []
+        probe = copy.copy(current)
+        probe.levels = levels
+        try:
+            probe.clean()
+        except ValidationError as error:
+            return error.message_dict.get("levels", []) if hasattr(error, "error_dict") else error.messages
+        return []
+
+    def _use_levels(self, levels: list[dict[str, str]]) -> None:
+        self.plan.levels = levels
+        self.shape = Strategy(levels=levels)
 
     def _scope_to_country(self) -> None:
         """Institutions resolve among the file's country's. An existing plan keeps its country: its institutions
@@ -896,10 +1050,41 @@ class _Reader:
         return code
 
     def _parse_result_code(self, column: Column, raw: Any) -> str:
-        return self._parse_code(column, raw, CODE_PATTERN, "2.1.3")
+        return self._parse_code(column, raw, CODE_PATTERN, _example(self.shape.result_depth if self.shape else 3))
 
     def _parse_activity_code(self, column: Column, raw: Any) -> str:
-        return self._parse_code(column, raw, CODE_PATTERN, "2.1.3.4")
+        return self._parse_code(column, raw, CODE_PATTERN, _example(self.shape.depth if self.shape else 4))
+
+    def _parse_levels(self, column: Column, raw: Any) -> list[str] | None:
+        """`Section > Action`: the names of the levels from the top down; an empty cell gives none."""
+        names = [name.strip() for name in self._parse_text(column, raw).split(LEVELS_SEPARATOR.strip())]
+        return names if any(names) else None
+
+    def _parse_level(self, column: Column, raw: Any) -> tuple[str, frozenset[int]] | None:
+        """The cell as written and the levels it may mean: a name of the plan's levels in either language (case and
+        accents do not matter; the names before the file renames them too), a level's number, or goal, objective,
+        measure (1, 2, 3) as workbooks wrote it."""
+        key = fold(as_text(raw))
+        plan, current = self.shape, self.existing.strategy
+        if not key or plan is None:
+            return None
+        plans = [plan, current] if current is not None and current.depth == plan.depth else [plan]
+        depths = {depth for depth in range(1, plan.depth + 1) for named in plans if key in _level_keys(named, depth)}
+        legacy = LEGACY_LEVELS.get(normalize_header(key))
+        if legacy is not None:
+            depths.add(legacy)
+        if re.fullmatch(r"[1-9]", key) and int(key) <= MAX_LEVELS:
+            depths.add(int(key))
+        if not depths:
+            raise CellValueError(
+                _('"%(value)s" is not a level of this plan: write its name (%(names)s) or its number (%(numbers)s)')
+                % {
+                    "value": as_text(raw),
+                    "names": ", ".join(plan.level_name(depth) for depth in range(1, plan.depth)),
+                    "numbers": "1" if plan.result_depth == 1 else f"1-{plan.result_depth}",
+                }
+            )
+        return as_text(raw), frozenset(depths)
 
     def _parse_indicator_code(self, column: Column, raw: Any) -> str:
         return self._parse_code(column, raw, r"[A-Za-z0-9][A-Za-z0-9_.-]*", "I.2.1")
@@ -930,13 +1115,18 @@ class _Reader:
         key = fold(as_text(raw))
         if not key:
             return column.default
-        kind = _institution_kinds().get(key) or _institution_kinds().get(key.replace(" ", "_"))
+        kind = self.kinds.get(key) or self.kinds.get(key.replace(" ", "_"))
         if kind is None:
             raise CellValueError(
                 _('"%(value)s" is not a kind of institution: %(choices)s')
                 % {"value": as_text(raw), "choices": ", ".join(column.choices)}
             )
         return kind
+
+    @cached_property
+    def kinds(self) -> dict[str, str]:
+        """The kinds of institution by folded value or name: made once a read, at its first kind cell."""
+        return _institution_kinds()
 
     def _parse_country(self, column: Column, raw: Any) -> str:
         text = as_text(raw).upper() or column.default
@@ -995,7 +1185,7 @@ class _Reader:
         return key
 
     def _parse_period(self, column: Column, raw: Any) -> tuple[int, int | None] | None:
-        return parse_period(raw) if as_text(raw) else None
+        return parse_period(raw, end=column.field == "end") if as_text(raw) else None
 
     def _parse_gender(self, column: Column, raw: Any) -> int:
         if raw is None:
@@ -1064,16 +1254,27 @@ class _Reader:
             raise CellValueError(f"{_INSTITUTION_UNKNOWN[name](text)}: {suggestion(near)}")
         if not looks_like_a_name(text):
             raise CellValueError(_INSTITUTION_UNKNOWN[name](text))
-        codes = [
-            *(i.code for i in self.existing.institutions.values()),
-            *(i.code for i in self.new_names.by_code.values()),
-        ]
-        refusal = why_not_a_new_name(text, codes)
+        refusal = why_not_a_new_name(text, self._known_codes())
         if name == "lead" and refusal is None and "," in text:
             refusal = _("an activity has one lead institution: name the others as supporting institutions")
         if refusal is not None:
             raise CellValueError(f"{_INSTITUTION_UNKNOWN[name](text)}: {refusal}")
         return self._new_named_institution(text)
+
+    def _known_codes(self) -> list[str]:
+        """The codes of the plan's country's institutions and of those the file adds, kept as it adds them."""
+        if self.known_codes is None:
+            self.known_codes = [
+                *(i.code for i in self.existing.institutions.values()),
+                *(i.code for i in self.new_names.by_code.values()),
+            ]
+        return self.known_codes
+
+    def _add_new(self, institution: Institution) -> None:
+        """An institution the file adds, from its Institutions sheet or named in full."""
+        self.new_names.add(institution)
+        if self.known_codes is not None:
+            self.known_codes.append(institution.code)
 
     def _new_named_institution(self, text: str) -> str:
         taken = [*self.existing.institutions, *self.existing.elsewhere, *self.new_names.by_code]
@@ -1081,7 +1282,7 @@ class _Reader:
         language = name_language(text)
         institution = Institution(code=code, country=self.existing.country, kind=Institution.Kind.OTHER)
         setattr(institution, f"name_{language}", text)
-        self.new_names.add(institution)
+        self._add_new(institution)
         row = Row(self.cell_ref.split("!")[0], 0, refs={"code": self.cell_ref})
         row.values = {"code": code, "name_sq": institution.name_sq, "name_en": institution.name_en, "kind": "other"}
         self.plan.institutions[code.upper()] = row
@@ -1166,7 +1367,7 @@ class _Reader:
     def _check_institution(self, row: Row, code: str) -> None:
         known = self.existing.institutions.get(code.upper())
         if known is None:
-            self.new_names.add(
+            self._add_new(
                 Institution(code=code, name_sq=row.values.get("name_sq", ""), name_en=row.values.get("name_en", ""))
             )
             names = ("name_sq", "name_en")
@@ -1199,22 +1400,28 @@ class _Reader:
         return code in self.plan.results or code in self.existing.results
 
     def _check_result(self, row: Row, code: str) -> None:
-        level = row.values.get("level")
-        depth = code_depth(code)
-        if depth > 3:
+        """The depth is the code's: on one of the plan's levels above its activities; the level cell, when
+        given, only has to agree (it is not kept: the code says it)."""
+        written, depths = row.values.pop("level", None) or ("", frozenset())
+        plan, depth = self.shape, code_depth(code)
+        if plan is not None and depth > plan.result_depth:
             self.error(
                 row.cell("code"),
-                _("a goal, objective or measure code has one to three numbers, not %(code)s") % {"code": code},
+                _("this plan has %(count)s levels (%(shape)s): a result code has at most %(numbers)s, not %(code)s")
+                % {"count": plan.depth, "shape": _shape(plan), "numbers": _numbers(plan.result_depth), "code": code},
             )
-        elif level and Result.DEPTH[level] != depth:
+        elif plan is not None and written and depth not in depths:
             self.error(
                 row.cell("level"),
-                _(
-                    'the level "%(level)s" does not match the code %(code)s (a goal is 2, '
-                    "an objective 2.1, a measure 2.1.3)"
-                )
-                % {"level": level, "code": code},
-            )
+                _('the level "%(level)s" does not match the code %(code)s: in this plan it is on the level '
+                  '"%(expected)s" (%(shape)s)')
+                % {
+                    "level": written,
+                    "code": code,
+                    "expected": plan.level_name(depth),
+                    "shape": _shape(plan),
+                },
+            )  # fmt: skip
         self._effective(row, self.existing.results.get(code), ("title_sq", "title_en"))
 
     def _read_activities(self) -> None:
@@ -1224,17 +1431,7 @@ class _Reader:
                 self._check_activity(row, code)
 
     def _check_activity(self, row: Row, code: str) -> None:
-        measure = parent_code(code)
-        if code_depth(code) != 4:
-            self.error(
-                row.cell("code"),
-                _("an activity code has four numbers, such as 2.1.3.4, not %(code)s") % {"code": code},
-            )
-        elif not self._has_result(measure):
-            self.error(
-                row.cell("code"),
-                _('the measure "%(measure)s" of activity %(code)s is missing') % {"measure": measure, "code": code},
-            )
+        self._check_activity_place(row, code)
         self._timeframe(row)
         for name in ("start", "end"):
             if row.values.get(name):
@@ -1248,6 +1445,24 @@ class _Reader:
             )
         self._effective(row, self.existing.activities.get(code), ("title_sq", "title_en"))
         self._check_active(row, ("lead", "partners"))
+
+    def _check_activity_place(self, row: Row, code: str) -> None:
+        """An activity is on the plan's last level, under a result of the level above it."""
+        plan, measure = self.shape, parent_code(code)
+        if plan is None:
+            return
+        if code_depth(code) != plan.depth:
+            self.error(
+                row.cell("code"),
+                _("an activity code has %(numbers)s in this plan (%(shape)s), not %(code)s")
+                % {"numbers": _numbers(plan.depth), "shape": _shape(plan), "code": code},
+            )
+        elif not self._has_result(measure):
+            self.error(
+                row.cell("code"),
+                _('the %(level)s "%(measure)s" of activity %(code)s is missing')
+                % {"level": _lower_first(plan.level_name(plan.result_depth)), "measure": measure, "code": code},
+            )
 
     def _timeframe(self, row: Row) -> None:
         """A new or changed timeframe as written sets the start, the end and the recurrence; without it, start and
@@ -1513,7 +1728,7 @@ def _kind_labels() -> dict[str, str]:
     return {
         "strategy": _("strategy"),
         "institutions": _("institutions"),
-        "results": _("goals, objectives and measures"),
+        "results": _("results"),
         "activities": _("activities"),
         "budget": _("budget lines"),
         "indicators": _("indicators"),
@@ -1542,10 +1757,18 @@ class KindChanges:
     changed: list[Change] = field(default_factory=list)
     deleted: list[Change] = field(default_factory=list)
     unchanged: list[Change] = field(default_factory=list)
+    name: str = ""  # the plan's own name for the kind, when it has one (the results: by its levels)
 
     @property
     def label(self) -> str:
-        return _kind_labels()[self.kind]
+        return self.name or _kind_labels()[self.kind]
+
+
+def _results_label(levels: list[dict[str, str]]) -> str:
+    """`results (Policy goal > Specific objective > Measure)`: the plan's levels above its activities."""
+    plan = Strategy(levels=levels)
+    names = LEVELS_SEPARATOR.join(plan.level_name(depth) for depth in range(1, plan.depth))
+    return _("results (%(levels)s)") % {"levels": names}
 
 
 @dataclass
@@ -1687,11 +1910,12 @@ def _diff_lines(
 P = TypeVar("P", bound=ImportPreview)
 
 
-def _preview(code: str, ops: list[_Op], warnings_: MessageList, cls: type[P]) -> P:
+def _preview(parsed: ParsedPlan, ops: list[_Op], cls: type[P]) -> P:
     kinds = {kind: KindChanges(kind) for kind in KINDS}
+    kinds["results"].name = _results_label(parsed.levels)
     for op in ops:
         getattr(kinds[op.kind], op.action).append(Change(op.label, op.fields, op.kind))
-    return cls(code, list(kinds.values()), warnings_.lines())
+    return cls(parsed.strategy_code, list(kinds.values()), parsed.warnings.lines())
 
 
 def _require_valid(parsed: ParsedPlan) -> None:
@@ -1703,7 +1927,7 @@ def plan_changes(parsed: ParsedPlan) -> ImportPreview:
     """What importing the (valid) parsed file would do, computed in a constant number of queries."""
     _require_valid(parsed)
     existing = _load_existing(parsed.strategy_code, country=parsed.country)
-    preview = _preview(parsed.strategy_code, _diff(parsed, existing), parsed.warnings, ImportPreview)
+    preview = _preview(parsed, _diff(parsed, existing), ImportPreview)
     preview.country = existing.country
     return preview
 
@@ -1731,11 +1955,11 @@ def apply_plan(
         existing = _load_existing(parsed.strategy_code, country=parsed.country, lock=True)
         ops = _diff(parsed, existing)
         if expected is not None:
-            now = _preview(parsed.strategy_code, ops, parsed.warnings, ImportPreview)
+            now = _preview(parsed, ops, ImportPreview)
             if now.fingerprint() != expected:
                 raise PreviewOutdated(now)
         _Writer(existing).run(ops)
-        summary = _preview(parsed.strategy_code, ops, parsed.warnings, ImportSummary)
+        summary = _preview(parsed, ops, ImportSummary)
         if existing.strategy is not None and summary.has_changes:
             try:
                 amend(
@@ -1882,6 +2106,7 @@ class _Writer:
         institution.country = self.strategy.country
 
     def _set_results(self, result: Result, values: dict[str, Any], key: str) -> None:
+        result.depth = code_depth(key)  # the code says the level
         self._assign(result, values)
         result.strategy = self.strategy
         result.parent = self.existing.results[parent_code(key)] if code_depth(key) > 1 else None
@@ -1903,7 +2128,7 @@ class _Writer:
         line.activity = self.existing.activities[key[0]]
 
     def _set_indicators(self, indicator: Indicator, values: dict[str, Any], key: str) -> None:
-        if "result" in values:  # a goal, objective or measure; or an activity, whose measure it then belongs to
+        if "result" in values:  # a result of any level; or an activity, whose result it then belongs to
             code = values.pop("result")
             activity = None if code in self.existing.results else self.existing.activities[code]
             indicator.activity = activity
@@ -1970,8 +2195,9 @@ def _write_rows(sheet: Any, spec: SheetSpec, rows: Iterable[dict[str, Any]]) -> 
                 put_cell(sheet, number, index, value, column.kind)
 
 
-def _plan_rows(existing: _Existing) -> dict[str, list[dict[str, Any]]]:
-    """The plan in the file's vocabulary, sheet by sheet, in code order."""
+def _plan_rows(existing: _Existing, plan: Strategy, language: str) -> dict[str, list[dict[str, Any]]]:
+    """The plan in the file's vocabulary, sheet by sheet, in code order; a result's level by the plan's name for
+    it, in the language of the headers."""
     result_codes = {r.pk: r.code for r in existing.results.values()}
     activity_codes = {a.pk: a.code for a in existing.activities.values()}
     activities = sorted(existing.activities.values(), key=lambda a: a.sort_key)
@@ -1981,7 +2207,10 @@ def _plan_rows(existing: _Existing) -> dict[str, list[dict[str, Any]]]:
     institutions = sorted((i for i in existing.institutions.values() if i.pk in used), key=lambda i: i.code)
     return {
         "institutions": [_institution_values(i, existing) for i in institutions],
-        "results": [_result_values(r, existing) for r in sorted(existing.results.values(), key=lambda r: r.sort_key)],
+        "results": [
+            {**_result_values(r, existing), "level": plan.level_name(r.depth, language)}
+            for r in sorted(existing.results.values(), key=lambda r: r.sort_key)
+        ],
         "activities": [_activity_values(a, existing) for a in activities],
         "budget": [
             _budget_row(_budget_values(k, line)) for k, line in sorted(existing.budget.items(), key=_line_order)
@@ -2002,6 +2231,8 @@ def _write_strategy(sheet: Any, values: dict[str, Any], language: str) -> None:
     for number, column in enumerate(STRATEGY.columns, start=2):
         put_cell(sheet, number, 1, column.sq if language == "sq" else column.field)
         value = values.get(column.field)
+        if column.kind == "levels":  # written always, so that a re-import keeps them
+            value = _levels_text(values.get("levels") or [], column.field.removeprefix("levels_"))
         if isinstance(value, bool):
             value = ("po" if value else "jo") if language == "sq" else ("yes" if value else "no")
         if value not in (None, ""):
@@ -2026,7 +2257,8 @@ def _new_workbook(values: dict[str, Any], rows: dict[str, list[dict[str, Any]]],
 def write_workbook(strategy: Strategy, file: str | Path | IO[bytes], *, language: str = "en") -> None:
     """The strategy's plan in the import format, read in a constant number of queries."""
     existing = _load_existing(strategy.code)
-    workbook = _new_workbook(_strategy_values(existing.strategy or strategy, existing), _plan_rows(existing), language)
+    plan = existing.strategy or strategy
+    workbook = _new_workbook(_strategy_values(plan, existing), _plan_rows(existing, plan, language), language)
     workbook.save(file)
 
 
@@ -2044,9 +2276,24 @@ def _instructions() -> list[str]:
     return [
         _("Action plan workbook: how to fill it in"),
         _("Fill in one sheet per kind of row; keep the header row (English or Albanian headers, any case)."),
-        _("Strategy: one field per row (field, value). Results: goals (2), objectives (2.1) and measures (2.1.3)."),
+        _("Strategy: one field per row (field, value)."),
         _(
-            "Activities: code 2.1.3.4 under measure 2.1.3; start and end as 2025 or 2025-Q2, or the timeframe as "
+            "Levels: a plan has 2 to 5 levels, the last one its activities, named from the top down in levels_en "
+            'and levels_sq, such as "Section > Action" or "Policy goal > Specific objective > Measure > Activity" '
+            "(empty: the plan's levels, or those four for a new plan)."
+        ),
+        _(
+            "Codes are numbers separated by dots, one number per level: in a plan of four levels 2 is a policy "
+            "goal, 2.1 a specific objective, 2.1.3 a measure and 2.1.3.4 an activity; in a plan of two levels 2 is "
+            "a section and 2.1 an action. The reference column keeps the plan's own reference as written "
+            '("PG1", "V", "ACTION 68").'
+        ),
+        _(
+            "Results: every level above the activities, the level given by the code (the level column, when "
+            "filled in, names it or gives its number). Activities: the code of the result above it and a number."
+        ),
+        _(
+            "Activities: start and end as 2025 or 2025-Q2, or the timeframe as "
             'the plan writes it ("Second half of 2025", "2024-2026", "Annual", "Continuous", "By end of 2025"); '
             "lead and partners are institution codes."
         ),

@@ -79,7 +79,7 @@ class ApprovedFiguresSurvive(RuleBasedStateMachine):
 
     @rule(index=PICK)
     def add_activity(self, index):
-        measure = _pick(self._items("result").filter(level="measure"), index)
+        measure = _pick(self._items("result").filter(depth=3), index)
         plan.create_activity(
             measure=measure,
             by=self.secretariat,

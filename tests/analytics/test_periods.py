@@ -37,7 +37,7 @@ def test_parse(text, expected):
     assert Period.parse(expected.slug) == expected
 
 
-@pytest.mark.parametrize("text", ["", None, "25", "2025-H3", "2025-Q1", "2024-2026", "x2025"])
+@pytest.mark.parametrize("text", ["", None, "25", "2025-H3", "2025-Q1", "2026-2024", "2024-2026-H1", "x2025"])
 def test_parse_refuses_anything_else(text):
     with pytest.raises(ValueError):
         Period.parse(text)
@@ -61,3 +61,23 @@ def test_periods_of_a_plan_and_the_default():
     assert default_period(strategy, datetime.date(2023, 5, 1)) == Period.year(2024)
     assert default_period(strategy, datetime.date(2025, 5, 1)) == Period.year(2025)
     assert default_period(strategy, datetime.date(2030, 5, 1)) == Period.year(2025)
+
+
+@pytest.mark.parametrize("text", ["2024-2026", "2024–2026", " 2024 - 2026 "])
+def test_parse_reads_the_years_of_an_action_plan(text):
+    period = Period.parse(text)
+    assert period == Period.span(2024, 2026)
+    assert Period.parse(period.slug) == period
+
+
+@pytest.mark.django_db
+def test_several_action_plans_add_their_spans_and_the_whole_to_the_periods():
+    strategy = StrategyFactory(plan_start_year=2024, plan_end_year=2028, end_year=2030)
+    years = [Period.year(year) for year in range(2024, 2029)]
+    assert periods_of(strategy, halves=False, plans=[(2024, 2028)]) == years
+    assert periods_of(strategy, halves=False, plans=[(2027, 2028), (2024, 2026)]) == [
+        Period.span(2024, 2026), Period.span(2027, 2028), Period.span(2024, 2028), *years,
+    ]  # fmt: skip
+    assert periods_of(strategy, halves=False, plans=[(2024, 2027), (2028, 2028)]) == [
+        Period.span(2024, 2027), Period.span(2024, 2028), *years,
+    ]  # fmt: skip

@@ -74,7 +74,7 @@ def test_the_results_tree_flattened_equals_the_plan_tree(approved_plan, secretar
     nodes = [row.node for row in tree.rows if row.kind == "result"]
     assert [r["code"] for r in results] == [node.code for node in nodes]
     for result, node in zip(results, nodes, strict=True):
-        assert result["level"] == node.level
+        assert result["depth"] == node.depth
         assert result["gcm_objectives"] == [gcm.number for gcm in node.gcm_objectives]
     by_code = {r["code"]: r for r in results}
     assert by_code["1"]["parent_code"] is None and by_code["1"]["parent_id"] is None
@@ -82,8 +82,8 @@ def test_the_results_tree_flattened_equals_the_plan_tree(approved_plan, secretar
     assert by_code["1.1.2"]["parent_id"] == approved_plan.objectives["1.1"].pk
     assert by_code["1"]["sdg_targets"] == ["8.8", "10.7"]
     assert by_code["1.1"]["gcm_objectives"] == [2]
-    assert codes(api_for(secretariat), f"{BASE}/results", level="measure") == ["1.1.1", "1.1.2", "2.1.1"]
-    assert_error(api_for(secretariat).get(f"{BASE}/results", {"level": "task"}), 400, "bad_request")
+    assert codes(api_for(secretariat), f"{BASE}/results", depth=3) == ["1.1.1", "1.1.2", "2.1.1"]
+    assert_error(api_for(secretariat).get(f"{BASE}/results", {"depth": "task"}), 400, "bad_request")
 
 
 # --- Activities ---

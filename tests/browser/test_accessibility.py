@@ -7,7 +7,7 @@ import pytest
 
 from nsm.strategy.models import Activity
 from tests.browser.conftest import sign_in
-from tests.factories import ActivityBudgetFactory, ActivityFactory, IndicatorFactory, StrategyFactory
+from tests.factories import ActivityBudgetFactory, ActivityFactory, GoalFactory, IndicatorFactory, StrategyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -58,6 +58,12 @@ def test_the_plans_pages_have_no_serious_accessibility_violation(axe_page, coord
     ActivityBudgetFactory(activity=activity, year=2025, amount=1000)
     ActivityFactory(measure=activity.measure, cost_basis="within_budget", cost_note="within the budget of MPB")
     IndicatorFactory(result=activity.measure, activity=activity)
+    two_levels = StrategyFactory(
+        code="AL-DIASPORA-A11Y", reference="VKM nr. 414/2021",
+        levels=[{"en": "Section", "sq": "Seksioni"}, {"en": "Action", "sq": "Veprimi"}],
+    )  # fmt: skip
+    section = GoalFactory(strategy=two_levels, depth=1, code="1", reference="I", title_en="Engaging the diaspora")
+    ActivityFactory(measure=section, code="1.1", reference="ACTION 1", title_en="Update the diaspora register")
     sign_in(axe_page, "coordinator")
     axe_page.set_viewport_size({"width": axe_page.width, "height": 900})
     pages = [
@@ -66,6 +72,8 @@ def test_the_plans_pages_have_no_serious_accessibility_violation(axe_page, coord
         f"/plan/{strategy.code}/activities/{activity.pk}/",
         f"/plan/{strategy.code}/activities/{activity.pk}/edit/",
         f"/plan/{strategy.code}/indicators/",
+        f"/plan/{two_levels.code}/",
+        f"/plan/{two_levels.code}/results/{section.pk}/",
         "/",
         f"/analysis/{strategy.code}/",
         f"/monitoring/strategy/{strategy.code}/cycles/",
@@ -89,3 +97,4 @@ def test_the_plans_pages_have_no_serious_accessibility_violation(axe_page, coord
         assert width <= axe_page.viewport_size["width"], f"{path} is wider than the screen: {width}px"
     assert problems == {}, "\n".join(f"{path}: {found}" for path, found in problems.items())
     assert Activity.objects.filter(strategy=strategy).count() == 2
+    assert Activity.objects.filter(strategy=two_levels).count() == 1

@@ -53,7 +53,7 @@ def test_snapshot_holds_the_whole_plan_as_plain_data(strategy, plan):
     assert json.loads(json.dumps(snap)) == snap
     assert set(snap["results"]) == {"1", "1.1", "1.1.1"}
     assert snap["results"]["1.1.1"]["gcm_objectives"] == [2]
-    assert snap["results"]["1"]["level"] == "goal"
+    assert snap["results"]["1"]["depth"] == 1
     activity = snap["activities"]["1.1.1.1"]
     assert activity["lead"] == "MPB"
     assert activity["partners"] == ["AKPA"]

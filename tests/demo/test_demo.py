@@ -30,10 +30,10 @@ def test_demo_strategy_is_marked_illustrative(demo):
 
 
 def test_demo_plan_has_at_least_four_goals_twelve_objectives_and_thirty_measures(demo):
-    levels = dict(Result.objects.filter(strategy__code=CODE).values_list("level").annotate(n=Count("id")).order_by())
-    assert levels["goal"] >= 4
-    assert levels["objective"] >= 12
-    assert levels["measure"] >= 30
+    levels = dict(Result.objects.filter(strategy__code=CODE).values_list("depth").annotate(n=Count("id")).order_by())
+    assert levels[1] >= 4
+    assert levels[2] >= 12
+    assert levels[3] >= 30
 
 
 def test_demo_has_120_activities_led_by_at_least_15_institutions(demo):

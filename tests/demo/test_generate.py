@@ -58,9 +58,9 @@ def test_generate_creates_the_declared_shape(small):
     assert sorted(strategies.values_list("code", flat=True)) == ["BENCH-XA-2024-2026", "BENCH-XB-2024-2026"]
     for strategy in strategies:
         results = Result.objects.filter(strategy=strategy)
-        assert results.filter(level="goal").count() == 2
-        assert results.filter(level="objective").count() == 4
-        assert results.filter(level="measure").count() == 6
+        assert results.filter(depth=1).count() == 2
+        assert results.filter(depth=2).count() == 4
+        assert results.filter(depth=3).count() == 6
         assert Activity.objects.filter(strategy=strategy).count() == 14
         assert Indicator.objects.filter(strategy=strategy).count() == 15
         assert ReportingCycle.objects.filter(strategy=strategy).count() == 6

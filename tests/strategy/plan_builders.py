@@ -28,7 +28,7 @@ def institution(code: str) -> Institution:
 
 def measures(strategy: Strategy, count: int) -> list[Result]:
     """`count` measures, under as many goals as needed (two objectives a goal, two measures each)."""
-    found = list(Result.objects.filter(strategy=strategy, level=Result.Level.MEASURE).order_by("sort_key"))
+    found = list(Result.objects.filter(strategy=strategy, depth=3).order_by("sort_key"))
     while len(found) < count:
         goal = GoalFactory(
             strategy=strategy, code=str(Result.objects.filter(strategy=strategy, parent=None).count() + 1)

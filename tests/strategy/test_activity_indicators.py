@@ -25,7 +25,7 @@ def test_an_indicator_of_an_activity_belongs_to_its_measure(activity):
     indicator.activity = other
     with pytest.raises(ValidationError) as refused:
         indicator.full_clean()
-    assert "not one of this indicator's measure" in refused.value.message_dict["activity"][0]
+    assert "not one of this indicator's result" in refused.value.message_dict["activity"][0]
 
 
 def test_the_indicator_form_offers_the_measures_activities(activity, coordinator):

@@ -25,6 +25,7 @@ ALIASES = {
         "end_year": "end",
         "end_quarter": "end",
         "recurrence": "timeframe",  # read from the timeframe as written
+        "depth": "level",  # a result's level, named as the plan names it (and given by its code)
         "activity": "result",  # an activity's indicator names the activity in the result column
     },
     "api": {"parent": "parent_id"},
@@ -75,7 +76,10 @@ def test_every_plan_field_is_in_the_api_schema(model):
 @pytest.mark.django_db
 def test_every_plan_field_is_frozen_in_a_version():
     withdrawn = {"withdrawn_on": datetime.date(2025, 3, 1), "withdrawn_reason": "Merged"}
-    activity = ActivityFactory(measure__withdrawn_on=withdrawn["withdrawn_on"], **withdrawn)
+    # A version keeps a reference only where the plan gives one (versions frozen before references compare equal).
+    activity = ActivityFactory(
+        reference="ACTION 1", measure__reference="M1", measure__withdrawn_on=withdrawn["withdrawn_on"], **withdrawn
+    )
     indicator = IndicatorFactory(result=activity.measure, computed_from="trainings", **withdrawn)
     items = {
         Result: versions._result_item(activity.measure),

@@ -26,40 +26,40 @@ def errors_of(obj) -> dict:
 
 
 def test_a_goals_code_is_one_number(strategy):
-    goal = Result(strategy=strategy, level=Result.Level.GOAL, code="2.1", title_en="Goal")
+    goal = Result(strategy=strategy, depth=1, code="2.1", title_en="Goal")
     assert "code" in errors_of(goal)
 
 
 def test_an_objectives_code_starts_with_its_goals_code(strategy):
     goal = GoalFactory(strategy=strategy, code="2")
-    objective = Result(strategy=strategy, parent=goal, level=Result.Level.OBJECTIVE, code="3.1", title_en="O")
+    objective = Result(strategy=strategy, parent=goal, depth=2, code="3.1", title_en="O")
     assert "code" in errors_of(objective)
 
 
 def test_a_measure_needs_a_parent(strategy):
-    measure = Result(strategy=strategy, level=Result.Level.MEASURE, code="1.1.1", title_en="Measure")
+    measure = Result(strategy=strategy, depth=3, code="1.1.1", title_en="Measure")
     assert "code" in errors_of(measure)
 
 
 def test_a_goal_has_no_parent(strategy):
     other = GoalFactory(strategy=strategy, code="1")
-    goal = Result(strategy=strategy, parent=other, level=Result.Level.GOAL, code="2", title_en="Goal")
+    goal = Result(strategy=strategy, parent=other, depth=1, code="2", title_en="Goal")
     assert "parent" in errors_of(goal)
 
 
 def test_a_code_is_numbers_separated_by_dots(strategy):
-    goal = Result(strategy=strategy, level=Result.Level.GOAL, code="A", title_en="Goal")
+    goal = Result(strategy=strategy, depth=1, code="A", title_en="Goal")
     assert "code" in errors_of(goal)
 
 
 def test_a_result_needs_a_title_in_one_language(strategy):
-    goal = Result(strategy=strategy, level=Result.Level.GOAL, code="1")
+    goal = Result(strategy=strategy, depth=1, code="1")
     assert errors_of(goal)
 
 
 def test_two_results_of_a_strategy_cannot_share_a_code(strategy):
     GoalFactory(strategy=strategy, code="1")
-    duplicate = Result(strategy=strategy, level=Result.Level.GOAL, code="1", title_en="Again")
+    duplicate = Result(strategy=strategy, depth=1, code="1", title_en="Again")
     assert errors_of(duplicate)
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
@@ -67,7 +67,7 @@ def test_two_results_of_a_strategy_cannot_share_a_code(strategy):
 
 def test_two_strategies_may_use_the_same_codes(strategy):
     GoalFactory(strategy=strategy, code="1")
-    other = Result(strategy=StrategyFactory(code="OTHER"), level=Result.Level.GOAL, code="1", title_en="Goal")
+    other = Result(strategy=StrategyFactory(code="OTHER"), depth=1, code="1", title_en="Goal")
     other.full_clean()
 
 

@@ -64,7 +64,7 @@ def test_the_tables_of_a_result_page_have_captions(client_for, viewer, strategy)
     tables = re.findall(r"<table.*?</table>", page, re.S)
     captions = [re.search(r"<caption[^>]*>(.*?)</caption>", table, re.S) for table in tables]
     assert len(tables) == 3 and all(captions)
-    assert "Activities of measure 1.1.1, with their lead institution, timeframe and cost" in page
+    assert "Items under Measure 1.1.1, with their lead institution, timeframe and cost" in page
     assert "Indicators of 1.1.1, with their baseline and targets" in page
 
 

@@ -70,7 +70,7 @@ def test_the_strategy_page_shows_costs_per_year_with_the_funding_gap(client_for,
 
 def test_an_activity_without_gcm_objectives_shows_its_measures_and_says_so(client_for, viewer, strategy, plan):
     page = text_of(client_for(viewer).get(url("detail", strategy)))
-    assert "(from the measure)" in page
+    assert "(inherited)" in page
 
 
 def test_money_is_grouped_the_albanian_way_in_albanian(client_for, viewer, strategy, plan):

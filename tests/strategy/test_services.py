@@ -44,14 +44,14 @@ def test_a_new_goal_takes_the_next_number_after_the_last_goal(strategy, coordina
     GoalFactory(strategy=strategy, code="1")
     GoalFactory(strategy=strategy, code="3")
     goal = services.create_result(strategy=strategy, parent=None, by=coordinator, title_en="Diaspora")
-    assert (goal.code, goal.level) == ("4", Result.Level.GOAL)
+    assert (goal.code, goal.depth) == ("4", 1)
 
 
 def test_a_child_of_an_objective_is_a_measure_numbered_under_it(strategy, coordinator):
     objective = ObjectiveFactory(parent=GoalFactory(strategy=strategy, code="2"), code="2.1")
     MeasureFactory(parent=objective, code="2.1.1")
     measure = services.create_result(strategy=strategy, parent=objective, by=coordinator, title_sq="Masa")
-    assert (measure.code, measure.level, measure.parent) == ("2.1.2", Result.Level.MEASURE, objective)
+    assert (measure.code, measure.depth, measure.parent) == ("2.1.2", 3, objective)
 
 
 def test_a_measure_cannot_have_results_under_it(strategy, coordinator):
@@ -249,7 +249,11 @@ def test_deletion_summary_counts_what_goes_with_a_goal(strategy, two_goals):
     IndicatorTargetFactory(indicator=IndicatorFactory(result=two_goals["2"]))
     summary = selectors.deletion_summary(two_goals["2"])
     assert summary == selectors.DeletionSummary(
-        objectives=1, measures=1, activities=2, budget_lines=1, indicators=1, targets=1
+        below=(("Specific objective", 1), ("Measure", 1)),
+        activities=2,
+        budget_lines=1,
+        indicators=1,
+        targets=1,
     )
 
 

@@ -229,7 +229,7 @@ def load_demo_plan_titles_and_objectives(strategy) -> None:
         result = Result.objects.create(
             strategy=strategy,
             parent=parent,
-            level=row.level,
+            depth=row.code.count(".") + 1,
             code=row.code,
             title_sq=row.title_sq,
             title_en=row.title_en,

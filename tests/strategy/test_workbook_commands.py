@@ -38,8 +38,8 @@ def run(*args: str) -> tuple[str, str]:
 def test_import_prints_one_line_of_what_was_created(code_lists, plan_file):
     out, err = run("import-plan", str(plan_file))
     assert out.splitlines() == [
-        "AL-WB-TEST: created 13 (strategy: 1, institutions: 1, goals, objectives and measures: 3, "
-        "activities: 2, budget lines: 3, indicators: 1, targets: 2); updated 0; deleted 0; left unchanged 0."
+        "AL-WB-TEST: created 13 (strategy: 1, institutions: 1, results (Policy goal > Specific objective > Measure): "
+        "3, activities: 2, budget lines: 3, indicators: 1, targets: 2); updated 0; deleted 0; left unchanged 0."
     ]
     assert err == ""
 

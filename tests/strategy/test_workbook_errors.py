@@ -9,9 +9,9 @@ import pytest
 from nsm.strategy.workbook import WorkbookError, apply_plan, read_workbook
 from tests.factories import GoalFactory, ObjectiveFactory, StrategyFactory
 from tests.strategy.workbook_support import (
+    import_errors,
     load_code_lists,
     make_workbook,
-    row_counts,
     set_cell,
     valid_sheets,
 )
@@ -20,17 +20,6 @@ from tests.strategy.workbook_support import (
 @pytest.fixture(autouse=True)
 def code_lists(db):
     load_code_lists()
-
-
-def import_errors(sheets) -> list[str]:
-    """Import through the whole path (read, then apply); check that nothing was written; return the errors."""
-    before = row_counts()
-    parsed = read_workbook(make_workbook(sheets), name="plan.xlsx")
-    with pytest.raises(WorkbookError) as raised:
-        apply_plan(parsed, by=None)
-    assert row_counts() == before
-    assert raised.value.messages == parsed.errors
-    return parsed.errors
 
 
 def test_the_valid_workbook_of_these_tests_has_no_error():
@@ -97,7 +86,8 @@ def test_a_level_that_does_not_match_the_codes_depth_is_an_error_on_the_level():
     sheets = valid_sheets()
     set_cell(sheets, "Results!B3", "goal")
     assert import_errors(sheets) == [
-        'Results!B3: the level "goal" does not match the code 1.1 (a goal is 2, an objective 2.1, a measure 2.1.3)'
+        'Results!B3: the level "goal" does not match the code 1.1: in this plan it is on the level "Specific '
+        'objective" (Policy goal 2 > Specific objective 2.1 > Measure 2.1.3 > Activity 2.1.3.4)'
     ]
 
 

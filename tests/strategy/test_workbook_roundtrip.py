@@ -1,4 +1,5 @@
-"""Export then import reproduces generated plans exactly: every field and every many-to-many value.
+"""Export then import reproduces generated plans exactly: every field and every many-to-many value, for plans of
+every shape (two to five levels, named in both languages or in one) exported with English or Albanian headers.
 
 Generated text includes text starting with `=` (written as text, never as a formula, and read back as it was)
 and text with spaces around it, which the import strips (docs/workbook.md, Values): the plan read back is the
@@ -10,12 +11,21 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from nsm.accounts.models import Institution
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
-from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+from nsm.strategy.models import (
+    MAX_LEVELS,
+    MIN_LEVELS,
+    Activity,
+    ActivityBudget,
+    Indicator,
+    IndicatorTarget,
+    Result,
+    Strategy,
+)
 from nsm.strategy.workbook import apply_plan, plan_changes, read_workbook, write_workbook
 from tests.strategy.workbook_support import (
     DIMENSIONS,
@@ -30,6 +40,9 @@ CODE = "AL-ROUND-TRIP"
 plain = st.text(alphabet="abcdefghijklmnopqrstuvwxyzëçABCËÇ 0123456789.,;:-'()/=+", max_size=24)
 texts = st.one_of(plain, plain.map(lambda text: f"={text}"), plain.map(lambda text: f"  {text} "))
 titles = texts.filter(str.strip)
+references = st.just("") | texts  # a reference as written has at most 40 characters
+level = st.fixed_dictionaries({"sq": texts, "en": texts}).filter(lambda names: any(map(str.strip, names.values())))
+levels = st.lists(level, min_size=MIN_LEVELS, max_size=MAX_LEVELS)  # no ">" in a name: it separates them
 donors = st.sampled_from(["EU", " EU ", "=EU", "GIZ", "Delegation of the EU"]) | titles
 amounts = st.decimals(min_value=0, max_value=Decimal("99999999999.99"), places=2)
 values = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=4)
@@ -50,12 +63,13 @@ def tag(data, obj, name: str, queryset, field: str, choices, most: int = 3) -> N
     getattr(obj, name).set(queryset.filter(**{f"{field}__in": chosen}))
 
 
-def result(data, strategy: Strategy, parent: Result | None, level: str, code: str) -> Result:
+def result(data, strategy: Strategy, parent: Result | None, code: str) -> Result:
     made = Result.objects.create(
         strategy=strategy,
         parent=parent,
-        level=level,
+        depth=code.count(".") + 1,
         code=code,
+        reference=data.draw(references),
         title_sq=data.draw(titles),
         title_en=data.draw(texts),
     )
@@ -73,6 +87,7 @@ def activity(data, measure: Result, number: int, institutions: list[str]) -> Act
         strategy=measure.strategy,
         measure=measure,
         code=f"{measure.code}.{number}",
+        reference=data.draw(references),
         title_sq=data.draw(texts),
         title_en=data.draw(titles),
         lead=Institution.objects.get(code=data.draw(st.sampled_from(institutions))),
@@ -98,13 +113,18 @@ def activity(data, measure: Result, number: int, institutions: list[str]) -> Act
     return made
 
 
-def indicator(data, strategy: Strategy, number: int, results: list[Result], institutions: list[str]) -> None:
+def indicator(
+    data, strategy: Strategy, number: int, results: list[Result], activities: list[Activity], institutions: list[str]
+) -> None:
+    """An indicator of a result of any level, or of an activity (then of the result above it too)."""
+    of_activity = data.draw(st.none() | st.sampled_from(activities)) if activities else None
     value_type = data.draw(st.sampled_from(Indicator.ValueType.values))
     baseline = data.draw(st.none() | (st.sampled_from([0, 1]) if value_type == "yes_no" else values))
     responsible = data.draw(st.none() | st.sampled_from(institutions))
     made = Indicator.objects.create(
         strategy=strategy,
-        result=data.draw(st.sampled_from(results)),
+        result=of_activity.measure if of_activity else data.draw(st.sampled_from(results)),
+        activity=of_activity,
         code=f"I.{number}",
         name_sq=data.draw(titles),
         name_en=data.draw(texts),
@@ -123,10 +143,28 @@ def indicator(data, strategy: Strategy, number: int, results: list[Result], inst
         IndicatorTarget.objects.create(indicator=made, year=year, value=data.draw(values))
 
 
+def results_tree(data, parent: Result | None, code: str, found: dict[str, list]) -> None:
+    """A result and the results under it down to the level above the activities, which holds activities; at
+    most two children each, and one each once the plan has eight results, so that five levels stay small."""
+    strategy = found["strategy"]
+    made = result(data, strategy, parent, code)
+    found["results"].append(made)
+    if made.depth == strategy.result_depth:
+        for number in range(1, data.draw(st.integers(0, 2)) + 1):
+            found["activities"].append(activity(data, made, number, found["institutions"]))
+        return
+    children = data.draw(st.integers(1, 2 if len(found["results"]) < 8 else 1))
+    for number in range(1, children + 1):
+        results_tree(data, made, f"{code}.{number}", found)
+
+
 def generated_plan(data) -> Strategy:
-    """A small plan: one or two goals, each with objectives, measures, activities, costs and indicators."""
+    """A small plan of two to five levels: one or two results at the top, the results under them, activities,
+    costs and indicators."""
     strategy = Strategy.objects.create(
         code=CODE,
+        reference=data.draw(references),
+        levels=data.draw(levels),
         title_sq=data.draw(titles),
         title_en=data.draw(texts),
         start_year=2024,
@@ -141,18 +179,13 @@ def generated_plan(data) -> Strategy:
         name_en=data.draw(texts),
         kind=data.draw(st.sampled_from(Institution.Kind.values)),
     )
-    institutions = [*INSTITUTIONS, "RT-NEW"]
-    results = []
-    for g in range(1, data.draw(st.integers(1, 2)) + 1):
-        goal = result(data, strategy, None, "goal", str(g))
-        for o in range(1, data.draw(st.integers(1, 2)) + 1):
-            objective = result(data, strategy, goal, "objective", f"{g}.{o}")
-            measure = result(data, strategy, objective, "measure", f"{g}.{o}.1")
-            results += [goal, objective, measure]
-            for a in range(1, data.draw(st.integers(0, 2)) + 1):
-                activity(data, measure, a, institutions)
+    event(f"a plan of {strategy.depth} levels")  # --hypothesis-show-statistics: how many of each shape
+    found: dict[str, list] = {"strategy": strategy, "institutions": [*INSTITUTIONS, "RT-NEW"]}
+    found |= {"results": [], "activities": []}
+    for number in range(1, data.draw(st.integers(1, 2)) + 1):
+        results_tree(data, None, str(number), found)
     for number in range(1, data.draw(st.integers(0, 2)) + 1):
-        indicator(data, strategy, number, results, institutions)
+        indicator(data, strategy, number, found["results"], found["activities"], found["institutions"])
     return strategy
 
 
@@ -167,10 +200,13 @@ def stripped(value):
     return value
 
 
-def exported(strategy: Strategy) -> bytes:
+def exported(strategy: Strategy, language: str = "en") -> bytes:
     buffer = io.BytesIO()
-    write_workbook(strategy, buffer)
+    write_workbook(strategy, buffer, language=language)
     return buffer.getvalue()
+
+
+languages = st.sampled_from(["en", "sq"])  # the headers, and the name each result's level is written with
 
 
 @examples
@@ -178,7 +214,7 @@ def exported(strategy: Strategy) -> bytes:
 def test_importing_an_export_into_an_empty_database_reproduces_the_plan(data):
     with transaction.atomic():
         strategy = generated_plan(data)
-        before, workbook = canonical(CODE), exported(strategy)
+        before, workbook = canonical(CODE), exported(strategy, data.draw(languages))
         strategy.delete()
         Institution.objects.filter(code="RT-NEW").delete()
         parsed = read_workbook(workbook)
@@ -192,7 +228,7 @@ def test_importing_an_export_into_an_empty_database_reproduces_the_plan(data):
 @given(data=st.data())
 def test_the_export_of_a_plan_matches_that_plan_unchanged(data):
     with transaction.atomic():
-        parsed = read_workbook(exported(generated_plan(data)))
+        parsed = read_workbook(exported(generated_plan(data), data.draw(languages)))
         assert parsed.errors == []
         assert plan_changes(parsed).has_changes is False
         transaction.set_rollback(True)
@@ -202,7 +238,7 @@ def test_text_starting_with_an_equals_sign_comes_back_as_text_and_spaces_around_
     strategy = Strategy.objects.create(
         code=CODE, title_sq=" =SUM(A1:A3) ", start_year=2024, end_year=2030, plan_start_year=2024, plan_end_year=2026
     )
-    goal = Result.objects.create(strategy=strategy, level="goal", code="1", title_sq="=1+1", title_en="  Goal ")
+    goal = Result.objects.create(strategy=strategy, depth=1, code="1", title_sq="=1+1", title_en="  Goal ")
     workbook = exported(strategy)
     strategy.delete()
     apply_plan(read_workbook(workbook), by=None)

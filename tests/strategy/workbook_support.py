@@ -3,11 +3,13 @@
 import io
 from typing import Any
 
+import pytest
 from openpyxl import Workbook
 
 from nsm.accounts.models import Institution
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup, sdg_sort_key
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+from nsm.strategy.workbook import WorkbookError, apply_plan, read_workbook
 from tests.factories import InstitutionFactory
 
 INSTITUTIONS = ("MPB", "AKPA", "INSTAT", "MSHMS", "ZKM")
@@ -163,11 +165,24 @@ def row_counts() -> dict[str, int]:
     return counts
 
 
+def import_errors(sheets: dict[str, list[list[Any]]]) -> list[str]:
+    """Import through the whole path (read, then apply); check that nothing was written; return the errors."""
+    before = row_counts()
+    parsed = read_workbook(make_workbook(sheets), name="plan.xlsx")
+    with pytest.raises(WorkbookError) as raised:
+        apply_plan(parsed, by=None)
+    assert row_counts() == before
+    assert raised.value.messages == parsed.errors
+    return parsed.errors
+
+
 def canonical(code: str) -> dict[str, Any]:
     """The whole plan of a strategy, fields and many-to-many, independent of the workbook module."""
     strategy = Strategy.objects.get(code=code)
     fields = (
         "code",
+        "reference",
+        "levels",
         "country",
         "title_sq",
         "title_en",
@@ -179,7 +194,7 @@ def canonical(code: str) -> dict[str, Any]:
         "is_illustrative",
     )
     activities = Activity.objects.filter(strategy=strategy).select_related("measure", "lead")
-    indicators = Indicator.objects.filter(strategy=strategy).select_related("result", "responsible")
+    indicators = Indicator.objects.filter(strategy=strategy).select_related("result", "activity", "responsible")
     used = {a.lead for a in activities} | {p for a in activities for p in a.partners.all()}
     used |= {i.responsible for i in indicators if i.responsible}
     return {
@@ -187,8 +202,9 @@ def canonical(code: str) -> dict[str, Any]:
         "institutions": {i.code: (i.name_sq, i.name_en, i.kind, i.country) for i in used},
         "results": {
             r.code: (
-                r.level,
+                r.depth,
                 r.parent.code if r.parent else None,
+                r.reference,
                 r.title_sq,
                 r.title_en,
                 sorted(g.number for g in r.gcm_objectives.all()),
@@ -199,6 +215,7 @@ def canonical(code: str) -> dict[str, Any]:
         "activities": {
             a.code: (
                 a.measure.code,
+                a.reference,
                 a.title_sq,
                 a.title_en,
                 a.lead.code,
@@ -220,6 +237,7 @@ def canonical(code: str) -> dict[str, Any]:
         "indicators": {
             i.code: (
                 i.result.code,
+                i.activity.code if i.activity else None,
                 i.name_sq,
                 i.name_en,
                 i.kind,
