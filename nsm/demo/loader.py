@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from nsm.accounts import twofactor
 from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
-from nsm.demo import capacity, consultation, content, context, monitoring, workinggroup
+from nsm.demo import capacity, consultation, content, context, diaspora, monitoring, workinggroup
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
 from nsm.strategy.services import create_with_history, set_m2m_quietly
@@ -78,8 +78,9 @@ class References:
 
 
 def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
-    """Create or correct the demo users and the demo plan, add its monitoring cycles (`monitoring.py`) and its
-    consultation (`consultation.py`) when missing; write the summary line to `stdout` when given."""
+    """Create or correct the demo users and the demo plan, and the second, two-level demo plan (`diaspora.py`); add
+    the first plan's monitoring cycles (`monitoring.py`) and consultation (`consultation.py`) when missing; write
+    the summary line to `stdout` when given."""
     plan = content.flatten()
     references = _read_references(plan)
     summary = LoadSummary()
@@ -88,6 +89,7 @@ def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
         with acting_as(admin, reason=REASON):
             strategy = _sync_strategy(summary)
             _sync_plan(strategy, plan, references, summary)
+            diaspora.load_diaspora(admin=admin, summary=summary)  # a second plan, of two levels
         monitoring.load_monitoring(strategy, admin=admin, summary=summary)
         consultation.load_consultation(strategy, admin=admin, summary=summary)
         capacity.load_trainings(strategy, admin=admin, summary=summary)
@@ -111,12 +113,14 @@ def _sync_plan(strategy: Strategy, plan: content.Plan, refs: References, summary
 
 def _read_references(plan: content.Plan) -> References:
     """Every reference row the plan uses, in five queries; raises MissingReferenceData naming all gaps."""
-    wanted = plan.references()
+    return read_references(plan.references(), content.STRATEGY["country"])
+
+
+def read_references(wanted: dict[str, Any], country: str) -> References:
+    """The reference rows named in `wanted` (kind -> codes), in five queries; raises MissingReferenceData naming
+    every gap."""
     refs = References(
-        institutions={
-            i.code: i
-            for i in Institution.objects.filter(country=content.STRATEGY["country"], code__in=wanted["institutions"])
-        },
+        institutions={i.code: i for i in Institution.objects.filter(country=country, code__in=wanted["institutions"])},
         gcm={g.number: g for g in GcmObjective.objects.filter(number__in=wanted["gcm_objectives"])},
         sdg={t.code: t for t in SdgTarget.objects.filter(code__in=wanted["sdg_targets"])},
         target_groups={t.code: t for t in TargetGroup.objects.filter(code__in=wanted["target_groups"])},
@@ -275,7 +279,7 @@ def _sync_results(
         values = {
             "strategy": strategy,
             "parent": results[parent_code] if parent_code else None,
-            "level": row.level,
+            "depth": row.code.count(".") + 1,
             "code": row.code,
             "title_sq": row.title_sq,
             "title_en": row.title_en,
