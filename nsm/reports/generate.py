@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from nsm.analytics.periods import Period
+from nsm.analytics.periods import Period, action_plan_spans
 from nsm.reports.document import Document, printable
 from nsm.strategy.models import Strategy
 
@@ -42,13 +42,25 @@ class Output:
 
 
 def check(kind: str, strategy: Strategy, *, period: Period | None, language: str, fmt: str) -> None:
-    """DocumentError unless the document can be made."""
+    """DocumentError unless the document can be made. The plan takes no period (the whole strategy) or the years of
+    one of its action plans."""
     if kind not in KINDS:
         raise DocumentError(_("Unknown document %(kind)s: choose annual or plan.") % {"kind": kind})
     if fmt not in FORMATS:
         raise DocumentError(_("Unknown format %(format)s: choose docx, pdf or xlsx.") % {"format": fmt})
     if language not in LANGUAGES:
         raise DocumentError(_("Unknown language %(language)s: choose sq or en.") % {"language": language})
+    if kind == "plan" and period is not None:
+        spans = action_plan_spans(strategy) or [(strategy.plan_start_year, strategy.plan_end_year)]
+        if period.half or (period.first_year, period.last_year) not in spans:
+            raise DocumentError(
+                _("%(period)s are not the years of one of the action plans of %(code)s (%(plans)s).")
+                % {
+                    "period": period,
+                    "code": strategy.code,
+                    "plans": ", ".join(f"{first}–{last}" for first, last in spans),
+                }
+            )
     if kind == "annual":
         if period is None:
             raise DocumentError(_("The monitoring report needs a period, such as 2025 or 2025-H1."))
@@ -73,7 +85,7 @@ def build(kind: str, strategy: Strategy, *, period: Period | None, language: str
         if kind == "annual":
             assert period is not None  # noqa: S101 - check() refuses a monitoring report without a period
             return build_annual(strategy, period)
-        return build_plan(strategy)
+        return build_plan(strategy, period)
 
 
 def render(document: Document, fmt: str) -> bytes:
@@ -87,8 +99,8 @@ def render(document: Document, fmt: str) -> bytes:
 
 
 def filename(kind: str, strategy: Strategy, *, period: Period | None, language: str, fmt: str) -> str:
-    """`AL-NSM-2024-2030_annual-2025_sq.docx`, `AL-NSM-2024-2030_plan_en.pdf`."""
-    what = f"annual-{period}" if kind == "annual" else "plan"
+    """`AL-NSM-2024-2030_annual-2025_sq.docx`, `AL-NSM-2024-2030_plan_en.pdf`, `..._plan-2024-2026_en.pdf`."""
+    what = f"{kind}-{period.slug}" if period is not None else kind
     return f"{strategy.code}_{what}_{language}.{fmt}"
 
 

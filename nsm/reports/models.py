@@ -52,7 +52,10 @@ class GeneratedDocument(models.Model):
     )
     kind = models.CharField(_("document"), max_length=16, choices=Kind.choices)
     period = models.CharField(
-        _("period"), max_length=16, blank=True, help_text=_("2025 or 2025-H1; empty for the plan")
+        _("period"),
+        max_length=16,
+        blank=True,
+        help_text=_("2025 or 2025-H1; for the plan, empty (the whole strategy) or one action plan's years"),
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     fmt = models.CharField(_("format"), max_length=8, choices=Format.choices)
@@ -102,9 +105,9 @@ class GeneratedDocument(models.Model):
                 violation_error_message=_("Progress is a percentage: at most 100."),
             ),
             models.CheckConstraint(
-                condition=models.Q(kind="plan", period="") | (models.Q(kind="annual") & ~models.Q(period="")),
-                name="reports_doc_period_for_annual_only",
-                violation_error_message=_("The monitoring report needs a period; the plan has none."),
+                condition=models.Q(kind="plan") | ~models.Q(period=""),
+                name="reports_doc_period_for_annual",
+                violation_error_message=_("The monitoring report needs a period."),
             ),
         ]
 

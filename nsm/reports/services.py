@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nsm.accounts import access
-from nsm.analytics.periods import Period
+from nsm.analytics.periods import Period, action_plan_spans
 from nsm.reports import generate
 from nsm.reports.models import GeneratedDocument
 from nsm.strategy.models import Strategy
@@ -43,10 +43,11 @@ def request_document(
     strategy: Strategy, *, kind: str, period: Period | None, language: str, fmt: str, by: Any
 ) -> GeneratedDocument:
     """Record the request and queue the document. ValidationError (in words) when it cannot be made; PermissionDenied
-    unless `by` is of the secretariat or the coordinator of the strategy's country. The plan takes no period."""
+    unless `by` is of the secretariat or the coordinator of the strategy's country. The plan is the whole strategy's,
+    or one action plan's when `period` is that action plan's years (any other period: the whole strategy's)."""
     if not access.may_manage(by, strategy.country):
         raise PermissionDenied(_("Only the secretariat and the coordinator may ask for documents."))
-    if kind != GeneratedDocument.Kind.ANNUAL:
+    if kind != GeneratedDocument.Kind.ANNUAL and not _one_action_plan(strategy, period):
         period = None
     try:
         generate.check(kind, strategy, period=period, language=language, fmt=fmt)
@@ -63,6 +64,12 @@ def request_document(
         transaction.on_commit(lambda: _enqueue(document.pk, interface_language))
     logger.info("Document %s requested by %s: %s of %s", document.pk, by.pk, document, strategy.code)
     return document
+
+
+def _one_action_plan(strategy: Strategy, period: Period | None) -> bool:
+    """`period` is the span of one of several action plans of the strategy."""
+    spans = action_plan_spans(strategy) if period is not None and not period.half else []
+    return len(spans) > 1 and period is not None and (period.first_year, period.last_year) in spans
 
 
 def _enqueue(document_id: int, interface_language: str) -> None:

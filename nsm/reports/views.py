@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
-from nsm.analytics.periods import Period, periods_of
+from nsm.analytics.periods import Period, action_plan_spans, periods_of
 from nsm.analytics.views_common import (
     StampedStrategy,
     analysed_strategies,
@@ -102,7 +102,7 @@ def _page(request: HttpRequest, strategy: StampedStrategy, form: DocumentForm, s
     context: dict[str, Any] = {
         "strategy": strategy,
         "form": form,
-        "periods": periods_of(strategy),
+        "periods": periods_of(strategy, plans=action_plan_spans(strategy)),
         "documents": listed,
         "new": request.GET.get("new", ""),
         "can_request": access.may_manage(request.user, strategy.country),

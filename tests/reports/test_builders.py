@@ -20,7 +20,7 @@ from nsm.reports.render_pdf import table_frames
 from nsm.strategy import services
 from nsm.strategy.models import Activity, ActivityBudget, CostBasis
 from tests.analytics.conftest import grow
-from tests.factories import ActivityBudgetFactory, InstitutionFactory
+from tests.factories import ActivityBudgetFactory, ActivityFactory, InstitutionFactory
 
 YEAR_2024 = Period.year(2024)
 
@@ -305,3 +305,36 @@ def test_a_table_never_has_more_values_than_columns(approved_plan):
             assert isinstance(found, Table)
             for row in found.rows:
                 assert len(row.values) == (1 if row.heading else len(found.columns)), found.caption
+
+
+def test_the_plan_of_one_action_plan_has_its_activities_and_costs_and_the_whole_has_all(approved_plan):
+    """A strategy carried out by two action plans (2024-2026, 2027-2028): the document of each holds the activities
+    under way in its years and the costs of those years; the whole strategy's holds them all (issue 15, item 9)."""
+    strategy = approved_plan.strategy
+    services.add_action_plan(strategy=strategy, by=approved_plan.users["secretariat"], start_year=2027, end_year=2028)
+    strategy.refresh_from_db()
+    later = ActivityFactory(
+        measure=approved_plan.activities["A4"].measure, start_year=2027, start_quarter=None, end_year=2028,
+        end_quarter=None,
+    )  # fmt: skip
+    ActivityBudgetFactory(activity=later, year=2027, amount=D("700.00"))
+
+    def matrix(period):
+        with translation.override("en"):
+            document = build_plan(strategy, period)
+        rows = table(document, "Action plan").rows
+        codes = {row.values[0] for row in rows if not row.heading and not row.total}
+        return document, codes, next(v for v in reversed(rows[-1].values) if isinstance(v, D))
+
+    lines = list(ActivityBudget.objects.filter(activity__strategy=strategy))
+    whole, whole_codes, whole_total = matrix(None)
+    first, first_codes, first_total = matrix(Period.span(2024, 2026))
+    second, second_codes, second_total = matrix(Period.span(2027, 2028))
+    assert whole.subtitle == "Strategy and action plan 2024–2028"
+    assert (first.subtitle, first.period) == ("Action plan 2024–2026", "2024-2026")
+    assert second.subtitle == "Action plan 2027–2028"
+    assert second_codes == {later.code} and later.code not in first_codes
+    assert whole_codes == first_codes | {later.code}
+    assert whole_total == sum((line.amount for line in lines), D(0))
+    assert first_total == sum((line.amount for line in lines if line.year <= 2026), D(0))
+    assert second_total == D("700.00")

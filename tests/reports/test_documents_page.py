@@ -15,8 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nsm.accounts.models import Membership
+from nsm.analytics.periods import Period
 from nsm.reports import generate
 from nsm.reports.models import GeneratedDocument
+from nsm.strategy import services
 from tests.factories import InstitutionFactory, MembershipFactory, StrategyFactory, UserFactory
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -130,6 +132,26 @@ def test_the_plan_is_made_for_real_as_a_workbook(
     assert workbook.sheetnames
 
 
+def test_the_plan_of_one_of_several_action_plans_is_asked_for_by_its_years(
+    coordinator, client_for, strategy, request_url, fake_generate, django_capture_on_commit_callbacks
+):
+    """With two action plans, their years are offered and the plan of one is made for them; a year that is no
+    action plan's asks for the whole strategy's plan, as before (issue 15, item 9)."""
+    services.add_action_plan(strategy=strategy, by=coordinator, start_year=2027, end_year=2028)
+    client = client_for(coordinator)
+    page = client.get(reverse("reports:documents", args=[strategy.code])).content.decode()
+    assert '<option value="2027-2028">2027–2028</option>' in page
+    ask(client, request_url, django_capture_on_commit_callbacks, kind="plan", period="2027-2028")
+    ask(client, request_url, django_capture_on_commit_callbacks, kind="plan", period="2025", fmt="pdf")
+    assert [(call[0], call[2]) for call in fake_generate] == [("plan", Period.span(2027, 2028)), ("plan", None)]
+    assert list(GeneratedDocument.objects.order_by("pk").values_list("period", "filename")) == [
+        ("2027-2028", "AL-NSM-TEST_plan-2027-2028_en.docx"),
+        ("", "AL-NSM-TEST_plan_en.pdf"),
+    ]
+    with pytest.raises(generate.DocumentError, match="not the years of one of the action plans"):
+        generate.check("plan", strategy, period=Period.span(2025, 2027), language="en", fmt="pdf")
+
+
 def test_viewer_may_download_but_not_ask_for_a_document(
     viewer, secretariat, client_for, strategy, page_url, request_url, django_capture_on_commit_callbacks
 ):
@@ -188,7 +210,7 @@ def test_the_index_says_why_a_focal_point_has_no_documents(focal_point, client_f
     ("period", "message"),
     [
         ("2031", "2031 lies outside the action plan of AL-NSM-TEST (2024–2026)."),
-        ("next year", "A period is a year such as 2025 or a half-year such as 2025-H1."),
+        ("next year", "A period is a year such as 2025, a half-year such as 2025-H1 or years such as 2024-2026."),
         ("", "The monitoring report needs a period, such as 2025 or 2025-H1."),
     ],
 )

@@ -19,7 +19,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", help="annual: the monitoring report; plan: the strategy and action plan.")
         parser.add_argument("code", help="The strategy's code, e.g. AL-NSM-2024-2030.")
-        parser.add_argument("--period", default="", help="For the annual report: a year (2025) or a half (2025-H1).")
+        parser.add_argument(
+            "--period",
+            default="",
+            help="For the annual report: a year (2025) or a half (2025-H1). For the plan: one action plan's years "
+            "(2027-2029); left out, the whole strategy.",
+        )
         parser.add_argument("--lang", default="sq", help="Language of the document: sq (default) or en.")
         parser.add_argument("--format", dest="fmt", default="docx", help="docx (default), pdf or xlsx.")
         parser.add_argument("-o", "--output", default="", help="The file to write (default: a name in this folder).")
@@ -31,11 +36,9 @@ class Command(BaseCommand):
             known = ", ".join(Strategy.objects.order_by("code").values_list("code", flat=True)) or "none"
             raise CommandError(f"No strategy has the code {code!r}. Strategies: {known}.")
         chosen = None
-        if kind == "plan" and period:
-            raise CommandError("The plan has no period: leave out --period.")
-        if kind == "annual":
-            if not period:
-                raise CommandError("The annual report needs --period, e.g. --period 2025 or --period 2025-H1.")
+        if kind == "annual" and not period:
+            raise CommandError("The annual report needs --period, e.g. --period 2025 or --period 2025-H1.")
+        if period:
             try:
                 chosen = Period.parse(period)
             except ValueError as error:
