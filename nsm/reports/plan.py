@@ -76,7 +76,7 @@ def build_plan(strategy: Strategy, period: Period | None = None) -> Document:
             _overview(strategy, tree, indicators),
             _framework(tree, by_result),
             _matrix(strategy, tree, by_result),
-            _budget(tree, strategy.currency),
+            _budget(tree, strategy),
             _passport(indicators, strategy),
         ),
         strategy_code=strategy.code,
@@ -310,7 +310,8 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
     )
 
 
-def _budget(tree: PlanTree, currency: str) -> Section:
+def _budget(tree: PlanTree, strategy: Strategy) -> Section:
+    currency, level = strategy.currency, strategy.top_level_name
     money = _("%(what)s (%(currency)s)")
     years = Table(
         _("Planned cost per year"),
@@ -337,14 +338,17 @@ def _budget(tree: PlanTree, currency: str) -> Section:
     )
     shown = _costed_years(tree)  # as in the matrix: a year with no money has no column
     goals = Table(
-        _("Planned cost by goal"),
+        _("Planned cost by %(level)s") % {"level": level.lower()},
         (
-            Column(_("Goal"), width=3),
+            Column(level, width=3),
             *(Column(str(tree.years[index]), "money", 1) for index in shown),
             Column(money % {"what": _("Total"), "currency": currency}, "money", 1.2),
         ),
-        tuple(Row((f"{goal.code} {goal.title}", *_money(goal.costs, shown), goal.costs.total)) for goal in tree.goals),
-        name=_("Cost by goal"),
+        tuple(
+            Row((f"{goal.display_code} {goal.title}", *_money(goal.costs, shown), goal.costs.total))
+            for goal in tree.goals
+        ),
+        name=_("Cost by %(level)s") % {"level": level.lower()},
     )
     return Section(_("Budget of the action plan"), blocks=(years, sources, goals), landscape=len(shown) > 3)
 

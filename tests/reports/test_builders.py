@@ -231,7 +231,7 @@ def test_a_year_gets_its_cost_column_once_an_activity_has_money_in_it(approved_p
     a9 = next(row.values for row in matrix.rows if row.values[0] == approved_plan.activities["A9"].code)
     assert a9[5:9] == (D(0), D(4000), D(700), D(4700))
     assert matrix.rows[-1].total and matrix.rows[-1].values[5:9] == (D(11000), D(8000), D(700), D(19700))
-    assert [column.label for column in table(document, "Cost by goal").columns][1:4] == ["2024", "2025", "2026"]
+    assert [column.label for column in table(document, "Cost by policy goal").columns][1:4] == ["2024", "2025", "2026"]
 
 
 def test_a_plan_with_no_cost_yet_has_no_year_or_source_column_but_keeps_its_total(approved_plan):
@@ -242,7 +242,7 @@ def test_a_plan_with_no_cost_yet_has_no_year_or_source_column_but_keeps_its_tota
     assert labels == ["Code", "Activity", "Lead", "Partners", "Timeframe", "Total (ALL)", "Indicators"]
     assert matrix.rows[-1].total and matrix.rows[-1].values == ("Total", "", "", "", "", D(0), "")
     assert matrix.note.endswith("have no column: 2024, 2025, 2026.")
-    assert [column.label for column in table(document, "Cost by goal").columns] == ["Goal", "Total (ALL)"]
+    assert [column.label for column in table(document, "Cost by policy goal").columns] == ["Policy goal", "Total (ALL)"]
 
 
 def test_the_acronyms_list_every_institution_the_plan_names_in_its_language(approved_plan):
