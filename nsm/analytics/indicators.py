@@ -159,7 +159,7 @@ def achievement_over(
     only_total = "" if cells else "AND v.category_id IS NULL"
     query = f"""WITH {periods_sql}, {scope_sql}, {chosen_sql}
         SELECT x.pkey, i.id, i.code, i.name_sq, i.name_en, i.kind, i.unit, i.value_type, i.direction, i.baseline,
-               i.baseline_year, t.value, x.report_id, v.category_id, v.value
+               i.baseline_year, t.value, x.report_id, v.category_id, v.value, i.aggregation
         FROM chosen x JOIN {sql.T["indicator"]} i ON i.id = x.indicator_id
         JOIN periods p ON p.pkey = x.pkey
         LEFT JOIN {sql.T["target"]} t ON t.indicator_id = i.id AND t.year = p.target_year
@@ -167,14 +167,22 @@ def achievement_over(
         ORDER BY x.pkey, i.sort_key, i.id"""
     rows: list[tuple] = []  # one per indicator and period, with the total as `actual`
     cell_values: dict[tuple[int, int], list[tuple[int, Any]]] = defaultdict(list)
+    flows: set[int] = set()
     for row in sql.fetch(query, params + scope_params):
         key = (row[0], row[1])
+        if row[15] == Indicator.Aggregation.FLOW:
+            flows.add(row[1])
         if not rows or (rows[-1][0], rows[-1][1]) != key:
             rows.append((*row[:12], None, row[12]))
         if row[13] is None:
             rows[-1] = (*rows[-1][:12], row[14], row[12])
         else:
             cell_values[key].append((row[13], row[14]))
+    if flows:  # a flow's figure is the sum of its periods' values, not the latest one (one more query)
+        sums = _flow_sums(periods, periods_sql, params, flows)
+        rows = [(*row[:12], sums.get((row[0], row[1], None)), row[13]) if row[1] in flows else row for row in rows]
+        for key in [key for key in cell_values if key[1] in flows]:
+            cell_values[key] = [(category, sums.get((*key, category))) for category, _value in cell_values[key]]
     # Each category's dimension name, name and order, read once (the names in the page's language).
     labels: dict[int, tuple[str, str, tuple]] = {}
     if cell_values:
@@ -203,6 +211,31 @@ def achievement_over(
             )
         )  # fmt: skip
     return result
+
+
+def _flow_sums(
+    periods: list[Period], periods_sql: str, params: list[Any], indicators: set[int]
+) -> dict[tuple[int, int, int | None], Decimal]:
+    """(period key, indicator, category or None for the total) -> the sum of the approved values of the cycles within
+    the period: per year, the year's own cycle when it has one, else the sum of its half-years (each cycle's latest
+    approved report), so that a year reported both ways is not counted twice."""
+    marks = ", ".join("%s" for _ in indicators)
+    query = f"""WITH {periods_sql}
+        SELECT p.pkey, v.indicator_id, v.category_id, c.year, c.half, v.value
+        FROM {sql.T["value"]} v
+        JOIN {sql.T["report"]} r ON r.id = v.report_id
+        JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
+        JOIN periods p ON {sql.CYCLE_LAST_Q} <= p.last_q AND {sql.CYCLE_FIRST_Q} >= p.first_q
+        WHERE v.indicator_id IN ({marks}) AND v.value IS NOT NULL AND r.status = '{sql.APPROVED}'
+        ORDER BY c.id, r.id"""
+    # (pkey, indicator, category, year) -> half (0: the year) -> value of the cycle's latest approved report
+    found: dict[tuple, dict[int, Decimal]] = defaultdict(dict)
+    for pkey, indicator, category, year, half, value in sql.fetch(query, params + sorted(indicators)):
+        found[(pkey, indicator, category, year)][half] = sql.number(value) or Decimal(0)
+    sums: dict[tuple[int, int, int | None], Decimal] = defaultdict(Decimal)
+    for (pkey, indicator, category, _year), halves in found.items():
+        sums[(pkey, indicator, category)] += halves[0] if 0 in halves else sum(halves.values(), Decimal(0))
+    return dict(sums)
 
 
 def achievement(

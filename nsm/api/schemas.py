@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     ValueType: TypeAlias = str
     Direction: TypeAlias = str
     Frequency: TypeAlias = str
+    Aggregation: TypeAlias = str
     ComputedFrom: TypeAlias = str
 else:
     ReportStatus = Literal[tuple(ProgressReport.Status.values)]
@@ -88,6 +89,7 @@ else:
     ValueType = Literal[tuple(Indicator.ValueType.values)]
     Direction = Literal[tuple(Indicator.Direction.values)]
     Frequency = Literal[tuple(Indicator.Frequency.values)]
+    Aggregation = Literal[tuple(Indicator.Aggregation.values)]
     ComputedFrom = Literal[tuple(Indicator.ComputedFrom.values)]
 
 
@@ -708,6 +710,11 @@ class IndicatorOut(Schema):
     baseline_year: int | None
     data_source: str
     frequency: Frequency
+    aggregation: Aggregation = Field(
+        ...,
+        description="How the periods' values make a longer period's figure: stock (the latest), flow (their sum), "
+        "cumulative (the latest running total).",
+    )
     responsible: InstitutionOut | None
     disaggregation: list[str] = Field(..., description="The codes of the dimensions it is broken down by.")
     computed_from: ComputedFrom
@@ -858,6 +865,7 @@ def indicator_out(indicator: Indicator) -> dict[str, Any]:
         "baseline_year": indicator.baseline_year,
         "data_source": indicator.data_source,
         "frequency": indicator.frequency,
+        "aggregation": indicator.aggregation,
         "responsible": institution_out(indicator.responsible) if indicator.responsible else None,
         "disaggregation": [d.code for d in sorted(indicator.disaggregation.all(), key=lambda d: (d.position, d.code))],
         "computed_from": indicator.computed_from,

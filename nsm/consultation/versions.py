@@ -153,6 +153,7 @@ def _indicator_item(indicator: Indicator) -> dict[str, Any]:
         "baseline_year": indicator.baseline_year,
         "data_source": indicator.data_source,
         "frequency": indicator.frequency,
+        **({"aggregation": indicator.aggregation} if indicator.aggregation != Indicator.Aggregation.STOCK else {}),
         "responsible": indicator.responsible.code if indicator.responsible else None,
         "disaggregation": _codes(indicator.disaggregation.all()),
         "targets": {str(target.year): plain_number(target.value) for target in indicator.targets.all()},

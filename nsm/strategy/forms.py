@@ -199,7 +199,8 @@ class IndicatorForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
         model = Indicator
         fields = [
             "code", "activity", "name_sq", "name_en", "kind", "unit", "value_type", "direction", "baseline",
-            "baseline_year", "data_source", "frequency", "responsible", "disaggregation", "computed_from",
+            "baseline_year", "data_source", "frequency", "aggregation", "responsible", "disaggregation",
+            "computed_from",
         ]  # fmt: skip
         field_classes = {"responsible": InstitutionChoice, "activity": ActivityChoice}
         localized_fields = ["baseline"]

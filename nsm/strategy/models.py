@@ -163,6 +163,12 @@ class Strategy(models.Model):
         default=False,
         help_text=_("Show the approved monitoring data on a public page, without sign-in."),
     )
+    matrix_mapping = models.JSONField(
+        _("matrix mapping"),
+        default=dict,
+        blank=True,
+        help_text=_("How the columns of the adopted action-plan matrix were read at its last import."),
+    )
     band_width = models.DecimalField(
         _("band width (%)"),
         max_digits=4,
@@ -804,6 +810,13 @@ class Indicator(Withdrawable):
         SEMIANNUAL = "semiannual", _("Half-yearly")
         QUARTERLY = "quarterly", _("Quarterly")
 
+    class Aggregation(models.TextChoices):
+        """How the values of the reporting periods make the figure of a longer period (a year, an action plan)."""
+
+        STOCK = "stock", _("A level: the latest value (e.g. a share, a number in place)")
+        FLOW = "flow", _("A flow: the sum of the periods' values (e.g. people trained in the period)")
+        CUMULATIVE = "cumulative", _("A running total since the baseline: the latest value")
+
     class ComputedFrom(models.TextChoices):
         MANUAL = "", _("Entered by the responsible institution")
         TRAININGS = "trainings", _("Computed from trainings: officials trained in the period")
@@ -837,6 +850,15 @@ class Indicator(Withdrawable):
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     data_source = models.TextField(_("data source"), blank=True, **limits.long_text_field_options())
     frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.ANNUAL)
+    aggregation = models.CharField(
+        _("values over periods"),
+        max_length=12,
+        choices=Aggregation.choices,
+        default=Aggregation.STOCK,
+        help_text=_(
+            "How the values reported each half-year or quarter make the year's figure: the latest value, or their sum."
+        ),
+    )
     responsible = models.ForeignKey(
         Institution,
         on_delete=models.PROTECT,

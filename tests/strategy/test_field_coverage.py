@@ -80,7 +80,7 @@ def test_every_plan_field_is_frozen_in_a_version():
     activity = ActivityFactory(
         reference="ACTION 1", measure__reference="M1", measure__withdrawn_on=withdrawn["withdrawn_on"], **withdrawn
     )
-    indicator = IndicatorFactory(result=activity.measure, computed_from="trainings", **withdrawn)
+    indicator = IndicatorFactory(result=activity.measure, computed_from="trainings", aggregation="flow", **withdrawn)
     items = {
         Result: versions._result_item(activity.measure),
         Activity: versions._activity_item(activity),
