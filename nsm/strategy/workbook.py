@@ -104,6 +104,7 @@ __all__ = [
     "parse_period",
     "plan_changes",
     "put_cell",
+    "read_sheets",
     "read_workbook",
     "split_list",
     "write_template",
@@ -298,6 +299,13 @@ INDICATORS = SheetSpec(
             "choice",
             choices=_choices(Indicator.Frequency),
             default=Indicator.Frequency.ANNUAL,
+        ),
+        Column(
+            "aggregation",
+            "mbledhja",
+            "choice",
+            choices=_choices(Indicator.Aggregation),
+            default=Indicator.Aggregation.STOCK,
         ),
         Column("responsible", "institucioni_pergjegjes", "institution"),
         Column("disaggregation", "zberthimi", "dimensions", width=20),
@@ -706,6 +714,7 @@ def _indicator_values(
         "baseline_year": indicator.baseline_year,
         "data_source": _clean(indicator.data_source),
         "frequency": indicator.frequency,
+        "aggregation": indicator.aggregation,
         "responsible": existing.institution_code(indicator.responsible_id),
         "disaggregation": frozenset(d.code for d in indicator.disaggregation.all()),
     }
@@ -1688,6 +1697,12 @@ def read_workbook(file: FileInput, *, name: str | None = None) -> ParsedPlan:
     )
     sheets, charts = load_sheets(data, bounds)
     return _Reader(sheets, file_name, charts=charts).read()
+
+
+def read_sheets(sheets: list[SheetReader], *, name: str) -> ParsedPlan:
+    """Check sheets made in memory (by another importer, such as the adopted matrix's, nsm/strategy/matrix.py) as a
+    workbook of those sheets is checked; their cells are named `Sheet!CELL` as in a workbook."""
+    return _Reader(sheets, name).read()
 
 
 # ----------------------------------------------------------------------------------------------------
