@@ -22,12 +22,14 @@ from typing import Any
 from django.db.models import Prefetch
 
 from nsm.core.codes import item_sort_key
+from nsm.i18n import localized
 from nsm.strategy.models import (
     Activity,
     ActivityBudget,
     Amendment,
     Indicator,
     IndicatorTarget,
+    LevelName,
     Result,
     Strategy,
     default_levels,
@@ -373,23 +375,24 @@ def apply(old: Mapping[str, Any], difference: Diff) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Summary:
-    goals: int
-    objectives: int
-    measures: int
+    levels: tuple[tuple[str, int], ...]  # each level of results, named as the plan names it, with its count
     activities: int
     indicators: int
     costs: tuple[CostLine, ...]  # per year: the plan's cost (new) per year; old is zero
     total: Decimal
+    activity_level: str = ""
 
 
 def summary(snap: Mapping[str, Any]) -> Summary:
-    """Counts and cost per year of a snapshot, for a version's page."""
-    depths = [item.get("depth") for item in upgraded(snap).get("results", {}).values()]
+    """Counts and cost per year of a snapshot, for a version's page: one count per level of the plan as it stood."""
+    snap = upgraded(snap)
+    levels = (snap.get("strategy") or {}).get("levels") or default_levels()
+    names = [localized(LevelName(level), "name") for level in levels]
+    depths = [item.get("depth") for item in snap.get("results", {}).values()]
     costs = compare_costs({}, snap)
     return Summary(
-        goals=depths.count(1),
-        objectives=depths.count(2),
-        measures=depths.count(3),
+        levels=tuple((names[depth - 1], depths.count(depth)) for depth in range(1, len(names))),
+        activity_level=names[-1],
         activities=len(snap.get("activities", {})),
         indicators=len(snap.get("indicators", {})),
         costs=costs.years,

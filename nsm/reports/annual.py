@@ -67,9 +67,9 @@ def build_annual(strategy: Strategy, period: Period) -> Document:
     ) % {"period": period}
     sections = (
         _summary(by_goal, money, indicators, reports, period, currency),
-        _implementation(by_goal, by_institution, period),
+        _implementation(by_goal, by_institution, period, strategy.top_level_name),
         _indicators(indicators, period),
-        _budget(money, period, currency),
+        _budget(money, period, currency, strategy.top_level_name),
         _alignment(alignment, period, currency),
         _compliance(reports),
         _challenges(lines, activities),
@@ -219,8 +219,9 @@ def _implementation_table(result: Implementation, caption: str, heading: str, na
     return Table(caption, columns, tuple(rows), name=name)
 
 
-def _implementation(by_goal: Implementation, by_institution: Implementation, period: Period) -> Section:
-    goal_title = _("Implementation by goal, %(period)s") % {"period": period}
+def _implementation(by_goal: Implementation, by_institution: Implementation, period: Period, level: str) -> Section:
+    goal_title = _("Implementation by %(level)s, %(period)s") % {"level": level.lower(), "period": period}
+    by_level = _("By %(level)s") % {"level": level.lower()}
     institution_title = _("Implementation by lead institution, %(period)s") % {"period": period}
     explanation = Paragraph(
         _(
@@ -239,7 +240,7 @@ def _implementation(by_goal: Implementation, by_institution: Implementation, per
         _("Implementation of the action plan"),
         blocks=(explanation,),
         subsections=(
-            chapter(_("By goal"), by_goal, goal_title, _("Goal"), _("By goal")),
+            chapter(by_level, by_goal, goal_title, level, by_level),
             chapter(_("By lead institution"), by_institution, institution_title, _("Institution"), _("By institution")),
         ),
     )
@@ -319,11 +320,11 @@ def _cells(item: Achievement) -> str:
 # --- 4. Budget ---
 
 
-def _budget(money: Budget, period: Period, currency: str) -> Section:
-    title = _("Budget execution by goal, %(period)s") % {"period": period}
+def _budget(money: Budget, period: Period, currency: str, level: str) -> Section:
+    title = _("Budget execution by %(level)s, %(period)s") % {"level": level.lower(), "period": period}
     money_label = _("%(what)s (%(currency)s)")
     columns = (
-        Column(_("Goal"), width=3),
+        Column(level, width=3),
         Column(money_label % {"what": _("State budget"), "currency": currency}, "money", 1.3),
         Column(money_label % {"what": _("Donors"), "currency": currency}, "money", 1.3),
         Column(money_label % {"what": _("Other"), "currency": currency}, "money", 1.3),

@@ -12,7 +12,7 @@ file to the database to the API.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -229,7 +229,7 @@ class Strategy(models.Model):
         """The name of level `depth` (1 at the top) in the active language, else the other."""
         if not 1 <= depth <= len(self.levels):
             return ""
-        return localized(_LevelName(self.levels[depth - 1]), "name", language)
+        return localized(LevelName(self.levels[depth - 1]), "name", language)
 
     @property
     def activity_level_name(self) -> str:
@@ -301,10 +301,10 @@ class Strategy(models.Model):
         return self.status in AMENDED_STATUSES
 
 
-class _LevelName:
+class LevelName:
     """One entry of `Strategy.levels` read like a model with `name_sq`/`name_en`."""
 
-    def __init__(self, level: dict[str, str]) -> None:
+    def __init__(self, level: Mapping[str, str]) -> None:
         self.name_sq = level.get("sq") or ""
         self.name_en = level.get("en") or ""
 

@@ -378,7 +378,7 @@ def test_the_version_page_shows_counts_and_costs(strategy, plan, viewer, coordin
     page = client_for(viewer).get(url("version", strategy, 1))
     assert page.context["summary"].activities == 1
     assert page.context["summary"].total == Decimal("1500.5")
-    assert page.context["summary"].measures == 1
+    assert page.context["summary"].levels == (("Policy goal", 1), ("Specific objective", 1), ("Measure", 1))
 
 
 def test_the_compare_page_shows_changes_field_by_field_and_cost_differences(strategy, plan, coordinator, client_for):

@@ -78,12 +78,12 @@ def test_the_summary_prints_the_roll_ups_figures(approved_plan):
 def test_implementation_tables_equal_the_roll_up_by_goal_and_institution(approved_plan):
     document = annual(approved_plan)
     by_goal = implementation(Filters.of(approved_plan.strategy), Period.year(2024), "goal")
-    goal_table = table(document, "By goal")
+    goal_table = table(document, "By policy goal")
     assert [row.values[0] for row in goal_table.rows[:-1]] == [row.label for row in by_goal.rows]
     for printed, row in zip(goal_table.rows, by_goal.rows, strict=False):
         assert printed.values[1:] == (*(count for _s, count in row.by_status.items()), row.activities, row.rate)
     assert goal_table.rows[-1].total and goal_table.rows[-1].values[-1] == D("40.0")
-    charts = [block for block in section(document, "By goal").blocks if isinstance(block, Chart)]
+    charts = [block for block in section(document, "By policy goal").blocks if isinstance(block, Chart)]
     assert charts and charts[0].table is goal_table and "Activities in the period by status" in charts[0].description
 
 

@@ -62,7 +62,8 @@ def test_the_word_report_prints_the_roll_ups_figures_under_its_headings(approved
     with translation.override(language):
         summary = translation.gettext("Executive summary")
         budget_title = translation.gettext("Budget execution and funding gap")
-        by_goal = translation.gettext("By goal")
+        level = approved_plan.strategy.top_level_name
+        by_goal = translation.gettext("By %(level)s") % {"level": level.lower()}
     assert headings[0] == ("Heading 1", summary)
     assert ("Heading 1", budget_title) in headings
     assert ("Heading 2", by_goal) in headings
