@@ -779,11 +779,14 @@ def read_matrix(file: FileInput, mapping: MatrixMapping, *, name: str | None = N
     return parsed
 
 
-def apply_matrix(parsed: ParsedPlan, mapping: MatrixMapping, *, by: Any, amendment_reason: str = "") -> ImportSummary:
+def apply_matrix(
+    parsed: ParsedPlan, mapping: MatrixMapping, *, by: Any, expected: str | None = None, amendment_reason: str = ""
+) -> ImportSummary:
     """Import the matrix's plan (apply_plan) and keep its mapping on the strategy for the next import, in one
-    transaction; the mapping is saved (with its history row) only when it changed."""
+    transaction; the mapping is saved (with its history row) only when it changed. With `expected` (the fingerprint
+    of the preview confirmed), PreviewOutdated is raised and nothing written when the import would now do otherwise."""
     with transaction.atomic():
-        summary = apply_plan(parsed, by=by, amendment_reason=amendment_reason)
+        summary = apply_plan(parsed, by=by, expected=expected, amendment_reason=amendment_reason)
         strategy = Strategy.objects.select_for_update().get(code=parsed.strategy_code)
         if strategy.matrix_mapping != mapping.raw:
             reason = _("import of %(name)s") % {"name": parsed.file_name or "matrix"}

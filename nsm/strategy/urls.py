@@ -1,11 +1,12 @@
 """URLs of the plan, under /plan/.
 
-The workbook's URLs (import, template, export) come first, so that `import/` is not taken for a strategy code.
+The workbook's and the adopted matrix's URLs (import, template, export) come first, so that `import/` is not taken
+for a strategy code.
 """
 
 from django.urls import path
 
-from nsm.strategy import views, workbook_views
+from nsm.strategy import matrix_views, views, workbook_views
 
 app_name = "strategy"
 
@@ -40,4 +41,4 @@ plan_urlpatterns = [
     ),
 ]
 
-urlpatterns = workbook_views.urlpatterns + plan_urlpatterns
+urlpatterns = workbook_views.urlpatterns + matrix_views.urlpatterns + plan_urlpatterns

@@ -49,6 +49,31 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("Action plan workbook (.xlsx)"))
 
 
+class MatrixUploadForm(forms.Form):
+    """The plan as adopted (docs/import-matrix.md): one Excel sheet or one Word table, for a strategy the user may
+    change; its columns are mapped on the next page (nsm/strategy/matrix_views.py)."""
+
+    strategy = forms.ModelChoiceField(
+        label=_("Strategy"), queryset=Strategy.objects.none(), to_field_name="code", empty_label=None
+    )
+    file = forms.FileField(label=_("The action plan as adopted (.xlsx or .docx)"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["strategy"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - for the type checker
+        field.queryset = Strategy.objects.editable_by(user).order_by("code")
+        field.widget.attrs["class"] = "form-select"
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".docx")):
+            raise forms.ValidationError(
+                _("The file is neither an Excel workbook (.xlsx) nor a Word document (.docx): save the plan as one.")
+            )
+        return upload
+
+
 def _require_editor(request: HttpRequest) -> None:
     if not access.can_edit_plan(request.user):
         raise PermissionDenied
@@ -98,7 +123,11 @@ def _keep(request: HttpRequest, upload: Any, fingerprint: str) -> None:
 
 
 def _upload_page(request: HttpRequest, form: UploadForm, **context: Any) -> HttpResponse:
+    """The import page: the workbook's form, and the adopted matrix's (`matrix_form`, with `matrix_errors`)."""
     limit = filesizeformat(settings.IMPORT_MAX_BYTES)
+    if "matrix_form" not in context:
+        initial = {"strategy": request.GET.get("strategy", "")}
+        context["matrix_form"] = MatrixUploadForm(user=request.user, initial=initial)
     return render(request, "strategy/import.html", {"form": form, "limit": limit, **context})
 
 
