@@ -1,6 +1,10 @@
-"""The form that makes an API token: what it is for, and how many days it is valid."""
+"""The form that makes an API token (what it is for, and how many days it is valid), the two-factor code, and
+Django's password forms with the site's styling."""
+
+from typing import Any
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from nsm.accounts.models import ApiToken
@@ -45,3 +49,51 @@ class TwoFactorCodeForm(forms.Form):
         if not (len(code) == 6 and code.isascii() and code.isdigit()):
             raise forms.ValidationError(_("Enter the 6 digits your app shows, e.g. 123456."))
         return code
+
+
+class _Styled(forms.Form):
+    """Bootstrap's classes on every field, a field in error drawn as such and naming its message; the new password
+    points to the rules listed once on the page (templates/accounts/_password_rules.html) instead of repeating them
+    as its help text."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control"
+            if name == "new_password1":
+                field.help_text = ""
+                field.widget.attrs["aria-describedby"] = "password-rules"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            attrs = field.widget.attrs
+            described = attrs.get("aria-describedby") or (f"id_{name}_helptext" if field.help_text else "")
+            attrs["aria-describedby"] = f"{described} id_{name}_error".strip()
+            attrs["class"] = "form-control is-invalid"
+
+
+class _EveryPasswordError(_Styled, auth_forms.SetPasswordForm):
+    """Django checks the rules only once both new passwords match; when they do not, the first one is checked as
+    well, so that every mistake is said at once."""
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.has_error("new_password2", "password_mismatch"):
+            self.validate_password_for_user(self.user, "new_password1")
+        return cleaned
+
+
+class SetPasswordForm(_EveryPasswordError):
+    pass
+
+
+class PasswordChangeForm(_EveryPasswordError, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PasswordResetForm(_Styled, auth_forms.PasswordResetForm):
+    pass

@@ -207,3 +207,20 @@ class ApiToken(models.Model):
 
     def is_active(self, now: datetime.datetime | None = None) -> bool:
         return not self.is_revoked and not self.is_expired(now)
+
+
+class RateCounter(models.Model):
+    """A counter of requests in a window, locked while it is counted (`select_for_update`), so that parallel requests
+    are counted one after another by every process of every server: the password-reset limit per address and per
+    client. Keys are hashed: no address is stored. The count starts again when its window has passed."""
+
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    started = models.DateTimeField(_("window started"), db_index=True)
+    count = models.PositiveIntegerField(_("requests in the window"), default=0)
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self) -> str:
+        return self.key

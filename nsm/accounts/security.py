@@ -6,6 +6,8 @@ One line per event, `key=value` pairs after the event's name, so that it can be 
     sign-in-failed username=secretariat ip=10.0.0.7
     lockout username=secretariat ip=10.0.0.7
     two-factor-failed user=secretariat ip=10.0.0.7
+    password-changed user=focal ip=10.0.0.7
+    password-reset user=focal ip=10.0.0.7
     refused status=404 method=GET path=/monitoring/reports/99/ user=focal ip=10.0.0.7
 
 Never a password, a code or a token: the failed sign-in names only the user name that was tried.
@@ -81,6 +83,23 @@ def log_two_factor_failure(request: HttpRequest, user: Any) -> None:
 
 def log_two_factor_enrolled(request: HttpRequest, user: Any) -> None:
     logger.info("two-factor-enrolled user=%s ip=%s", _user(user), client_ip(request))
+
+
+def log_password_changed(request: HttpRequest, user: Any) -> None:
+    logger.info("password-changed user=%s ip=%s", _user(user), client_ip(request))
+
+
+def log_password_reset_requested(request: HttpRequest) -> None:
+    """A reset asked for: the e-mail address typed is not logged (it may belong to nobody, or be personal data)."""
+    logger.info("password-reset-requested ip=%s", client_ip(request))
+
+
+def log_password_reset_limited(request: HttpRequest) -> None:
+    logger.warning("password-reset-limited ip=%s", client_ip(request))
+
+
+def log_password_reset(request: HttpRequest, user: Any) -> None:
+    logger.info("password-reset user=%s ip=%s", _clean(user.get_username()), client_ip(request))
 
 
 def log_refusal(request: HttpRequest, status: int) -> None:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from nsm.accounts import views, views_security
+from nsm.accounts import views, views_passwords, views_security
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,6 +9,16 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views_security.two_factor, name="two-factor"),
     path("two-factor/enroll/", views_security.two_factor_enroll, name="two-factor-enroll"),
+    path("password/", views_passwords.PasswordChangeView.as_view(), name="password-change"),
+    path("password/done/", views_passwords.PasswordChangeDoneView.as_view(), name="password-change-done"),
+    path("password/reset/", views_passwords.PasswordResetView.as_view(), name="password-reset"),
+    path("password/reset/sent/", views_passwords.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views_passwords.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("password/reset/done/", views_passwords.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
     path("institutions/", views.institutions, name="institutions"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/new/", views.token_create, name="token-create"),

@@ -160,6 +160,8 @@ PK_OF: dict[str, dict[str, str]] = {
 for _name in ("report", "report-submit", "report-return", "report-approve", "report-reopen", "report-comment",
               "report-history", "evidence-add", "report-workbook", "report-upload"):  # fmt: skip
     PK_OF[f"monitoring:{_name}"] = {"MSHMS": "report", "AKPA": "other_report"}
+# The password reset link's parameters: a link that is not valid (the page says so, to anybody).
+RESET_LINK = {"uidb64": "MQ", "token": "no-such-token"}
 # Pages of a strategy requested on Kosovo's strategy too (besides Albania's): the stranger's door from the other side.
 XK_TOO = {
     "tracking:public",
@@ -210,6 +212,8 @@ def cases(scenario: Any) -> tuple[list[tuple[str, str]], list[str]]:
                     kwargs["number"] = scenario.version.number
                 elif param == "path":
                     kwargs["path"] = "no/such/address"
+                elif param in RESET_LINK:
+                    kwargs[param] = RESET_LINK[param]
                 elif param == "pk" and key:
                     kwargs["pk"] = _object(scenario, key).pk
                 else:
@@ -235,6 +239,12 @@ EXPECTED: dict[str, str] = {
     "accounts:logout": "A A A A A A A A A",
     "accounts:two-factor": "L A A A A A A A A",
     "accounts:two-factor-enroll": "L A A A A A A A A",
+    "accounts:password-change": "L A A A A A A A A",
+    "accounts:password-change-done": "L A A A A A A A A",
+    "accounts:password-reset": "A A A A A A A A A",
+    "accounts:password-reset-sent": "A A A A A A A A A",
+    "accounts:password-reset-confirm": "A A A A A A A A A",
+    "accounts:password-reset-complete": "A A A A A A A A A",
     "accounts:institutions": "A A A A A A A A A",
     "accounts:tokens": "L A A A A A A A A",
     "accounts:token-create": "L A A A A A A A A",
@@ -249,6 +259,10 @@ EXPECTED: dict[str, str] = {
     "strategy:import_confirm": "L D D D A A D A A",
     "strategy:import_cancel": "L D D D A A D A A",
     "strategy:import_template": "L A A A A A A A A",
+    "strategy:import_matrix": "L D D D A A D A A",
+    "strategy:import_matrix_columns": "L D D D A A D A A",
+    "strategy:import_matrix_confirm": "L D D D A A D A A",
+    "strategy:import_matrix_cancel": "L D D D A A D A A",
     "strategy:export": "L D A A A A A D A",
     "strategy:detail": "L D A A A A A D A",
     "strategy:detail[XK]": "L D D D D D D A A",
