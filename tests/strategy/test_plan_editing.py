@@ -157,7 +157,7 @@ def test_an_indicator_is_added_with_both_names(client_for, coordinator, strategy
     data = {
         "code": "I.9", "name_sq": "Të kthyer", "name_en": "Returnees", "kind": "outcome", "unit": "persons",
         "value_type": "number", "direction": "increase", "baseline": "100", "baseline_year": "2023",
-        "frequency": "annual", "responsible": institution("INSTAT").pk,
+        "frequency": "annual", "aggregation": "stock", "responsible": institution("INSTAT").pk,
     }  # fmt: skip
     response = client_for(coordinator).post(to("indicator_add", strategy, measure.pk), data)
     assert response.status_code == 302
@@ -269,6 +269,7 @@ def test_a_baseline_year_after_the_first_target_is_refused_next_to_the_field(cli
     data = {
         "version": "1", "code": indicator.code, "name_en": "Returnees", "kind": "outcome", "value_type": "number",
         "direction": "increase", "baseline": "100", "baseline_year": "2027", "frequency": "annual",
+        "aggregation": "flow",
     }  # fmt: skip
     response = client_for(coordinator).post(to("indicator_edit", strategy, indicator.pk), data)
     assert re.search(
