@@ -213,7 +213,7 @@ OTP_TOTP_ISSUER = env("TOTP_ISSUER", "NSM")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or its QR code
 # Password reset by e-mail: a link is valid for NSM_PASSWORD_RESET_MINUTES and once (it stops working when the
 # password changes); at most NSM_PASSWORD_RESET_LIMIT requests an hour per e-mail address and per client address,
-# counted in Django's cache (nsm/accounts/passwords.py).
+# counted in the database, one locked row per hashed key (nsm/accounts/passwords.py).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 # Whom people locked out or without their phone should contact (an e-mail address or a name), shown on those pages.

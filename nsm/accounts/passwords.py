@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nsm.accounts.models import RateCounter
+from nsm.core.counters import count_in_window
 
 WINDOW_SECONDS = 3600
 WINDOW = datetime.timedelta(seconds=WINDOW_SECONDS)
@@ -22,22 +23,11 @@ def _key(kind: str, value: str) -> str:
     return f"password-reset:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
 
 
-def _count(key: str, now: datetime.datetime) -> int:
-    """Add one to the counter `key` (its row locked until the transaction ends; a new window once the last one has
-    passed) and return it."""
-    counter, _created = RateCounter.objects.select_for_update().get_or_create(key=key, defaults={"started": now})
-    if counter.started <= now - WINDOW:
-        counter.started, counter.count = now, 0
-    counter.count += 1
-    counter.save(update_fields=["started", "count"])
-    return counter.count
-
-
 def reset_request_allowed(*, email: str, ip: str) -> bool:
     """Count one request for `email` from `ip`; False once either has made more than the limit this hour."""
     limit, now = settings.PASSWORD_RESET_LIMIT, timezone.now()
     with transaction.atomic():
         RateCounter.objects.filter(started__lt=now - WINDOW).delete()  # windows passed: nothing left to count
-        by_address = _count(_key("email", email.strip().lower()), now)
-        by_client = _count(_key("ip", ip), now)
+        by_address = count_in_window(RateCounter, _key("email", email.strip().lower()), now, WINDOW)
+        by_client = count_in_window(RateCounter, _key("ip", ip), now, WINDOW)
     return by_address <= limit and by_client <= limit

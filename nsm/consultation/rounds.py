@@ -40,6 +40,7 @@ from nsm.consultation.models import (
     Sex,
     StakeholderType,
 )
+from nsm.core.counters import count_in_window, locked_window
 from nsm.core.stale import bump_version, check_version, told_by_history
 
 Target = ConsultationComment.Target
@@ -302,26 +303,13 @@ def _hashed(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _locked_counter(key: str, now: datetime.datetime, window: datetime.timedelta) -> PublicCommentCounter:
-    """The counter row of `key`, locked until the transaction ends (made if missing; a parallel maker waits for
-    the lock and reads the same row); its count starts again when its window has passed. On SQLite, whose writing
-    transactions run one at a time (IMMEDIATE), the transaction itself is the lock."""
-    counter, _created = PublicCommentCounter.objects.select_for_update().get_or_create(
-        key=key, defaults={"started": now}
-    )
-    if counter.started <= now - window:
-        counter.started, counter.count = now, 0
-    return counter
-
-
 def _count_from(address: str, now: datetime.datetime) -> None:
-    """Count one more public comment from `address`, or refuse it when the address has posted its limit."""
+    """Count one more public comment from `address`, or refuse it (counting nothing) when the address has posted its
+    limit."""
     limit, seconds = public_limit()
-    counter = _locked_counter("address:" + _hashed(address), now, datetime.timedelta(seconds=seconds))
-    if counter.count >= limit:
+    window = datetime.timedelta(seconds=seconds)
+    if count_in_window(PublicCommentCounter, "address:" + _hashed(address), now, window, limit=limit) > limit:
         raise RateLimited(_("Too many comments from your connection: please wait a few minutes and try again."))
-    counter.count += 1
-    counter.save(update_fields=["started", "count"])
 
 
 def _recent_duplicate(comment: ConsultationComment, now: datetime.datetime) -> ConsultationComment | None:
@@ -329,7 +317,7 @@ def _recent_duplicate(comment: ConsultationComment, now: datetime.datetime) -> C
     holds the lock of this comment's content, so that two parallel posts of it cannot both miss each other."""
     seconds = settings.PUBLIC_COMMENT_DUPLICATE_SECONDS
     key = _hashed(str(comment.round_id), comment.email.lower(), comment.target_kind, comment.target_code, comment.text)
-    _locked_counter("comment:" + key, now, datetime.timedelta(seconds=seconds))
+    locked_window(PublicCommentCounter, "comment:" + key, now, datetime.timedelta(seconds=seconds))
     return (
         ConsultationComment.objects.filter(
             round=comment.round_id,

@@ -79,9 +79,9 @@ def _withdrawal(item: Result | Activity | Indicator) -> dict[str, Any]:
     return {"withdrawn_on": item.withdrawn_on.isoformat(), "withdrawn_reason": item.withdrawn_reason}
 
 
-def _reference(item: Result | Activity) -> dict[str, Any]:
-    """A published reference ("ACTION 68") where the plan gives one; nothing otherwise, so that versions frozen
-    before references existed compare equal."""
+def _reference(item: Strategy | Result | Activity) -> dict[str, Any]:
+    """A published reference ("ACTION 68", "VKM nr. 414/2021") where the plan gives one; nothing otherwise, so that
+    versions frozen before references existed compare equal."""
     return {"reference": item.reference} if item.reference else {}
 
 
@@ -200,7 +200,7 @@ def snapshot(strategy: Strategy) -> dict[str, Any]:
 
 def _shape(strategy: Strategy) -> dict[str, Any]:
     """The strategy's reference and levels where they differ from the defaults (older versions have neither)."""
-    shape: dict[str, Any] = {"reference": strategy.reference} if strategy.reference else {}
+    shape = _reference(strategy)
     if strategy.levels != default_levels():
         shape["levels"] = strategy.levels
     return shape

@@ -265,14 +265,14 @@ def _damaged() -> WorkbookError:
     return WorkbookError(_("The file is damaged: it cannot be opened as an Excel workbook."))
 
 
-def _unpacked_too_large(bounds: Bounds) -> WorkbookError:
+def unpacked_too_large(bounds: Bounds) -> WorkbookError:
     return WorkbookError(
         _("The file is too large once unpacked: the limit is %(limit)s.")
         % {"limit": filesizeformat(bounds.max_unpacked_bytes)}
     )
 
 
-def _member_too_large(bounds: Bounds, name: str) -> WorkbookError:
+def member_too_large(bounds: Bounds, name: str) -> WorkbookError:
     return WorkbookError(
         _('The part "%(part)s" of the file is too large once unpacked: the limit for one part is %(limit)s.')
         % {"part": name, "limit": filesizeformat(bounds.max_member_bytes)}
@@ -299,11 +299,16 @@ def check_archive(data: bytes, bounds: Bounds | str | None = None) -> None:
         raise WorkbookError(
             _("The workbook holds macros: save it as an Excel workbook (.xlsx) without macros and upload it again.")
         )
+    check_declared_sizes(entries, bounds)
+
+
+def check_declared_sizes(entries: list[zipfile.ZipInfo], bounds: Bounds) -> None:
+    """Refuse an archive whose directory declares a part, or a whole, larger than the bounds (any zip: xlsx, docx)."""
     for entry in entries:
         if entry.file_size > bounds.max_member_bytes:
-            raise _member_too_large(bounds, entry.filename)
+            raise member_too_large(bounds, entry.filename)
     if sum(entry.file_size for entry in entries) > bounds.max_unpacked_bytes:
-        raise _unpacked_too_large(bounds)
+        raise unpacked_too_large(bounds)
 
 
 def _is_macro(name: str) -> bool:
@@ -342,9 +347,9 @@ class _CountedStream(io.RawIOBase):
         self.read_bytes += size
         self.budget.unpacked += size
         if self.read_bytes > self.budget.bounds.max_member_bytes:
-            raise _member_too_large(self.budget.bounds, self.name)
+            raise member_too_large(self.budget.bounds, self.name)
         if self.budget.unpacked > self.budget.bounds.max_unpacked_bytes:
-            raise _unpacked_too_large(self.budget.bounds)
+            raise unpacked_too_large(self.budget.bounds)
         window = self.tail + chunk
         if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
             raise _damaged()

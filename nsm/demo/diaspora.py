@@ -294,10 +294,9 @@ def numbered_actions() -> list[Numbered]:
 
 def load_diaspora(*, admin: User, summary: LoadSummary) -> Strategy:
     """Create or correct the diaspora strategy and its plan; a second run writes nothing."""
-    refs = _read_references()
+    refs = loader.read_references(_wanted(), STRATEGY["country"])
     with acting_as(admin, reason=loader.REASON):
-        current = Strategy.objects.filter(code=STRATEGY["code"]).first()
-        strategy = loader._sync_row(Strategy, current, dict(STRATEGY), {}, summary)
+        strategy = loader._sync_strategy(STRATEGY, summary)
         sections = _sync_sections(strategy, refs, summary)
         activities = _sync_actions(strategy, sections, refs, summary)
         _sync_costs(activities, summary)
@@ -319,11 +318,6 @@ def _wanted() -> dict[str, set[Any]]:
         "target_groups": {code for a in actions for code in a.groups.split()},
         "disaggregation": {code for i in indicators for code in i.disaggregation.split()},
     }
-
-
-def _read_references() -> loader.References:
-    """Every reference row the plan uses, in five queries; raises MissingReferenceData naming every gap."""
-    return loader.read_references(_wanted(), STRATEGY["country"])
 
 
 # --- the plan --------------------------------------------------------------------------------------------

@@ -82,12 +82,12 @@ def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
     the first plan's monitoring cycles (`monitoring.py`) and consultation (`consultation.py`) when missing; write
     the summary line to `stdout` when given."""
     plan = content.flatten()
-    references = _read_references(plan)
+    references = read_references(plan.references(), content.STRATEGY["country"])
     summary = LoadSummary()
     with transaction.atomic():
         admin = _ensure_users(references, summary)
         with acting_as(admin, reason=REASON):
-            strategy = _sync_strategy(summary)
+            strategy = _sync_strategy(content.STRATEGY, summary)
             _sync_plan(strategy, plan, references, summary)
             diaspora.load_diaspora(admin=admin, summary=summary)  # a second plan, of two levels
         monitoring.load_monitoring(strategy, admin=admin, summary=summary)
@@ -109,11 +109,6 @@ def _sync_plan(strategy: Strategy, plan: content.Plan, refs: References, summary
 
 
 # --- reference data --------------------------------------------------------------------------------------
-
-
-def _read_references(plan: content.Plan) -> References:
-    """Every reference row the plan uses, in five queries; raises MissingReferenceData naming all gaps."""
-    return read_references(plan.references(), content.STRATEGY["country"])
 
 
 def read_references(wanted: dict[str, Any], country: str) -> References:
@@ -260,10 +255,10 @@ def _create_user(demo: content.DemoUser, password: str, summary: LoadSummary) ->
 # --- the plan --------------------------------------------------------------------------------------------
 
 
-def _sync_strategy(summary: LoadSummary) -> Strategy:
-    values = dict(content.STRATEGY)
+def _sync_strategy(values: dict[str, Any], summary: LoadSummary) -> Strategy:
+    """The strategy row of `values` (found by its code), created or corrected."""
     current = Strategy.objects.filter(code=values["code"]).first()
-    return _sync_row(Strategy, current, values, {}, summary)
+    return _sync_row(Strategy, current, dict(values), {}, summary)
 
 
 def _sync_results(

@@ -61,15 +61,15 @@ def build_annual(strategy: Strategy, period: Period) -> Document:
         for activity in Activity.objects.filter(strategy=strategy).select_related("lead").order_by("sort_key")
     }
     title = localized(strategy, "title") or strategy.code
-    currency = strategy.currency
+    currency, level = strategy.currency, strategy.top_level_name
     report_title = (
         _("Half-yearly monitoring report %(period)s") if period.half else _("Annual monitoring report %(period)s")
     ) % {"period": period}
     sections = (
         _summary(by_goal, money, indicators, reports, period, currency),
-        _implementation(by_goal, by_institution, period, strategy.top_level_name),
+        _implementation(by_goal, by_institution, period, level),
         _indicators(indicators, period),
-        _budget(money, period, currency, strategy.top_level_name),
+        _budget(money, period, currency, level),
         _alignment(alignment, period, currency),
         _compliance(reports),
         _challenges(lines, activities),

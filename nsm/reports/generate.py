@@ -41,6 +41,17 @@ class Output:
     data_stamp: str
 
 
+def action_plan_years(strategy: Strategy) -> list[tuple[int, int]]:
+    """The first and last years of each of the strategy's action plans (one query); the plan's years when it has
+    none recorded."""
+    return action_plan_spans(strategy) or [(strategy.plan_start_year, strategy.plan_end_year)]
+
+
+def is_one_action_plan(period: Period, spans: list[tuple[int, int]]) -> bool:
+    """`period` is the years of one of the action plans `spans` (see `action_plan_years`)."""
+    return not period.half and (period.first_year, period.last_year) in spans
+
+
 def check(kind: str, strategy: Strategy, *, period: Period | None, language: str, fmt: str) -> None:
     """DocumentError unless the document can be made. The plan takes no period (the whole strategy) or the years of
     one of its action plans."""
@@ -51,8 +62,8 @@ def check(kind: str, strategy: Strategy, *, period: Period | None, language: str
     if language not in LANGUAGES:
         raise DocumentError(_("Unknown language %(language)s: choose sq or en.") % {"language": language})
     if kind == "plan" and period is not None:
-        spans = action_plan_spans(strategy) or [(strategy.plan_start_year, strategy.plan_end_year)]
-        if period.half or (period.first_year, period.last_year) not in spans:
+        spans = action_plan_years(strategy)
+        if not is_one_action_plan(period, spans):
             raise DocumentError(
                 _("%(period)s are not the years of one of the action plans of %(code)s (%(plans)s).")
                 % {

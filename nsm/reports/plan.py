@@ -5,7 +5,7 @@ fixed number of queries (`plan_tree` and one query per kind of indicator data), 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -118,12 +118,9 @@ def _acronyms(tree: PlanTree, indicators: list[Indicator]) -> tuple[Section, ...
     )
 
 
-def _count(tree: PlanTree, depth: int) -> int:
-    return sum(1 for row in tree.rows if isinstance(row.node, ResultNode) and row.node.depth == depth)
-
-
 def _overview(strategy: Strategy, tree: PlanTree, indicators: list[Indicator]) -> Section:
     currency = strategy.currency
+    per_depth = Counter(row.node.depth for row in tree.rows if isinstance(row.node, ResultNode))
     return Section(
         _("The strategy at a glance"),
         blocks=(
@@ -131,7 +128,7 @@ def _overview(strategy: Strategy, tree: PlanTree, indicators: list[Indicator]) -
                 (
                     # One figure per level of the plan, named as the plan names it.
                     *(
-                        KeyFigure(strategy.level_name(depth), _count(tree, depth))
+                        KeyFigure(strategy.level_name(depth), per_depth[depth])
                         for depth in range(1, strategy.result_depth + 1)
                     ),
                     KeyFigure(strategy.activity_level_name, tree.activity_count),

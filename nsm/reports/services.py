@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from nsm.accounts import access
-from nsm.analytics.periods import Period, action_plan_spans
+from nsm.analytics.periods import Period
 from nsm.reports import generate
 from nsm.reports.models import GeneratedDocument
 from nsm.strategy.models import Strategy
@@ -68,8 +68,10 @@ def request_document(
 
 def _one_action_plan(strategy: Strategy, period: Period | None) -> bool:
     """`period` is the span of one of several action plans of the strategy."""
-    spans = action_plan_spans(strategy) if period is not None and not period.half else []
-    return len(spans) > 1 and period is not None and (period.first_year, period.last_year) in spans
+    if period is None:
+        return False
+    spans = generate.action_plan_years(strategy)
+    return len(spans) > 1 and generate.is_one_action_plan(period, spans)
 
 
 def _enqueue(document_id: int, interface_language: str) -> None:

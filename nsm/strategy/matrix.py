@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -39,8 +38,11 @@ from nsm.core.spreadsheet import (
     WorkbookError,
     as_text,
     bounds_for,
+    check_declared_sizes,
     load_sheets,
+    member_too_large,
     read_upload,
+    unpacked_too_large,
 )
 from nsm.core.text import fold
 from nsm.strategy.models import MAX_LEVELS, MIN_LEVELS, Strategy, default_levels
@@ -242,11 +244,12 @@ class MatrixRow:
     heading_column: int = 1
 
 
-def _kind_of(name: str) -> str:
+def kind_of(name: str) -> str:
+    """The kind of matrix a file's name says: docx or xlsx."""
     return "docx" if name.lower().endswith(".docx") else "xlsx"
 
 
-def _rows_from_sheet(sheet: SheetReader, mapping: MatrixMapping) -> list[MatrixRow]:
+def sheet_rows(sheet: SheetReader, mapping: MatrixMapping) -> list[MatrixRow]:
     """A sheet's rows below its headers: a row with one value of its own and nothing merged down into it from
     above is a heading (one merged cell across the row, or one cell filled)."""
     from_above: dict[tuple[int, int], Any] = {}
@@ -279,10 +282,10 @@ def _read_xlsx(data: bytes, mapping: MatrixMapping, bounds: Bounds) -> list[Matr
                 _('The workbook has no sheet "%(sheet)s": the mapping names one of %(sheets)s.')
                 % {"sheet": mapping.sheet, "sheets": ", ".join(f'"{sheet.name}"' for sheet in sheets)}
             )
-        return _rows_from_sheet(chosen, mapping)
+        return sheet_rows(chosen, mapping)
     if not sheets:
         raise WorkbookError(_("The workbook has no sheet with a table."))
-    return _rows_from_sheet(sheets[0], mapping)
+    return sheet_rows(sheets[0], mapping)
 
 
 def _check_docx_archive(data: bytes, bounds: Bounds) -> None:
@@ -305,7 +308,7 @@ def _check_docx_archive(data: bytes, bounds: Bounds) -> None:
                 raise WorkbookError(
                     _("The document holds macros: save it as a Word document (.docx) without macros and try again.")
                 )
-            _check_sizes(entries, bounds)
+            check_declared_sizes(entries, bounds)
             unpacked = 0
             for entry in entries:
                 unpacked += _unpacked_size(archive, entry, bounds, bounds.max_unpacked_bytes - unpacked)
@@ -320,61 +323,47 @@ def _damaged_docx() -> WorkbookError:
     return WorkbookError(_("The file is damaged: it cannot be opened as a Word document."))
 
 
-def _check_sizes(entries: list[zipfile.ZipInfo], bounds: Bounds) -> None:
-    for entry in entries:
-        if entry.file_size > bounds.max_member_bytes:
-            raise _member_too_large(bounds, entry.filename)
-    if sum(entry.file_size for entry in entries) > bounds.max_unpacked_bytes:
-        raise _unpacked_too_large(bounds)
-
-
 def _unpacked_size(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, bounds: Bounds, left: int) -> int:
     size = 0
     with archive.open(entry) as part:
         while chunk := part.read(64 * 1024):
             size += len(chunk)
             if size > bounds.max_member_bytes:
-                raise _member_too_large(bounds, entry.filename)
+                raise member_too_large(bounds, entry.filename)
             if size > left:
-                raise _unpacked_too_large(bounds)
+                raise unpacked_too_large(bounds)
     return size
-
-
-def _member_too_large(bounds: Bounds, name: str) -> WorkbookError:
-    return WorkbookError(
-        _('The part "%(part)s" of the file is too large once unpacked: the limit for one part is %(limit)s.')
-        % {"part": name, "limit": filesizeformat(bounds.max_member_bytes)}
-    )
-
-
-def _unpacked_too_large(bounds: Bounds) -> WorkbookError:
-    return WorkbookError(
-        _("The file is too large once unpacked: the limit is %(limit)s.")
-        % {"limit": filesizeformat(bounds.max_unpacked_bytes)}
-    )
 
 
 def _docx_cell_name(table: int, row: int, column: int) -> str:
     return _("Table %(table)s, row %(row)s, column %(column)s") % {"table": table, "row": row, "column": column}
 
 
-def _read_docx(data: bytes, mapping: MatrixMapping, bounds: Bounds) -> list[MatrixRow]:
+def word_tables(data: bytes, bounds: Bounds) -> list[Any]:
+    """The tables of a Word document (python-docx's), its archive checked first (`_check_docx_archive`)."""
     import docx  # python-docx: only for a Word matrix
 
     _check_docx_archive(data, bounds)
     try:
-        document = docx.Document(io.BytesIO(data))
+        return docx.Document(io.BytesIO(data)).tables
     except Exception as error:  # noqa: BLE001 - any failure to open the document is one sentence
         raise _damaged_docx() from error
-    tables = document.tables
+
+
+def table_rows(table: Any, mapping: MatrixMapping, bounds: Bounds) -> list[MatrixRow]:
+    """The rows of the mapping's table (`table`, one of word_tables'), its rows, columns and cells bounded first."""
+    _check_table_bounds(table._tbl, mapping.table, bounds)
+    return _table_rows(table._tbl, mapping)
+
+
+def _read_docx(data: bytes, mapping: MatrixMapping, bounds: Bounds) -> list[MatrixRow]:
+    tables = word_tables(data, bounds)
     if len(tables) < mapping.table:
         raise WorkbookError(
             _("The document has %(count)s tables: the mapping reads table %(table)s.")
             % {"count": len(tables), "table": mapping.table}
         )
-    tbl = tables[mapping.table - 1]._tbl
-    _check_table_bounds(tbl, mapping.table, bounds)
-    return _table_rows(tbl, mapping)
+    return table_rows(tables[mapping.table - 1], mapping, bounds)
 
 
 def _check_table_bounds(tbl: Any, number: int, bounds: Bounds) -> None:
@@ -765,11 +754,17 @@ def read_matrix(file: FileInput, mapping: MatrixMapping, *, name: str | None = N
     file_name = name or (Path(file).name if isinstance(file, str | Path) else getattr(file, "name", "") or "")
     bounds = bounds_for("plan")
     data = read_upload(file, bounds)
-    kind = _kind_of(file_name) if file_name else ("docx" if b"word/" in data[:2048] else "xlsx")
+    kind = kind_of(file_name) if file_name else ("docx" if b"word/" in data[:2048] else "xlsx")
     rows = _read_docx(data, mapping, bounds) if kind == "docx" else _read_xlsx(data, mapping, bounds)
+    return read_rows(rows, mapping, name=file_name)
+
+
+def read_rows(rows: list[MatrixRow], mapping: MatrixMapping, *, name: str) -> ParsedPlan:
+    """Check the matrix's rows (of the mapping's sheet or table: sheet_rows, table_rows) as read_matrix does, for a
+    file already opened."""
     converter = _Converter(mapping, rows)
     sheets = converter.sheets()
-    parsed = read_sheets(sheets, name=Path(file_name).name)
+    parsed = read_sheets(sheets, name=Path(name).name)
     _relocate(parsed, converter.places)
     if converter.errors:
         errors = MessageList(converter.errors)

@@ -13,11 +13,11 @@ confirm or cancel, as the workbook's import (workbook_views.py) does.
 Only plan editors import; a strategy the user may not change answers 404.
 """
 
-import io
 import re
-import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -33,30 +33,33 @@ from django.views.decorators.http import require_POST
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from nsm.accounts import access
-from nsm.core.spreadsheet import WorkbookError, as_text, bounds_for, load_sheets, read_upload
+from nsm.core.spreadsheet import SheetReader, WorkbookError, as_text, bounds_for, load_sheets, read_upload
 from nsm.strategy.matrix import (
     MEANINGS,
     MatrixMapping,
     MatrixRow,
-    _check_docx_archive,
-    _check_table_bounds,
-    _rows_from_sheet,
-    _table_rows,
     apply_matrix,
+    kind_of,
     load_mapping,
     read_matrix,
+    read_rows,
+    sheet_rows,
+    table_rows,
+    word_tables,
 )
 from nsm.strategy.models import ActivityBudget, Strategy
-from nsm.strategy.workbook import PreviewOutdated, plan_changes
+from nsm.strategy.workbook import ImportSummary, ParsedPlan, plan_changes
 from nsm.strategy.workbook_views import (
-    UPLOAD_FOLDER,
     MatrixUploadForm,
     UploadForm,
-    _is_amended,
-    _preview_page,
-    _purge_abandoned_uploads,
-    _require_editor,
-    _upload_page,
+    confirm_kept,
+    discard_kept,
+    keep_upload,
+    kept_upload,
+    preview_page,
+    purge_abandoned_uploads,
+    require_editor,
+    upload_page,
 )
 
 SESSION_KEY = "nsm_matrix_import"
@@ -88,6 +91,13 @@ class Sample:
     rows: list[SampleRow]  # the first rows with a value
     width: int
     headers: dict[int, str]  # column number -> the header rows' text
+    part: Any  # the chosen sheet (a SheetReader) or table, opened: read again through the mapping (matrix_rows)
+
+    def matrix_rows(self, mapping: MatrixMapping) -> list[MatrixRow]:
+        """The chosen sheet's or table's rows as the mapping reads them, without opening the file again."""
+        if isinstance(self.part, SheetReader):
+            return sheet_rows(self.part, mapping)
+        return table_rows(self.part, mapping, bounds_for("plan"))
 
     @property
     def names(self) -> list[str]:
@@ -102,9 +112,9 @@ def _short(value: Any, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _rows_of(data: bytes, kind: str, position: str) -> tuple[list[tuple[str, str]], str, list[MatrixRow]]:
+def _rows_of(data: bytes, kind: str, position: str) -> tuple[list[tuple[str, str]], str, Any, list[MatrixRow]]:
     """Every row (with a value) of the chosen sheet or table, read as the matrix's reader reads them, each bound
-    checked first: the sheets' (or tables') choices, the position read, the rows."""
+    checked first: the sheets' (or tables') choices, the position read, the sheet or table, the rows."""
     bounds = bounds_for("plan")
     everything = MatrixMapping(strategy={}, columns={}, header_rows=0)
     if kind == "xlsx":
@@ -113,28 +123,23 @@ def _rows_of(data: bytes, kind: str, position: str) -> tuple[list[tuple[str, str
             raise WorkbookError(gettext("The workbook has no sheet with a table."))
         sheet = next((s for s in sheets if s.name.casefold() == position.casefold()), sheets[0])
         everything.columns = dict.fromkeys(range(1, max(column for _row, column in sheet.cells or [(1, 1)]) + 1), "")
-        return [(s.name, s.name) for s in sheets], sheet.name, _rows_from_sheet(sheet, everything)
-    import docx  # python-docx: only for a Word matrix
-
-    _check_docx_archive(data, bounds)
-    try:
-        tables = docx.Document(io.BytesIO(data)).tables
-    except Exception as error:  # noqa: BLE001 - any failure to open the document is one sentence
-        raise WorkbookError(gettext("The file is damaged: it cannot be opened as a Word document.")) from error
+        return [(s.name, s.name) for s in sheets], sheet.name, sheet, sheet_rows(sheet, everything)
+    tables = word_tables(data, bounds)
     if not tables:
         raise WorkbookError(gettext("The document has no table: the plan must be a table of the document."))
     number = int(position) if position.isdigit() and 1 <= int(position) <= len(tables) else 1
-    _check_table_bounds(tables[number - 1]._tbl, number, bounds)
     everything.table = number
+    table = tables[number - 1]
+    rows = table_rows(table, everything, bounds)
     choices = [
-        (str(n), gettext("Table %(number)s (%(rows)s rows)") % {"number": n, "rows": len(table.rows)})
-        for n, table in enumerate(tables, start=1)
+        (str(n), gettext("Table %(number)s (%(rows)s rows)") % {"number": n, "rows": len(t.rows)})
+        for n, t in enumerate(tables, start=1)
     ]
-    return choices, str(number), _table_rows(tables[number - 1]._tbl, everything)
+    return choices, str(number), table, rows
 
 
 def sample_matrix(data: bytes, kind: str, *, position: str, header_rows: int) -> Sample:
-    positions, chosen, rows = _rows_of(data, kind, position)
+    positions, chosen, part, rows = _rows_of(data, kind, position)
     width = max((max(row.values, default=0) for row in rows), default=0)
     headers: dict[int, str] = {}
     header = [r for r in rows if r.number <= header_rows and not r.heading]  # a title across the table names none
@@ -146,7 +151,7 @@ def sample_matrix(data: bytes, kind: str, *, position: str, header_rows: int) ->
         for r in rows[:SAMPLE_ROWS]
         for cells in [[_short(r.values.get(c), CELL_CHARS) for c in range(1, width + 1)]]
     ]
-    return Sample(kind, positions, chosen, shown, width, headers)
+    return Sample(kind, positions, chosen, shown, width, headers, part)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -291,7 +296,9 @@ class MatrixColumnsForm(forms.Form):
                 self.add_error(field.name, gettext("This is not a regular expression: %(error)s.") % {"error": error})
         sources = self._sources(data.get("sources") or "")
         if not self.errors:
-            self.mapping = self._mapping(chosen, [h for h in headings if h], sources, data)
+            mapping = self._mapping(chosen, [h for h in headings if h], sources, data)
+            if mapping is not None:
+                self.mapping = mapping
         return data
 
     def _sources(self, text: str) -> dict[str, str]:
@@ -312,8 +319,9 @@ class MatrixColumnsForm(forms.Form):
             )
         return sources
 
-    def _mapping(self, chosen: dict[int, str], headings: list[str], sources: dict, data: dict) -> dict[str, Any]:
-        """The mapping in load_mapping's format (as saved on the strategy), checked by it."""
+    def _mapping(self, chosen: dict[int, str], headings: list[str], sources: dict, data: dict) -> MatrixMapping | None:
+        """The mapping loaded by load_mapping from its format as saved on the strategy (its `raw`); None, with the
+        form's errors, when load_mapping refuses it."""
         raw: dict[str, Any] = {
             "strategy": {"code": self.strategy.code},
             "header_rows": data["header_rows"],
@@ -328,11 +336,11 @@ class MatrixColumnsForm(forms.Form):
         if sources:
             raw["sources"] = sources
         try:
-            load_mapping(raw, kind=self.sample.kind, name=gettext("of the columns"))
+            return load_mapping(raw, kind=self.sample.kind, name=gettext("of the columns"))
         except WorkbookError as error:
             for message in error.messages:
                 self.add_error(None, message)
-        return raw
+            return None
 
 
 def initial_of(saved: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -353,14 +361,8 @@ def initial_of(saved: dict[str, Any], kind: str) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------------
 
 
-def _discard(request: HttpRequest) -> None:
-    stored = request.session.pop(SESSION_KEY, None)
-    if stored:
-        default_storage.delete(stored["key"])
-
-
 def _refused(request: HttpRequest, form: MatrixUploadForm, error: WorkbookError) -> HttpResponse:
-    return _upload_page(
+    return upload_page(
         request, UploadForm(), matrix_form=form, matrix_errors=error.messages, matrix_error_count=error.total
     )
 
@@ -369,32 +371,20 @@ def _refused(request: HttpRequest, form: MatrixUploadForm, error: WorkbookError)
 @require_POST
 def matrix_upload(request: HttpRequest) -> HttpResponse:
     """Check the file (bounded, then opened) and keep it; then choose its columns."""
-    _require_editor(request)
+    require_editor(request)
     form = MatrixUploadForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
-        return _upload_page(request, UploadForm(), matrix_form=form)
+        return upload_page(request, UploadForm(), matrix_form=form)
     upload, strategy = form.cleaned_data["file"], form.cleaned_data["strategy"]
-    kind = "docx" if upload.name.lower().endswith(".docx") else "xlsx"
+    kind = kind_of(upload.name)
     try:
         data = read_upload(upload, bounds_for("plan"))
         sample_matrix(data, kind, position="", header_rows=0)
     except WorkbookError as error:
         return _refused(request, form, error)
-    _purge_abandoned_uploads()
-    _discard(request)
-    upload.seek(0)
-    key = default_storage.save(f"{UPLOAD_FOLDER}/{uuid.uuid4()}.{kind}", upload)
-    request.session[SESSION_KEY] = {"key": key, "name": upload.name, "kind": kind, "strategy": strategy.code}
+    purge_abandoned_uploads()
+    keep_upload(request, upload, session_key=SESSION_KEY, extension=kind, kind=kind, strategy=strategy.code)
     return redirect("strategy:import_matrix_columns")
-
-
-def _stored(request: HttpRequest) -> dict[str, Any] | None:
-    stored = request.session.get(SESSION_KEY)
-    if not stored or not default_storage.exists(stored["key"]):
-        request.session.pop(SESSION_KEY, None)
-        messages.error(request, gettext("The uploaded file is no longer available: please upload it again."))
-        return None
-    return stored
 
 
 def _number(value: Any, default: int) -> int:
@@ -412,8 +402,8 @@ def _read_stored(stored: dict[str, Any]) -> bytes:
 @login_required
 def matrix_columns(request: HttpRequest) -> HttpResponse:
     """GET: the first rows and a meaning per column. POST: check the mapping, read the matrix, show the preview."""
-    _require_editor(request)
-    stored = _stored(request)
+    require_editor(request)
+    stored = kept_upload(request, SESSION_KEY)
     if stored is None:
         return redirect("strategy:import")
     strategy = access.get_for_user(Strategy.objects, request.user, stored["strategy"], write=True, field="code")
@@ -422,13 +412,12 @@ def matrix_columns(request: HttpRequest) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
     values = post or initial
     try:
-        data = _read_stored(stored)
         header_rows = _number(values.get("header_rows"), initial["header_rows"])
         sample = sample_matrix(
-            data, stored["kind"], position=str(values.get("position") or ""), header_rows=header_rows
+            _read_stored(stored), stored["kind"], position=str(values.get("position") or ""), header_rows=header_rows
         )
     except WorkbookError as error:
-        _discard(request)
+        discard_kept(request, SESSION_KEY)
         messages.error(request, " ".join(error.messages))
         return redirect("strategy:import")
     columns = saved_columns(saved)
@@ -439,13 +428,14 @@ def matrix_columns(request: HttpRequest) -> HttpResponse:
     form = MatrixColumnsForm(post, sample=sample, strategy=strategy, saved=columns)
     if not form.is_valid():
         return _columns_page(request, form, stored)
-    return _preview(request, form, stored, data)
+    return _preview(request, form, stored)
 
 
-def _preview(request: HttpRequest, form: MatrixColumnsForm, stored: dict[str, Any], data: bytes) -> HttpResponse:
+def _preview(request: HttpRequest, form: MatrixColumnsForm, stored: dict[str, Any]) -> HttpResponse:
+    """The matrix read through the form's mapping, from the sheet or table the sample opened (the same one: the
+    form's position is the sample's)."""
     try:
-        mapping = load_mapping(form.mapping, kind=stored["kind"], name=gettext("of the columns"))
-        parsed = read_matrix(data, mapping, name=stored["name"])
+        parsed = read_rows(form.sample.matrix_rows(form.mapping), form.mapping, name=stored["name"])
     except WorkbookError as error:
         return _columns_page(request, form, stored, errors=error.messages, error_count=error.total)
     if not parsed.is_valid:
@@ -455,18 +445,19 @@ def _preview(request: HttpRequest, form: MatrixColumnsForm, stored: dict[str, An
         )  # fmt: skip
     preview = plan_changes(parsed)
     if preview.has_changes:
-        request.session[SESSION_KEY] = {**stored, "mapping": form.mapping, "fingerprint": preview.fingerprint()}
+        request.session[SESSION_KEY] = {**stored, "mapping": form.mapping.raw, "fingerprint": preview.fingerprint()}
     else:
-        _discard(request)
-    return _matrix_preview_page(request, preview, stored["name"])
+        discard_kept(request, SESSION_KEY)
+    return preview_page(request, preview, stored["name"], **_links())
 
 
-def _matrix_preview_page(request: HttpRequest, preview: Any, name: str, **context: Any) -> HttpResponse:
-    return _preview_page(
-        request, preview, name, confirm_url=reverse("strategy:import_matrix_confirm"),
-        cancel_url=reverse("strategy:import_matrix_cancel"), columns_url=reverse("strategy:import_matrix_columns"),
-        **context,
-    )  # fmt: skip
+def _links() -> dict[str, str]:
+    """The preview's links to this import's confirmation, cancellation and columns (else the workbook's)."""
+    return {
+        "confirm_url": reverse("strategy:import_matrix_confirm"),
+        "cancel_url": reverse("strategy:import_matrix_cancel"),
+        "columns_url": reverse("strategy:import_matrix_columns"),
+    }
 
 
 def _columns_page(
@@ -485,43 +476,26 @@ def _columns_page(
 @require_POST
 def matrix_confirm(request: HttpRequest) -> HttpResponse:
     """Apply the matrix kept at the preview through its mapping, then delete it and go to the plan."""
-    _require_editor(request)
-    stored = request.session.pop(SESSION_KEY, None)
-    if not stored or "mapping" not in stored or not default_storage.exists(stored["key"]):
-        messages.error(request, gettext("The uploaded file is no longer available: please upload it again."))
-        return redirect("strategy:import")
-    access.get_for_user(Strategy.objects, request.user, stored["strategy"], write=True, field="code")
-    reason = request.POST.get("amendment_reason", "")
-    try:
+    require_editor(request)
+
+    def read(stored: dict[str, Any]) -> tuple[ParsedPlan, Callable[..., ImportSummary]]:
+        access.get_for_user(Strategy.objects, request.user, stored["strategy"], write=True, field="code")
         mapping = load_mapping(stored["mapping"], kind=stored["kind"], name=gettext("of the columns"))
         parsed = read_matrix(_read_stored(stored), mapping, name=stored["name"])
-        if not reason.strip() and _is_amended(parsed.strategy_code):
-            request.session[SESSION_KEY] = stored  # kept: the user gives the reason and confirms again
-            errors = [gettext("The plan is adopted: every change is an amendment. Say why this import is made.")]
-            return _matrix_preview_page(request, plan_changes(parsed), stored["name"], reason_errors=errors)
-        summary = apply_matrix(
-            parsed, mapping, by=request.user, expected=stored.get("fingerprint", ""), amendment_reason=reason
-        )
-    except PreviewOutdated as outdated:
-        request.session[SESSION_KEY] = {**stored, "fingerprint": outdated.preview.fingerprint()}
-        messages.warning(
-            request, _("The plan changed since the preview. Nothing was saved: check what the import would do now.")
-        )
-        return _matrix_preview_page(request, outdated.preview, stored["name"], reason=reason)
-    except WorkbookError as error:
-        default_storage.delete(stored["key"])
+        return parsed, partial(apply_matrix, mapping=mapping)
+
+    def refused(error: WorkbookError) -> HttpResponse:
         return _refused(request, MatrixUploadForm(user=request.user), error)
-    default_storage.delete(stored["key"])
-    messages.success(request, summary.summary())
-    return redirect("strategy:detail", parsed.strategy_code)
+
+    return confirm_kept(request, SESSION_KEY, read=read, refused=refused, needs=("mapping",), **_links())
 
 
 @login_required
 @require_POST
 def matrix_cancel(request: HttpRequest) -> HttpResponse:
     """Forget the matrix kept (deleting the file) and go back to the import page."""
-    _require_editor(request)
-    _discard(request)
+    require_editor(request)
+    discard_kept(request, SESSION_KEY)
     messages.info(request, _("The import was cancelled: nothing was saved."))
     return redirect("strategy:import")
 

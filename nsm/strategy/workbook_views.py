@@ -9,6 +9,7 @@ the user may not see answers 404.
 
 import io
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from django.views.decorators.http import require_POST
 from nsm.accounts import access
 from nsm.strategy.models import AMENDED_STATUSES, Strategy
 from nsm.strategy.workbook import (
+    ImportSummary,
     ParsedPlan,
     PreviewOutdated,
     WorkbookError,
@@ -74,7 +76,7 @@ class MatrixUploadForm(forms.Form):
         return upload
 
 
-def _require_editor(request: HttpRequest) -> None:
+def require_editor(request: HttpRequest) -> None:
     if not access.can_edit_plan(request.user):
         raise PermissionDenied
 
@@ -92,13 +94,14 @@ def _read(request: HttpRequest, file: Any, name: str) -> ParsedPlan:
     return parsed
 
 
-def _discard(request: HttpRequest) -> None:
-    stored = request.session.pop(SESSION_KEY, None)
+def discard_kept(request: HttpRequest, session_key: str = SESSION_KEY) -> None:
+    """Forget the upload kept under `session_key`, deleting the stored file."""
+    stored = request.session.pop(session_key, None)
     if stored:
         default_storage.delete(stored["key"])
 
 
-def _purge_abandoned_uploads() -> None:
+def purge_abandoned_uploads() -> None:
     """Delete kept uploads older than UPLOAD_MAX_AGE: previews nobody confirmed or cancelled."""
     try:
         _folders, names = default_storage.listdir(UPLOAD_FOLDER)
@@ -114,15 +117,32 @@ def _purge_abandoned_uploads() -> None:
             continue  # deleted meanwhile by another request, or a storage that cannot tell its age
 
 
-def _keep(request: HttpRequest, upload: Any, fingerprint: str) -> None:
-    """Keep the upload for the confirmation, in place of any earlier one of this session, with the fingerprint
-    of the preview shown: the confirmation applies the file only if it still does what the preview said."""
-    _discard(request)
-    key = default_storage.save(f"{UPLOAD_FOLDER}/{uuid.uuid4()}.xlsx", upload)
-    request.session[SESSION_KEY] = {"key": key, "name": upload.name, "fingerprint": fingerprint}
+def keep_upload(
+    request: HttpRequest, upload: Any, *, session_key: str = SESSION_KEY, extension: str = "xlsx", **values: Any
+) -> None:
+    """Keep the upload for the next step, in place of any earlier one of this session; the session keeps its key and
+    name with `values` (for the workbook, the fingerprint of the preview shown: the confirmation applies the file
+    only if it still does what the preview said)."""
+    discard_kept(request, session_key)
+    upload.seek(0)
+    key = default_storage.save(f"{UPLOAD_FOLDER}/{uuid.uuid4()}.{extension}", upload)
+    request.session[session_key] = {"key": key, "name": upload.name, **values}
 
 
-def _upload_page(request: HttpRequest, form: UploadForm, **context: Any) -> HttpResponse:
+def kept_upload(
+    request: HttpRequest, session_key: str, *, pop: bool = False, needs: tuple[str, ...] = ()
+) -> dict[str, Any] | None:
+    """The upload kept under `session_key` (with the values `needs`), taken out of the session with `pop`; None,
+    with the message saying so, when it is gone."""
+    stored = request.session.pop(session_key, None) if pop else request.session.get(session_key)
+    if not stored or any(name not in stored for name in needs) or not default_storage.exists(stored["key"]):
+        request.session.pop(session_key, None)
+        messages.error(request, _("The uploaded file is no longer available: please upload it again."))
+        return None
+    return stored
+
+
+def upload_page(request: HttpRequest, form: UploadForm, **context: Any) -> HttpResponse:
     """The import page: the workbook's form, and the adopted matrix's (`matrix_form`, with `matrix_errors`)."""
     limit = filesizeformat(settings.IMPORT_MAX_BYTES)
     if "matrix_form" not in context:
@@ -134,18 +154,18 @@ def _upload_page(request: HttpRequest, form: UploadForm, **context: Any) -> Http
 @login_required
 def import_plan(request: HttpRequest) -> HttpResponse:
     """GET: the upload form. POST: read the upload, keep it, and show what importing it would change."""
-    _require_editor(request)
+    require_editor(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
-        return _upload_page(request, form)
-    _purge_abandoned_uploads()
+        return upload_page(request, form)
+    purge_abandoned_uploads()
     upload = form.cleaned_data["file"]
     try:
         parsed = _read(request, upload, upload.name)
     except WorkbookError as error:
-        return _upload_page(request, form, errors=error.messages, error_count=error.total)
+        return upload_page(request, form, errors=error.messages, error_count=error.total)
     if not parsed.is_valid:
-        return _upload_page(
+        return upload_page(
             request,
             form,
             errors=parsed.errors.lines(),
@@ -154,13 +174,13 @@ def import_plan(request: HttpRequest) -> HttpResponse:
         )
     preview = plan_changes(parsed)
     if preview.has_changes:  # else there is nothing to confirm, and nothing to keep
-        _keep(request, upload, preview.fingerprint())
-    return _preview_page(request, preview, upload.name)
+        keep_upload(request, upload, fingerprint=preview.fingerprint())
+    return preview_page(request, preview, upload.name)
 
 
-def _preview_page(request: HttpRequest, preview: Any, file_name: str, **context: Any) -> HttpResponse:
+def preview_page(request: HttpRequest, preview: Any, file_name: str, **context: Any) -> HttpResponse:
     """What the import would do; for an adopted plan, with the amendment's reason to give."""
-    context = {"preview": preview, "file_name": file_name, "amended": _is_amended(preview.strategy_code), **context}
+    context = {"preview": preview, "file_name": file_name, "amended": is_amended(preview.strategy_code), **context}
     return render(request, "strategy/import_preview.html", context)
 
 
@@ -168,36 +188,58 @@ def _preview_page(request: HttpRequest, preview: Any, file_name: str, **context:
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Apply the upload kept at the preview, then delete it and go to the plan."""
-    _require_editor(request)
-    stored = request.session.pop(SESSION_KEY, None)
-    if not stored or not default_storage.exists(stored["key"]):
-        messages.error(request, _("The uploaded file is no longer available: please upload it again."))
+    require_editor(request)
+
+    def read(stored: dict[str, Any]) -> tuple[ParsedPlan, Callable[..., ImportSummary]]:
+        with default_storage.open(stored["key"], "rb") as file:
+            return _read(request, file, stored["name"]), apply_plan
+
+    def refused(error: WorkbookError) -> HttpResponse:
+        return upload_page(request, UploadForm(), errors=error.messages, error_count=error.total)
+
+    return confirm_kept(request, SESSION_KEY, read=read, refused=refused)
+
+
+def confirm_kept(
+    request: HttpRequest,
+    session_key: str,
+    *,
+    read: Callable[[dict[str, Any]], tuple[ParsedPlan, Callable[..., ImportSummary]]],
+    refused: Callable[[WorkbookError], HttpResponse],
+    needs: tuple[str, ...] = (),
+    **links: str,
+) -> HttpResponse:
+    """The confirmation of an upload kept at its preview (the workbook's, the matrix's): `read` gives the plan and
+    the function that applies it (as apply_plan); applied, the file is deleted and the user goes to the plan. An
+    adopted plan without the amendment's reason, or a plan changed since the preview, is previewed again (`links`:
+    the preview's confirm, cancel and columns URLs); a file that cannot be read is deleted and `refused`."""
+    stored = kept_upload(request, session_key, pop=True, needs=needs)
+    if stored is None:
         return redirect("strategy:import")
     reason = request.POST.get("amendment_reason", "")
     try:
-        with default_storage.open(stored["key"], "rb") as file:
-            parsed = _read(request, file, stored["name"])
-        if not reason.strip() and _is_amended(parsed.strategy_code):
-            request.session[SESSION_KEY] = stored  # kept: the user gives the reason and confirms again
+        parsed, apply = read(stored)
+        if not reason.strip() and is_amended(parsed.strategy_code):
+            request.session[session_key] = stored  # kept: the user gives the reason and confirms again
             preview = plan_changes(parsed)
             errors = [_("The plan is adopted: every change is an amendment. Say why this import is made.")]
-            return _preview_page(request, preview, stored["name"], reason_errors=errors)
-        summary = apply_plan(parsed, by=request.user, expected=stored.get("fingerprint", ""), amendment_reason=reason)
+            return preview_page(request, preview, stored["name"], reason_errors=errors, **links)
+        summary = apply(parsed, by=request.user, expected=stored.get("fingerprint", ""), amendment_reason=reason)
     except PreviewOutdated as outdated:
-        request.session[SESSION_KEY] = {**stored, "fingerprint": outdated.preview.fingerprint()}
+        request.session[session_key] = {**stored, "fingerprint": outdated.preview.fingerprint()}
         messages.warning(
             request, _("The plan changed since the preview. Nothing was saved: check what the import would do now.")
         )
-        return _preview_page(request, outdated.preview, stored["name"], reason=reason)
+        return preview_page(request, outdated.preview, stored["name"], reason=reason, **links)
     except WorkbookError as error:
         default_storage.delete(stored["key"])
-        return _upload_page(request, UploadForm(), errors=error.messages, error_count=error.total)
+        return refused(error)
     default_storage.delete(stored["key"])
     messages.success(request, summary.summary())
     return redirect("strategy:detail", parsed.strategy_code)
 
 
-def _is_amended(strategy_code: str) -> bool:
+def is_amended(strategy_code: str) -> bool:
     return Strategy.objects.filter(code=strategy_code, status__in=AMENDED_STATUSES).exists()
 
 
@@ -205,8 +247,8 @@ def _is_amended(strategy_code: str) -> bool:
 @require_POST
 def import_cancel(request: HttpRequest) -> HttpResponse:
     """Forget the upload kept at the preview, deleting the stored file, and go back to the upload form."""
-    _require_editor(request)
-    _discard(request)
+    require_editor(request)
+    discard_kept(request)
     messages.info(request, _("The import was cancelled: nothing was saved."))
     return redirect("strategy:import")
 

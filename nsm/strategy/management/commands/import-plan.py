@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from nsm.strategy.matrix import MatrixMapping, apply_matrix, load_mapping, read_matrix
+from nsm.strategy.matrix import MatrixMapping, apply_matrix, kind_of, load_mapping, read_matrix
 from nsm.strategy.models import Strategy
 from nsm.strategy.workbook import ParsedPlan, WorkbookError, apply_plan, plan_changes, read_workbook
 
@@ -75,7 +75,7 @@ class Command(BaseCommand):
 
     def _mapping(self, file: str, mapping: str | None, strategy: str | None) -> MatrixMapping | None:
         """The matrix's mapping: the file given, else the one saved on --strategy; None for a workbook."""
-        kind = "docx" if file.lower().endswith(".docx") else "xlsx"
+        kind = kind_of(file)
         if mapping:
             return load_mapping(mapping, kind=kind)
         if strategy:
