@@ -47,10 +47,9 @@ STATUS_HEADINGS = {
     "withdrawn": gettext_lazy("Activities withdrawn from the plan"),
     "not_reported": gettext_lazy("Activities not reported on"),
 }
+# The results' dimensions by depth (0: the last level of results, that of the measures).
+LEVEL_DEPTHS = {"goal": 1, "objective": 2, "measure": 0}
 DIMENSION_NOUNS = {
-    "goal": gettext_lazy("goal %(group)s"),
-    "objective": gettext_lazy("objective %(group)s"),
-    "measure": gettext_lazy("measure %(group)s"),
     "institution": gettext_lazy("led by %(group)s"),
     "gcm": gettext_lazy("%(group)s"),
     "sdg": gettext_lazy("%(group)s"),
@@ -263,8 +262,12 @@ def _heading(params: dict[str, Any], picked: Selection, group: Any) -> str:
         heading = _("%(what)s in %(period)s, due later") % {"what": what, "period": picked.period}
     else:
         heading = _("%(what)s in %(period)s") % {"what": what, "period": picked.period}
-    if group is not None:
-        name = group.code if params["by"] in ("goal", "objective", "measure", "institution") else group.label
+    if group is not None and params["by"] in LEVEL_DEPTHS:  # a result, named by its level as the plan names it
+        strategy = picked.strategy
+        depth = LEVEL_DEPTHS[params["by"]] or strategy.result_depth
+        heading += f", {strategy.level_name(depth).lower()} {group.code}"
+    elif group is not None:
+        name = group.code if params["by"] == "institution" else group.label
         heading += ", " + str(DIMENSION_NOUNS[params["by"]]) % {"group": name}
     return heading
 

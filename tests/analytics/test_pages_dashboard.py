@@ -230,7 +230,7 @@ def test_drilldown_heading_says_which_figure_it_is(approved_plan, secretariat, c
     plan = approved_plan
     query = f"period=2024&status=delayed&by=goal&key={plan.goals['2'].pk}&due=1"
     html = client_for(secretariat).get(activities_url(plan, query)).content.decode()
-    assert '<h1 class="h3" id="activities-heading">Delayed activities due in 2024, goal 2</h1>' in html
+    assert '<h1 class="h3" id="activities-heading">Delayed activities due in 2024, policy goal 2</h1>' in html
     a7 = plan.activities["A7"]
     assert reverse("strategy:activity", args=[plan.strategy.code, a7.pk]) in html
     row = html[html.index(a7.code) :].split("</tr>")[0]
