@@ -17,6 +17,7 @@ from nsm.api import schemas
 from nsm.api.auth import AuthenticatedRequest
 from nsm.api.errors import error_responses
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+from nsm.strategy.selectors import bodies_prefetch
 
 router = Router(tags=["plan"])
 
@@ -34,7 +35,7 @@ def _under(code: str, field: str) -> Q:
 
 def _activities(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
     return queryset.select_related("strategy", "lead", "measure").prefetch_related(
-        "partners",
+        bodies_prefetch(),
         "target_groups",
         "gcm_objectives",
         "measure__gcm_objectives",
@@ -97,8 +98,10 @@ def list_results(request: AuthenticatedRequest, code: str, filters: Query[schema
 def list_activities(
     request: AuthenticatedRequest, code: str, filters: Query[schemas.ActivityFilters]
 ) -> dict[str, Any]:
-    """The activities in code order, with lead and supporting institutions, timeframe, gender marker, target
-    groups, GCM objectives and the budget lines per year and source."""
+    """The activities in code order, with their responsible institutions in the plan's order (`lead` the one that
+    reports: the marked lead, else the first), their supporting institutions (`partners`) in order, timeframe,
+    gender marker, target groups, GCM objectives and the budget lines per year and source. `institution` filters
+    on the lead."""
     strategy = strategy_for(request, code)
     activities = Activity.objects.visible_to(request.auth).filter(strategy=strategy)
     if filters.measure:

@@ -651,8 +651,23 @@ class ActivityOut(Schema):
     measure: CodeRef = Field(..., description="The result directly above it (a measure, or the plan's own level).")
     title_sq: str
     title_en: str
-    lead: InstitutionOut
-    partners: list[InstitutionOut]
+    lead: InstitutionOut = Field(
+        ...,
+        description="The institution that reports on it (monitoring sends it the line): the one the plan marks lead, "
+        "else the first of `responsible`.",
+    )
+    lead_place: int | None = Field(
+        ...,
+        description="Where the lead the plan marks stands in `responsible` (1: first); null when the plan marks none "
+        "(the first of `responsible` reports).",
+    )
+    responsible: list[InstitutionOut] = Field(
+        ..., description="The responsible institutions in the plan's order, the lead among them at its place."
+    )
+    partners: list[InstitutionOut] = Field(
+        ...,
+        description="The supporting institutions, in the plan's order (the responsible ones are in `responsible`).",
+    )
     start_year: int
     start_quarter: int | None
     end_year: int
@@ -808,7 +823,8 @@ def result_out(result: Result) -> dict[str, Any]:
 
 
 def activity_out(activity: Activity) -> dict[str, Any]:
-    """An activity (needs `strategy`, `lead`, `measure` selected and `ACTIVITY_PREFETCH` prefetched)."""
+    """An activity (needs `strategy`, `lead`, `measure` selected and `bodies__institution`, `target_groups`,
+    `gcm_objectives`, `measure__gcm_objectives`, `budget_lines` prefetched: `nsm.api.plan`)."""
     own = sorted(gcm.number for gcm in activity.gcm_objectives.all())
     of_measure = sorted(gcm.number for gcm in activity.measure.gcm_objectives.all())
     lines = sorted(activity.budget_lines.all(), key=lambda line: (line.year, line.source, line.donor))
@@ -821,7 +837,9 @@ def activity_out(activity: Activity) -> dict[str, Any]:
         "title_sq": activity.title_sq,
         "title_en": activity.title_en,
         "lead": institution_out(activity.lead),
-        "partners": [institution_out(p) for p in sorted(activity.partners.all(), key=lambda p: p.code)],
+        "lead_place": activity.lead_place,
+        "responsible": [institution_out(institution) for institution in activity.responsible_bodies],
+        "partners": [institution_out(institution) for institution in activity.supporting_bodies],
         "start_year": activity.start_year,
         "start_quarter": activity.start_quarter,
         "end_year": activity.end_year,

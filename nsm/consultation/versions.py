@@ -7,7 +7,8 @@ Goals, objectives, measures, activities and indicators are keyed by their code, 
 version to the next. An item whose code changed (a measure moved up, an activity renumbered) therefore shows as
 one item removed and another added: the diff cannot tell a renumbering from a deletion and an addition.
 
-`apply(old, diff(old, new)) == new` for any two snapshots: the diff explains every change.
+`apply(old, diff(old, new)) == upgraded(new)` for any two snapshots: the diff explains every change (in today's
+terms: `upgraded` reads a version frozen before a field was added as the plan would be frozen now).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from nsm.strategy.models import (
     Strategy,
     default_levels,
 )
+from nsm.strategy.selectors import bodies_prefetch
 
 FORMAT = 1
 SECTIONS = ("results", "activities", "indicators")
@@ -90,16 +92,34 @@ LEGACY_DEPTHS = {"goal": 1, "objective": 2, "measure": 3}
 
 
 def upgraded(snap: Mapping[str, Any]) -> dict[str, Any]:
-    """A snapshot in today's terms: a result's `level` word of an older version becomes its `depth`."""
+    """A snapshot in today's terms: a result's `level` word of an older version becomes its `depth`; an activity of
+    a version frozen before the responsible institutions were an ordered list gets `responsible`, its lead alone
+    (the others it named were all supporting, its `partners`)."""
     results = snap.get("results") or {}
-    if not any("level" in item for item in results.values()):
+    activities = snap.get("activities") or {}
+    old_levels = any("level" in item for item in results.values())
+    old_bodies = any("lead" in item and "responsible" not in item for item in activities.values())
+    if not (old_levels or old_bodies):
         return dict(snap)
     new = copy.deepcopy(dict(snap))
-    for item in new["results"].values():
+    for item in new["results"].values() if old_levels else ():
         level = item.pop("level", None)
         if level in LEGACY_DEPTHS:
             item.setdefault("depth", LEGACY_DEPTHS[level])
+    for code, item in new["activities"].items() if old_bodies else ():
+        if "lead" in item and "responsible" not in item:
+            new["activities"][code] = _with_responsible(item)
     return new
+
+
+def _with_responsible(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with `responsible` [its lead] right after `lead` (the order the compare page lists its fields in)."""
+    upgraded_item: dict[str, Any] = {}
+    for name, value in item.items():
+        upgraded_item[name] = value
+        if name == "lead":
+            upgraded_item["responsible"] = [value]
+    return upgraded_item
 
 
 def _result_item(result: Result) -> dict[str, Any]:
@@ -123,8 +143,7 @@ def _activity_item(activity: Activity) -> dict[str, Any]:
         **_reference(activity),
         "title_sq": activity.title_sq,
         "title_en": activity.title_en,
-        "lead": activity.lead.code,
-        "partners": _codes(activity.partners.all()),
+        **_bodies(activity),
         "start_year": activity.start_year,
         "start_quarter": activity.start_quarter,
         "end_year": activity.end_year,
@@ -138,6 +157,19 @@ def _activity_item(activity: Activity) -> dict[str, Any]:
         "gcm_objectives": _codes(activity.gcm_objectives.all(), "number"),
         "budget": budget,
         **_withdrawal(activity),
+    }
+
+
+def _bodies(activity: Activity) -> dict[str, Any]:
+    """The institution that reports (`lead`), the responsible institutions in the plan's order with the lead at its
+    place, the place of a lead the plan marks (only then: versions frozen before the order was kept compare equal),
+    and the supporting institutions in order (`partners`, which were sorted codes when all were supporting: the order
+    the existing lists were given)."""
+    return {
+        "lead": activity.lead.code,
+        **({"lead_place": activity.lead_place} if activity.lead_place is not None else {}),
+        "responsible": [institution.code for institution in activity.responsible_bodies],
+        "partners": [institution.code for institution in activity.supporting_bodies],
     }
 
 
@@ -181,7 +213,7 @@ def snapshot(strategy: Strategy) -> dict[str, Any]:
         Activity.objects.filter(strategy=strategy)
         .select_related("measure", "lead")
         .prefetch_related(
-            "partners", "target_groups", "gcm_objectives", Prefetch("budget_lines", ActivityBudget.objects.all())
+            bodies_prefetch(), "target_groups", "gcm_objectives", Prefetch("budget_lines", ActivityBudget.objects.all())
         )
     )
     indicators = (

@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "title_en": gettext_lazy("title (English)"), "name_sq": gettext_lazy("name (Albanian)"),
     "name_en": gettext_lazy("name (English)"), "gcm_objectives": gettext_lazy("GCM objectives"),
     "sdg_targets": gettext_lazy("SDG targets"), "lead": gettext_lazy("lead institution"),
+    "lead_place": gettext_lazy("place of the marked lead"),
     "partners": gettext_lazy("supporting institutions"), "start_year": gettext_lazy("start year"),
     "start_quarter": gettext_lazy("start quarter"), "end_year": gettext_lazy("end year"),
     "end_quarter": gettext_lazy("end quarter"), "gender_marker": gettext_lazy("gender marker"),
@@ -56,6 +57,9 @@ FIELD_LABELS = {
     "currency": gettext_lazy("currency"), "computed_from": gettext_lazy("values"),
     "withdrawn_on": gettext_lazy("withdrawn on"), "withdrawn_reason": gettext_lazy("reason for withdrawal"),
 }  # fmt: skip
+# Where a section names a field otherwise: an activity's `responsible` is its ordered list of responsible
+# institutions (an indicator's, its one responsible institution).
+SECTION_FIELD_LABELS = {"activities": {"responsible": gettext_lazy("responsible institutions")}}
 
 
 class FreezeForm(BootstrapForm, forms.Form):
@@ -115,14 +119,20 @@ def _title(item: dict[str, Any]) -> str:
     return localized_with_language(SimpleNamespace(**item), field).text
 
 
+def field_label(field: str, section: str = "") -> Any:
+    """What the compare page calls a field of the snapshot (of an item of `section`)."""
+    return SECTION_FIELD_LABELS.get(section, {}).get(field) or FIELD_LABELS.get(field, field)
+
+
 def _section_rows(section: versions.SectionDiff) -> dict[str, Any]:
     """What the compare page shows of a section: titles of added and removed items, changed fields as text."""
+    name = section.section
     return {
-        "label": SECTION_LABELS[section.section],
+        "label": SECTION_LABELS[name],
         "added": [(code, _title(item)) for code, item in section.added],
         "removed": [(code, _title(item)) for code, item in section.removed],
         "changed": [
-            (change.code, [(FIELD_LABELS.get(f.field, f.field), show(f.old), show(f.new)) for f in change.changes])
+            (change.code, [(field_label(f.field, name), show(f.old), show(f.new)) for f in change.changes])
             for change in section.changed
         ],
         "is_empty": section.is_empty,

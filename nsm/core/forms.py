@@ -47,8 +47,14 @@ def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
+    renamed = getattr(form, "ERROR_FIELDS", {})  # a model field shown as another form field
     for name, messages in error.error_dict.items():
+        name = renamed.get(name, name)
         form.add_error(name if name in form.fields else None, messages)
+
+
+def _no_key(value: Any) -> bool:
+    return isinstance(value, str) and value.isdigit() and len(value) > 18
 
 
 class BootstrapForm:
@@ -64,6 +70,20 @@ class BootstrapForm:
 
     def _update_errors(self, errors: ValidationError) -> None:
         add_errors(self, errors)  # type: ignore[arg-type]
+
+    def _clean_fields(self) -> None:
+        """A posted choice no database key can be (more than 18 digits: the databases refuse such a number with an
+        error of their own) is refused as any unknown choice is, before a query is made with it."""
+        data: Any = getattr(self, "data", None)
+        if data and hasattr(data, "getlist"):
+            keys = [self.add_prefix(n) for n, f in self.fields.items() if isinstance(f, forms.ModelChoiceField)]  # type: ignore[attr-defined]
+            impossible = [key for key in keys if any(_no_key(value) for value in data.getlist(key))]
+            if impossible:
+                data = data.copy()
+                for key in impossible:
+                    data.setlist(key, ["-" if _no_key(value) else value for value in data.getlist(key)])
+                self.data = data
+        super()._clean_fields()  # type: ignore[misc]
 
 
 class VersionField(forms.IntegerField):

@@ -29,6 +29,7 @@ from nsm.strategy.models import (
     IndicatorTarget,
     Result,
     Strategy,
+    bodies_fields,
     converted,
 )
 from nsm.strategy.timeframes import parse_timeframe
@@ -78,8 +79,8 @@ class Action(NamedTuple):
 
     title_sq: str
     title_en: str
-    lead: str
-    partners: str  # space-separated institution codes
+    lead: str  # the responsible institutions' codes in the plan's order, space-separated; "*" marks the lead
+    partners: str  # the supporting institutions' codes in order, space-separated
     timeframe: str  # as the plan writes it; parsed as the activity form parses it
     cost: Cost | str
     note: str = ""
@@ -131,11 +132,11 @@ SECTIONS = (
                    gcm=(1, 19), groups="diaspora"),
             Action("Organizimi i Samitit të Diasporës dhe i forumeve rajonale me shoqatat e diasporës",
                    "Hold the Diaspora Summit and regional forums with diaspora associations",
-                   "AKD", "MEPJ KKD ZKM", "Annual", Cost(state=3_500_000), groups="diaspora", gender_marker=1),
+                   "AKD MEPJ", "KKD ZKM", "Annual", Cost(state=3_500_000), groups="diaspora", gender_marker=1),
             Action("Mbështetja e Këshillit Koordinues të Diasporës në bashkëpunimin me institucionet shtetërore dhe "
                    "vendore",
                    "Support the Diaspora Coordinating Council in its work with state and local institutions",
-                   "MEPJ", "KKD AKD MSHPV", "Continuous", WITHIN_BUDGET,
+                   "AKD *MEPJ", "KKD MSHPV", "Continuous", WITHIN_BUDGET,
                    "Within the approved budget of the Ministry for Europe and Foreign Affairs"),
             Action("Programi i praktikave verore në institucionet shqiptare për të rinjtë e diasporës",
                    "Summer internships in Albanian institutions for young people of the diaspora",
@@ -310,7 +311,7 @@ def load_diaspora(*, admin: User, summary: LoadSummary) -> Strategy:
 def _wanted() -> dict[str, set[Any]]:
     actions = [action for section in SECTIONS for action in section.actions]
     indicators = [indicator for section in SECTIONS for indicator in section.indicators]
-    institutions = {a.lead for a in actions} | {code for a in actions for code in a.partners.split()}
+    institutions = {code.lstrip("*") for a in actions for code in (*a.lead.split(), *a.partners.split())}
     return {
         "institutions": institutions | {i.responsible for i in indicators},
         "gcm_objectives": {n for s in SECTIONS for n in s.gcm} | {n for a in actions for n in a.gcm},
@@ -354,14 +355,14 @@ def _sync_actions(
     existing = {
         a.code: a
         for a in Activity.objects.filter(strategy=strategy).prefetch_related(
-            "partners", "target_groups", "gcm_objectives"
+            "bodies", "target_groups", "gcm_objectives"
         )
     }
     activities: dict[str, Activity] = {}
     for row in numbered_actions():
         action = row.action
         m2m = {
-            "partners": {refs.institutions[c].pk for c in action.partners.split()},
+            "partners": _bodies(action, refs)["partners"],
             "target_groups": {refs.target_groups[c].pk for c in action.groups.split()},
             "gcm_objectives": {refs.gcm[n].pk for n in action.gcm},
         }
@@ -369,6 +370,15 @@ def _sync_actions(
         activities[row.code] = loader._sync_row(Activity, existing.get(row.code), values, m2m, summary)
         activities[row.code].strategy = strategy
     return activities
+
+
+def _bodies(action: Action, refs: loader.References) -> dict[str, Any]:
+    """The action's lead, the marked lead's place and the other institutions, in the order the plan names them."""
+    codes = action.lead.split()
+    responsible = [refs.institutions[code.lstrip("*")] for code in codes]
+    marked = next((refs.institutions[code[1:]] for code in codes if code.startswith("*")), None)
+    supporting = [refs.institutions[code] for code in action.partners.split()]
+    return bodies_fields(responsible, supporting, marked)
 
 
 def _action_values(strategy: Strategy, section: Result, row: Numbered, refs: loader.References) -> dict[str, Any]:
@@ -383,7 +393,7 @@ def _action_values(strategy: Strategy, section: Result, row: Numbered, refs: loa
         "reference": row.reference,
         "title_sq": action.title_sq,
         "title_en": action.title_en,
-        "lead": refs.institutions[action.lead],
+        **{name: value for name, value in _bodies(action, refs).items() if name != "partners"},
         "start_year": start_year,
         "start_quarter": start_quarter,
         "end_year": end_year,

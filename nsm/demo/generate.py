@@ -440,8 +440,9 @@ def _activities(
     for activity in rows:
         if rng.random() < 0.3:
             others = [pk for pk in institutions if pk != activity.lead_id]
-            for pk in rng.sample(others, min(len(others), rng.choice((1, 2)))):
-                partners.append(Activity.partners.through(activity_id=activity.pk, institution_id=pk))
+            chosen = rng.sample(others, min(len(others), rng.choice((1, 2))))
+            for place, pk in enumerate(chosen, start=1):  # supporting institutions, in the order drawn
+                partners.append(Activity.partners.through(activity_id=activity.pk, institution_id=pk, position=place))
         if rng.random() < 0.5:
             for pk in rng.sample(refs.target_groups, min(len(refs.target_groups), rng.choice((1, 2)))):
                 groups.append(Activity.target_groups.through(activity_id=activity.pk, targetgroup_id=pk))

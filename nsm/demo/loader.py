@@ -26,7 +26,15 @@ from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
 from nsm.demo import capacity, consultation, content, context, diaspora, monitoring, workinggroup
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
-from nsm.strategy.models import Activity, ActivityBudget, Indicator, IndicatorTarget, Result, Strategy
+from nsm.strategy.models import (
+    Activity,
+    ActivityBudget,
+    Indicator,
+    IndicatorTarget,
+    Result,
+    Strategy,
+    named_list,
+)
 from nsm.strategy.services import create_with_history, set_m2m_quietly
 
 if TYPE_CHECKING:
@@ -160,7 +168,7 @@ def _sync_row(
     model: type[_M],
     obj: _M | None,
     values: dict[str, Any],
-    m2m: dict[str, set[int]],
+    m2m: dict[str, Any],
     summary: LoadSummary,
 ) -> _M:
     """Create `obj` when None, else save only the fields and many-to-many sets that differ.
@@ -173,7 +181,7 @@ def _sync_row(
         summary.created[cast(str, model._meta.model_name)] += 1
         return obj
     fields_changed = _assign(obj, values)
-    sets = {name: ids for name, ids in m2m.items() if {o.pk for o in getattr(obj, name).all()} != ids}
+    sets = {name: ids for name, ids in m2m.items() if _current(obj, name) != ids}
     if sets:
         set_m2m_quietly(obj, sets)
     if fields_changed or sets:
@@ -181,6 +189,13 @@ def _sync_row(
     counter = summary.updated if fields_changed or sets else summary.unchanged
     counter[cast(str, model._meta.model_name)] += 1
     return obj
+
+
+def _current(obj: models.Model, name: str) -> Any:
+    """A many-to-many value as `m2m` gives it: an activity's other institutions in order, else a set of ids."""
+    if isinstance(obj, Activity) and name == "partners":
+        return obj.named
+    return {o.pk for o in getattr(obj, name).all()}
 
 
 def _assign(obj: models.Model, values: dict[str, Any]) -> bool:
@@ -298,7 +313,7 @@ def _sync_activities(
     existing = {
         a.code: a
         for a in Activity.objects.filter(strategy=strategy).prefetch_related(
-            "partners", "target_groups", "gcm_objectives"
+            "bodies", "target_groups", "gcm_objectives"
         )
     }
     activities: dict[str, Activity] = {}
@@ -318,7 +333,7 @@ def _sync_activities(
             "gender_marker": row.gender_marker,
         }
         m2m = {
-            "partners": {refs.institutions[c].pk for c in row.partners},
+            "partners": named_list(refs.institutions[c].pk for c in row.partners),  # supporting, in order
             "target_groups": {refs.target_groups[c].pk for c in row.target_groups},
             "gcm_objectives": {refs.gcm[n].pk for n in row.gcm},
         }

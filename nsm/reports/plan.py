@@ -1,7 +1,8 @@
 """The strategy and its action plan as a document: the acronyms of the institutions it names, the results framework,
-the action-plan matrix laid out the way Albanian action plans are (goal, objective, measure, activity, lead,
-partners, timeframe, cost per year, source, indicators), the budget summary and the indicator passport. Read in a
-fixed number of queries (`plan_tree` and one query per kind of indicator data), whatever the size of the plan."""
+the action-plan matrix laid out the way Albanian action plans are (goal, objective, measure, activity, responsible
+institutions in the plan's order with the marked lead, supporting institutions, timeframe, cost per year, source,
+indicators), the budget summary and the indicator passport. Read in a fixed number of queries (`plan_tree` and one
+query per kind of indicator data), whatever the size of the plan."""
 
 from __future__ import annotations
 
@@ -90,12 +91,13 @@ def build_plan(strategy: Strategy, period: Period | None = None) -> Document:
 def _acronyms(tree: PlanTree, indicators: list[Indicator]) -> tuple[Section, ...]:
     """The list of acronyms, in the front matter as Albanian plans have it (before the first chapter, so that a
     reader meets it before the matrix that names the institutions by acronym only): every institution the document
-    names (leads and partners of activities, the institutions responsible for indicators), by acronym, with its name
+    names (the responsible and supporting institutions of activities, those responsible for indicators), by acronym,
+    with its name
     in the document's language or, where it has none, in the other. No section for a plan that names none."""
     names: dict[str, str] = {}
     for row in tree.rows:
         if isinstance(row.node, ActivityNode):
-            for institution in (row.node.lead, *row.node.partners):
+            for institution in (*row.node.responsible, *row.node.supporting):
                 names.setdefault(institution.code, institution.name)
     for indicator in indicators:
         if indicator.responsible is not None:
@@ -237,6 +239,14 @@ def _money(costs: Costs, shown: list[int]) -> tuple[Decimal, ...]:
     return tuple(costs.years[index].total for index in shown)
 
 
+def _responsible(node: ActivityNode) -> str:
+    """The responsible institutions by acronym in the plan's order, the lead the plan marks said in words: `MB,
+    MEPJ (lead)` (none marked: the first named leads, as the matrix's note says)."""
+    lead = _("(lead)").replace(" ", "\u00a0")
+    codes = (f"{ref.code}\u00a0{lead}" if marked else ref.code for ref, marked in node.responsible_marked)
+    return ", ".join(codes)
+
+
 def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indicator]]) -> Section:
     """The action-plan matrix. The activity's text has the width: the other columns hold codes, acronyms, a
     timeframe and figures. A year's cost column, and the source column, only if some activity has money there."""
@@ -249,8 +259,8 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
     columns = (
         Column(_("Code"), width=0.6),
         Column(strategy.activity_level_name, width=4.5),
-        Column(_("Lead"), width=0.6),
-        Column(_("Partners"), width=0.9),
+        Column(_("Responsible"), width=0.9),
+        Column(_("Supporting"), width=0.9),
         Column(_("Timeframe"), width=1.0),
         *(Column(str(tree.years[index]), "money", 0.5) for index in shown),
         Column(_("Total (%(currency)s)") % {"currency": currency}, "money", 0.6),
@@ -271,8 +281,8 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
                 (
                     node.display_code,
                     node.title + _withdrawn(node),
-                    node.lead.code,
-                    ", ".join(partner.code for partner in node.partners),
+                    _responsible(node),
+                    ", ".join(institution.code for institution in node.supporting),
                     node.timeframe,
                     *_activity_money(node, shown),
                     *((_sources(node.costs),) if source else ()),
@@ -286,6 +296,11 @@ def _matrix(strategy: Strategy, tree: PlanTree, by_result: dict[int, list[Indica
     note = _("Costs in %(currency)s per year; the indicators column names the measure's indicators.") % {
         "currency": currency
     }
+    if any(isinstance(row.node, ActivityNode) and len(row.node.responsible) > 1 for row in tree.rows):
+        note += " " + _(
+            "The responsible institutions are in the plan's order: the one marked (lead) reports on the activity; "
+            "where none is marked, the first named does."
+        )
     left_out = [str(year) for index, year in enumerate(tree.years) if index not in shown]
     if left_out:
         note += " " + _("Years in which no activity is costed have no column: %(years)s.") % {

@@ -22,7 +22,7 @@ from nsm.accounts.models import Institution
 from nsm.core import limits
 from nsm.core.forms import AmountField, BootstrapForm, EditsVersion, widget_class
 from nsm.core.numbers import format_decimal
-from nsm.strategy.models import ActionPlan, Activity, ActivityBudget, Indicator, Result, Strategy
+from nsm.strategy.models import ActionPlan, Activity, ActivityBudget, Indicator, Result, Strategy, bodies_fields
 from nsm.strategy.services import BudgetLineInput, field_label
 from nsm.strategy.timeframes import Recurrence, TimeframeError, parse_timeframe
 
@@ -119,36 +119,37 @@ class ResultForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
         }
 
 
-class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
-    """An activity: titles, lead and supporting institutions, timeframe (as written, or by year and quarter), tags.
+RESPONSIBLE_ROWS = 4  # responsible institutions a new activity's form offers (more when the plan names more)
+MOST_RESPONSIBLE_ROWS = 30  # rows a posted form may ask for
 
-    A timeframe as written ("Second half of 2025", "Annual") sets the start, the end and the recurrence; without
-    one, the start and end years are required."""
+
+class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
+    """An activity: titles, responsible institutions in the plan's order (one may be marked lead) and supporting
+    ones, timeframe (as written, or by year and quarter), tags.
+
+    The responsible institutions are chosen one per row, in order; the marked lead, if any, is one of them, and
+    without one the first receives the monitoring line. The supporting institutions keep the order they have; those
+    ticked here come after them. A timeframe as written ("Second half of 2025", "Annual") sets the start, the end
+    and the recurrence; without one, the start and end years are required."""
+
+    ERROR_FIELDS = {"lead": "responsible_1", "partners": "supporting", "lead_place": "marked_lead"}
 
     class Meta:
         model = Activity
         fields = [
-            "reference", "title_sq", "title_en", "lead", "partners", "timeframe", "start_year", "start_quarter",
-            "end_year", "end_quarter", "cost_basis", "cost_note", "gender_marker", "target_groups", "gcm_objectives",
+            "reference", "title_sq", "title_en", "timeframe", "start_year", "start_quarter", "end_year",
+            "end_quarter", "cost_basis", "cost_note", "gender_marker", "target_groups", "gcm_objectives",
         ]  # fmt: skip
-        field_classes = {"lead": InstitutionChoice, "partners": InstitutionMultipleChoice}
         widgets = {
             "title_sq": forms.Textarea(attrs={"rows": 2}),
             "title_en": forms.Textarea(attrs={"rows": 2}),
-            "partners": forms.CheckboxSelectMultiple,
             "target_groups": forms.CheckboxSelectMultiple,
             "gcm_objectives": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        current = self.instance.lead_id if self.instance else None
-        cast(InstitutionChoice, self.fields["lead"]).queryset = _institution_choices(strategy, current)
-        partners = self.instance.partners.values_list("pk", flat=True) if self.instance.pk else ()
-        cast(InstitutionMultipleChoice, self.fields["partners"]).queryset = _partner_choices(strategy, partners)
-        self.fields["partners"].help_text = _(
-            "Ministries and agencies first, then international partners and municipalities."
-        )
+        self._add_institutions(strategy)
         for name in ("start_year", "end_year"):
             label = self.fields[name].label
             self.fields[name] = forms.TypedChoiceField(
@@ -166,8 +167,109 @@ class ActivityForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
         if self.instance.pk:
             self.add_version(self.instance.version)
 
+    def _add_institutions(self, strategy: Strategy) -> None:
+        """One choice per responsible institution (as many as the activity names, and one more, at least
+        `RESPONSIBLE_ROWS`), the marked lead, and the supporting institutions, before the timeframe."""
+        responsible: list[Institution] = []
+        supporting: list[Institution] = []
+        marked = None
+        if self.instance.pk:
+            activity = Activity.objects.select_related("lead").prefetch_related("bodies__institution")
+            stored = activity.get(pk=self.instance.pk)
+            responsible, supporting = stored.responsible_bodies, stored.supporting_bodies
+            marked = stored.lead if stored.lead_marked else None
+        named = [i.pk for i in (*responsible, *supporting)]
+        rows = max(RESPONSIBLE_ROWS, len(responsible) + 1, self._posted_rows())
+        for number in range(1, rows + 1):
+            current = responsible[number - 1] if number <= len(responsible) else None
+            field = InstitutionChoice(
+                queryset=_institution_choices(strategy, current.pk if current else None),
+                required=number == 1,
+                label=_("Responsible institution %(number)s") % {"number": number},
+                initial=current.pk if current else None,
+                empty_label="—",
+            )
+            if number == 1:
+                field.help_text = _(
+                    "In the plan's order. Without a marked lead, the first receives the reporting line."
+                )
+            self.fields[f"responsible_{number}"] = field
+        self.responsible_rows = rows
+        marked_field = InstitutionChoice(
+            queryset=_institution_choices(strategy, marked.pk if marked else None),
+            required=False,
+            label=_("Lead marked by the plan"),
+            initial=marked.pk if marked else None,
+            empty_label=_("None: the first responsible institution"),
+            help_text=_("Only when the plan marks one of the responsible institutions as lead: it receives the line."),
+        )
+        self.fields["marked_lead"] = marked_field
+        self.supporting_before = [i.pk for i in supporting]
+        self.fields["supporting"] = InstitutionMultipleChoice(
+            queryset=_partner_choices(strategy, named),
+            required=False,
+            label=_("Supporting institutions"),
+            initial=self.supporting_before,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Ministries and agencies first, then international partners and municipalities. Those already "
+                "named keep their order; those ticked here come after them."
+            ),
+        )
+        institutions = [f"responsible_{n}" for n in range(1, rows + 1)] + ["marked_lead", "supporting"]
+        self.order_fields(["reference", "title_sq", "title_en", *institutions])
+
+    def _posted_rows(self) -> int:
+        """The responsible rows a posted form holds (someone may have shortened the list since it was drawn: every
+        row typed comes back)."""
+        numbers = [
+            int(key.removeprefix("responsible_"))
+            for key in (self.data or {})
+            if key.startswith("responsible_") and key.removeprefix("responsible_").isdigit()
+        ]
+        return min(max(numbers, default=0), MOST_RESPONSIBLE_ROWS)
+
+    def _clean_institutions(self, cleaned: dict[str, Any]) -> None:
+        """The responsible institutions in order (gaps closed, each once), the marked lead among them, supporting
+        ones in their kept order, none both responsible and supporting: every error at once."""
+        responsible: list[Institution] = []
+        for number in range(1, self.responsible_rows + 1):
+            name = f"responsible_{number}"
+            institution = cleaned.get(name)
+            if institution is None:
+                continue
+            if institution in responsible:
+                self.add_error(name, _("%(code)s is already a responsible institution.") % {"code": institution.code})
+            else:
+                responsible.append(institution)
+        marked = cleaned.get("marked_lead")
+        lead = marked if marked in responsible else (responsible[0] if responsible else None)
+        rows = [n for n in range(1, self.responsible_rows + 1) if cleaned.get(f"responsible_{n}") == lead]
+        self.ERROR_FIELDS = {**self.ERROR_FIELDS, "lead": f"responsible_{rows[0] if rows else 1}"}
+        if marked is not None and marked not in responsible:
+            self.add_error("marked_lead", _("The marked lead is one of the responsible institutions chosen above."))
+        ticked = list(cleaned.get("supporting") or [])
+        both = sorted(i.code for i in ticked if i in responsible)
+        if both:
+            self.add_error(
+                "supporting",
+                _("Responsible and supporting at once: %(codes)s. Name each institution once.")
+                % {"codes": ", ".join(both)},
+            )
+        order = {pk: place for place, pk in enumerate(self.supporting_before)}
+        supporting = sorted(ticked, key=lambda i: order.get(i.pk, len(order)))  # stable: new ones in list order
+        self.institutions = (responsible, supporting, marked)
+
+    def content(self) -> dict[str, Any]:
+        """The values to save, the institutions as the activity's `lead`, `lead_place` and `partners`."""
+        names = ("marked_lead", "supporting", *(f"responsible_{n}" for n in range(1, self.responsible_rows + 1)))
+        content = {name: value for name, value in super().content().items() if name not in names}
+        responsible, supporting, marked = self.institutions
+        return content | bodies_fields(responsible, supporting, marked)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._clean_institutions(cleaned)
         written = (cleaned.get("timeframe") or "").strip()
         unchanged = bool(self.instance.pk) and written == (self.instance.timeframe or "").strip()
         if written and unchanged:  # the text as before: the span stays as stored, or as the user changed it

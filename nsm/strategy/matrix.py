@@ -497,7 +497,7 @@ class _Converter:
         title = f"title_{self.language}"
         self.strategy = _Sheet(STRATEGY, ["field", "value"], self.places)
         self.results = _Sheet(RESULTS, ["code", "reference", title], self.places)
-        activity_fields = ["code", "reference", title, "lead", "partners", "timeframe", "start", "end"]
+        activity_fields = ["code", "reference", title, "responsible", "supporting", "timeframe", "start", "end"]
         self.has_costs = bool(mapping.years("cost")) or mapping.column_of("cost_total") is not None
         if self.has_costs:
             activity_fields.append("cost_basis")
@@ -631,22 +631,20 @@ class _Converter:
         responsible, responsible_at = self._cell(row, "responsible")
         supporting, supporting_at = self._cell(row, "supporting")
         timeframe, timeframe_at = self._cell(row, "timeframe")
-        names = [name.strip() for name in re.split(r"[;\n]", as_text(responsible)) if name.strip()]
-        partners = "; ".join([*names[1:], *([as_text(supporting)] if as_text(supporting) else [])])
-        values = {
+        values = {  # the institutions as written, in order: the workbook's reader splits and finds them
             "code": code,
             "reference": _one_line(as_text(reference)),
             f"title_{self.language}": _one_line(title),
-            "lead": names[0] if names else None,
-            "partners": partners,
+            "responsible": as_text(responsible) or None,
+            "supporting": as_text(supporting),
             "timeframe": _one_line(as_text(timeframe)),
         }
         origins = {
             "code": reference_at or anchor,
             "reference": reference_at,
             f"title_{self.language}": title_at,
-            "lead": responsible_at or anchor,
-            "partners": supporting_at if as_text(supporting) else responsible_at,
+            "responsible": responsible_at or anchor,
+            "supporting": supporting_at or anchor,
             "timeframe": timeframe_at or anchor,
             "start": timeframe_at or anchor,
             "end": timeframe_at or anchor,

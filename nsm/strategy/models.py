@@ -11,10 +11,12 @@ Field names follow the workbook's column names (docs/workbook.md), so that one v
 file to the database to the API.
 """
 
+from __future__ import annotations
+
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -64,7 +66,7 @@ def default_levels() -> list[dict[str, str]]:
     return [dict(level) for level in DEFAULT_LEVELS]
 
 
-def levels_refusals(levels: object) -> list["StrOrPromise"]:
+def levels_refusals(levels: object) -> list[StrOrPromise]:
     """What is wrong with a strategy's levels: a list of 2 to 5 names, each in Albanian or English (or both)."""
     if not isinstance(levels, list) or not all(isinstance(level, dict) for level in levels):
         return [_("The levels are a list of names, each in Albanian and/or English.")]
@@ -497,6 +499,31 @@ class CostBasis(models.TextChoices):
     NOT_COSTED = "not_costed", _("Not yet costed")
 
 
+class ActivityInstitution(models.Model):
+    """An institution named beside an activity's lead, at its place in the plan's order (the table of the former
+    plain list of supporting institutions, which it keeps)."""
+
+    activity = models.ForeignKey("Activity", on_delete=models.CASCADE, related_name="bodies")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(_("place"), default=0)
+    responsible = models.BooleanField(_("responsible"), default=False)
+
+    class Meta:
+        db_table = "strategy_activity_partners"
+        unique_together = [("activity", "institution")]
+        ordering = ["position"]
+        verbose_name = _("institution of an activity")
+        verbose_name_plural = _("institutions of an activity")
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.institution_id} ({self.position})"
+
+
+def _activity_history_name(name: str) -> str:
+    """The history of an activity's other institutions keeps the name (and table) it had before they were ordered."""
+    return "HistoricalActivity_partners" if name == "ActivityInstitution" else f"Historical{name}"
+
+
 class Activity(Withdrawable):
     """What an institution implements under a measure: scheduled by quarter, costed per year and source."""
 
@@ -518,11 +545,28 @@ class Activity(Withdrawable):
     sort_key = models.CharField(max_length=60, editable=False, db_index=True)
     title_sq = models.TextField(_("title (Albanian)"), blank=True, **limits.title_field_options())
     title_en = models.TextField(_("title (English)"), blank=True, **limits.title_field_options())
+    # The responsible bodies are an ordered list; monitoring sends the line to the one marked lead, or to the first
+    # named when none is marked: that one is `lead`. The others named (responsible with it, or supporting) are the
+    # `partners`, each with its place in the plan's order.
     lead = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="led_activities", verbose_name=_("lead institution")
     )
+    lead_place = models.PositiveSmallIntegerField(
+        _("place of the marked lead"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Where the institution marked lead stands among the responsible institutions (1: first). Empty: none is "
+            "marked, and the first named receives the line."
+        ),
+    )
     partners = models.ManyToManyField(
-        Institution, blank=True, related_name="supported_activities", verbose_name=_("supporting institutions")
+        Institution,
+        blank=True,
+        through=ActivityInstitution,
+        related_name="supported_activities",
+        verbose_name=_("other responsible and supporting institutions"),
     )
     start_year = models.PositiveSmallIntegerField(_("start year"))
     start_quarter = models.PositiveSmallIntegerField(
@@ -579,7 +623,11 @@ class Activity(Withdrawable):
 
     title = Localized("title")
     objects = PlanQuerySet.as_manager()
-    history = HistoricalRecords(get_user=history_user, m2m_fields=[partners, target_groups, gcm_objectives])
+    history = HistoricalRecords(
+        get_user=history_user,
+        m2m_fields=[partners, target_groups, gcm_objectives],
+        custom_model_name=_activity_history_name,
+    )
 
     class Meta:
         ordering = ["strategy", "sort_key"]
@@ -636,6 +684,28 @@ class Activity(Withdrawable):
         return self.cost_basis == CostBasis.COSTED
 
     @property
+    def named(self) -> tuple[Named, ...]:
+        """The institutions named beside the lead, in the plan's order (needs `bodies` prefetched)."""
+        return tuple(Named(b.institution_id, b.responsible) for b in sorted(self.bodies.all(), key=_position))
+
+    @property
+    def responsible_bodies(self) -> list[Institution]:
+        """The responsible institutions in the plan's order, the lead at its place (needs `bodies__institution`)."""
+        others = [b.institution for b in sorted(self.bodies.all(), key=_position) if b.responsible]
+        others.insert(min(self.lead_place or 1, len(others) + 1) - 1, self.lead)
+        return others
+
+    @property
+    def supporting_bodies(self) -> list[Institution]:
+        """The supporting institutions in the plan's order (needs `bodies__institution` prefetched)."""
+        return [b.institution for b in sorted(self.bodies.all(), key=_position) if not b.responsible]
+
+    @property
+    def lead_marked(self) -> bool:
+        """Whether the plan marks a lead among several responsible institutions (else the first named leads)."""
+        return self.lead_place is not None
+
+    @property
     def timeframe_label(self) -> str:
         """The timeframe as the plan writes it, else the span by year or quarter."""
         return self.timeframe or span_label((self.start_year, self.start_quarter), (self.end_year, self.end_quarter))
@@ -673,18 +743,74 @@ class Activity(Withdrawable):
         if errors:
             raise ValidationError(errors)
 
-    def clean_partners(self, partners: Iterable[Institution | int]) -> None:
-        """The supporting institutions about to be set, checked as `clean()` checks the lead: each of the strategy's
-        country. Many-to-many values are set after `full_clean()`, so the services and the workbook call this
-        before setting them (one query)."""
-        ids = {getattr(partner, "pk", partner) for partner in partners}
-        if not ids or not self.strategy_id:
-            return
-        country = self.strategy.country
-        foreign = Institution.objects.filter(pk__in=ids).exclude(country=country).order_by("code")
-        refusals = [refusal for institution in foreign if (refusal := institution.refusal_for(country))]
-        if refusals:
-            raise ValidationError({"partners": refusals})
+    def clean_partners(self, partners: Iterable[Named | Institution | int]) -> None:
+        """The other institutions about to be set, checked as `clean()` checks the lead: each of the strategy's
+        country, none named twice nor the lead again, and a marked lead's place among the responsible ones.
+        Many-to-many values are set after `full_clean()`, so the services and the workbook call this before setting
+        them (one query)."""
+        named = named_list(partners)
+        errors: dict[str, list[StrOrPromise]] = {}
+        responsible = sum(1 for n in named if n.responsible)
+        if self.lead_place is not None and self.lead_place > responsible + 1:
+            errors["lead_place"] = [
+                _("The marked lead's place is %(place)s, but only %(count)s institutions are responsible.")
+                % {"place": self.lead_place, "count": responsible + 1}
+            ]
+        if self.lead_id is not None and any(n.institution == self.lead_id for n in named):
+            errors["partners"] = [_("The lead institution is named once, as the lead.")]
+        ids = {n.institution for n in named}
+        if ids and self.strategy_id:
+            country = self.strategy.country
+            foreign = Institution.objects.filter(pk__in=ids).exclude(country=country).order_by("code")
+            refusals = [refusal for institution in foreign if (refusal := institution.refusal_for(country))]
+            if refusals:
+                errors.setdefault("partners", []).extend(refusals)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Named(NamedTuple):
+    """An institution named beside an activity's lead, by id: responsible with it, or supporting."""
+
+    institution: int
+    responsible: bool = False
+
+
+def named_list(values: Iterable[Named | tuple[Any, bool] | Institution | int]) -> tuple[Named, ...]:
+    """Institutions or ids (supporting ones), or (institution, responsible) pairs, as `Named` ids in the order
+    given, each institution once (its first mention)."""
+    named: list[Named] = []
+    seen: set[int] = set()
+    for value in values:
+        if isinstance(value, tuple):
+            institution, responsible = value
+        else:
+            institution, responsible = value, False
+        pk = getattr(institution, "pk", institution)
+        if pk not in seen:
+            seen.add(pk)
+            named.append(Named(pk, bool(responsible)))
+    return tuple(named)
+
+
+def bodies_fields(
+    responsible: Sequence[Institution], supporting: Sequence[Institution] = (), marked: Institution | None = None
+) -> dict[str, Any]:
+    """An activity's `lead`, `lead_place` and `partners` for its responsible institutions in the plan's order (the
+    one `marked` lead, or none: the first named leads) and its supporting ones in order. An institution named twice
+    counts once, at its first mention (responsible before supporting)."""
+    if not responsible:
+        raise ValueError("an activity has at least one responsible institution")
+    if marked is not None and marked not in responsible:
+        raise ValueError("the marked lead is one of the responsible institutions")
+    lead = marked if marked is not None else responsible[0]
+    place = list(responsible).index(marked) + 1 if marked is not None else None
+    others = [(i, True) for i in responsible if i != lead] + [(i, False) for i in supporting if i != lead]
+    return {"lead": lead, "lead_place": place, "partners": named_list(others)}
+
+
+def _position(body: ActivityInstitution) -> int:
+    return body.position
 
 
 # Money and indicator values keep at most 15 significant digits: SQLite, the embedded default, stores decimals as

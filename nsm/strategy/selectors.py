@@ -23,6 +23,7 @@ from nsm.strategy.models import (
     ActionPlan,
     Activity,
     ActivityBudget,
+    ActivityInstitution,
     Indicator,
     IndicatorTarget,
     Result,
@@ -120,8 +121,9 @@ class ActivityNode:
     display_code: str  # the reference as the plan publishes it, else the code
     title: str
     title_language: str
-    lead: InstitutionRef
-    partners: tuple[InstitutionRef, ...]
+    responsible: tuple[InstitutionRef, ...]  # in the plan's order, the lead at its place
+    supporting: tuple[InstitutionRef, ...]  # in the plan's order
+    lead_place: int | None  # where the lead the plan marks stands among `responsible` (1: first); None: none marked
     timeframe: str
     cost_label: str  # "Within the existing budget" or "Not yet costed" in words; empty for a costed activity
     gender_marker: int
@@ -132,6 +134,21 @@ class ActivityNode:
     measure_pk: int
     version: int
     withdrawn_on: date | None = None
+
+    @property
+    def lead(self) -> InstitutionRef:
+        """The institution that receives the monitoring line: the one the plan marks lead, else the first named."""
+        return self.responsible[min(self.lead_place or 1, len(self.responsible)) - 1]
+
+    @property
+    def lead_marked(self) -> bool:
+        return self.lead_place is not None
+
+    @property
+    def responsible_marked(self) -> tuple[tuple[InstitutionRef, bool], ...]:
+        """Each responsible institution in order, with whether it is the lead the plan marks."""
+        lead = self.lead if self.lead_marked else None
+        return tuple((institution, institution == lead) for institution in self.responsible)
 
 
 @dataclass(frozen=True)
@@ -186,6 +203,12 @@ def _institution_ref(institution: Institution) -> InstitutionRef:
     return InstitutionRef(institution.pk, institution.code, institution.name)
 
 
+def bodies_prefetch() -> Prefetch:
+    """An activity's other named institutions with each one's institution, in one query (for `Activity.named`,
+    `responsible_bodies` and `supporting_bodies`)."""
+    return Prefetch("bodies", queryset=ActivityInstitution.objects.select_related("institution"))
+
+
 def _budget_amounts(strategy: Strategy, within: range | None = None) -> dict[int, Amounts]:
     """activity pk -> (year, source) -> amount: one GROUP BY over all the plan's budget lines (of `within`'s years)."""
     lines = ActivityBudget.objects.filter(activity__strategy=strategy)
@@ -217,7 +240,9 @@ def _activity_nodes(
     chosen = Activity.objects.filter(strategy=strategy)
     if within is not None:
         chosen = chosen.filter(start_year__lt=within.stop, end_year__gte=within.start)
-    activities = chosen.select_related("lead").prefetch_related("partners", "gcm_objectives").order_by("sort_key")
+    activities = (
+        chosen.select_related("lead").prefetch_related(bodies_prefetch(), "gcm_objectives").order_by("sort_key")
+    )
     by_measure: dict[int, list[tuple[ActivityNode, Amounts]]] = defaultdict(list)
     for activity in activities:
         own = _gcm_refs(activity.gcm_objectives.all())
@@ -229,8 +254,9 @@ def _activity_nodes(
             display_code=activity.display_code,
             title=title.text,
             title_language=title.language,
-            lead=_institution_ref(activity.lead),
-            partners=tuple(_institution_ref(p) for p in sorted(activity.partners.all(), key=lambda p: p.code)),
+            responsible=tuple(_institution_ref(i) for i in activity.responsible_bodies),
+            supporting=tuple(_institution_ref(i) for i in activity.supporting_bodies),
+            lead_place=activity.lead_place,
             timeframe=activity.timeframe_label,
             cost_label="" if activity.is_costed else str(activity.get_cost_basis_display()),
             gender_marker=activity.gender_marker,
@@ -323,7 +349,7 @@ def _rows(siblings: Iterable[ResultNode]) -> Iterable[PlanRow]:
 def activity_for_page(queryset: QuerySet[Activity] | Manager[Activity]) -> QuerySet[Activity]:
     """What the activity page shows, fetched in a fixed number of queries."""
     return queryset.select_related("lead", "strategy", "measure__parent__parent__parent").prefetch_related(
-        "partners", "target_groups", "gcm_objectives", "measure__gcm_objectives"
+        bodies_prefetch(), "target_groups", "gcm_objectives", "measure__gcm_objectives"
     )
 
 
@@ -697,8 +723,35 @@ def _changes_of(record: Any, old: Any, model: type[Model], m2m: Mapping, initial
     return [(model._meta.get_field(name), None, getattr(record, name)) for name in initial_fields]
 
 
-def _m2m_ids(record: Any, accessor: str, attname: str) -> frozenset:
-    return frozenset(getattr(row, attname) for row in getattr(record, accessor).all())
+@dataclass(frozen=True)
+class PlacedIds:
+    """An activity's other named institutions in a history row: (id, responsible) in the plan's order. Rows recorded
+    before the order was kept all stand at place 0: such a list is `unordered`, and compares as a set."""
+
+    items: tuple[tuple[int, bool], ...]
+    unordered: bool
+
+    def same_as(self, other: PlacedIds) -> bool:
+        if self.unordered or other.unordered:
+            return set(self.items) == set(other.items)
+        return self.items == other.items
+
+
+def _m2m_ids(record: Any, accessor: str, attname: str) -> frozenset | PlacedIds:
+    rows = list(getattr(record, accessor).all())
+    if rows and hasattr(rows[0], "position"):  # a list in the plan's order (an activity's other institutions)
+        rows.sort(key=lambda row: (row.position, getattr(row, attname)))
+        items = tuple((getattr(row, attname), bool(row.responsible)) for row in rows)
+        return PlacedIds(items, unordered=not all(row.position for row in rows))
+    return frozenset(getattr(row, attname) for row in rows)
+
+
+def _m2m_same(before: frozenset | PlacedIds, after: frozenset | PlacedIds) -> bool:
+    if isinstance(before, PlacedIds) and isinstance(after, PlacedIds):
+        return before.same_as(after)
+    if isinstance(before, PlacedIds) or isinstance(after, PlacedIds):  # one side empty (no rows)
+        return not _as_ids(before) and not _as_ids(after)
+    return before == after
 
 
 def _diff(record: Any, old: Any, model: type[Model], m2m: Mapping[str, tuple[str, str]]) -> list:
@@ -707,7 +760,7 @@ def _diff(record: Any, old: Any, model: type[Model], m2m: Mapping[str, tuple[str
     changes = [(model._meta.get_field(change.field), change.old, change.new) for change in delta.changes]
     for name, (accessor, attname) in m2m.items():
         before, after = _m2m_ids(old, accessor, attname), _m2m_ids(record, accessor, attname)
-        if before != after:
+        if not _m2m_same(before, after):
             changes.append((model._meta.get_field(name), before, after))
     return changes
 
@@ -727,16 +780,34 @@ class _LabelResolver:
     def show(self, model_field: Any, value: Any) -> str:
         if model_field.is_relation:
             found = self.objects.get(model_field.related_model, {})
-            labels = [str(found[pk]) if pk in found else f"#{pk}" for pk in _as_ids(value)]
+
+            def label(pk: Any) -> str:
+                return str(found[pk]) if pk in found else f"#{pk}"
+
+            if isinstance(value, PlacedIds) and value.items:
+                return _placed_label(value, label)
+            labels = [label(pk) for pk in _as_ids(value)]
             if model_field.many_to_many:
                 labels.sort()
             return ", ".join(labels) or "—"
         return _show_value(model_field, value)
 
 
+def _placed_label(value: PlacedIds, label: Any) -> str:
+    """`MEPJ (responsible), MB (responsible), AKPA`: in the plan's order (by name for a list recorded before the
+    order was kept), the ones responsible with the lead said in words."""
+    items = [(label(pk), responsible) for pk, responsible in value.items]
+    if value.unordered:
+        items.sort()
+    marked = _("%(institution)s (responsible)")
+    return ", ".join(marked % {"institution": text} if responsible else text for text, responsible in items)
+
+
 def _as_ids(value: Any) -> list:
     if value is None:
         return []
+    if isinstance(value, PlacedIds):
+        return [pk for pk, _responsible in value.items]
     if isinstance(value, frozenset | set | list | tuple):
         return list(value)
     return [value]

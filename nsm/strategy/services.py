@@ -13,7 +13,7 @@ with `StaleVersion`, which says who changed what meanwhile; otherwise they bump 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
@@ -36,11 +36,14 @@ from nsm.strategy.models import (
     ActionPlan,
     Activity,
     ActivityBudget,
+    ActivityInstitution,
     Amendment,
     Indicator,
     IndicatorTarget,
+    Named,
     Result,
     Strategy,
+    named_list,
 )
 
 Direction = Literal["up", "down"]
@@ -142,15 +145,53 @@ def next_indicator_code(result: Result) -> str:
     return next(code for suffix in suffixes if (code := f"{result.code}.{suffix}") not in taken)
 
 
-def _split(obj: Model, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, set]]:
-    """Plain field values and many-to-many id sets, from form-like data."""
-    plain, m2m = {}, {}
+def _split(obj: Model, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Plain field values and many-to-many id sets, from form-like data; an activity's other institutions as an
+    ordered tuple of `Named` ids (the plan's order)."""
+    plain: dict[str, Any] = {}
+    m2m: dict[str, Any] = {}
     for name, value in data.items():
-        if obj._meta.get_field(name).many_to_many:
+        if isinstance(obj, Activity) and name == "partners":
+            m2m[name] = named_list(value or ())
+        elif obj._meta.get_field(name).many_to_many:
             m2m[name] = {getattr(item, "pk", item) for item in value or ()}
         else:
             plain[name] = value
     return plain, m2m
+
+
+def set_named(activity: Activity, named: Sequence[Named]) -> None:
+    """Write an activity's other institutions in the given order: rows kept, moved, added or removed, the fewest
+    writes (no history row of their own: the activity's next save records them)."""
+    rows = {row.institution_id: row for row in ActivityInstitution.objects.filter(activity=activity)}
+    wanted = {n.institution: (place, n.responsible) for place, n in enumerate(named, start=1)}
+    gone = [row.pk for pk, row in rows.items() if pk not in wanted]
+    if gone:
+        ActivityInstitution.objects.filter(pk__in=gone).delete()
+    moved = []
+    for pk, (place, responsible) in wanted.items():
+        row = rows.get(pk)
+        if row is not None and (row.position, row.responsible) != (place, responsible):
+            row.position, row.responsible = place, responsible
+            moved.append(row)
+    if moved:
+        ActivityInstitution.objects.bulk_update(moved, ["position", "responsible"])
+    new = [
+        ActivityInstitution(activity=activity, institution_id=pk, position=place, responsible=responsible)
+        for pk, (place, responsible) in wanted.items()
+        if pk not in rows
+    ]
+    if new:
+        ActivityInstitution.objects.bulk_create(new)
+    if hasattr(activity, "_prefetched_objects_cache"):
+        activity._prefetched_objects_cache.pop("bodies", None)
+        activity._prefetched_objects_cache.pop("partners", None)
+
+
+def _current_m2m(obj: Model, name: str) -> Any:
+    if isinstance(obj, Activity) and name == "partners":
+        return obj.named
+    return set(getattr(obj, name).values_list("pk", flat=True))
 
 
 def field_label(obj: Model | type[Model], name: str) -> str:
@@ -161,17 +202,20 @@ def field_label(obj: Model | type[Model], name: str) -> str:
     return str(model_field.verbose_name)
 
 
-def set_m2m_quietly(obj: Model, m2m: Mapping[str, set]) -> None:
+def set_m2m_quietly(obj: Model, m2m: Mapping[str, Any]) -> None:
     """Set many-to-many fields without a history row each: the next save records them all in one row."""
     obj.skip_history_when_saving = True  # type: ignore[attr-defined]
     try:
         for name, ids in m2m.items():
-            getattr(obj, name).set(ids)
+            if isinstance(obj, Activity) and name == "partners":
+                set_named(obj, ids)
+            else:
+                getattr(obj, name).set(ids)
     finally:
         del obj.skip_history_when_saving  # type: ignore[attr-defined]
 
 
-def full_clean_with_related(obj: Model, m2m: Mapping[str, set]) -> None:
+def full_clean_with_related(obj: Model, m2m: Mapping[str, Any]) -> None:
     """full_clean(), and the many-to-many values about to be set (an activity's supporting institutions are of its
     strategy's country): every error at once."""
     errors: dict[str, list] = {}
@@ -231,9 +275,7 @@ def _update(
     full_clean_with_related(obj, m2m)
     if check is not None:
         check(obj)
-    m2m_changed = {
-        name: ids for name, ids in m2m.items() if set(getattr(obj, name).values_list("pk", flat=True)) != ids
-    }
+    m2m_changed = {name: ids for name, ids in m2m.items() if _current_m2m(obj, name) != ids}
     if m2m_changed:
         set_m2m_quietly(obj, m2m_changed)
     if changed or m2m_changed:

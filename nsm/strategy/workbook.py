@@ -75,8 +75,10 @@ from nsm.strategy.models import (
     CostBasis,
     Indicator,
     IndicatorTarget,
+    Named,
     Result,
     Strategy,
+    bodies_fields,
     code_depth,
     converted,
     default_levels,
@@ -143,7 +145,8 @@ class PreviewOutdated(Exception):
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a sheet: its field name (the English header), Albanian header, how to read it."""
+    """One column of a sheet: its field name (the English header), Albanian header, how to read it, and the
+    headers earlier workbooks gave it (`aliases`, still read)."""
 
     field: str
     sq: str
@@ -153,6 +156,11 @@ class Column:
     max_length: int | None = None
     choices: tuple[str, ...] = ()
     default: Any = None
+    aliases: tuple[str, ...] = ()
+
+    def headers(self) -> tuple[str, ...]:
+        """Every header that names this column, normalized."""
+        return (self.field, normalize_header(self.sq), *(normalize_header(alias) for alias in self.aliases))
 
 
 @dataclass(frozen=True)
@@ -168,7 +176,7 @@ class SheetSpec:
 
     def column(self, header: str) -> Column | None:
         key = normalize_header(header)
-        return next((c for c in self.columns if key in (c.field, normalize_header(c.sq))), None)
+        return next((c for c in self.columns if key in c.headers()), None)
 
 
 def _choices(model_choices: Any) -> tuple[str, ...]:
@@ -239,8 +247,19 @@ ACTIVITIES = SheetSpec(
         _text("reference", "referenca", 12, 40),
         _text("title_sq", "titulli_sq", 60),
         _text("title_en", "titulli_en", 60),
-        Column("lead", "institucioni_pergjegjes", "institution", required=True, width=14),
-        Column("partners", "institucionet_mbeshtetese", "institutions", width=24),
+        # The responsible institutions in the plan's order, one of which may be marked lead (monitoring sends the
+        # line to it, else to the first named), and the supporting ones in order. Workbooks before the list had one
+        # lead institution (`lead`) and `partners`: read as the responsible and the supporting institutions.
+        Column(
+            "responsible",
+            "institucionet_pergjegjese",
+            "institutions",
+            required=True,
+            width=24,
+            aliases=("lead", "institucioni_pergjegjes"),
+        ),
+        Column("marked_lead", "institucioni_kryesues", "marked_lead", width=14),
+        Column("supporting", "institucionet_mbeshtetese", "institutions", width=24, aliases=("partners",)),
         Column("start", "fillimi", "period", width=10),
         Column("end", "mbarimi", "period", width=10),
         _text("timeframe", "afati", 24, 200),
@@ -414,9 +433,10 @@ def _institution_kinds() -> dict[str, str]:
 
 
 def _list_pieces(value: Any) -> list[str]:
-    """The items of a list cell separated by `;` or new lines, repeats dropped (commas are left to the caller)."""
+    """The items of a list cell separated by `;` or new lines, in order, repeats kept for the caller to refuse
+    (commas are left to the caller)."""
     items = [item.strip() for item in re.split(r"[;\n]", as_text(value))]
-    return list(dict.fromkeys(item for item in items if item))
+    return [item for item in items if item]
 
 
 def split_list(value: Any) -> list[str]:
@@ -599,7 +619,7 @@ def _load_plan(existing: _Existing, strategy: Strategy, *, lock: bool = False) -
     """
     results = Result.objects.filter(strategy=strategy).prefetch_related("gcm_objectives", "sdg_targets")
     activities = Activity.objects.filter(strategy=strategy).prefetch_related(
-        "partners", "target_groups", "gcm_objectives"
+        "bodies__institution", "target_groups", "gcm_objectives"
     )
     indicators = Indicator.objects.filter(strategy=strategy).prefetch_related("disaggregation")
     if lock:
@@ -609,6 +629,10 @@ def _load_plan(existing: _Existing, strategy: Strategy, *, lock: bool = False) -
     items: list[Result | Activity] = [*existing.results.values(), *existing.activities.values()]
     for item in items:
         item.strategy = strategy
+    for activity in existing.activities.values():  # its lead from the institutions read (not one query each)
+        lead = existing.institutions_by_id.get(activity.lead_id)
+        if lead is not None:
+            activity.lead = lead
     codes = {a.pk: a.code for a in existing.activities.values()}
     lines = ActivityBudget.objects.filter(activity__strategy=strategy)
     existing.budget = {(codes[b.activity_id], b.year, b.source, b.donor.strip()): b for b in lines}
@@ -661,8 +685,10 @@ def _activity_values(activity: Activity, existing: _Existing) -> dict[str, Any]:
         "reference": _clean(activity.reference),
         "title_sq": _clean(activity.title_sq),
         "title_en": _clean(activity.title_en),
-        "lead": existing.institution_code(activity.lead_id),
-        "partners": frozenset(p.code for p in activity.partners.all()),
+        # in the plan's order: a change of order is a change
+        "responsible": tuple(i.code for i in activity.responsible_bodies),
+        "marked_lead": activity.lead.code if activity.lead_marked else "",
+        "supporting": tuple(i.code for i in activity.supporting_bodies),
         "start": (activity.start_year, activity.start_quarter),
         "end": (activity.end_year, activity.end_quarter),
         "timeframe": activity.timeframe,
@@ -729,10 +755,25 @@ def _target_values(key: tuple, target: IndicatorTarget) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------------
 
 _INSTITUTION_UNKNOWN = {
-    "lead": lambda code: _('lead institution "%(code)s" is not known') % {"code": code},
-    "partners": lambda code: _('supporting institution "%(code)s" is not known') % {"code": code},
+    "marked_lead": lambda code: _('lead institution "%(code)s" is not known') % {"code": code},
+    "supporting": lambda code: _('supporting institution "%(code)s" is not known') % {"code": code},
     "responsible": lambda code: _('responsible institution "%(code)s" is not known') % {"code": code},
 }
+
+
+def _named_twice(text: str, code: str) -> str:
+    """An institution a list names a second time (as written, or by another of its names)."""
+    if fold(text) == fold(code):
+        return _("%(code)s is named twice: name each institution once") % {"code": code}
+    return _('"%(name)s" is %(code)s, named already: name each institution once') % {"name": text, "code": code}
+
+
+def _not_among_responsible(name: str) -> str:
+    """A marked lead that the row does not name as responsible."""
+    return _(
+        "the marked lead %(name)s is not one of the activity's responsible institutions: name it among them too, "
+        "or leave this cell empty"
+    ) % {"name": name}
 
 
 def _institution_elsewhere(code: str, country: str, others: Iterable[str]) -> str:
@@ -1211,20 +1252,34 @@ class _Reader:
         text = as_text(raw)
         return self._institution(column.field, text) if text else ""
 
-    def _parse_institutions(self, column: Column, raw: Any) -> frozenset[str]:
-        """A list of institutions by code or name, separated by `;` or new lines; commas separate only when every
-        part is a known institution (a name may have a comma in it). Every unknown one is reported at once."""
+    def _parse_institutions(self, column: Column, raw: Any) -> tuple[str, ...]:
+        """A list of institutions by code or name, in the order written, separated by `;` or new lines; commas
+        separate only when every part is a known institution (a name may have a comma in it). Every unknown one,
+        and every one named a second time, is reported at once; a required list names one at least."""
         codes: list[str] = []
         problems: list[str] = []
         for piece in _list_pieces(raw):
             for text in self._split_commas(piece):
                 try:
-                    codes.append(self._institution(column.field, text))
+                    code = self._institution(column.field, text)
                 except CellValueError as error:
                     problems.append(str(error))
+                    continue
+                if code in codes:
+                    problems.append(_named_twice(text, code))
+                else:
+                    codes.append(code)
         if problems:
             raise CellValueError("; ".join(problems))
-        return frozenset(codes)
+        if column.required and not codes:
+            raise CellValueError(_("name one institution at least"))
+        return tuple(codes)
+
+    def _parse_marked_lead(self, column: Column, raw: Any) -> str:
+        """The responsible institution the plan marks lead, by code or name; empty: none is marked (the first named
+        leads). It is one the row names as responsible, so a name no institution has is not a new one."""
+        text = as_text(raw)
+        return self._institution(column.field, text, create=False) if text else ""
 
     def _split_commas(self, piece: str) -> list[str]:
         """`AKPA, MPB` are two institutions; `Ministry of Tourism, Culture and Sports` is one: a part that is known
@@ -1249,9 +1304,10 @@ class _Reader:
     def _known(self, text: str) -> bool:
         return self.existing.names.find(text) is not None or self.new_names.find(text) is not None
 
-    def _institution(self, name: str, text: str) -> str:
+    def _institution(self, name: str, text: str, *, create: bool = True) -> str:
         """The code of the institution `text` names (a code, or a name in either language); a name in full that no
-        institution has becomes a new institution of the plan's country, with a code made from its initials."""
+        institution has becomes a new institution of the plan's country, with a code made from its initials (with
+        `create`; else it is an error)."""
         known = self.existing.names.find(text) or self.new_names.find(text)
         if known is not None:
             return known.code
@@ -1263,9 +1319,9 @@ class _Reader:
             raise CellValueError(f"{_INSTITUTION_UNKNOWN[name](text)}: {suggestion(near)}")
         if not looks_like_a_name(text):
             raise CellValueError(_INSTITUTION_UNKNOWN[name](text))
+        if not create:
+            raise CellValueError(_not_among_responsible(f'"{text}"'))
         refusal = why_not_a_new_name(text, self._known_codes())
-        if name == "lead" and refusal is None and "," in text:
-            refusal = _("an activity has one lead institution: name the others as supporting institutions")
         if refusal is not None:
             raise CellValueError(f"{_INSTITUTION_UNKNOWN[name](text)}: {refusal}")
         return self._new_named_institution(text)
@@ -1453,7 +1509,27 @@ class _Reader:
                 % {"start": format_period(*start), "end": format_period(*end)},
             )
         self._effective(row, self.existing.activities.get(code), ("title_sq", "title_en"))
-        self._check_active(row, ("lead", "partners"))
+        self._check_bodies(row)
+        self._check_active(row, ("responsible", "supporting"))
+
+    def _check_bodies(self, row: Row) -> None:
+        """The marked lead is one of the responsible institutions; none is both responsible and supporting."""
+        responsible = row.values.get("responsible")
+        if responsible is None or "responsible" in row.bad:
+            return
+        marked = row.values.get("marked_lead")
+        if marked and marked not in responsible:
+            self.error(row.cell("marked_lead"), _not_among_responsible(marked))
+            row.bad.add("marked_lead")
+        both = [code for code in row.values.get("supporting") or () if code in responsible]
+        for code in both:
+            self.error(
+                row.cell("supporting"),
+                _("%(code)s is named as responsible and as supporting: name each institution once, in one column")
+                % {"code": code},
+            )
+        if both:
+            row.bad.add("supporting")
 
     def _check_activity_place(self, row: Row, code: str) -> None:
         """An activity is on the plan's last level, under a result of the level above it."""
@@ -1530,8 +1606,8 @@ class _Reader:
         """An inactive institution may still be named (an old plan), but the import does not reactivate it."""
         for name in names:
             value = row.values.get(name)
-            codes = value if isinstance(value, frozenset) else {value} if value else set()
-            for code in sorted(codes):
+            codes = value if isinstance(value, tuple) else (value,) if value else ()
+            for code in codes:
                 known = self.existing.institutions.get(code.upper())
                 if known is not None and not known.is_active:
                     self.warn(
@@ -1727,10 +1803,18 @@ _COLUMN_LABELS = {
     "activity": Activity._meta.verbose_name,
     "indicator": Indicator._meta.verbose_name,
 }
+# columns of one sheet whose name differs from the model's field of the same name (or that have none)
+_SHEET_COLUMN_LABELS = {
+    ("activities", "responsible"): gettext_lazy("responsible institutions"),
+    ("activities", "marked_lead"): gettext_lazy("marked lead"),
+    ("activities", "supporting"): gettext_lazy("supporting institutions"),
+}
 
 
 def field_label(kind: str, name: str) -> str:
     """The name of a column as people read it, in the active language: `title_en` -> `title (English)`."""
+    if (kind, name) in _SHEET_COLUMN_LABELS:
+        return str(_SHEET_COLUMN_LABELS[(kind, name)])
     if name in _COLUMN_LABELS:
         return str(_COLUMN_LABELS[name])
     try:
@@ -1992,7 +2076,7 @@ def apply_plan(
 
 _M2M = {
     "results": {"gcm_objectives": "gcm", "sdg_targets": "sdg"},
-    "activities": {"partners": "institutions", "target_groups": "target_groups", "gcm_objectives": "gcm"},
+    "activities": {"target_groups": "target_groups", "gcm_objectives": "gcm"},  # the institutions: see _bodies
     "indicators": {"disaggregation": "dimensions"},
 }
 VERSIONED = ("results", "activities", "indicators")  # models with a `version` for optimistic locking
@@ -2007,7 +2091,11 @@ _FIELD_COLUMNS = {
     "measure": "code",
     "parent": "code",
     "strategy": "code",
+    "lead": "responsible",
+    "lead_place": "marked_lead",
+    "partners": "supporting",
 }
+BODIES = ("responsible", "marked_lead", "supporting")  # an activity's institutions: lead, lead_place, partners
 
 
 def _cell_messages(row: Row, error: ValidationError) -> list[str]:
@@ -2063,11 +2151,15 @@ class _Writer:
         obj = op.obj or _MODELS[op.kind]()
         names = row.values if op.action == "created" else op.fields
         values = {name: row.values[name] for name in names}
-        m2m = {
+        m2m: dict[str, Any] = {
             name: {item.pk for item in self._lookup(source, values.pop(name))}
             for name, source in _M2M.get(op.kind, {}).items()
             if name in values
         }
+        if isinstance(obj, Activity) and any(name in values for name in BODIES):
+            for name in BODIES:  # set as the activity's lead, lead_place and partners
+                values.pop(name, None)
+            m2m["partners"] = self._bodies(obj, row)
         getattr(self, f"_set_{op.kind}")(obj, values, op.key)
         try:
             if op.action == "created":
@@ -2078,8 +2170,29 @@ class _Writer:
             raise WorkbookError(_cell_messages(row, error)) from error
         self._remember(op.kind, obj)
 
+    def _bodies(self, activity: Activity, row: Row) -> tuple[Named, ...]:
+        """Set the activity's lead and the place of a marked one from the file's responsible institutions, marked
+        lead and supporting institutions; a column the file leaves out stays as the plan has it (a marked lead that
+        the file no longer names as responsible is then no longer marked). Its other institutions, in order."""
+        responsible: list[Institution] = []
+        supporting: list[Institution] = []
+        marked: Institution | None = None
+        if activity.pk is not None:  # the plan's, as read (its institutions, whatever their country)
+            responsible, supporting = activity.responsible_bodies, activity.supporting_bodies
+            marked = activity.lead if activity.lead_marked else None
+        values, find = row.values, self.existing.institutions.__getitem__
+        if "responsible" in values:
+            responsible = [find(code.upper()) for code in values["responsible"]]
+        if "supporting" in values:
+            supporting = [find(code.upper()) for code in values["supporting"]]
+        if "marked_lead" in values:
+            marked = find(values["marked_lead"].upper()) if values["marked_lead"] else None
+        fields = bodies_fields(responsible, supporting, marked if marked in responsible else None)
+        activity.lead, activity.lead_place = fields["lead"], fields["lead_place"]
+        return fields["partners"]
+
     @staticmethod
-    def _save_changed(kind: str, obj: Any, m2m: dict[str, set]) -> None:
+    def _save_changed(kind: str, obj: Any, m2m: dict[str, Any]) -> None:
         full_clean_with_related(obj, m2m)
         if m2m:
             set_m2m_quietly(obj, m2m)  # no history row of its own: the save below records the final state
@@ -2091,8 +2204,6 @@ class _Writer:
     def _lookup(self, source: str, items: frozenset) -> list[Any]:
         if source == "gcm":
             return [self.existing.gcm[number] for number in items]
-        if source == "institutions":
-            return [self.existing.institutions[code.upper()] for code in items]
         table = getattr(self.existing, source)
         return [table[code.lower()] for code in items]
 
@@ -2132,9 +2243,7 @@ class _Writer:
                 year, quarter = values.pop(name)
                 setattr(activity, f"{name}_year", year)
                 setattr(activity, f"{name}_quarter", quarter)
-        if "lead" in values:
-            activity.lead = self.existing.institutions[values.pop("lead").upper()]
-        self._assign(activity, values)
+        self._assign(activity, values)  # its institutions are set by _bodies
         activity.strategy = self.strategy
         activity.measure = self.existing.results[parent_code(key)]
 
@@ -2197,6 +2306,8 @@ def _cell_value(column: Column, value: Any) -> Any:
         return format_period(*value)
     if column.kind == "gcm":
         return "; ".join(str(number) for number in sorted(value)) or None
+    if isinstance(value, tuple):  # institutions, in the plan's order
+        return "; ".join(value) or None
     if isinstance(value, frozenset):
         return "; ".join(sorted(value, key=lambda code: [p.zfill(4) for p in code.split(".")])) or None
     return value
@@ -2217,7 +2328,7 @@ def _plan_rows(existing: _Existing, plan: Strategy, language: str) -> dict[str, 
     activity_codes = {a.pk: a.code for a in existing.activities.values()}
     activities = sorted(existing.activities.values(), key=lambda a: a.sort_key)
     indicators = sorted(existing.indicators.values(), key=lambda i: i.sort_key)
-    used = {a.lead_id for a in activities} | {p.pk for a in activities for p in a.partners.all()}
+    used = {a.lead_id for a in activities} | {b.institution_id for a in activities for b in a.bodies.all()}
     used |= {i.responsible_id for i in indicators if i.responsible_id}
     institutions = sorted((i for i in existing.institutions.values() if i.pk in used), key=lambda i: i.code)
     return {
@@ -2310,7 +2421,9 @@ def _instructions() -> list[str]:
         _(
             "Activities: start and end as 2025 or 2025-Q2, or the timeframe as "
             'the plan writes it ("Second half of 2025", "2024-2026", "Annual", "Continuous", "By end of 2025"); '
-            "lead and partners are institution codes."
+            "responsible and supporting institutions are lists of institution codes or names, in the plan's order; "
+            "marked_lead, when the plan marks one of the responsible institutions lead, names it (empty: the "
+            "first named leads)."
         ),
         _("Budget: one line per activity, year and source (state_budget, donor, other, unfunded); name the donor."),
         _("Indicators and Targets: the indicator's result, baseline and one target per year."),

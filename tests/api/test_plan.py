@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from nsm.accounts.models import Membership
-from nsm.strategy import selectors
-from nsm.strategy.models import Indicator, Strategy
+from nsm.strategy import selectors, services
+from nsm.strategy.models import Indicator, Strategy, bodies_fields
 from tests.analytics import conftest as analytics_fixtures
 from tests.api.conftest import assert_error
 from tests.factories import InstitutionFactory, MeasureFactory, MembershipFactory, StrategyFactory, UserFactory
@@ -98,7 +98,9 @@ def test_activities_equal_the_plan_trees(approved_plan, coordinator, api_for):
         activity = activities[node.code]
         assert activity["id"] == node.pk
         assert activity["lead"]["code"] == node.lead.code
-        assert [p["code"] for p in activity["partners"]] == [p.code for p in node.partners]
+        assert [r["code"] for r in activity["responsible"]] == [r.code for r in node.responsible]
+        assert activity["lead_place"] == node.lead_place
+        assert [p["code"] for p in activity["partners"]] == [p.code for p in node.supporting]
         assert activity["timeframe"] == node.timeframe
         assert activity["gender_marker"] == node.gender_marker
         assert activity["gcm_objectives"] == [gcm.number for gcm in node.gcm_objectives]
@@ -140,6 +142,31 @@ def test_activities_equal_the_plan_trees(approved_plan, coordinator, api_for):
 )
 def test_activities_are_filtered(approved_plan, secretariat, api_for, params, expected):
     assert codes(api_for(secretariat), f"{BASE}/activities", **params) == expected
+
+
+def test_an_activity_gives_its_responsible_institutions_in_the_plans_order_and_the_marked_lead(
+    approved_plan, coordinator, api_for
+):
+    activity = approved_plan.activities["A5"]
+    mshms, akpa, mb = (approved_plan.institutions[code] for code in ("MSHMS", "AKPA", "MB"))
+    iom, instat = InstitutionFactory(code="IOM"), InstitutionFactory(code="INSTAT")
+    data = {"title_en": activity.title_en, "start_year": activity.start_year, "end_year": activity.end_year}
+    services.update_activity(activity, by=coordinator, data={**data, **bodies_fields([mb, mshms, akpa], [iom, instat],
+                                                                                     marked=akpa)})  # fmt: skip
+    client = api_for(coordinator)
+    body = client.get(f"/api/v1/activities/{activity.pk}").json()
+    assert [r["code"] for r in body["responsible"]] == ["MB", "MSHMS", "AKPA"]
+    assert (body["lead"]["code"], body["lead_place"]) == ("AKPA", 3)
+    assert [p["code"] for p in body["partners"]] == ["IOM", "INSTAT"]  # supporting, in the plan's order
+    assert activity.code in codes(client, f"{BASE}/activities", institution="akpa")  # the lead's code
+    assert activity.code not in codes(client, f"{BASE}/activities", institution="mb")
+
+    services.update_activity(activity, by=coordinator, data={**data, **bodies_fields([mb, mshms])})
+    body = client.get(f"/api/v1/activities/{activity.pk}").json()
+    assert ([r["code"] for r in body["responsible"]], body["lead"]["code"], body["lead_place"]) == (
+        ["MB", "MSHMS"], "MB", None,
+    )  # fmt: skip
+    assert body["partners"] == []
 
 
 def test_one_activity_reads_as_listed(approved_plan, focal_point, api_for):

@@ -26,7 +26,7 @@ def test_coordinator_changes_an_activitys_lead_and_sees_it_in_the_history(page, 
     expect(page.locator("#activity-lead")).to_contain_text("MSHMS")
 
     page.get_by_role("link", name="Edit", exact=True).click()
-    page.get_by_label("Lead institution").select_option(str(akpa.pk))
+    page.get_by_label("Responsible institution 1").select_option(str(akpa.pk))
     page.get_by_role("button", name="Save").click()
 
     expect(page.locator("#activity-lead")).to_contain_text("AKPA")

@@ -137,6 +137,21 @@ def test_each_section_has_indicators_with_targets_some_of_them_of_one_action(dem
     assert targeted == {indicator.pk for indicator in indicators}
 
 
+def test_some_actions_name_several_responsible_institutions_one_of_them_marked_lead(demo):
+    actions = {
+        a.reference: a
+        for a in Activity.objects.filter(strategy__code=CODE)
+        .select_related("lead")
+        .prefetch_related("bodies__institution")
+    }
+    summit, council = actions["ACTION 2"], actions["ACTION 3"]
+    assert [i.code for i in summit.responsible_bodies] == ["AKD", "MEPJ"]
+    assert (summit.lead.code, summit.lead_marked) == ("AKD", False)  # none marked: the first named reports
+    assert [i.code for i in council.responsible_bodies] == ["AKD", "MEPJ"]
+    assert (council.lead.code, council.lead_place) == ("MEPJ", 2)  # the plan marks the second one lead
+    assert [i.code for i in council.supporting_bodies] == ["KKD", "MSHPV"]
+
+
 def test_actions_are_tagged_to_the_gcm_diaspora_objectives(demo):
     tagged = set(Activity.objects.filter(strategy__code=CODE).values_list("gcm_objectives__number", flat=True))
     assert {19, 20} <= tagged

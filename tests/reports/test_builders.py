@@ -18,7 +18,7 @@ from nsm.reports.layout import fit
 from nsm.reports.plan import build_plan
 from nsm.reports.render_pdf import table_frames
 from nsm.strategy import services
-from nsm.strategy.models import Activity, ActivityBudget, CostBasis
+from nsm.strategy.models import Activity, ActivityBudget, CostBasis, bodies_fields
 from tests.analytics.conftest import grow
 from tests.factories import ActivityBudgetFactory, ActivityFactory, InstitutionFactory
 
@@ -174,7 +174,7 @@ def test_the_plan_matrix_is_laid_out_goal_objective_measure_activity(approved_pl
     activities = [row for row in matrix.rows if not row.heading and not row.total]
     assert len(activities) == 9
     labels = [column.label for column in matrix.columns]
-    assert labels[:5] == ["Code", "Activity", "Lead", "Partners", "Timeframe"]
+    assert labels[:5] == ["Code", "Activity", "Responsible", "Supporting", "Timeframe"]
     # No activity is costed in 2026: the plan's third year has no column, and the note says so.
     assert labels[5:] == ["2024", "2025", "Total (ALL)", "Source", "Indicators"]
     assert matrix.note.endswith("Years in which no activity is costed have no column: 2026.")
@@ -239,7 +239,7 @@ def test_a_plan_with_no_cost_yet_has_no_year_or_source_column_but_keeps_its_tota
     document = plan(approved_plan)
     matrix = table(document, "Action plan")
     labels = [column.label for column in matrix.columns]
-    assert labels == ["Code", "Activity", "Lead", "Partners", "Timeframe", "Total (ALL)", "Indicators"]
+    assert labels == ["Code", "Activity", "Responsible", "Supporting", "Timeframe", "Total (ALL)", "Indicators"]
     assert matrix.rows[-1].total and matrix.rows[-1].values == ("Total", "", "", "", "", D(0), "")
     assert matrix.note.endswith("have no column: 2024, 2025, 2026.")
     assert [column.label for column in table(document, "Cost by policy goal").columns] == ["Policy goal", "Total (ALL)"]
@@ -275,6 +275,27 @@ def test_the_acronyms_list_every_institution_the_plan_names_in_its_language(appr
         albanian = table(plan(approved_plan, "sq"), translation.gettext("Acronyms"))
     assert ("INSTAT", "Instituti i Statistikave") in [row.values for row in albanian.rows]
     assert ("MB", named["MB"].name_sq) in [row.values for row in albanian.rows]
+
+
+def test_the_matrix_lists_the_responsible_institutions_in_order_the_marked_lead_in_words(approved_plan):
+    """Responsible bodies as an ordered list (issue 15, item 2): the matrix gives them in the plan's order, the lead
+    the plan marks said in words; the supporting ones in order; every one of them in the acronyms."""
+    mshms, akpa, mb = (approved_plan.institutions[code] for code in ("MSHMS", "AKPA", "MB"))
+    iom, instat = InstitutionFactory(code="IOM"), InstitutionFactory(code="INSTAT")
+    a1, a2 = approved_plan.activities["A1"], approved_plan.activities["A2"]
+    by = approved_plan.users["secretariat"]
+    data = {"title_en": a1.title_en, "start_year": a1.start_year, "end_year": a1.end_year}
+    services.update_activity(a1, by=by, data={**data, **bodies_fields([mb, mshms, akpa], [iom, instat], marked=akpa)})
+    data = {"title_en": a2.title_en, "start_year": a2.start_year, "end_year": a2.end_year}
+    services.update_activity(a2, by=by, data={**data, **bodies_fields([akpa, mshms])})
+
+    document = plan(approved_plan)
+    matrix = table(document, "Action plan")
+    rows = {row.values[0]: row.values for row in matrix.rows if not row.heading and not row.total}
+    assert rows[a1.code][2:4] == ("MB, MSHMS, AKPA\u00a0(lead)", "IOM, INSTAT")
+    assert rows[a2.code][2:4] == ("AKPA, MSHMS", "")  # none marked: the first named reports, as the note says
+    assert "where none is marked, the first named does" in matrix.note
+    assert {"IOM", "INSTAT", "MB"} <= {row.values[0] for row in table(document, "Acronyms").rows}
 
 
 def test_the_indicator_passport_gives_baseline_targets_and_source(approved_plan):

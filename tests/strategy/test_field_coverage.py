@@ -27,6 +27,9 @@ ALIASES = {
         "recurrence": "timeframe",  # read from the timeframe as written
         "depth": "level",  # a result's level, named as the plan names it (and given by its code)
         "activity": "result",  # an activity's indicator names the activity in the result column
+        "lead": "responsible",  # the responsible institutions in order; the lead is the marked one, else the first
+        "lead_place": "marked_lead",  # the responsible institution the plan marks lead, by name or code
+        "partners": "supporting",  # with the other responsible institutions of the responsible column
     },
     "api": {"parent": "parent_id"},
 }
@@ -76,9 +79,14 @@ def test_every_plan_field_is_in_the_api_schema(model):
 @pytest.mark.django_db
 def test_every_plan_field_is_frozen_in_a_version():
     withdrawn = {"withdrawn_on": datetime.date(2025, 3, 1), "withdrawn_reason": "Merged"}
-    # A version keeps a reference only where the plan gives one (versions frozen before references compare equal).
+    # A version keeps a reference only where the plan gives one, and the place of a lead only where the plan marks one
+    # (versions frozen before either existed compare equal).
     activity = ActivityFactory(
-        reference="ACTION 1", measure__reference="M1", measure__withdrawn_on=withdrawn["withdrawn_on"], **withdrawn
+        reference="ACTION 1",
+        lead_place=1,
+        measure__reference="M1",
+        measure__withdrawn_on=withdrawn["withdrawn_on"],
+        **withdrawn,
     )
     indicator = IndicatorFactory(result=activity.measure, computed_from="trainings", aggregation="flow", **withdrawn)
     items = {

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from nsm.accounts.models import Institution
@@ -16,7 +17,7 @@ from nsm.monitoring.services import TransitionRefused
 from nsm.strategy import services
 from nsm.strategy.admin import ActivityAdmin
 from nsm.strategy.forms import ActivityForm, IndicatorForm
-from nsm.strategy.models import Activity, Indicator
+from nsm.strategy.models import Activity, Indicator, bodies_fields
 from nsm.strategy.workbook import apply_plan, plan_changes, read_workbook
 from tests.factories import ActivityFactory, InstitutionFactory, MeasureFactory, StrategyFactory
 from tests.strategy.workbook_support import load_code_lists, make_workbook, set_cell, valid_sheets
@@ -111,19 +112,92 @@ def admin_form(rf, admin_user, data: dict):
     return ActivityAdmin(Activity, admin.site).get_form(request)(data=data)
 
 
-def test_the_admin_refuses_another_countrys_partner(albania, kosovo_measure, rf, admin_user):
+def admin_bodies(*rows) -> dict:
+    """The admin's inline of the institutions named beside the lead: (institution, place, responsible) rows."""
+    data = {"bodies-TOTAL_FORMS": len(rows), "bodies-INITIAL_FORMS": 0, "budget_lines-TOTAL_FORMS": 0,
+            "budget_lines-INITIAL_FORMS": 0}  # fmt: skip
+    for index, (institution, place, responsible) in enumerate(rows):
+        data |= {f"bodies-{index}-institution": institution.pk, f"bodies-{index}-position": place}
+        if responsible:
+            data[f"bodies-{index}-responsible"] = "on"
+    return data
+
+
+def test_the_admin_refuses_another_countrys_partner(albania, kosovo_measure, admin_client):
     lead = kosovo_institution("MPB")
-    form = admin_form(
-        rf,
-        admin_user,
-        data={
+    response = admin_client.post(
+        reverse("admin:strategy_activity_add"),
+        {
             "strategy": kosovo_measure.strategy.pk, "measure": kosovo_measure.pk, "code": f"{kosovo_measure.code}.1",
-            "title_en": "Border posts", "lead": lead.pk, "partners": [albania["AKPA"].pk], "start_year": 2024,
-            "end_year": 2025, "gender_marker": 0, "cost_basis": "costed",
-        }
+            "title_en": "Border posts", "lead": lead.pk, "start_year": 2024, "end_year": 2025, "gender_marker": 0,
+            "cost_basis": "costed", **admin_bodies((albania["AKPA"], 1, False)),
+        },
     )  # fmt: skip
-    assert not form.is_valid()
-    assert form.errors == {"partners": [AKPA_REFUSED]}
+    assert response.status_code == 200  # the form again, with the refusal
+    assert [str(error) for formset in response.context["inline_admin_formsets"]
+            for error in formset.formset.non_form_errors()] == [AKPA_REFUSED]  # fmt: skip
+    assert not Activity.objects.filter(strategy=kosovo_measure.strategy).exists()
+
+
+def test_the_admin_saves_the_institutions_in_the_order_given_and_records_them(kosovo_measure, admin_client):
+    lead, second, supporting = (kosovo_institution(code) for code in ("MPB", "AKPA", "INSTAT"))
+    response = admin_client.post(
+        reverse("admin:strategy_activity_add"),
+        {
+            "strategy": kosovo_measure.strategy.pk, "measure": kosovo_measure.pk, "code": f"{kosovo_measure.code}.1",
+            "title_en": "Border posts", "lead": lead.pk, "lead_place": 2, "start_year": 2024, "end_year": 2025,
+            "gender_marker": 0, "cost_basis": "costed",
+            **admin_bodies((supporting, 5, False), (second, 3, True)),
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    activity = Activity.objects.prefetch_related("bodies__institution").get(strategy=kosovo_measure.strategy)
+    assert activity.responsible_bodies == [second, lead] and activity.supporting_bodies == [supporting]
+    assert [(body.position, body.institution) for body in activity.bodies.all()] == [(1, second), (2, supporting)]
+    latest = activity.history.get()  # one row for the admin's save, with the list as saved
+    assert latest.history_type == "+"
+    assert sorted((row.position, row.institution_id) for row in latest.partners.all()) == [
+        (1, second.pk), (2, supporting.pk),
+    ]  # fmt: skip
+
+
+def test_an_admin_change_that_leaves_the_institutions_alone_keeps_them_in_order(
+    kosovo_measure, admin_user, admin_client
+):
+    lead, second, supporting = (kosovo_institution(code) for code in ("MPB", "AKPA", "INSTAT"))
+    activity = services.create_activity(
+        measure=kosovo_measure, by=admin_user, title_en="Border posts", start_year=2024, end_year=2025,
+        **bodies_fields([second, lead], [supporting], marked=lead),
+    )  # fmt: skip
+    rows = list(activity.bodies.order_by("position"))
+    data = {
+        "strategy": activity.strategy_id, "measure": activity.measure_id, "code": activity.code,
+        "title_en": "Changed in the admin", "lead": lead.pk, "lead_place": 2, "start_year": 2024, "end_year": 2025,
+        "gender_marker": 0, "cost_basis": "costed", **admin_bodies((second, 1, True), (supporting, 2, False)),
+        "bodies-INITIAL_FORMS": 2,
+    }  # fmt: skip
+    for index, row in enumerate(rows):
+        data[f"bodies-{index}-id"] = row.pk
+        data[f"bodies-{index}-activity"] = activity.pk
+    response = admin_client.post(reverse("admin:strategy_activity_change", args=[activity.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    activity = Activity.objects.prefetch_related("bodies__institution").get(pk=activity.pk)
+    assert activity.title_en == "Changed in the admin"
+    assert (activity.responsible_bodies, activity.supporting_bodies) == ([second, lead], [supporting])
+
+
+def test_the_admin_refuses_a_marked_lead_beyond_the_responsible_institutions(kosovo_measure, admin_client):
+    lead, other = kosovo_institution("MPB"), kosovo_institution("AKPA")
+    response = admin_client.post(
+        reverse("admin:strategy_activity_add"),
+        {
+            "strategy": kosovo_measure.strategy.pk, "measure": kosovo_measure.pk, "code": f"{kosovo_measure.code}.1",
+            "title_en": "Border posts", "lead": lead.pk, "lead_place": 3, "start_year": 2024, "end_year": 2025,
+            "gender_marker": 0, "cost_basis": "costed", **admin_bodies((other, 1, True)),
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert not Activity.objects.filter(strategy=kosovo_measure.strategy).exists()
 
 
 def test_the_admin_refuses_another_countrys_lead(albania, kosovo_measure, rf, admin_user):
@@ -147,14 +221,15 @@ def test_the_admin_refuses_another_countrys_lead(albania, kosovo_measure, rf, ad
 def test_the_activity_form_offers_only_the_strategys_countrys_institutions(albania, kosovo_measure):
     mpb = kosovo_institution("MPB")
     form = ActivityForm(strategy=kosovo_measure.strategy)
-    assert list(form.fields["lead"].queryset) == [mpb]
-    assert list(form.fields["partners"].queryset) == [mpb]
+    assert list(form.fields["responsible_1"].queryset) == [mpb]
+    assert list(form.fields["marked_lead"].queryset) == [mpb]
+    assert list(form.fields["supporting"].queryset) == [mpb]
 
 
 def test_the_international_partners_offered_are_the_countrys_own(albania, kosovo_measure):
     InstitutionFactory(code="IOM", country="AL", kind=Institution.Kind.INTERNATIONAL)
     iom = InstitutionFactory(code="IOM", country="XK", kind=Institution.Kind.INTERNATIONAL)
-    assert list(ActivityForm(strategy=kosovo_measure.strategy).fields["partners"].queryset) == [iom]
+    assert list(ActivityForm(strategy=kosovo_measure.strategy).fields["supporting"].queryset) == [iom]
 
 
 def test_the_indicator_form_offers_only_the_strategys_countrys_institutions(albania, kosovo_measure):
@@ -221,7 +296,7 @@ def test_a_code_listed_on_the_institutions_sheet_becomes_the_countrys_own_and_al
 
 def test_an_unknown_code_is_still_an_error_unless_the_institutions_sheet_lists_it(code_lists):
     parsed = read_workbook(make_workbook(set_cell(valid_sheets(), "Activities!D3", "NOWHERE")), name="plan.xlsx")
-    assert parsed.errors.lines() == ['Activities!D3: lead institution "NOWHERE" is not known']
+    assert parsed.errors.lines() == ['Activities!D3: responsible institution "NOWHERE" is not known']
 
 
 def test_an_import_does_not_move_a_plan_to_another_country(code_lists):

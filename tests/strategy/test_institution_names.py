@@ -40,28 +40,28 @@ def read(**cells):
         "Ministria për Evropën dhe Punët e Jashtme (MEPJ)",
     ],
 )
-def test_a_lead_is_found_by_code_or_by_name_in_either_language(written):
+def test_a_responsible_institution_is_found_by_code_or_by_name_in_either_language(written):
     parsed = read(Activities_D2=written)
     assert parsed.errors == []
-    assert parsed.activities["1.1.1.1"].values["lead"] == "MEPJ"
+    assert parsed.activities["1.1.1.1"].values["responsible"] == ("MEPJ",)
 
 
 def test_a_name_with_commas_inside_is_one_institution_and_codes_still_split_at_commas():
-    parsed = read(Activities_E2="AKPA, Ministria e Turizmit, Kulturës dhe Sportit, MPB")
+    parsed = read(Activities_E2="AKPA, Ministria e Turizmit, Kulturës dhe Sportit, ZKM")
     assert parsed.errors == []
-    assert parsed.activities["1.1.1.1"].values["partners"] == {"AKPA", "MTKS", "MPB"}
+    assert parsed.activities["1.1.1.1"].values["supporting"] == ("AKPA", "MTKS", "ZKM")  # in the order written
 
 
 def test_names_on_separate_lines_or_after_semicolons_are_separate_institutions():
     parsed = read(Activities_E2="Ministry for Europe and Foreign Affairs\nAKPA;  ZKM")
     assert parsed.errors == []
-    assert parsed.activities["1.1.1.1"].values["partners"] == {"MEPJ", "AKPA", "ZKM"}
+    assert parsed.activities["1.1.1.1"].values["supporting"] == ("MEPJ", "AKPA", "ZKM")
 
 
 def test_a_near_miss_gets_a_suggestion_naming_the_institution():
     parsed = read(Activities_D2="Ministria per Evropen dhe Punet e Jashtem")
     assert parsed.errors.lines() == [
-        'Activities!D2: lead institution "Ministria per Evropen dhe Punet e Jashtem" is not known: did you mean '
+        'Activities!D2: responsible institution "Ministria per Evropen dhe Punet e Jashtem" is not known: did you mean '
         "Ministry for Europe and Foreign Affairs (MEPJ)?"
     ]
 
@@ -134,17 +134,17 @@ def test_a_new_institution_named_in_english_only_is_accepted():
 def test_an_institution_code_may_have_spaces():
     parsed = read(Institutions_A2="QK M", Activities_E2="AKPA; QK M")
     assert parsed.errors == []
-    assert parsed.activities["1.1.1.1"].values["partners"] == {"AKPA", "QK M"}
+    assert parsed.activities["1.1.1.1"].values["supporting"] == ("AKPA", "QK M")
 
 
 @pytest.mark.parametrize(
     ("cell", "written", "why"),
     [
-        ("Activities_D2", "MPB, AKPA", "it names AKPA, MPB, which is known"),
         ("Activities_D2", "MPB (lead)", "it names MPB, which is known"),
         ("Activities_E2", "Ministry of X / Ministry of Y", "it seems to join several institutions"),
         ("Activities_E2", "Police and Customs", "it seems to join several institutions"),
-        ("Activities_D2", "Agency for Youth, Sport and Leisure", "an activity has one lead institution"),
+        ("Activities_E2", "AKPA; akpa", "AKPA is named twice: name each institution once"),
+        ("Activities_E2", "QKM; MPB", "MPB is named as responsible and as supporting"),
         ("Activities_E2", "Ministry " + "x" * 200, "a name has at most 200 characters"),
     ],
 )
@@ -152,6 +152,13 @@ def test_careless_cells_are_errors_not_new_institutions(cell, written, why):
     parsed = read(**{cell: written})
     assert len(parsed.errors) == 1 and why in parsed.errors[0]
     assert parsed.named_institutions == []
+
+
+def test_several_responsible_institutions_are_read_in_order_and_a_name_in_full_may_hold_a_comma():
+    parsed = read(Activities_D2="MPB, Ministria e Turizmit, Kulturës dhe Sportit\nAgency for Youth, Sport and Leisure")
+    assert parsed.errors == []
+    assert parsed.activities["1.1.1.1"].values["responsible"] == ("MPB", "MTKS", "AYSL")
+    assert [name for _cell, name, _code in parsed.named_institutions] == ["Agency for Youth, Sport and Leisure"]
 
 
 def test_two_unknown_names_after_a_comma_are_two_new_institutions():

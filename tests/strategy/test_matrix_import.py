@@ -136,6 +136,10 @@ def four_level_rows() -> list[Any]:
     ]
 
 
+def codes(institutions) -> list[str]:
+    return [institution.code for institution in institutions]
+
+
 def read(data: bytes, mapping: dict, name: str = "matrix.xlsx"):
     kind = "docx" if name.endswith(".docx") else "xlsx"
     return read_matrix(io.BytesIO(data), load_mapping(mapping, kind=kind), name=name)
@@ -151,10 +155,16 @@ def test_a_two_level_excel_matrix_becomes_sections_and_actions(institutions):
         ("1", "I", "Engagement of the diaspora"),
         ("2", "II", "Investment"),
     ]
-    first, second, third = Activity.objects.order_by("code")
+    first, second, third = Activity.objects.order_by("code").prefetch_related("bodies__institution")
     assert (first.code, first.reference, first.title_en) == ("1.1", "ACTION 1", "Map the diaspora in Europe")
-    assert (first.lead.code, [p.code for p in first.partners.all()]) == ("MEPJ", ["AKD"])
-    assert (second.code, second.lead.code, [p.code for p in second.partners.all()]) == ("1.2", "AKD", ["MPB"])
+    assert (first.lead.code, codes(first.responsible_bodies), codes(first.supporting_bodies)) == (
+        "MEPJ",
+        ["MEPJ"],
+        ["AKD"],
+    )
+    # several responsible institutions: all responsible, in order, the first the lead (none is marked)
+    assert (second.code, second.lead.code, second.lead_place) == ("1.2", "AKD", None)
+    assert (codes(second.responsible_bodies), second.supporting_bodies) == (["AKD", "MPB"], [])
     assert second.cost_basis == "within_budget"
     assert (third.code, third.reference, third.measure.code) == ("2.1", "ACTION 3", "2")
     lines = sorted(ActivityBudget.objects.values_list("activity__code", "year", "source", "donor", "amount"))
@@ -186,7 +196,7 @@ def test_a_four_level_word_table_becomes_goals_objectives_measures_and_activitie
     assert sorted(activities) == ["1.1.1.1", "1.1.1.2", "1.2.1.1"]
     first = activities["1.1.1.1"]
     assert (first.reference, first.title_sq) == ("1.1.1.a", "Hartimi i një regjistri")
-    assert sorted(p.code for p in first.partners.all()) == ["AKPA", "INSTAT"]
+    assert (codes(first.responsible_bodies), codes(first.supporting_bodies)) == (["MPB"], ["INSTAT", "AKPA"])
     assert first.timeframe == "Tremujori III 2025"
     assert list(ActivityBudget.objects.values_list("activity__code", "year")) == [("1.1.1.1", 2025)]
 
@@ -198,6 +208,31 @@ def test_errors_name_the_original_excel_cell(institutions):
     cells = sorted(message.partition(": ")[0] for message in parsed.errors)
     assert cells == ["Matrix!C3", "Matrix!E3", "Matrix!F3", "Matrix!G3"]
     assert any("did you mean" in message for message in parsed.errors)
+
+
+def test_the_responsible_and_supporting_institutions_keep_the_matrix_order(institutions):
+    rows = matrix_rows()
+    rows[1] = ["ACTION 1", "Map the diaspora", f"{AKD}\n{MEPJ}, MPB", "INSTAT; AKPA", "2025"]
+    apply_matrix(read(xlsx_matrix(rows), TWO_LEVELS), load_mapping(TWO_LEVELS), by=None)
+    first = Activity.objects.prefetch_related("bodies__institution").get(code="1.1")
+    assert (codes(first.responsible_bodies), first.lead.code, first.lead_place) == (["AKD", "MEPJ", "MPB"], "AKD", None)
+    assert codes(first.supporting_bodies) == ["INSTAT", "AKPA"]
+    assert not plan_changes(read(xlsx_matrix(rows), TWO_LEVELS)).has_changes
+    rows[1][2] = f"{MEPJ}\n{AKD}, MPB"  # two responsible institutions swapped: one change
+    changed = next(
+        kind for kind in plan_changes(read(xlsx_matrix(rows), TWO_LEVELS)).kinds if kind.kind == "activities"
+    )
+    assert [(change.label, change.fields) for change in changed.changed] == [("1.1", ("responsible",))]
+
+
+def test_an_institution_named_twice_is_an_error_at_the_matrix_cell(institutions):
+    rows = matrix_rows()
+    rows[1] = ["ACTION 1", "Map the diaspora", f"{AKD}; AKD", f"INSTAT; {MEPJ}", "2025"]
+    rows[2] = ["ACTION 2", "Hold a forum", f"{AKD}; MPB", "mpb", "2025"]
+    assert sorted(read(xlsx_matrix(rows), TWO_LEVELS).errors.lines()) == [
+        "Matrix!C3: AKD is named twice: name each institution once",
+        "Matrix!D4: MPB is named as responsible and as supporting: name each institution once, in one column",
+    ]
 
 
 def test_errors_name_the_original_word_cell(institutions):

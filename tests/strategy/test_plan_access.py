@@ -137,6 +137,8 @@ def test_an_admin_change_makes_an_open_plan_form_stale(admin_client):
         "cost_basis": activity.cost_basis,
         "budget_lines-TOTAL_FORMS": 0,
         "budget_lines-INITIAL_FORMS": 0,
+        "bodies-TOTAL_FORMS": 0,
+        "bodies-INITIAL_FORMS": 0,
     }
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -27,8 +27,8 @@ def activity_form(**overrides):
     data = {
         "title_sq": "Hapja e sporteleve",
         "title_en": "Open migration counters",
-        "lead": institution("MPB").pk,
-        "partners": [institution("AKPA").pk, institution("INSTAT").pk],
+        "responsible_1": institution("MPB").pk,
+        "supporting": [institution("AKPA").pk, institution("INSTAT").pk],
         "start_year": "2024",
         "start_quarter": "2",
         "end_year": "2025",
@@ -69,6 +69,79 @@ def test_secretariat_adds_an_activity_with_its_partners(client_for, secretariat,
     assert sorted(activity.partners.values_list("code", flat=True)) == ["AKPA", "INSTAT"]
 
 
+def test_responsible_institutions_are_saved_in_the_order_chosen_with_the_marked_lead(
+    client_for, secretariat, strategy, measure
+):
+    smd, mepj, mb = institution("SMD"), institution("MEPJ"), institution("AKPA")
+    form = activity_form(
+        responsible_1=smd.pk, responsible_2="", responsible_3=mepj.pk, responsible_4=mb.pk, marked_lead=mepj.pk,
+        supporting=[institution("INSTAT").pk],
+    )  # fmt: skip
+    assert client_for(secretariat).post(to("activity_add", strategy, measure.pk), form).status_code == 302
+    activity = Activity.objects.prefetch_related("bodies__institution").get(measure=measure)
+    assert [i.code for i in activity.responsible_bodies] == ["SMD", "MEPJ", "AKPA"]  # the empty row closed up
+    assert (activity.lead.code, activity.lead_place) == ("MEPJ", 2)
+    page = client_for(secretariat).get(to("activity_edit", strategy, activity.pk)).content.decode()
+    for number, code in enumerate(["SMD", "MEPJ", "AKPA"], start=1):
+        chosen = re.search(rf'<select name="responsible_{number}".*?</select>', page, re.S).group(0)
+        assert re.search(rf'<option value="{institution(code).pk}" selected>', chosen)
+    empty = re.search(r'<select name="responsible_4".*?</select>', page, re.S).group(0)  # a row more, empty
+    assert "selected" not in empty.replace('<option value="" selected>', "")
+
+
+def test_editing_other_fields_keeps_the_supporting_order_and_adds_new_ones_after(client_for, coordinator, strategy):
+    from nsm.strategy import services
+    from nsm.strategy.models import bodies_fields
+
+    activity = ActivityFactory(measure__parent__parent__strategy=strategy, lead=institution("MPB"))
+    instat, akpa, mepj = institution("INSTAT"), institution("AKPA"), institution("MEPJ")
+    services.update_activity(activity, by=coordinator, data=bodies_fields([institution("MPB")], [instat, akpa]))
+    form = activity_form(responsible_1=institution("MPB").pk, supporting=[akpa.pk, mepj.pk, instat.pk], version=2)
+    assert client_for(coordinator).post(to("activity_edit", strategy, activity.pk), form).status_code == 302
+    activity = Activity.objects.prefetch_related("bodies__institution").get(pk=activity.pk)
+    assert [i.code for i in activity.supporting_bodies] == ["INSTAT", "AKPA", "MEPJ"]
+
+
+def test_a_refused_choice_of_institutions_shows_every_error_and_keeps_the_values(
+    client_for, coordinator, strategy, measure
+):
+    mpb, akpa = institution("MPB"), institution("AKPA")
+    form = activity_form(
+        responsible_1=mpb.pk, responsible_2=mpb.pk, marked_lead=institution("MEPJ").pk, supporting=[mpb.pk],
+        title_en="Kept title",
+    )  # fmt: skip
+    response = client_for(coordinator).post(to("activity_add", strategy, measure.pk), form)
+    page = response.content.decode()
+    assert response.status_code == 200 and not Activity.objects.exists()
+    assert "MPB is already a responsible institution." in page
+    assert "The marked lead is one of the responsible institutions chosen above." in page
+    assert "Responsible and supporting at once: MPB." in page
+    assert "Kept title" in page
+    for name, pk in (("responsible_1", mpb.pk), ("responsible_2", mpb.pk), ("marked_lead", institution("MEPJ").pk)):
+        chosen = re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
+        assert f'<option value="{pk}" selected>' in chosen  # every choice comes back as it was made
+    assert re.search(rf'<input type="checkbox" name="supporting" value="{mpb.pk}"[^>]*checked', page)
+    assert akpa.pk != mpb.pk
+
+
+def test_a_choice_no_database_key_can_be_is_refused_in_words(client_for, coordinator, strategy, measure):
+    form = activity_form(supporting=["9" * 40], responsible_2="9" * 25, gcm_objectives=["1" * 30])
+    response = client_for(coordinator).post(to("activity_add", strategy, measure.pk), form)
+    page = response.content.decode()
+    assert response.status_code == 200 and not Activity.objects.exists()
+    assert "Select a valid choice." in page and page.count('class="invalid-feedback') >= 3
+
+
+def test_rows_typed_beyond_those_drawn_come_back_when_the_save_is_refused(client_for, coordinator, strategy):
+    activity = ActivityFactory(measure__parent__parent__strategy=strategy, lead=institution("MPB"))
+    codes = ["AKPA", "INSTAT", "MEPJ", "MSHMS", "MD", "MF"]
+    rows = {f"responsible_{n}": institution(code).pk for n, code in enumerate(codes, start=2)}
+    form = activity_form(responsible_1=institution("MPB").pk, end_year="2020", version=1, supporting=[], **rows)
+    page = client_for(coordinator).post(to("activity_edit", strategy, activity.pk), form).content.decode()
+    chosen = re.search(r'<select name="responsible_7".*?</select>', page, re.S).group(0)
+    assert f'<option value="{institution("MF").pk}" selected>' in chosen
+
+
 def test_an_activity_ending_before_it_starts_shows_the_message_next_to_the_end_year(client_for, coordinator, strategy):
     activity = ActivityFactory(measure__parent__parent__strategy=strategy)
     response = client_for(coordinator).post(
@@ -86,7 +159,7 @@ def test_an_activity_ending_before_it_starts_shows_the_message_next_to_the_end_y
 def test_validation_messages_follow_the_users_language(client_for, coordinator, strategy, measure):
     client = client_for(coordinator)
     response = client.post(
-        to("activity_add", strategy, measure.pk), activity_form(lead=""), headers={"accept-language": "sq"}
+        to("activity_add", strategy, measure.pk), activity_form(responsible_1=""), headers={"accept-language": "sq"}
     )
     assert "Kjo fushë është e domosdoshme." in response.content.decode()
     assert not Activity.objects.exists()
@@ -95,9 +168,11 @@ def test_validation_messages_follow_the_users_language(client_for, coordinator, 
 def test_changing_the_lead_shows_in_the_activitys_history(client_for, coordinator, strategy):
     activity = ActivityFactory(measure__parent__parent__strategy=strategy, lead=institution("MPB"))
     client = client_for(coordinator)
-    client.post(to("activity_edit", strategy, activity.pk), activity_form(lead=institution("AKPA").pk, version=1))
+    client.post(
+        to("activity_edit", strategy, activity.pk), activity_form(responsible_1=institution("MEPJ").pk, version=1)
+    )
     page = client.get(to("activity", strategy, activity.pk)).content.decode()
-    assert re.search(r"Lead institution</span>: MPB .*?AKPA", page, re.S)
+    assert re.search(r"Lead institution</span>: MPB .*?MEPJ", page, re.S)
     assert coordinator.get_full_name() in page
 
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nsm.reference.models import DisaggregationDimension
-from nsm.strategy import services
-from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result
+from nsm.strategy import selectors, services
+from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result, bodies_fields
 from nsm.strategy.services import BudgetLineInput
 from tests.factories import (
     ActivityBudgetFactory,
@@ -121,6 +121,97 @@ def test_an_activitys_page_shows_who_changed_the_lead(client_for, coordinator, v
     assert coordinator.get_full_name() in page
 
 
+# --- Responsible bodies in the plan's order (issue 15, item 2) ---
+
+
+def three_responsible(activity, coordinator, marked_code=None):
+    """SMD, MEPJ and MB responsible in that order (the one of `marked_code` marked lead), INSTAT and AKPA supporting."""
+    smd, mepj, mb, instat = (institution(code) for code in ("SMD", "MEPJ", "MB", "INSTAT"))
+    responsible = [smd, mepj, mb]
+    marked = next((i for i in responsible if i.code == marked_code), None)
+    data = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
+    bodies = bodies_fields(responsible, [instat, institution("AKPA")], marked=marked)
+    services.update_activity(activity, by=coordinator, data={**data, **bodies})
+
+
+def activity_row(response, activity) -> str:
+    """The HTML of an activity's row of the plan table."""
+    return re.search(rf'<tr id="activity-{activity.pk}">.*?</tr>', response.content.decode(), re.S).group(0)
+
+
+def test_the_plan_page_lists_the_responsible_institutions_in_order_and_says_which_is_lead(
+    client_for, coordinator, viewer, strategy, plan
+):
+    three_responsible(plan["activity"], coordinator, marked_code="MEPJ")
+    row = activity_row(client_for(viewer).get(url("detail", strategy)), plan["activity"])
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    responsible = next(cell for cell in cells if "SMD" in cell)
+    assert re.sub(r"<[^>]+>", "", responsible) == "SMD, MEPJ (lead), MB"
+    assert f'<abbr title="{institution("MEPJ").name}">MEPJ</abbr> (lead)' in responsible
+    supporting = cells[cells.index(responsible) + 1]
+    assert re.sub(r"<[^>]+>", "", supporting) == "INSTAT, AKPA"  # the plan's order, not the codes'
+    assert "the first named does" in text_of(client_for(viewer).get(url("detail", strategy)))
+
+
+def test_the_plan_page_marks_no_lead_when_the_plan_marks_none(client_for, coordinator, viewer, strategy, plan):
+    three_responsible(plan["activity"], coordinator)
+    row = activity_row(client_for(viewer).get(url("detail", strategy)), plan["activity"])
+    assert "SMD, MEPJ, MB" in re.sub(r"<[^>]+>", "", row) and "(lead)" not in row
+
+
+def test_the_activity_page_lists_the_responsible_institutions_in_order_with_the_marked_lead_in_words(
+    client_for, coordinator, viewer, strategy, plan
+):
+    three_responsible(plan["activity"], coordinator, marked_code="MB")
+    page = client_for(viewer).get(url("activity", strategy, plan["activity"].pk)).content.decode()
+    responsible = re.search(r'<dd class="col-sm-9" id="activity-responsible">(.*?)</dd>', page, re.S).group(1)
+    items = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li[^>]*>.*?</li>", responsible, re.S)]
+    assert [item.split(":")[0] for item in items] == ["SMD", "MEPJ", "MB"]
+    assert items[2].endswith("(lead)") and not any("(" in item for item in items[:2])
+    assert re.search(r'<li id="activity-lead">MB:', responsible)
+    supporting = re.search(r'<dd class="col-sm-9" id="activity-supporting">(.*?)</dd>', page, re.S).group(1)
+    assert [re.sub(r"<[^>]+>", "", item).split(":")[0] for item in re.findall(r"<li>.*?</li>", supporting)] == [
+        "INSTAT", "AKPA",
+    ]  # fmt: skip
+
+
+def test_without_a_marked_lead_the_activity_page_says_the_first_named_receives_the_line(
+    client_for, coordinator, viewer, strategy, plan
+):
+    three_responsible(plan["activity"], coordinator)
+    page = text_of(client_for(viewer).get(url("activity", strategy, plan["activity"].pk)))
+    assert "SMD: " in page and "(receives the reporting line)" in page and "(lead)" not in page
+    first = page.index("(receives the reporting line)")
+    assert page.index("SMD: ") < first < page.index("MEPJ: ") < page.index("MB: ")
+
+
+def test_the_activity_history_shows_a_new_order_of_the_responsible_institutions(
+    client_for, coordinator, viewer, strategy, plan
+):
+    activity = plan["activity"]
+    three_responsible(activity, coordinator)
+    smd, mepj, mb, instat, akpa = (institution(code) for code in ("SMD", "MEPJ", "MB", "INSTAT", "AKPA"))
+    data = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
+    services.update_activity(activity, by=coordinator, data={**data, **bodies_fields([smd, mb, mepj], [instat, akpa])})
+    services.update_activity(activity, by=coordinator, data={**data, **bodies_fields([smd, mb, mepj], marked=mb)})
+    marked, reordered = selectors.history_for(Activity.objects.get(pk=activity.pk))[:2]
+    names = {code: str(institution(code)) for code in ("MEPJ", "MB", "SMD", "INSTAT", "AKPA")}
+    assert [(change.field, change.old, change.new) for change in reordered.changes] == [
+        (
+            "other responsible and supporting institutions",
+            "{MEPJ} (responsible), {MB} (responsible), {INSTAT}, {AKPA}".format(**names),
+            "{MB} (responsible), {MEPJ} (responsible), {INSTAT}, {AKPA}".format(**names),
+        )
+    ]  # the same institutions, in another order
+    changes = {change.field: (change.old, change.new) for change in marked.changes}
+    assert changes["lead institution"] == (names["SMD"], names["MB"])
+    assert changes["place of the marked lead"] == ("—", "2")
+    others = changes["other responsible and supporting institutions"][1]
+    assert others == "{SMD} (responsible), {MEPJ} (responsible)".format(**names)  # MB is the lead now
+    page = text_of(client_for(viewer).get(url("activity", strategy, activity.pk)))
+    assert "Place of the marked lead: — changed to 2" in page.replace("→", "")
+
+
 def test_the_indicator_page_shows_its_targets_and_history(client_for, coordinator, strategy, plan):
     indicator = services.create_indicator(result=plan["measure"], by=coordinator, name_en="Counters open")
     services.set_targets(indicator, by=coordinator, targets={2026: Decimal(12)})
@@ -182,7 +273,9 @@ def grow(plan, indicator, editors, rounds):
         by = editors[number % len(editors)]
         activity.refresh_from_db()
         data = {name: getattr(activity, name) for name in ACTIVITY_FIELDS}
-        data |= {"lead": leads[number % 3], "partners": leads[: number % 3 + 1], "title_en": f"Counters {number}"}
+        lead = leads[number % 3]
+        others = [(other, place == number % 2) for place, other in enumerate(leads) if other != lead][: number % 2 + 1]
+        data |= {"lead": lead, "partners": others, "title_en": f"Counters {number}"}
         services.update_activity(activity, by=by, data=data)
         lines = [
             BudgetLineInput(year, "state_budget", Decimal(1000 + number)) for year in range(2024, 2024 + number % 7)

@@ -100,7 +100,10 @@ def test_changing_an_activity_records_who_changed_what(strategy, coordinator, se
     assert latest.user == secretariat.get_full_name()
     assert latest.action == "changed"
     changes = {change.field: (change.old, change.new) for change in latest.changes}
-    assert changes == {"lead institution": ("MPB", "INSTAT"), "supporting institutions": ("AKPA", "MEPJ")}
+    assert changes == {
+        "lead institution": ("MPB", "INSTAT"),
+        "other responsible and supporting institutions": ("AKPA", "MEPJ"),
+    }
 
 
 def test_saving_an_unchanged_activity_writes_no_history(strategy, coordinator):

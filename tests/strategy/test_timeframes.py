@@ -80,7 +80,7 @@ def test_the_form_sets_start_end_and_recurrence_from_the_text():
     activity = ActivityFactory(strategy__plan_start_year=2024, strategy__plan_end_year=2026)
     data = {
         "title_en": "Train border police",
-        "lead": activity.lead_id,
+        "responsible_1": activity.lead_id,
         "timeframe": "Second half of 2025",
         "gender_marker": 0,
         "cost_basis": "costed",
@@ -101,7 +101,7 @@ def test_the_form_sets_start_end_and_recurrence_from_the_text():
 @pytest.mark.django_db
 def test_the_form_refuses_an_unreadable_timeframe_and_keeps_the_text():
     activity = ActivityFactory()
-    data = {"title_en": "x", "lead": activity.lead_id, "timeframe": "soon", "gender_marker": 0}
+    data = {"title_en": "x", "responsible_1": activity.lead_id, "timeframe": "soon", "gender_marker": 0}
     form = ActivityForm(data, instance=activity, strategy=activity.strategy)
     assert not form.is_valid()
     assert "is not a timeframe" in form.errors["timeframe"][0]
@@ -111,7 +111,9 @@ def test_the_form_refuses_an_unreadable_timeframe_and_keeps_the_text():
 @pytest.mark.django_db
 def test_without_a_text_the_form_needs_start_and_end():
     activity = ActivityFactory()
-    form = ActivityForm({"title_en": "x", "lead": activity.lead_id, "gender_marker": 0}, strategy=activity.strategy)
+    form = ActivityForm(
+        {"title_en": "x", "responsible_1": activity.lead_id, "gender_marker": 0}, strategy=activity.strategy
+    )
     assert not form.is_valid()
     assert set(form.errors) >= {"start_year", "end_year"}
 
@@ -197,7 +199,7 @@ def test_an_unchanged_text_keeps_its_span_when_the_action_plans_grow(code_lists,
     assert summary.totals["changed"] == 0
     activity.refresh_from_db()
     assert (activity.start, activity.end) == ((2024, 1), (2026, 4))
-    data = {"title_en": "Renamed", "lead": activity.lead_id, "timeframe": "Annual", "start_year": 2025,
+    data = {"title_en": "Renamed", "responsible_1": activity.lead_id, "timeframe": "Annual", "start_year": 2025,
             "end_year": 2026, "gender_marker": 0, "cost_basis": "costed", "version": activity.version}  # fmt: skip
     form = ActivityForm(data, instance=activity, strategy=activity.strategy)
     assert form.is_valid(), form.errors

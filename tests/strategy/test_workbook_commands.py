@@ -69,7 +69,7 @@ def test_import_errors_go_to_stderr_one_per_line_and_nothing_is_written(code_lis
     before, err = row_counts(), io.StringIO()
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import-plan", str(path), stdout=io.StringIO(), stderr=err)
-    assert err.getvalue().splitlines()[0] == 'Activities!D2: lead institution "MINT" is not known'
+    assert err.getvalue().splitlines()[0] == 'Activities!D2: responsible institution "MINT" is not known'
     assert err.getvalue().splitlines()[1].startswith('Budget!E3: "1.200" is ambiguous')
     assert row_counts() == before
 

@@ -38,7 +38,7 @@ def test_a_missing_required_column_is_an_error_on_the_header_row():
     sheets = valid_sheets()
     for row in sheets["Activities"]:
         del row[3]  # the lead column
-    assert import_errors(sheets) == ['Activities!A1: the required column "lead" is missing']
+    assert import_errors(sheets) == ['Activities!A1: the required column "responsible" is missing']
 
 
 def test_a_missing_field_of_the_strategy_sheet_is_an_error():
@@ -94,7 +94,7 @@ def test_a_level_that_does_not_match_the_codes_depth_is_an_error_on_the_level():
 def test_an_unknown_lead_institution_is_an_error():
     sheets = valid_sheets()
     set_cell(sheets, "Activities!D2", "MINT")
-    assert import_errors(sheets) == ['Activities!D2: lead institution "MINT" is not known']
+    assert import_errors(sheets) == ['Activities!D2: responsible institution "MINT" is not known']
 
 
 def test_an_unknown_supporting_institution_is_an_error():
@@ -219,7 +219,7 @@ def test_every_error_of_the_file_is_reported_at_once():
     set_cell(sheets, "Budget!E3", -1)
     set_cell(sheets, "Targets!C3", "many")
     assert import_errors(sheets) == [
-        'Activities!D2: lead institution "MINT" is not known',
+        'Activities!D2: responsible institution "MINT" is not known',
         "Budget!E3: the amount cannot be negative",
         'Targets!C3: "many" is not a number',
     ]

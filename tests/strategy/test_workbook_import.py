@@ -141,7 +141,7 @@ def test_a_change_is_previewed_with_the_fields_that_change():
     set_cell(sheets, "Activities!G2", "2026-Q1")
     preview = plan_changes(read_workbook(make_workbook(sheets)))
     activities = next(kind for kind in preview.kinds if kind.kind == "activities")
-    assert [(c.label, c.fields) for c in activities.changed] == [("1.1.1.1", ("lead", "end"))]
+    assert [(c.label, c.fields) for c in activities.changed] == [("1.1.1.1", ("responsible", "end"))]
     assert [c.label for c in activities.unchanged] == ["1.1.1.2"]
 
 

@@ -64,8 +64,8 @@ def test_many_kinds_and_unknown_names_are_read_as_a_few_would_be():
     ]
     known = "which is known: write one institution per item, separated by ;"
     assert parsed.errors.lines() == [
-        f'Activities!D5: lead institution "SMD Office for Returns" is not known: it names SMD, {known}',
-        f'Activities!D6: lead institution "NEW7 Directorate of Migration" is not known: it names NEW7, {known}',
+        f'Activities!D5: responsible institution "SMD Office for Returns" is not known: it names SMD, {known}',
+        f'Activities!D6: responsible institution "NEW7 Directorate of Migration" is not known: it names NEW7, {known}',
         f'Activities!E8: supporting institution "ORE Training Centre" is not known: it names ORE, {known}',
     ]
 

@@ -1,4 +1,5 @@
-"""Export then import reproduces generated plans exactly: every field and every many-to-many value, for plans of
+"""Export then import reproduces generated plans exactly: every field and every many-to-many value (an activity's
+responsible institutions, its marked lead and its supporting institutions in their order included), for plans of
 every shape (two to five levels, named in both languages or in one) exported with English or Albanian headers.
 
 Generated text includes text starting with `=` (written as text, never as a formula, and read back as it was)
@@ -25,7 +26,9 @@ from nsm.strategy.models import (
     IndicatorTarget,
     Result,
     Strategy,
+    bodies_fields,
 )
+from nsm.strategy.services import set_named
 from nsm.strategy.workbook import apply_plan, plan_changes, read_workbook, write_workbook
 from tests.strategy.workbook_support import (
     DIMENSIONS,
@@ -78,11 +81,27 @@ def result(data, strategy: Strategy, parent: Result | None, code: str) -> Result
     return made
 
 
+def bodies(data, institutions: list[str]) -> dict:
+    """1-3 responsible institutions in a random order, one of them perhaps marked lead, and 0-2 supporting ones in a
+    random order: the activity's lead, lead_place and partners."""
+    responsible = data.draw(st.lists(st.sampled_from(institutions), min_size=1, max_size=3, unique=True))
+    others = [code for code in institutions if code not in responsible]
+    supporting = data.draw(st.lists(st.sampled_from(others), max_size=2, unique=True))
+    marked = data.draw(st.none() | st.sampled_from(responsible))
+    by_code = {i.code: i for i in Institution.objects.filter(code__in=[*responsible, *supporting])}
+    return bodies_fields(
+        [by_code[code] for code in responsible],
+        [by_code[code] for code in supporting],
+        by_code[marked] if marked else None,
+    )
+
+
 def activity(data, measure: Result, number: int, institutions: list[str]) -> Activity:
     start_year, start_quarter = data.draw(st.integers(2024, 2030)), data.draw(st.none() | st.integers(1, 4))
     end_year, end_quarter = data.draw(st.integers(start_year, 2030)), data.draw(st.none() | st.integers(1, 4))
     if end_quarter and (end_year, end_quarter) < (start_year, start_quarter or 1):
         end_quarter = None
+    named = bodies(data, institutions)
     made = Activity.objects.create(
         strategy=measure.strategy,
         measure=measure,
@@ -90,14 +109,15 @@ def activity(data, measure: Result, number: int, institutions: list[str]) -> Act
         reference=data.draw(references),
         title_sq=data.draw(texts),
         title_en=data.draw(titles),
-        lead=Institution.objects.get(code=data.draw(st.sampled_from(institutions))),
+        lead=named["lead"],
+        lead_place=named["lead_place"],
         start_year=start_year,
         start_quarter=start_quarter,
         end_year=end_year,
         end_quarter=end_quarter,
         gender_marker=data.draw(st.integers(0, 2)),
     )
-    tag(data, made, "partners", Institution.objects, "code", institutions)
+    set_named(made, named["partners"])
     tag(data, made, "target_groups", TargetGroup.objects, "code", TARGET_GROUPS)
     tag(data, made, "gcm_objectives", GcmObjective.objects, "number", range(1, 24))
     lines = data.draw(

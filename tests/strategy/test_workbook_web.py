@@ -168,7 +168,7 @@ def test_a_file_with_errors_lists_them_and_keeps_nothing(coordinator, client_for
     before = row_counts()
     response = upload(client_for(coordinator), set_cell(valid_sheets(), "Activities!D2", "MINT"))
     assert response.status_code == 200
-    assert "Activities!D2: lead institution &quot;MINT&quot; is not known" in response.content.decode()
+    assert "Activities!D2: responsible institution &quot;MINT&quot; is not known" in response.content.decode()
     assert stored_files(web) == []
     assert row_counts() == before
 

@@ -193,9 +193,13 @@ def canonical(code: str) -> dict[str, Any]:
         "currency",
         "is_illustrative",
     )
-    activities = Activity.objects.filter(strategy=strategy).select_related("measure", "lead")
+    activities = (
+        Activity.objects.filter(strategy=strategy)
+        .select_related("measure", "lead")
+        .prefetch_related("bodies__institution", "target_groups", "gcm_objectives")
+    )
     indicators = Indicator.objects.filter(strategy=strategy).select_related("result", "activity", "responsible")
-    used = {a.lead for a in activities} | {p for a in activities for p in a.partners.all()}
+    used = {a.lead for a in activities} | {b.institution for a in activities for b in a.bodies.all()}
     used |= {i.responsible for i in indicators if i.responsible}
     return {
         "strategy": {name: getattr(strategy, name) for name in fields},
@@ -219,7 +223,9 @@ def canonical(code: str) -> dict[str, Any]:
                 a.title_sq,
                 a.title_en,
                 a.lead.code,
-                sorted(p.code for p in a.partners.all()),
+                a.lead_place,
+                [i.code for i in a.responsible_bodies],  # in the plan's order
+                [i.code for i in a.supporting_bodies],
                 a.start_year,
                 a.start_quarter,
                 a.end_year,
