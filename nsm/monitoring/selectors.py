@@ -8,9 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
@@ -25,7 +25,7 @@ from nsm.monitoring.models import (
 )
 from nsm.reference.models import DisaggregationCategory
 from nsm.strategy import selectors as plan_selectors
-from nsm.strategy.models import Activity, Indicator, IndicatorTarget, Strategy
+from nsm.strategy.models import Activity, ActivityInstitution, Indicator, IndicatorTarget, Strategy
 
 # --- What a cycle asks of whom ---
 
@@ -361,3 +361,69 @@ def spending_planned(line: ActivityProgress, year: int) -> Decimal:
 
 def institutions_of(reports: Iterable[ProgressReport]) -> list[Institution]:
     return sorted({report.institution for report in reports}, key=lambda institution: institution.code)
+
+
+# --- Lines shared with other institutions ---------------------------------------------------------------------------
+
+SHARED_LINES_SHOWN = 200  # the newest lines a page of shared lines lists
+
+
+@dataclass
+class SharedLine:
+    """A line of another institution's report on an activity that names the user's institution: responsible with the
+    lead, or supporting. Its values show once the report is submitted; the comments are those on the line."""
+
+    line: ActivityProgress
+    mine: list[Institution]  # the user's institutions the activity names
+    responsible: bool  # whether one of them is responsible with the lead (else supporting)
+    comments: list[ReviewComment]
+
+    @property
+    def shows_values(self) -> bool:
+        return self.line.report.status in (ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED)
+
+
+def shared_line_queryset(institution_ids: set[int]) -> QuerySet[ActivityProgress]:
+    """Lines of other institutions' reports on activities that name one of `institution_ids` beside their lead, in
+    the plan's country of each institution."""
+    return (
+        ActivityProgress.objects.filter(
+            activity__bodies__institution__in=institution_ids,
+            activity__strategy__country=F("activity__bodies__institution__country"),
+        )
+        .exclude(report__institution__in=institution_ids)
+        .distinct()
+    )
+
+
+def shared_lines(institution_ids: set[int]) -> tuple[list[SharedLine], bool]:
+    """The newest shared lines (at most SHARED_LINES_SHOWN) with their comments, in three queries; and whether
+    older ones were left out."""
+    lines = list(
+        shared_line_queryset(institution_ids)
+        .select_related("report__cycle__strategy", "report__institution", "activity__lead")
+        .prefetch_related(Prefetch("activity__bodies", ActivityInstitution.objects.select_related("institution")))
+        .order_by(
+            "-report__cycle__year", "-report__cycle__half", "report__cycle__strategy__code", "activity__sort_key"
+        )[: SHARED_LINES_SHOWN + 1]
+    )
+    more = len(lines) > SHARED_LINES_SHOWN
+    lines = lines[:SHARED_LINES_SHOWN]
+    comments: dict[tuple[int, int], list[ReviewComment]] = defaultdict(list)
+    found = ReviewComment.objects.filter(
+        report_id__in={line.report_id for line in lines}, activity_id__in={line.activity_id for line in lines}
+    ).select_related("author")
+    for comment in found:
+        comments[(comment.report_id, cast(int, comment.activity_id))].append(comment)
+    shared = []
+    for line in lines:
+        named = [b for b in line.activity.bodies.all() if b.institution_id in institution_ids]
+        shared.append(
+            SharedLine(
+                line=line,
+                mine=[b.institution for b in named],
+                responsible=any(b.responsible for b in named),
+                comments=comments[(line.report_id, line.activity_id)],
+            )
+        )
+    return shared, more

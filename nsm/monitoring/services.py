@@ -1125,6 +1125,23 @@ def reopen_report(report: ProgressReport, *, by: Any, reason: str, version: int 
         return report
 
 
+def add_line_comment(line: ActivityProgress, *, by: Any, institution_ids: set[int], text: str) -> ReviewComment:
+    """A comment on a line of another institution's report by a focal point of an institution the activity names
+    beside its lead (responsible with it, or supporting); the lead's focal points and the secretariat read it on the
+    report page."""
+    text = _long_text("text", text)
+    if not text:
+        raise ValidationError({"text": _("Write the comment.")})
+    named = set(line.activity.bodies.values_list("institution_id", flat=True))
+    if not named & institution_ids or line.report.institution_id in institution_ids:
+        raise ValidationError(_("Only an institution the activity names beside its lead comments on its line here."))
+    with transaction.atomic(), acting_as(by):
+        comment = ReviewComment(report=line.report, activity=line.activity, text=text, author=by)
+        comment.full_clean()
+        comment.save()
+        return comment
+
+
 def add_comment(
     report: ProgressReport,
     *,

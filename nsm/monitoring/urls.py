@@ -8,6 +8,7 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("", views.report_list, name="reports"),
+    path("shared/", views.shared_lines, name="shared-lines"),
     path("strategy/<str:code>/cycles/", views.cycle_list, name="cycles"),
     path("cycles/<int:pk>/", views.cycle_board, name="cycle"),
     path("cycles/<int:pk>/open/", views.cycle_open, name="cycle-open"),

@@ -64,7 +64,7 @@ def _overseen_cycle(request: HttpRequest, pk: int) -> ReportingCycle:
 
 def _posted_int(request: HttpRequest, name: str) -> int | None:
     raw = request.POST.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None  # a bigint holds 18 digits
 
 
 def report_url(report: ProgressReport, anchor: str = "") -> str:
@@ -103,7 +103,37 @@ def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     reports = selectors.reports_for_user(ProgressReport.objects.visible_to(user))
     strategies = [s for s in Strategy.objects.visible_to(user) if access.may_oversee(user, s.country)]
-    return render(request, "monitoring/report_list.html", {"reports": reports, "strategies": strategies})
+    focal_point = bool(access.institution_ids(user, access.FOCAL_POINTS))
+    context = {"reports": reports, "strategies": strategies, "focal_point": focal_point}
+    return render(request, "monitoring/report_list.html", context)
+
+
+@login_required
+@access.internal_page
+def shared_lines(request: HttpRequest) -> HttpResponse:
+    """The lines of other institutions' reports on activities that name the user's institution beside the lead:
+    read (once submitted) and commented on."""
+    institutions = access.institution_ids(request.user, access.FOCAL_POINTS)
+    refused: dict[str, Any] = {}
+    if request.method == "POST":
+        line = get_object_or_404(
+            selectors.shared_line_queryset(institutions).select_related("report", "activity"),
+            pk=_posted_int(request, "line") or 0,
+        )
+        text = request.POST.get("text", "")
+        try:
+            services.add_line_comment(line, by=request.user, institution_ids=institutions, text=text)
+        except ValidationError as error:  # the page again, the text kept beside its error
+            refused = {"line": line.pk, "text": text, "errors": error.messages}
+        else:
+            messages.success(request, _("Your comment was added."))
+            return redirect(reverse("monitoring:shared-lines") + f"#line-{line.pk}")
+    lines, more = selectors.shared_lines(institutions)
+    context = {
+        "lines": lines, "more": more, "shown": selectors.SHARED_LINES_SHOWN, "focal_point": bool(institutions),
+        "refused": refused,
+    }  # fmt: skip
+    return render(request, "monitoring/shared_lines.html", context, status=400 if refused else 200)
 
 
 def _created_cycle(request: HttpRequest, strategy: Strategy, form: CycleForm) -> ReportingCycle | None:

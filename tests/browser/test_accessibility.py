@@ -77,6 +77,7 @@ def test_the_plans_pages_have_no_serious_accessibility_violation(axe_page, coord
         "/",
         f"/analysis/{strategy.code}/",
         f"/monitoring/strategy/{strategy.code}/cycles/",
+        "/monitoring/shared/",
         f"/consultation/strategy/{strategy.code}/versions/",
         f"/consultation/strategy/{strategy.code}/quality/",
         f"/consultation/strategy/{strategy.code}/rounds/",

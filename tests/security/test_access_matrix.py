@@ -305,6 +305,7 @@ EXPECTED: dict[str, str] = {
     "capacity:participants-import": "L D D D A A D D A",
     "capacity:participant-remove": "L D D D A A D D A",
     "monitoring:reports": "L D A A A A A A A",
+    "monitoring:shared-lines": "L D A A A A A A A",
     "monitoring:cycles": "L D A A A A A D A",
     "monitoring:cycles[XK]": "L D D D D D D A A",
     "monitoring:cycle": "L D D D A A D D A",
