@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from nsm.accounts.models import Institution, country_label
 from nsm.audit import acting_as
@@ -819,13 +819,13 @@ def _write(
 ) -> int:
     """Write checked lines; bump the version and record the event when anything changed. Returns the count."""
     warned = {id(line): bool(warnings) for line, warnings in _warnings(report, activities, indicators, stored)}
-    changed = 0
+    lines, cells_changed = _Changes(), _Changes()
     for line_input in activities:
         line = stored.lines[line_input.activity_id]
         values = normalized_activity_line(line_input)
         if line_input.plausibility_note is not None:  # the note goes with unusual values only
             values["plausibility_note"] = line_input.plausibility_note.strip() if warned[id(line_input)] else ""
-        changed += _assign_and_save(line, values)
+        lines.assign(line, values)
     for indicator_input in indicators:
         cells = stored.values[indicator_input.indicator_id]
         values = {
@@ -836,11 +836,15 @@ def _write(
         if indicator_input.plausibility_note is not None:
             note = indicator_input.plausibility_note.strip()
             values["plausibility_note"] = note if warned[id(indicator_input)] else ""
-        changed += _assign_and_save(cells[None], values)
+        cells_changed.assign(cells[None], values)
         for category_id, cell in cells.items():
             if category_id is not None:
                 raw = indicator_input.cells.get(category_id)
-                changed += _assign_and_save(cell, {"value": _decimal(raw, places=3, limit=VALUE_LIMIT)[0]})
+                cells_changed.assign(cell, {"value": _decimal(raw, places=3, limit=VALUE_LIMIT)[0]})
+    user = by if getattr(by, "pk", None) else None
+    lines.save(ActivityProgress, user)
+    cells_changed.save(IndicatorValue, user)
+    changed = len(lines.objects) + len(cells_changed.objects)
     if changed:
         report.first_saved_at = report.first_saved_at or timezone.now()
         bump_version(report)
@@ -1013,6 +1017,27 @@ def _computed_changes(line: IndicatorLineInput, cells: Mapping[int | None, Indic
             shown = "—" if stored.value is None else _plain(stored.value)
             errors.append(LineError("indicator", line.indicator_id, name, message % {"value": shown}, indicator.code))
     return errors
+
+
+class _Changes:
+    """The objects of one model whose values a save changes, and the fields that change: written in one bulk update
+    and one bulk insert of history rows (each changed object gets exactly its one history row)."""
+
+    def __init__(self) -> None:
+        self.objects: list[Any] = []
+        self.fields: set[str] = set()
+
+    def assign(self, obj: Any, values: Mapping[str, Any]) -> None:
+        names = [name for name, value in values.items() if getattr(obj, name) != value]
+        if names:
+            for name in names:
+                setattr(obj, name, values[name])
+            self.objects.append(obj)
+            self.fields.update(names)
+
+    def save(self, model: Any, user: Any) -> None:
+        if self.objects:
+            bulk_update_with_history(self.objects, model, sorted(self.fields), default_user=user)
 
 
 def _assign_and_save(obj: Any, values: Mapping[str, Any]) -> int:
