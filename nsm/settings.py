@@ -223,6 +223,7 @@ SUPPORT_CONTACT = env("SUPPORT_CONTACT")
 LANGUAGE_CODE = env("LANGUAGE", "sq")
 LANGUAGES = [("sq", _("Albanian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "nsm" / "locale"]
+FORMAT_MODULE_PATH = ["nsm.core.formats"]  # Albanian dates as Albanian writes them ("6 dhjetor 2026, 04:03")
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", "Europe/Tirane")
