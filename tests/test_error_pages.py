@@ -8,7 +8,7 @@ def test_a_missing_page_is_styled_with_a_way_home_and_to_sign_in(client, db):
     response = client.get("/no-such-page/")
     page = response.content.decode()
     assert response.status_code == 404
-    assert "<h1 class=\"h3\">Page not found</h1>" in page and 'href="/"' in page
+    assert '<h1 class="h3">Page not found</h1>' in page and 'href="/"' in page
     assert "/accounts/login/?next=/no-such-page/" in page
     assert "nsm/favicon.svg" in page
 
