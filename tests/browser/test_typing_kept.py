@@ -2,13 +2,11 @@
 merges, showing only the value both changed side by side; Submit saves what was typed first; evidence is attached
 without leaving the page; leaving with unsaved changes asks first."""
 
-import datetime
 import re
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from nsm.accounts.models import Membership
@@ -17,7 +15,7 @@ from nsm.monitoring.models import ActivityProgress, Evidence, ProgressReport
 from nsm.strategy.models import Activity
 from tests.browser.conftest import sign_in
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
-from tests.monitoring.conftest import build_plan
+from tests.monitoring.conftest import build_plan, open_half_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -29,12 +27,7 @@ def report(strategy, secretariat, focal_point, settings, tmp_path):
     """The focal point's (MSHMS) report in an open 2024-H2 cycle: two activities and a count by sex."""
     settings.MEDIA_ROOT = tmp_path
     build_plan(strategy, ["MSHMS"])
-    today = timezone.localdate()
-    cycle = services.create_cycle(
-        strategy, by=secretariat, kind="half_year", year=2024, half=2,
-        opens_on=today - datetime.timedelta(days=10), due_on=today + datetime.timedelta(days=30),
-    )  # fmt: skip
-    services.open_cycle(cycle, by=secretariat)
+    cycle = open_half_year(strategy, secretariat)
     return ProgressReport.objects.get(cycle=cycle, institution__code="MSHMS")
 
 

@@ -52,6 +52,11 @@ def cycle(strategy, secretariat, focal_point, other_focal_point):
     IndicatorFactory(
         result=measure, code="1.1.1.y", responsible=akpa, value_type=Indicator.ValueType.YES_NO, unit="", baseline=0
     )
+    return open_half_year(strategy, secretariat)
+
+
+def open_half_year(strategy, secretariat):
+    """The 2024-H2 cycle of `strategy`, opened ten days ago by the secretariat and due in 30 days."""
     today = timezone.localdate()
     made = services.create_cycle(
         strategy,

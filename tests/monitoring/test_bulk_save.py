@@ -1,17 +1,15 @@
 """A report save writes in bulk (issue 16, item 3): one update and one insert of history rows per model, whatever
 the report's size, each changed line with exactly its one history row, recorded as the user's."""
 
-import datetime
 from dataclasses import replace
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from nsm.monitoring import services
 from nsm.monitoring.models import ActivityProgress, IndicatorValue, ProgressReport
 from tests.factories import StrategyFactory
-from tests.monitoring.conftest import build_plan, complete_inputs
+from tests.monitoring.conftest import build_plan, complete_inputs, open_half_year
 
 MOST_QUERIES = 15  # issue 16: a report's save in at most 15 queries, whatever its size
 
@@ -19,12 +17,7 @@ MOST_QUERIES = 15  # issue 16: a report's save in at most 15 queries, whatever i
 def _report(code: str, activities: int, secretariat) -> ProgressReport:
     strategy = StrategyFactory(code=code)
     build_plan(strategy, ["MSHMS"], activities_each=activities)
-    today = timezone.localdate()
-    cycle = services.create_cycle(
-        strategy, by=secretariat, kind="half_year", year=2024, half=2,
-        opens_on=today - datetime.timedelta(days=1), due_on=today + datetime.timedelta(days=30),
-    )  # fmt: skip
-    services.open_cycle(cycle, by=secretariat)
+    cycle = open_half_year(strategy, secretariat)
     return ProgressReport.objects.get(cycle=cycle)
 
 

@@ -1,18 +1,15 @@
 """Responsible bodies in monitoring (issue 15, item 2): the line goes to the marked lead, else to the first named;
 the other institutions the activity names read the line once submitted and comment on it."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from nsm.monitoring import services
 from nsm.monitoring.models import ActivityProgress, ProgressReport, ReviewComment
 from nsm.strategy import services as plan_services
 from nsm.strategy.models import Activity, bodies_fields
 from tests.factories import ActivityFactory, InstitutionFactory, MeasureFactory
-from tests.monitoring.conftest import fill
+from tests.monitoring.conftest import fill, open_half_year
 
 URL = reverse("monitoring:shared-lines")
 
@@ -41,12 +38,7 @@ def test_the_line_goes_to_the_marked_lead_else_to_the_first_named(strategy, secr
     mshms, akpa = InstitutionFactory(code="MSHMS"), InstitutionFactory(code="AKPA")
     plan_services.update_activity(first, by=None, data=bodies_fields([akpa, mshms]))
     plan_services.update_activity(marked, by=None, data=bodies_fields([akpa, mshms], marked=mshms))
-    today = timezone.localdate()
-    cycle = services.create_cycle(
-        strategy, by=secretariat, kind="half_year", year=2024, half=2,
-        opens_on=today - datetime.timedelta(days=1), due_on=today + datetime.timedelta(days=30),
-    )  # fmt: skip
-    services.open_cycle(cycle, by=secretariat)
+    open_half_year(strategy, secretariat)
     lines = {line.activity_id: line.report.institution.code for line in ActivityProgress.objects.all()}
     assert lines == {first.pk: "AKPA", marked.pk: "MSHMS"}
 
