@@ -25,7 +25,7 @@ from nsm.monitoring.models import (
 )
 from nsm.reference.models import DisaggregationCategory
 from nsm.strategy import selectors as plan_selectors
-from nsm.strategy.models import Activity, ActivityInstitution, Indicator, IndicatorTarget, Strategy
+from nsm.strategy.models import Activity, Indicator, IndicatorTarget, Strategy
 
 # --- What a cycle asks of whom ---
 
@@ -402,7 +402,7 @@ def shared_lines(institution_ids: set[int]) -> tuple[list[SharedLine], bool]:
     lines = list(
         shared_line_queryset(institution_ids)
         .select_related("report__cycle__strategy", "report__institution", "activity__lead")
-        .prefetch_related(Prefetch("activity__bodies", ActivityInstitution.objects.select_related("institution")))
+        .prefetch_related(plan_selectors.bodies_prefetch("activity__"))
         .order_by(
             "-report__cycle__year", "-report__cycle__half", "report__cycle__strategy__code", "activity__sort_key"
         )[: SHARED_LINES_SHOWN + 1]

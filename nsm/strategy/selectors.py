@@ -203,10 +203,10 @@ def _institution_ref(institution: Institution) -> InstitutionRef:
     return InstitutionRef(institution.pk, institution.code, institution.name)
 
 
-def bodies_prefetch() -> Prefetch:
+def bodies_prefetch(path: str = "") -> Prefetch:
     """An activity's other named institutions with each one's institution, in one query (for `Activity.named`,
-    `responsible_bodies` and `supporting_bodies`)."""
-    return Prefetch("bodies", queryset=ActivityInstitution.objects.select_related("institution"))
+    `responsible_bodies` and `supporting_bodies`); `path` leads to the activity from another model ("activity__")."""
+    return Prefetch(f"{path}bodies", queryset=ActivityInstitution.objects.select_related("institution"))
 
 
 def _budget_amounts(strategy: Strategy, within: range | None = None) -> dict[int, Amounts]:
