@@ -396,19 +396,21 @@ def shared_line_queryset(institution_ids: set[int]) -> QuerySet[ActivityProgress
     )
 
 
-def shared_lines(institution_ids: set[int]) -> tuple[list[SharedLine], bool]:
+def shared_lines(institution_ids: set[int], also: int | None = None) -> tuple[list[SharedLine], bool]:
     """The newest shared lines (at most SHARED_LINES_SHOWN) with their comments, in three queries; and whether
-    older ones were left out."""
-    lines = list(
+    older ones were left out. `also` (a line's id) is shown too, at the end, when it is an older one: the line whose
+    refused comment must come back beside its text (one more query)."""
+    found_lines = (
         shared_line_queryset(institution_ids)
         .select_related("report__cycle__strategy", "report__institution", "activity__lead")
         .prefetch_related(plan_selectors.bodies_prefetch("activity__"))
-        .order_by(
-            "-report__cycle__year", "-report__cycle__half", "report__cycle__strategy__code", "activity__sort_key"
-        )[: SHARED_LINES_SHOWN + 1]
+        .order_by("-report__cycle__year", "-report__cycle__half", "report__cycle__strategy__code", "activity__sort_key")
     )
+    lines = list(found_lines[: SHARED_LINES_SHOWN + 1])
     more = len(lines) > SHARED_LINES_SHOWN
     lines = lines[:SHARED_LINES_SHOWN]
+    if also is not None and all(line.pk != also for line in lines):
+        lines += list(found_lines.filter(pk=also))
     comments: dict[tuple[int, int], list[ReviewComment]] = defaultdict(list)
     found = ReviewComment.objects.filter(
         report_id__in={line.report_id for line in lines}, activity_id__in={line.activity_id for line in lines}

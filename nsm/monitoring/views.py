@@ -128,7 +128,7 @@ def shared_lines(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your comment was added."))
             return redirect(reverse("monitoring:shared-lines") + f"#line-{line.pk}")
-    lines, more = selectors.shared_lines(institutions)
+    lines, more = selectors.shared_lines(institutions, also=refused.get("line"))
     context = {
         "lines": lines, "more": more, "shown": selectors.SHARED_LINES_SHOWN, "focal_point": bool(institutions),
         "refused": refused,

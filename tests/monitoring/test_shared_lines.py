@@ -77,6 +77,23 @@ def test_a_refused_comment_keeps_the_text_and_says_why(cycle, focal_point, clien
     assert "MSHMS: responsible with the lead" in page
 
 
+def test_a_refused_comment_on_a_line_older_than_those_listed_comes_back_with_its_text(
+    cycle, focal_point, client_for, monkeypatch
+):
+    from nsm.monitoring import selectors
+
+    lines = list(ActivityProgress.objects.filter(report__institution__code="AKPA").order_by("activity__sort_key"))
+    for line in lines[:2]:
+        _name_beside(line.activity, supporting=["MSHMS"])
+    monkeypatch.setattr(selectors, "SHARED_LINES_SHOWN", 1)
+    older = lines[1]
+    client = client_for(focal_point)
+    assert f'id="line-{older.pk}"' not in client.get(URL).content.decode()
+    response = client.post(URL, {"line": older.pk, "text": "Kept " + "x" * 10_000})
+    page = response.content.decode()
+    assert response.status_code == 400 and f'id="line-{older.pk}"' in page and "Kept xxxx" in page
+
+
 def test_an_institution_the_activity_does_not_name_neither_sees_nor_comments(cycle, focal_point, client_for):
     line = _akpa_line(cycle)
     client = client_for(focal_point)
