@@ -720,6 +720,8 @@ class IndicatorOut(Schema):
     kind: IndicatorKind
     unit: str
     value_type: ValueType
+    milestones_sq: str = Field(..., description="A milestone indicator's stages, one per line (stage 1 first).")
+    milestones_en: str
     direction: Direction
     baseline: Decimal | None
     baseline_year: int | None
@@ -878,6 +880,8 @@ def indicator_out(indicator: Indicator) -> dict[str, Any]:
         "kind": indicator.kind,
         "unit": indicator.unit,
         "value_type": indicator.value_type,
+        "milestones_sq": indicator.milestones_sq,
+        "milestones_en": indicator.milestones_en,
         "direction": indicator.direction,
         "baseline": number(indicator.baseline),
         "baseline_year": indicator.baseline_year,

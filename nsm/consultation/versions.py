@@ -182,6 +182,8 @@ def _indicator_item(indicator: Indicator) -> dict[str, Any]:
         "kind": indicator.kind,
         "unit": indicator.unit,
         "value_type": indicator.value_type,
+        # Only when listed, so that a version kept before milestones existed compares equal.
+        **{name: getattr(indicator, name) for name in ("milestones_sq", "milestones_en") if getattr(indicator, name)},
         "direction": indicator.direction,
         "baseline": plain_number(indicator.baseline),
         "baseline_year": indicator.baseline_year,

@@ -48,6 +48,7 @@ FIELD_LABELS = {
     "cost_basis": gettext_lazy("cost"), "cost_note": gettext_lazy("cost note"),
     "target_groups": gettext_lazy("target groups"), "budget": gettext_lazy("budget lines"),
     "kind": gettext_lazy("kind"), "unit": gettext_lazy("unit"), "value_type": gettext_lazy("value type"),
+    "milestones_sq": gettext_lazy("milestones (Albanian)"), "milestones_en": gettext_lazy("milestones (English)"),
     "direction": gettext_lazy("direction"), "baseline": gettext_lazy("baseline"),
     "baseline_year": gettext_lazy("baseline year"), "data_source": gettext_lazy("data source"),
     "frequency": gettext_lazy("frequency"), "aggregation": gettext_lazy("values over periods"),

@@ -105,6 +105,7 @@ class IndicatorItem(NamedTuple):
     direction: str = "increase"
     disaggregation: str = ""
     action: int | None = None
+    milestones: tuple[str, str] = ("", "")  # a milestone indicator's stages, one per line, in Albanian and English
 
 
 class Section(NamedTuple):
@@ -156,6 +157,15 @@ SECTIONS = (
                 "persons", "600", 2019,
                 ((2021, "400"), (2022, "800"), (2023, "900"), (2024, "1000"), (2025, "1100")),
                 "AKD", "AKD attendance lists", disaggregation="sex", action=2),
+            IndicatorItem(
+                "output", "Rregullorja e bashkëpunimit të Këshillit Koordinues të Diasporës me institucionet",
+                "Rules of cooperation between the Diaspora Coordinating Council and the institutions",
+                "", "0", 2020, ((2022, "1"), (2023, "2"), (2024, "3")),
+                "AKD", "Decisions of the Council of Ministers; AKD", value_type="milestone", action=3,
+                milestones=("Hartuar\nKonsultuar me shoqatat e diasporës\nMiratuar me vendim të Këshillit të "
+                            "Ministrave",
+                            "Drafted\nConsulted with diaspora associations\nAdopted by decision of the Council of "
+                            "Ministers")),
         ),
     ),
     Section(
@@ -479,6 +489,8 @@ def _indicator_values(
         "kind": item.kind,
         "unit": item.unit,
         "value_type": item.value_type,
+        "milestones_sq": item.milestones[0],
+        "milestones_en": item.milestones[1],
         "direction": item.direction,
         "baseline": Decimal(item.baseline),
         "baseline_year": item.baseline_year,

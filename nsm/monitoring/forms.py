@@ -83,19 +83,20 @@ def _initial_number(value: Decimal | None) -> str:
 
 
 def _initial_yes_no(value: Decimal | None) -> str:
-    return "" if value is None else str(int(value)) if value in (0, 1) else format_decimal(value)
+    """A chosen value (yes/no, a stage) as its choice: "1"; a stored value outside the choices as a number."""
+    return "" if value is None else str(int(value)) if value == value.to_integral_value() else format_decimal(value)
 
 
 def _number_field(label: str, indicator: Indicator) -> forms.Field:
-    """An indicator's value: a yes/no choice, or a number as people type it in their language."""
+    """An indicator's value: a yes/no choice, the stage reached, or a number as people type it in their language."""
+    choices = None
     if indicator.value_type == Indicator.ValueType.YES_NO:
-        return forms.TypedChoiceField(
-            label=label,
-            choices=[BLANK, ("1", _("Yes")), ("0", _("No"))],
-            coerce=Decimal,
-            empty_value=None,
-            required=False,
-        )
+        choices = [BLANK, ("1", _("Yes")), ("0", _("No"))]
+    elif indicator.value_type == Indicator.ValueType.MILESTONE:
+        stages = range(len(indicator.stages) + 1)
+        choices = [BLANK, *((str(stage), indicator.stage_label(Decimal(stage))) for stage in stages)]
+    if choices:
+        return forms.TypedChoiceField(label=label, choices=choices, coerce=Decimal, empty_value=None, required=False)
     # No digit limits here: the service's rules say how many decimals and how large, in its own words.
     return AmountField(
         label=label, required=False, max_digits=None, decimal_places=None, min_value=None, widget=forms.TextInput
@@ -260,7 +261,8 @@ class ReportForm(EditsVersion, BootstrapForm, forms.Form):
         self, item: selectors.IndicatorLine, fields: dict[str, forms.Field], initial: dict[str, Any], original: dict
     ) -> None:
         indicator = item.indicator
-        show = _initial_yes_no if indicator.value_type == Indicator.ValueType.YES_NO else _initial_number
+        chosen = indicator.value_type in (Indicator.ValueType.YES_NO, Indicator.ValueType.MILESTONE)
+        show = _initial_yes_no if chosen else _initial_number
         prefix = f"i{indicator.pk}"
         fields[f"{prefix}_total"] = _number_field(_("Total"), indicator)
         initial[f"{prefix}_total"] = show(item.total.value)

@@ -46,7 +46,7 @@ from nsm.monitoring.models import (
     ReportingCycle,
     ReviewComment,
 )
-from nsm.strategy.models import Indicator, Strategy
+from nsm.strategy.models import Indicator, Strategy, is_stage
 
 Status = ActivityProgress.Status
 SPENDING_LIMIT = Decimal(10) ** 13  # 15 significant digits with 2 decimals
@@ -251,6 +251,13 @@ def validate_indicator_line(
             if value is not None and value not in (0, 1):
                 error(name, _("A yes/no indicator takes 1 (yes) or 0 (no)."))
         return errors
+    if indicator.value_type == Indicator.ValueType.MILESTONE:
+        last = indicator.stage_count
+        for name, value in [("total", total), *((f"cell:{pk}", value) for pk, value in cells.items())]:
+            if value is not None and not is_stage(value, last, allow_none_reached=True):
+                error(name, _("A milestone indicator takes the number of the stage reached, 0 to %(last)s.")
+                      % {"last": last})  # fmt: skip
+        return errors
     if indicator.value_type == Indicator.ValueType.NUMBER:
         for categories in dimensions.values():
             given = {c.pk: cell for c in categories if (cell := cells.get(c.pk)) is not None}
@@ -335,9 +342,11 @@ def indicator_warnings(
     indicator: Indicator, total: Decimal | None, target: Decimal | None, code: str = ""
 ) -> list[LineError]:
     """An unusual total: further from the range between the baseline and the target (the year's) than 3 times the
-    larger of the two in size. Yes/no indicators and those without a baseline or target are not compared."""
+    larger of the two in size. Yes/no and milestone indicators and those without a baseline or target are not
+    compared."""
     known = [value for value in (indicator.baseline, target) if value is not None]
-    if total is None or not known or indicator.value_type == Indicator.ValueType.YES_NO:
+    chosen = indicator.value_type in (Indicator.ValueType.YES_NO, Indicator.ValueType.MILESTONE)
+    if total is None or not known or chosen:
         return []
     size = max(abs(value) for value in known)
     low, high = min(known), max(known)

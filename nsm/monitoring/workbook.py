@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,9 +48,10 @@ from nsm.core.spreadsheet import (
     parse_text,
     read_upload,
 )
+from nsm.core.text import fold
 from nsm.monitoring import selectors, services
 from nsm.monitoring.models import ActivityProgress, ProgressReport, ReportEvent
-from nsm.strategy.models import Indicator
+from nsm.strategy.models import Indicator, stage_lines
 from nsm.strategy.workbook import put_cell
 
 __all__ = ["ImportOutcome", "WorkbookError", "export_report", "import_report", "workbook_name"]
@@ -369,6 +371,8 @@ def _write_indicators(sheet: Any, detail: selectors.ReportDetail, language: str,
             yes_no_cells.append(f"F{number}")
             if values["value"] is not None and values["value"] in (0, 1):
                 values["value"] = yes if values["value"] == 1 else no
+        elif indicator.value_type == Indicator.ValueType.MILESTONE and values["value"] is not None:
+            values["value"] = indicator.stage_label(values["value"])  # read back by _parse_value
         for index, column in enumerate(INDICATOR_COLUMNS, start=1):
             editable = column.editable and (category is None or column.key == "value")
             _write_cell(sheet, number, index, column, values.get(column.key), editable=editable)
@@ -834,7 +838,25 @@ def _parse_value(raw: Any, indicator: Indicator) -> Decimal | None:
         word = YES_NO_VALUES.get(raw.strip().lower())
         if word is not None:
             return word
+    if isinstance(raw, str) and indicator.value_type == Indicator.ValueType.MILESTONE:
+        stage = _stage_number(raw, indicator)
+        if stage is not None:
+            return stage
     return _parse_number(raw, VALUE_PLACES)
+
+
+def _stage_number(raw: str, indicator: Indicator) -> Decimal | None:
+    """A milestone value written as its stage: "2", "2. Consulted" (as exported) or "Consulted", in either language,
+    case and accents aside; None when the text names no stage (it is then read as a number, or refused)."""
+    numbered = re.fullmatch(r"\s*(\d{1,2})\s*[.)]\s*.*", raw, flags=re.DOTALL)
+    if numbered:
+        return Decimal(numbered.group(1))
+    written = fold(raw)
+    for stages in (stage_lines(indicator.milestones_sq), stage_lines(indicator.milestones_en)):
+        for number, stage in enumerate(stages, start=1):
+            if fold(stage) == written:
+                return Decimal(number)
+    return None
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from nsm.accounts.models import Institution
 from nsm.audit import history_user
 from nsm.core import limits
 from nsm.core.codes import item_sort_key, sort_key
+from nsm.core.numbers import format_decimal
 from nsm.i18n import Localized, localized
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.timeframes import Recurrence, span_label
@@ -913,6 +914,21 @@ def converted(amount: Decimal, rate: Decimal) -> Decimal:
     return (amount * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+MAX_STAGES = 12
+STAGE_CHARS = 200
+MILESTONES_CHARS = MAX_STAGES * (STAGE_CHARS + 1)
+
+
+def stage_lines(text: str) -> list[str]:
+    """The stages written one per line, blank lines left out."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def is_stage(value: Decimal, count: int, *, allow_none_reached: bool) -> bool:
+    """Whether `value` is the number of one of `count` stages (or 0, no stage reached, when allowed)."""
+    return value == value.to_integral_value() and (0 if allow_none_reached else 1) <= value <= count
+
+
 class Indicator(Withdrawable):
     """A measure of progress on a result, with its baseline, yearly targets, source and disaggregation."""
 
@@ -925,6 +941,7 @@ class Indicator(Withdrawable):
         NUMBER = "number", _("Number")
         PERCENT = "percent", _("Percent")
         YES_NO = "yes_no", _("Yes/no")
+        MILESTONE = "milestone", _("Milestones: the stage reached, in order")
 
     class Direction(models.TextChoices):
         INCREASE = "increase", _("Increase")
@@ -974,6 +991,15 @@ class Indicator(Withdrawable):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE)
     baseline = models.DecimalField(_("baseline"), max_digits=15, decimal_places=3, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    milestones_sq = models.TextField(
+        _("milestones (Albanian)"),
+        blank=True,
+        max_length=MILESTONES_CHARS,
+        help_text=_(
+            "A milestone indicator's stages, one per line, in order; its values are the stage reached (1, 2...)."
+        ),
+    )
+    milestones_en = models.TextField(_("milestones (English)"), blank=True, max_length=MILESTONES_CHARS)
     data_source = models.TextField(_("data source"), blank=True, **limits.long_text_field_options())
     frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.ANNUAL)
     aggregation = models.CharField(
@@ -1044,12 +1070,62 @@ class Indicator(Withdrawable):
             errors["baseline"] = _("A yes/no indicator takes 1 (yes) or 0 (no).")
         if self.computed_from and self.value_type != self.ValueType.NUMBER:
             errors["computed_from"] = _("Only a number can be computed from trainings.")
+        errors.update(self._milestone_errors())
         if self.strategy_id and self.responsible_id and self.responsible is not None:
             refusal = self.responsible.refusal_for(self.strategy.country)
             if refusal:
                 errors["responsible"] = refusal
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def stages(self) -> list[str]:
+        """A milestone indicator's stages in the page's language (else the other's): stage 1 first."""
+        return stage_lines(localized(self, "milestones"))
+
+    @property
+    def stage_count(self) -> int:
+        """How many stages a milestone indicator has (its Albanian list counts; the English one must agree)."""
+        return len(stage_lines(self.milestones_sq) or stage_lines(self.milestones_en))
+
+    def stage_label(self, value: Decimal | None) -> str:
+        """A milestone value in words: "2. Consulted"; 0 is "no stage reached"; a number beyond the stages stays a
+        number."""
+        if value is None:
+            return ""
+        stages = self.stages
+        if value == 0:
+            return str(_("0. No stage reached"))
+        if value == value.to_integral_value() and 1 <= value <= len(stages):
+            return f"{int(value)}. {stages[int(value) - 1]}"
+        return format_decimal(value)
+
+    def _milestone_errors(self) -> dict[str, StrOrPromise]:
+        """A milestone indicator lists 2 to MAX_STAGES stages (the same number in both languages when both are
+        given), rises, and its baseline is a stage (0: none reached); other kinds list no stages."""
+        errors: dict[str, StrOrPromise] = {}
+        given = {code: stage_lines(getattr(self, f"milestones_{code}")) for code in ("sq", "en")}
+        if self.value_type != self.ValueType.MILESTONE:
+            if any(given.values()):
+                errors["milestones_sq"] = _("Only a milestone indicator lists stages: choose that value type.")
+            return errors
+        stages = given["sq"] or given["en"]
+        if not 2 <= len(stages) <= MAX_STAGES:
+            errors["milestones_sq"] = _("List from 2 to %(most)s stages, one per line.") % {"most": MAX_STAGES}
+        elif given["sq"] and given["en"] and len(given["sq"]) != len(given["en"]):
+            errors["milestones_en"] = _("List as many stages in English (%(en)s) as in Albanian (%(sq)s).") % {
+                "en": len(given["en"]),
+                "sq": len(given["sq"]),
+            }
+        elif any(len(stage) > STAGE_CHARS for stage in stages):
+            errors["milestones_sq"] = _("A stage takes at most %(most)s characters.") % {"most": STAGE_CHARS}
+        if self.direction != self.Direction.INCREASE:
+            errors["direction"] = _("Milestones are reached in order: the direction is Increase.")
+        if self.baseline is not None and not is_stage(self.baseline, len(stages), allow_none_reached=True):
+            errors["baseline"] = _("The baseline is the number of the stage reached, 0 to %(last)s.") % {
+                "last": len(stages)
+            }
+        return errors
 
 
 class IndicatorTarget(models.Model):
@@ -1084,6 +1160,11 @@ class IndicatorTarget(models.Model):
             raise ValidationError({"year": _("The year lies outside the strategy's years.")})
         if indicator.baseline_year and indicator.baseline_year > self.year:
             raise ValidationError({"year": _("A target cannot come before the baseline year.")})
+        last = indicator.stage_count
+        milestone = indicator.value_type == Indicator.ValueType.MILESTONE
+        if milestone and self.value is not None and not is_stage(self.value, last, allow_none_reached=False):
+            message = _("A target is the number of a stage, 1 to %(last)s.") % {"last": last}
+            raise ValidationError({"value": message})
 
 
 class Amendment(models.Model):

@@ -69,6 +69,7 @@ from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarge
 from nsm.strategy.models import (
     CODE_PATTERN,
     MAX_LEVELS,
+    MILESTONES_CHARS,
     Activity,
     ActivityBudget,
     Amendment,
@@ -82,6 +83,7 @@ from nsm.strategy.models import (
     code_depth,
     converted,
     default_levels,
+    is_stage,
     levels_refusals,
     parent_code,
 )
@@ -302,6 +304,8 @@ INDICATORS = SheetSpec(
             choices=_choices(Indicator.ValueType),
             default=Indicator.ValueType.NUMBER,
         ),
+        _text("milestones_sq", "piketat_sq", 30, MILESTONES_CHARS),
+        _text("milestones_en", "piketat_en", 30, MILESTONES_CHARS),
         Column(
             "direction",
             "drejtimi",
@@ -735,6 +739,8 @@ def _indicator_values(
         "kind": indicator.kind,
         "unit": _clean(indicator.unit),
         "value_type": indicator.value_type,
+        "milestones_sq": _clean(indicator.milestones_sq),
+        "milestones_en": _clean(indicator.milestones_en),
         "direction": indicator.direction,
         "baseline": indicator.baseline,
         "baseline_year": indicator.baseline_year,
@@ -1705,8 +1711,17 @@ class _Reader:
         value_type = row.values.get("value_type", getattr(existing, "value_type", Indicator.ValueType.NUMBER))
         if value_type == Indicator.ValueType.YES_NO and row.values.get("baseline") not in (None, 0, 1):
             self.error(row.cell("baseline"), _("a yes/no indicator takes 1 (yes) or 0 (no)"))
+        self._check_milestones(row, existing, value_type)
         self._effective(row, existing, ("name_sq", "name_en"))
         self._check_active(row, ("responsible",))
+
+    def _check_milestones(self, row: Row, existing: Indicator | None, value_type: str) -> None:
+        """The model's rules of a milestone indicator (its stages, direction and baseline), each at its cell."""
+        names = ("milestones_sq", "milestones_en", "direction", "baseline")
+        known = existing or Indicator()  # a new indicator's fields not written take the defaults
+        probe = Indicator(value_type=value_type, **{name: row.values.get(name, getattr(known, name)) for name in names})
+        for name, message in probe._milestone_errors().items():
+            self.error(row.cell(name), str(message))
 
     def _read_targets(self) -> None:
         for row in self._table(TARGETS):
@@ -1722,6 +1737,19 @@ class _Reader:
         if indicator not in self.plan.indicators and indicator not in self.existing.indicators:
             self.error(row.cell("indicator"), _('target for an unknown indicator "%(code)s"') % {"code": indicator})
         self._check_year(row, "year")
+        written, existing = self.plan.indicators.get(indicator), self.existing.indicators.get(indicator)
+        probe = Indicator(**{
+            name: written.values[name] if written and name in written.values else getattr(existing, name, "")
+            for name in ("value_type", "milestones_sq", "milestones_en")
+        })  # fmt: skip
+        value = row.values.get("value")
+        milestone = probe.value_type == Indicator.ValueType.MILESTONE
+        last = probe.stage_count
+        if milestone and value is not None and not is_stage(value, last, allow_none_reached=False):
+            self.error(
+                row.cell("value"),
+                _("a target of a milestone indicator is the number of a stage, 1 to %(last)s") % {"last": last},
+            )
 
     def _check_baselines(self) -> None:
         """A baseline year after the indicator's first target year (targets follow the file, see docs)."""

@@ -79,8 +79,8 @@ def test_every_plan_field_is_in_the_api_schema(model):
 @pytest.mark.django_db
 def test_every_plan_field_is_frozen_in_a_version():
     withdrawn = {"withdrawn_on": datetime.date(2025, 3, 1), "withdrawn_reason": "Merged"}
-    # A version keeps a reference only where the plan gives one, and the place of a lead only where the plan marks one
-    # (versions frozen before either existed compare equal).
+    # A version keeps a reference only where the plan gives one, the place of a lead only where the plan marks one, and
+    # stages only where an indicator lists them (versions frozen before these existed compare equal).
     activity = ActivityFactory(
         reference="ACTION 1",
         lead_place=1,
@@ -88,7 +88,14 @@ def test_every_plan_field_is_frozen_in_a_version():
         measure__withdrawn_on=withdrawn["withdrawn_on"],
         **withdrawn,
     )
-    indicator = IndicatorFactory(result=activity.measure, computed_from="trainings", aggregation="flow", **withdrawn)
+    indicator = IndicatorFactory(
+        result=activity.measure,
+        computed_from="trainings",
+        aggregation="flow",
+        milestones_sq="Hartuar\nMiratuar",
+        milestones_en="Drafted\nAdopted",
+        **withdrawn,
+    )
     items = {
         Result: versions._result_item(activity.measure),
         Activity: versions._activity_item(activity),

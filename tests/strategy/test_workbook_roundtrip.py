@@ -49,6 +49,7 @@ levels = st.lists(level, min_size=MIN_LEVELS, max_size=MAX_LEVELS)  # no ">" in 
 donors = st.sampled_from(["EU", " EU ", "=EU", "GIZ", "Delegation of the EU"]) | titles
 amounts = st.decimals(min_value=0, max_value=Decimal("99999999999.99"), places=2)
 values = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=4)
+stage_names = plain.map(str.strip).filter(bool)  # one line of a milestone indicator's stages
 examples = settings(
     max_examples=20,
     deadline=None,
@@ -141,6 +142,16 @@ def indicator(
     value_type = data.draw(st.sampled_from(Indicator.ValueType.values))
     baseline = data.draw(st.none() | (st.sampled_from([0, 1]) if value_type == "yes_no" else values))
     responsible = data.draw(st.none() | st.sampled_from(institutions))
+    stages: dict[str, str] = {}  # a milestone indicator's stages: 2-4, in Albanian and (or not) in English
+    target_values = values
+    if value_type == Indicator.ValueType.MILESTONE:
+        count = data.draw(st.integers(2, 4))
+        for language in data.draw(st.sampled_from([("sq",), ("en",), ("sq", "en")])):
+            stages[f"milestones_{language}"] = "\n".join(
+                data.draw(st.lists(stage_names, min_size=count, max_size=count))
+            )
+        baseline = data.draw(st.none() | st.integers(0, count).map(Decimal))
+        target_values = st.integers(1, count).map(Decimal)
     made = Indicator.objects.create(
         strategy=strategy,
         result=of_activity.measure if of_activity else data.draw(st.sampled_from(results)),
@@ -151,7 +162,8 @@ def indicator(
         kind=data.draw(st.sampled_from(Indicator.Kind.values)),
         unit=data.draw(texts),
         value_type=value_type,
-        direction=data.draw(st.sampled_from(Indicator.Direction.values)),
+        **stages,
+        direction="increase" if stages else data.draw(st.sampled_from(Indicator.Direction.values)),
         baseline=baseline,
         baseline_year=data.draw(st.none() | st.integers(2014, 2024)),
         data_source=data.draw(texts),
@@ -160,7 +172,7 @@ def indicator(
     )
     tag(data, made, "disaggregation", DisaggregationDimension.objects, "code", DIMENSIONS)
     for year in data.draw(st.sets(st.integers(2024, 2030), max_size=3)):
-        IndicatorTarget.objects.create(indicator=made, year=year, value=data.draw(values))
+        IndicatorTarget.objects.create(indicator=made, year=year, value=data.draw(target_values))
 
 
 def results_tree(data, parent: Result | None, code: str, found: dict[str, list]) -> None:

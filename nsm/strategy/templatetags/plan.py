@@ -39,6 +39,19 @@ def number(value: Decimal | int | None) -> str:
 
 
 @register.filter
+def indicator_value(value: Decimal | None, indicator: Any) -> str:
+    """An indicator's value as people read it: Yes or No, the stage reached ("2. Consulted"), or the number (with
+    "%" for a percent); "—" when there is none."""
+    if value is None or value == "":
+        return "—"
+    if indicator.value_type == "yes_no" and value in (0, 1):
+        return _("Yes") if value == 1 else _("No")
+    if indicator.value_type == "milestone":
+        return indicator.stage_label(value)
+    return format_decimal(value) + ("\u00a0%" if indicator.value_type == "percent" else "")
+
+
+@register.filter
 def localized(obj: Any, field: str = "title") -> SafeString:
     """`{{ result|localized:"title" }}`: the content in the page's language, else the other one marked with `lang`."""
     text, language = localized_with_language(obj, field)
