@@ -215,6 +215,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret 
 # password changes); at most NSM_PASSWORD_RESET_LIMIT requests an hour per e-mail address and per client address,
 # counted in the database, one locked row per hashed key (nsm/accounts/passwords.py).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)  # how long an invitation's link works (nsm.accounts.services)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 # Whom people locked out or without their phone should contact (an e-mail address or a name), shown on those pages.
 SUPPORT_CONTACT = env("SUPPORT_CONTACT")

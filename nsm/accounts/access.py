@@ -8,7 +8,7 @@ Rules, in terms of institutions and roles:
   API reach objects through `get_for_user`, which answers 404 both for missing and for forbidden objects.
 - The role sets are named here only, and what pages, API handlers and services decide about a country is asked of
   the verbs (`may_manage`, `may_review`, `may_oversee`, `may_answer`, `may_analyse`, `may_publish`,
-  `may_read_internal`): no module outside accounts checks a role itself.
+  `may_read_internal`, `may_manage_people`): no module outside accounts checks a role itself.
 
 This module imports no other app of the project: the arrows keep pointing down.
 """
@@ -21,7 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from nsm.accounts.models import Membership
+from nsm.accounts.models import Institution, Membership
 
 PLAN_EDITORS = frozenset({Membership.Role.COORDINATOR, Membership.Role.SECRETARIAT})
 # The roles of the people who work on the plan. External stakeholders (`Membership.Role.STAKEHOLDER`) are not among
@@ -39,6 +39,9 @@ ANALYSTS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR, 
 SECRETARIAT = frozenset({Membership.Role.SECRETARIAT})
 # The overseers of reporting, the secretariat and the coordinator: every report of their country, in any state.
 OVERSEERS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR})
+# The managers of a country's people (its users' roles and institutions, invitations, deactivation, the reset of a
+# lost second factor): the secretariat and the coordinator.
+PEOPLE_MANAGERS = frozenset({Membership.Role.SECRETARIAT, Membership.Role.COORDINATOR})
 # The focal points of an institution: fill in its reports and report the status of its action points.
 FOCAL_POINTS = frozenset({Membership.Role.FOCAL_POINT})
 # The viewers: read the plan, the analysis and the approved reports of their country, change nothing.
@@ -151,6 +154,38 @@ def may_analyse(user: Any, country: str) -> bool:
 def may_publish(user: Any, country: str) -> bool:
     """Switch the public page of the country's strategies on and off: the secretariat."""
     return acts_for_country(user, country, SECRETARIAT)
+
+
+def may_manage_people(user: Any, country: str) -> bool:
+    """Invite people to the country's institutions, change their role and institution, deactivate and reactivate
+    them, reset their second factor: the secretariat and the coordinator (`PEOPLE_MANAGERS`)."""
+    return acts_for_country(user, country, PEOPLE_MANAGERS)
+
+
+def people_countries(user: Any) -> list[str]:
+    """The countries whose people the user manages, sorted: those where `may_manage_people` holds; for a superuser
+    every country that has an institution."""
+    if is_superuser(user):
+        return sorted(set(Institution.objects.values_list("country", flat=True).distinct()))
+    return sorted(countries(user, PEOPLE_MANAGERS))
+
+
+def manages_people(user: Any) -> bool:
+    """Does the user manage some country's people (the navigation's link to the people pages, their door)?"""
+    return is_superuser(user) or bool(countries(user, PEOPLE_MANAGERS))
+
+
+def people_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The door of the people pages (nsm.accounts.views_people): 404 to anyone who manages no country's people, as
+    for a page that does not exist. Goes under `login_required`."""
+
+    @functools.wraps(view)
+    def door(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not manages_people(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return door
 
 
 def is_internal(user: Any) -> bool:

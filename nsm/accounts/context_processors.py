@@ -13,4 +13,5 @@ def permissions(request: HttpRequest) -> dict[str, Any]:
         "can_edit_plan": access.can_edit_plan(user),
         "user_roles": access.roles(user),
         "is_internal": access.is_internal(user),  # the internal pages' links (`access.internal_page`)
+        "can_manage_people": access.manages_people(user),  # the people pages' link (`access.people_page`)
     }

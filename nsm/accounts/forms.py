@@ -1,13 +1,16 @@
-"""The form that makes an API token (what it is for, and how many days it is valid), the two-factor code, and
-Django's password forms with the site's styling."""
+"""The form that makes an API token (what it is for, and how many days it is valid), the two-factor code,
+Django's password forms with the site's styling, and the people pages' forms (an invitation, a membership)."""
 
 from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nsm.accounts.models import ApiToken
+from nsm.accounts.models import ApiToken, Institution, Invitation, Membership
+from nsm.core import limits
+from nsm.core.forms import BootstrapForm
 
 
 class ApiTokenForm(forms.Form):
@@ -97,3 +100,78 @@ class PasswordChangeForm(_EveryPasswordError, auth_forms.PasswordChangeForm):
 
 class PasswordResetForm(_Styled, auth_forms.PasswordResetForm):
     pass
+
+
+# --- People (views_people) ---
+
+
+def _institution_label(institution: Institution) -> str:
+    return f"{institution.code} · {institution.name}"
+
+
+class _InstitutionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Institution) -> str:
+        return _institution_label(obj)
+
+
+def _institutions(countries: list[str], current: Institution | None = None) -> Any:
+    """The active institutions of the countries whose people the user manages (and the current one, if gone)."""
+    wanted = Q(country__in=countries, is_active=True)
+    if current is not None:
+        wanted |= Q(pk=current.pk)
+    return Institution.objects.filter(wanted).order_by("country", "code")
+
+
+class InvitationForm(BootstrapForm, forms.Form):
+    """Who to invite, to which institution (of a country whose people the user manages), in which role."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, validators=[limits.refuse_control_characters])
+    last_name = forms.CharField(label=_("Last name"), max_length=150, validators=[limits.refuse_control_characters])
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=Invitation.EMAIL_CHARS,
+        help_text=_("The invitation is sent here; it is also the person's user name."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    institution = _InstitutionChoice(label=_("Institution"), queryset=Institution.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    language = forms.ChoiceField(
+        label=_("Language of the e-mail"),
+        choices=Invitation.Language.choices,
+        initial=Invitation.Language.ALBANIAN,
+    )
+
+    def __init__(self, *args: Any, countries: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = _institutions(countries)  # type: ignore[attr-defined]
+        self.fields["role"].help_text = ROLE_HELP
+
+
+class MembershipForm(BootstrapForm, forms.Form):
+    """A membership's institution and role; `seen` is the membership as the page showed it."""
+
+    institution = _InstitutionChoice(label=_("Institution"), queryset=Institution.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=60)
+
+    def __init__(self, *args: Any, countries: list[str], membership: Membership, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "institution": membership.institution_id,
+                "role": membership.role,
+                "seen": f"{membership.institution_id}:{membership.role}",
+            },
+        )
+        kwargs.setdefault("prefix", f"m{membership.pk}")
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        self.fields["institution"].queryset = _institutions(countries, membership.institution)  # type: ignore[attr-defined]
+        self.fields["role"].widget.attrs["aria-describedby"] = "role-help"  # the roles told once, under the forms
+
+
+ROLE_HELP = _(
+    "Secretariat and coordinator change the plan, review reports and manage people; they sign in with a code from "
+    "an authenticator app as well. Focal points fill in their institution's reports; viewers read; external "
+    "stakeholders see only the consultations they are invited to."
+)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -224,3 +225,114 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Invitation(models.Model):
+    """An e-mail inviting someone to the platform in a role at an institution: its link lets them set a password once,
+    which makes their account (user name: the e-mail address) and their membership.
+
+    Only the SHA-256 hash of the link's key is stored; sending the invitation again makes a new key (the older link
+    stops working) and a new expiry. An invitation is pending until it is accepted or cancelled; past `expires_at`
+    its link is refused and it can be sent again.
+    """
+
+    class Language(models.TextChoices):
+        ALBANIAN = "sq", _("Albanian")
+        ENGLISH = "en", _("English")
+
+    # The address becomes the user name, which holds 150 characters.
+    EMAIL_CHARS = 150
+
+    email = models.EmailField(_("e-mail address"), max_length=EMAIL_CHARS)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("institution")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    language = models.CharField(_("language of the e-mail"), max_length=2, choices=Language.choices, default="sq")
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("invited"), default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(_("last sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("link valid until"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account made"),
+    )
+
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["key_hash"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="invitation_one_pending_per_address",
+                violation_error_message=_(
+                    "An invitation to this address is pending already: send it again from the people page."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} @ {self.institution} ({self.get_role_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    def refusal(self, now: datetime.datetime | None = None) -> str | None:
+        """Why the link cannot be used (in a sentence), or None while it can."""
+        if self.accepted_at is not None:
+            return str(_("This invitation has been used already: sign in with your user name and password."))
+        if self.cancelled_at is not None:
+            return str(_("This invitation was cancelled. Ask the secretariat if you still need an account."))
+        if self.is_expired(now):
+            return str(_("This invitation has expired. Ask the secretariat to send it again."))
+        return None
+
+
+class AccountEvent(models.Model):
+    """A step of a person's account, and who took it: joined by invitation, role or institution changed,
+    deactivated, reactivated, second factor reset. The audit of the people pages (the user model keeps no history
+    of its own); membership changes are also in the memberships' history."""
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", _("Joined by invitation")
+        MEMBERSHIP_CHANGED = "membership", _("Role or institution changed")
+        DEACTIVATED = "deactivated", _("Deactivated")
+        REACTIVATED = "reactivated", _("Reactivated")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_events", verbose_name=_("user")
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.at:%Y-%m-%d %H:%M}"

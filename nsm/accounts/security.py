@@ -9,6 +9,8 @@ One line per event, `key=value` pairs after the event's name, so that it can be 
     password-changed user=focal ip=10.0.0.7
     password-reset user=focal ip=10.0.0.7
     refused status=404 method=GET path=/monitoring/reports/99/ user=focal ip=10.0.0.7
+    people-deactivated user=focal by=secretariat ip=10.0.0.7
+    invitation-sent email=new@example.org by=secretariat ip=10.0.0.7
 
 Never a password, a code or a token: the failed sign-in names only the user name that was tried.
 """
@@ -100,6 +102,19 @@ def log_password_reset_limited(request: HttpRequest) -> None:
 
 def log_password_reset(request: HttpRequest, user: Any) -> None:
     logger.info("password-reset user=%s ip=%s", _clean(user.get_username()), client_ip(request))
+
+
+def log_people(request: HttpRequest, event: str, user: Any) -> None:
+    """A change made on the people pages to someone's account (`people-deactivated`, `people-reactivated`,
+    `people-two-factor-reset`, `people-membership-changed`), naming who made it."""
+    logger.info(
+        "people-%s user=%s by=%s ip=%s", event, _clean(user.get_username()), _user(request.user), client_ip(request)
+    )
+
+
+def log_invitation(request: HttpRequest, event: str, email: str) -> None:
+    """An invitation sent, sent again, cancelled (by the signed-in user) or accepted (by the invited person)."""
+    logger.info("invitation-%s email=%s by=%s ip=%s", event, _clean(email), _user(request.user), client_ip(request))
 
 
 def log_refusal(request: HttpRequest, status: int) -> None:

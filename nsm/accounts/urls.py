@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from nsm.accounts import views, views_passwords, views_security
+from nsm.accounts import views, views_passwords, views_people, views_security
 
 app_name = "accounts"
 urlpatterns = [
@@ -23,4 +23,13 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/new/", views.token_create, name="token-create"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("people/", views_people.people, name="people"),
+    path("people/invite/", views_people.invite, name="people-invite"),
+    path("people/<int:pk>/", views_people.person, name="person"),
+    path("people/<int:pk>/deactivate/", views_people.deactivate, name="person-deactivate"),
+    path("people/<int:pk>/reactivate/", views_people.reactivate, name="person-reactivate"),
+    path("people/<int:pk>/reset-two-factor/", views_people.reset_two_factor, name="person-reset-two-factor"),
+    path("people/invitations/<int:pk>/resend/", views_people.invitation_resend, name="invitation-resend"),
+    path("people/invitations/<int:pk>/cancel/", views_people.invitation_cancel, name="invitation-cancel"),
+    path("invitation/<str:token>/", views_people.accept, name="invitation"),
 ]

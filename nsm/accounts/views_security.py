@@ -65,7 +65,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 def two_factor_enroll(request: HttpRequest) -> HttpResponse:
     """Without a device yet: show a secret (as a QR code and as text) and confirm it with a first code.
 
-    Only while the user has no confirmed device: replacing one goes through an administrator (docs/security.md)."""
+    Only while the user has no confirmed device: replacing one goes through the secretariat or the coordinator (the
+    people pages' reset) or an administrator (docs/security.md)."""
     target = _next_url(request)
     if _done(request):
         return redirect(target)

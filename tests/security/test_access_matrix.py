@@ -29,6 +29,9 @@ The rules:
 - Someone of another country (Kosovo's secretariat) is a stranger to Albania's objects: 404 everywhere, exactly as
   for objects that do not exist. Country-wide lists (the evidence base, the reports list) show them their own only.
 - API tokens: everybody signed in manages their own; someone else's token is 404 (superusers see every token).
+- People (users, their roles, invitations): managed by the secretariat and the coordinator of their country only;
+  another country's person or invitation is 404 (Kosovo's secretariat sees the people page, with Kosovo's people).
+  The invitation's link is anybody's: an unknown key is refused in a sentence.
 - A superuser may do everything; /admin/ is for staff only.
 
 Cells: A allowed (2xx, a redirect that is not to the sign-in page, or for a POST with empty data a 4xx other than
@@ -49,6 +52,8 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from nsm.accounts import services as account_services
+from nsm.accounts.models import Institution
 from nsm.reports.models import GeneratedDocument
 from tests.security.conftest import ROLES
 
@@ -101,6 +106,12 @@ def site_patterns() -> list[tuple[str, str, list[str]]]:
 
 PK_OF: dict[str, dict[str, str]] = {
     "accounts:token-revoke": {"": "token:focal"},  # the focal point's own token
+    "accounts:person": {"": "user:focal"},  # MSHMS's focal point, one of Albania's people
+    "accounts:person-deactivate": {"": "user:focal"},
+    "accounts:person-reactivate": {"": "user:focal"},
+    "accounts:person-reset-two-factor": {"": "user:focal"},
+    "accounts:invitation-resend": {"": "invitation"},  # an invitation to MSHMS
+    "accounts:invitation-cancel": {"": "invitation"},
     "strategy:result": {"": "measure"},
     "strategy:result_add": {"": "objective"},
     "strategy:result_edit": {"": "measure"},
@@ -174,8 +185,21 @@ XK_TOO = {
 }
 
 
+def with_invitation(scenario: Any, django_db_blocker: Any) -> Any:
+    """The security scenario with a pending invitation to MSHMS, sent by Albania's secretariat."""
+    with django_db_blocker.unblock():
+        invitation, _sent = account_services.invite_person(
+            by=scenario.users["secretariat"], email="invited@example.org", first_name="Invited", last_name="Person",
+            institution=Institution.objects.get(code="MSHMS", country="AL"), role="focal_point", language="en",
+        )  # fmt: skip
+        scenario.objects["invitation"] = invitation
+    return scenario
+
+
 def with_document(scenario: Any, django_db_blocker: Any) -> Any:
-    """The security scenario with a document made from Albania's plan, which the Documents pages need."""
+    """The security scenario with a document made from Albania's plan, which the Documents pages need, and a pending
+    invitation (`with_invitation`), which the people pages need."""
+    with_invitation(scenario, django_db_blocker)
     with django_db_blocker.unblock():
         document = GeneratedDocument(
             strategy=scenario.strategy, kind="plan", language="en", fmt="xlsx", status="done", progress=100,
@@ -195,6 +219,8 @@ def scenario(scenario, django_db_blocker):
 def _object(scenario: Any, key: str) -> Any:
     if key.startswith("token:"):
         return scenario.tokens[key.partition(":")[2]]
+    if key.startswith("user:"):
+        return scenario.users[key.partition(":")[2]]
     return getattr(scenario, key)
 
 
@@ -249,6 +275,15 @@ EXPECTED: dict[str, str] = {
     "accounts:tokens": "L A A A A A A A A",
     "accounts:token-create": "L A A A A A A A A",
     "accounts:token-revoke": "L D A D D D D D A",
+    "accounts:people": "L D D D A A D A A",
+    "accounts:people-invite": "L D D D A A D A A",
+    "accounts:person": "L D D D A A D D A",
+    "accounts:person-deactivate": "L D D D A A D D A",
+    "accounts:person-reactivate": "L D D D A A D D A",
+    "accounts:person-reset-two-factor": "L D D D A A D D A",
+    "accounts:invitation-resend": "L D D D A A D D A",
+    "accounts:invitation-cancel": "L D D D A A D D A",
+    "accounts:invitation": "A A A A A A A A A",
     "reference:index": "A A A A A A A A A",
     "reference:gcm": "A A A A A A A A A",
     "reference:sdg": "A A A A A A A A A",
