@@ -21,8 +21,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# The PDF documents' fonts (nsm/reports/static/reports/print.css): Latin with ë and ç, regular, bold and oblique,
-# and condensed for wide tables.
+# The PDF documents' fonts (nsm/reports/templates/reports/typst/document.typ): Latin with ë and ç, regular, bold and
+# oblique, and condensed for wide tables.
 FONTS := DejaVuSans.ttf DejaVuSans-Bold.ttf DejaVuSans-Oblique.ttf DejaVuSansCondensed.ttf DejaVuSansCondensed-Bold.ttf
 
 assets: $(VENDOR)/.installed

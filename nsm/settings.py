@@ -333,7 +333,5 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "nsm.security": {"level": "INFO"},  # kept when NSM_LOG_LEVEL quietens the rest
-        "weasyprint": {"level": "WARNING"},  # its INFO is a line per page laid out
-        "fontTools": {"level": "WARNING"},  # subsetting the PDF fonts, table by table
     },
 }

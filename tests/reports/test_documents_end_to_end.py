@@ -5,7 +5,6 @@ printed are the roll-ups' figures. Structure and text are compared, never bytes.
 import io
 import re
 from decimal import Decimal as D
-from html.parser import HTMLParser
 
 import docx
 import pytest
@@ -19,7 +18,7 @@ from nsm.analytics.periods import Period
 from nsm.reports.document import colophon, format_value
 from nsm.reports.generate import generate, render
 from nsm.reports.plan import build_plan
-from nsm.reports.render_pdf import render_html
+from nsm.reports.render_pdf import typst_query
 
 YEAR = Period.year(2024)
 
@@ -129,29 +128,35 @@ def outline_titles(reader):
     return list(walk(reader.outline))
 
 
-class HtmlTables(HTMLParser):
-    """The tables of the HTML that WeasyPrint prints, each as its rows of cell texts (the header row first)."""
+def plain(content):
+    """The text of a piece of Typst content, as `typst.query` gives it in JSON."""
+    if isinstance(content, list):
+        return "".join(plain(item) for item in content)
+    if not isinstance(content, dict):
+        return ""
+    if content["func"] == "text":
+        return content["text"]
+    if content["func"] == "space":
+        return " "
+    return "".join(plain(content[key]) for key in ("body", "child", "children") if key in content)
 
-    def __init__(self):
-        super().__init__()
-        self.tables, self.cell = [], None
 
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self.tables[-1].append([])
-        elif tag in ("td", "th") and self.tables:
-            self.cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self.cell is not None:
-            self.tables[-1][-1].append("".join(self.cell).strip())
-            self.cell = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data)
+def pdf_tables(document):
+    """The tables Typst lays out in the PDF, each as its rows of cell texts (the header row first; a heading row
+    of the matrix is one cell)."""
+    tables = []
+    for table in typst_query(document, "table"):
+        rows, cells = [], []
+        for child in table["children"]:
+            if child["func"] == "header":
+                rows.append([plain(cell).strip() for cell in child["children"]])
+            elif child["func"] == "cell":
+                cells.append(plain(child).strip())
+                if len(cells) == len(table["columns"]):
+                    rows.append(cells)
+                    cells = []
+        tables.append(rows)
+    return tables
 
 
 @pytest.mark.parametrize("language", ["en", "sq"])
@@ -164,8 +169,7 @@ def test_the_word_file_matches_the_pdf(approved_plan, language):
     word = docx.Document(io.BytesIO(render(document, "docx")))
     reader = PdfReader(io.BytesIO(render(document, "pdf")))
     with translation.override(language):
-        html = HtmlTables()
-        html.feed(render_html(document))
+        tables = pdf_tables(document)
         contents = translation.gettext("Contents")
 
     titles = [section.title for section, _depth in document.walk()]
@@ -174,15 +178,15 @@ def test_the_word_file_matches_the_pdf(approved_plan, language):
 
     captioned = [table for table in word.tables if 'w:val="Caption"' in table._tbl.getprevious().xml]  # not figures
     word_tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in captioned]
-    assert [table[0] for table in word_tables] == [table[0] for table in html.tables]
-    assert [table[0] for table in html.tables] == [[column.label for column in t.columns] for t in document.tables()]
+    assert [table[0] for table in word_tables] == [table[0] for table in tables]
+    assert [table[0] for table in tables] == [[column.label for column in t.columns] for t in document.tables()]
     matrix = next(table for table in document.tables() if table.rows[0].heading)
     assert "2026" not in [column.label for column in matrix.columns]
 
     acronyms = next(table for table in document.tables() if table is document.sections[0].blocks[0])
     expected = [list(row.values) for row in acronyms.rows]
     assert [row[0] for row in expected] == ["AKPA", "MB", "MSHMS"]
-    assert word_tables[0][1:] == expected == html.tables[0][1:]
+    assert word_tables[0][1:] == expected == tables[0][1:]
     pdf_text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     assert all(f"{code} {name}" in pdf_text for code, name in expected)
 
