@@ -26,7 +26,7 @@ from nsm.analytics.groups import Filters
 from nsm.analytics.periods import Period
 from nsm.i18n import page_language
 from nsm.reference.models import DisaggregationCategory
-from nsm.strategy.models import Indicator
+from nsm.strategy.models import Indicator, in_words, stage_lines
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NO_TARGET = "on_track", "at_risk", "off_track", "no_data", "no_target"
 BANDS = (ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NO_TARGET)
@@ -100,10 +100,15 @@ class Achievement:
     band: str
     cells: tuple[Cell, ...] = ()
     report_id: int | None = None
+    stages: tuple[str, ...] = ()  # a milestone indicator's stages in the page's language
 
     @property
     def band_label(self) -> str:
         return str(BAND_LABELS[self.band])
+
+    def in_words(self, value: Decimal | None) -> str | Decimal | None:
+        """A value of this indicator as a reader needs it: Yes/No, the stage reached, or the number."""
+        return in_words(value, self.value_type, self.stages)
 
 
 def _indicator_scope(filters: Filters) -> tuple[str, list[Any]]:
@@ -159,7 +164,8 @@ def achievement_over(
     only_total = "" if cells else "AND v.category_id IS NULL"
     query = f"""WITH {periods_sql}, {scope_sql}, {chosen_sql}
         SELECT x.pkey, i.id, i.code, i.name_sq, i.name_en, i.kind, i.unit, i.value_type, i.direction, i.baseline,
-               i.baseline_year, t.value, x.report_id, v.category_id, v.value, i.aggregation
+               i.baseline_year, t.value, x.report_id, v.category_id, v.value, i.aggregation, i.milestones_sq,
+               i.milestones_en
         FROM chosen x JOIN {sql.T["indicator"]} i ON i.id = x.indicator_id
         JOIN periods p ON p.pkey = x.pkey
         LEFT JOIN {sql.T["target"]} t ON t.indicator_id = i.id AND t.year = p.target_year
@@ -168,8 +174,13 @@ def achievement_over(
     rows: list[tuple] = []  # one per indicator and period, with the total as `actual`
     cell_values: dict[tuple[int, int], list[tuple[int, Any]]] = defaultdict(list)
     flows: set[int] = set()
+    language = page_language()
+    stages: dict[int, tuple[str, ...]] = {}  # each milestone indicator's stages, in the page's language
     for row in sql.fetch(query, params + scope_params):
         key = (row[0], row[1])
+        if row[7] == Indicator.ValueType.MILESTONE:
+            written = {"sq": stage_lines(row[16] or ""), "en": stage_lines(row[17] or "")}
+            stages[row[1]] = tuple(written[language] or written["sq"] or written["en"])
         if row[15] == Indicator.Aggregation.FLOW:
             flows.add(row[1])
         if not rows or (rows[-1][0], rows[-1][1]) != key:
@@ -192,7 +203,6 @@ def achievement_over(
             order = (dimension.position, dimension.code, category.position)
             labels[category.pk] = (dimension.name, category.name, order)
     result: dict[Period, list[Achievement]] = {period: [] for period in periods}
-    language = page_language()
     for (
         pkey, pk, code, name_sq, name_en, kind, unit, value_type, direction, baseline,
         baseline_year, target, actual, report_id,
@@ -207,7 +217,7 @@ def achievement_over(
                 pk, code, name, kind, unit, value_type, direction, periods[pkey], baseline, baseline_year,
                 target, actual, pct,
                 band(pct, has_target=target is not None, has_actual=actual is not None, width=band_width),
-                tuple(indicator_cells), report_id,
+                tuple(indicator_cells), report_id, stages.get(pk, ()),
             )
         )  # fmt: skip
     return result

@@ -86,9 +86,10 @@ def _indicators(strategy: Strategy) -> list[Gap]:
     gaps = []
     for indicator in indicators:
         url = reverse("strategy:indicator", args=[strategy.code, indicator.pk])
+        in_words = indicator.value_type == Indicator.ValueType.TEXT  # no number as baseline or target, by rule
         checks = (
-            (indicator.baseline is None, "no_baseline", _("It has no baseline.")),
-            (not indicator.has_target, "no_target", _("It has no target.")),
+            (indicator.baseline is None and not in_words, "no_baseline", _("It has no baseline.")),
+            (not indicator.has_target and not in_words, "no_target", _("It has no target.")),
             (not indicator.data_source.strip(), "no_data_source", _("It has no data source.")),
             (indicator.responsible_id is None, "no_owner", _("No institution is responsible for it.")),
         )

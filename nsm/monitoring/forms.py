@@ -272,10 +272,13 @@ class ReportForm(EditsVersion, BootstrapForm, forms.Form):
             fields[key] = _number_field(str(cell.category.name), indicator)
             initial[key] = show(cell.value.value)
             original[key] = _canonical(cell.value.value)
-        if indicator.computed_from:  # shown read-only; the stored values are what the form gives back
+        in_words = indicator.value_type == Indicator.ValueType.TEXT  # reported in its note, which takes the value
+        if indicator.computed_from or in_words:  # shown read-only (or not); the form gives back what is stored
             for key in [f"{prefix}_total", *(f"{prefix}_c{c.category.pk}" for c in item.cells)]:
                 fields[key].disabled = True
-        fields[f"{prefix}_note"] = _text_field(_("Note"), rows=2)
+        fields[f"{prefix}_note"] = _text_field(
+            _("Value in words") if in_words else _("Note"), rows=3 if in_words else 2
+        )
         fields[f"{prefix}_source"] = _text_field(_("Source"))
         for name, field in _confirmation_fields().items():
             fields[f"{prefix}_{name}"] = field

@@ -289,13 +289,14 @@ def missing_items(activities: Iterable[ActivityLine], indicators: Iterable[Indic
             )
     for indicator_line in indicators:
         if indicator_line.total.value is None and not indicator_line.total.note.strip():
+            in_words = indicator_line.indicator.value_type == Indicator.ValueType.TEXT
+            message = (
+                _("Say in words what was reached in this period.")
+                if in_words
+                else _("Give the value, or explain in the note why there is none for this period.")
+            )
             missing.append(
-                MissingItem(
-                    "indicator",
-                    indicator_line.indicator.pk,
-                    indicator_line.indicator.code,
-                    _("Give the value, or explain in the note why there is none for this period."),
-                )
+                MissingItem("indicator", indicator_line.indicator.pk, indicator_line.indicator.code, message)
             )
     return missing
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from nsm.accounts.models import Institution, country_label
@@ -246,6 +247,11 @@ def validate_indicator_line(
             error(f"cell:{category_id}", problem)
     if errors or indicator.computed_from:  # computed values come from records: `_validate` compares them
         return errors
+    if indicator.value_type == Indicator.ValueType.TEXT:
+        for name, value in [("total", total), *((f"cell:{pk}", value) for pk, value in cells.items())]:
+            if value is not None:
+                error(name, str(TEXT_VALUE))
+        return errors
     if indicator.value_type == Indicator.ValueType.YES_NO:
         for name, value in [("total", total), *((f"cell:{pk}", value) for pk, value in cells.items())]:
             if value is not None and value not in (0, 1):
@@ -280,6 +286,9 @@ def validate_indicator_line(
                     % {"names": names, "sum": _plain(added), "total": _plain(total)},
                 )
     return errors
+
+
+TEXT_VALUE = gettext_lazy("A text indicator is reported in words, in the value in words: it takes no number.")
 
 
 def _plain(value: Decimal) -> str:

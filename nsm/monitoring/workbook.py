@@ -848,7 +848,7 @@ def _parse_value(raw: Any, indicator: Indicator) -> Decimal | None:
 def _stage_number(raw: str, indicator: Indicator) -> Decimal | None:
     """A milestone value written as its stage: "2", "2. Consulted" (as exported) or "Consulted", in either language,
     case and accents aside; None when the text names no stage (it is then read as a number, or refused)."""
-    numbered = re.fullmatch(r"\s*(\d{1,2})\s*[.)]\s*.*", raw, flags=re.DOTALL)
+    numbered = re.fullmatch(r"\s*(\d{1,2})\s*(?:[.)](?!\d).*)?", raw, flags=re.DOTALL)  # "2", "2. X"; not "1.5"
     if numbered:
         return Decimal(numbered.group(1))
     written = fold(raw)

@@ -30,7 +30,7 @@ from nsm.reports.document import (
     Table,
     active_language,
 )
-from nsm.strategy.models import ActivityBudget, Indicator, Strategy
+from nsm.strategy.models import ActivityBudget, Indicator, Strategy, in_words
 from nsm.strategy.selectors import ActivityNode, Costs, PlanTree, ResultNode, plan_tree
 
 if TYPE_CHECKING:
@@ -394,9 +394,9 @@ def _passport(indicators: list[Indicator], strategy: Strategy) -> Section:
                     indicator.get_kind_display(),
                     indicator.unit,
                     indicator.get_direction_display(),
-                    indicator.baseline,
+                    in_words(indicator.baseline, indicator.value_type, indicator.stages),
                     str(indicator.baseline_year or ""),
-                    *(targets.get(year) for year in years),
+                    *(in_words(targets.get(year), indicator.value_type, indicator.stages) for year in years),
                     indicator.data_source,
                     indicator.get_frequency_display(),
                     indicator.responsible.code if indicator.responsible else "",

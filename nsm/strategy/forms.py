@@ -22,7 +22,16 @@ from nsm.accounts.models import Institution
 from nsm.core import limits
 from nsm.core.forms import AmountField, BootstrapForm, EditsVersion, widget_class
 from nsm.core.numbers import format_decimal
-from nsm.strategy.models import ActionPlan, Activity, ActivityBudget, Indicator, Result, Strategy, bodies_fields
+from nsm.strategy.models import (
+    TEXT_NOT_BROKEN_DOWN,
+    ActionPlan,
+    Activity,
+    ActivityBudget,
+    Indicator,
+    Result,
+    Strategy,
+    bodies_fields,
+)
 from nsm.strategy.services import BudgetLineInput, field_label
 from nsm.strategy.timeframes import Recurrence, TimeframeError, parse_timeframe
 
@@ -327,6 +336,12 @@ class IndicatorForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
             del self.fields["activity"]
         if self.instance.pk:
             self.add_version(self.instance.version)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if data.get("value_type") == Indicator.ValueType.TEXT and data.get("disaggregation"):
+            self.add_error("disaggregation", TEXT_NOT_BROKEN_DOWN)
+        return data
 
 
 class TargetsForm(EditsPlanItem, BootstrapForm, forms.Form):

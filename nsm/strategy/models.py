@@ -919,9 +919,37 @@ STAGE_CHARS = 200
 MILESTONES_CHARS = MAX_STAGES * (STAGE_CHARS + 1)
 
 
+TEXT_NOT_BROKEN_DOWN = _("Words are not broken down by sex or age: a text indicator has no disaggregation.")
+TEXT_TARGET = _("A text indicator has no number as target: say what is to be reached in its name.")
+
+
 def stage_lines(text: str) -> list[str]:
     """The stages written one per line, blank lines left out."""
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def stage_label(stages: Sequence[str], value: Decimal | None) -> str:
+    """A milestone value in words: "2. Consulted"; 0 is "no stage reached"; a number beyond the stages stays a
+    number."""
+    if value is None:
+        return ""
+    if value == 0:
+        return str(_("0. No stage reached"))
+    if value == value.to_integral_value() and 1 <= value <= len(stages):
+        return f"{int(value)}. {stages[int(value) - 1]}"
+    return format_decimal(value)
+
+
+def in_words(value: Decimal | None, value_type: str, stages: Sequence[str] = ()) -> str | Decimal | None:
+    """An indicator's value as a reader needs it: "Yes"/"No", the stage reached ("2. Consulted"); a number stays a
+    number (for the caller to format) and no value stays None."""
+    if value is None:
+        return None
+    if value_type == Indicator.ValueType.YES_NO and value in (0, 1):
+        return str(_("Yes") if value == 1 else _("No"))
+    if value_type == Indicator.ValueType.MILESTONE:
+        return stage_label(stages, value)
+    return value
 
 
 def is_stage(value: Decimal, count: int, *, allow_none_reached: bool) -> bool:
@@ -942,6 +970,7 @@ class Indicator(Withdrawable):
         PERCENT = "percent", _("Percent")
         YES_NO = "yes_no", _("Yes/no")
         MILESTONE = "milestone", _("Milestones: the stage reached, in order")
+        TEXT = "text", _("Text: what was reached, in words")
 
     class Direction(models.TextChoices):
         INCREASE = "increase", _("Increase")
@@ -1070,7 +1099,8 @@ class Indicator(Withdrawable):
             errors["baseline"] = _("A yes/no indicator takes 1 (yes) or 0 (no).")
         if self.computed_from and self.value_type != self.ValueType.NUMBER:
             errors["computed_from"] = _("Only a number can be computed from trainings.")
-        errors.update(self._milestone_errors())
+        errors.update(self.value_type_errors())
+        errors.update(self._stored_errors())
         if self.strategy_id and self.responsible_id and self.responsible is not None:
             refusal = self.responsible.refusal_for(self.strategy.country)
             if refusal:
@@ -1089,16 +1119,42 @@ class Indicator(Withdrawable):
         return len(stage_lines(self.milestones_sq) or stage_lines(self.milestones_en))
 
     def stage_label(self, value: Decimal | None) -> str:
-        """A milestone value in words: "2. Consulted"; 0 is "no stage reached"; a number beyond the stages stays a
-        number."""
-        if value is None:
-            return ""
-        stages = self.stages
-        if value == 0:
-            return str(_("0. No stage reached"))
-        if value == value.to_integral_value() and 1 <= value <= len(stages):
-            return f"{int(value)}. {stages[int(value) - 1]}"
-        return format_decimal(value)
+        return stage_label(self.stages, value)
+
+    def value_type_errors(self) -> dict[str, StrOrPromise]:
+        """The rules of the qualitative kinds, on the indicator's own fields (the plan workbook checks a row with
+        them): a milestone or text indicator's values are not added up over periods; a text indicator has no number
+        as baseline; and the milestone rules (`_milestone_errors`)."""
+        errors = self._milestone_errors()
+        qualitative = (self.ValueType.MILESTONE, self.ValueType.TEXT)
+        if self.value_type in qualitative and self.aggregation == self.Aggregation.FLOW:
+            errors["aggregation"] = _("Stages and words are not added up over periods: choose the latest value.")
+        if self.value_type == self.ValueType.TEXT and self.baseline is not None:
+            errors["baseline"] = _("A text indicator has no number as baseline: describe the starting point in words.")
+        return errors
+
+    def _stored_errors(self) -> dict[str, StrOrPromise]:
+        """What a change would contradict in what is stored: the value type of an indicator with reported values
+        (their meaning would change), a text indicator with targets, a milestone's targets beyond its stages."""
+        if not self.pk:
+            return {}
+        stored = Indicator.objects.filter(pk=self.pk).values_list("value_type", flat=True).first()
+        errors: dict[str, StrOrPromise] = {}
+        if stored and stored != self.value_type and self.values.exclude(value=None, note="").exists():
+            errors["value_type"] = _(
+                "Institutions have reported values of this indicator: its value type cannot change. Withdraw it and "
+                "add a new indicator instead."
+            )
+        targets = [target.value for target in self.targets.all()]
+        if self.value_type == self.ValueType.TEXT and targets:
+            errors["value_type"] = _("The indicator has targets: remove them before it becomes a text indicator.")
+        last = self.stage_count
+        beyond = [t for t in targets if not is_stage(t, last, allow_none_reached=False)]
+        if self.value_type == self.ValueType.MILESTONE and beyond and not errors:
+            errors["milestones_sq"] = _("Its targets name stages up to %(most)s: list at least as many stages.") % {
+                "most": format_decimal(max(beyond))
+            }
+        return errors
 
     def _milestone_errors(self) -> dict[str, StrOrPromise]:
         """A milestone indicator lists 2 to MAX_STAGES stages (the same number in both languages when both are
@@ -1160,6 +1216,8 @@ class IndicatorTarget(models.Model):
             raise ValidationError({"year": _("The year lies outside the strategy's years.")})
         if indicator.baseline_year and indicator.baseline_year > self.year:
             raise ValidationError({"year": _("A target cannot come before the baseline year.")})
+        if indicator.value_type == Indicator.ValueType.TEXT:
+            raise ValidationError({"value": TEXT_TARGET})
         last = indicator.stage_count
         milestone = indicator.value_type == Indicator.ValueType.MILESTONE
         if milestone and self.value is not None and not is_stage(self.value, last, allow_none_reached=False):

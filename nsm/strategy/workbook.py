@@ -70,6 +70,7 @@ from nsm.strategy.models import (
     CODE_PATTERN,
     MAX_LEVELS,
     MILESTONES_CHARS,
+    TEXT_NOT_BROKEN_DOWN,
     Activity,
     ActivityBudget,
     Amendment,
@@ -1717,11 +1718,13 @@ class _Reader:
 
     def _check_milestones(self, row: Row, existing: Indicator | None, value_type: str) -> None:
         """The model's rules of a milestone indicator (its stages, direction and baseline), each at its cell."""
-        names = ("milestones_sq", "milestones_en", "direction", "baseline")
+        names = ("milestones_sq", "milestones_en", "direction", "baseline", "aggregation")
         known = existing or Indicator()  # a new indicator's fields not written take the defaults
         probe = Indicator(value_type=value_type, **{name: row.values.get(name, getattr(known, name)) for name in names})
-        for name, message in probe._milestone_errors().items():
+        for name, message in probe.value_type_errors().items():
             self.error(row.cell(name), str(message))
+        if value_type == Indicator.ValueType.TEXT and row.values.get("disaggregation"):
+            self.error(row.cell("disaggregation"), str(TEXT_NOT_BROKEN_DOWN))
 
     def _read_targets(self) -> None:
         for row in self._table(TARGETS):
@@ -1744,6 +1747,8 @@ class _Reader:
         })  # fmt: skip
         value = row.values.get("value")
         milestone = probe.value_type == Indicator.ValueType.MILESTONE
+        if probe.value_type == Indicator.ValueType.TEXT:
+            self.error(row.cell("value"), _("a text indicator has no number as target"))
         last = probe.stage_count
         if milestone and value is not None and not is_stage(value, last, allow_none_reached=False):
             self.error(

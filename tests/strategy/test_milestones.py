@@ -15,7 +15,7 @@ from nsm.monitoring.models import ProgressReport
 from nsm.strategy import services as plan_services
 from nsm.strategy.models import Indicator
 from tests.factories import IndicatorFactory, InstitutionFactory
-from tests.monitoring.conftest import build_plan, open_half_year
+from tests.monitoring.conftest import build_plan, complete_inputs, open_half_year
 from tests.monitoring.test_workbook import errors_of, indicator_row, upload, workbook_of
 
 STAGES_SQ = "Hartuar\nKonsultuar\nMiratuar"
@@ -33,7 +33,7 @@ def milestone(result, **fields):
 
 def refusals(**fields) -> dict[str, list[str]]:
     indicator = Indicator(**({"value_type": Indicator.ValueType.MILESTONE, "milestones_en": STAGES_EN} | fields))
-    return {name: [str(message)] for name, message in indicator._milestone_errors().items()}
+    return {name: [str(message)] for name, message in indicator.value_type_errors().items()}
 
 
 def test_a_milestone_indicator_lists_two_to_twelve_stages_alike_in_both_languages():
@@ -51,7 +51,7 @@ def test_a_milestone_indicator_lists_two_to_twelve_stages_alike_in_both_language
     assert refusals(baseline=Decimal(4)) == {"baseline": ["The baseline is the number of the stage reached, 0 to 3."]}
     assert refusals(baseline=Decimal("1.5"))["baseline"]
     number = Indicator(value_type=Indicator.ValueType.NUMBER, milestones_en=STAGES_EN)
-    assert list(number._milestone_errors()) == ["milestones_sq"]
+    assert list(number.value_type_errors()) == ["milestones_sq"]
 
 
 def test_targets_are_stages_and_values_read_in_words(strategy, secretariat):
@@ -141,6 +141,10 @@ def test_the_report_workbook_writes_the_stage_in_words_and_reads_it_back(milesto
     sheet[f"F{row}"] = "Published"
     errors = errors_of(report, workbook, focal_point)
     assert any(error.startswith(f"Indicators!F{row}:") for error in errors), errors
+    sheet[f"F{row}"] = "1.5"  # a number written as text is not "stage 1"
+    assert f"Indicators!F{row}: A milestone indicator takes the number of the stage reached, 0 to 3." in errors_of(
+        report, workbook, focal_point
+    )
     sheet[f"F{row}"] = 7
     assert f"Indicators!F{row}: A milestone indicator takes the number of the stage reached, 0 to 3." in errors_of(
         report, workbook, focal_point
@@ -176,3 +180,26 @@ def test_the_plan_workbook_carries_the_stages_refuses_a_target_beyond_them_and_r
     write_workbook(Strategy.objects.get(code="AL-WB-TEST"), buffer, language="sq")
     again = read_workbook(buffer.getvalue())
     assert again.errors == [] and plan_changes(again).has_changes is False
+
+
+def test_the_approved_stage_is_read_in_words_by_the_iptt_and_the_annual_report(
+    milestone_report, focal_point, secretariat, client_for
+):
+    from nsm.analytics.periods import Period
+    from nsm.reports.annual import build_annual
+
+    report = milestone_report
+    activities, indicators = complete_inputs(report)
+    indicators = [line for line in indicators if line.indicator_id != _line(report, None).indicator_id]
+    lines = [*indicators, _line(report, Decimal(2))]
+    services.save_report(report, by=focal_point, version=report.version, activities=activities, indicators=lines)
+    report.refresh_from_db()
+    report = services.submit_report(report, by=focal_point, version=report.version)
+    services.approve_report(report, by=secretariat, version=report.version)
+    strategy = report.cycle.strategy
+    page = client_for(secretariat).get(reverse("tracking:iptt", args=[strategy.code]) + "?period=2024")
+    assert "2. Consulted" in page.content.decode()
+    with translation.override("sq"):
+        document = build_annual(strategy, Period.year(2024))
+    rows = [row.values for table in document.tables() for row in table.rows]
+    assert any("2. Konsultuar" in row and "0. Asnjë fazë e arritur" in row for row in rows), rows

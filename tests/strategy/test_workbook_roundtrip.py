@@ -141,6 +141,8 @@ def indicator(
     of_activity = data.draw(st.none() | st.sampled_from(activities)) if activities else None
     value_type = data.draw(st.sampled_from(Indicator.ValueType.values))
     baseline = data.draw(st.none() | (st.sampled_from([0, 1]) if value_type == "yes_no" else values))
+    if value_type == Indicator.ValueType.TEXT:  # reported in words: no number as baseline or target
+        baseline = None
     responsible = data.draw(st.none() | st.sampled_from(institutions))
     stages: dict[str, str] = {}  # a milestone indicator's stages: 2-4, in Albanian and (or not) in English
     target_values = values
@@ -170,8 +172,10 @@ def indicator(
         frequency=data.draw(st.sampled_from(Indicator.Frequency.values)),
         responsible=Institution.objects.get(code=responsible) if responsible else None,
     )
-    tag(data, made, "disaggregation", DisaggregationDimension.objects, "code", DIMENSIONS)
-    for year in data.draw(st.sets(st.integers(2024, 2030), max_size=3)):
+    if value_type != Indicator.ValueType.TEXT:  # words are not broken down
+        tag(data, made, "disaggregation", DisaggregationDimension.objects, "code", DIMENSIONS)
+    years = st.sets(st.integers(2024, 2030), max_size=0 if value_type == Indicator.ValueType.TEXT else 3)
+    for year in data.draw(years):
         IndicatorTarget.objects.create(indicator=made, year=year, value=data.draw(target_values))
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from nsm.core.numbers import format_decimal
 from nsm.i18n import localized_with_language, page_language
+from nsm.strategy.models import in_words
 
 register = template.Library()
 
@@ -41,14 +42,20 @@ def number(value: Decimal | int | None) -> str:
 @register.filter
 def indicator_value(value: Decimal | None, indicator: Any) -> str:
     """An indicator's value as people read it: Yes or No, the stage reached ("2. Consulted"), or the number (with
-    "%" for a percent); "—" when there is none."""
-    if value is None or value == "":
+    "%" for a percent); "—" when there is none. `indicator`: an Indicator, or an achievement with its stages."""
+    shown = in_words(None if value == "" else value, indicator.value_type, indicator.stages)
+    if shown is None:
         return "—"
-    if indicator.value_type == "yes_no" and value in (0, 1):
-        return _("Yes") if value == 1 else _("No")
-    if indicator.value_type == "milestone":
-        return indicator.stage_label(value)
-    return format_decimal(value) + ("\u00a0%" if indicator.value_type == "percent" else "")
+    if isinstance(shown, str):
+        return shown
+    return format_decimal(shown) + ("\u00a0%" if indicator.value_type == "percent" else "")
+
+
+@register.filter
+def value_in_words(value: Decimal | None, indicator: Any) -> str:
+    """As `indicator_value`, without the "%" (for tables with a unit column); "" when there is none."""
+    shown = in_words(None if value == "" else value, indicator.value_type, indicator.stages)
+    return "" if shown is None else shown if isinstance(shown, str) else format_decimal(shown)
 
 
 @register.filter
