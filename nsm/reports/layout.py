@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.staticfiles import finders
 from PIL import ImageFont
 
-from nsm.reports.document import Table, format_value
+from nsm.reports.document import Kind, Table, Value, format_value
 
 FONTS = {False: "vendor/fonts/DejaVuSansCondensed.ttf", True: "vendor/fonts/DejaVuSansCondensed-Bold.ttf"}
 MEASURE_SIZE = 100  # the font is measured at this size and scaled: lengths stay precise to a hundredth of a point
@@ -93,7 +93,24 @@ def header_words(label: str) -> list[str]:
     return [word for word in SPACES.split(label) if word]
 
 
-def minimum_widths(table: Table, frame: Frame) -> tuple[list[float], list[float]]:
+def formatter() -> Callable[[Value, Kind], str]:
+    """`format_value`, remembering what it printed: a table repeats its figures (0, the same costs), and formatting a
+    number in the active language takes a while. For one table, in one language: measured for each frame `fit`
+    tries, then printed."""
+    done: dict[tuple[str, str, str], str] = {}
+
+    def formatted(value: Value, kind: Kind) -> str:
+        key = (kind, type(value).__name__, str(value))
+        if key not in done:
+            done[key] = format_value(value, kind)
+        return done[key]
+
+    return formatted
+
+
+def minimum_widths(
+    table: Table, frame: Frame, formatted: Callable[[Value, Kind], str] = format_value
+) -> tuple[list[float], list[float]]:
     """For each column, the width it needs (its header's longest word, its widest figure) and the width it would
     like (that, or its longest word of text up to SOFT_CAP ems), in points with the cell's padding."""
     size, padding = frame.size, frame.padding
@@ -106,7 +123,7 @@ def minimum_widths(table: Table, frame: Frame) -> tuple[list[float], list[float]
         if row.heading:
             continue
         for index, (column, value) in enumerate(zip(table.columns, row.values, strict=False)):
-            text = format_value(value, column.kind)
+            text = formatted(value, column.kind)
             if column.numeric:
                 needed[index] = max(needed[index], frame.text_width(text, bold=row.total))
                 continue
@@ -142,20 +159,24 @@ def column_widths(table: Table, frame: Frame) -> Widths:
     return fit(table, [frame])[1]
 
 
-def fit(table: Table, frames: Sequence[Frame]) -> tuple[int, Widths]:
+def fit(
+    table: Table, frames: Sequence[Frame], formatted: Callable[[Value, Kind], str] | None = None
+) -> tuple[int, Widths]:
     """The table's widths in the first of `frames` (the same page in the renderer's font sizes, the largest first)
     in which its main column, the one with the largest weight (the matrix's activity), keeps at least MAIN_SHARE of
     the width its weight asks for: with every column at the width it would like if that leaves the main column its
     room, else at the width it needs. Where no frame does, the last, each column as wide as it would like if the
     page has room. So a matrix with three years of costs keeps its size, and one with seven is set a point smaller
-    rather than leave the activity's text a column a few words wide. Returns the frame's index and the widths."""
+    rather than leave the activity's text a column a few words wide. Returns the frame's index and the widths.
+    `formatted`: a `formatter()` the caller prints the table with, so each figure is formatted once."""
+    formatted = formatted or formatter()
     if not frames:
         raise ValueError("fit() needs at least one frame")
     weights = [max(column.width, 0.0) for column in table.columns]
     main = max(range(len(weights)), key=weights.__getitem__, default=None)
     floors = []
     for index, frame in enumerate(frames):
-        needed, liked = minimum_widths(table, frame)
+        needed, liked = minimum_widths(table, frame, formatted)
         floors.append((needed, liked))
         for floor in (liked, needed):
             widths = _share(frame.width, weights, floor)

@@ -17,7 +17,6 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -31,15 +30,13 @@ from nsm.reports.document import (
     Chart,
     Document,
     KeyFigures,
-    Kind,
     Paragraph,
     Section,
     Table,
-    Value,
     colophon,
     format_value,
 )
-from nsm.reports.layout import SAFETY, Frame, fit, header_words, text_width
+from nsm.reports.layout import SAFETY, Frame, fit, formatter, header_words, text_width
 
 if TYPE_CHECKING:
     import typst
@@ -240,11 +237,11 @@ def _table(table: Table, landscape: bool = False) -> dict[str, Any]:
     header's longest word or its widest figure, in the font that leaves the main column its room); every value
     formatted by its column's kind. `compact`: set in the smaller font; `fits`: every header word fits its column."""
     frames = table_frames(table, landscape)
-    chosen, widths = fit(table, frames)
+    formatted = formatter()
+    chosen, widths = fit(table, frames, formatted)
     frame = frames[chosen]
     room = [max(points - frame.padding, 0.0) for points in widths.points]
     count = len(table.columns)
-    formatted = _formatter()
     columns = [
         {
             "label": _cell(column.label, space, frame.size, bold=True),
@@ -277,20 +274,6 @@ def _table(table: Table, landscape: bool = False) -> dict[str, Any]:
         "compact": chosen > 0,
         "fits": widths.fits,
     }
-
-
-def _formatter() -> Callable[[Value, Kind], str]:
-    """`format_value`, remembering what it printed: a table repeats its figures (0, the same costs), and formatting a
-    number in the active language takes a while. For one table, in one language."""
-    done: dict[tuple[str, str, str], str] = {}
-
-    def formatted(value: Value, kind: Kind) -> str:
-        key = (kind, type(value).__name__, str(value))
-        if key not in done:
-            done[key] = format_value(value, kind)
-        return done[key]
-
-    return formatted
 
 
 def _text(text: str, width: float, size: float, *, bold: bool = False) -> Text:
