@@ -570,6 +570,9 @@ class LineValues:
         pace = random.Random(f"{SEED}-{indicator.code}").uniform(0.7, 1.1)
         if indicator.value_type != Indicator.ValueType.YES_NO and rng.random() < 0.04:
             return services.IndicatorLineInput(indicator.pk, note=NO_DATA_NOTE, source=indicator.data_source)
+        if indicator.value_type == Indicator.ValueType.TEXT:  # reported in words only
+            words = rng.choice(TEXT_VALUES)
+            return services.IndicatorLineInput(indicator.pk, note=words, source=indicator.data_source or "-")
         total = self._total(indicator, pace, rng)
         cells = _cells(indicator, total, categories, rng)
         note = rng.choice(INDICATOR_NOTES) if rng.random() < 0.15 else ""
@@ -582,6 +585,9 @@ class LineValues:
         end = targets.get(year, start)
         if indicator.value_type == Indicator.ValueType.YES_NO:
             return Decimal(1) if end >= 1 and rng.random() < 0.85 else Decimal(0)
+        if indicator.value_type == Indicator.ValueType.MILESTONE:  # the stage planned for the year, or the one before
+            reached = end if self.plan.half == 2 and rng.random() < 0.8 else start
+            return min(max(reached, Decimal(0)), Decimal(indicator.stage_count)).to_integral_value()
         share = 1.0 if self.plan.half == 2 else 0.5
         value = float(start) + (float(end) - float(start)) * share * pace * rng.uniform(0.92, 1.08)
         if indicator.value_type == Indicator.ValueType.PERCENT:
@@ -616,7 +622,7 @@ def _cells(
         by_dimension[category.dimension].append(category)
     values: dict[int, Decimal | None] = {}
     for dimension, categories in by_dimension.items():
-        if indicator.value_type == Indicator.ValueType.YES_NO:
+        if indicator.value_type in (Indicator.ValueType.YES_NO, Indicator.ValueType.MILESTONE):
             values.update({category.pk: total for category in categories})
         elif indicator.value_type == Indicator.ValueType.PERCENT:
             for category in categories:
@@ -749,6 +755,11 @@ INDICATOR_NOTES = (
     "Vlerë paraprake; do të konfirmohet me të dhënat vjetore.",
     "Rritja lidhet me hapjen e sporteleve të reja në bashki.",
     "Të dhënat mbulojnë periudhën deri në fund të muajit të fundit të periudhës.",
+)
+TEXT_VALUES = (  # what a text indicator reports, in words
+    "Sporteli me një ndalesë funksionon në tri qarqe: Tiranë, Durrës dhe Shkodër.",
+    "Procedura standarde u miratua dhe u shpërnda në të gjitha pikat e kalimit kufitar.",
+    "Grupi teknik u ngrit me urdhër të ministrit dhe mblidhet çdo tremujor.",
 )
 ACTIVITY_COMMENTS = (
     "Narrativa është shumë e shkurtër: përshkruani çfarë u realizua gjatë periudhës dhe me cilët partnerë.",
