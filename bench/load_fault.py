@@ -327,7 +327,8 @@ class Client:
 
     def call(self, kind: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict | None]:
         """One request on a new connection (no keep-alive: a connection the server closed is no server error)."""
-        headers = {"Authorization": f"Bearer {self.key}", "Accept-Language": "en"}
+        # A save asks for the new version only (issue 16: a save answers with it, not the whole report).
+        headers = {"Authorization": f"Bearer {self.key}", "Accept-Language": "en", "Prefer": "return=minimal"}
         data = None
         if body is not None:
             data = json.dumps(body).encode()

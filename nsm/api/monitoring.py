@@ -92,6 +92,12 @@ def get_report(request: AuthenticatedRequest, report_id: schemas.PathId) -> dict
     return schemas.report_detail_out(selectors.report_detail(_report(request, report_id)))
 
 
+def _minimal(request: AuthenticatedRequest) -> bool:
+    """Whether the client asked for the short answer (RFC 7240: `Prefer: return=minimal`)."""
+    preferences = request.headers.get("Prefer", "")[:200].lower()
+    return "return=minimal" in {part.strip() for part in preferences.replace(";", ",").split(",")}
+
+
 def _save_lines(
     request: AuthenticatedRequest, report_id: int, payload: schemas.AnyLinesIn, *, whole: bool
 ) -> dict[str, Any]:
@@ -106,28 +112,31 @@ def _save_lines(
         # service (in the same transaction) compares the version and writes.
         ProgressReport.objects.select_for_update().filter(pk=report.pk).values_list("pk").get()
         activities, indicators = lines.line_inputs(report, payload, whole=whole)
-        services.save_report(
+        changed = services.save_report(
             report, by=request.auth, version=payload.version, activities=activities, indicators=indicators
         )
+    if _minimal(request):  # the new version only: a client saving again needs no more (one query, not the report)
+        version, status = ProgressReport.objects.filter(pk=report.pk).values_list("version", "status").get()
+        return {"id": report.pk, "version": version, "status": status, "changed": changed}
     return _detail(report)
 
 
 @router.patch(
     "/reports/{report_id}/lines",
-    response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
+    response={200: schemas.ReportDetailOut | schemas.SavedOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
 def patch_lines(request: AuthenticatedRequest, report_id: schemas.PathId, payload: schemas.LinesIn) -> dict[str, Any]:
     """Change the fields each line sends, as edited from `version`; fields left out keep their values, a field sent
     as null is emptied, and so for the cells of an indicator. Lines left out keep theirs. Every line is checked
     first; if anything is wrong, 422 lists every problem and nothing is written. A line sent twice is refused.
-    Your institution's focal points only."""
+    Your institution's focal points only. With `Prefer: return=minimal` the answer is the new version only."""
     return _save_lines(request, report_id, payload, whole=False)
 
 
 @router.put(
     "/reports/{report_id}/lines",
-    response={200: schemas.ReportDetailOut, **error_responses(403, 404, 409, 422)},
+    response={200: schemas.ReportDetailOut | schemas.SavedOut, **error_responses(403, 404, 409, 422)},
     tags=["reports"],
 )
 def save_lines(
@@ -136,7 +145,8 @@ def save_lines(
     """Replace the lines sent, each whole, as edited from `version`: every field of every line sent, and every cell
     of an indicator (a line that leaves one out is refused, 422, naming it: use PATCH to change some fields).
     Lines left out keep their values. Every line is checked first; if anything is wrong, 422 lists every problem and
-    nothing is written. A line sent twice is refused. Your institution's focal points only."""
+    nothing is written. A line sent twice is refused. Your institution's focal points only. With
+    `Prefer: return=minimal` the answer is the new version only (`id`, `version`, `status`, `changed`)."""
     return _save_lines(request, report_id, payload, whole=True)
 
 

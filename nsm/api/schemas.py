@@ -333,6 +333,15 @@ class ReportDetailOut(ReportOut):
     events: list[EventOut]
 
 
+class SavedOut(Schema):
+    """The answer to a save sent with `Prefer: return=minimal`: the report's new version, for the next save."""
+
+    id: int
+    version: int = Field(..., description="The report's version after the save: send it with the next change.")
+    status: str
+    changed: int = Field(..., description="How many values the save changed (0: nothing was written).")
+
+
 class BoardRowOut(Schema):
     report_id: int
     institution: InstitutionOut

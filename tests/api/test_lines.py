@@ -182,6 +182,48 @@ def test_a_put_of_whole_lines_replaces_them(api_for, focal_point, report):
     assert response.json()["missing"] == []
 
 
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_a_save_that_prefers_a_minimal_return_answers_the_new_version_without_reading_the_report(
+    method, api_for, focal_point, report, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nsm.api import monitoring as monitoring_api
+
+    client = api_for(focal_point)
+
+    def save(payload, *, minimal=True):
+        headers = {"Prefer": "return=minimal"} if minimal else {}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.generic(
+                method, url(report), json.dumps(payload), content_type="application/json", headers=headers
+            )
+        assert response.status_code == 200, response.content
+        return response.json(), len(queries)
+
+    whole = lines_payload(report)
+    answer, _count = save(whole)
+    assert answer == {"id": report.pk, "version": report.version + 1, "status": "draft", "changed": answer["changed"]}
+    assert answer["changed"] > 0
+
+    def narrative(text, version):
+        line = {**whole["activities"][0], "narrative": text}
+        return {**whole, "version": version, "activities": [line, *whole["activities"][1:]]}
+
+    short, minimal = save(narrative("First change.", answer["version"]))
+    assert (short["version"], short["changed"]) == (report.version + 2, 1)
+    full, whole_answer = save(narrative("Second change.", short["version"]), minimal=False)
+    assert full["version"] == report.version + 3 and "activities" in full
+    assert whole_answer > minimal + 3  # the same save, answered with the whole report: its lines read again
+
+    def unread(_report):
+        raise AssertionError("the minimal answer must not read the report")
+
+    monkeypatch.setattr(monitoring_api, "_detail", unread)
+    assert save(narrative("Third change.", full["version"]))[0]["version"] == report.version + 4
+
+
 def test_a_put_may_empty_a_field_by_sending_null(api_for, focal_point, reported):
     line = activity_line(reported)
     whole = {
