@@ -2,8 +2,8 @@
 accents ("Ministria per Evropen" is "Ministria për Evropën"), with a suggestion for a near miss, and a code made
 for a name the registry does not know yet.
 
-Used by every importer that reads institutions (the plan workbook, the adopted matrix), so that "accents do not
-matter" is written once.
+Used by every importer that reads institutions (the plan workbook, the adopted matrix, a training's participants),
+so that "accents do not matter" is written once.
 """
 
 import difflib
@@ -91,6 +91,7 @@ class InstitutionNames:
 
     by_code: dict[str, Institution] = field(default_factory=dict)
     by_name: dict[str, Institution] = field(default_factory=dict)
+    elsewhere: dict[str, list[Institution]] = field(default_factory=dict)  # folded code -> other countries' ones
 
     @classmethod
     def of(cls, institutions: Iterable[Institution]) -> "InstitutionNames":
@@ -98,6 +99,23 @@ class InstitutionNames:
         for institution in institutions:
             names.add(institution)
         return names
+
+    @classmethod
+    def of_country(cls, country: str) -> "InstitutionNames":
+        """The institutions of `country`, in one query; the other countries' are kept by code in `elsewhere`, so
+        that a code only they have is refused in a sentence (`Institution.refusal_for`), not as unknown."""
+        names = cls()
+        for institution in Institution.objects.order_by("country", "code"):
+            names.keep(institution, country)
+        return names
+
+    def keep(self, institution: Institution, country: str) -> bool:
+        """Add an institution of `country` (True), or remember one of another country in `elsewhere` (False)."""
+        if institution.country == country:
+            self.add(institution)
+            return True
+        self.elsewhere.setdefault(fold(institution.code), []).append(institution)
+        return False
 
     def add(self, institution: Institution) -> None:
         self.by_code[fold(institution.code)] = institution

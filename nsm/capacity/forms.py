@@ -123,8 +123,8 @@ class ImportForm(BootstrapForm, forms.Form):
     file = forms.FileField(
         label=_("Participants file (.xlsx or .csv)"),
         help_text=_(
-            "One row per participant under a header row with the columns: name, institution code, sex (female, "
-            "male or other), position, pre, post (scores from 0 to 100, optional)."
+            "One row per participant under a header row with the columns: name, institution (its code or its "
+            "name), sex (female, male or other), position, pre, post (scores from 0 to 100, optional)."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )

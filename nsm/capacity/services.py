@@ -2,42 +2,40 @@
 
 Each runs in one transaction inside `acting_as(by)`, validates with `full_clean()` and saves object by object, so
 that every change leaves a history row. Adding participants checks every row first and writes nothing when any row
-is wrong; an import names the cell of each error. Re-importing the same file changes nothing.
+is wrong; an import names the cell of each error. Re-importing the same file changes nothing. A participant's
+institution is one of the training's country, named by its code or its name in either language (case and accents
+aside), as the plan workbook names institutions (`nsm.accounts.names`); a near miss gets a "did you mean".
 """
 
 from __future__ import annotations
 
 import datetime
-import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import reduce
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Field, Q
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
+from nsm.accounts.names import InstitutionNames, looks_like_a_name, suggestion
 from nsm.audit import acting_as
 from nsm.capacity.models import Participant, Topic, Training, TrainingTopic, name_key
+from nsm.core.importing import Headers, Problems, RowError, all_or_nothing, column_twice, upload_table
 from nsm.core.spreadsheet import (
     CellValueError,
-    MessageList,
-    SheetReader,
     WorkbookError,
     as_text,
-    bounds_for,
     formula_without_value,
-    load_table,
     parse_number,
     parse_text,
-    read_upload,
 )
 from nsm.core.stale import StaleVersion as StaleVersion  # re-exported: the pages and tests catch it from here
 from nsm.core.stale import bump_version, check_version, refuse_with
+from nsm.core.text import fold
 from nsm.strategy.models import Strategy
 
 TRAINING_FIELDS = ("title", "starts_on", "ends_on", "organiser", "organiser_name", "location")
@@ -126,7 +124,7 @@ def delete_training(training: Training, *, by: Any) -> None:
 
 @dataclass(frozen=True)
 class ParticipantInput:
-    """One participant as typed or read from a file; `institution` is its code."""
+    """One participant as typed or read from a file; `institution` is its code or its name (either language)."""
 
     name: str
     institution: str
@@ -134,20 +132,6 @@ class ParticipantInput:
     position: str = ""
     pre_score: int | None = None
     post_score: int | None = None
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A refused value: the row (1-based among the rows given, or the file's row), the field, what is expected."""
-
-    row: int
-    field: str
-    message: str
-    cell: str = ""
-
-    def __str__(self) -> str:
-        where = self.cell or _("Row %(row)s") % {"row": self.row}
-        return f"{where}: {self.message}"
 
 
 class ParticipantsInvalid(ValidationError):
@@ -168,17 +152,27 @@ class SaveSummary:
 FIELD_OF_ERROR = {"pre_score": "pre_score", "post_score": "post_score", "name": "name", "sex": "sex"}
 
 
-def _institutions(codes: Iterable[str]) -> dict[str, list[Institution]]:
-    """Institutions by upper-case code, matched without regard to case, of every country: a code is unique only
-    within its country (one query)."""
-    wanted = {code.strip() for code in codes if code.strip()}
-    if not wanted:
-        return {}
-    query = reduce(operator.or_, (Q(code__iexact=code) for code in wanted))
-    found: dict[str, list[Institution]] = {}
-    for institution in Institution.objects.filter(query).order_by("country"):
-        found.setdefault(institution.code.upper(), []).append(institution)
-    return found
+def _institution(names: InstitutionNames, text: str, country: str) -> Institution | str:
+    """The institution of the training's country that `text` names (its code, or its name in either language, case
+    and accents aside), else why not: another country's code, a near miss with its suggestion, or unknown."""
+    text = text.strip()
+    if not text:
+        return _("Give the institution's code or name.")
+    found = names.find(text)
+    if found is not None:
+        return found
+    others = names.elsewhere.get(fold(text))
+    if others:
+        return others[0].refusal_for(country) or ""
+    near = names.near(text)
+    if near is not None:
+        return _('"%(name)s" is not the code or the name of an institution: %(suggestion)s') % {
+            "name": text,
+            "suggestion": suggestion(near),
+        }
+    if looks_like_a_name(text):
+        return _('"%(name)s" is not the code or the name of an institution.') % {"name": text}
+    return _('"%(code)s" is not the code of an institution.') % {"code": text}
 
 
 def _check_rows(
@@ -190,7 +184,7 @@ def _check_rows(
     """
     errors: list[RowError] = []
     country = training.strategy.country
-    institutions = _institutions(row.institution for row in rows)
+    institutions = InstitutionNames.of_country(country)
     existing = {(p.name_key, p.institution_id): p for p in Participant.objects.filter(training=training)}
     seen: dict[tuple[str, int], int] = {}
     to_save: list[tuple[Participant, bool]] = []
@@ -201,14 +195,10 @@ def _check_rows(
 
     for index, row in enumerate(rows):
         known_errors = len(errors)
-        same_code = institutions.get(row.institution.strip().upper(), []) if row.institution else []
-        institution = next((i for i in same_code if i.country == country), None)
-        if not row.institution.strip():
-            error(index, "institution", _("Give the institution's code."))
-        elif institution is None and same_code:
-            error(index, "institution", same_code[0].refusal_for(country) or "")
-        elif institution is None:
-            error(index, "institution", _('"%(code)s" is not the code of an institution.') % {"code": row.institution})
+        found = _institution(institutions, row.institution, country)
+        institution = found if isinstance(found, Institution) else None
+        if isinstance(found, str):
+            error(index, "institution", found)
         if row.sex not in Participant.Sex.values:
             error(index, "sex", _("The sex is female, male or other."))
         for name in ("pre_score", "post_score"):
@@ -267,7 +257,7 @@ def save_participants(
 ) -> SaveSummary:
     """Add the rows' participants to the training (a person listed already is updated); nothing is written when
     any row is wrong: `ParticipantsInvalid` lists every error."""
-    with transaction.atomic(), acting_as(by):
+    with all_or_nothing(), acting_as(by):
         Training.objects.select_for_update().filter(pk=training.pk).first()
         to_save, errors = _check_rows(training, rows, cells)
         if errors:
@@ -285,29 +275,28 @@ def remove_participant(participant: Participant, *, by: Any) -> None:
 
 # --- Import from a file ---
 
-COLUMNS = {
-    "name": ("name", "emri", "emer", "emër"),
+COLUMNS = {  # the first name of each is the one messages give
+    "name": ("name", "emri", "emer"),
     "institution": ("institution code", "institution", "code", "kodi i institucionit", "institucioni"),
     "sex": ("sex", "gender", "gjinia"),
     "position": ("position", "pozicioni", "detyra"),
-    "pre_score": ("pre", "pre-test", "pre test", "pre_score", "pre score", "para"),
-    "post_score": ("post", "post-test", "post test", "post_score", "post score", "pas"),
+    "pre_score": ("pre", "pre-test", "pre score", "para"),
+    "post_score": ("post", "post-test", "post score", "pas"),
 }
+HEADERS = Headers(COLUMNS)
 REQUIRED = ("name", "institution", "sex")
 SEX_WORDS = {
-    "female": "female", "f": "female", "femër": "female", "femer": "female", "grua": "female",
-    "male": "male", "m": "male", "mashkull": "male", "burrë": "male", "burre": "male",
-    "other": "other", "tjetër": "other", "tjeter": "other",
-}  # fmt: skip
-
-
-def _header_key(text: Any) -> str | None:
-    key = " ".join(as_text(text).replace("_", " ").split()).casefold()
-    key = key.replace("-", " ").replace(" test", "") if key.endswith("test") else key
-    for field, names in COLUMNS.items():
-        if key in {" ".join(n.replace("_", " ").replace("-", " ").split()) for n in names} | set(names):
-            return field
-    return None
+    "female": "female",
+    "f": "female",
+    "femer": "female",
+    "grua": "female",
+    "male": "male",
+    "m": "male",
+    "mashkull": "male",
+    "burre": "male",
+    "other": "other",
+    "tjeter": "other",
+}  # fmt: skip  (folded: case and accents do not matter)
 
 
 def _score(raw: Any) -> tuple[int | None, str | None]:
@@ -326,7 +315,7 @@ def _score(raw: Any) -> tuple[int | None, str | None]:
     return int(number), None
 
 
-def _text(raw: Any, field: str, ref: str, problems: list[str]) -> str:
+def _text(raw: Any, field: str, ref: str, problems: Problems) -> str:
     """A text cell within its model field's length: a longer one is an error on its cell, never cut."""
     model_field = Participant._meta.get_field(field)
     if not isinstance(model_field, Field) or model_field.max_length is None:
@@ -334,7 +323,7 @@ def _text(raw: Any, field: str, ref: str, problems: list[str]) -> str:
     try:
         return parse_text(raw, model_field.max_length)
     except CellValueError as error:
-        problems.append(f"{ref}: {error}")
+        problems.at(ref, str(error))
         return ""
 
 
@@ -344,28 +333,22 @@ def read_participants(file: Any, *, name: str = "") -> tuple[list[ParticipantInp
 
     Raises WorkbookError with every problem, each naming its cell (`Participants!D4: ...` or `D4: ...`).
     """
-    bounds = bounds_for("participants")
-    data = read_upload(file, bounds)
-    table: SheetReader = load_table(data, bounds, name=name or str(getattr(file, "name", "") or ""))
+    table = upload_table(file, "participants", name=name or str(getattr(file, "name", "") or ""))
     cells = table.cells
     if not cells:
         raise WorkbookError(_("The file is empty."))
     header_row = min(row for row, _column in cells)
-    columns: dict[str, int] = {}
-    problems = MessageList()
-    for (row, column), value in sorted(cells.items()):
-        if row == header_row:
-            field = _header_key(value)
-            if field and field not in columns:
-                columns[field] = column
-    for field in REQUIRED:
-        if field not in columns:
-            problems.append(
-                _("%(cell)s: the header row has no column %(name)s.")
-                % {"cell": table.cell(header_row, 1), "name": COLUMNS[field][0]}
-            )
-    if problems:
-        raise WorkbookError(problems)
+    header = HEADERS.read(table.row_values(header_row))
+    columns = header.columns
+    problems = Problems()
+    for column, text in header.repeated:
+        problems.at(table.cell(header_row, column), column_twice(text))
+    for field in header.missing(REQUIRED):
+        problems.append(
+            _("%(cell)s: the header row has no column %(name)s.")
+            % {"cell": table.cell(header_row, 1), "name": COLUMNS[field][0]}
+        )
+    problems.refuse()
     rows: list[ParticipantInput] = []
     where: list[dict[str, str]] = []
     for row in table.rows(columns=columns.values()):
@@ -374,7 +357,7 @@ def read_participants(file: Any, *, name: str = "") -> tuple[list[ParticipantInp
         ref = {field: table.cell(row, column) for field, column in columns.items()}
         for field, column in columns.items():
             if (row, column) in table.missing_formulas:
-                problems.append(f"{ref[field]}: {formula_without_value()}")
+                problems.at(ref[field], formula_without_value())
         value = {field: cells.get((row, column)) for field, column in columns.items()}
         if all(as_text(v) == "" for v in value.values()):
             continue
@@ -382,14 +365,11 @@ def read_participants(file: Any, *, name: str = "") -> tuple[list[ParticipantInp
         for field in ("pre_score", "post_score"):
             scores[field], problem = _score(value.get(field))
             if problem:
-                problems.append(f"{ref[field]}: {problem}")
-        raw_sex = as_text(value.get("sex")).casefold()
-        sex = SEX_WORDS.get(raw_sex, raw_sex)
+                problems.at(ref[field], problem)
+        raw_sex = as_text(value.get("sex"))
+        sex = SEX_WORDS.get(fold(raw_sex), raw_sex.casefold())
         if sex not in Participant.Sex.values:
-            problems.append(
-                f"{ref['sex']}: "
-                + _('"%(value)s" is not a sex: write female, male or other.') % {"value": as_text(value.get("sex"))}
-            )
+            problems.at(ref["sex"], _('"%(value)s" is not a sex: write female, male or other.') % {"value": raw_sex})
         rows.append(
             ParticipantInput(
                 name=_text(value.get("name"), "name", ref["name"], problems),
@@ -401,14 +381,13 @@ def read_participants(file: Any, *, name: str = "") -> tuple[list[ParticipantInp
             )
         )
         where.append(ref)
-    if problems:
-        raise WorkbookError(problems)
+    problems.refuse()
     return rows, where
 
 
 def import_participants(training: Training, *, by: Any, file: Any) -> SaveSummary:
-    """Read a participants file (columns name, institution code, sex, position, pre, post) and save its rows as
-    `save_participants` does. Raises WorkbookError naming every wrong cell; nothing is written then."""
+    """Read a participants file (columns name, institution (code or name), sex, position, pre, post) and save its
+    rows as `save_participants` does. Raises WorkbookError naming every wrong cell; nothing is written then."""
     rows, where = read_participants(file)
     if not rows:
         raise WorkbookError(_("The file has a header row but no participants."))

@@ -1,14 +1,16 @@
 """Import context statistics from a CSV or XLSX table (the statistics office's tables, the demo's reference file).
 
-Columns (first row; English names, any order): indicator, value, unit, year, source (required), source_url,
-verified, notes (optional) and topic (optional: the topic of an indicator the file creates). One row is one value.
+Columns (first row; English names, any order, case and accents aside): indicator, value, unit, year, source
+(required), source_url, verified, notes (optional) and topic (optional: the topic of an indicator the file creates).
+One row is one value.
 
 Rules:
 - The whole file is checked first; every error names its place, `Row 5, column year` in a CSV, `Sheet1!D5` in a
   workbook; nothing is written when there is any error.
-- `indicator` is an indicator's code or its name (English or Albanian, any case); an unknown one is created with
-  that name (as its English name), the unit and source most of its rows give, and a topic from the `topic` column
-  or guessed from its name (Other when nothing matches). The import never changes an existing indicator.
+- `indicator` is an indicator's code or its name (English or Albanian; case and accents do not matter); an unknown
+  one is created with that name (as its English name), the unit and source most of its rows give, and a topic from
+  the `topic` column or guessed from its name (Other when nothing matches). The import never changes an existing
+  indicator.
 - `year` is a year (2023), a period (2009-2013) or an approximate year (c. 2022): the value is filed under the
   last year, the period kept as written. One value per indicator and year: a row for a year that already has a
   value replaces it (the latest source wins; history keeps the replaced one). Two rows for the same indicator and
@@ -29,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -37,26 +38,25 @@ from openpyxl.utils import get_column_letter
 from nsm.audit import acting_as
 from nsm.context.models import ContextIndicator, ContextValue, validate_urls
 from nsm.core import limits
+from nsm.core.importing import Headers, Problems, all_or_nothing, column_twice, problems_of, upload_table
 from nsm.core.spreadsheet import (
     CellValueError,
     FileInput,
     SheetReader,
     WorkbookError,
     as_text,
-    bounds_for,
-    capped,
     formula_without_value,
-    load_table,
-    normalize_header,
     parse_number,
     parse_text,
-    read_upload,
 )
 from nsm.core.stale import bump_version
+from nsm.core.text import fold
 
 REQUIRED = ("indicator", "value", "unit", "year", "source")
 OPTIONAL = ("source_url", "verified", "notes", "topic")
-ALIASES = {"note": "notes", "url": "source_url", "source_urls": "source_url"}
+HEADERS = Headers(
+    {"source_url": ("url", "source_urls"), "notes": ("note",)} | {name: () for name in REQUIRED + OPTIONAL}
+)
 MAX_LENGTH = {"indicator": 300, "unit": 100, "source": 500, "source_url": 2000, "notes": limits.LONG_TEXT_CHARS}
 YEAR = re.compile(r"^(?:c\.\s*)?([0-9]{4})(?:\s*[-–]\s*([0-9]{4}))?$", re.IGNORECASE)  # 0-9: not ١٢٣
 VERIFIED = {
@@ -83,15 +83,9 @@ TOPIC_WORDS = (  # the first match decides: asylum before foreigners, remittance
 )
 
 
-class ContextImportError(Exception):
+class ContextImportError(WorkbookError):
     """A file that cannot be imported: `messages` lists every error, each naming its row and column or cell (at
     most IMPORT_MAX_ERRORS, then "and N more errors"); `total` counts them all."""
-
-    def __init__(self, messages: list[str]) -> None:
-        kept = capped(messages)
-        self.messages = kept.lines()
-        self.total = kept.total
-        super().__init__("\n".join(self.messages))
 
 
 @dataclass
@@ -104,7 +98,7 @@ class ParsedRow:
 @dataclass
 class ParsedTable:
     rows: list[ParsedRow]
-    errors: list[str]
+    errors: Problems
 
 
 @dataclass
@@ -140,10 +134,10 @@ def _csv_place(row: int, column: str) -> str:
 def _table(file: FileInput, name: str) -> SheetReader:
     """The file's table (the first sheet of an xlsx, or a CSV file), bounded as `settings.IMPORT_BOUNDS["context"]`
     says before it is read."""
-    bounds = bounds_for("context")
     try:
-        data = read_upload(file, bounds)
-        return load_table(data, bounds, name=name, place=lambda row, column: _csv_place(row, get_column_letter(column)))
+        return upload_table(
+            file, "context", name=name, place=lambda row, column: _csv_place(row, get_column_letter(column))
+        )
     except WorkbookError as error:
         raise ContextImportError(error.messages) from error
 
@@ -155,33 +149,21 @@ def _placer(table: SheetReader) -> Any:
     return lambda number, index, name: f"{table.name}!{get_column_letter(index + 1)}{number}"
 
 
-def _columns(header: list[Any], place: Any) -> tuple[dict[str, int], list[str]]:
-    columns: dict[str, int] = {}
-    errors = []
-    for index, raw in enumerate(header):
-        name = normalize_header(as_text(raw))
-        name = ALIASES.get(name, name)
-        if not name:
-            continue
-        if name not in REQUIRED + OPTIONAL:
-            errors.append(
-                _("%(place)s: unknown column “%(name)s”; the columns are %(columns)s.")
-                % {
-                    "place": place(1, index, as_text(raw)),
-                    "name": as_text(raw),
-                    "columns": ", ".join(REQUIRED + OPTIONAL),
-                }
-            )
-        elif name in columns:
-            errors.append(
-                _("%(place)s: the column %(name)s appears twice.") % {"place": place(1, index, name), "name": name}
-            )
-        else:
-            columns[name] = index
-    missing = [name for name in REQUIRED if name not in columns]
+def _columns(table: SheetReader, place: Any) -> tuple[dict[str, int], Problems]:
+    """The column (0-based) of each name the first row gives, and the errors of that row."""
+    header = HEADERS.read(table.row_values(1))
+    errors = Problems()
+    for column, text in header.unknown:
+        errors.append(
+            _("%(place)s: unknown column “%(name)s”; the columns are %(columns)s.")
+            % {"place": place(1, column - 1, text), "name": text, "columns": ", ".join(REQUIRED + OPTIONAL)}
+        )
+    for column, text in header.repeated:
+        errors.at(place(1, column - 1, HEADERS.key(text) or text), column_twice(text))
+    missing = header.missing(REQUIRED)
     if missing:
         errors.append(_("The first row must name the columns; missing: %(columns)s.") % {"columns": ", ".join(missing)})
-    return columns, errors
+    return {name: column - 1 for name, column in header.columns.items()}, errors
 
 
 def parse_year(raw: Any) -> tuple[int, str]:
@@ -258,11 +240,8 @@ def read_table(file: FileInput, *, name: str = "") -> ParsedTable:
     place = _placer(table)
     if not table.cells and not table.missing_formulas:
         raise ContextImportError([_("The file is empty.")])
-    width = max((column for row, column in table.cells if row == 1), default=0)
-    columns, errors = _columns([table.value(1, column) for column in range(1, width + 1)], place)
-    if errors:
-        raise ContextImportError(errors)
-    errors = capped([])  # at most IMPORT_MAX_ERRORS kept, the others counted
+    columns, errors = _columns(table, place)
+    errors.refuse(ContextImportError)
     rows = []
     for number in table.rows():
         if number == 1:
@@ -274,12 +253,12 @@ def read_table(file: FileInput, *, name: str = "") -> ParsedTable:
         for column, index in columns.items():
             row.place[column] = place(number, index, column)
             if (number, index + 1) in table.missing_formulas:
-                errors.append(f"{row.place[column]}: {formula_without_value()}")
+                errors.at(row.place[column], formula_without_value())
                 continue
             try:
                 row.values[column] = _parse_cell(column, table.value(number, index + 1))
             except CellValueError as error:
-                errors.append(f"{row.place[column]}: {error}")
+                errors.at(row.place[column], str(error))
         rows.append(row)
     if not rows and not errors:
         errors.append(_("The file has no rows below its header."))
@@ -294,7 +273,7 @@ def _indicator_lookup(country: str) -> dict[str, ContextIndicator]:
     for indicator in ContextIndicator.objects.filter(country=country):
         for key in (indicator.name_sq, indicator.name_en, indicator.code):
             if key:
-                lookup[key.casefold()] = indicator
+                lookup[fold(key)] = indicator
     return lookup
 
 
@@ -317,7 +296,7 @@ def _check_duplicates(parsed: ParsedTable) -> list[str]:
     for row in parsed.rows:
         if "indicator" not in row.values or "year" not in row.values:
             continue
-        key = (row.values["indicator"].casefold(), row.values["year"][0])
+        key = (fold(row.values["indicator"]), row.values["year"][0])
         if key in seen:
             errors.append(
                 _("%(place)s: a second value for this indicator and year (the first is on row %(row)d).")
@@ -351,20 +330,17 @@ def _differs(stored: ContextValue, wanted: dict[str, Any]) -> bool:
 
 def apply_import(parsed: ParsedTable, *, country: str, by: Any) -> ImportSummary:
     """Write a checked file in one transaction; raises ContextImportError (nothing written) when it has any error."""
-    errors = capped(list(parsed.errors))
-    errors.more += getattr(parsed.errors, "more", 0)  # errors only counted while reading
+    errors = problems_of(parsed.errors)
     errors.extend(_check_duplicates(parsed))
-    if errors.total:
-        raise ContextImportError(errors)
-    if not re.fullmatch(r"[A-Z]{2}", country or ""):
-        raise ContextImportError([_("The country is an ISO 3166 alpha-2 code, such as AL.")])
+    if not errors.total and not re.fullmatch(r"[A-Z]{2}", country or ""):
+        errors.append(_("The country is an ISO 3166 alpha-2 code, such as AL."))
     summary = ImportSummary()
-    with transaction.atomic(), acting_as(by, reason=_("import")):
+    with all_or_nothing(errors, refuse=ContextImportError), acting_as(by, reason=_("import")):
         lookup = _indicator_lookup(country)
         taken = set(ContextIndicator.objects.filter(country=country).values_list("code", flat=True))
         rows_by_name: dict[str, list[ParsedRow]] = {}
         for row in parsed.rows:
-            rows_by_name.setdefault(row.values["indicator"].casefold(), []).append(row)
+            rows_by_name.setdefault(fold(row.values["indicator"]), []).append(row)
         stored = {
             (value.indicator_id, value.year): value
             for value in ContextValue.objects.select_for_update().filter(indicator__country=country)

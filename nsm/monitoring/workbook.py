@@ -32,21 +32,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from nsm.core import limits
+from nsm.core.importing import Headers, Problems, Row, column_twice, upload_sheets
 from nsm.core.spreadsheet import (
     CellValueError,
     FileInput,
-    MessageList,
     SheetReader,
     WorkbookError,
     as_text,
-    bounds_for,
     first_sheet,
     formula_without_value,
-    load_sheets,
     normalize_header,
     parse_number,
     parse_text,
-    read_upload,
 )
 from nsm.core.text import fold
 from nsm.monitoring import selectors, services
@@ -75,9 +72,6 @@ class Col:
 
     def header(self, language: str) -> str:
         return self.sq if language == "sq" else self.en
-
-    def matches(self, text: Any) -> bool:
-        return normalize_header(text) in (self.key, normalize_header(self.en), normalize_header(self.sq))
 
 
 @dataclass(frozen=True)
@@ -126,6 +120,7 @@ INFO_FIELDS = (
     Col("report", "Report number", "Numri i raportit"),
     Col("version", "Version", "Versioni"),
 )
+INFO_HEADERS = Headers({column.key: (column.en, column.sq) for column in INFO_FIELDS})
 TOTAL = {"en": "Total", "sq": "Gjithsej"}
 TOTAL_KEY = "total"
 YES_NO_WORDS = {"en": ("yes", "no"), "sq": ("po", "jo")}
@@ -414,25 +409,11 @@ class ImportOutcome:
 
 
 @dataclass
-class _Row:
-    """One row of a sheet: the cell of each column (for messages), the values read, the columns that failed."""
-
-    sheet: str
-    number: int
-    refs: dict[str, str] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
-    bad: set[str] = field(default_factory=set)
-
-    def cell(self, key: str) -> str:
-        return self.refs.get(key) or self.refs.get("code") or f"{self.sheet}!A{self.number}"
-
-
-@dataclass
 class _IndicatorRows:
     """The rows of one indicator in the file, by category id (None: the total)."""
 
     line: selectors.IndicatorLine
-    rows: dict[int | None, _Row] = field(default_factory=dict)
+    rows: dict[int | None, Row] = field(default_factory=dict)
 
     def cell(self, category_id: int | None, key: str) -> str:
         row = self.rows.get(category_id) or next(iter(self.rows.values()))
@@ -449,9 +430,9 @@ class _Reader:
     def __init__(self, report: ProgressReport, detail: selectors.ReportDetail, sheets: list[SheetReader]) -> None:
         self.report = report
         self.detail = detail
-        self.errors = MessageList()  # at most IMPORT_MAX_ERRORS kept, the others counted
+        self.errors = Problems()  # at most IMPORT_MAX_ERRORS kept, the others counted
         self.version: int | None = None
-        self.activities: dict[int, _Row] = {}  # activity id -> its row
+        self.activities: dict[int, Row] = {}  # activity id -> its row
         self.indicators: dict[int, _IndicatorRows] = {}  # indicator id -> its rows
         self.sheets: dict[Sheet, SheetReader] = {}
         for sheet in sheets:
@@ -459,16 +440,13 @@ class _Reader:
             if spec is None:
                 continue  # a sheet of the user's own: not read
             if spec in self.sheets:
-                self.error(
+                self.errors.at(
                     f"{sheet.name}!A1",
                     _('the sheet "%(sheet)s" repeats the sheet "%(other)s"')
                     % {"sheet": sheet.name, "other": self.sheets[spec].name},
                 )
             else:
                 self.sheets[spec] = sheet
-
-    def error(self, cell: str, message: str) -> None:
-        self.errors.append(f"{cell}: {message}")
 
     def read(self) -> None:
         if INFO not in self.sheets:
@@ -480,13 +458,12 @@ class _Reader:
                 % {"sheet": INFO.en}
             )
         self._read_info(self.sheets[INFO])
-        if self.errors:  # another report's file, or the wrong version: its lines are not this report's to check
-            raise WorkbookError(self.errors)
+        self.errors.refuse()  # another report's file, or the wrong version: its lines are not this report's to check
         for spec, read in ((ACTIVITIES, self._read_activities), (INDICATORS, self._read_indicators)):
             if spec in self.sheets:
                 read(self.sheets[spec])
             else:
-                self.error(f"{spec.en}!A1", _('the sheet "%(sheet)s" is missing') % {"sheet": spec.en})
+                self.errors.at(f"{spec.en}!A1", _('the sheet "%(sheet)s" is missing') % {"sheet": spec.en})
 
     # -- the Report sheet: which report, at which version ----------------------------------------------------
 
@@ -495,14 +472,14 @@ class _Reader:
         report's, and its version not ahead of the report's."""
         found: dict[str, tuple[str, Any]] = {}
         for number in sheet.rows(columns=(1,)):
-            column = next((c for c in INFO_FIELDS if c.matches(as_text(sheet.value(number, 1)))), None)
-            if column is not None and column.key not in found:
-                found[column.key] = (f"{sheet.name}!B{number}", sheet.value(number, 2))
+            key = INFO_HEADERS.key(sheet.value(number, 1))
+            if key is not None and key not in found:
+                found[key] = (f"{sheet.name}!B{number}", sheet.value(number, 2))
         download_again = _("download the report's workbook again")
         for key in ("report", "cycle", "institution", "version"):
             if key not in found:
                 label = next(c.en for c in INFO_FIELDS if c.key == key)
-                self.error(
+                self.errors.at(
                     f"{sheet.name}!A1",
                     _('the field "%(field)s" is missing: %(advice)s') % {"field": label, "advice": download_again},
                 )
@@ -516,10 +493,10 @@ class _Reader:
         try:
             number = _whole_number(raw)
         except CellValueError as error:
-            self.error(cell, f"{error}: {download_again}")
+            self.errors.at(cell, f"{error}: {download_again}")
             return
         if number != self.report.pk:
-            self.error(
+            self.errors.at(
                 cell,
                 _("this workbook belongs to another report (number %(other)s): download this report's workbook")
                 % {"other": number},
@@ -554,7 +531,7 @@ class _Reader:
             cell, raw = found[key]
             given = read(as_text(raw))
             if given.casefold() != wanted.casefold():
-                self.error(cell, messages[key] % {"file": given or '""', "report": wanted})
+                self.errors.at(cell, messages[key] % {"file": given or '""', "report": wanted})
 
     def _check_version(self, cell: str, raw: Any, download_again: str) -> None:
         """A version behind the report's is stale (someone changed the report since: `save_report` says so); one
@@ -562,10 +539,10 @@ class _Reader:
         try:
             number = _whole_number(raw)
         except CellValueError as error:
-            self.error(cell, f"{error}: {download_again}")
+            self.errors.at(cell, f"{error}: {download_again}")
             return
         if number < 1 or number > self.report.version:
-            self.error(
+            self.errors.at(
                 cell,
                 _(
                     "the file says version %(file)s, but this report is at version %(report)s: the file was not "
@@ -584,39 +561,34 @@ class _Reader:
         """The header row's number and the column of each key; missing required columns are errors."""
         rows = sheet.rows()
         header = rows[0] if rows else 1
-        found: dict[str, int] = {}
-        for index, text in sheet.row_values(header):
-            column = next((c for c in columns if c.matches(as_text(text))), None)
-            if column is None:
-                continue
-            if column.key in found:
-                cell = f"{sheet.name}!{get_column_letter(index)}{header}"
-                self.error(cell, _('the column "%(column)s" appears twice') % {"column": as_text(text)})
-            else:
-                found[column.key] = index
-        for column in columns:
-            if column.key in required and column.key not in found:
-                self.error(f"{sheet.name}!A{header}", _('the column "%(column)s" is missing') % {"column": column.en})
-        return header, found
+        found = Headers({column.key: (column.en, column.sq) for column in columns}).read(sheet.row_values(header))
+        for index, text in found.repeated:
+            self.errors.at(sheet.cell(header, index), column_twice(text))
+        english = {column.key: column.en for column in columns}
+        for key in found.missing(required):
+            self.errors.at(
+                f"{sheet.name}!A{header}", _('the column "%(column)s" is missing') % {"column": english[key]}
+            )
+        return header, found.columns
 
-    def _rows(self, sheet: SheetReader, columns: tuple[Col, ...], required: Iterable[str]) -> list[_Row]:
+    def _rows(self, sheet: SheetReader, columns: tuple[Col, ...], required: Iterable[str]) -> list[Row]:
         """Each row under the header with its cells' references and raw values (formulas without a value: errors)."""
         header, found = self._columns(sheet, columns, required)
         rows = []
         for number in sheet.rows(columns=found.values()):
             if number <= header:
                 continue
-            row = _Row(sheet.name, number)
+            row = Row(sheet.name, number)
             for key, index in found.items():
                 row.refs[key] = f"{sheet.name}!{get_column_letter(index)}{number}"
                 row.values[key] = sheet.value(number, index)
                 if row.values[key] is None and (number, index) in sheet.missing_formulas:
-                    self.error(row.refs[key], formula_without_value())
+                    self.errors.at(row.refs[key], formula_without_value())
                     row.bad.add(key)
             rows.append(row)
         return rows
 
-    def _parse(self, row: _Row, key: str, parse: Any, *args: Any) -> None:
+    def _parse(self, row: Row, key: str, parse: Any, *args: Any) -> None:
         """Replace the raw value by the parsed one, or record the error and mark the column bad."""
         if key in row.bad:
             row.values[key] = None
@@ -624,15 +596,15 @@ class _Reader:
         try:
             row.values[key] = parse(row.values.get(key), *args)
         except CellValueError as error:
-            self.error(row.refs[key], str(error))
+            self.errors.at(row.refs[key], str(error))
             row.values[key] = None
             row.bad.add(key)
 
-    def _code(self, row: _Row, editable: Iterable[str], message: str) -> str:
+    def _code(self, row: Row, editable: Iterable[str], message: str) -> str:
         """The row's code; a row with values but no code is an error, an empty row is skipped."""
         code = as_text(row.values.get("code"))
         if not code and any(row.values.get(key) not in (None, "") for key in editable):
-            self.error(row.cell("code"), message)
+            self.errors.at(row.cell("code"), message)
         return code
 
     def _read_activities(self, sheet: SheetReader) -> None:
@@ -646,10 +618,10 @@ class _Reader:
                 continue
             line = lines.get(code)
             if line is None:
-                self.error(row.cell("code"), _('"%(code)s" is not an activity of this report') % {"code": code})
+                self.errors.at(row.cell("code"), _('"%(code)s" is not an activity of this report') % {"code": code})
                 continue
             if code in seen:
-                self.error(
+                self.errors.at(
                     row.cell("code"),
                     _("the activity %(code)s is on row %(row)s already") % {"code": code, "row": seen[code]},
                 )
@@ -671,14 +643,14 @@ class _Reader:
                 continue
             line = lines.get(code)
             if line is None:
-                self.error(row.cell("code"), _('"%(code)s" is not an indicator of this report') % {"code": code})
+                self.errors.at(row.cell("code"), _('"%(code)s" is not an indicator of this report') % {"code": code})
                 continue
             known, category_id = self._category(row, line)
             if not known:
                 continue
             key = (line.indicator.pk, category_id)
             if key in seen:
-                self.error(
+                self.errors.at(
                     row.cell("cell"),
                     _("this cell of the indicator %(code)s is on row %(row)s already")
                     % {"code": code, "row": seen[key]},
@@ -689,11 +661,11 @@ class _Reader:
             for name in ("note", "source"):
                 self._parse(row, name, parse_text, limits.LONG_TEXT_CHARS)
                 if category_id is not None and row.values[name]:
-                    self.error(row.cell(name), _("the note and the source go on the Total row"))
+                    self.errors.at(row.cell(name), _("the note and the source go on the Total row"))
                     row.bad.add(name)
             self.indicators.setdefault(line.indicator.pk, _IndicatorRows(line)).rows[category_id] = row
 
-    def _category(self, row: _Row, line: selectors.IndicatorLine) -> tuple[bool, int | None]:
+    def _category(self, row: Row, line: selectors.IndicatorLine) -> tuple[bool, int | None]:
         """Which cell of the indicator the row holds: by the hidden key, else by the cell's name (either language)."""
         key = as_text(row.values.get("key")).lower()
         name = normalize_header(row.values.get("cell"))
@@ -705,7 +677,7 @@ class _Reader:
             if (key and key == _category_key(category).lower()) or (not key and name in names - {""}):
                 return True, category.pk
         shown = as_text(row.values.get("key") or row.values.get("cell"))
-        self.error(
+        self.errors.at(
             row.cell("key" if key else "cell"),
             _('"%(cell)s" is not a cell of the indicator %(code)s') % {"cell": shown, "code": line.indicator.code},
         )
@@ -758,7 +730,7 @@ class _Reader:
             row = self.activities[line.activity_id]
             for error in services.validate_activity_line(line, codes[line.activity_id]):
                 if error.field not in row.bad:
-                    self.error(self.cell_of(error), error.message)
+                    self.errors.at(self.cell_of(error), error.message)
         for indicator_input in indicators:
             entry = self.indicators[indicator_input.indicator_id]
             if entry.bad:
@@ -766,7 +738,7 @@ class _Reader:
             for error in services.validate_indicator_line(
                 indicator_input, entry.line.indicator, _dimensions(entry.line)
             ):
-                self.error(self.cell_of(error), error.message)
+                self.errors.at(self.cell_of(error), error.message)
 
     def cell_of(self, error: services.LineError) -> str:
         """The cell a service's error is about: the line's row, the field's column."""
@@ -898,16 +870,13 @@ def import_report(report: ProgressReport, file: FileInput, user: Any) -> ImportO
     report = ProgressReport.objects.select_related("cycle__strategy", "institution").get(pk=report.pk)
     if not report.is_editable:
         services.require_editable(report)
-    bounds = bounds_for("report")
-    data = read_upload(file, bounds)
-    sheets, _charts = load_sheets(data, bounds)
+    sheets, _charts = upload_sheets(file, "report")
     detail = selectors.report_detail(report)
     reader = _Reader(report, detail, sheets)
     reader.read()
     activities, indicators = reader.activity_inputs(), reader.indicator_inputs()
     reader.validate(activities, indicators)
-    if reader.errors:
-        raise WorkbookError(reader.errors)
+    reader.errors.refuse()
     if not _changes(detail, activities, indicators):
         return ImportOutcome(changed=0, version=report.version)
     try:

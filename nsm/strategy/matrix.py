@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from nsm.audit import acting_as
+from nsm.core.importing import Problems, all_or_nothing
 from nsm.core.limits import EXCEL_CELL_CHARS
 from nsm.core.spreadsheet import (
     ZIP_MAX_MEMBERS,
@@ -478,7 +478,7 @@ class _Converter:
         self.mapping = mapping
         self.rows = rows
         self.places: dict[str, str] = {}
-        self.errors: list[str] = []
+        self.errors = Problems()
         self.current = Strategy.objects.filter(code=mapping.code).first()
         self.depth = self._depth()
         if not MIN_LEVELS <= self.depth <= MAX_LEVELS:
@@ -574,16 +574,16 @@ class _Converter:
         origin = row.origins.get(row.heading_column, "")
         level, reference, title = self._heading_level(text)
         if level is None:
-            self.errors.append(
-                f"{origin}: "
-                + _('the heading "%(text)s" matches none of the mapping\'s heading patterns') % {"text": text[:80]}
+            self.errors.at(
+                origin,
+                _('the heading "%(text)s" matches none of the mapping\'s heading patterns') % {"text": text[:80]},
             )
             return
         if level > len(self.path) + 1:
-            self.errors.append(
-                f"{origin}: "
-                + _("a heading of level %(level)s comes before any heading of level %(above)s above it")
-                % {"level": level, "above": level - 1}
+            self.errors.at(
+                origin,
+                _("a heading of level %(level)s comes before any heading of level %(above)s above it")
+                % {"level": level, "above": level - 1},
             )
             return
         code = self._next_code(self.path[: level - 1])
@@ -620,10 +620,10 @@ class _Converter:
         title, title_at = self._cell(row, f"title_{self.language}")
         anchor = title_at or next(iter(row.origins.values()), "")
         if len(self.path) != self.depth - 1:
-            self.errors.append(
-                f"{anchor}: "
-                + _("this action comes before a heading of each level above it (%(levels)s levels of headings)")
-                % {"levels": self.depth - 1}
+            self.errors.at(
+                anchor,
+                _("this action comes before a heading of each level above it (%(levels)s levels of headings)")
+                % {"levels": self.depth - 1},
             )
             return
         code = self._next_code(self.path)
@@ -724,8 +724,8 @@ def _renamed(message: str, places: dict[str, str]) -> str:
     return f"{places[cell]}: {rest}" if separator and cell in places else message
 
 
-def _rename_all(messages: MessageList, places: dict[str, str]) -> MessageList:
-    renamed = MessageList(_renamed(message, places) for message in messages)
+def _rename_all(messages: MessageList, places: dict[str, str]) -> Problems:
+    renamed = Problems(_renamed(message, places) for message in messages)
     renamed.more += messages.more
     return renamed
 
@@ -765,10 +765,8 @@ def read_rows(rows: list[MatrixRow], mapping: MatrixMapping, *, name: str) -> Pa
     parsed = read_sheets(sheets, name=Path(name).name)
     _relocate(parsed, converter.places)
     if converter.errors:
-        errors = MessageList(converter.errors)
-        errors.extend(parsed.errors)
-        errors.more += parsed.errors.more
-        parsed.errors = errors
+        converter.errors.extend(parsed.errors)
+        parsed.errors = converter.errors
     return parsed
 
 
@@ -778,7 +776,7 @@ def apply_matrix(
     """Import the matrix's plan (apply_plan) and keep its mapping on the strategy for the next import, in one
     transaction; the mapping is saved (with its history row) only when it changed. With `expected` (the fingerprint
     of the preview confirmed), PreviewOutdated is raised and nothing written when the import would now do otherwise."""
-    with transaction.atomic():
+    with all_or_nothing(parsed.errors):
         summary = apply_plan(parsed, by=by, expected=expected, amendment_reason=amendment_reason)
         strategy = Strategy.objects.select_for_update().get(code=parsed.strategy_code)
         if strategy.matrix_mapping != mapping.raw:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
 from django.db.models import Model
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -47,14 +46,13 @@ from nsm.accounts.names import (
 )
 from nsm.audit import acting_as
 from nsm.core import limits
+from nsm.core.importing import Headers, Problems, Row, all_or_nothing, column_twice, upload_sheets
 from nsm.core.spreadsheet import (  # the reading kernel; these names are importable from here as before
     CellValueError,
     FileInput,
-    MessageList,
     SheetReader,
     WorkbookError,
     as_text,
-    bounds_for,
     check_archive,
     formula_without_value,
     load_sheets,
@@ -161,10 +159,6 @@ class Column:
     default: Any = None
     aliases: tuple[str, ...] = ()
 
-    def headers(self) -> tuple[str, ...]:
-        """Every header that names this column, normalized."""
-        return (self.field, normalize_header(self.sq), *(normalize_header(alias) for alias in self.aliases))
-
 
 @dataclass(frozen=True)
 class SheetSpec:
@@ -177,9 +171,14 @@ class SheetSpec:
     optional: bool = False
     aliases: tuple[str, ...] = ()
 
+    @cached_property
+    def headers(self) -> Headers:
+        """The columns by every header that names them: the field, the Albanian header, the earlier ones."""
+        return Headers({column.field: (column.sq, *column.aliases) for column in self.columns})
+
     def column(self, header: str) -> Column | None:
-        key = normalize_header(header)
-        return next((c for c in self.columns if key in c.headers()), None)
+        field = self.headers.key(header)
+        return next((c for c in self.columns if c.field == field), None) if field else None
 
 
 def _choices(model_choices: Any) -> tuple[str, ...]:
@@ -504,20 +503,6 @@ def _numbers(count: int) -> str:
 
 
 @dataclass
-class Row:
-    """One row of the file: its parsed values by field, and the cell of each field for messages."""
-
-    sheet: str
-    number: int
-    refs: dict[str, str] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
-    bad: set[str] = field(default_factory=set)
-
-    def cell(self, name: str) -> str:
-        return self.refs.get(name) or self.refs.get("code") or next(iter(self.refs.values()), f"{self.sheet}!A1")
-
-
-@dataclass
 class ParsedPlan:
     """Everything the file says, keyed by each row's identity, with every error and warning found."""
 
@@ -531,8 +516,8 @@ class ParsedPlan:
     targets: dict[tuple, Row] = field(default_factory=dict)
     named_institutions: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, name as written, code)
     levels: list[dict[str, str]] = field(default_factory=default_levels)  # the plan's levels, as the file leaves them
-    errors: MessageList = field(default_factory=MessageList)  # at most IMPORT_MAX_ERRORS kept, the rest counted
-    warnings: MessageList = field(default_factory=MessageList)
+    errors: Problems = field(default_factory=Problems)  # at most IMPORT_MAX_ERRORS kept, the rest counted
+    warnings: Problems = field(default_factory=Problems)
 
     @property
     def is_valid(self) -> bool:
@@ -555,8 +540,8 @@ class ParsedPlan:
 @dataclass
 class _Existing:
     """The plan in the database. `institutions` are those of the plan's country only (a code is unique within a
-    country, not across countries): codes and names resolve among them alone. `elsewhere` tells, for a code that
-    only other countries have, which ones, so that the error can say so."""
+    country, not across countries): codes and names resolve among them alone (`names`); `names.elsewhere` tells,
+    for a code that only other countries have, which ones, so that the error can say so."""
 
     strategy: Strategy | None
     institutions: dict[str, Institution]
@@ -571,26 +556,22 @@ class _Existing:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     targets: dict[tuple, IndicatorTarget] = field(default_factory=dict)
     country: str = ""
-    elsewhere: dict[str, set[str]] = field(default_factory=dict)
     names: InstitutionNames = field(default_factory=InstitutionNames)
 
     def institution_code(self, pk: int | None) -> str:
         return self.institutions_by_id[pk].code if pk else ""
 
     def add_institution(self, institution: Institution) -> None:
-        """An institution of the plan's country (one of another country is only remembered in `elsewhere`; its
+        """An institution of the plan's country (one of another country is only remembered in `names.elsewhere`; its
         primary key still gives its code, for a plan written before countries were kept apart)."""
         self.institutions_by_id[institution.pk] = institution
-        if institution.country == self.country:
+        if self.names.keep(institution, self.country):
             self.institutions[institution.code.upper()] = institution
-            self.names.add(institution)
-        else:
-            self.elsewhere.setdefault(institution.code.upper(), set()).add(institution.country)
 
     def scope(self, country: str) -> None:
         """Resolve codes among the institutions of `country` from now on."""
         everyone = list(self.institutions_by_id.values())
-        self.country, self.institutions, self.elsewhere, self.institutions_by_id = country, {}, {}, {}
+        self.country, self.institutions, self.institutions_by_id = country, {}, {}
         self.names = InstitutionNames()
         for institution in everyone:
             self.add_institution(institution)
@@ -825,10 +806,10 @@ class _Reader:
             )
 
     def error(self, cell: str, message: str) -> None:
-        self.plan.errors.append(f"{cell}: {message}")
+        self.plan.errors.at(cell, message)
 
     def warn(self, cell: str, message: str) -> None:
-        self.plan.warnings.append(f"{cell}: {message}")
+        self.plan.warnings.at(cell, message)
 
     def _register(self, sheet: SheetReader) -> None:
         spec = _sheet_spec(sheet.name)
@@ -1042,23 +1023,17 @@ class _Reader:
         return rows
 
     def _header(self, sheet: SheetReader, spec: SheetSpec, number: int) -> dict[str, int]:
-        columns: dict[str, int] = {}
-        for index, text in sheet.row_values(number):
-            cell = f"{sheet.name}!{get_column_letter(index)}{number}"
-            column = spec.column(as_text(text))
-            if column is None:
-                self.warn(
-                    cell,
-                    _('the column "%(column)s" is not known; it is ignored') % {"column": as_text(text)},
-                )
-            elif column.field in columns:
-                self.error(cell, _('the column "%(column)s" appears twice') % {"column": as_text(text)})
-            else:
-                columns[column.field] = index
-                self.headers[(spec.kind, column.field)] = as_text(text)
-        for name in (c.field for c in spec.columns if c.required and c.field not in columns):
+        header = spec.headers.read(sheet.row_values(number))
+        for index, text in header.unknown:
+            self.warn(
+                sheet.cell(number, index), _('the column "%(column)s" is not known; it is ignored') % {"column": text}
+            )
+        for index, text in header.repeated:
+            self.error(sheet.cell(number, index), column_twice(text))
+        for name in header.missing(c.field for c in spec.columns if c.required):
             self.error(f"{sheet.name}!A{number}", _('the required column "%(column)s" is missing') % {"column": name})
-        return columns
+        self.headers.update({(spec.kind, name): text for name, text in header.written.items()})
+        return header.columns
 
     def _row(self, sheet: SheetReader, spec: SheetSpec, number: int, columns: dict[str, int]) -> Row:
         row = Row(sheet.name, number)
@@ -1318,9 +1293,10 @@ class _Reader:
         known = self.existing.names.find(text) or self.new_names.find(text)
         if known is not None:
             return known.code
-        others = self.existing.elsewhere.get(text.upper())
+        others = self.existing.names.elsewhere.get(fold(text))
         if others:
-            raise CellValueError(_institution_elsewhere(text, self.existing.country, others))
+            countries = {institution.country for institution in others}
+            raise CellValueError(_institution_elsewhere(text, self.existing.country, countries))
         near = self.existing.names.near(text) or self.new_names.near(text)
         if near is not None:
             raise CellValueError(f"{_INSTITUTION_UNKNOWN[name](text)}: {suggestion(near)}")
@@ -1349,7 +1325,7 @@ class _Reader:
             self.known_codes.append(institution.code)
 
     def _new_named_institution(self, text: str) -> str:
-        taken = [*self.existing.institutions, *self.existing.elsewhere, *self.new_names.by_code]
+        taken = [*self.existing.institutions, *self.existing.names.elsewhere, *self.new_names.by_code]
         code = code_from_name(text, taken)
         language = name_language(text)
         institution = Institution(code=code, country=self.existing.country, kind=Institution.Kind.OTHER)
@@ -1799,12 +1775,10 @@ def _as_tuple(key: Any) -> tuple:
 def read_workbook(file: FileInput, *, name: str | None = None) -> ParsedPlan:
     """Read and check a workbook; a file that cannot be read at all, or passes one of the plan workbook's
     upload bounds (`settings.IMPORT_BOUNDS["plan"]`), raises WorkbookError."""
-    bounds = bounds_for("plan")
-    data = read_upload(file, bounds)
     file_name = name or (
         Path(file).name if isinstance(file, str | Path) else Path(getattr(file, "name", "") or "").name
     )
-    sheets, charts = load_sheets(data, bounds)
+    sheets, charts = upload_sheets(file, "plan")
     return _Reader(sheets, file_name, charts=charts).read()
 
 
@@ -2050,14 +2024,9 @@ def _preview(parsed: ParsedPlan, ops: list[_Op], cls: type[P]) -> P:
     return cls(parsed.strategy_code, list(kinds.values()), parsed.warnings.lines())
 
 
-def _require_valid(parsed: ParsedPlan) -> None:
-    if parsed.errors:
-        raise WorkbookError(parsed.errors)
-
-
 def plan_changes(parsed: ParsedPlan) -> ImportPreview:
     """What importing the (valid) parsed file would do, computed in a constant number of queries."""
-    _require_valid(parsed)
+    parsed.errors.refuse()
     existing = _load_existing(parsed.strategy_code, country=parsed.country)
     preview = _preview(parsed, _diff(parsed, existing), ImportPreview)
     preview.country = existing.country
@@ -2081,9 +2050,8 @@ def apply_plan(
     is raised when the plan changed since that preview so that the import would now do something else.
     An adopted plan's import is an amendment: refused without `amendment_reason`, listed with it otherwise.
     """
-    _require_valid(parsed)
     reason = _("import of %(name)s") % {"name": parsed.file_name or "workbook"}
-    with transaction.atomic(), acting_as(by, reason=reason):
+    with all_or_nothing(parsed.errors), acting_as(by, reason=reason):
         existing = _load_existing(parsed.strategy_code, country=parsed.country, lock=True)
         ops = _diff(parsed, existing)
         if expected is not None:
