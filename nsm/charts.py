@@ -73,6 +73,14 @@ def draw_svg(spec: dict[str, Any]) -> SafeString:
     return mark_safe(svg)  # noqa: S308 - vl-convert's output, with text escaped by vega and above  # nosec B308, B703
 
 
+def warm_up() -> None:
+    """Start the renderer (vl-convert's JavaScript engine) with one tiny chart, so that the first real chart does not
+    pay for it (about a second). The worker does this when it starts (nsm.analytics.apps)."""
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"$schema": VEGA_LITE_SCHEMA, "mark": "point", "data": {"values": [{}]}})
+
+
 _INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
 
 

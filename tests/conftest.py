@@ -20,13 +20,59 @@ def english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache: the analysis pages and charts are cached by the data they show, and
-    test data made with factories (not through the services) bumps no version."""
-    from django.core.cache import cache
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+MEMORY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nsm-tests"}}
 
-    cache.clear()
+
+@pytest.fixture(scope="session", autouse=True)
+def configured_caches():
+    """The cache of settings.CACHES (a table of the database) for the tests that use the database; the memory for
+    the others, and for fixtures shared by a module or the session, which have no database."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    configured = settings.CACHES
+    with override_settings(CACHES=MEMORY_CACHE):
+        yield configured
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, configured_caches):
+    """The test database, with the table of the database cache: it was made while the tests had the memory cache
+    (`configured_caches`), so neither `migrate` nor the test runner made that table."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(CACHES=configured_caches):
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(request, configured_caches, django_db_blocker):
+    """Each test starts with an empty cache: the analysis pages and charts are cached by the data they show, and
+    test data made with factories (not through the services) bumps no version. With the database's cache, a test in
+    a transaction leaves nothing in it (rolled back) and a test that commits empties it afterwards."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not DATABASE_FIXTURES & set(request.fixturenames):
+        cache.clear()
+        yield
+        return
+    with override_settings(CACHES=configured_caches):
+        yield
+        if {"transactional_db", "live_server"} & set(request.fixturenames) or (
+            marker and marker.kwargs.get("transaction")
+        ):
+            with django_db_blocker.unblock():
+                cache.clear()
 
 
 @pytest.fixture(autouse=True)

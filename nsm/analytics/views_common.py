@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
@@ -33,15 +34,23 @@ from nsm.strategy.models import Result, Strategy
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-# What the analysis of a strategy is computed from, summed up in one text that changes whenever any of it does:
-# every change of a report (saved, submitted, returned, approved, reopened, locked) and of a cycle, a result, an
-# activity (with its budget and tags) or an indicator (with its targets) bumps that object's version, and a deletion
-# changes a count. Read with the strategy, in the same query; the cached pages are keyed by it.
+# What the analysis of a strategy is computed from, summed up in one text that changes whenever any of it does, and
+# only then: the approved reports (how many, the sum of their versions, the latest approval: a report's data change
+# only while it is not approved, and each approval or reopening changes one of the three), the submissions that the
+# compliance table counts (how many, how many late), and the plan: every change of a cycle, a result, an activity
+# (with its budget and tags) or an indicator (with its targets) bumps that object's version, and a deletion changes a
+# count. Saving a draft, which bumps the report's version, changes none of it: the pages stay cached while focal
+# points type. Read with the strategy, in the same query; the cached pages are keyed by it.
 _STRATEGY = Strategy._meta.db_table
+_IS_APPROVED = f"r.status = '{sql.APPROVED}'"
 _STAMP_SQL = " || '/' || ".join(
     [
-        f"""(SELECT COUNT(*) || '.' || COALESCE(SUM(r.version), 0) FROM {sql.T["report"]} r
-            JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id WHERE c.strategy_id = {_STRATEGY}.id)""",
+        f"""COALESCE((SELECT SUM(CASE WHEN {_IS_APPROVED} THEN 1 ELSE 0 END)
+            || '.' || SUM(CASE WHEN {_IS_APPROVED} THEN r.version ELSE 0 END)
+            || '.' || COALESCE(CAST(MAX(CASE WHEN {_IS_APPROVED} THEN r.approved_at END) AS TEXT), '-')
+            || '.' || COUNT(r.submitted_at) || '.' || SUM(CASE WHEN r.submitted_late THEN 1 ELSE 0 END)
+            FROM {sql.T["report"]} r JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
+            WHERE c.strategy_id = {_STRATEGY}.id), 'none')""",
         *(
             f"(SELECT COUNT(*) || '.' || COALESCE(SUM(version), 0) FROM {sql.T[name]}"
             f" WHERE strategy_id = {_STRATEGY}.id)"
@@ -100,19 +109,65 @@ def latest_reported_period(strategy: StampedStrategy) -> Period:
 
 # A safety net for changes made outside the platform's services (the admin, SQL), which bump no version.
 CACHE_SECONDS = 600
+# Single flight: one request (or the worker) computes a page while the others asking for it wait, polling the cache
+# every POLL_SECONDS, at most WAIT_SECONDS; then they compute it themselves (the one computing may have died: its
+# lock lapses after LOCK_SECONDS).
+LOCK_SECONDS = 30
+WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.1
+
+
+def page_key(request: HttpRequest, strategy: Strategy, page: str) -> str | None:
+    """The cache key of this page for this query string, language and day and the strategy's data stamp; None when
+    the stamp was not read (`with_analysis_stamp`). Empty parameters (a filter form's "all") count as absent."""
+    stamp = getattr(strategy, "analysis_stamp", None)
+    if stamp is None:
+        return None
+    query = sorted((name, value.strip()) for name, values in request.GET.lists() for value in values if value.strip())
+    key = [
+        page, strategy.pk, stamp, str(strategy.band_width), strategy.is_public, query, get_language(),
+        timezone.localdate().isoformat(),
+    ]  # fmt: skip
+    return "nsm-analysis-" + hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()
 
 
 def cached_page(request: HttpRequest, strategy: Strategy, page: str, build: Callable[[], Any]) -> Any:
     """What `build` returns for this page, query string, language and day, kept in the cache until the strategy's
-    data stamp changes (at most CACHE_SECONDS): a page that nothing has changed since is not computed again."""
-    key = [
-        page, strategy.pk, getattr(strategy, "analysis_stamp", None), str(strategy.band_width), strategy.is_public,
-        sorted(request.GET.lists()), get_language(), timezone.localdate().isoformat(),
-    ]  # fmt: skip
-    if key[2] is None:  # no stamp read: nothing to key the cache by
+    data stamp changes (at most CACHE_SECONDS): a page that nothing has changed since is not computed again, and
+    while one request computes it the others wait for it (`single_flight`)."""
+    key = page_key(request, strategy, page)
+    if key is None:  # no stamp read: nothing to key the cache by
         return build()
-    digest = hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()
-    return cache.get_or_set(f"nsm-analysis-{digest}", build, CACHE_SECONDS)
+    return single_flight(key, build, CACHE_SECONDS)
+
+
+def single_flight(key: str, build: Callable[[], Any], seconds: int) -> Any:
+    """The cached value of `key`, else `build()` stored for `seconds`, computed by one caller at a time across every
+    process that shares the cache: the first takes a lock (`cache.add`, which only one can win) and the others poll
+    for its value; when the lock vanishes without a value (the builder failed) the next takes it; after WAIT_SECONDS
+    (the builder is stuck or died) they compute it themselves."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    lock = f"{key}-lock"
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not cache.add(lock, True, LOCK_SECONDS):
+        if time.monotonic() >= deadline:
+            value = build()
+            cache.set(key, value, seconds)
+            return value
+        time.sleep(POLL_SECONDS)
+        found = cache.get_many([key, lock])
+        if key in found:
+            return found[key]
+    try:
+        value = cache.get(key)  # stored between our first look and the lock
+        if value is None:
+            value = build()
+            cache.set(key, value, seconds)
+        return value
+    finally:
+        cache.delete(lock)
 
 
 def filter_choices(strategy: Strategy, *, halves: bool = True, owners: bool = False) -> dict[str, Any]:

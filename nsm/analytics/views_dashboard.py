@@ -161,11 +161,11 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     strategy = analysed_strategy(request, code)
-    page = cached_page(request, strategy, "dashboard", lambda: _dashboard_body(request, strategy))
+    page = cached_page(request, strategy, "dashboard", lambda: dashboard_body(request, strategy))
     return render(request, "analytics/dashboard.html", {"strategy": strategy, **page})
 
 
-def _dashboard_body(request: HttpRequest, strategy: StampedStrategy) -> dict[str, Any]:
+def dashboard_body(request: HttpRequest, strategy: StampedStrategy) -> dict[str, Any]:
     """The dashboard's figures, charts and tables, rendered: the same for every reader of the same selection."""
     picked = selection(request, strategy)
     filters, period, links = picked.filters, picked.period, Links(picked)

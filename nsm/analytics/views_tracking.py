@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from nsm.accounts import access
-from nsm.analytics import exports, services
+from nsm.analytics import services
 from nsm.analytics.alignment import coverage_gaps, gcm_alignment
 from nsm.analytics.indicators import BAND_LABELS, BANDS, Achievement, achievement_over, band_counts
 from nsm.analytics.periods import Period
@@ -144,12 +144,12 @@ def _drill_down(strategy: Strategy, query: str) -> str:
 @require_GET
 def iptt(request: HttpRequest, code: str) -> HttpResponse:
     strategy = analysed_strategy(request, code)
-    page = cached_page(request, strategy, "iptt", lambda: _iptt_body(request, strategy))
+    page = cached_page(request, strategy, "iptt", lambda: iptt_body(request, strategy))
     context = {"strategy": strategy, "may_publish": may_publish(request.user, strategy), "active": "iptt", **page}
     return render(request, "analytics/iptt.html", context)
 
 
-def _iptt_body(request: HttpRequest, strategy: StampedStrategy) -> dict[str, Any]:
+def iptt_body(request: HttpRequest, strategy: StampedStrategy) -> dict[str, Any]:
     """The filter form and the table, rendered: the same for every reader of the same selection."""
     choices = filter_choices(strategy, halves=False, owners=True)
     picked = selection(request, strategy, choices=choices, years_only=True)
@@ -169,6 +169,8 @@ def _iptt_body(request: HttpRequest, strategy: StampedStrategy) -> dict[str, Any
 @login_required
 @require_GET
 def iptt_export(request: HttpRequest, code: str) -> FileResponse:
+    from nsm.analytics import exports  # with openpyxl: loaded by the first export, not with the URLs
+
     strategy = analysed_strategy(request, code)
     choices = filter_choices(strategy, halves=False, owners=True)
     picked = selection(request, strategy, choices=choices, years_only=True)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -52,6 +53,16 @@ from nsm.strategy.models import Indicator, Strategy, is_stage
 Status = ActivityProgress.Status
 SPENDING_LIMIT = Decimal(10) ** 13  # 15 significant digits with 2 decimals
 VALUE_LIMIT = Decimal(10) ** 12  # 15 significant digits with 3 decimals
+
+# Sent once a transaction that changed a strategy's approved data has committed (a report approved or reopened, a cycle
+# closed), with `strategy_id`: the analysis app, above this one, queues the drawing of its pages then.
+approved_data_changed = Signal()
+
+
+def _announce_approved_data_changed(strategy_id: int) -> None:
+    transaction.on_commit(
+        lambda: approved_data_changed.send(sender=ProgressReport, strategy_id=strategy_id), robust=True
+    )
 
 
 # --- Inputs and errors ---
@@ -500,6 +511,7 @@ def close_cycle(cycle: ReportingCycle, *, by: Any, version: int | None = None) -
             raise TransitionRefused(_("Only an open cycle can be closed."))
         cycle.status = ReportingCycle.Status.CLOSED
         bump_version(cycle)
+        _announce_approved_data_changed(cycle.strategy_id)
         for report in ProgressReport.objects.select_for_update().filter(cycle=cycle):
             changed = report.reopened
             report.reopened = False
@@ -1145,6 +1157,7 @@ def approve_report(report: ProgressReport, *, by: Any, version: int | None = Non
         report.return_reason = ""
         bump_version(report)
         _event(report, ReportEvent.Kind.APPROVED, by)
+        _announce_approved_data_changed(report.cycle.strategy_id)
         return report
 
 
@@ -1165,6 +1178,7 @@ def reopen_report(report: ProgressReport, *, by: Any, reason: str, version: int 
         report.reopened = report.cycle.is_closed
         bump_version(report)
         _event(report, ReportEvent.Kind.REOPENED, by, reason=reason)
+        _announce_approved_data_changed(report.cycle.strategy_id)
         return report
 
 

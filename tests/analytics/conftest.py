@@ -389,3 +389,19 @@ def grow(plan):
         approve_by=secretariat,
     )
     return cycle
+
+
+LOCMEM_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nsm-tests"}}
+
+
+@pytest.fixture
+def locmem_cache(settings):
+    """The cache in this process's memory instead of the database's table (settings.CACHES): for the tests that pin
+    the queries of a page itself, which the cache's own reads and writes (queries with the database cache) would
+    blur. Emptied first: a memory cache outlives the settings that named it."""
+    from django.core.cache import cache
+
+    settings.CACHES = LOCMEM_CACHE
+    cache.clear()
+    yield
+    cache.clear()

@@ -371,7 +371,7 @@ def count_queries(client, url, params) -> int:
 
 
 @pytest.mark.parametrize("url", [IPTT, EXPORT, GCM])
-def test_query_count_does_not_grow_with_the_plan(approved_plan, client_for, url):
+def test_query_count_does_not_grow_with_the_plan(approved_plan, client_for, url, locmem_cache):
     client = client_for(approved_plan.users["secretariat"])
     params = {
         "period": "2024",
@@ -388,7 +388,9 @@ def test_query_count_does_not_grow_with_the_plan(approved_plan, client_for, url)
         assert (context["errors"] if "errors" in context else context["picked"].errors) == []
 
 
-def test_iptt_with_every_filter_stays_within_the_budget(approved_plan, client_for, django_assert_max_num_queries):
+def test_iptt_with_every_filter_stays_within_the_budget(
+    approved_plan, client_for, django_assert_max_num_queries, locmem_cache
+):
     client = client_for(approved_plan.users["secretariat"])
     params = {
         "period": "2024",
