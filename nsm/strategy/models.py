@@ -1145,6 +1145,8 @@ class Indicator(Withdrawable):
                 "Institutions have reported values of this indicator: its value type cannot change. Withdraw it and "
                 "add a new indicator instead."
             )
+        if self.value_type not in (self.ValueType.TEXT, self.ValueType.MILESTONE):
+            return errors  # only a qualitative kind limits targets: a number's are not read (a plan import's clean)
         targets = [target.value for target in self.targets.all()]
         if self.value_type == self.ValueType.TEXT and targets:
             errors["value_type"] = _("The indicator has targets: remove them before it becomes a text indicator.")
