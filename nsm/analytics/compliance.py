@@ -83,7 +83,8 @@ def compliance(strategy, *, cycles=None, institution=None, today: datetime.date 
     cells: dict[int, dict[int, str]] = defaultdict(dict)
     language = page_language()
     for pk, code, name_sq, name_en, cycle_id, state in rows:
-        name = (name_sq or name_en) if language == "sq" else (name_en or name_sq)
-        by_institution.setdefault(pk, ComplianceRow(pk, code, name, cells[pk]))
+        if pk not in by_institution:
+            name = (name_sq or name_en) if language == "sq" else (name_en or name_sq)
+            by_institution[pk] = ComplianceRow(pk, code, name, cells[pk])
         cells[pk][cycle_id] = state
     return Compliance(tuple(cycle_list), tuple(sorted(by_institution.values(), key=lambda row: row.code)))

@@ -2,8 +2,8 @@
 
 An activity is *in* a period when its timeframe overlaps it; it is *due* when its timeframe ends within the period
 (or before), and *ongoing* when it ends later. Its status is the one in the latest approved report line up to the
-period's end (an activity completed in an earlier half-year stays completed); with no approved line it is "not
-reported". Approved data only, everywhere.
+period's end (an activity completed in an earlier half-year stays completed), read from the figures kept at approval
+(`nsm.monitoring.kept`); with no approved line it is "not reported". Approved data only, everywhere.
 
 - implementation rate = completed / (due - cancelled - withdrawn): cancelled activities, and those withdrawn from
   the plan by the period's end (unless completed), are no longer planned, so they leave the denominator (and are
@@ -101,16 +101,10 @@ _DUE = "CASE WHEN s.last_q <= p.last_q THEN 1 ELSE 0 END"
 _OVERLAPS = "FROM scope s JOIN periods p ON s.first_q <= p.last_q AND s.last_q >= p.first_q"
 
 
-def _latest_line(column: str) -> str:
-    """`column` of the activity's latest approved line with a status up to the period's end: the line that gives
-    the activity its status. Found per activity through the line's index on the activity (a correlated subquery: a
-    window over all the strategy's lines made SQLite scan them per row)."""
-    return f"""(SELECT ap.{column} FROM {sql.T["line"]} ap
-        JOIN {sql.T["report"]} r ON r.id = ap.report_id
-        JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
-        WHERE ap.activity_id = s.id AND r.status = '{sql.APPROVED}' AND ap.status <> ''
-          AND {sql.CYCLE_LAST_Q} <= p.last_q
-        ORDER BY {sql.CYCLE_ORDER} LIMIT 1)"""
+# The activity's latest approved line with a status up to the period's end, from the figures kept at approval: the
+# standing whose span of quarters holds the period's last quarter (`k`; no row when nothing was approved by then).
+_STANDING = f"""LEFT JOIN {sql.T["activity_standing"]} k ON k.activity_id = s.id AND k.from_q <= p.last_q
+    AND (k.until_q IS NULL OR k.until_q > p.last_q)"""
 
 
 def _status(latest: str) -> str:
@@ -127,7 +121,7 @@ def _facts_sql(filters: Filters, periods: list[Period]) -> tuple[list[str], list
     scope_sql, scope_params = sql.activity_scope_cte(filters)
     # MATERIALIZED: computed once when the total and the groups both read it.
     facts_sql = f"""facts(pkey, id, due, status) AS MATERIALIZED (
-        SELECT p.pkey, s.id, {_DUE}, {_status(_latest_line("status"))} {_OVERLAPS}
+        SELECT p.pkey, s.id, {_DUE}, {_status("k.status")} {_OVERLAPS} {_STANDING}
     )"""
     return [periods_sql, scope_sql, facts_sql], params + scope_params
 
@@ -243,7 +237,8 @@ def activity_lines(filters: Filters, period: Period) -> list[ActivityLine]:
     periods_sql, params = sql.periods_cte([period])
     scope_sql, scope_params = sql.activity_scope_cte(filters)
     lines_sql = f"""latest(id, due, line_id, withdrawn) AS (
-        SELECT s.id, {_DUE}, {_latest_line("id")}, CASE WHEN s.withdrawn_q <= p.last_q THEN 1 ELSE 0 END {_OVERLAPS})"""
+        SELECT s.id, {_DUE}, k.line_id, CASE WHEN s.withdrawn_q <= p.last_q THEN 1 ELSE 0 END
+        {_OVERLAPS} {_STANDING})"""
     query = f"""WITH {periods_sql}, {scope_sql}, {lines_sql}
         SELECT l.id, l.due,
                CASE WHEN l.withdrawn = 1 AND COALESCE(ap.status, '') <> 'completed' THEN 'withdrawn'

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,7 @@ from nsm.analytics.groups import Filters
 from nsm.analytics.periods import Period
 from nsm.i18n import page_language
 from nsm.reference.models import DisaggregationCategory
-from nsm.strategy.models import Indicator, in_words, stage_lines
+from nsm.strategy.models import Indicator, in_words, progress, stage_lines
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NO_TARGET = "on_track", "at_risk", "off_track", "no_data", "no_target"
 BANDS = (ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NO_TARGET)
@@ -38,26 +38,6 @@ BAND_LABELS = {
     NO_TARGET: _("No target"),
 }
 DEFAULT_BAND_WIDTH = Decimal(15)
-
-
-def progress(
-    baseline: Decimal | None, target: Decimal | None, actual: Decimal | None, direction: str
-) -> Decimal | None:
-    """Progress from the baseline towards the target, in % with one decimal; None without target or actual."""
-    if target is None or actual is None:
-        return None
-    if direction == Indicator.Direction.MAINTAIN:
-        if target == 0:
-            return Decimal(100) if actual == 0 else Decimal(0)
-        ratio = actual / target
-    else:
-        start = baseline if baseline is not None else Decimal(0)
-        sign = -1 if direction == Indicator.Direction.DECREASE else 1
-        distance = (target - start) * sign
-        if distance <= 0:  # nothing to move (or a target on the wrong side of the baseline): reached or not
-            return Decimal(100) if (actual - target) * sign >= 0 else Decimal(0)
-        ratio = (actual - start) * sign / distance
-    return (ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def band(
@@ -146,17 +126,15 @@ def achievement_over(
         return {}
     periods_sql, params = sql.periods_cte(periods)
     scope_sql, scope_params = _indicator_scope(filters)
-    # The report whose total counts: the latest approved one of a cycle within the period, found per indicator
-    # through the value's index on the indicator (a correlated subquery, not a window over every value). MATERIALIZED:
-    # found once, not again for each use of `report_id` below (SQLite would otherwise inline it twice).
+    # The report whose total counts: the latest approved one of a cycle within the period, from the figures kept at
+    # approval (one row per indicator, cycle and cell; nsm.monitoring.kept), found per indicator through their index on
+    # the indicator. MATERIALIZED: found once, not again for each use of `report_id` below.
     chosen_sql = f"""chosen(pkey, indicator_id, report_id) AS MATERIALIZED (
         SELECT p.pkey, s.id, (
-            SELECT v.report_id FROM {sql.T["value"]} v
-            JOIN {sql.T["report"]} r ON r.id = v.report_id
-            JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
-            WHERE v.indicator_id = s.id AND v.category_id IS NULL AND v.value IS NOT NULL
-              AND r.status = '{sql.APPROVED}' AND {sql.CYCLE_LAST_Q} <= p.last_q AND {sql.CYCLE_FIRST_Q} >= p.first_q
-            ORDER BY {sql.CYCLE_ORDER} LIMIT 1)
+            SELECT k.report_id FROM {sql.T["indicator_standing"]} k
+            WHERE k.indicator_id = s.id AND k.category_id IS NULL
+              AND k.last_q <= p.last_q AND k.first_q >= p.first_q
+            ORDER BY k.last_q DESC, k.rank DESC, k.cycle_id DESC LIMIT 1)
         FROM iscope s CROSS JOIN periods p
     )"""
     # One row per indicator, period and value of the chosen report: the total (no category) and, with `cells`, the
@@ -169,7 +147,7 @@ def achievement_over(
         FROM chosen x JOIN {sql.T["indicator"]} i ON i.id = x.indicator_id
         JOIN periods p ON p.pkey = x.pkey
         LEFT JOIN {sql.T["target"]} t ON t.indicator_id = i.id AND t.year = p.target_year
-        LEFT JOIN {sql.T["value"]} v ON v.report_id = x.report_id AND v.indicator_id = i.id {only_total}
+        LEFT JOIN {sql.T["indicator_standing"]} v ON v.report_id = x.report_id AND v.indicator_id = i.id {only_total}
         ORDER BY x.pkey, i.sort_key, i.id"""
     rows: list[tuple] = []  # one per indicator and period, with the total as `actual`
     cell_values: dict[tuple[int, int], list[tuple[int, Any]]] = defaultdict(list)
@@ -227,17 +205,14 @@ def _flow_sums(
     periods: list[Period], periods_sql: str, params: list[Any], indicators: set[int]
 ) -> dict[tuple[int, int, int | None], Decimal]:
     """(period key, indicator, category or None for the total) -> the sum of the approved values of the cycles within
-    the period: per year, the year's own cycle when it has one, else the sum of its half-years (each cycle's latest
-    approved report), so that a year reported both ways is not counted twice."""
+    the period: per year, the year's own cycle when it has one, else the sum of its half-years (each cycle's figures
+    kept at approval), so that a year reported both ways is not counted twice."""
     marks = ", ".join("%s" for _ in indicators)
     query = f"""WITH {periods_sql}
-        SELECT p.pkey, v.indicator_id, v.category_id, c.year, c.half, v.value
-        FROM {sql.T["value"]} v
-        JOIN {sql.T["report"]} r ON r.id = v.report_id
-        JOIN {sql.T["cycle"]} c ON c.id = r.cycle_id
-        JOIN periods p ON {sql.CYCLE_LAST_Q} <= p.last_q AND {sql.CYCLE_FIRST_Q} >= p.first_q
-        WHERE v.indicator_id IN ({marks}) AND v.value IS NOT NULL AND r.status = '{sql.APPROVED}'
-        ORDER BY c.id, r.id"""
+        SELECT p.pkey, k.indicator_id, k.category_id, k.year, k.half, k.value
+        FROM {sql.T["indicator_standing"]} k
+        JOIN periods p ON k.last_q <= p.last_q AND k.first_q >= p.first_q
+        WHERE k.indicator_id IN ({marks}) AND k.value IS NOT NULL"""
     # (pkey, indicator, category, year) -> half (0: the year) -> value of the cycle's latest approved report
     found: dict[tuple, dict[int, Decimal]] = defaultdict(dict)
     for pkey, indicator, category, year, half, value in sql.fetch(query, params + sorted(indicators)):

@@ -13,7 +13,14 @@ from typing import Any, NamedTuple
 from django.db import connection
 
 from nsm.analytics.periods import Period
-from nsm.monitoring.models import ActivityProgress, IndicatorValue, ProgressReport, ReportingCycle
+from nsm.monitoring.models import (
+    ActivityProgress,
+    ActivityStanding,
+    IndicatorStanding,
+    IndicatorValue,
+    ProgressReport,
+    ReportingCycle,
+)
 from nsm.strategy.models import MAX_LEVELS, Activity, ActivityBudget, Indicator, IndicatorTarget, Result
 
 T = {
@@ -26,6 +33,8 @@ T = {
     "report": ProgressReport._meta.db_table,
     "line": ActivityProgress._meta.db_table,
     "value": IndicatorValue._meta.db_table,
+    "activity_standing": ActivityStanding._meta.db_table,  # the figures kept at approval (nsm.monitoring.kept)
+    "indicator_standing": IndicatorStanding._meta.db_table,
     "activity_gcm": Activity.gcm_objectives.through._meta.db_table,
     "activity_tg": Activity.target_groups.through._meta.db_table,
     "result_gcm": Result.gcm_objectives.through._meta.db_table,

@@ -45,9 +45,12 @@ from django.utils.translation import gettext as _
 from nsm.accounts.models import Institution
 from nsm.core.codes import item_sort_key, sort_key
 from nsm.demo.loader import MissingReferenceData
+from nsm.monitoring import kept
 from nsm.monitoring.models import (
     ActivityProgress,
+    ActivityStanding,
     Evidence,
+    IndicatorStanding,
     IndicatorValue,
     ProgressReport,
     Reminder,
@@ -267,6 +270,8 @@ def generate_strategy(shape: Scale, index: int, seed: int, refs: References) -> 
     activities = _activities(strategy.pk, shape, measures, institutions, served, rng, refs, counts)
     indicators = _indicators(strategy.pk, shape, goals, objectives, measures, institutions, rng, refs, counts)
     _monitoring(strategy.pk, shape, activities, indicators, rng, refs, counts)
+    standings = kept.rebuild([strategy.pk])  # the figures that approval keeps, for the reports written in bulk
+    counts["activity standings"], counts["indicator standings"] = standings
     return counts
 
 
@@ -833,6 +838,8 @@ def delete_bench() -> tuple[int, int]:
         for model in (ReportEvent, ReviewComment, Reminder):
             model.objects.filter(report__in=reports).delete()
         for queryset in (
+            ActivityStanding.objects.filter(strategy__in=strategies),
+            IndicatorStanding.objects.filter(strategy__in=strategies),
             IndicatorValue.objects.filter(report__cycle__strategy__in=strategies),
             ActivityProgress.objects.filter(report__cycle__strategy__in=strategies),
             ProgressReport.objects.filter(cycle__strategy__in=strategies),

@@ -452,3 +452,62 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.kind}"
+
+
+# --- Figures kept at approval (issue 16): what the roll-ups read, derived from approved reports ---
+#
+# Written by `nsm.monitoring.kept` in the transaction that approves or reopens a report, so that they are never
+# stale; `nsm rebuild-rollups` writes them again from the reports. Derived data: no history of their own (the lines
+# and values they come from keep theirs), never edited by hand.
+
+
+class ActivityStanding(models.Model):
+    """An activity's latest approved line with a status, from the last quarter of its cycle (`from_q`, a quarter key
+    year * 10 + quarter) until that of the next such line (`until_q`; NULL while it is the latest). The line that
+    gives the activity its status in a period is the one whose span holds the period's last quarter."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    line = models.ForeignKey(ActivityProgress, on_delete=models.CASCADE, related_name="+")
+    from_q = models.PositiveIntegerField()
+    until_q = models.PositiveIntegerField(null=True)
+    status = models.CharField(max_length=12)
+    percent_complete = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        constraints = [  # its index finds an activity's spans
+            models.UniqueConstraint(fields=["activity", "from_q"], name="activity_standing_one_per_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.from_q}-{self.until_q}: {self.status}"
+
+
+class IndicatorStanding(models.Model):
+    """An indicator's approved figure of one cycle: the cells (the total: no category) of the cycle's latest approved
+    report that gives the indicator a total. `first_q` and `last_q` are the cycle's first and last quarter keys,
+    `rank` orders cycles that end together (a year before its second half)."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(ReportingCycle, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(DisaggregationCategory, on_delete=models.CASCADE, null=True, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    half = models.PositiveSmallIntegerField()
+    first_q = models.PositiveIntegerField()
+    last_q = models.PositiveIntegerField()
+    rank = models.PositiveSmallIntegerField()
+    value = models.DecimalField(max_digits=15, decimal_places=3, null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["indicator", "last_q"], name="indicator_standing_last")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "cycle", "category"], name="indicator_standing_one_per_cell"),
+            models.UniqueConstraint(
+                fields=["indicator", "cycle"], condition=Q(category__isnull=True), name="indicator_standing_one_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}-{self.half} {self.category_id or 'total'}: {self.value}"

@@ -37,7 +37,7 @@ from nsm.core.numbers import format_decimal
 from nsm.core.stale import StaleVersion as StaleVersion  # re-exported: the pages and tests catch it from here
 from nsm.core.stale import bump_version, check_version, is_stale, refuse_with
 from nsm.core.uploads import CONTENT_TYPES, sniff_type
-from nsm.monitoring import selectors
+from nsm.monitoring import kept, selectors
 from nsm.monitoring.models import (
     PLAUSIBILITY_NOTE_CHARS,
     ActivityProgress,
@@ -1157,6 +1157,7 @@ def approve_report(report: ProgressReport, *, by: Any, version: int | None = Non
         report.return_reason = ""
         bump_version(report)
         _event(report, ReportEvent.Kind.APPROVED, by)
+        kept.refresh_report(report.pk, report.cycle_id)
         _announce_approved_data_changed(report.cycle.strategy_id)
         return report
 
@@ -1178,6 +1179,7 @@ def reopen_report(report: ProgressReport, *, by: Any, reason: str, version: int 
         report.reopened = report.cycle.is_closed
         bump_version(report)
         _event(report, ReportEvent.Kind.REOPENED, by, reason=reason)
+        kept.refresh_report(report.pk, report.cycle_id)
         _announce_approved_data_changed(report.cycle.strategy_id)
         return report
 

@@ -957,6 +957,27 @@ def is_stage(value: Decimal, count: int, *, allow_none_reached: bool) -> bool:
     return value == value.to_integral_value() and (0 if allow_none_reached else 1) <= value <= count
 
 
+def progress(
+    baseline: Decimal | None, target: Decimal | None, actual: Decimal | None, direction: str
+) -> Decimal | None:
+    """Progress from the baseline towards the target, in % with one decimal; None without target or actual (the
+    rule: nsm/analytics/indicators.py)."""
+    if target is None or actual is None:
+        return None
+    if direction == Indicator.Direction.MAINTAIN:
+        if target == 0:
+            return Decimal(100) if actual == 0 else Decimal(0)
+        ratio = actual / target
+    else:
+        start = baseline if baseline is not None else Decimal(0)
+        sign = -1 if direction == Indicator.Direction.DECREASE else 1
+        distance = (target - start) * sign
+        if distance <= 0:  # nothing to move (or a target on the wrong side of the baseline): reached or not
+            return Decimal(100) if (actual - target) * sign >= 0 else Decimal(0)
+        ratio = (actual - start) * sign / distance
+    return (ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 class Indicator(Withdrawable):
     """A measure of progress on a result, with its baseline, yearly targets, source and disaggregation."""
 

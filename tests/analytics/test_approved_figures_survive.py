@@ -27,6 +27,7 @@ from nsm.strategy.models import Activity, Indicator, Result
 D = Decimal
 KINDS = st.sampled_from(["activity", "indicator", "result"])
 PICK = st.integers(min_value=0, max_value=10_000)
+STATUSES = st.sampled_from(["on_track", "completed", "delayed", "not_started", "cancelled"])
 
 
 def approved_lines(strategy_id):
@@ -122,8 +123,8 @@ class ApprovedFiguresSurvive(RuleBasedStateMachine):
 
     # --- the reports ---
 
-    @rule(index=PICK, amount=st.integers(min_value=0, max_value=10**9))
-    def fill_and_submit(self, index, amount):
+    @rule(index=PICK, amount=st.integers(min_value=0, max_value=10**9), status=STATUSES)
+    def fill_and_submit(self, index, amount, status):
         report = _pick(self._reports().filter(status__in=["draft", "returned"]), index)
         focal = report and self._focal(report)
         if focal is None:
@@ -131,7 +132,7 @@ class ApprovedFiguresSurvive(RuleBasedStateMachine):
         money = D(amount) / 100
         activities = [
             monitoring.ActivityLineInput(
-                line.activity_id, status="on_track", percent_complete=50, spent_state_budget=money, narrative="Done."
+                line.activity_id, status=status, percent_complete=50, spent_state_budget=money, narrative="Done."
             )
             for line in report.activity_lines.all()
         ]
