@@ -29,7 +29,7 @@ from nsm.monitoring import selectors
 from nsm.monitoring.models import PLAUSIBILITY_NOTE_CHARS, ActivityProgress, ReportingCycle
 from nsm.monitoring.services import PLAUSIBILITY, ActivityLineInput, Conflict, IndicatorLineInput, LineError
 from nsm.reference.models import DisaggregationDimension
-from nsm.strategy.models import Indicator, Strategy
+from nsm.strategy.models import Indicator, Strategy, progress
 
 # --- Cycles ---
 
@@ -163,6 +163,8 @@ class ActivityRow:
     planned: Decimal
     fields: Mapping[str, BoundField]
     warnings: tuple[str, ...] = ()  # unusual values of the line (as typed, or as stored)
+    previous: selectors.Previous | None = None  # the latest approved status of an earlier cycle
+    changes: tuple[selectors.Change, ...] = ()  # what changed since the report was returned
 
     @property
     def anchor(self) -> str:
@@ -180,6 +182,17 @@ class IndicatorRow:
     groups: tuple[CellGroup, ...]
     fields: Mapping[str, BoundField]
     warnings: tuple[str, ...] = ()
+    previous: selectors.Previous | None = None  # the latest approved total of an earlier cycle
+    changes: tuple[selectors.Change, ...] = ()
+
+    @property
+    def progress(self) -> Decimal | None:
+        """How far the reported total has moved from the baseline towards the year's target, in % (None without
+        either, and for a text indicator)."""
+        indicator = self.item.indicator
+        if indicator.value_type == Indicator.ValueType.TEXT:
+            return None
+        return progress(indicator.baseline, self.target, self.item.total.value, indicator.direction)
 
     @property
     def anchor(self) -> str:
@@ -486,10 +499,13 @@ def report_rows(
     detail: selectors.ReportDetail,
     form: ReportForm | None = None,
     warnings: Mapping[tuple[str, int], Sequence[LineError]] | None = None,
+    context: selectors.ReviewContext | None = None,
 ) -> tuple[list[ActivityRow], list[IndicatorRow]]:
-    """The lines of a report as the page shows them, with their inputs when the form is given, and the unusual
-    values of each line (`warnings`, by `("activity", id)` or `("indicator", id)`)."""
+    """The lines of a report as the page shows them, with their inputs when the form is given, the unusual
+    values of each line (`warnings`, by `("activity", id)` or `("indicator", id)`) and, with `context`, the previous
+    period's figures and what changed since a return."""
     warnings = warnings or {}
+    context = context or selectors.ReviewContext({}, {}, None, {})
     year = detail.report.cycle.year
     activities = [
         ActivityRow(
@@ -497,6 +513,8 @@ def report_rows(
             planned=selectors.spending_planned(item.line, year),
             fields=form.bound(ACTIVITY_FIELD_NAMES, f"a{item.line.activity_id}_") if form else {},
             warnings=tuple(w.message for w in warnings.get(("activity", item.line.activity_id), ())),
+            previous=context.activities.get(item.line.activity_id),
+            changes=context.changes.get(("activity", item.line.activity_id), ()),
         )
         for item in detail.activities
     ]
@@ -517,6 +535,8 @@ def report_rows(
                 groups=tuple(CellGroup(dimensions[pk], tuple(cells)) for pk, cells in groups.items()),
                 fields=form.bound(names, prefix) if form else {},
                 warnings=tuple(w.message for w in warnings.get(("indicator", item.indicator.pk), ())),
+                previous=context.indicators.get(item.indicator.pk),
+                changes=context.changes.get(("indicator", item.indicator.pk), ()),
             )
         )
     return activities, indicators

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from nsm.accounts.models import Institution
 from nsm.monitoring.models import (
     ActivityProgress,
+    ActivityStanding,
     Evidence,
+    IndicatorStanding,
     IndicatorValue,
     ProgressReport,
     ReportEvent,
@@ -430,3 +432,125 @@ def shared_lines(institution_ids: set[int], also: int | None = None) -> tuple[li
             )
         )
     return shared, more
+
+
+# --- Review with context: the previous period and what changed since the return ---
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the approved reports of earlier cycles say of a line: the activity's latest status and percent, or the
+    indicator's latest total, with the cycle it comes from."""
+
+    cycle: ReportingCycle
+    status: str = ""
+    percent_complete: int | None = None
+    value: Decimal | None = None
+
+    @property
+    def status_label(self) -> str:
+        return str(ActivityProgress.Status(self.status).label) if self.status else ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A field of a line whose value differs from the one it had when the report was returned."""
+
+    label: str
+    before: Any
+    after: Any
+    text: bool = False  # a narrative or a note: the page says it changed rather than show both texts
+
+
+@dataclass(frozen=True)
+class ReviewContext:
+    activities: dict[int, Previous]  # activity id -> its previous approved standing
+    indicators: dict[int, Previous]  # indicator id -> its previous approved total
+    returned: ReportEvent | None  # the return that the report answers, when it was returned and submitted again
+    changes: dict[tuple[str, int], tuple[Change, ...]]  # ("activity" | "indicator", id) -> what changed since
+
+
+def review_context(detail: ReportDetail) -> ReviewContext:
+    """The previous period's figures of each line (from the figures kept at approval), and, for a report submitted
+    again after a return, what changed in each line since the return (from the lines' history). Four queries at
+    most, whatever the report's size."""
+    report = detail.report
+    first_q = report.cycle.year * 10 + (3 if report.cycle.half == 2 else 1)
+    activity_ids = [item.line.activity_id for item in detail.activities]
+    activities = {
+        standing.activity_id: Previous(
+            standing.line.report.cycle, status=standing.status, percent_complete=standing.percent_complete
+        )
+        for standing in ActivityStanding.objects.filter(activity_id__in=activity_ids, from_q__lt=first_q)
+        .filter(Q(until_q__isnull=True) | Q(until_q__gte=first_q))
+        .select_related("line__report__cycle")
+    }
+    indicators: dict[int, Previous] = {}
+    for standing in (
+        IndicatorStanding.objects.filter(
+            indicator_id__in=[item.indicator.pk for item in detail.indicators],
+            category__isnull=True,
+            last_q__lt=first_q,
+        )
+        .select_related("cycle")
+        .order_by("indicator_id", "-last_q", "-rank", "-cycle_id")
+    ):
+        indicators.setdefault(standing.indicator_id, Previous(standing.cycle, value=standing.value))
+    returns = [event for event in detail.events if event.kind == ReportEvent.Kind.RETURNED]
+    returned = returns[-1] if returns and report.status == ProgressReport.Status.SUBMITTED else None
+    changes = _changes_since(detail, returned.at) if returned is not None else {}
+    return ReviewContext(activities, indicators, returned, changes)
+
+
+def _changes_since(detail: ReportDetail, at: datetime.datetime) -> dict[tuple[str, int], tuple[Change, ...]]:
+    """Per line, the fields whose value differs from their value at `at` (the latest history row up to then)."""
+    report = detail.report
+    before_lines: dict[int, Any] = {}
+    for row in ActivityProgress.history.filter(report_id=report.pk, history_date__lte=at).order_by(
+        "id", "-history_date", "-history_id"
+    ):
+        before_lines.setdefault(row.id, row)
+    before_values: dict[int, Any] = {}
+    for row in IndicatorValue.history.filter(report_id=report.pk, history_date__lte=at).order_by(
+        "id", "-history_date", "-history_id"
+    ):
+        before_values.setdefault(row.id, row)
+    changes: dict[tuple[str, int], tuple[Change, ...]] = {}
+    for item in detail.activities:
+        line, old = item.line, before_lines.get(item.line.pk)
+        if old is None:
+            continue
+        found = [
+            Change(str(ActivityProgress._meta.get_field(name).verbose_name), getattr(old, name), getattr(line, name))
+            for name in ActivityProgress.VALUE_FIELDS
+            if getattr(old, name) != getattr(line, name)
+        ]
+        if found:
+            changes[("activity", line.activity_id)] = tuple(_shown(change) for change in found)
+    for indicator_line in detail.indicators:
+        cells = [(str(_("Total")), indicator_line.total)] + [
+            (str(cell.category.name), cell.value) for cell in indicator_line.cells
+        ]
+        found = []
+        for label, value in cells:
+            old = before_values.get(value.pk)
+            if old is None:
+                continue
+            if old.value != value.value:
+                found.append(Change(label, old.value, value.value))
+            if old.note != value.note:
+                found.append(Change(f"{label}: {_('Note')}", old.note, value.note, text=True))
+        if found:
+            changes[("indicator", indicator_line.indicator.pk)] = tuple(found)
+    return changes
+
+
+def _shown(change: Change) -> Change:
+    """A status as its label; a narrative is marked as a text (the page says it changed)."""
+    field = ActivityProgress._meta.get_field
+    if change.label == str(field("status").verbose_name):
+        labels = dict(ActivityProgress.Status.choices)
+        return Change(change.label, labels.get(change.before, change.before), labels.get(change.after, change.after))
+    if change.label == str(field("narrative").verbose_name):
+        return Change(change.label, change.before, change.after, text=True)
+    return change

@@ -399,7 +399,8 @@ def _report_page(
 ) -> HttpResponse:
     report = detail.report
     warnings = services.report_warnings(detail) if warnings is None else warnings
-    activities, indicators = report_rows(detail, form, warnings)
+    review = selectors.review_context(detail)
+    activities, indicators = report_rows(detail, form, warnings, review)
     context = {
         "report": report, "cycle": report.cycle, "strategy": report.cycle.strategy, "detail": detail,
         "activities": activities, "indicators": indicators, "form": form, "news": news, "may_edit": may_edit,
@@ -407,7 +408,7 @@ def _report_page(
         "may_review": _may(ProgressReport.objects.reviewable_by(request.user), report),
         "may_oversee": access.may_oversee(request.user, report.cycle.strategy.country),
         "board_status": report.board_status(), "board_status_label": report.get_board_status_display(),
-        "evidence_max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        "evidence_max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024), "returned": review.returned,
     }  # fmt: skip
     return render(request, "monitoring/report.html", context)
 
