@@ -133,6 +133,24 @@ def may_answer(user: Any, country: str) -> bool:
     return acts_for_country(user, country, PLAN_EDITORS)
 
 
+def reviews_reports(user: Any) -> bool:
+    """Does the user review some country's progress reports (`may_review` somewhere; a superuser everywhere)? The
+    home page then lists the reports waiting for review and the institutions overdue."""
+    return is_superuser(user) or bool(countries(user, SECRETARIAT))
+
+
+def answers_comments(user: Any) -> bool:
+    """Does the user answer some country's consultation comments (`may_answer` somewhere; a superuser everywhere)?
+    The home page then lists the comments to answer."""
+    return is_superuser(user) or bool(countries(user, PLAN_EDITORS))
+
+
+def reads_analysis(user: Any) -> bool:
+    """Does the user read some country's analysis (`may_analyse` somewhere; a superuser everywhere)? The home page
+    then shows the latest approved figures."""
+    return is_superuser(user) or bool(countries(user, ANALYSTS))
+
+
 def may_review(user: Any, country: str) -> bool:
     """Review the country's progress reports (return, approve, reopen) and create and run its reporting cycles:
     the secretariat."""

@@ -27,6 +27,7 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.analytics import sql
 from nsm.analytics.groups import Filters
+from nsm.analytics.headlines import Headline, headline
 from nsm.analytics.periods import Period, action_plan_spans, default_period, periods_of
 from nsm.reference.models import GcmObjective
 from nsm.strategy.models import Result, Strategy
@@ -168,6 +169,37 @@ def single_flight(key: str, build: Callable[[], Any], seconds: int) -> Any:
         return value
     finally:
         cache.delete(lock)
+
+
+# The strategies whose latest approved figures the home page shows, at most (those with the newest approved data).
+HOME_STRATEGIES = 3
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    strategy: Strategy
+    figures: Headline
+
+
+def home_figures(user: Any) -> list[HomeFigures]:
+    """The headline figures of the latest reported period of the strategies whose analysis `user` reads and that have
+    approved data (at most HOME_STRATEGIES, the newest data first), each kept in the cache until its data stamp
+    changes: one query, and one cache read per strategy when the figures are kept."""
+    strategies = [
+        strategy
+        for strategy in with_analysis_stamp(Strategy.objects.visible_to(user))
+        if strategy.latest_approved_year is not None and access.may_analyse(user, strategy.country)
+    ]
+    strategies.sort(key=lambda strategy: (-(strategy.latest_approved_year or 0), strategy.code))
+    return [_home_figures(strategy) for strategy in strategies[:HOME_STRATEGIES]]
+
+
+def _home_figures(strategy: StampedStrategy) -> HomeFigures:
+    period = latest_reported_period(strategy)
+    key = [strategy.pk, strategy.analysis_stamp, str(strategy.band_width), period.slug]
+    digest = hashlib.sha256(json.dumps(key, default=str).encode()).hexdigest()
+    figures = single_flight(f"nsm-home-figures-{digest}", lambda: headline(strategy, period), CACHE_SECONDS)
+    return HomeFigures(strategy, figures)
 
 
 def filter_choices(strategy: Strategy, *, halves: bool = True, owners: bool = False) -> dict[str, Any]:

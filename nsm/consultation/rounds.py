@@ -21,6 +21,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -138,6 +139,51 @@ def snapshot_items(snapshot: dict) -> list[Item]:
     for orphans in under.values():  # items whose result is not in the snapshot: listed last, never lost
         items.extend(orphans)
     return items
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    """Who does an item of the consulted version and what it costs, as the version holds them: for an activity the
+    responsible institutions (the lead first) and the supporting ones by code, its timeframe as written and its
+    planned cost by year; for an indicator the institution responsible for it."""
+
+    lead: str = ""
+    responsible: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    timeframe: str = ""
+    costs: tuple[tuple[int, Decimal], ...] = ()
+
+    @property
+    def total_cost(self) -> Decimal:
+        return sum((amount for _year, amount in self.costs), Decimal(0))
+
+
+def _costs(budget: Any) -> tuple[tuple[int, Decimal], ...]:
+    by_year: dict[int, Decimal] = {}
+    for line in budget if isinstance(budget, list) else ():
+        year, _source, _donor, amount = line
+        by_year[int(year)] = by_year.get(int(year), Decimal(0)) + Decimal(str(amount))
+    return tuple(sorted(by_year.items()))
+
+
+def item_details(snapshot: dict) -> dict[str, ItemDetail]:
+    """The responsibilities and costs of the snapshot's activities and indicators, by item key (`Item.key`), so
+    that whoever reads a round reads the draft in full."""
+    details: dict[str, ItemDetail] = {}
+    for code, data in _entries(snapshot.get("activities")):
+        lead = str(data.get("lead") or "")
+        responsible = [str(code) for code in data.get("responsible") or () if code != lead]
+        details[f"{Target.ACTIVITY}:{code}"] = ItemDetail(
+            lead=lead,
+            responsible=tuple(responsible),
+            partners=tuple(str(code) for code in data.get("partners") or ()),
+            timeframe=str(data.get("timeframe") or ""),
+            costs=_costs(data.get("budget")),
+        )
+    for code, data in _entries(snapshot.get("indicators")):
+        if data.get("responsible"):
+            details[f"{Target.INDICATOR}:{code}"] = ItemDetail(lead=str(data["responsible"]))
+    return details
 
 
 def items_by_key(version: PlanVersion) -> dict[str, Item]:

@@ -230,8 +230,10 @@ def _render_round(request: HttpRequest, round_: ConsultationRound, comment_form:
     may_manage = rounds.may_manage(request.user, round_)
     may_answer = rounds.may_answer(request.user, round_)
     grouped = _comments_by_item(request, round_, may_answer)
-    items = [(None, grouped.get("plan:", []))] + [
-        (item, grouped.get(item.key, [])) for item in rounds.snapshot_items(round_.version.snapshot or {})
+    snapshot = round_.version.snapshot or {}
+    details = rounds.item_details(snapshot)
+    items = [(None, grouped.get("plan:", []), None)] + [
+        (item, grouped.get(item.key, []), details.get(item.key)) for item in rounds.snapshot_items(snapshot)
     ]
     context = {
         "round": round_, "strategy": round_.version.strategy, "items": items, "comment_form": comment_form,

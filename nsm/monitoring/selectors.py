@@ -11,9 +11,12 @@ from decimal import Decimal
 from typing import Any, Literal, cast
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nsm.accounts import access
 from nsm.accounts.models import Institution
+from nsm.core.shortlist import Shortlist, shortlist
 from nsm.monitoring.models import (
     ActivityProgress,
     ActivityStanding,
@@ -554,3 +557,39 @@ def _shown(change: Change) -> Change:
     if change.label == str(field("narrative").verbose_name):
         return Change(change.label, change.before, change.after, text=True)
     return change
+
+
+# --- The home page's to-do lists ---
+
+STILL_WITH_INSTITUTION = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
+
+
+def reports_to_fill_in(user: Any) -> Shortlist[ProgressReport]:
+    """The reports the user's institutions must still fill in or correct, as their focal point: draft or returned, in
+    an open cycle or reopened; the soonest due first (two queries). Never another institution's."""
+    reports = (
+        ProgressReport.objects.editable_by(user)
+        .filter(institution__in=access.institution_ids(user, access.FOCAL_POINTS), status__in=STILL_WITH_INSTITUTION)
+        .filter(Q(cycle__status=ReportingCycle.Status.OPEN) | Q(reopened=True))
+    )
+    return shortlist(reports.select_related("cycle__strategy", "institution").order_by("cycle__due_on", "pk"))
+
+
+def reports_to_review(user: Any) -> Shortlist[ProgressReport]:
+    """The submitted reports waiting for the user's review (the secretariat's of its country), the oldest submission
+    first (two queries)."""
+    reports = ProgressReport.objects.reviewable_by(user).filter(status=ProgressReport.Status.SUBMITTED)
+    return shortlist(reports.select_related("cycle__strategy", "institution").order_by("submitted_at", "pk"))
+
+
+def reports_overdue(user: Any, today: datetime.date | None = None) -> Shortlist[ProgressReport]:
+    """The reports the user reviews whose institution has not submitted them by the due date of their open cycle:
+    the institutions overdue, the longest overdue first (two queries)."""
+    reports = ProgressReport.objects.reviewable_by(user).filter(
+        status__in=STILL_WITH_INSTITUTION,
+        cycle__status=ReportingCycle.Status.OPEN,
+        cycle__due_on__lt=today or timezone.localdate(),
+    )
+    return shortlist(
+        reports.select_related("cycle__strategy", "institution").order_by("cycle__due_on", "institution__code", "pk")
+    )

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from nsm.accounts import access
+from nsm.core.shortlist import Shortlist, empty, shortlist
 from nsm.strategy.models import Strategy
 from nsm.workinggroup.models import ActionPoint, ActionPointQuerySet, Meeting, MeetingParticipant
 
@@ -111,15 +112,28 @@ def action_points(
     return points.order_by("due_on", "pk")
 
 
-def overdue_for_home(user: Any, today: datetime.date | None = None) -> list[ActionPoint]:
+def overdue_for_home(user: Any, today: datetime.date | None = None) -> Shortlist[ActionPoint]:
     """The overdue action points the home page shows: those owned by the user's institutions, and every one of the
-    country for the secretariat."""
+    country for the secretariat; the longest overdue first (two queries). Those of the institutions the user is the
+    focal point of are left out: they are in the focal point's own list (`open_points_of_mine`)."""
     if not getattr(user, "is_authenticated", False):
-        return []
+        return empty()
     points = cast(ActionPointQuerySet, ActionPoint.objects.visible_to(user)).overdue(today)
     if not access.is_superuser(user):
         secretariat = access.countries(user, access.SECRETARIAT)
         points = points.filter(
             Q(owner__in=access.institution_ids(user)) | Q(meeting__strategy__country__in=secretariat)
         )
-    return list(points.select_related("meeting__strategy", "owner").order_by("due_on", "pk"))
+    points = points.exclude(owner__in=access.institution_ids(user, access.FOCAL_POINTS))
+    return shortlist(points.select_related("meeting__strategy", "owner").order_by("due_on", "pk"))
+
+
+def open_points_of_mine(user: Any) -> Shortlist[ActionPoint]:
+    """The action points the user's institutions still have to carry out, as their focal point: open or in progress,
+    the soonest due first (two queries). The focal point reports their status on the meeting's page."""
+    points = (
+        cast(ActionPointQuerySet, ActionPoint.objects.visible_to(user))
+        .filter(owner__in=access.institution_ids(user, access.FOCAL_POINTS))
+        .exclude(status__in=ActionPoint.CLOSED)
+    )
+    return shortlist(points.select_related("meeting__strategy", "owner").order_by("due_on", "pk"))

@@ -439,6 +439,7 @@ AL_CODE = b"AL-NSM-SEC"
 MAY_NAME_IT = {  # the consultation the stakeholder is invited to names the strategy it is about
     ("consultation:round", "stakeholder"),
     ("consultation:mine", "stakeholder"),
+    ("home", "stakeholder"),  # its to-do list: the rounds it is invited to, as on consultation:mine
     ("consultation:public", "stakeholder"),
     ("consultation:public", "xk_secretariat"),  # a public round: anybody's
 }

@@ -1,4 +1,5 @@
-"""Overdue action points show on the home page of the owner institution's members and of the secretariat only."""
+"""Overdue action points show on the home page of the owner institution's members (its focal point among its own
+action points) and of the secretariat only."""
 
 import pytest
 from django.urls import reverse
@@ -10,12 +11,20 @@ from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 TEXT = "Send the health measures"
 
 
-@pytest.mark.parametrize("persona", ["focal_point", "secretariat"])
-def test_the_owner_and_the_secretariat_see_overdue_action_points(persona, request, client_for, overdue_point):
-    page = client_for(request.getfixturevalue(persona)).get(reverse("home")).content.decode()
+def test_the_secretariat_sees_overdue_action_points(client_for, secretariat, overdue_point):
+    page = client_for(secretariat).get(reverse("home")).content.decode()
     assert "Overdue action points" in page
     assert TEXT in page
     assert "overdue: due on" in page  # said in words, not only by colour
+
+
+def test_the_owners_focal_point_sees_them_among_its_own_action_points(client_for, focal_point, overdue_point):
+    page = client_for(focal_point).get(reverse("home")).content.decode()
+    assert "Your action points" in page
+    assert TEXT in page
+    assert "Overdue" in page  # said in words, not only by colour
+    assert "Overdue action points" not in page  # not twice
+    assert reverse("workinggroup:action-point", args=[overdue_point.pk]) in page  # where its status is reported
 
 
 def test_a_viewer_of_the_owner_institution_sees_them_too(client_for, overdue_point):
@@ -32,7 +41,7 @@ def test_others_do_not_see_them(persona, request, client_for, overdue_point):
 
 def test_a_done_action_point_leaves_the_home_page(client_for, focal_point, overdue_point):
     services.report_action_point(overdue_point, by=focal_point, version=1, status="done", note="")
-    assert "Overdue action points" not in client_for(focal_point).get(reverse("home")).content.decode()
+    assert TEXT not in client_for(focal_point).get(reverse("home")).content.decode()
 
 
 def test_the_public_home_page_has_no_panel(public, overdue_point):
