@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the roll-ups against hand-written SQL at two scales, the analysis pages under load, the time and
 # memory to write the documents and to refuse hostile uploads (bench/uploads.py), on SQLite and on PostgreSQL;
-# on the demo (SQLite), how often the suggested GCM objectives hold an activity's own (bench/suggest.py).
+# on the demo (SQLite), how often the suggested GCM objectives hold an activity's own (bench/suggest.py); on SQLite,
+# the time to import a plan workbook of 1,000 activities (bench/plan_import.py).
 # Generates the synthetic data once (var/bench-national, var/bench-multi: kept between runs; delete them to start
 # again); the PostgreSQL server is a throw-away one (.ci/postgres.sh), generated afresh each run.
 #   bench/run.sh [sqlite|postgres|all]      (BENCH_REPEAT=15, BENCH_CLIENTS=20, BENCH_REQUESTS=15, BENCH_SECONDS=60)
@@ -41,6 +42,7 @@ if [ "$WHAT" = sqlite ] || [ "$WHAT" = all ]; then
     done
     measure sqlite "NSM_VAR_DIR=var/bench-national" "NSM_VAR_DIR=var/bench-multi"
     NSM_VAR_DIR=var/bench-demo $BIN/python bench/suggest.py  # GCM suggestions, leave-one-out on the demo
+    $BIN/python bench/plan_import.py  # a 1,000-activity plan workbook imported into a fresh database of its own
   )
 fi
 

@@ -440,8 +440,12 @@ class Result(Withdrawable):
         return f"{self.display_code} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        self.sort_key = sort_key(self.code)
+        self.fill_sort_key()
         super().save(*args, **kwargs)
+
+    def fill_sort_key(self) -> None:
+        """The key save() sorts by, from the code (a bulk insert, which calls no save(), calls this first)."""
+        self.sort_key = sort_key(self.code)
 
     @property
     def display_code(self) -> str:
@@ -656,8 +660,12 @@ class Activity(Withdrawable):
         return f"{self.display_code} {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        self.sort_key = sort_key(self.code)
+        self.fill_sort_key()
         super().save(*args, **kwargs)
+
+    def fill_sort_key(self) -> None:
+        """The key save() sorts by, from the code (a bulk insert, which calls no save(), calls this first)."""
+        self.sort_key = sort_key(self.code)
 
     @property
     def display_code(self) -> str:
@@ -744,11 +752,13 @@ class Activity(Withdrawable):
         if errors:
             raise ValidationError(errors)
 
-    def clean_partners(self, partners: Iterable[Named | Institution | int]) -> None:
+    def clean_partners(
+        self, partners: Iterable[Named | Institution | int], known: Mapping[int, Institution] | None = None
+    ) -> None:
         """The other institutions about to be set, checked as `clean()` checks the lead: each of the strategy's
         country, none named twice nor the lead again, and a marked lead's place among the responsible ones.
         Many-to-many values are set after `full_clean()`, so the services and the workbook call this before setting
-        them (one query)."""
+        them (one query, none when the caller `known` every institution by id: the plan import)."""
         named = named_list(partners)
         errors: dict[str, list[StrOrPromise]] = {}
         responsible = sum(1 for n in named if n.responsible)
@@ -762,7 +772,10 @@ class Activity(Withdrawable):
         ids = {n.institution for n in named}
         if ids and self.strategy_id:
             country = self.strategy.country
-            foreign = Institution.objects.filter(pk__in=ids).exclude(country=country).order_by("code")
+            if known is None:
+                foreign = list(Institution.objects.filter(pk__in=ids).exclude(country=country).order_by("code"))
+            else:
+                foreign = sorted((known[pk] for pk in ids if known[pk].country != country), key=lambda i: i.code)
             refusals = [refusal for institution in foreign if (refusal := institution.refusal_for(country))]
             if refusals:
                 errors.setdefault("partners", []).extend(refusals)
@@ -1100,8 +1113,12 @@ class Indicator(Withdrawable):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs) -> None:
-        self.sort_key = item_sort_key(self.code)
+        self.fill_sort_key()
         super().save(*args, **kwargs)
+
+    def fill_sort_key(self) -> None:
+        """The key save() sorts by, from the code (a bulk insert, which calls no save(), calls this first)."""
+        self.sort_key = item_sort_key(self.code)
 
     def clean(self) -> None:
         errors: dict[str, StrOrPromise] = {}

@@ -27,8 +27,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from nsm.accounts.models import Institution
 from nsm.audit import acting_as
 from nsm.core import limits, stale
+from nsm.core.bulk import UniqueKeys, chunks, clean_in_memory, record_history
 from nsm.core.codes import sort_key
 from nsm.core.stale import StaleVersion as StaleVersion  # re-exported: callers and tests catch it from here
 from nsm.strategy import selectors
@@ -163,29 +165,70 @@ def _split(obj: Model, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[st
 def set_named(activity: Activity, named: Sequence[Named]) -> None:
     """Write an activity's other institutions in the given order: rows kept, moved, added or removed, the fewest
     writes (no history row of their own: the activity's next save records them)."""
-    rows = {row.institution_id: row for row in ActivityInstitution.objects.filter(activity=activity)}
-    wanted = {n.institution: (place, n.responsible) for place, n in enumerate(named, start=1)}
-    gone = [row.pk for pk, row in rows.items() if pk not in wanted]
-    if gone:
-        ActivityInstitution.objects.filter(pk__in=gone).delete()
-    moved = []
-    for pk, (place, responsible) in wanted.items():
-        row = rows.get(pk)
-        if row is not None and (row.position, row.responsible) != (place, responsible):
-            row.position, row.responsible = place, responsible
-            moved.append(row)
+    set_named_many([(activity, named)])
+
+
+def set_named_many(items: Sequence[tuple[Activity, Sequence[Named]]]) -> None:
+    """`set_named` for many activities at once: their rows read in one query, each kind of write done once."""
+    rows: dict[int, dict[int, ActivityInstitution]] = {activity.pk: {} for activity, _named in items}
+    for part in chunks(list(rows)):
+        for row in ActivityInstitution.objects.filter(activity__in=part):
+            rows[row.activity_id][row.institution_id] = row
+    gone: list[int] = []
+    moved: list[ActivityInstitution] = []
+    new: list[ActivityInstitution] = []
+    for activity, named in items:
+        kept = rows[activity.pk]
+        wanted = {n.institution: (place, n.responsible) for place, n in enumerate(named, start=1)}
+        gone += [body.pk for pk, body in kept.items() if pk not in wanted]
+        for pk, (place, responsible) in wanted.items():
+            body = kept.get(pk)
+            if body is None:
+                new.append(
+                    ActivityInstitution(activity=activity, institution_id=pk, position=place, responsible=responsible)
+                )
+            elif (body.position, body.responsible) != (place, responsible):
+                body.position, body.responsible = place, responsible
+                moved.append(body)
+        if hasattr(activity, "_prefetched_objects_cache"):
+            activity._prefetched_objects_cache.pop("bodies", None)
+            activity._prefetched_objects_cache.pop("partners", None)
+    for part in chunks(gone):
+        ActivityInstitution.objects.filter(pk__in=part).delete()
     if moved:
         ActivityInstitution.objects.bulk_update(moved, ["position", "responsible"])
-    new = [
-        ActivityInstitution(activity=activity, institution_id=pk, position=place, responsible=responsible)
-        for pk, (place, responsible) in wanted.items()
-        if pk not in rows
-    ]
     if new:
         ActivityInstitution.objects.bulk_create(new)
-    if hasattr(activity, "_prefetched_objects_cache"):
-        activity._prefetched_objects_cache.pop("bodies", None)
-        activity._prefetched_objects_cache.pop("partners", None)
+
+
+def _set_many_quietly(model: type[Model], objects: Sequence[Model], m2m: Sequence[Mapping[str, Any]]) -> None:
+    """`set_m2m_quietly` for many objects of one model: for each field, the links read in one query, those that go
+    deleted in one statement, the new ones inserted in one (the objects' next history rows record them)."""
+    fields: dict[str, list[tuple[Any, Any]]] = {}
+    for obj, values in zip(objects, m2m, strict=True):
+        for name, ids in values.items():
+            fields.setdefault(name, []).append((obj, ids))
+    for name, items in fields.items():
+        if model is Activity and name == "partners":
+            set_named_many([(activity, named_list(ids)) for activity, ids in items])
+            continue
+        field = model._meta.get_field(name)
+        through = field.remote_field.through  # type: ignore[union-attr]
+        owner = through._meta.get_field(field.m2m_field_name()).attname  # type: ignore[union-attr]
+        other = through._meta.get_field(field.m2m_reverse_field_name()).attname  # type: ignore[union-attr]
+        links: dict[int, dict[int, int]] = {obj.pk: {} for obj, _ids in items}
+        for part in chunks(list(links)):
+            for pk, owner_pk, other_pk in through._default_manager.filter(**{f"{owner}__in": part}).values_list(
+                "pk", owner, other
+            ):
+                links[owner_pk][other_pk] = pk
+        gone = [pk for obj, ids in items for other_pk, pk in links[obj.pk].items() if other_pk not in ids]
+        new = [through(**{owner: obj.pk, other: pk}) for obj, ids in items for pk in ids if pk not in links[obj.pk]]
+        for part in chunks(gone):
+            through._default_manager.filter(pk__in=part).delete()
+        through._default_manager.bulk_create(new)
+        for obj, _ids in items:
+            getattr(obj, "_prefetched_objects_cache", {}).pop(name, None)
 
 
 def _current_m2m(obj: Model, name: str) -> Any:
@@ -215,17 +258,27 @@ def set_m2m_quietly(obj: Model, m2m: Mapping[str, Any]) -> None:
         del obj.skip_history_when_saving  # type: ignore[attr-defined]
 
 
-def full_clean_with_related(obj: Model, m2m: Mapping[str, Any]) -> None:
+def full_clean_with_related(
+    obj: Model,
+    m2m: Mapping[str, Any],
+    *,
+    keys: UniqueKeys | None = None,
+    institutions: Mapping[int, Institution] | None = None,
+) -> None:
     """full_clean(), and the many-to-many values about to be set (an activity's supporting institutions are of its
-    strategy's country): every error at once."""
+    strategy's country): every error at once. A caller that has read the plan (an import) gives the unique `keys`
+    of the rows there and every institution by id: the same rules are then checked without a query per object."""
     errors: dict[str, list] = {}
     try:
-        obj.full_clean()
+        if keys is None:
+            obj.full_clean()
+        else:
+            clean_in_memory(obj, keys)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if isinstance(obj, Activity) and "partners" in m2m:
         try:
-            obj.clean_partners(m2m["partners"])
+            obj.clean_partners(m2m["partners"], known=institutions)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
     if errors:
@@ -252,6 +305,53 @@ def create_with_history(obj: M, data: Mapping[str, Any]) -> M:
     record.history_type = "+"
     record.save(update_fields=["history_type"])
     return obj
+
+
+def create_many_with_history(model: type[M], objects: Sequence[M], m2m: Sequence[Mapping[str, Any]]) -> None:
+    """`create_with_history` for many new objects of one model, already validated, each with its many-to-many values
+    (`m2m`, in the same order): one insert per model and link table, and one 'created' history row per object
+    showing its lists, in a few statements whatever their number (a plan import's)."""
+    if not objects:
+        return
+    for obj in objects:
+        if isinstance(obj, Result | Activity | Indicator):
+            obj.fill_sort_key()
+    model._default_manager.bulk_create(objects)
+    links: dict[type[Model], list[Model]] = {}
+    for obj, values in zip(objects, m2m, strict=True):
+        for name, ids in values.items():
+            for link in _links(obj, name, ids):
+                links.setdefault(type(link), []).append(link)
+    for through, rows in links.items():
+        through._default_manager.bulk_create(rows)
+    record_history(model, objects, created=True)
+
+
+def _links(obj: Model, name: str, ids: Any) -> list[Model]:
+    """The link rows that give a new object its many-to-many values (an activity's institutions: in order)."""
+    if isinstance(obj, Activity) and name == "partners":
+        return [
+            ActivityInstitution(activity=obj, institution_id=n.institution, position=place, responsible=n.responsible)
+            for place, n in enumerate(named_list(ids), start=1)
+        ]
+    field = obj._meta.get_field(name)
+    through = field.remote_field.through  # type: ignore[union-attr]
+    owner = through._meta.get_field(field.m2m_field_name()).attname  # type: ignore[union-attr]
+    other = through._meta.get_field(field.m2m_reverse_field_name()).attname  # type: ignore[union-attr]
+    return [through(**{owner: obj.pk, other: pk}) for pk in ids]
+
+
+def update_many_with_history(
+    model: type[M], objects: Sequence[M], m2m: Sequence[Mapping[str, Any]], fields: Sequence[str]
+) -> None:
+    """Save many changed objects of one model, already validated (their versions already bumped), with the
+    many-to-many values that change (`m2m`, in the same order): one update per model, one history row per object
+    showing its final state, lists included."""
+    if not objects:
+        return
+    _set_many_quietly(model, objects, m2m)  # no history row of their own: the rows below record the final state
+    model._default_manager.bulk_update(objects, fields)
+    record_history(model, objects, created=False)
 
 
 def _update(

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from itertools import groupby
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -45,7 +46,8 @@ from nsm.accounts.names import (
     why_not_a_new_name,
 )
 from nsm.audit import acting_as
-from nsm.core import limits
+from nsm.core import limits, stale
+from nsm.core.bulk import UniqueKeys
 from nsm.core.importing import Headers, Problems, Row, all_or_nothing, column_twice, upload_sheets
 from nsm.core.spreadsheet import (  # the reading kernel; these names are importable from here as before
     CellValueError,
@@ -89,9 +91,11 @@ from nsm.strategy.models import (
 from nsm.strategy.services import (
     amend,
     bump_version,
+    create_many_with_history,
     create_with_history,
     full_clean_with_related,
     set_m2m_quietly,
+    update_many_with_history,
 )
 from nsm.strategy.timeframes import Recurrence, TimeframeError, parse_timeframe, period_quarters
 
@@ -2110,6 +2114,23 @@ def _cell_messages(row: Row, error: ValidationError) -> list[str]:
     ]
 
 
+def _field_values(obj: Model | None) -> dict[str, Any]:
+    """A stored object's values by field name (nothing for an object not yet created)."""
+    if obj is None:
+        return {}
+    return {f.name: getattr(obj, f.attname) for f in obj._meta.concrete_fields if not f.primary_key}
+
+
+def _changed_fields(obj: Model, before: dict[str, Any]) -> set[str]:
+    """The fields whose values differ from `before` (`_field_values` of the object as it was)."""
+    return {f.name for f in obj._meta.concrete_fields if f.name in before and getattr(obj, f.attname) != before[f.name]}
+
+
+def _group(op: _Op) -> tuple[str, int]:
+    """What is written together: the operations of one kind (results: of one level, their parents written before)."""
+    return (op.kind, code_depth(op.key) if op.kind == "results" else 0)
+
+
 def _owners_to_touch(ops: list[_Op]) -> list[tuple[str, str]]:
     """Activities and indicators whose budget lines or targets change but which are not saved themselves."""
     saved = {(op.kind, op.key) for op in ops if op.action in ("created", "changed")}
@@ -2118,17 +2139,21 @@ def _owners_to_touch(ops: list[_Op]) -> list[tuple[str, str]]:
 
 
 class _Writer:
-    """Applies the operations of a diff, validating each object with full_clean() and saving it one by one.
+    """Applies the operations of a diff kind by kind, in the order they depend on one another (the results level by
+    level): each object created or changed is checked with its model's rules, full_clean()'s, against the plan read
+    once (`clean_in_memory`: no query per object), the first invalid one refused with its cells; then the kind is
+    written in bulk, a few statements whatever its size.
 
-    Each object created or changed gets exactly one history row, showing its final state (many-to-many
-    values included), through the plan services' helpers; the version of a result, activity or indicator
-    goes up by one when it, its budget lines or its targets change, so that a page edit begun before the
-    import is refused as stale.
+    Each object created or changed gets exactly one history row, showing its final state (many-to-many values
+    included), through the plan services' helpers; the version of a result, activity or indicator goes up by one
+    when it, its budget lines or its targets change, so that a page edit begun before the import is refused as
+    stale. Deleted budget lines and targets are deleted one by one, each with its own history row.
     """
 
     def __init__(self, existing: _Existing) -> None:
         self.existing = existing
         self.written_strategy = existing.strategy
+        self._by_pk: dict[str, dict[int, Any]] = {}
 
     @property
     def strategy(self) -> Strategy:
@@ -2139,16 +2164,30 @@ class _Writer:
 
     def run(self, ops: list[_Op]) -> None:
         # Owners first, as the services do: the lines recorded after a new version's row changed with it.
-        for kind, code in _owners_to_touch(ops):
-            bump_version(getattr(self.existing, kind)[code])
-        for op in ops:
-            if op.action == "deleted":
-                op.obj.delete()
-            elif op.action in ("created", "changed") and op.row is not None:
-                self._write(op, op.row)
+        self._touch_owners(_owners_to_touch(ops))
+        for _kind, group_ops in groupby(ops, key=_group):
+            written = []
+            for op in group_ops:
+                if op.action == "deleted":
+                    op.obj.delete()
+                elif op.action in ("created", "changed") and op.row is not None:
+                    written.append(op)
+            first = written[0] if written else None
+            if first is not None and first.row is not None and first.kind == "strategy":
+                self._write(first, first.row)
+            elif written:
+                self._write_many(written[0].kind, written)
 
-    def _write(self, op: _Op, row: Row) -> None:
-        """Set the fields that change, validate, then save once with the many-to-many values already set."""
+    def _touch_owners(self, owners: list[tuple[str, str]]) -> None:
+        """Put up the version of the activities and indicators whose lines change, one history row each."""
+        for kind in VERSIONED:
+            objects = [getattr(self.existing, kind)[code] for owner, code in owners if owner == kind]
+            for obj in objects:
+                stale.bump_version(obj, save=False)
+            update_many_with_history(_MODELS[kind], objects, [{}] * len(objects), ["version"])
+
+    def _prepare(self, op: _Op, row: Row) -> tuple[Any, dict[str, Any]]:
+        """The object with the fields that change set, and the many-to-many values to set."""
         obj = op.obj or _MODELS[op.kind]()
         names = row.values if op.action == "created" else op.fields
         values = {name: row.values[name] for name in names}
@@ -2162,14 +2201,53 @@ class _Writer:
                 values.pop(name, None)
             m2m["partners"] = self._bodies(obj, row)
         getattr(self, f"_set_{op.kind}")(obj, values, op.key)
+        if op.action == "created":
+            m2m = {name: ids for name, ids in m2m.items() if ids}
+        return obj, m2m
+
+    def _write(self, op: _Op, row: Row) -> None:
+        """Set the fields that change, validate, then save once with the many-to-many values already set."""
+        obj, m2m = self._prepare(op, row)
         try:
             if op.action == "created":
-                create_with_history(obj, {name: ids for name, ids in m2m.items() if ids})
+                create_with_history(obj, m2m)
             else:
                 self._save_changed(op.kind, obj, m2m)
         except ValidationError as error:
             raise WorkbookError(_cell_messages(row, error)) from error
         self._remember(op.kind, obj)
+
+    def _write_many(self, kind: str, ops: list[_Op]) -> None:
+        """Validate every object of one kind against the plan read, then write them in bulk, with their history."""
+        model = _MODELS[kind]
+        keys = UniqueKeys(model, (obj for obj in self._stored(kind) if obj.pk is not None))
+        created: list[tuple[Any, dict[str, Any]]] = []
+        changed: list[tuple[Any, dict[str, Any]]] = []
+        fields = {"version"} if kind in VERSIONED else set()  # those that change, the only ones updated
+        for op in ops:
+            assert op.row is not None  # noqa: S101 - run() writes only the operations with a row
+            before = _field_values(op.obj)
+            obj, m2m = self._prepare(op, op.row)
+            fields |= _changed_fields(obj, before)
+            try:
+                full_clean_with_related(obj, m2m, keys=keys, institutions=self.existing.institutions_by_id)
+            except ValidationError as error:
+                raise WorkbookError(_cell_messages(op.row, error)) from error
+            keys.add(obj)
+            (created if op.action == "created" else changed).append((obj, m2m))
+        create_many_with_history(model, [obj for obj, _m2m in created], [m2m for _obj, m2m in created])
+        if kind in VERSIONED:
+            for obj, _m2m in changed:
+                stale.bump_version(obj, save=False)
+        update_many_with_history(model, [obj for obj, _m2m in changed], [m2m for _obj, m2m in changed], sorted(fields))
+        for obj, _m2m in created + changed:
+            self._remember(kind, obj)
+
+    def _stored(self, kind: str) -> Iterable[Any]:
+        """The rows of the kind that a new or changed one could share a unique key with: all that were read."""
+        if kind == "institutions":
+            return list(self.existing.institutions_by_id.values())
+        return list(getattr(self.existing, kind).values())
 
     def _bodies(self, activity: Activity, row: Row) -> tuple[Named, ...]:
         """Set the activity's lead and the place of a marked one from the file's responsible institutions, marked
@@ -2258,10 +2336,22 @@ class _Writer:
             activity = None if code in self.existing.results else self.existing.activities[code]
             indicator.activity = activity
             indicator.result = activity.measure if activity is not None else self.existing.results[code]
+        elif indicator.pk is not None:  # its result and activity as read: checking it reads neither again
+            indicator.result = self._read("results")[indicator.result_id]
+            if indicator.activity_id in self._read("activities"):
+                indicator.activity = self._read("activities")[indicator.activity_id]
         if "responsible" in values:
             indicator.responsible = self._institution(values.pop("responsible"))
+        elif indicator.responsible_id in self.existing.institutions_by_id:
+            indicator.responsible = self.existing.institutions_by_id[indicator.responsible_id]
         self._assign(indicator, values)
         indicator.strategy = self.strategy
+
+    def _read(self, kind: str) -> dict[int, Any]:
+        """The plan's results or activities as read, by primary key."""
+        if kind not in self._by_pk:
+            self._by_pk[kind] = {obj.pk: obj for obj in getattr(self.existing, kind).values()}
+        return self._by_pk[kind]
 
     def _set_targets(self, target: IndicatorTarget, values: dict[str, Any], key: tuple) -> None:
         self._assign(target, values, skip=("indicator",))
