@@ -436,18 +436,24 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         BEFORE_DUE = "before_due", _("Due soon")
         OVERDUE = "overdue", _("Overdue")
+        BY_SECRETARIAT = "by_secretariat", _("Reminded by the secretariat")
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(_("reminder"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("reminder"), max_length=14, choices=Kind.choices)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     recipients = models.TextField(_("recipients"), blank=True)
+    sent_by = models.ForeignKey(  # the secretariat's user, for a reminder sent from the board; None: the daily run
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["report", "sent_at"]
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
-            models.UniqueConstraint(fields=["report", "kind"], name="reminder_once_per_kind"),
+            models.UniqueConstraint(  # the secretariat may remind again (once a day: see reminders.remind_overdue)
+                fields=["report", "kind"], condition=~Q(kind="by_secretariat"), name="reminder_once_per_kind"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -146,18 +146,66 @@ def send_reminders(
     return run
 
 
-def _send_and_record(item: DueReminder, connection: Any, today: datetime.date) -> bool:
-    """Send one reminder and record it, in one transaction; False when another run recorded it meanwhile."""
+def _send_and_record(item: DueReminder, connection: Any, today: datetime.date, by: Any = None) -> bool:
+    """Send one reminder and record it, in one transaction; False when another run recorded it meanwhile (for the
+    secretariat's reminder: when one was sent today)."""
     with transaction.atomic():
         # The lock makes a concurrent run wait here, then see the reminder recorded and send nothing.
         ProgressReport.objects.select_for_update().filter(pk=item.report.pk).values_list("pk").get()
-        if Reminder.objects.filter(report=item.report, kind=item.kind).exists():
+        sent = Reminder.objects.filter(report=item.report, kind=item.kind)
+        if item.kind == Reminder.Kind.BY_SECRETARIAT:
+            sent = sent.filter(sent_at__gte=_start_of(today))
+        if sent.exists():
             return False
         connection.send_messages([reminder_message(item, today)])
         Reminder.objects.create(
-            report=item.report, kind=item.kind, sent_at=timezone.now(), recipients="\n".join(item.emails)
+            report=item.report, kind=item.kind, sent_at=timezone.now(), recipients="\n".join(item.emails), sent_by=by
         )
         return True
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day` in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def overdue_reports(cycle: ReportingCycle, today: datetime.date | None = None) -> list[ProgressReport]:
+    """The cycle's reports not submitted by its due date while it is open (one query), by institution."""
+    today = today or timezone.localdate()
+    if cycle.status != ReportingCycle.Status.OPEN or cycle.due_on >= today:
+        return []
+    return list(
+        cycle.reports.filter(status__in=PENDING).select_related("cycle__strategy", "institution")
+        .order_by("institution__code")
+    )  # fmt: skip
+
+
+def remind_overdue(
+    cycle: ReportingCycle, *, by: Any, today: datetime.date | None = None, connection: Any = None
+) -> ReminderRun:
+    """The secretariat's reminder, now, to the focal points of every report of the cycle that is overdue: one mail
+    per report, recorded as sent by `by`. A report reminded so today is not reminded again the same day (a second
+    click sends nothing); the daily reminders are not affected."""
+    today = today or timezone.localdate()
+    run = ReminderRun(today=today)
+    reports = overdue_reports(cycle, today)
+    focal_points = _focal_points({report.institution_id for report in reports})
+    due = [
+        DueReminder(report, Reminder.Kind.BY_SECRETARIAT, tuple(focal_points[report.institution_id]))
+        for report in reports
+    ]
+    if any(item.recipients for item in due):
+        connection = connection or get_connection()
+    for item in due:
+        if not item.recipients:
+            run.without_recipients.append(item)
+            continue
+        try:
+            if _send_and_record(item, connection, today, by=by):
+                run.sent.append(item)
+        except Exception as error:  # noqa: BLE001 - a failed send (SMTP, network) must not stop the others
+            run.failed.append((item, str(error) or error.__class__.__name__))
+    return run
 
 
 def report_url(report: ProgressReport) -> str:
@@ -178,6 +226,8 @@ def reminder_message(item: DueReminder, today: datetime.date) -> EmailMessage:
             "days_late": (today - report.cycle.due_on).days,
             "returned": report.status == ProgressReport.Status.RETURNED,
         }
-        subject = render_to_string(f"monitoring/email/{item.kind}_subject.txt", context)
-        body = render_to_string(f"monitoring/email/{item.kind}.txt", context)
+        # The secretariat's reminder says what the daily overdue one says.
+        template = Reminder.Kind.OVERDUE if item.kind == Reminder.Kind.BY_SECRETARIAT else item.kind
+        subject = render_to_string(f"monitoring/email/{template}_subject.txt", context)
+        body = render_to_string(f"monitoring/email/{template}.txt", context)
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=item.emails)

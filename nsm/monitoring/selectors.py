@@ -524,7 +524,7 @@ def _changes_since(detail: ReportDetail, at: datetime.datetime) -> dict[tuple[st
         if old is None:
             continue
         found = [
-            Change(str(ActivityProgress._meta.get_field(name).verbose_name), getattr(old, name), getattr(line, name))
+            Change(_line_field_label(name), getattr(old, name), getattr(line, name))
             for name in ActivityProgress.VALUE_FIELDS
             if getattr(old, name) != getattr(line, name)
         ]
@@ -548,13 +548,16 @@ def _changes_since(detail: ReportDetail, at: datetime.datetime) -> dict[tuple[st
     return changes
 
 
+def _line_field_label(name: str) -> str:
+    return str(getattr(ActivityProgress._meta.get_field(name), "verbose_name", name))
+
+
 def _shown(change: Change) -> Change:
     """A status as its label; a narrative is marked as a text (the page says it changed)."""
-    field = ActivityProgress._meta.get_field
-    if change.label == str(field("status").verbose_name):
+    if change.label == _line_field_label("status"):
         labels = dict(ActivityProgress.Status.choices)
         return Change(change.label, labels.get(change.before, change.before), labels.get(change.after, change.after))
-    if change.label == str(field("narrative").verbose_name):
+    if change.label == _line_field_label("narrative"):
         return Change(change.label, change.before, change.after, text=True)
     return change
 

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from nsm.accounts import access
 from nsm.core.confirm import Confirmation, ask, confirmed, posted_or
 from nsm.core.forms import add_errors
-from nsm.monitoring import selectors, services
+from nsm.monitoring import reminders, selectors, services
 from nsm.monitoring.forms import CycleForm, ReportForm, field_name, report_rows
 from nsm.monitoring.models import ActivityProgress, Evidence, ProgressReport, ReportingCycle, ReportQuerySet
 from nsm.strategy.models import Strategy
@@ -262,6 +262,69 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
         return ask(request, _close_confirmation(request, cycle, back), _cycle_context(cycle))
     done = _("The cycle is closed: its reports are read-only.")
     return _act(request, back, lambda version: services.close_cycle(cycle, by=request.user, version=version), done)
+
+
+@login_required
+def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, naming the institutions overdue and who is written to; then remind them all at once."""
+    cycle = _managed_cycle(request, pk)
+    back = reverse("monitoring:cycle", args=[cycle.pk])
+    overdue = reminders.overdue_reports(cycle)
+    if not overdue:
+        messages.info(request, _("No institution of this cycle is overdue: nobody to remind."))
+        return redirect(back)
+    if not confirmed(request):
+        confirmation = Confirmation(
+            heading=_("Remind the institutions overdue?"),
+            consequences=(
+                _(
+                    "Each focal point of the institutions below gets an e-mail saying that the report is overdue, "
+                    "with its link. An institution reminded so today is not written to again today."
+                ),
+            ),
+            items=tuple(f"{report.institution.code}: {report.institution.name}" for report in overdue),
+            items_label=_("Overdue:"),
+            button=_("Send the reminders"),
+            cancel_url=back,
+        )
+        return ask(request, confirmation, _cycle_context(cycle))
+    run = reminders.remind_overdue(cycle, by=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)s institution was reminded.", "%(count)s institutions were reminded.", len(run.sent))
+        % {"count": len(run.sent)},
+    )
+    if run.without_recipients:
+        codes = ", ".join(item.report.institution.code for item in run.without_recipients)
+        messages.warning(request, _("No focal point with an e-mail address to write to: %(codes)s.") % {"codes": codes})
+    if run.failed:
+        codes = ", ".join(item.report.institution.code for item, _error in run.failed)
+        messages.error(request, _("The e-mail could not be sent to: %(codes)s. Try again later.") % {"codes": codes})
+    already = len(overdue) - len(run.sent) - len(run.without_recipients) - len(run.failed)
+    if already:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s institution had been reminded today already: not written to again.",
+                "%(count)s institutions had been reminded today already: not written to again.",
+                already,
+            )
+            % {"count": already},
+        )
+    return redirect(back)
+
+
+@login_required
+def cycle_workbook(request: HttpRequest, pk: int) -> HttpResponse:
+    """The board as an Excel workbook: one row per institution's report, as the page shows it."""
+    from nsm.monitoring.workbook import board_workbook  # openpyxl, loaded when a workbook is asked for
+
+    cycle = _overseen_cycle(request, pk)
+    board = selectors.board(cycle, ProgressReport.objects.visible_to(request.user))
+    data = board_workbook(board)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{cycle.strategy.code}-{cycle.label}-board.xlsx"'
+    return response
 
 
 def _close_confirmation(request: HttpRequest, cycle: ReportingCycle, back: str) -> Confirmation:

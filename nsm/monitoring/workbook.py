@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
@@ -892,3 +892,38 @@ def import_report(report: ProgressReport, file: FileInput, user: Any) -> ImportO
         raise WorkbookError([f"{reader.cell_of(e)}: {e.message}" for e in error.line_errors]) from error
     report.refresh_from_db(fields=["version"])
     return ImportOutcome(changed=changed, version=report.version)
+
+
+def board_workbook(board: selectors.Board) -> bytes:
+    """A cycle's board as a workbook: one row per institution's report with its status (as the board words it), how
+    much is filled in, its comments and when it was submitted; the interface's language. Reads nothing more."""
+    book = Workbook()
+    sheet = first_sheet(book)
+    sheet.title = _("Board")[:31]
+    headers = [
+        (_("Institution code"), 16), (_("Institution"), 48), (_("Status"), 16), (_("Activities filled"), 12),
+        (_("Activities"), 12), (_("Indicators filled"), 12), (_("Indicators"), 12), (_("Comments"), 12),
+        (_("Submitted"), 20), (_("Late"), 8), (_("Due on"), 14),
+    ]  # fmt: skip
+    for column, (text, width) in enumerate(headers, start=1):
+        sheet.cell(1, column, text).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "C2"
+    for number, row in enumerate(board.rows, start=2):
+        report = row.report
+        put_cell(sheet, number, 1, report.institution.code)
+        put_cell(sheet, number, 2, report.institution.name)
+        put_cell(sheet, number, 3, row.board_status_label)
+        for column, value in enumerate(
+            (row.activities_filled, row.activities, row.indicators_filled, row.indicators, row.comments), start=4
+        ):
+            sheet.cell(number, column, value)
+        if report.submitted_at is not None:  # local time, without a zone: Excel has none
+            submitted = sheet.cell(number, 9, timezone.localtime(report.submitted_at).replace(tzinfo=None))
+            submitted.number_format = "yyyy-mm-dd hh:mm"
+            put_cell(sheet, number, 10, _("Yes") if report.submitted_late else _("No"))
+        due = sheet.cell(number, 11, board.cycle.due_on)
+        due.number_format = "yyyy-mm-dd"
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
