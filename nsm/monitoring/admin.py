@@ -4,9 +4,12 @@ Reporting and review happen on the monitoring pages, whose services keep version
 the fallback for repairs and for looking things up, so reports' lines and timeline are shown read-only here.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from nsm.monitoring import kept
 from nsm.monitoring.models import (
     ActivityProgress,
     Evidence,
@@ -47,8 +50,39 @@ class ReviewCommentInline(ReadOnlyInline):
     fields = ("activity", "indicator", "text", "author", "created_at")
 
 
+class KeptFiguresFollow:
+    """A repair in the admin (the fallback for repairs) writes the kept figures of the strategies it touches again
+    (`nsm.monitoring.kept`), so that the analysis follows it. `strategy_path`: from the model to its strategy's id."""
+
+    strategy_path = ""
+
+    def _strategies(self, pks: Any) -> set[int]:
+        model = self.model  # type: ignore[attr-defined]
+        return set(model.objects.filter(pk__in=pks).values_list(self.strategy_path, flat=True))
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        before = self._strategies([obj.pk]) if obj.pk else set()
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        kept.rebuild(before | self._strategies([obj.pk]))
+
+    def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        kept.rebuild(self._strategies([form.instance.pk]))
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        strategies = self._strategies([obj.pk])
+        super().delete_model(request, obj)  # type: ignore[misc]
+        kept.rebuild(strategies)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        strategies = set(queryset.values_list(self.strategy_path, flat=True))
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        kept.rebuild(strategies)
+
+
 @admin.register(ReportingCycle)
-class ReportingCycleAdmin(SimpleHistoryAdmin):
+class ReportingCycleAdmin(KeptFiguresFollow, SimpleHistoryAdmin):
+    strategy_path = "strategy_id"
     list_display = ("__str__", "kind", "year", "half", "opens_on", "due_on", "status")
     list_filter = ("strategy", "status", "kind", "year")
     list_select_related = ("strategy",)
@@ -56,7 +90,8 @@ class ReportingCycleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(KeptFiguresFollow, SimpleHistoryAdmin):
+    strategy_path = "cycle__strategy_id"
     list_display = ("__str__", "institution", "status", "submitted_at", "submitted_late", "approved_at", "version")
     list_filter = ("status", "submitted_late", "cycle__strategy", "cycle")
     list_select_related = ("cycle__strategy", "institution")
@@ -66,7 +101,8 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActivityProgress)
-class ActivityProgressAdmin(SimpleHistoryAdmin):
+class ActivityProgressAdmin(KeptFiguresFollow, SimpleHistoryAdmin):
+    strategy_path = "report__cycle__strategy_id"
     list_display = ("__str__", "status", "percent_complete")
     list_filter = ("status", "report__cycle")
     list_select_related = ("report__cycle__strategy", "report__institution", "activity")
@@ -75,7 +111,8 @@ class ActivityProgressAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(KeptFiguresFollow, SimpleHistoryAdmin):
+    strategy_path = "report__cycle__strategy_id"
     list_display = ("__str__", "value", "source")
     list_filter = ("report__cycle",)
     list_select_related = ("report__cycle__strategy", "report__institution", "indicator", "category")

@@ -184,13 +184,14 @@ class IndicatorRow:
     warnings: tuple[str, ...] = ()
     previous: selectors.Previous | None = None  # the latest approved total of an earlier cycle
     changes: tuple[selectors.Change, ...] = ()
+    part_of_year: bool = False  # a half-year's value of a flow: a part of the year's figure, not comparable
 
     @property
     def progress(self) -> Decimal | None:
         """How far the reported total has moved from the baseline towards the year's target, in % (None without
-        either, and for a text indicator)."""
+        either, for a text indicator, and for a half-year's value of a flow, which is only part of the year's)."""
         indicator = self.item.indicator
-        if indicator.value_type == Indicator.ValueType.TEXT:
+        if indicator.value_type == Indicator.ValueType.TEXT or self.part_of_year:
             return None
         return progress(indicator.baseline, self.target, self.item.total.value, indicator.direction)
 
@@ -537,6 +538,8 @@ def report_rows(
                 warnings=tuple(w.message for w in warnings.get(("indicator", item.indicator.pk), ())),
                 previous=context.indicators.get(item.indicator.pk),
                 changes=context.changes.get(("indicator", item.indicator.pk), ()),
+                part_of_year=bool(detail.report.cycle.half)
+                and item.indicator.aggregation == Indicator.Aggregation.FLOW,
             )
         )
     return activities, indicators

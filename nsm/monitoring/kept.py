@@ -45,6 +45,8 @@ class Models:
     activity_standing: Any
     indicator_standing: Any
     cycle: Any
+    activity: Any
+    indicator: Any
 
 
 def _models() -> Models:
@@ -55,8 +57,11 @@ def _models() -> Models:
         IndicatorValue,
         ReportingCycle,
     )
+    from nsm.strategy.models import Activity, Indicator
 
-    return Models(ActivityProgress, IndicatorValue, ActivityStanding, IndicatorStanding, ReportingCycle)
+    return Models(
+        ActivityProgress, IndicatorValue, ActivityStanding, IndicatorStanding, ReportingCycle, Activity, Indicator
+    )
 
 
 LINE_FIELDS = (
@@ -134,10 +139,17 @@ def _approved_values(models: Models, **filters: Any) -> Any:
 
 def refresh_report(report_id: int, cycle_id: int, *, models: Models | None = None) -> None:
     """Write again the standings that the report's approval or reopening can change: those of the activities it has
-    lines for (all their spans), and of the indicators it has values for in its cycle. Six queries."""
+    lines for (all their spans), and of the indicators it has values for in its cycle. Eight queries.
+
+    The activities and indicators are locked first, in the order of their keys: two reports that share one (an
+    institution's two half-years, two institutions' reports of one cycle) approved at the same moment are then
+    written one after the other, the second reading what the first committed (PostgreSQL; SQLite writes one
+    transaction at a time anyway)."""
     models = models or _models()
     activities = models.line.objects.filter(report_id=report_id).values("activity_id")
     indicators = models.value.objects.filter(report_id=report_id, category__isnull=True).values("indicator_id")
+    list(models.activity.objects.select_for_update().filter(pk__in=Subquery(activities)).order_by("pk").values("pk"))
+    list(models.indicator.objects.select_for_update().filter(pk__in=Subquery(indicators)).order_by("pk").values("pk"))
     lines = list(_approved_lines(models, activity_id__in=Subquery(activities)))
     models.activity_standing.objects.filter(activity_id__in=Subquery(activities)).delete()
     models.activity_standing.objects.bulk_create(activity_standings(lines, models.activity_standing), BATCH)
@@ -154,7 +166,7 @@ def rebuild(strategy_ids: Iterable[int] | None = None, *, models: Models | None 
     if strategy_ids is None:  # every strategy that has cycles, and nothing kept of any other
         models.activity_standing.objects.all().delete()
         models.indicator_standing.objects.all().delete()
-        strategy_ids = models.cycle.objects.values_list("strategy_id", flat=True).distinct()
+        strategy_ids = models.cycle.objects.order_by().values_list("strategy_id", flat=True).distinct()
     written = [0, 0]
     for strategy_id in sorted(set(strategy_ids)):
         models.activity_standing.objects.filter(strategy_id=strategy_id).delete()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from nsm.accounts import access
 from nsm.accounts.models import Institution
+from nsm.core.numbers import format_decimal
 from nsm.core.shortlist import Shortlist, shortlist
 from nsm.monitoring.models import (
     ActivityProgress,
@@ -31,6 +32,7 @@ from nsm.monitoring.models import (
 from nsm.reference.models import DisaggregationCategory
 from nsm.strategy import selectors as plan_selectors
 from nsm.strategy.models import Activity, Indicator, IndicatorTarget, Strategy
+from nsm.strategy.templatetags.plan import indicator_value
 
 # --- What a cycle asks of whom ---
 
@@ -499,7 +501,8 @@ def review_context(detail: ReportDetail) -> ReviewContext:
         .order_by("indicator_id", "-last_q", "-rank", "-cycle_id")
     ):
         indicators.setdefault(standing.indicator_id, Previous(standing.cycle, value=standing.value))
-    returns = [event for event in detail.events if event.kind == ReportEvent.Kind.RETURNED]
+    # The latest return or reopening: what the report, submitted again, answers.
+    returns = [event for event in detail.events if event.kind in (ReportEvent.Kind.RETURNED, ReportEvent.Kind.REOPENED)]
     returned = returns[-1] if returns and report.status == ProgressReport.Status.SUBMITTED else None
     changes = _changes_since(detail, returned.at) if returned is not None else {}
     return ReviewContext(activities, indicators, returned, changes)
@@ -539,8 +542,11 @@ def _changes_since(detail: ReportDetail, at: datetime.datetime) -> dict[tuple[st
             old = before_values.get(value.pk)
             if old is None:
                 continue
-            if old.value != value.value:
-                found.append(Change(label, old.value, value.value))
+            if old.value != value.value:  # as the card shows values: Yes/No, the stage, the number with its "%"
+                indicator = indicator_line.indicator
+                found.append(
+                    Change(label, indicator_value(old.value, indicator), indicator_value(value.value, indicator))
+                )
             if old.note != value.note:
                 found.append(Change(f"{label}: {_('Note')}", old.note, value.note, text=True))
         if found:
@@ -553,13 +559,14 @@ def _line_field_label(name: str) -> str:
 
 
 def _shown(change: Change) -> Change:
-    """A status as its label; a narrative is marked as a text (the page says it changed)."""
+    """A status as its label; a narrative is marked as a text (the page says it changed); numbers grouped."""
     if change.label == _line_field_label("status"):
         labels = dict(ActivityProgress.Status.choices)
         return Change(change.label, labels.get(change.before, change.before), labels.get(change.after, change.after))
     if change.label == _line_field_label("narrative"):
         return Change(change.label, change.before, change.after, text=True)
-    return change
+    before, after = (None if value is None else format_decimal(value) for value in (change.before, change.after))
+    return Change(change.label, before, after)
 
 
 # --- The home page's to-do lists ---

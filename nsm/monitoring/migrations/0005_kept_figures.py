@@ -63,6 +63,8 @@ def write_kept_figures(apps, schema_editor):
         activity_standing=apps.get_model("monitoring", "ActivityStanding"),
         indicator_standing=apps.get_model("monitoring", "IndicatorStanding"),
         cycle=apps.get_model("monitoring", "ReportingCycle"),
+        activity=apps.get_model("strategy", "Activity"),
+        indicator=apps.get_model("strategy", "Indicator"),
     )
     kept.rebuild(models=models)
 
