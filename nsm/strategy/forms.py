@@ -32,6 +32,7 @@ from nsm.strategy.models import (
     Strategy,
     bodies_fields,
 )
+from nsm.strategy.selectors import PlanFilter, PlanTree
 from nsm.strategy.services import BudgetLineInput, field_label
 from nsm.strategy.timeframes import Recurrence, TimeframeError, parse_timeframe
 
@@ -515,3 +516,65 @@ class ActionPlanForm(BootstrapForm, forms.ModelForm):
         self.instance.strategy = strategy
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", widget_class(field.widget))
+
+
+LEFT_OUT = {
+    "invalid_choice": _("not one of the choices, so left out."),
+    "max_length": _("at most %(limit_value)d characters, so left out."),
+    "null_characters_not_allowed": _("not text that can be searched, so left out."),
+}
+
+
+class PlanFilterForm(BootstrapForm, forms.Form):
+    """The plan page's filters (GET, no JavaScript). The choices come from the plan in memory (no query): its
+    levels, the institutions and GCM objectives it names. A value not understood is left out and said so, never
+    an error page."""
+
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int, empty_value=None, required=False)
+    institution = forms.TypedChoiceField(
+        label=_("Institution (responsible or supporting)"), coerce=int, empty_value=None, required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status in the plan"),
+        required=False,
+        choices=[("", _("Any status")), ("active", _("In the plan")), ("withdrawn", _("Withdrawn"))],
+    )
+    gcm = forms.TypedChoiceField(label=_("GCM objective"), coerce=int, empty_value=None, required=False)
+    q = forms.CharField(label=_("Code or title contains"), max_length=200, required=False)
+
+    def __init__(self, data: Any, *, strategy: Strategy, tree: PlanTree) -> None:
+        super().__init__(data, auto_id="filter-%s")
+        levels = [(depth, strategy.level_name(depth)) for depth in range(1, strategy.depth + 1)]
+        bodies = {i.pk: i for n in _activities(tree) for i in (*n.responsible, *n.supporting)}
+        objectives = {g.number: g for n in (*tree.index.values(), *_activities(tree)) for g in n.gcm_objectives}
+        choice = cast(dict[str, forms.ChoiceField], self.fields)
+        choice["level"].choices = [("", _("All levels")), *levels]
+        choice["institution"].choices = [
+            ("", _("All institutions")),
+            *((i.pk, f"{i.code}: {i.name}") for i in sorted(bodies.values(), key=lambda i: i.code.casefold())),
+        ]
+        choice["gcm"].choices = [
+            ("", _("All GCM objectives")),
+            *((number, f"{number}. {objectives[number].title}") for number in sorted(objectives)),
+        ]
+        for field in self.fields.values():
+            field.error_messages.update(LEFT_OUT)
+        self.fields["q"].widget.attrs.update({"type": "search", "maxlength": 200})
+
+    def wanted(self) -> PlanFilter:
+        """The filters understood; those not understood are left out (the form keeps their errors)."""
+        if not self.is_bound:
+            return PlanFilter()
+        self.is_valid()
+        data = self.cleaned_data
+        return PlanFilter(
+            depth=data.get("level"),
+            institution_pk=data.get("institution"),
+            withdrawn={"withdrawn": True, "active": False}.get(data.get("status") or ""),
+            gcm=data.get("gcm"),
+            text=(data.get("q") or "").strip(),
+        )
+
+
+def _activities(tree: PlanTree) -> list[Any]:
+    return [activity for node in tree.index.values() for activity in node.activities]

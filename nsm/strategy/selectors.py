@@ -6,6 +6,7 @@ dataclasses rather than model instances where the caller only needs to show figu
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -134,6 +135,7 @@ class ActivityNode:
     measure_pk: int
     version: int
     withdrawn_on: date | None = None
+    search_text: str = field(default="", compare=False, repr=False)  # codes and both titles, `folded`
 
     @property
     def lead(self) -> InstitutionRef:
@@ -168,6 +170,7 @@ class ResultNode:
     costs: Costs
     version: int
     withdrawn_on: date | None = None
+    search_text: str = field(default="", compare=False, repr=False)  # codes and both titles, `folded`
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,16 @@ class PlanTree:
 
 def _gcm_refs(objectives: Iterable[Any]) -> tuple[GcmRef, ...]:
     return tuple(GcmRef(gcm.number, gcm.title) for gcm in sorted(objectives, key=lambda gcm: gcm.number))
+
+
+def folded(text: str) -> str:
+    """`text` for a search that ignores case and accents: "Ë" and "ç" match "e" and "c"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def _search_text(item: Result | Activity) -> str:
+    return folded(" ".join((item.code, item.reference, item.title_sq, item.title_en)))
 
 
 def _institution_ref(institution: Institution) -> InstitutionRef:
@@ -267,6 +280,7 @@ def _activity_nodes(
             measure_pk=activity.measure_id,
             version=activity.version,
             withdrawn_on=activity.withdrawn_on,
+            search_text=_search_text(activity),
         )
         by_measure[activity.measure_id].append((node, activity_amounts))
     return by_measure
@@ -311,6 +325,7 @@ def plan_tree(strategy: Strategy, *, within: range | None = None) -> PlanTree:
             costs=make_costs(total, years),
             version=result.version,
             withdrawn_on=result.withdrawn_on,
+            search_text=_search_text(result),
         )
         index[result.pk] = node
         return node, total
@@ -333,14 +348,155 @@ def plan_tree(strategy: Strategy, *, within: range | None = None) -> PlanTree:
     )
 
 
-def _rows(siblings: Iterable[ResultNode]) -> Iterable[PlanRow]:
-    """The tree flattened in code order, each row knowing whether it is the first or last of its siblings."""
+def _rows(siblings: Iterable[ResultNode], activities: tuple[ActivityNode, ...] = ()) -> Iterable[PlanRow]:
+    """The tree flattened in code order, each row knowing whether it is the first or last of its siblings;
+    `activities`, those of the result whose children `siblings` are, come last."""
     siblings = list(siblings)
     for position, node in enumerate(siblings):
         yield PlanRow("result", node, first=position == 0, last=position == len(siblings) - 1)
-        yield from _rows(node.children)
-        for place, activity in enumerate(node.activities):
-            yield PlanRow("activity", activity, first=place == 0, last=place == len(node.activities) - 1)
+        yield from _rows(node.children, node.activities)
+    for place, activity in enumerate(activities):
+        yield PlanRow("activity", activity, first=place == 0, last=place == len(activities) - 1)
+
+
+# --- The plan page: filtered and folded ---
+
+FOLDED_LEVELS = 2  # the plan page folds its first two levels of results (goals and objectives) into sections
+
+
+@dataclass(frozen=True)
+class PlanFilter:
+    """What the plan page is asked to show. `depth` is the level counted and shown (1 for the top results, the
+    plan's last level for the activities); None shows every level and counts the activities."""
+
+    depth: int | None = None
+    institution_pk: int | None = None  # responsible or supporting
+    withdrawn: bool | None = None
+    gcm: int | None = None  # GCM objective number: tagged on the item itself or on a result above it
+    text: str = ""  # in a code, the reference or either title, ignoring case and accents
+
+    @property
+    def has_criteria(self) -> bool:
+        return self.institution_pk is not None or self.withdrawn is not None or self.gcm is not None or bool(self.text)
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    """A folded section of the plan page (a goal, an objective): its own row, then either the sections under it
+    or, on the last folded level, the rows of everything under it in the plan's order."""
+
+    row: PlanRow
+    sections: tuple[PlanSection, ...]
+    rows: tuple[PlanRow, ...]
+
+    @property
+    def node(self) -> ResultNode:
+        return self.row.node  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class ShownPlan:
+    sections: tuple[PlanSection, ...]
+    depth: int  # the level counted
+    level_label: str
+    matched: int  # items of that level that match (all of them when nothing is asked)
+    total: int
+    filtered: bool  # something was asked: a level or a criterion
+
+
+def _gcm_above(tree: PlanTree, pk: int | None) -> set[int]:
+    numbers: set[int] = set()
+    while pk is not None:
+        node = tree.index[pk]
+        numbers.update(gcm.number for gcm in node.gcm_objectives)
+        pk = node.parent_pk
+    return numbers
+
+
+def _institutions_below(node: ResultNode) -> set[int]:
+    found = {i.pk for activity in node.activities for i in (*activity.responsible, *activity.supporting)}
+    for child in node.children:
+        found |= _institutions_below(child)
+    return found
+
+
+def _gcm_numbers(tree: PlanTree, node: ResultNode | ActivityNode) -> set[int]:
+    """An activity's GCM objectives are its own, else those of the results above it (as the analytics count them);
+    a result's are its own and those of the results above it."""
+    if isinstance(node, ActivityNode):
+        if node.gcm_objectives and not node.gcm_from_measure:
+            return {gcm.number for gcm in node.gcm_objectives}
+        return _gcm_above(tree, node.measure_pk)
+    return _gcm_above(tree, node.pk)
+
+
+def _institution_pks(node: ResultNode | ActivityNode) -> set[int]:
+    """The institutions an activity names (responsible or supporting); for a result, those of the activities under
+    it."""
+    if isinstance(node, ActivityNode):
+        return {institution.pk for institution in (*node.responsible, *node.supporting)}
+    return _institutions_below(node)
+
+
+def _matches(tree: PlanTree, node: ResultNode | ActivityNode, wanted: PlanFilter) -> bool:
+    """Whether one item meets every criterion asked."""
+    return (
+        (not wanted.text or folded(wanted.text) in node.search_text)
+        and (wanted.withdrawn is None or (node.withdrawn_on is not None) == wanted.withdrawn)
+        and (wanted.gcm is None or wanted.gcm in _gcm_numbers(tree, node))
+        and (wanted.institution_pk is None or wanted.institution_pk in _institution_pks(node))
+    )
+
+
+def _result_rows(siblings: tuple[ResultNode, ...]) -> list[PlanRow]:
+    last = len(siblings) - 1
+    return [PlanRow("result", node, first=place == 0, last=place == last) for place, node in enumerate(siblings)]
+
+
+def _walk(goals: Iterable[ResultNode]) -> Iterable[ResultNode | ActivityNode]:
+    for node in goals:
+        yield node
+        yield from _walk(node.children)
+        yield from node.activities
+
+
+def shown_plan(strategy: Strategy, tree: PlanTree, wanted: PlanFilter) -> ShownPlan:
+    """The plan page's sections: the items of the wanted level that match, under the results above them (their
+    siblings that do not match left out), nothing below that level; the whole tree when nothing is asked.
+    Works on the tree in memory: no query."""
+    activity_depth = strategy.result_depth + 1
+    depth = wanted.depth or activity_depth
+    counted = [n for n in _walk(tree.goals) if (n.depth if isinstance(n, ResultNode) else activity_depth) == depth]
+    matching = [n for n in counted if _matches(tree, n, wanted)] if wanted.has_criteria else counted
+    shown: set[tuple[str, int]] | None = None  # None: everything down to `depth`
+    if wanted.has_criteria:
+        shown = set()
+        for node in matching:
+            shown.add(("activity" if isinstance(node, ActivityNode) else "result", node.pk))
+            above = node.measure_pk if isinstance(node, ActivityNode) else node.parent_pk
+            while above is not None and ("result", above) not in shown:
+                shown.add(("result", above))
+                above = tree.index[above].parent_pk
+
+    def visible(row: PlanRow) -> bool:
+        row_depth = row.node.depth if isinstance(row.node, ResultNode) else activity_depth
+        return row_depth <= depth and (shown is None or (row.kind, row.node.pk) in shown)
+
+    def section(row: PlanRow) -> PlanSection:
+        node: ResultNode = row.node  # type: ignore[assignment]
+        if node.depth < min(FOLDED_LEVELS, strategy.result_depth):
+            return PlanSection(row, tuple(section(r) for r in _result_rows(node.children) if visible(r)), ())
+        below = [r for r in _rows(node.children, node.activities) if visible(r)]
+        return PlanSection(row, (), tuple(below))
+
+    return ShownPlan(
+        sections=tuple(section(row) for row in _result_rows(tree.goals) if visible(row)),
+        depth=depth,
+        level_label=strategy.level_name(depth),
+        matched=len(matching),
+        total=len(counted),
+        filtered=wanted.depth is not None or wanted.has_criteria,
+    )
 
 
 # --- Pages ---

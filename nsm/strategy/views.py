@@ -30,6 +30,7 @@ from nsm.strategy.forms import (
     BudgetGridForm,
     EditsPlanItem,
     IndicatorForm,
+    PlanFilterForm,
     ResultForm,
     TargetsForm,
     WithdrawForm,
@@ -221,7 +222,9 @@ def strategy_detail(request: HttpRequest, code: str) -> HttpResponse:
     wanted = request.GET.get("plan", "")
     chosen = next((plan for plan in plans if str(plan.start_year) == wanted), None) if len(plans) > 1 else None
     tree = selectors.plan_tree(strategy, within=chosen.years if chosen else None)
-    context = _context(request, strategy, tree=tree, action_plans=plans, chosen_plan=chosen)
+    form = PlanFilterForm(request.GET or None, strategy=strategy, tree=tree)
+    shown = selectors.shown_plan(strategy, tree, form.wanted())
+    context = _context(request, strategy, tree=tree, action_plans=plans, chosen_plan=chosen, form=form, shown=shown)
     return render(request, "strategy/strategy_detail.html", context)
 
 

@@ -68,6 +68,8 @@ def test_the_plans_pages_have_no_serious_accessibility_violation(axe_page, coord
     axe_page.set_viewport_size({"width": axe_page.width, "height": 900})
     pages = [
         f"/plan/{strategy.code}/",
+        f"/plan/{strategy.code}/?q=returning&status=active",
+        f"/plan/{strategy.code}/?q=nothing-matches&gcm=x",
         f"/plan/{strategy.code}/action-plans/",
         f"/plan/{strategy.code}/activities/{activity.pk}/",
         f"/plan/{strategy.code}/activities/{activity.pk}/edit/",

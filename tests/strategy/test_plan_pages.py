@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nsm.accounts.models import Institution
 from nsm.reference.models import DisaggregationDimension
 from nsm.strategy import selectors, services
 from nsm.strategy.models import Activity, ActivityBudget, Indicator, Result, bodies_fields
@@ -236,14 +237,28 @@ def plan_page_counts(client, strategy):
     return {name: count_queries(client, url(name, strategy, *args)) for name, args in pages.items()}
 
 
+def plan_filter_counts(client, strategy):
+    """The plan page filtered each way, and with values it leaves out."""
+    mpb = Institution.objects.get(code="MPB")
+    filters = {
+        "none": "", "level": "level=2", "institution": f"institution={mpb.pk}", "status": "status=withdrawn",
+        "gcm": "gcm=5", "text": "q=1.1", "all": f"level=4&institution={mpb.pk}&status=active&gcm=2&q=a",
+        "nothing": "q=no-such-item", "refused": "institution=999999&gcm=x&level=9&q=" + "x" * 201,
+    }  # fmt: skip
+    return {name: count_queries(client, f"{url('detail', strategy)}?{query}") for name, query in filters.items()}
+
+
 def test_plan_pages_run_as_many_queries_for_500_activities_as_for_10(client_for, coordinator, strategy):
     client = client_for(coordinator)
     add_activities(strategy, 10)
     small = plan_page_counts(client, strategy)
+    small_filtered = plan_filter_counts(client, strategy)
     add_activities(strategy, 490)
     assert Activity.objects.filter(strategy=strategy).count() == 500
     assert plan_page_counts(client, strategy) == small
     assert max(small.values()) <= 25
+    assert plan_filter_counts(client, strategy) == small_filtered
+    assert set(small_filtered.values()) == {small["detail"]}  # filtering is done in memory: no query of its own
 
 
 def test_the_indicator_list_runs_as_many_queries_for_200_indicators_as_for_10(client_for, viewer, strategy):
