@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "nsm.workinggroup",
     "nsm.capacity",
     "nsm.monitoring",
+    "nsm.notifications",
     "nsm.analytics",
     "nsm.reports",
     "nsm.api",

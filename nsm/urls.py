@@ -13,6 +13,7 @@ urlpatterns = [
     path("plan/", include("nsm.strategy.urls")),
     path("capacity/", include("nsm.capacity.urls")),
     path("monitoring/", include("nsm.monitoring.urls")),
+    path("notifications/", include("nsm.notifications.urls")),
     path("context/", include("nsm.context.urls")),
     path("working-group/", include("nsm.workinggroup.urls")),
     path("consultation/", include("nsm.consultation.urls")),

@@ -276,3 +276,22 @@ def get_for_user(
     # DoesNotExist to a model type variable (abstract models have none).
     except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
+
+
+# --- Who is told of a report's steps (nsm.notifications) ---
+
+
+def focal_points_of(institution_ids: set[int] | list[int]) -> QuerySet[Membership]:
+    """The memberships (with their users) of the active focal points of these institutions: the people who fill in
+    the institutions' reports (`editable_by`), told when a cycle opens and when their report is reviewed."""
+    return Membership.objects.filter(
+        institution_id__in=institution_ids, role__in=FOCAL_POINTS, user__is_active=True
+    ).select_related("user")
+
+
+def reviewers_of(country: str) -> QuerySet[Membership]:
+    """The memberships (with their users) of the active secretariat of the country: the people who review its
+    reports (`may_review`), told when one is submitted."""
+    return Membership.objects.filter(
+        institution__country=country, role__in=SECRETARIAT, user__is_active=True
+    ).select_related("user")

@@ -65,6 +65,19 @@ def _announce_approved_data_changed(strategy_id: int) -> None:
     )
 
 
+# Sent once a step of the reporting workflow has committed, with `step` (one of WORKFLOW_STEPS), `by_id` (the acting
+# user's id, or None) and the id of what it is about: `cycle_id` (a cycle opened), `report_id` and `version` (the
+# report's version after the step: submitted, returned, approved, reopened) or `comment_id` (a comment written). The
+# notifications app, above this one, tells the people concerned; a failing receiver is logged, the step stays done.
+workflow_step = Signal()
+WORKFLOW_STEPS = ("cycle_opened", "submitted", "returned", "approved", "reopened", "comment")
+
+
+def _announce_step(step: str, *, by: Any, **ids: int) -> None:
+    by_id = getattr(by, "pk", None)
+    transaction.on_commit(lambda: workflow_step.send(sender=ProgressReport, step=step, by_id=by_id, **ids), robust=True)
+
+
 # --- Inputs and errors ---
 
 
@@ -479,6 +492,7 @@ def open_cycle(cycle: ReportingCycle, *, by: Any, version: int | None = None) ->
         owners = {i.responsible_id for i in indicators if i.computed_from and i.responsible_id is not None}
         for institution_id in sorted(owners):
             refresh_computed_values(report_of[institution_id], by=by)
+        _announce_step("cycle_opened", by=by, cycle_id=cycle.pk)
         return reports
 
 
@@ -1112,6 +1126,7 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
         report.return_reason = ""
         bump_version(report)
         _event(report, ReportEvent.Kind.SUBMITTED, by, late=late)
+        _announce_step("submitted", by=by, report_id=report.pk, version=report.version)
         return report
 
 
@@ -1141,6 +1156,7 @@ def return_report(report: ProgressReport, *, by: Any, reason: str, version: int 
         report.return_reason = reason
         bump_version(report)
         _event(report, ReportEvent.Kind.RETURNED, by, reason=reason)
+        _announce_step("returned", by=by, report_id=report.pk, version=report.version)
         return report
 
 
@@ -1157,6 +1173,7 @@ def approve_report(report: ProgressReport, *, by: Any, version: int | None = Non
         report.return_reason = ""
         bump_version(report)
         _event(report, ReportEvent.Kind.APPROVED, by)
+        _announce_step("approved", by=by, report_id=report.pk, version=report.version)
         kept.refresh_report(report.pk, report.cycle_id)
         _announce_approved_data_changed(report.cycle.strategy_id)
         return report
@@ -1179,6 +1196,7 @@ def reopen_report(report: ProgressReport, *, by: Any, reason: str, version: int 
         report.reopened = report.cycle.is_closed
         bump_version(report)
         _event(report, ReportEvent.Kind.REOPENED, by, reason=reason)
+        _announce_step("reopened", by=by, report_id=report.pk, version=report.version)
         kept.refresh_report(report.pk, report.cycle_id)
         _announce_approved_data_changed(report.cycle.strategy_id)
         return report
@@ -1198,6 +1216,7 @@ def add_line_comment(line: ActivityProgress, *, by: Any, institution_ids: set[in
         comment = ReviewComment(report=line.report, activity=line.activity, text=text, author=by)
         comment.full_clean()
         comment.save()
+        _announce_step("comment", by=by, comment_id=comment.pk)
         return comment
 
 
@@ -1229,6 +1248,7 @@ def add_comment(
         )
         comment.full_clean()
         comment.save()
+        _announce_step("comment", by=by, comment_id=comment.pk)
         return comment
 
 

@@ -54,6 +54,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nsm.accounts import services as account_services
 from nsm.accounts.models import Institution
+from nsm.notifications.models import Notification
 from nsm.reports.models import GeneratedDocument
 from tests.security.conftest import ROLES
 
@@ -169,6 +170,7 @@ PK_OF: dict[str, dict[str, str]] = {
     "monitoring:evidence-remove": {"": "evidence"},
     "reports:status": {"": "document"},
     "reports:download": {"": "document"},
+    "notifications:open": {"": "notification"},  # the focal point's own notice
 }
 for _name in ("report", "report-submit", "report-return", "report-approve", "report-reopen", "report-comment",
               "report-history", "evidence-add", "report-workbook", "report-upload"):  # fmt: skip
@@ -213,9 +215,19 @@ def with_document(scenario: Any, django_db_blocker: Any) -> Any:
     return scenario
 
 
+def with_notification(scenario: Any, django_db_blocker: Any) -> Any:
+    """The security scenario with a notice to MSHMS's focal point, which only they may open."""
+    with django_db_blocker.unblock():
+        scenario.objects["notification"] = Notification.objects.create(
+            recipient=scenario.users["focal"], kind="comment", key="matrix", text_sq="Koment", text_en="Comment",
+            url=reverse("monitoring:report", kwargs={"pk": scenario.report.pk}),
+        )  # fmt: skip
+    return scenario
+
+
 @pytest.fixture(scope="module")
 def scenario(scenario, django_db_blocker):
-    return with_document(scenario, django_db_blocker)
+    return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
 
 
 def _object(scenario: Any, key: str) -> Any:
@@ -342,6 +354,11 @@ EXPECTED: dict[str, str] = {
     "capacity:participants-import": "L D D D A A D D A",
     "capacity:participant-remove": "L D D D A A D D A",
     "monitoring:reports": "L D A A A A A A A",
+    "notifications:inbox": "L A A A A A A A A",
+    "notifications:open": "L D A D D D D D D",
+    "notifications:read-all": "L A A A A A A A A",
+    "notifications:settings": "L A A A A A A A A",
+    "notifications:bell": "L A A A A A A A A",
     "monitoring:shared-lines": "L D A A A A A A A",
     "monitoring:cycles": "L D A A A A A D A",
     "monitoring:cycles[XK]": "L D D D D D D A A",
