@@ -405,3 +405,16 @@ def test_a_dry_run_of_the_reminders_tells_nobody(cycle, focal_point, reminder_se
         reminders.send_reminders(today=cycle.due_on, dry_run=True)
 
     assert told(focal_point) == []
+
+
+def test_a_reminder_of_a_report_asked_of_another_countrys_institution_is_not_in_its_inbox(
+    cycle, report, focal_point, kosovar_mshms, reminder_settings, steps
+):
+    """The report's page is shut to another country's focal points (`ProgressReport.editable_by`): no notice of it."""
+    from nsm.monitoring.models import ProgressReport
+
+    ProgressReport.objects.filter(pk=report.pk).update(institution=Institution.objects.get(code="MSHMS", country="XK"))
+    with steps():
+        reminders.send_reminders(today=cycle.due_on)
+
+    assert keys(kosovar_mshms, "report_due_soon") == [] and keys(focal_point, "report_due_soon") == []
