@@ -295,3 +295,10 @@ def reviewers_of(country: str) -> QuerySet[Membership]:
     return Membership.objects.filter(
         institution__country=country, role__in=SECRETARIAT, user__is_active=True
     ).select_related("user")
+
+
+def members_of(institution_ids: set[int] | list[int]) -> QuerySet[Membership]:
+    """The memberships (with their users) of the active users of these institutions, in any role: the people of an
+    institution invited to a consultation round, who all see it (its country's internal users as such, its external
+    stakeholders as invited: `ConsultationRound.visible_to`)."""
+    return Membership.objects.filter(institution_id__in=institution_ids, user__is_active=True).select_related("user")

@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,6 +61,36 @@ KIND_TO_STAKEHOLDER: dict[str, StakeholderType] = {
     Institution.Kind.DIASPORA: StakeholderType.DIASPORA,
     Institution.Kind.OTHER: StakeholderType.CIVIL_SOCIETY,
 }
+
+
+# Sent once institutions were invited to a round has committed (the round created with them, or they were added), with
+# `round_id`, `institution_ids` (those newly invited) and `by_id` (the acting user's id, or None). The notifications
+# app, above this one, tells the invited institutions' users.
+round_invitation = Signal()
+
+# Sent once the secretariat's answer to a public comment (one without an author) was given or changed has committed,
+# with `comment_id`, `answered_at` and `by_id`. The notifications app e-mails it to the address the commenter gave.
+public_comment_answered = Signal()
+
+
+def _announce_invited(round_: ConsultationRound, institution_ids: set[int], *, by: Any) -> None:
+    if not institution_ids:
+        return
+    round_id, ids, by_id = round_.pk, sorted(institution_ids), getattr(by, "pk", None)
+    transaction.on_commit(
+        lambda: round_invitation.send(sender=ConsultationRound, round_id=round_id, institution_ids=ids, by_id=by_id),
+        robust=True,
+    )
+
+
+def _announce_answered(comment: ConsultationComment, *, by: Any) -> None:
+    comment_id, answered_at, by_id = comment.pk, comment.answered_at, getattr(by, "pk", None)
+    transaction.on_commit(
+        lambda: public_comment_answered.send(
+            sender=ConsultationComment, comment_id=comment_id, answered_at=answered_at, by_id=by_id
+        ),
+        robust=True,
+    )
 
 
 class RateLimited(ValidationError):
@@ -231,6 +262,7 @@ def create_round(
         round_.full_clean()
         round_.save()
         round_.invited.set(invited)
+        _announce_invited(round_, {institution.pk for institution in invited}, by=by)
     return round_
 
 
@@ -269,7 +301,9 @@ def update_round(
         round_.full_clean()
         bump_version(round_, field="revision")
         if invited is not None:
+            before = set(round_.invited.values_list("pk", flat=True))
             round_.invited.set(invited)
+            _announce_invited(round_, {institution.pk for institution in invited} - before, by=by)
     return round_
 
 
@@ -448,8 +482,11 @@ def answer_comment(comment: ConsultationComment, *, by: Any, answer: str, reason
         raise ValidationError({"answer_reason": _("Give the reason when a comment is not fully accepted.")})
     with transaction.atomic(), acting_as(by):
         comment = ConsultationComment.objects.select_for_update().get(pk=comment.pk)
+        changed = (comment.answer, comment.answer_reason) != (answer, reason)
         comment.answer, comment.answer_reason = answer, reason
         comment.answered_by, comment.answered_at = by, timezone.now()
         comment.full_clean(exclude=["text", "name", "organisation", "email"])  # what the commenter gave stays as given
         comment.save()
+        if changed and comment.is_public:
+            _announce_answered(comment, by=by)
     return comment

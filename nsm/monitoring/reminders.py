@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,6 +30,19 @@ from nsm.accounts.models import Membership, User
 from nsm.monitoring.models import ProgressReport, Reminder, ReportingCycle
 
 PENDING = (ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED)
+
+# Sent once a run's reminders were e-mailed and recorded, with `reminders` (a list of (report id, `Reminder.Kind`)
+# pairs, those sent), `on` (the run's day) and `by_id` (the secretariat's user id for its reminder, else None). The
+# notifications app, above this one, shows them in the focal points' inbox too, without e-mailing them again.
+reminders_sent = Signal()
+
+
+def _announce_sent(run: ReminderRun, *, by: Any = None) -> None:
+    sent = [(item.report.pk, item.kind) for item in run.sent]
+    if run.dry_run or not sent:
+        return
+    on, by_id = run.today, getattr(by, "pk", None)
+    transaction.on_commit(lambda: reminders_sent.send(sender=Reminder, reminders=sent, on=on, by_id=by_id), robust=True)
 
 
 @dataclass(frozen=True)
@@ -143,6 +157,7 @@ def send_reminders(
                     run.sent.append(item)
             except Exception as error:  # noqa: BLE001 - a failed send (SMTP, network) must not stop the others
                 run.failed.append((item, str(error) or error.__class__.__name__))
+    _announce_sent(run)
     return run
 
 
@@ -205,6 +220,7 @@ def remind_overdue(
                 run.sent.append(item)
         except Exception as error:  # noqa: BLE001 - a failed send (SMTP, network) must not stop the others
             run.failed.append((item, str(error) or error.__class__.__name__))
+    _announce_sent(run, by=by)
     return run
 
 

@@ -7,7 +7,18 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from nsm.consultation.rounds import public_comment_answered, round_invitation
+        from nsm.monitoring.reminders import reminders_sent
         from nsm.monitoring.services import workflow_step
-        from nsm.notifications.services import notify_workflow_step
+        from nsm.notifications import services
+        from nsm.workinggroup.services import action_point_assigned
 
-        workflow_step.connect(notify_workflow_step, dispatch_uid="nsm.notifications.workflow_step")
+        workflow_step.connect(services.notify_workflow_step, dispatch_uid="nsm.notifications.workflow_step")
+        reminders_sent.connect(services.notify_reminders_sent, dispatch_uid="nsm.notifications.reminders_sent")
+        action_point_assigned.connect(
+            services.notify_action_point_assigned, dispatch_uid="nsm.notifications.action_point_assigned"
+        )
+        round_invitation.connect(services.notify_round_invitation, dispatch_uid="nsm.notifications.round_invitation")
+        public_comment_answered.connect(
+            services.email_public_answer, dispatch_uid="nsm.notifications.public_comment_answered"
+        )

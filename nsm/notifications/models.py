@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nsm.consultation.models import ConsultationComment
 from nsm.i18n import Localized
 
 
@@ -19,6 +20,18 @@ class Kind(models.TextChoices):
     REPORT_APPROVED = "report_approved", _("A report was approved")
     REPORT_REOPENED = "report_reopened", _("A report was reopened")
     COMMENT = "comment", _("A comment on a report")
+    REPORT_DUE_SOON = "report_due_soon", _("A report is due soon")
+    REPORT_OVERDUE = "report_overdue", _("A report is overdue")
+    ACTION_ASSIGNED = "action_assigned", _("An action point was given to your institution")
+    ACTION_OVERDUE = "action_overdue", _("An action point is overdue")
+    ROUND_INVITED = "round_invited", _("An invitation to a consultation round")
+
+
+# The reminders of reports due (nsm.monitoring.reminders) e-mail the focal points themselves: their notices show in
+# the platform only, and there is no choice to make for them.
+REMINDER_KINDS = frozenset({Kind.REPORT_DUE_SOON, Kind.REPORT_OVERDUE})
+# The kinds whose delivery each user chooses.
+CHOSEN_KINDS = [kind for kind in Kind if kind not in REMINDER_KINDS]
 
 
 class Delivery(models.TextChoices):
@@ -97,3 +110,31 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}: {self.delivery}"
+
+
+class AnswerEmail(models.Model):
+    """The e-mail of the secretariat's answer to a public comment, to the address its commenter gave.
+
+    The commenter has no account, so no inbox: this row is only the never-twice guard of the mail, as `emailed_at`
+    and `key` are for a notification. The address is not copied here: the mail is sent to the comment's own, so it
+    shows on no page of this app (the admin does not list these rows). The answer is kept as it was given, so that a
+    mail sent late says what was answered then.
+    """
+
+    comment = models.ForeignKey(
+        ConsultationComment, on_delete=models.CASCADE, related_name="+", verbose_name=_("comment")
+    )
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    answer = models.CharField(_("answer"), max_length=12, choices=ConsultationComment.Answer.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("answer e-mail")
+        verbose_name_plural = _("answer e-mails")
+        indexes = [models.Index(fields=["emailed_at"], name="answer_email_to_send")]
+
+    def __str__(self) -> str:
+        return self.key

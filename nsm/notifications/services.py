@@ -6,6 +6,16 @@ acted): a cycle opened to the focal points of each institution that got a report
 secretariat of the strategy's country; returned, approved, reopened or commented to the report's institution's focal
 points. The words are written then in both languages, so the inbox shows them in the reader's.
 
+The other apps' steps come the same way, each through a signal sent on commit by the lower app's service: an action
+point given to an institution (`nsm.workinggroup.services.action_point_assigned`) to the owner's focal points; an
+invitation to a consultation round (`nsm.consultation.rounds.round_invitation`) to the active users of the institutions
+newly invited; the reminders of reports due (`nsm.monitoring.reminders.reminders_sent`) to the report's focal points,
+in the platform only, since the reminder was the e-mail. The action points overdue are looked for by the daily pass of
+`nsm send-notifications --digest` (`notify_overdue_action_points`), once per point and due date. The answer to a public
+comment (`nsm.consultation.rounds.public_comment_answered`) goes to someone without an account, so it is no
+notification: an `AnswerEmail` row, unique by key, is its never-twice guard, and the mail goes to the comment's own
+address, copied nowhere.
+
 The notices to e-mail at once are queued for the worker (`tasks.send_emails`), which sends each in its own
 transaction: the row is locked, the mail sent, `emailed_at` set, then committed. A send that fails leaves the notice
 unsent; `nsm send-notifications` (run every few minutes) sends every notice still unsent, and with `--digest` (daily)
@@ -34,9 +44,18 @@ from django.utils.translation import ngettext
 
 from nsm.accounts import access
 from nsm.accounts.models import Membership, User
+from nsm.consultation.models import ConsultationComment, ConsultationRound
 from nsm.i18n import CONTENT_LANGUAGES, localized
-from nsm.monitoring.models import ProgressReport, ReviewComment
-from nsm.notifications.models import Delivery, Kind, Notification, NotificationPreference
+from nsm.monitoring.models import ProgressReport, Reminder, ReviewComment
+from nsm.notifications.models import (
+    CHOSEN_KINDS,
+    AnswerEmail,
+    Delivery,
+    Kind,
+    Notification,
+    NotificationPreference,
+)
+from nsm.workinggroup.models import ActionPoint
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +80,21 @@ MESSAGES: dict[str, Promise] = {
     Kind.COMMENT: _("%(author)s commented on the report of %(institution)s for %(cycle)s of %(strategy)s."),
     "comment_on_line": _(
         "%(author)s commented on line %(line)s of the report of %(institution)s for %(cycle)s of %(strategy)s."
+    ),
+    Kind.REPORT_DUE_SOON: _("The report of %(institution)s for %(cycle)s of %(strategy)s is due on %(due)s."),
+    Kind.REPORT_OVERDUE: _(
+        "The report of %(institution)s for %(cycle)s of %(strategy)s is overdue: it was due on %(due)s."
+    ),
+    Kind.ACTION_ASSIGNED: _(
+        "An action point of the meeting “%(meeting)s” of %(strategy)s was given to %(institution)s, due on %(due)s."
+    ),
+    Kind.ACTION_OVERDUE: _(
+        "The action point of %(institution)s from the meeting “%(meeting)s” of %(strategy)s is overdue: it was due "
+        "on %(due)s."
+    ),
+    Kind.ROUND_INVITED: _(
+        "%(institution)s is invited to the consultation round “%(round)s” on %(strategy)s, open from %(opens)s to "
+        "%(closes)s."
     ),
 }
 
@@ -168,6 +202,171 @@ def comment_notices(comment_id: int) -> list[Notice]:
     return [Notice(Kind.COMMENT, f"{Kind.COMMENT}:{comment.pk}", _report_url(report), texts, comment.text, recipients)]
 
 
+def reminder_notices(reminders: Iterable[tuple[int, str]], on: Any) -> list[Notice]:
+    """The reminders a run e-mailed (report id, `Reminder.Kind`), in the inbox of the report's institution's focal
+    points: due soon once per report, overdue once per report, and the secretariat's reminder once a day."""
+    kinds = dict(reminders)
+    reports = list(
+        ProgressReport.objects.filter(pk__in=kinds).select_related("cycle__strategy", "institution").order_by("pk")
+    )
+    people = _people(access.focal_points_of({pk for report in reports for pk in _own_country(report)}))
+    notices = []
+    for report in reports:
+        reminder = kinds[report.pk]
+        kind = Kind.REPORT_DUE_SOON if reminder == Reminder.Kind.BEFORE_DUE else Kind.REPORT_OVERDUE
+        key = f"{kind}:{report.pk}" + (f":{on.isoformat()}" if reminder == Reminder.Kind.BY_SECRETARIAT else "")
+        params = {**_report_params(report), "due": report.cycle.due_on}
+        notices.append(
+            Notice(
+                kind,
+                key,
+                _report_url(report),
+                _in_each_language(MESSAGES[kind], params),
+                recipients=tuple(people[report.institution_id]),
+            )
+        )
+    return notices
+
+
+def _action_points() -> Any:
+    return ActionPoint.objects.select_related("meeting__strategy", "owner")
+
+
+def _told_of_point(point: ActionPoint) -> set[int]:
+    """The owner institution, whose focal points report the point's status, when it is of the strategy's country:
+    the page of the point opens to them only then (`ActionPoint.objects.visible_to` and `updatable_by`)."""
+    return {point.owner_id} if point.owner.country == point.meeting.strategy.country else set()
+
+
+def _action_point_notice(kind: str, key: str, point: ActionPoint, people: Mapping[int, list[User]]) -> Notice:
+    params = {
+        "meeting": point.meeting.title,
+        "strategy": point.meeting.strategy.code,
+        "institution": point.owner.code,
+        "due": point.due_on,
+    }
+    return Notice(
+        kind,
+        key,
+        reverse("workinggroup:action-point", kwargs={"pk": point.pk}),
+        _in_each_language(MESSAGES[kind], params),
+        point.text,
+        tuple(people.get(point.owner_id, ())),
+    )
+
+
+def action_assigned_notices(action_point_id: int, version: int) -> list[Notice]:
+    """An action point given to an institution (added, or its owner changed), to the owner's focal points, with
+    what it asks."""
+    point = _action_points().filter(pk=action_point_id).first()
+    if point is None:
+        return []
+    people = _people(access.focal_points_of(_told_of_point(point)))
+    key = f"{Kind.ACTION_ASSIGNED}:{point.pk}:{version}"
+    return [_action_point_notice(Kind.ACTION_ASSIGNED, key, point, people)]
+
+
+def action_overdue_notices(today: Any = None) -> list[Notice]:
+    """Every action point overdue `today` (neither done nor dropped, its due date passed) whose owner was not told
+    yet, to the owner's focal points: once per point and due date (a new due date tells again), in three queries."""
+    points = list(_action_points().overdue(today).order_by("pk"))
+    keys = {point.pk: f"{Kind.ACTION_OVERDUE}:{point.pk}:{point.due_on.isoformat()}" for point in points}
+    told = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True).distinct())
+    points = [point for point in points if keys[point.pk] not in told]
+    people = _people(access.focal_points_of({pk for point in points for pk in _told_of_point(point)}))
+    return [_action_point_notice(Kind.ACTION_OVERDUE, keys[point.pk], point, people) for point in points]
+
+
+def notify_overdue_action_points(today: Any = None) -> list[Notice]:
+    """The daily pass of `nsm send-notifications --digest`: tell of the action points overdue today (those e-mailed at
+    once are queued for the worker); returns the notices, one per action point told of."""
+    notices = action_overdue_notices(today)
+    queue_emails(create_notifications(notices, actor_id=None))
+    return notices
+
+
+def round_invitation_notices(round_id: int, institution_ids: Iterable[int]) -> list[Notice]:
+    """Institutions invited to a consultation round, to their active users (any role: they all see the round), once
+    per user and round."""
+    round_ = ConsultationRound.objects.select_related("version__strategy").filter(pk=round_id).first()
+    if round_ is None:
+        return []
+    country = round_.version.strategy.country
+    memberships = [
+        membership
+        for membership in access.members_of(set(institution_ids)).select_related("institution").order_by("pk")
+        if membership.institution.country == country
+    ]
+    url = reverse("consultation:round", kwargs={"pk": round_.pk})
+    notices: list[Notice] = []
+    seen: set[int] = set()
+    for institution_id, users in _people(memberships).items():
+        recipients = tuple(user for user in users if user.pk not in seen)
+        seen.update(user.pk for user in recipients)
+        institution = next(m.institution for m in memberships if m.institution_id == institution_id)
+        params = {
+            "institution": institution.code,
+            "round": round_.title,
+            "strategy": round_.version.strategy.code,
+            "opens": round_.opens_on,
+            "closes": round_.closes_on,
+        }
+        texts = _in_each_language(MESSAGES[Kind.ROUND_INVITED], params)
+        notices.append(Notice(Kind.ROUND_INVITED, f"{Kind.ROUND_INVITED}:{round_.pk}", url, texts, "", recipients))
+    return notices
+
+
+# --- The receivers of the lower apps' signals ---
+
+
+def notify_reminders_sent(
+    sender: Any = None, *, reminders: list[tuple[int, str]], on: Any, by_id: int | None = None, **kwargs: Any
+) -> list[int]:
+    """The receiver of `nsm.monitoring.reminders.reminders_sent`: the reminders e-mailed, shown in the inbox too
+    (in the platform only: the reminder was the e-mail)."""
+    create_notifications(reminder_notices(reminders, on), actor_id=by_id, delivery=Delivery.APP)
+    return []
+
+
+def notify_action_point_assigned(
+    sender: Any = None, *, action_point_id: int, version: int, by_id: int | None = None, **kwargs: Any
+) -> list[int]:
+    """The receiver of `nsm.workinggroup.services.action_point_assigned`."""
+    return queue_emails(create_notifications(action_assigned_notices(action_point_id, version), actor_id=by_id))
+
+
+def notify_round_invitation(
+    sender: Any = None, *, round_id: int, institution_ids: list[int], by_id: int | None = None, **kwargs: Any
+) -> list[int]:
+    """The receiver of `nsm.consultation.rounds.round_invitation`."""
+    return queue_emails(create_notifications(round_invitation_notices(round_id, institution_ids), actor_id=by_id))
+
+
+def email_public_answer(
+    sender: Any = None, *, comment_id: int, answered_at: Any, by_id: int | None = None, **kwargs: Any
+) -> list[int]:
+    """The receiver of `nsm.consultation.rounds.public_comment_answered`: one `AnswerEmail` per answer given (its
+    key names the comment and the moment of the answer, so an answer announced twice is mailed once), queued for
+    the worker; returns the ids queued."""
+    comment = ConsultationComment.objects.filter(pk=comment_id, author=None).exclude(email="").first()
+    if comment is None or not comment.answer:
+        return []
+    key = f"public_answer:{comment.pk}:{answered_at.isoformat()}"
+    AnswerEmail.objects.bulk_create(
+        [AnswerEmail(comment=comment, key=key, answer=comment.answer, reason=comment.answer_reason)],
+        ignore_conflicts=True,
+    )
+    ids = list(AnswerEmail.objects.filter(key=key, emailed_at=None).values_list("pk", flat=True))
+    if ids:
+        from nsm.notifications.tasks import send_answer_emails  # the task module imports this one
+
+        try:
+            send_answer_emails.enqueue(ids)
+        except Exception:
+            logger.exception("The answer e-mails %s could not be queued", ids)
+    return ids
+
+
 def notify_workflow_step(
     sender: Any = None,
     *,
@@ -192,18 +391,21 @@ def notify_workflow_step(
     return queue_emails(create_notifications(notices, actor_id=by_id))
 
 
-def create_notifications(notices: list[Notice], *, actor_id: int | None) -> list[int]:
+def create_notifications(notices: list[Notice], *, actor_id: int | None, delivery: str | None = None) -> list[int]:
     """One notification per notice and recipient but the actor, once per key and user (a notice made already is
-    kept as it is), in three queries; returns the ids of those to e-mail at once and not e-mailed yet."""
+    kept as it is), in three queries; returns the ids of those to e-mail at once and not e-mailed yet. `delivery`
+    given: every notice is so, whatever the users chose (in the platform only, for what is e-mailed elsewhere)."""
     people = {user.pk for notice in notices for user in notice.recipients if user.pk != actor_id}
     if not people:
         return []
-    chosen = {
-        (kind, user_id): delivery
-        for user_id, kind, delivery in NotificationPreference.objects.filter(user_id__in=people).values_list(
-            "user_id", "kind", "delivery"
-        )
-    }
+    chosen: dict[tuple[str, int], str] = {}
+    if delivery is None:
+        chosen = {
+            (kind, user_id): choice
+            for user_id, kind, choice in NotificationPreference.objects.filter(user_id__in=people).values_list(
+                "user_id", "kind", "delivery"
+            )
+        }
     now = timezone.now()
     rows = [
         Notification(
@@ -214,7 +416,7 @@ def create_notifications(notices: list[Notice], *, actor_id: int | None) -> list
             text_en=notice.texts["en"],
             detail=notice.detail,
             url=notice.url,
-            delivery=chosen.get((notice.kind, user.pk), Delivery.EMAIL) if user.email else Delivery.APP,
+            delivery=delivery or chosen.get((notice.kind, user.pk), Delivery.EMAIL) if user.email else Delivery.APP,
             created_at=now,
         )
         for notice in notices
@@ -222,6 +424,8 @@ def create_notifications(notices: list[Notice], *, actor_id: int | None) -> list
         if user.pk != actor_id
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if delivery is not None and delivery != Delivery.EMAIL:
+        return []
     return list(
         Notification.objects.filter(
             key__in={notice.key for notice in notices},
@@ -252,7 +456,7 @@ def queue_emails(ids: list[int]) -> list[int]:
 def preferences_of(user: Any) -> dict[str, str]:
     """The user's delivery for every kind (e-mail at once when not chosen), in one query."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
-    return {kind: chosen.get(kind, Delivery.EMAIL) for kind in Kind.values}
+    return {kind.value: chosen.get(kind, Delivery.EMAIL) for kind in CHOSEN_KINDS}
 
 
 def save_preferences(user: Any, *, choices: Mapping[str, str]) -> None:
@@ -261,7 +465,7 @@ def save_preferences(user: Any, *, choices: Mapping[str, str]) -> None:
     before = preferences_of(user)
     with transaction.atomic():
         for kind, delivery in choices.items():
-            if kind not in Kind.values or delivery not in Delivery.values or before[kind] == delivery:
+            if kind not in before or delivery not in Delivery.values or before[kind] == delivery:
                 continue
             NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": delivery})
             Notification.objects.filter(
@@ -354,12 +558,50 @@ def send_email(notification_id: int, *, connection: Any = None) -> bool:
         return True
 
 
+def answer_message(answer: AnswerEmail) -> EmailMessage:
+    """The mail of the answer to a public comment, in the site's language, to the address the commenter gave."""
+    comment = answer.comment
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "name": comment.name,
+            "round": comment.round.title,
+            "strategy": comment.round.version.strategy.code,
+            "on": comment.target_label,
+            "comment": comment.text,
+            "answer": ConsultationComment.Answer(answer.answer).label,
+            "reason": answer.reason,
+        }
+        subject = render_to_string("notifications/email/public_answer_subject.txt", context)
+        body = render_to_string("notifications/email/public_answer.txt", context)
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[comment.email])
+
+
+def send_answer_email(answer_id: int, *, connection: Any = None) -> bool:
+    """E-mail one answer to a public comment unless it was e-mailed already, recorded in the same transaction after
+    the send succeeded (as `send_email`); True when sent here."""
+    with transaction.atomic():
+        answer = (
+            AnswerEmail.objects.select_for_update(of=("self",))
+            .select_related("comment__round__version__strategy")
+            .filter(pk=answer_id, emailed_at=None)
+            .first()
+        )
+        if answer is None or not answer.comment.email:
+            return False
+        (connection or get_connection()).send_messages([answer_message(answer)])
+        answer.emailed_at = timezone.now()
+        answer.save(update_fields=["emailed_at"])
+        return True
+
+
 @dataclass
 class SendRun:
-    """What a run sent (notices, or digests with the number of notices in each) and what failed, with the error."""
+    """What a run sent (notices, answers to public comments, or digests with the number of notices in each) and what
+    failed, with the error."""
 
     sent: list[Notification] = field(default_factory=list)
     digests: list[tuple[User, int]] = field(default_factory=list)
+    answers: list[AnswerEmail] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -369,7 +611,7 @@ def _error(error: Exception) -> str:
 
 def send_due(*, connection: Any = None) -> SendRun:
     """E-mail every notice due at once and not e-mailed yet (those whose first send failed, or whose task never
-    ran), each in its own transaction."""
+    ran), then every answer to a public comment not e-mailed yet, each in its own transaction."""
     run = SendRun()
     due = list(
         Notification.objects.filter(delivery=Delivery.EMAIL, emailed_at=None)
@@ -385,6 +627,15 @@ def send_due(*, connection: Any = None) -> SendRun:
                 run.sent.append(notification)
         except Exception as error:  # noqa: BLE001 - a failed send (SMTP, network) must not stop the others
             run.failed.append((f"{notification.recipient.email}: {notification.key}", _error(error)))
+    answers = list(AnswerEmail.objects.filter(emailed_at=None).order_by("created_at", "pk"))
+    if answers:
+        connection = connection or get_connection()
+    for answer in answers:
+        try:
+            if send_answer_email(answer.pk, connection=connection):
+                run.answers.append(answer)
+        except Exception as error:  # noqa: BLE001 - as above
+            run.failed.append((answer.key, _error(error)))  # the key, not the commenter's address
     return run
 
 

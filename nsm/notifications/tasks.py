@@ -32,3 +32,20 @@ def send_emails(notification_ids: list[int]) -> int:
     if failed:
         raise RuntimeError(f"Notifications not e-mailed (tried again by `nsm send-notifications`): {failed}")
     return sent
+
+
+@task(priority=PRIORITY)
+def send_answer_emails(answer_ids: list[int]) -> int:
+    """E-mail each answer to a public comment not e-mailed yet (`services.email_public_answer` queues it), as
+    `send_emails` does; a failed one is left for `nsm send-notifications`."""
+    connection = get_connection()
+    sent, failed = 0, []
+    for answer_id in answer_ids:
+        try:
+            sent += services.send_answer_email(answer_id, connection=connection)
+        except Exception:
+            logger.exception("The answer e-mail %s could not be sent; it is tried again later", answer_id)
+            failed.append(answer_id)
+    if failed:
+        raise RuntimeError(f"Answer e-mails not sent (tried again by `nsm send-notifications`): {failed}")
+    return sent

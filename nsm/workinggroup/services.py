@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,21 @@ from nsm.core.stale import bump_version, check_version, refuse_with
 from nsm.core.uploads import CONTENT_TYPES, sniff_type
 from nsm.strategy.models import Strategy
 from nsm.workinggroup.models import ActionPoint, Decision, Meeting, MeetingParticipant
+
+# Sent once an action point was given to an institution has committed (added, or its owner changed), with
+# `action_point_id`, `version` (the point's version after the change) and `by_id` (the acting user's id, or None).
+# The notifications app, above this one, tells the owner's focal points; a failing receiver is logged, the change
+# stays done.
+action_point_assigned = Signal()
+
+
+def _announce_assigned(point: ActionPoint, *, by: Any) -> None:
+    point_id, version, by_id = point.pk, point.version, getattr(by, "pk", None)
+    transaction.on_commit(
+        lambda: action_point_assigned.send(sender=ActionPoint, action_point_id=point_id, version=version, by_id=by_id),
+        robust=True,
+    )
+
 
 MINUTES_TYPES = {kind: CONTENT_TYPES[kind] for kind in ("pdf", "docx")}
 MEETING_FIELDS = ("body", "held_on", "title", "agenda", "location")
@@ -172,6 +188,7 @@ def add_action_point(
     with transaction.atomic(), acting_as(by):
         point.full_clean()
         point.save()
+        _announce_assigned(point, by=by)
     return point
 
 
@@ -189,9 +206,12 @@ def edit_action_point(
     with transaction.atomic(), acting_as(by):
         point = _locked(ActionPoint, point, version)
         _check_decision(point.meeting, decision)
+        reassigned = point.owner_id != owner.pk
         point.text, point.owner, point.due_on, point.decision = text.strip(), owner, due_on, decision
         point.full_clean()
         bump_version(point)
+        if reassigned:
+            _announce_assigned(point, by=by)
         return point
 
 

@@ -1,12 +1,20 @@
-"""The monitoring scenario (tests/monitoring/conftest.py) with the people a notice may or may not reach: a second
-focal point of MSHMS (`colleague`), Kosovo's secretariat, an inactive focal point of MSHMS. Workflow steps are taken
-inside `steps`, which runs what waits for the commit (the notices are made once a step has committed)."""
+"""The monitoring scenario (tests/monitoring/conftest.py) and the consultation rounds' (round_fixtures.py), with the
+people a notice may or may not reach: a second focal point of MSHMS (`colleague`), Kosovo's secretariat, an inactive
+focal point of MSHMS. Workflow steps are taken inside `steps`, which runs what waits for the commit (the notices are
+made once a step has committed)."""
 
 import pytest
 
 from nsm.accounts.models import Membership
 from nsm.monitoring import services
 from nsm.notifications.models import Notification
+from tests.consultation.round_fixtures import (  # noqa: F401 - fixtures shared with the consultation tests
+    ngo,
+    open_round,
+    other_stakeholder,
+    stakeholder,
+    version,
+)
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 from tests.monitoring.conftest import (  # noqa: F401 - fixtures shared with the monitoring tests
     build_plan,

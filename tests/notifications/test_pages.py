@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from nsm.notifications import services
-from nsm.notifications.models import Delivery, Kind, Notification
+from nsm.notifications.models import CHOSEN_KINDS, REMINDER_KINDS, Delivery, Kind, Notification
 from tests.factories import UserFactory
 
 
@@ -127,10 +127,21 @@ def test_the_bell_sends_someone_not_signed_in_to_sign_in(public):
 def test_the_settings_page_keeps_a_choice_per_kind(focal_point, client_for):
     client = client_for(focal_point)
     assert client.get(reverse("notifications:settings")).status_code == 200
-    choices = {kind: Delivery.EMAIL for kind in Kind.values} | {"report_approved": "app", "comment": "digest"}
+    choices = {kind.value: Delivery.EMAIL for kind in CHOSEN_KINDS} | {"report_approved": "app", "comment": "digest"}
     response = client.post(reverse("notifications:settings"), choices)
 
     assert response.status_code == 302
     assert services.preferences_of(focal_point) == choices
     other = UserFactory()
     assert set(services.preferences_of(other).values()) == {Delivery.EMAIL}  # the default
+
+
+def test_the_settings_page_lists_every_kind_but_the_reminders_which_are_emailed_by_themselves(focal_point, client_for):
+    page = client_for(focal_point).get(reverse("notifications:settings")).content.decode()
+
+    for kind in ("action_assigned", "action_overdue", "round_invited", "comment"):
+        assert f'name="{kind}"' in page
+    for kind in REMINDER_KINDS:
+        assert f'name="{kind}"' not in page
+    services.save_preferences(focal_point, choices={"report_overdue": Delivery.APP})
+    assert "report_overdue" not in services.preferences_of(focal_point)
