@@ -36,6 +36,7 @@ from tests.security.test_access_matrix import (
     request,
     site_patterns,
     with_document,
+    with_notification,
 )
 
 AL_USERS = ("stakeholder", "focal", "focal2", "secretariat", "coordinator", "viewer")
@@ -81,8 +82,9 @@ PUBLISHED = {
 
 @pytest.fixture(scope="module")
 def scenario(scenario, django_db_blocker):
-    """The matrix's scenario, with its document, so that the crawl requests the very pages the matrix does."""
-    return with_document(scenario, django_db_blocker)
+    """The matrix's scenario, with its document and its notice, so that the crawl requests the very pages the matrix
+    does."""
+    return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
 
 
 def markers(scenario: Any) -> dict[str, dict[str, list[str]]]:
