@@ -172,6 +172,42 @@ def snapshot_items(snapshot: dict) -> list[Item]:
     return items
 
 
+# The round page's line: an item (None: the whole plan), its comments and its detail.
+Entry = tuple[Item | None, list[Any], Any]
+
+
+@dataclass(frozen=True)
+class GoalFold:
+    """A goal on the round page and the items under it, folded together; without a goal (`head` None) the entries
+    that stand apart: the whole plan, and the items whose result is not in the version."""
+
+    head: Entry | None
+    entries: tuple[Entry, ...]
+
+    @property
+    def comments(self) -> int:
+        return sum(len(comments) for _item, comments, _detail in (*((self.head,) if self.head else ()), *self.entries))
+
+
+def by_goal(entries: Iterable[Entry]) -> list[GoalFold]:
+    """The round page's entries (in the order of `snapshot_items`) grouped by goal: each goal with the items after
+    it up to the next goal."""
+    entries = list(entries)
+    results = {item.code for item, _comments, _detail in entries if item is not None and item.depth < 4}
+    groups: list[tuple[Entry | None, list[Entry]]] = []
+    for entry in entries:
+        item = entry[0]
+        if item is not None and item.kind == Target.GOAL:
+            groups.append((entry, []))
+        elif item is None or not groups or groups[-1][0] is None or (item.depth == 4 and item.parent not in results):
+            if not groups or groups[-1][0] is not None:
+                groups.append((None, []))
+            groups[-1][1].append(entry)
+        else:
+            groups[-1][1].append(entry)
+    return [GoalFold(head, tuple(under)) for head, under in groups]
+
+
 @dataclass(frozen=True)
 class ItemDetail:
     """Who does an item of the consulted version and what it costs, as the version holds them: for an activity the

@@ -236,7 +236,8 @@ def _render_round(request: HttpRequest, round_: ConsultationRound, comment_form:
         (item, grouped.get(item.key, []), details.get(item.key)) for item in rounds.snapshot_items(snapshot)
     ]
     context = {
-        "round": round_, "strategy": round_.version.strategy, "items": items, "comment_form": comment_form,
+        "round": round_, "strategy": round_.version.strategy, "folds": rounds.by_goal(items),
+        "comment_form": comment_form,
         "may_manage": may_manage, "show_emails": may_answer,
         "internal": access.may_read_internal(request.user, round_.version.strategy.country),
         "public_url": request.build_absolute_uri(reverse("consultation:public", args=[round_.pk])),

@@ -86,6 +86,24 @@ class BootstrapForm:
         super()._clean_fields()  # type: ignore[misc]
 
 
+# A filter form (GET) leaves out a value it does not understand and says so beside the others, never an error page.
+LEFT_OUT = {
+    "invalid_choice": _("not one of the choices, so left out."),
+    "max_length": _("at most %(limit_value)d characters, so left out."),
+    "null_characters_not_allowed": _("not text that can be searched, so left out."),
+}
+
+
+class FilterForm(BootstrapForm):
+    """Mixin for a list page's filters: ids `filter-<name>`, every value not understood left out with a sentence."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages.update(LEFT_OUT)
+
+
 class VersionField(forms.IntegerField):
     """The version of the item the form was rendered from (hidden)."""
 

@@ -22,11 +22,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from nsm.core.forms import AmountField, BootstrapForm, EditsVersion, VersionField
+from nsm.accounts.models import Institution
+from nsm.core.forms import AmountField, BootstrapForm, EditsVersion, FilterForm, VersionField
 from nsm.core.limits import LONG_TEXT_CHARS, refuse_control_characters, refuse_longer_than
 from nsm.core.numbers import format_decimal
 from nsm.monitoring import selectors
-from nsm.monitoring.models import PLAUSIBILITY_NOTE_CHARS, ActivityProgress, ReportingCycle
+from nsm.monitoring.models import PLAUSIBILITY_NOTE_CHARS, ActivityProgress, ProgressReport, ReportingCycle
 from nsm.monitoring.services import PLAUSIBILITY, ActivityLineInput, Conflict, IndicatorLineInput, LineError
 from nsm.reference.models import DisaggregationDimension
 from nsm.strategy.models import Indicator, Strategy, progress
@@ -543,3 +544,68 @@ def report_rows(
             )
         )
     return activities, indicators
+
+
+# --- The filters of the report list and of a cycle's board (GET, no JavaScript) ---
+
+STATUS_CHOICES = [("", gettext_lazy("Any status")), *ProgressReport.BoardStatus.choices]
+
+
+class ReportFilterForm(FilterForm, forms.Form):
+    """The report list's filters; the choices are those of the reports the user may see. A value not understood
+    is left out and said so, never an error page."""
+
+    strategy = forms.ChoiceField(label=gettext_lazy("Strategy"), required=False)
+    cycle = forms.TypedChoiceField(label=gettext_lazy("Cycle"), coerce=int, empty_value=None, required=False)
+    institution = forms.TypedChoiceField(
+        label=gettext_lazy("Institution"), coerce=int, empty_value=None, required=False
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=STATUS_CHOICES, required=False)
+
+    def __init__(self, data: Any, *, cycles: Sequence[ReportingCycle], institutions: Sequence[Institution]) -> None:
+        super().__init__(data)
+        strategies = {cycle.strategy.code: cycle.strategy for cycle in cycles}
+        choice = cast(dict[str, forms.ChoiceField], self.fields)
+        choice["strategy"].choices = [
+            ("", _("All strategies")),
+            *((code, f"{code}: {strategies[code].title}") for code in sorted(strategies)),
+        ]
+        choice["cycle"].choices = [
+            ("", _("All cycles")),
+            *((cycle.pk, f"{cycle.label} {cycle.strategy.code}") for cycle in cycles),
+        ]
+        choice["institution"].choices = [
+            ("", _("All institutions")),
+            *((institution.pk, f"{institution.code}: {institution.name}") for institution in institutions),
+        ]
+
+    def wanted(self) -> selectors.ReportFilter:
+        """The filters understood; those not understood are left out (the form keeps their errors)."""
+        if not self.is_bound:
+            return selectors.ReportFilter()
+        self.is_valid()
+        data = self.cleaned_data
+        return selectors.ReportFilter(
+            strategy_code=data.get("strategy") or "",
+            cycle_pk=data.get("cycle"),
+            institution_pk=data.get("institution"),
+            status=data.get("status") or "",
+        )
+
+
+class BoardFilterForm(FilterForm, forms.Form):
+    """A cycle board's filters: a status and text in the institution's code or name."""
+
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=STATUS_CHOICES, required=False)
+    q = forms.CharField(label=gettext_lazy("Institution contains"), max_length=200, required=False)
+
+    def __init__(self, data: Any) -> None:
+        super().__init__(data)
+        self.fields["q"].widget.attrs.update({"type": "search", "maxlength": 200})
+
+    def wanted(self) -> tuple[str, str]:
+        """The status and the text understood (either "" when not asked or not understood)."""
+        if not self.is_bound:
+            return "", ""
+        self.is_valid()
+        return self.cleaned_data.get("status") or "", (self.cleaned_data.get("q") or "").strip()

@@ -156,6 +156,22 @@ class ReportQuerySet(models.QuerySet):
             return self
         return self.filter(cycle__strategy__country__in=access.countries(user, access.SECRETARIAT))
 
+    def in_board_status(self, status: str, today: datetime.date | None = None) -> ReportQuerySet:
+        """Reports whose board status (`ProgressReport.board_status`) is `status`, told in SQL so a list can be
+        filtered by it and paged."""
+        report = ProgressReport.Status
+        past_due = Q(cycle__due_on__lt=today or timezone.localdate()) & ~Q(cycle__status=ReportingCycle.Status.CLOSED)
+        waiting = Q(status__in=(report.DRAFT, report.RETURNED))
+        wanted = {
+            ProgressReport.BoardStatus.SUBMITTED: Q(status=report.SUBMITTED),
+            ProgressReport.BoardStatus.APPROVED: Q(status=report.APPROVED),
+            ProgressReport.BoardStatus.OVERDUE: waiting & past_due,
+            ProgressReport.BoardStatus.NOT_STARTED: Q(status=report.DRAFT, first_saved_at__isnull=True) & ~past_due,
+            ProgressReport.BoardStatus.DRAFT: Q(status=report.DRAFT, first_saved_at__isnull=False) & ~past_due,
+            ProgressReport.BoardStatus.RETURNED: Q(status=report.RETURNED) & ~past_due,
+        }
+        return self.filter(wanted[ProgressReport.BoardStatus(status)])
+
 
 class ProgressReport(models.Model):
     """One institution's report for one cycle."""

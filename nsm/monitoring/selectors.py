@@ -18,6 +18,7 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.core.numbers import format_decimal
 from nsm.core.shortlist import Shortlist, shortlist
+from nsm.core.text import fold
 from nsm.monitoring.models import (
     ActivityProgress,
     ActivityStanding,
@@ -27,6 +28,7 @@ from nsm.monitoring.models import (
     ProgressReport,
     ReportEvent,
     ReportingCycle,
+    ReportQuerySet,
     ReviewComment,
 )
 from nsm.reference.models import DisaggregationCategory
@@ -159,6 +161,18 @@ def board(cycle: ReportingCycle, reports: QuerySet[ProgressReport], today: datet
             )
         )
     return Board(cycle=cycle, rows=tuple(rows), counts=dict(counts))
+
+
+def board_rows(board: Board, *, status: str = "", text: str = "") -> list[BoardRow]:
+    """The board's rows of `status` (a board status) whose institution's code or name contains `text`, ignoring
+    case and accents. In memory: no query."""
+    wanted = fold(text)
+    return [
+        row
+        for row in board.rows
+        if (not status or row.board_status == status)
+        and (not wanted or wanted in fold(f"{row.report.institution.code} {row.report.institution.name}"))
+    ]
 
 
 # --- One report ---
@@ -358,8 +372,49 @@ def changes_since(report: ProgressReport, version: int):
 def reports_for_user(reports: QuerySet[ProgressReport]) -> QuerySet[ProgressReport]:
     """A list of reports (already scoped to the user) with what a list shows, in one query."""
     return reports.select_related("cycle__strategy", "institution").order_by(
-        "-cycle__year", "-cycle__half", "cycle__strategy__code", "institution__code"
+        "-cycle__year", "-cycle__half", "cycle__strategy__code", "institution__code", "pk"
     )
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """What the report list is asked to show; None (or "") asks nothing of that column."""
+
+    strategy_code: str = ""
+    cycle_pk: int | None = None
+    institution_pk: int | None = None
+    status: str = ""  # a board status, overdue included
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.strategy_code or self.cycle_pk or self.institution_pk or self.status)
+
+
+def filtered_reports(
+    reports: QuerySet[ProgressReport], wanted: ReportFilter, today: datetime.date | None = None
+) -> QuerySet[ProgressReport]:
+    """The reports (already scoped to the user) that meet every criterion asked, filtered in SQL."""
+    if wanted.strategy_code:
+        reports = reports.filter(cycle__strategy__code=wanted.strategy_code)
+    if wanted.cycle_pk is not None:
+        reports = reports.filter(cycle_id=wanted.cycle_pk)
+    if wanted.institution_pk is not None:
+        reports = reports.filter(institution_id=wanted.institution_pk)
+    if wanted.status:
+        reports = cast(ReportQuerySet, reports).in_board_status(wanted.status, today)
+    return reports
+
+
+def report_filter_choices(reports: QuerySet[ProgressReport]) -> tuple[list[ReportingCycle], list[Institution]]:
+    """The cycles (with their strategies) and the institutions of the reports the user may see, for the report
+    list's filters: 2 queries, whatever the number of reports."""
+    cycles = (
+        ReportingCycle.objects.filter(pk__in=reports.values("cycle_id"))
+        .select_related("strategy")
+        .order_by("-year", "-half", "strategy__code", "kind")
+    )
+    institutions = Institution.objects.filter(pk__in=reports.values("institution_id")).order_by("code")
+    return list(cycles), list(institutions)
 
 
 def spending_planned(line: ActivityProgress, year: int) -> Decimal:

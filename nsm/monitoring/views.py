@@ -28,11 +28,14 @@ from django.views.decorators.http import require_POST
 from nsm.accounts import access
 from nsm.core.confirm import Confirmation, ask, confirmed, posted_or
 from nsm.core.forms import add_errors
+from nsm.core.paging import page_links, page_of
 from nsm.monitoring import reminders, selectors, services
-from nsm.monitoring.forms import CycleForm, ReportForm, field_name, report_rows
+from nsm.monitoring.forms import BoardFilterForm, CycleForm, ReportFilterForm, ReportForm, field_name, report_rows
 from nsm.monitoring.models import ActivityProgress, Evidence, ProgressReport, ReportingCycle, ReportQuerySet
 from nsm.strategy.models import Strategy
 
+REPORTS_A_PAGE = 50
+BOARD_ROWS_A_PAGE = 100
 OUT_OF_DATE = gettext_lazy("This page is out of date: reload it and make your change again.")
 
 # --- Helpers ---
@@ -101,10 +104,18 @@ def _act(request: HttpRequest, back: str, run: Callable[[int], Any], done: str |
 @access.internal_page
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    reports = selectors.reports_for_user(ProgressReport.objects.visible_to(user))
+    visible = ProgressReport.objects.visible_to(user)
+    cycles, institutions = selectors.report_filter_choices(visible)
+    form = ReportFilterForm(request.GET or None, cycles=cycles, institutions=institutions)
+    wanted = form.wanted()
+    page = page_of(request, selectors.filtered_reports(selectors.reports_for_user(visible), wanted), REPORTS_A_PAGE)
     strategies = [s for s in Strategy.objects.visible_to(user) if access.may_oversee(user, s.country)]
     focal_point = bool(access.institution_ids(user, access.FOCAL_POINTS))
-    context = {"reports": reports, "strategies": strategies, "focal_point": focal_point}
+    context = {
+        "page": page, "page_links": page_links(request, page), "form": form, "filtered": wanted.filtered,
+        "total": visible.count() if wanted.filtered else page.paginator.count,
+        "strategies": strategies, "focal_point": focal_point,
+    }  # fmt: skip
     return render(request, "monitoring/report_list.html", context)
 
 
@@ -181,8 +192,12 @@ def cycle_board(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _overseen_cycle(request, pk)
     board = selectors.board(cycle, ProgressReport.objects.visible_to(request.user))
     counts = [(status, label, board.counts.get(status, 0)) for status, label in ProgressReport.BoardStatus.choices]
+    form = BoardFilterForm(request.GET or None)
+    status, text = form.wanted()
+    page = page_of(request, selectors.board_rows(board, status=status, text=text), BOARD_ROWS_A_PAGE)
     context = {
-        "cycle": cycle, "strategy": cycle.strategy, "board": board, "counts": counts,
+        "cycle": cycle, "strategy": cycle.strategy, "board": board, "counts": counts, "form": form,
+        "filtered": bool(status or text), "page": page, "page_links": page_links(request, page),
         "may_manage": _may(ReportingCycle.objects.editable_by(request.user), cycle),
     }  # fmt: skip
     return render(request, "monitoring/cycle_board.html", context)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nsm.accounts.models import Institution
 from nsm.core import limits
-from nsm.core.forms import AmountField, BootstrapForm, EditsVersion, widget_class
+from nsm.core.forms import LEFT_OUT, AmountField, BootstrapForm, EditsVersion, widget_class
 from nsm.core.numbers import format_decimal
 from nsm.strategy.models import (
     TEXT_NOT_BROKEN_DOWN,
@@ -516,13 +516,6 @@ class ActionPlanForm(BootstrapForm, forms.ModelForm):
         self.instance.strategy = strategy
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", widget_class(field.widget))
-
-
-LEFT_OUT = {
-    "invalid_choice": _("not one of the choices, so left out."),
-    "max_length": _("at most %(limit_value)d characters, so left out."),
-    "null_characters_not_allowed": _("not text that can be searched, so left out."),
-}
 
 
 class PlanFilterForm(BootstrapForm, forms.Form):

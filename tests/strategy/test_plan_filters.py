@@ -92,7 +92,7 @@ def test_without_filters_the_whole_plan_shows_in_open_sections_with_a_filter_for
 def test_the_fold_buttons_are_hidden_without_script_and_come_from_a_static_file(client_for, viewer, strategy, plan):
     html = page(client_for(viewer), strategy)
     assert re.search(r"data-nsm-fold-buttons hidden", html)
-    assert "strategy/plan-fold" in html and "<script>" not in html
+    assert "nsm/fold.js" in html and "<script>" not in html
 
 
 def test_text_finds_an_activity_and_shows_the_results_above_it_only(client_for, viewer, strategy, plan):

@@ -1,7 +1,8 @@
 /*
- * Fold all / Unfold all on the plan page (strategy/strategy_detail.html): its sections are <details> elements,
- * which fold and unfold on their own without script; these two buttons open or close them all at once. The
- * buttons stay hidden without script (loaded with <script src>, no inline script, under the Content-Security-Policy).
+ * Fold all / Unfold all on the pages whose sections are <details class="nsm-fold"> elements (the plan page,
+ * strategy/strategy_detail.html; a consultation round, consultation/round_page.html): they fold and unfold on their
+ * own without script; the two buttons in [data-nsm-fold-buttons] open or close them all at once. The buttons stay
+ * hidden without script (loaded with <script src>, no inline script, under the Content-Security-Policy).
  */
 (function () {
   "use strict";
