@@ -182,6 +182,9 @@ def test_hostile_filter_values_are_left_out_in_words_never_an_error_page(client_
     assert "<script>alert" not in html and "<img src=x" not in html
     if response.status_code == 200 and set(params) - {"q", "plan"} or len(params.get("q", "")) > 200:
         assert "Some filters were not understood and were left out" in html
+    for described in re.findall(r'aria-describedby="([^"]+)"', html):  # each field's description is on the page
+        for target in described.split():
+            assert f'id="{target}"' in html, target
 
 
 def test_an_institution_of_another_country_or_outside_the_plan_is_left_out(client_for, viewer, strategy, plan):
