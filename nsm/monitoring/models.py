@@ -489,7 +489,8 @@ class ActivityStanding(models.Model):
     gives the activity its status in a period is the one whose span holds the period's last quarter."""
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+")
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    # PROTECT, as the lines they come from: a plan item with approved figures is withdrawn, never deleted.
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
     line = models.ForeignKey(ActivityProgress, on_delete=models.CASCADE, related_name="+")
     from_q = models.PositiveIntegerField()
     until_q = models.PositiveIntegerField(null=True)
@@ -511,7 +512,7 @@ class IndicatorStanding(models.Model):
     `rank` orders cycles that end together (a year before its second half)."""
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     cycle = models.ForeignKey(ReportingCycle, on_delete=models.CASCADE, related_name="+")
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey(DisaggregationCategory, on_delete=models.CASCADE, null=True, related_name="+")
