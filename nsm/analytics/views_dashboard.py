@@ -33,7 +33,7 @@ from nsm.analytics.views_common import (
     cached_page,
     selection,
 )
-from nsm.core.numbers import format_decimal
+from nsm.core.numbers import format_decimal, format_percent
 from nsm.monitoring.models import ReportingCycle
 from nsm.strategy.models import Activity
 
@@ -59,7 +59,7 @@ DIMENSION_NOUNS = {
 
 
 def _pct(value: Any) -> str:
-    return f"{format_decimal(value)}\u00a0%" if value is not None else "—"
+    return format_percent(value)
 
 
 class Links:

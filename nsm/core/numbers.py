@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import numberformat
 from django.utils.formats import get_format
@@ -26,3 +26,13 @@ def format_decimal(value: Decimal | int | float) -> str:
         thousand_sep=get_format("THOUSAND_SEPARATOR"),
         force_grouping=True,
     )
+
+
+def format_percent(value: Decimal | int | float | None) -> str:
+    """The one percent format of pages, charts' texts, documents and messages: one decimal at most (half up), the
+    locale's separators and a no-break space before the sign ("45,5 %" in Albanian, "45.5 %" in English, "100 %");
+    "—" when there is no value (a rate of nothing)."""
+    if value is None or value == "":
+        return "—"
+    shown = Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP).normalize()
+    return f"{format_decimal(shown)}\u00a0%"

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from nsm.core.numbers import format_decimal
+from nsm.core.numbers import format_decimal, format_percent
 
 Value = str | int | Decimal | None
 Kind = Literal["text", "number", "money", "percent"]
@@ -173,7 +173,7 @@ def format_value(value: Value, kind: Kind = "text") -> str:
     if kind == "text" or isinstance(value, str):
         return str(value)
     if kind == "percent":
-        return f"{format_decimal(Decimal(value).quantize(Decimal('0.1'), ROUND_HALF_UP).normalize())}\u00a0%"
+        return format_percent(value)
     if kind == "money":
         return format_decimal(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP))
     return format_decimal(value)

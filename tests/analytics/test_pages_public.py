@@ -65,7 +65,7 @@ def test_figures_equal_the_roll_ups(published, public):
     assert response.context["budget"] == budget(filters, year, "goal")
     assert response.context["covered"] == 5 and response.context["objectives"] == 23
     html = response.content.decode()
-    assert "40.0%" in html  # the headline implementation rate
+    assert "40\u00a0%" in html  # the headline implementation rate
     assert "5 of 23" in html
     assert "On track" in html and "Off track" in html  # bands in words
 

@@ -78,7 +78,7 @@ def test_the_public_page_leaves_cancelled_and_withdrawn_activities_out_of_its_de
     response = public_page(public, small_plan, 2024)
     assert response.status_code == 200
     assert f"{completed} of {planned} activities due by the end of 2024 completed" in text(response.content.decode())
-    assert "66.7%" in response.content.decode()  # 2 / 3
+    assert "66.7\u00a0%" in response.content.decode()  # 2 / 3
 
 
 def test_the_public_page_and_the_dashboard_show_the_same_figures(small_plan, public, client_for, secretariat):

@@ -23,7 +23,7 @@ def test_the_next_cycle_shows_the_latest_approved_figures_and_the_progress(
         cycle=open_cycle_on(report.cycle.strategy, secretariat, 2025), institution=report.institution
     )
     page = text_of(client_for(focal_point).get(url("report", later.pk)))
-    assert "Latest approved report before this one (2024-H2): Under way, on schedule, 50%" in page
+    assert "Latest approved report before this one (2024-H2): Under way, on schedule, 50 %" in page
     assert "Latest approved value before this report (2024-H2): 10" in page
     assert line.activity.code in page
 
@@ -32,7 +32,7 @@ def test_the_next_cycle_shows_the_latest_approved_figures_and_the_progress(
     indicators = [services.IndicatorLineInput(count.pk, total=reported, source="Registry")]
     services.save_report(later, by=focal_point, version=later.version, activities=activities, indicators=indicators)
     page = text_of(client_for(secretariat).get(url("report", later.pk)))
-    assert "Progress towards the target: 25.0%" in page  # 5 of the 20 from the baseline to the target
+    assert "Progress towards the target: 25 %" in page  # 5 of the 20 from the baseline to the target
 
 
 def test_a_first_report_says_there_is_nothing_approved_before(client_for, focal_point, report):

@@ -283,7 +283,7 @@ def test_the_status_fragment_shows_progress_and_then_the_download_link(secretari
     running = client.get(f"{url}?new={document.pk}").content.decode()
     assert f'hx-get="{url}?new={document.pk}"' in running and 'hx-trigger="every 2s"' in running
     assert "just asked for" in running  # the new document stays marked while the page asks again
-    assert 'value="40"' in running and "40&nbsp;%" in running and "Writing the document" in running
+    assert 'value="40"' in running and "40\u00a0%" in running and "Writing the document" in running
     assert "/download/" not in running
 
     done_document(strategy, secretariat)  # a file in storage to point the document at

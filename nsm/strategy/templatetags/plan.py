@@ -8,7 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from nsm.core.numbers import format_decimal
+from nsm.core.numbers import format_decimal, format_percent
 from nsm.i18n import localized_with_language, page_language
 from nsm.strategy.models import in_words
 
@@ -40,6 +40,12 @@ def number(value: Decimal | int | None) -> str:
 
 
 @register.filter
+def percent(value: Decimal | int | None) -> str:
+    """A rate or a share: `{{ rate|percent }}` -> "45,5 %" (one format everywhere, nsm.core.numbers); "—" for none."""
+    return format_percent(value)
+
+
+@register.filter
 def indicator_value(value: Decimal | None, indicator: Any) -> str:
     """An indicator's value as people read it: Yes or No, the stage reached ("2. Consulted"), or the number (with
     "%" for a percent); "—" when there is none. `indicator`: an Indicator, or an achievement with its stages."""
@@ -48,7 +54,7 @@ def indicator_value(value: Decimal | None, indicator: Any) -> str:
         return "—"
     if isinstance(shown, str):
         return shown
-    return format_decimal(shown) + ("\u00a0%" if indicator.value_type == "percent" else "")
+    return format_percent(shown) if indicator.value_type == "percent" else format_decimal(shown)
 
 
 @register.filter
