@@ -133,10 +133,10 @@ class IndicatorFactory(DjangoModelFactory):
     name_sq = factory.LazyAttribute(lambda o: f"Treguesi {o.code}")
     name_en = factory.LazyAttribute(lambda o: f"Indicator {o.code}")
     kind = Indicator.Kind.OUTPUT
-    unit = "persons"
+    unit_en = "persons"
     baseline = Decimal("100")
     baseline_year = 2023
-    data_source = "INSTAT"
+    data_source_en = "INSTAT"
 
 
 class IndicatorTargetFactory(DjangoModelFactory):

@@ -140,8 +140,10 @@ def achievement_over(
     # One row per indicator, period and value of the chosen report: the total (no category) and, with `cells`, the
     # disaggregated values; an indicator without a chosen report has one row without value.
     only_total = "" if cells else "AND v.category_id IS NULL"
+    first, then = ("sq", "en") if page_language() == "sq" else ("en", "sq")  # the unit in the page's language first
+    unit_sql = f"CASE WHEN i.unit_{first} <> '' THEN i.unit_{first} ELSE i.unit_{then} END"
     query = f"""WITH {periods_sql}, {scope_sql}, {chosen_sql}
-        SELECT x.pkey, i.id, i.code, i.name_sq, i.name_en, i.kind, i.unit, i.value_type, i.direction, i.baseline,
+        SELECT x.pkey, i.id, i.code, i.name_sq, i.name_en, i.kind, {unit_sql}, i.value_type, i.direction, i.baseline,
                i.baseline_year, t.value, x.report_id, v.category_id, v.value, i.aggregation, i.milestones_sq,
                i.milestones_en
         FROM chosen x JOIN {sql.T["indicator"]} i ON i.id = x.indicator_id

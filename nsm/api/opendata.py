@@ -80,7 +80,8 @@ class IndicatorYearOut(Schema):
     result_code: str
     name_sq: str
     name_en: str
-    unit: str
+    unit_sq: str
+    unit_en: str
     value_type: schemas.ValueType
     direction: schemas.Direction
     year: int
@@ -183,22 +184,23 @@ def indicator_rows(strategy: Strategy) -> list[dict[str, Any]]:
     periods = [Period.year(year) for year in strategy.plan_years]
     by_period = achievement_over(Filters.of(strategy), periods, band_width=strategy.band_width, cells=False)
     names = {
-        pk: (result_code, name_sq, name_en)
-        for pk, result_code, name_sq, name_en in Indicator.objects.filter(strategy=strategy).values_list(
-            "pk", "result__code", "name_sq", "name_en"
-        )
+        pk: (result_code, name_sq, name_en, unit_sq, unit_en)
+        for pk, result_code, name_sq, name_en, unit_sq, unit_en in Indicator.objects.filter(
+            strategy=strategy
+        ).values_list("pk", "result__code", "name_sq", "name_en", "unit_sq", "unit_en")
     }
     rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for period in periods:
         for item in by_period[period]:
-            result_code, name_sq, name_en = names[item.indicator_id]
+            result_code, name_sq, name_en, unit_sq, unit_en = names[item.indicator_id]
             rows[item.indicator_id].append(
                 {
                     "indicator_code": item.code,
                     "result_code": result_code,
                     "name_sq": name_sq,
                     "name_en": name_en,
-                    "unit": item.unit,
+                    "unit_sq": unit_sq,
+                    "unit_en": unit_en,
                     "value_type": item.value_type,
                     "direction": item.direction,
                     "year": period.first_year,

@@ -727,14 +727,18 @@ class IndicatorOut(Schema):
     name_sq: str
     name_en: str
     kind: IndicatorKind
-    unit: str
+    unit: str = Field(..., description="The unit in the request's language (Accept-Language), else the other one.")
+    unit_sq: str
+    unit_en: str
     value_type: ValueType
     milestones_sq: str = Field(..., description="A milestone indicator's stages, one per line (stage 1 first).")
     milestones_en: str
     direction: Direction
     baseline: Decimal | None
     baseline_year: int | None
-    data_source: str
+    data_source: str = Field(..., description="The data source in the request's language, else the other one.")
+    data_source_sq: str
+    data_source_en: str
     frequency: Frequency
     aggregation: Aggregation = Field(
         ...,
@@ -888,6 +892,8 @@ def indicator_out(indicator: Indicator) -> dict[str, Any]:
         "name_en": indicator.name_en,
         "kind": indicator.kind,
         "unit": indicator.unit,
+        "unit_sq": indicator.unit_sq,
+        "unit_en": indicator.unit_en,
         "value_type": indicator.value_type,
         "milestones_sq": indicator.milestones_sq,
         "milestones_en": indicator.milestones_en,
@@ -895,6 +901,8 @@ def indicator_out(indicator: Indicator) -> dict[str, Any]:
         "baseline": number(indicator.baseline),
         "baseline_year": indicator.baseline_year,
         "data_source": indicator.data_source,
+        "data_source_sq": indicator.data_source_sq,
+        "data_source_en": indicator.data_source_en,
         "frequency": indicator.frequency,
         "aggregation": indicator.aggregation,
         "responsible": institution_out(indicator.responsible) if indicator.responsible else None,

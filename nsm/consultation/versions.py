@@ -180,14 +180,16 @@ def _indicator_item(indicator: Indicator) -> dict[str, Any]:
         "name_sq": indicator.name_sq,
         "name_en": indicator.name_en,
         "kind": indicator.kind,
-        "unit": indicator.unit,
+        "unit": indicator.unit_sq,  # the one unit of versions kept before the English one existed
+        **({"unit_en": indicator.unit_en} if indicator.unit_en else {}),
         "value_type": indicator.value_type,
         # Only when listed, so that a version kept before milestones existed compares equal.
         **{name: getattr(indicator, name) for name in ("milestones_sq", "milestones_en") if getattr(indicator, name)},
         "direction": indicator.direction,
         "baseline": plain_number(indicator.baseline),
         "baseline_year": indicator.baseline_year,
-        "data_source": indicator.data_source,
+        "data_source": indicator.data_source_sq,
+        **({"data_source_en": indicator.data_source_en} if indicator.data_source_en else {}),
         "frequency": indicator.frequency,
         **({"aggregation": indicator.aggregation} if indicator.aggregation != Indicator.Aggregation.STOCK else {}),
         "responsible": indicator.responsible.code if indicator.responsible else None,

@@ -12,7 +12,7 @@ class ValueInline(admin.TabularInline):
 
 @admin.register(ContextIndicator)
 class ContextIndicatorAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name_en", "country", "topic", "unit"]
+    list_display = ["code", "name_en", "country", "topic", "unit_en"]
     list_filter = ["country", "topic"]
     search_fields = ["code", "name_sq", "name_en"]
     inlines = [ValueInline]

@@ -16,7 +16,7 @@ from nsm.core.forms import BootstrapForm, EditsVersion
 class IndicatorForm(BootstrapForm, forms.ModelForm):
     class Meta:
         model = ContextIndicator
-        fields = ["code", "name_sq", "name_en", "topic", "unit", "source", "notes"]
+        fields = ["code", "name_sq", "name_en", "topic", "unit_sq", "unit_en", "source", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:

@@ -316,7 +316,7 @@ def _value_fields(row: ParsedRow, indicator: ContextIndicator) -> dict[str, Any]
         "period": period,
         "value": number,
         "value_text": words,
-        "unit": "" if unit == indicator.unit else unit,
+        "unit": "" if unit in (indicator.unit_sq, indicator.unit_en) else unit,
         "source": row.values["source"],
         "source_url": row.values.get("source_url", ""),
         "verified": row.values.get("verified", ContextValue.Verified.NO),
@@ -376,7 +376,7 @@ def _create_indicator(country: str, rows: list[ParsedRow], taken: set[str]) -> C
         code=_new_code(name, taken),
         name_en=name,
         topic=topics[0] if topics else guess_topic(name),
-        unit=_most_common([row.values["unit"] for row in rows]),
+        unit_en=_most_common([row.values["unit"] for row in rows]),  # in the language of its name
         source=_most_common([row.values["source"] for row in rows]),
     )
     _save(indicator, rows[0])

@@ -71,7 +71,18 @@ class ContextIndicator(models.Model):
     name_sq = models.CharField(_("name (Albanian)"), max_length=300, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
-    unit = models.CharField(_("unit"), max_length=100, help_text=_("For example persons, EUR million, percent of GDP."))
+    unit_sq = models.CharField(
+        _("unit (Albanian)"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example persona, milionë EUR, përqind e PBB."),
+    )
+    unit_en = models.CharField(
+        _("unit (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example persons, EUR million, percent of GDP."),
+    )
     source = models.CharField(
         _("default source"),
         max_length=500,
@@ -81,6 +92,7 @@ class ContextIndicator(models.Model):
     notes = models.TextField(_("notes"), blank=True, **limits.long_text_field_options())
 
     name = Localized("name")
+    unit = Localized("unit")
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords(get_user=history_user)
 
@@ -103,6 +115,11 @@ class ContextIndicator(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.code
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.unit_sq.strip() or self.unit_en.strip()):
+            raise ValidationError({"unit_sq": _("Give the indicator's unit, in Albanian or in English.")})
 
 
 class ContextValue(models.Model):

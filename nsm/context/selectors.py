@@ -51,6 +51,7 @@ class ContextSeries:
     topic: str
     topic_label: str
     unit: str
+    unit_language: str
     source: str
     notes: str
     points: tuple[ContextPoint, ...]
@@ -89,6 +90,7 @@ def _point(value: ContextValue, indicator: ContextIndicator) -> ContextPoint:
 
 def series_of(indicator: ContextIndicator, values: Iterable[ContextValue]) -> ContextSeries:
     name = localized_with_language(indicator, "name")
+    unit = localized_with_language(indicator, "unit")
     return ContextSeries(
         pk=indicator.pk,
         country=indicator.country,
@@ -99,7 +101,8 @@ def series_of(indicator: ContextIndicator, values: Iterable[ContextValue]) -> Co
         name_en=indicator.name_en,
         topic=indicator.topic,
         topic_label=str(indicator.get_topic_display()),
-        unit=indicator.unit,
+        unit=unit.text,
+        unit_language=unit.language,
         source=indicator.source,
         notes=indicator.notes,
         points=tuple(_point(value, indicator) for value in sorted(values, key=lambda v: v.year)),

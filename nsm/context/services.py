@@ -17,7 +17,7 @@ from nsm.audit import acting_as
 from nsm.context.models import ContextIndicator, ContextValue
 from nsm.core.stale import bump_version, check_version, told_by_history
 
-INDICATOR_FIELDS = ("code", "name_sq", "name_en", "topic", "unit", "source", "notes")
+INDICATOR_FIELDS = ("code", "name_sq", "name_en", "topic", "unit_sq", "unit_en", "source", "notes")
 VALUE_FIELDS = ("year", "period", "value", "value_text", "unit", "source", "source_url", "verified", "note")
 
 

@@ -1840,6 +1840,18 @@ class IndicatorRow(NamedTuple):
     indicator: Ind
 
 
+# The demo's units in Albanian (the content gives them in English): the plan's indicators carry both languages.
+UNITS_SQ = {
+    "%": "%", "EUR million": "milionë EUR", "agencies": "agjenci", "agreements": "marrëveshje", "businesses": "biznese",
+    "counters": "sportele", "crossing points": "pika kalimi", "days": "ditë", "investigations": "hetime",
+    "municipalities": "bashki", "networks": "rrjete", "permits": "leje", "persons": "persona", "places": "vende",
+    "projects": "projekte", "registers": "regjistra", "releases": "publikime", "reports": "raporte",
+    "associations": "shoqata", "pupils": "nxënës", "teachers": "mësues", "cases": "raste",
+    "officials trained": "zyrtarë të trajnuar", "returnees assisted": "të kthyer të asistuar",
+    "applications processed": "aplikime të shqyrtuara",
+}  # fmt: skip
+
+
 @dataclass
 class Plan:
     """The whole demo plan as flat rows with their final codes, in the order they are written."""

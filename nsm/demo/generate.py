@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from nsm.accounts.models import Institution
 from nsm.core.codes import item_sort_key, sort_key
+from nsm.demo.content import UNITS_SQ
 from nsm.demo.loader import MissingReferenceData
 from nsm.monitoring import kept
 from nsm.monitoring.models import (
@@ -573,13 +574,15 @@ def _indicators(
                 name_en=f"Indicator {code}: {unit or 'in place'}",
                 name_sq=f"Treguesi {code}: {unit or 'në fuqi'}",
                 kind=kinds[home.depth],
-                unit=unit,
+                unit_sq=UNITS_SQ.get(unit, ""),
+                unit_en=unit,
                 value_type=value_type,
                 direction=direction,
                 baseline=Decimal(str(baseline)),
                 baseline_year=shape.first_year - 1,
                 frequency=frequency,
-                data_source="Administrative records",
+                data_source_sq="Të dhëna administrative",
+                data_source_en="Administrative records",
                 responsible_id=responsible,
             )
         )

@@ -380,12 +380,13 @@ def _sync_indicators(
             "name_sq": item.name_sq,
             "name_en": item.name_en,
             "kind": item.kind,
-            "unit": item.unit,
+            "unit_sq": content.UNITS_SQ.get(item.unit, ""),
+            "unit_en": item.unit,
             "value_type": item.value_type,
             "direction": item.direction,
             "baseline": Decimal(str(item.baseline)),
             "baseline_year": item.baseline_year,
-            "data_source": item.data_source,
+            "data_source_en": item.data_source,  # written in English only: shown as such on Albanian pages
             "frequency": item.frequency,
             "responsible": refs.institutions[item.responsible],
         }

@@ -151,7 +151,7 @@ class ActivityAdmin(VersionedAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(VersionedAdmin):
-    list_display = ("code", "name_sq", "name_en", "kind", "unit", "result", "responsible")
+    list_display = ("code", "name_sq", "name_en", "kind", "unit_sq", "unit_en", "result", "responsible")
     list_filter = ("strategy", "kind", "frequency")
     list_select_related = ("result", "responsible")
     search_fields = ("code", "name_sq", "name_en")

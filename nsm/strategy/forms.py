@@ -310,16 +310,17 @@ class IndicatorForm(EditsPlanItem, BootstrapForm, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
-            "code", "activity", "name_sq", "name_en", "kind", "unit", "value_type", "milestones_sq",
-            "milestones_en", "direction", "baseline", "baseline_year", "data_source", "frequency", "aggregation",
-            "responsible", "disaggregation", "computed_from",
+            "code", "activity", "name_sq", "name_en", "kind", "unit_sq", "unit_en", "value_type", "milestones_sq",
+            "milestones_en", "direction", "baseline", "baseline_year", "data_source_sq", "data_source_en", "frequency",
+            "aggregation", "responsible", "disaggregation", "computed_from",
         ]  # fmt: skip
         field_classes = {"responsible": InstitutionChoice, "activity": ActivityChoice}
         localized_fields = ["baseline"]
         widgets = {
             "name_sq": forms.Textarea(attrs={"rows": 2}),
             "name_en": forms.Textarea(attrs={"rows": 2}),
-            "data_source": forms.Textarea(attrs={"rows": 2}),
+            "data_source_sq": forms.Textarea(attrs={"rows": 2}),
+            "data_source_en": forms.Textarea(attrs={"rows": 2}),
             "milestones_sq": forms.Textarea(attrs={"rows": 3}),
             "milestones_en": forms.Textarea(attrs={"rows": 3}),
             "disaggregation": forms.CheckboxSelectMultiple,

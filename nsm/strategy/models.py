@@ -1049,7 +1049,8 @@ class Indicator(Withdrawable):
     name_sq = models.TextField(_("name (Albanian)"), blank=True, **limits.title_field_options())
     name_en = models.TextField(_("name (English)"), blank=True, **limits.title_field_options())
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OUTPUT)
-    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    unit_sq = models.CharField(_("unit (Albanian)"), max_length=60, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=60, blank=True)
     value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices, default=ValueType.NUMBER)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE)
     baseline = models.DecimalField(_("baseline"), max_digits=15, decimal_places=3, null=True, blank=True)
@@ -1063,7 +1064,8 @@ class Indicator(Withdrawable):
         ),
     )
     milestones_en = models.TextField(_("milestones (English)"), blank=True, max_length=MILESTONES_CHARS)
-    data_source = models.TextField(_("data source"), blank=True, **limits.long_text_field_options())
+    data_source_sq = models.TextField(_("data source (Albanian)"), blank=True, **limits.long_text_field_options())
+    data_source_en = models.TextField(_("data source (English)"), blank=True, **limits.long_text_field_options())
     frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices, default=Frequency.ANNUAL)
     aggregation = models.CharField(
         _("values over periods"),
@@ -1094,6 +1096,8 @@ class Indicator(Withdrawable):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     name = Localized("name")
+    unit = Localized("unit")
+    data_source = Localized("data_source")
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords(get_user=history_user, m2m_fields=[disaggregation])
 

@@ -265,11 +265,11 @@ def approved_plan(strategy, secretariat, focal_point, other_focal_point):
         ),
         "I3": IndicatorFactory(
             result=measures["2.1.1"], code="I.3", responsible=mshms, baseline=D(20), baseline_year=2023,
-            value_type=Indicator.ValueType.PERCENT, unit="%",
+            value_type=Indicator.ValueType.PERCENT, unit_en="%",
         ),
         "I4": IndicatorFactory(
             result=goal2, code="I.4", responsible=akpa, baseline=D(0), baseline_year=2023,
-            value_type=Indicator.ValueType.YES_NO, unit="", frequency=Indicator.Frequency.SEMIANNUAL,
+            value_type=Indicator.ValueType.YES_NO, unit_en="", frequency=Indicator.Frequency.SEMIANNUAL,
         ),
     }  # fmt: skip
     indicators["I1"].disaggregation.add(sex)

@@ -34,7 +34,7 @@ def report(strategy, secretariat, focal_point):
         code="1.1.1.p",
         responsible=InstitutionFactory(code="MSHMS"),
         value_type=Indicator.ValueType.PERCENT,
-        unit="%",
+        unit_en="%",
     )
     today = timezone.localdate()
     cycle = services.create_cycle(

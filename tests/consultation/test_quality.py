@@ -80,7 +80,7 @@ def test_an_activity_takes_the_gcm_objectives_of_its_measure(strategy, measure):
 
 def test_indicators_without_baseline_target_data_source_or_owner(strategy, measure):
     complete_indicator(measure, "1.1.1.a")
-    indicator = IndicatorFactory(result=measure, code="1.1.1.b", baseline=None, data_source=" ", responsible=None)
+    indicator = IndicatorFactory(result=measure, code="1.1.1.b", baseline=None, data_source_en=" ", responsible=None)
 
     gaps = quality.check(strategy)
 

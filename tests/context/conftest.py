@@ -32,7 +32,7 @@ def write_csv(tmp_path):
 @pytest.fixture
 def remittances(db) -> ContextIndicator:
     indicator = ContextIndicator.objects.create(
-        country="AL", code="remittances", name_en="Remittances received", topic="remittances", unit="EUR million"
+        country="AL", code="remittances", name_en="Remittances received", topic="remittances", unit_en="EUR million"
     )
     for year, value in ((2020, "673"), (2021, "761"), (2023, "930")):
         ContextValue.objects.create(
@@ -43,7 +43,9 @@ def remittances(db) -> ContextIndicator:
 
 @pytest.fixture
 def kosovo_indicator(db) -> ContextIndicator:
-    indicator = ContextIndicator.objects.create(country="XK", code="remittances", name_en="Remittances XK", unit="EUR")
+    indicator = ContextIndicator.objects.create(
+        country="XK", code="remittances", name_en="Remittances XK", unit_en="EUR"
+    )
     ContextValue.objects.create(indicator=indicator, year=2022, value=Decimal("1200"), source="CBK")
     return indicator
 

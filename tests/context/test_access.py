@@ -87,12 +87,12 @@ def test_the_secretariat_adds_and_edits_an_indicator(client_for, secretariat):
         "name_sq": "Azilkërkues",
         "name_en": "Asylum seekers",
         "topic": "asylum",
-        "unit": "persons",
+        "unit_en": "persons",
     }
 
     client.post(reverse("context:indicator-add"), data)
     indicator = ContextIndicator.objects.get(code="asylum-al")
-    client.post(reverse("context:indicator-edit", args=[indicator.pk]), {**data, "unit": "applications"})
+    client.post(reverse("context:indicator-edit", args=[indicator.pk]), {**data, "unit_en": "applications"})
 
     indicator.refresh_from_db()
     assert (indicator.country, indicator.unit, indicator.topic) == ("AL", "applications", "asylum")

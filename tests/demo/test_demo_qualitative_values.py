@@ -14,12 +14,12 @@ from tests.factories import IndicatorFactory, IndicatorTargetFactory, MeasureFac
 def test_milestone_and_text_values_pass_the_rules_of_their_kind(strategy):
     measure = MeasureFactory(parent__parent__strategy=strategy)
     milestone = IndicatorFactory(
-        result=measure, code="M", value_type=Indicator.ValueType.MILESTONE, unit="", baseline=Decimal(0),
+        result=measure, code="M", value_type=Indicator.ValueType.MILESTONE, unit_en="", baseline=Decimal(0),
         milestones_en="Drafted\nConsulted\nAdopted",
     )  # fmt: skip
     milestone.disaggregation.add(DisaggregationDimension.objects.get(code="sex"))
     IndicatorTargetFactory(indicator=milestone, year=2024, value=Decimal(2))
-    text = IndicatorFactory(result=measure, code="T", value_type=Indicator.ValueType.TEXT, unit="", baseline=None)
+    text = IndicatorFactory(result=measure, code="T", value_type=Indicator.ValueType.TEXT, unit_en="", baseline=None)
     categories = list(DisaggregationDimension.objects.get(code="sex").categories.all())
     day = datetime.date(2025, 1, 15)
     for half in (1, 2):

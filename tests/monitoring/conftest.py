@@ -47,10 +47,10 @@ def cycle(strategy, secretariat, focal_point, other_focal_point):
     mshms = InstitutionFactory(code="MSHMS")
     akpa = InstitutionFactory(code="AKPA")
     IndicatorFactory(
-        result=measure, code="1.1.1.p", responsible=mshms, value_type=Indicator.ValueType.PERCENT, unit="%"
+        result=measure, code="1.1.1.p", responsible=mshms, value_type=Indicator.ValueType.PERCENT, unit_en="%"
     )
     IndicatorFactory(
-        result=measure, code="1.1.1.y", responsible=akpa, value_type=Indicator.ValueType.YES_NO, unit="", baseline=0
+        result=measure, code="1.1.1.y", responsible=akpa, value_type=Indicator.ValueType.YES_NO, unit_en="", baseline=0
     )
     return open_half_year(strategy, secretariat)
 

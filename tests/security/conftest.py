@@ -193,7 +193,7 @@ def build_scenario() -> Scenario:
 
     # --- Evidence base ---
     indicator = context_services.create_indicator(
-        by=sec, country="AL", code="remittances", name_en="Remittances", topic="remittances", unit="EUR million"
+        by=sec, country="AL", code="remittances", name_en="Remittances", topic="remittances", unit_en="EUR million"
     )
     o["context_indicator"] = indicator
     o["context_value"] = context_services.add_value(

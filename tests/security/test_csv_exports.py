@@ -32,7 +32,7 @@ NSM = Path(__file__).resolve().parents[2] / "nsm"
 PAYLOADS = ["=1+1", "+1+1", "-1+1", "@SUM(1)", "\t=1", "\r=1", '=HYPERLINK("x")']
 COLUMNS = [
     "activity_code", "title_sq", "title_en", "lead_code", "lead_name_sq", "lead_name_en",
-    "indicator_code", "result_code", "name_sq", "name_en", "unit",
+    "indicator_code", "result_code", "name_sq", "name_en", "unit_sq",
 ]  # fmt: skip
 
 
@@ -64,7 +64,7 @@ def hostile_plan():
         code=payload("indicator_code"),
         name_sq=payload("name_sq"),
         name_en=payload("name_en"),
-        unit=payload("unit"),
+        unit_sq=payload("unit_sq"),
         baseline=Decimal("-5"),
     )
     IndicatorTargetFactory(indicator=indicator, year=2024, value=Decimal("10"))
@@ -76,7 +76,9 @@ EXPORTS = {
     "/api/v1/open/strategies/AL-CSV/activities.csv": [
         "activity_code", "title_sq", "title_en", "lead_code", "lead_name_sq", "lead_name_en"
     ],
-    "/api/v1/open/strategies/AL-CSV/indicators.csv": ["indicator_code", "result_code", "name_sq", "name_en", "unit"],
+    "/api/v1/open/strategies/AL-CSV/indicators.csv": [
+        "indicator_code", "result_code", "name_sq", "name_en", "unit_sq"
+    ],
 }  # fmt: skip
 
 

@@ -32,6 +32,8 @@ ALIASES = {
         "partners": "supporting",  # with the other responsible institutions of the responsible column
     },
     "api": {"parent": "parent_id"},
+    # The one unit and data source of versions kept before the English ones existed were Albanian, and keep the name.
+    "snapshot": {"unit_sq": "unit", "data_source_sq": "data_source"},
 }
 # Fields a format leaves out on purpose, with the reason.
 LEFT_OUT = {

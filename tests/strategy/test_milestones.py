@@ -24,7 +24,7 @@ STAGES_EN = "Drafted\nConsulted\nAdopted"
 
 def milestone(result, **fields):
     values = {
-        "result": result, "code": "1.1.1.m", "value_type": Indicator.ValueType.MILESTONE, "unit": "",
+        "result": result, "code": "1.1.1.m", "value_type": Indicator.ValueType.MILESTONE, "unit_en": "",
         "milestones_sq": STAGES_SQ, "milestones_en": STAGES_EN, "baseline": Decimal(0),
         "responsible": InstitutionFactory(code="MSHMS"),
     } | fields  # fmt: skip
@@ -72,14 +72,14 @@ def test_targets_are_stages_and_values_read_in_words(strategy, secretariat):
 
 def test_the_indicator_form_keeps_the_stages_and_the_page_lists_them(strategy, secretariat, client_for):
     measure = build_plan(strategy, ["MSHMS"])
-    indicator = IndicatorFactory(result=measure, code="1.1.1.n", unit="")
+    indicator = IndicatorFactory(result=measure, code="1.1.1.n", unit_en="")
     client = client_for(secretariat)
     url = reverse("strategy:indicator_edit", args=[strategy.code, indicator.pk])
     page = client.get(url).content.decode()
     post = {
         "code": indicator.code, "name_sq": indicator.name_sq, "name_en": indicator.name_en, "kind": indicator.kind,
-        "unit": "", "value_type": "milestone", "milestones_sq": STAGES_SQ, "milestones_en": "Drafted\nAdopted",
-        "direction": "increase", "baseline": "0", "baseline_year": "", "data_source": "", "frequency": "annual",
+        "unit_en": "", "value_type": "milestone", "milestones_sq": STAGES_SQ, "milestones_en": "Drafted\nAdopted",
+        "direction": "increase", "baseline": "0", "baseline_year": "", "data_source_en": "", "frequency": "annual",
         "aggregation": "stock", "responsible": "", "computed_from": "", "version": indicator.version,
     }  # fmt: skip
     assert 'name="milestones_sq"' in page

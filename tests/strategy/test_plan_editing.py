@@ -230,7 +230,7 @@ def test_targets_are_set_one_value_per_year(client_for, coordinator, strategy):
 
 def test_an_indicator_is_added_with_both_names(client_for, coordinator, strategy, measure):
     data = {
-        "code": "I.9", "name_sq": "Të kthyer", "name_en": "Returnees", "kind": "outcome", "unit": "persons",
+        "code": "I.9", "name_sq": "Të kthyer", "name_en": "Returnees", "kind": "outcome", "unit_en": "persons",
         "value_type": "number", "direction": "increase", "baseline": "100", "baseline_year": "2023",
         "frequency": "annual", "aggregation": "stock", "responsible": institution("INSTAT").pk,
     }  # fmt: skip

@@ -101,7 +101,7 @@ def test_the_activity_page_shows_the_budget_by_year_and_source_with_donors(clien
 
 def test_the_indicator_list_shows_baseline_targets_and_disaggregation(client_for, viewer, strategy, plan):
     indicator = IndicatorFactory(
-        result=plan["measure"], code="I.1", name_en="Migrants informed", unit="persons",
+        result=plan["measure"], code="I.1", name_en="Migrants informed", unit_en="persons",
         baseline=Decimal("1500.0000"), baseline_year=2023, responsible=institution("INSTAT"),
     )  # fmt: skip
     IndicatorTargetFactory(indicator=indicator, year=2026, value=Decimal("2500"))

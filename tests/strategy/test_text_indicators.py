@@ -23,7 +23,7 @@ TEXT = Indicator.ValueType.TEXT
 
 def test_a_text_indicator_has_no_number_as_baseline_or_target(strategy, secretariat):
     measure = build_plan(strategy, ["MSHMS"])
-    indicator = IndicatorFactory(result=measure, code="1.1.1.t", value_type=TEXT, unit="", baseline=Decimal(3))
+    indicator = IndicatorFactory(result=measure, code="1.1.1.t", value_type=TEXT, unit_en="", baseline=Decimal(3))
     with pytest.raises(ValidationError) as refused:
         indicator.full_clean()
     assert refused.value.message_dict["baseline"] == [
@@ -51,7 +51,7 @@ def test_the_plan_workbook_refuses_a_number_for_a_text_indicator_at_its_cells(db
 @pytest.fixture
 def text_report(strategy, secretariat, focal_point):
     measure = build_plan(strategy, ["MSHMS"])
-    IndicatorFactory(result=measure, code="1.1.1.t", value_type=TEXT, unit="", baseline=None,
+    IndicatorFactory(result=measure, code="1.1.1.t", value_type=TEXT, unit_en="", baseline=None,
                      responsible=InstitutionFactory(code="MSHMS"))  # fmt: skip
     cycle = open_half_year(strategy, secretariat)
     return ProgressReport.objects.get(cycle=cycle, institution__code="MSHMS")
@@ -112,7 +112,7 @@ def test_the_value_type_of_an_indicator_with_reported_values_cannot_change(text_
 
 def test_an_indicator_with_targets_does_not_become_text_nor_a_milestone_with_fewer_stages(strategy, secretariat):
     measure = build_plan(strategy, ["MSHMS"])
-    indicator = IndicatorFactory(result=measure, code="1.1.1.n", unit="", baseline=None)
+    indicator = IndicatorFactory(result=measure, code="1.1.1.n", unit_en="", baseline=None)
     plan_services.set_targets(indicator, by=secretariat, targets={2025: Decimal(3)})
     indicator.value_type = TEXT
     with pytest.raises(ValidationError) as refused:
@@ -147,6 +147,6 @@ def test_the_quality_check_asks_no_number_of_a_text_indicator(strategy):
     from nsm.consultation.quality import _indicators
 
     measure = build_plan(strategy, ["MSHMS"])
-    IndicatorFactory(result=measure, code="1.1.1.t", value_type=TEXT, unit="", baseline=None, data_source="")
+    IndicatorFactory(result=measure, code="1.1.1.t", value_type=TEXT, unit_en="", baseline=None, data_source_en="")
     reasons = {gap.reason for gap in _indicators(strategy) if gap.code == "1.1.1.t"}
     assert "no_data_source" in reasons and not reasons & {"no_baseline", "no_target"}

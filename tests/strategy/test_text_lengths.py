@@ -32,10 +32,10 @@ def test_the_plan_form_refuses_it_at_its_field_and_keeps_the_other_values(strate
 def test_a_data_source_holds_a_long_text_and_refuses_a_control_character(strategy, coordinator):
     indicator = IndicatorFactory(result=MeasureFactory(parent__parent__strategy=strategy))
     services.update_indicator(
-        indicator, by=coordinator, data={"data_source": "s" * LONG_TEXT_CHARS}, version=indicator.version
+        indicator, by=coordinator, data={"data_source_en": "s" * LONG_TEXT_CHARS}, version=indicator.version
     )
     indicator.refresh_from_db()
     with pytest.raises(ValidationError, match="control character"):
         services.update_indicator(
-            indicator, by=coordinator, data={"data_source": "INSTAT\x00"}, version=indicator.version
+            indicator, by=coordinator, data={"data_source_en": "INSTAT\x00"}, version=indicator.version
         )
