@@ -68,9 +68,10 @@ KIND_TO_STAKEHOLDER: dict[str, StakeholderType] = {
 # app, above this one, tells the invited institutions' users.
 round_invitation = Signal()
 
-# Sent once the secretariat's answer to a public comment (one without an author) was given or changed has committed,
-# with `comment_id`, `answered_at` and `by_id`. The notifications app e-mails it to the address the commenter gave.
-public_comment_answered = Signal()
+# Sent once the secretariat's answer to a comment was given or changed has committed, with `comment_id`, `answered_at`
+# and `by_id`. The notifications app tells a signed-in author in the platform, and e-mails the answer to a public
+# comment (one without an author) to the address its commenter gave.
+comment_answered = Signal()
 
 
 def _announce_invited(round_: ConsultationRound, institution_ids: set[int], *, by: Any) -> None:
@@ -86,7 +87,7 @@ def _announce_invited(round_: ConsultationRound, institution_ids: set[int], *, b
 def _announce_answered(comment: ConsultationComment, *, by: Any) -> None:
     comment_id, answered_at, by_id = comment.pk, comment.answered_at, getattr(by, "pk", None)
     transaction.on_commit(
-        lambda: public_comment_answered.send(
+        lambda: comment_answered.send(
             sender=ConsultationComment, comment_id=comment_id, answered_at=answered_at, by_id=by_id
         ),
         robust=True,
@@ -523,6 +524,6 @@ def answer_comment(comment: ConsultationComment, *, by: Any, answer: str, reason
         comment.answered_by, comment.answered_at = by, timezone.now()
         comment.full_clean(exclude=["text", "name", "organisation", "email"])  # what the commenter gave stays as given
         comment.save()
-        if changed and comment.is_public:
+        if changed:
             _announce_answered(comment, by=by)
     return comment

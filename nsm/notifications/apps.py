@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from nsm.consultation.rounds import public_comment_answered, round_invitation
+        from nsm.consultation.rounds import comment_answered, round_invitation
         from nsm.monitoring.reminders import reminders_sent
         from nsm.monitoring.services import workflow_step
         from nsm.notifications import services
@@ -19,6 +19,4 @@ class NotificationsConfig(AppConfig):
             services.notify_action_point_assigned, dispatch_uid="nsm.notifications.action_point_assigned"
         )
         round_invitation.connect(services.notify_round_invitation, dispatch_uid="nsm.notifications.round_invitation")
-        public_comment_answered.connect(
-            services.email_public_answer, dispatch_uid="nsm.notifications.public_comment_answered"
-        )
+        comment_answered.connect(services.tell_comment_answered, dispatch_uid="nsm.notifications.comment_answered")

@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     ACTION_ASSIGNED = "action_assigned", _("An action point was given to your institution")
     ACTION_OVERDUE = "action_overdue", _("An action point is overdue")
     ROUND_INVITED = "round_invited", _("An invitation to a consultation round")
+    COMMENT_ANSWERED = "comment_answered", _("An answer to your consultation comment")
 
 
 # The reminders of reports due (nsm.monitoring.reminders) e-mail the focal points themselves: their notices show in

@@ -12,7 +12,7 @@ invitation to a consultation round (`nsm.consultation.rounds.round_invitation`) 
 newly invited; the reminders of reports due (`nsm.monitoring.reminders.reminders_sent`) to the report's focal points,
 in the platform only, since the reminder was the e-mail. The action points overdue are looked for by the daily pass of
 `nsm send-notifications --digest` (`notify_overdue_action_points`), once per point and due date. The answer to a public
-comment (`nsm.consultation.rounds.public_comment_answered`) goes to someone without an account, so it is no
+comment (`nsm.consultation.rounds.comment_answered`) goes to someone without an account, so it is no
 notification: an `AnswerEmail` row, unique by key, is its never-twice guard, and the mail goes to the comment's own
 address, copied nowhere.
 
@@ -96,6 +96,7 @@ MESSAGES: dict[str, Promise] = {
         "%(institution)s is invited to the consultation round “%(round)s” on %(strategy)s, open from %(opens)s to "
         "%(closes)s."
     ),
+    Kind.COMMENT_ANSWERED: _("Your comment in the consultation round “%(round)s” on %(strategy)s: %(answer)s."),
 }
 
 
@@ -342,10 +343,33 @@ def notify_round_invitation(
     return queue_emails(create_notifications(round_invitation_notices(round_id, institution_ids), actor_id=by_id))
 
 
+def tell_comment_answered(
+    sender: Any = None, *, comment_id: int, answered_at: Any, by_id: int | None = None, **kwargs: Any
+) -> list[int]:
+    """The receiver of `nsm.consultation.rounds.comment_answered`: the author of a signed-in comment gets a notice
+    (once per answer given, its key naming the moment of the answer); a public comment's answer is e-mailed to the
+    address its commenter gave (`email_public_answer`). Returns the ids queued."""
+    comment = (
+        ConsultationComment.objects.select_related("author", "round__version__strategy")
+        .filter(pk=comment_id, author__is_active=True)
+        .exclude(answer="")
+        .first()
+    )
+    if comment is None or comment.author is None:
+        return email_public_answer(comment_id=comment_id, answered_at=answered_at, by_id=by_id)
+    round_ = comment.round
+    params = {"round": round_.title, "strategy": round_.version.strategy.code, "answer": comment.get_answer_display()}
+    texts = _in_each_language(MESSAGES[Kind.COMMENT_ANSWERED], params)
+    key = f"{Kind.COMMENT_ANSWERED}:{comment.pk}:{answered_at.isoformat()}"
+    url = reverse("consultation:round", kwargs={"pk": round_.pk}) + f"#comment-{comment.pk}"
+    notice = Notice(Kind.COMMENT_ANSWERED, key, url, texts, comment.answer_reason, (comment.author,))
+    return queue_emails(create_notifications([notice], actor_id=by_id))
+
+
 def email_public_answer(
     sender: Any = None, *, comment_id: int, answered_at: Any, by_id: int | None = None, **kwargs: Any
 ) -> list[int]:
-    """The receiver of `nsm.consultation.rounds.public_comment_answered`: one `AnswerEmail` per answer given (its
+    """The answer to a public comment (`tell_comment_answered`): one `AnswerEmail` per answer given (its
     key names the comment and the moment of the answer, so an answer announced twice is mailed once), queued for
     the worker; returns the ids queued."""
     comment = ConsultationComment.objects.filter(pk=comment_id, author=None).exclude(email="").first()
@@ -640,10 +664,11 @@ def send_due(*, connection: Any = None) -> SendRun:
 
 
 def send_digests(*, connection: Any = None) -> SendRun:
-    """E-mail each user with digest notices not e-mailed yet one mail of them all, each user in one transaction."""
+    """E-mail each user with digest notices not e-mailed yet one mail of them all, each user in one transaction.
+    A notice the user has already read in the platform is not mailed: the digest tells only what is new to them."""
     run = SendRun()
     user_ids = list(
-        Notification.objects.filter(delivery=Delivery.DIGEST, emailed_at=None)
+        Notification.objects.filter(delivery=Delivery.DIGEST, emailed_at=None, read_at=None)
         .exclude(recipient__email="")
         .order_by("recipient_id")
         .values_list("recipient_id", flat=True)
@@ -665,7 +690,7 @@ def _send_digest(user: User, connection: Any) -> int:
     with transaction.atomic():
         notifications = list(
             Notification.objects.select_for_update()
-            .filter(recipient=user, delivery=Delivery.DIGEST, emailed_at=None)
+            .filter(recipient=user, delivery=Delivery.DIGEST, emailed_at=None, read_at=None)
             .order_by("created_at", "pk")
         )
         if not notifications:

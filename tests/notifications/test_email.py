@@ -125,6 +125,22 @@ def test_the_digest_gathers_a_users_notices_into_one_mail_once(report, focal_poi
     assert not Notification.objects.filter(recipient=focal_point, emailed_at=None).exists()
 
 
+def test_the_digest_leaves_out_what_the_user_has_already_read_in_the_platform(report, focal_point, secretariat, steps):
+    notifications.save_preferences(focal_point, choices={"comment": Delivery.DIGEST})
+    with steps():
+        services.add_comment(report, by=secretariat, text="Read in the inbox.")
+        services.add_comment(report, by=secretariat, text="Still new.")
+    notifications.open_notification(Notification.objects.get(recipient=focal_point, detail="Read in the inbox."))
+    call_command("send-notifications", "--digest")
+
+    [digest] = mails_to(focal_point)
+    assert "Still new." in digest.body and "Read in the inbox." not in digest.body
+    mail.outbox.clear()
+    notifications.mark_all_read(focal_point)
+    call_command("send-notifications", "--digest")
+    assert mails_to(focal_point) == []
+
+
 def test_a_kind_chosen_for_the_platform_only_is_never_emailed(report, focal_point, secretariat, steps):
     notifications.save_preferences(focal_point, choices={"comment": Delivery.APP})
     with steps():

@@ -329,14 +329,25 @@ def test_a_failed_answer_email_is_sent_by_the_next_run_once(open_round, secretar
     assert len(mail.outbox) == 1 and AnswerEmail.objects.get().emailed_at is not None
 
 
-def test_the_answer_to_a_signed_in_users_comment_is_not_emailed_as_a_public_one(
+def test_the_answer_to_a_signed_in_users_comment_is_a_notice_to_its_author_once_per_answer(
     open_round, secretariat, stakeholder, steps
 ):
     comment = rounds.post_comment(open_round, by=stakeholder, text="More on returnees.")
     with steps():
-        rounds.answer_comment(comment, by=secretariat, answer="accepted")
+        rounds.answer_comment(comment, by=secretariat, answer="partly", reason="Only for returnees.")
+    with steps():  # the same answer saved again: nothing more
+        rounds.answer_comment(comment, by=secretariat, answer="partly", reason="Only for returnees.")
+    call_command("send-notifications")
 
-    assert not AnswerEmail.objects.exists() and mail.outbox == []
+    notice = Notification.objects.get(recipient=stakeholder)
+    assert notice.kind == "comment_answered" and notice.detail == "Only for returnees."
+    assert "Partly accepted" in notice.text_en and notice.url.endswith(f"#comment-{comment.pk}")
+    assert not AnswerEmail.objects.exists()  # not e-mailed as a public comment's answer, but as the author's notice
+    [message] = mail.outbox
+    assert message.to == [stakeholder.email] and "Only for returnees." in message.body
+    with steps():  # a changed answer: told once more
+        rounds.answer_comment(comment, by=secretariat, answer="accepted")
+    assert len(told(stakeholder)) == 2
 
 
 def test_the_commenters_address_shows_on_no_page_of_the_notifications(
