@@ -10,4 +10,6 @@ urlpatterns: list = [
     path("", views_dashboard.index, name="index"),
     path("<str:code>/", views_dashboard.dashboard, name="dashboard"),
     path("<str:code>/activities/", views_dashboard.activities, name="activities"),
+    path("<str:code>/scorecards/", views_dashboard.scorecard_list, name="scorecards"),
+    path("<str:code>/scorecards/<str:institution>/", views_dashboard.scorecard, name="scorecard"),
 ]

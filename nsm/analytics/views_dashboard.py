@@ -11,13 +11,14 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nsm.accounts import access
+from nsm.accounts.models import Institution
 from nsm.analytics import charts
 from nsm.analytics.budget import Budget, budget
 from nsm.analytics.charts import ChartTable, TableCell, TableRow
@@ -25,6 +26,7 @@ from nsm.analytics.compliance import COMPLIANCE_LABELS, LATE, MISSING, complianc
 from nsm.analytics.groups import DIMENSIONS, labelled
 from nsm.analytics.implementation import STATUSES, Implementation, activity_facts, implementation
 from nsm.analytics.indicators import BAND_LABELS, BANDS, achievement, band_counts
+from nsm.analytics.scorecards import Scorecard, empty_scorecard, period_cycles, scorecards
 from nsm.analytics.views_common import (
     Selection,
     StampedStrategy,
@@ -34,7 +36,6 @@ from nsm.analytics.views_common import (
     selection,
 )
 from nsm.core.numbers import format_decimal, format_percent
-from nsm.monitoring.models import ReportingCycle
 from nsm.strategy.models import Activity
 
 STATUS_HEADINGS = {
@@ -132,14 +133,6 @@ def _bands_table(counts: dict[str, int], caption: str, links: Links) -> ChartTab
     return ChartTable(caption, (_("Band"), _("Indicators")), rows)
 
 
-def _cycles(picked: Selection):
-    """The reporting cycles that lie within the period (a year's cycle is not within one of its halves)."""
-    cycles = ReportingCycle.objects.filter(
-        strategy=picked.strategy, year__gte=picked.period.first_year, year__lte=picked.period.last_year
-    )
-    return cycles.filter(half=picked.period.half) if picked.period.half else cycles
-
-
 def _state(state: str | None) -> tuple[str, str]:
     return (state, str(COMPLIANCE_LABELS[state])) if state else ("", "—")
 
@@ -173,7 +166,7 @@ def dashboard_body(request: HttpRequest, strategy: StampedStrategy) -> dict[str,
     by_institution = implementation(filters, period, "institution")
     money = budget(filters, period, "goal", known=by_goal.groups)
     bands = band_counts(achievement(filters, period, band_width=strategy.band_width, cells=False))
-    reports = compliance(strategy, cycles=_cycles(picked), institution=picked.institution)
+    reports = compliance(strategy, cycles=period_cycles(picked), institution=picked.institution)
     totals = reports.totals()
     late = sum(counts[LATE] for counts in totals.values())
     missing = sum(counts[MISSING] for counts in totals.values())
@@ -298,3 +291,51 @@ def activities(request: HttpRequest, code: str) -> HttpResponse:
         "dashboard_url": f"{reverse('analytics:dashboard', args=[strategy.code])}?{picked.query()}",
     }
     return render(request, "analytics/activities.html", context)
+
+
+@login_required
+def scorecard_list(request: HttpRequest, code: str) -> HttpResponse:
+    """Every institution's scorecard for the period, one row each, linked to its page."""
+    strategy = analysed_strategy(request, code)
+    picked = selection(request, strategy)
+    found = scorecards(picked)
+    context = {
+        "strategy": strategy,
+        "selection": picked,
+        "choices": picked.choices,
+        "cards": found.cards,
+        "cycles": found.cycles,
+        "query": picked.query(),
+        "dashboard_url": f"{reverse('analytics:dashboard', args=[strategy.code])}?{picked.query()}",
+    }
+    return render(request, "analytics/scorecards.html", context)
+
+
+@login_required
+def scorecard(request: HttpRequest, code: str, institution: str) -> HttpResponse:
+    """One institution's scorecard for the period: the activities it leads by status, its reports of the period's
+    cycles, its spending against plan (all nought for an institution of the country with nothing in the period);
+    404 for a code that names no institution of the country."""
+    strategy = analysed_strategy(request, code)
+    picked = selection(request, strategy)
+    found = scorecards(picked)
+    card: Scorecard | None = next((card for card in found.cards if card.code == institution), None)
+    if card is None:
+        card = empty_scorecard(get_object_or_404(Institution, country=strategy.country, code=institution))
+    links = Links(picked)
+    group = {"by": "institution", "key": card.institution_id}
+    context = {
+        "strategy": strategy,
+        "selection": picked,
+        "choices": picked.choices,
+        "card": card,
+        "statuses": [
+            (name, charts.STATUS_LABELS[name], count, links.activities(status=name, **group))
+            for name, count in card.by_status.items()
+        ],
+        "reports": [(cycle, _state(card.reporting.cells.get(cycle.pk))) for cycle in found.cycles],
+        "activities_url": links.activities(**group),
+        "list_url": f"{reverse('analytics:scorecards', args=[strategy.code])}?{picked.query()}",
+        "currency": strategy.currency,
+    }
+    return render(request, "analytics/scorecard.html", context)

@@ -252,6 +252,8 @@ def cases(scenario: Any) -> tuple[list[tuple[str, str]], list[str]]:
                     kwargs["number"] = scenario.version.number
                 elif param == "path":
                     kwargs["path"] = "no/such/address"
+                elif param == "institution":  # an institution's scorecard: the institution that leads the activity
+                    kwargs["institution"] = scenario.activity.lead.code
                 elif param in RESET_LINK:
                     kwargs[param] = RESET_LINK[param]
                 elif param == "pk" and key:
@@ -428,6 +430,8 @@ EXPECTED: dict[str, str] = {
     "analytics:dashboard": "L D D D A A A D A",
     "analytics:dashboard[XK]": "L D D D D D D A A",
     "analytics:activities": "L D D D A A A D A",
+    "analytics:scorecards": "L D D D A A A D A",
+    "analytics:scorecard": "L D D D A A A D A",
     "tracking:iptt": "L D D D A A A D A",
     "tracking:iptt_export": "L D D D A A A D A",
     "tracking:gcm": "L D D D A A A D A",
