@@ -7,12 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from nsm.accounts.models import Institution
 from nsm.analytics.budget import BudgetRow, budget
 from nsm.analytics.compliance import LATE, MISSING, ON_TIME, PENDING, Compliance, ComplianceRow, compliance
+from nsm.analytics.groups import Filters
 from nsm.analytics.implementation import ImplementationRow, StatusCounts, implementation
-from nsm.analytics.views_common import Selection
+from nsm.analytics.periods import Period
 from nsm.monitoring.models import ReportingCycle
+from nsm.strategy.models import Strategy
 
 
 @dataclass(frozen=True)
@@ -66,21 +70,22 @@ def empty_scorecard(institution: Institution) -> Scorecard:
                      BudgetRow(pk, name, code=code))  # fmt: skip
 
 
-def period_cycles(picked: Selection):
+def period_cycles(strategy: Strategy, period: Period) -> QuerySet[ReportingCycle]:
     """The reporting cycles that lie within the period (a year's cycle is not within one of its halves)."""
-    cycles = ReportingCycle.objects.filter(
-        strategy=picked.strategy, year__gte=picked.period.first_year, year__lte=picked.period.last_year
-    )
-    return cycles.filter(half=picked.period.half) if picked.period.half else cycles
+    cycles = ReportingCycle.objects.filter(strategy=strategy, year__gte=period.first_year, year__lte=period.last_year)
+    return cycles.filter(half=period.half) if period.half else cycles
 
 
-def scorecards(picked: Selection) -> Scorecards:
+def scorecards(
+    strategy: Strategy, period: Period, filters: Filters | None = None, institution: Institution | None = None
+) -> Scorecards:
     """A scorecard for every institution that leads an activity in the period or owes a report of its cycles, in the
-    order of their codes; the selection's filters (goal, institution, GCM objective) apply as on the dashboard."""
-    filters, period = picked.filters, picked.period
+    order of their codes; `filters` (goal, lead institution, GCM objective) and `institution` (of the reports) as on
+    the dashboard."""
+    filters = filters or Filters(strategy_id=strategy.pk)
     led = implementation(filters, period, "institution")
     money = budget(filters, period, "institution", known=led.groups)
-    reports: Compliance = compliance(picked.strategy, cycles=period_cycles(picked), institution=picked.institution)
+    reports: Compliance = compliance(strategy, cycles=period_cycles(strategy, period), institution=institution)
     names = {row.key: (row.code, row.label.partition(": ")[2] or row.label) for row in led.rows}  # "CODE: name"
     names.update({row.institution_id: (row.code, row.name) for row in reports.rows})
     activities = {row.key: row for row in led.rows}

@@ -166,7 +166,7 @@ def dashboard_body(request: HttpRequest, strategy: StampedStrategy) -> dict[str,
     by_institution = implementation(filters, period, "institution")
     money = budget(filters, period, "goal", known=by_goal.groups)
     bands = band_counts(achievement(filters, period, band_width=strategy.band_width, cells=False))
-    reports = compliance(strategy, cycles=period_cycles(picked), institution=picked.institution)
+    reports = compliance(strategy, cycles=period_cycles(strategy, picked.period), institution=picked.institution)
     totals = reports.totals()
     late = sum(counts[LATE] for counts in totals.values())
     missing = sum(counts[MISSING] for counts in totals.values())
@@ -298,7 +298,7 @@ def scorecard_list(request: HttpRequest, code: str) -> HttpResponse:
     """Every institution's scorecard for the period, one row each, linked to its page."""
     strategy = analysed_strategy(request, code)
     picked = selection(request, strategy)
-    found = scorecards(picked)
+    found = scorecards(picked.strategy, picked.period, picked.filters, picked.institution)
     context = {
         "strategy": strategy,
         "selection": picked,
@@ -318,7 +318,7 @@ def scorecard(request: HttpRequest, code: str, institution: str) -> HttpResponse
     404 for a code that names no institution of the country."""
     strategy = analysed_strategy(request, code)
     picked = selection(request, strategy)
-    found = scorecards(picked)
+    found = scorecards(picked.strategy, picked.period, picked.filters, picked.institution)
     card: Scorecard | None = next((card for card in found.cards if card.code == institution), None)
     if card is None:
         card = empty_scorecard(get_object_or_404(Institution, country=strategy.country, code=institution))

@@ -20,6 +20,7 @@ from nsm.analytics.groups import Filters
 from nsm.analytics.implementation import STATUSES, Implementation, activity_lines, implementation
 from nsm.analytics.indicators import BAND_LABELS, BANDS, Achievement, achievement, band_counts
 from nsm.analytics.periods import Period
+from nsm.analytics.scorecards import Scorecard, Scorecards, scorecards
 from nsm.analytics.views_common import with_analysis_stamp
 from nsm.i18n import localized
 from nsm.monitoring.models import ReportingCycle
@@ -72,6 +73,7 @@ def build_annual(strategy: Strategy, period: Period) -> Document:
         _budget(money, period, currency, level),
         _alignment(alignment, period, currency),
         _compliance(reports),
+        _scorecards(scorecards(strategy, period, filters), period, currency),
         _challenges(lines, activities),
         _annex(lines, activities, period),
     )
@@ -468,6 +470,110 @@ def _compliance(reports: Compliance) -> Section:
 
 def _state(state: str | None) -> str:
     return str(COMPLIANCE_LABELS[state]) if state else "—"
+
+
+# --- Institutions' scorecards ---
+
+
+def _scorecards(found: Scorecards, period: Period, currency: str) -> Section:
+    """A page for each institution: the activities it leads by status, its reports on time, its spending against
+    the planned cost; the same figures as its scorecard page in the product (nsm.analytics.scorecards)."""
+    intro = Paragraph(
+        _(
+            "For each institution: the activities it leads by status (from the latest approved report up to the end "
+            "of the period), its reports of the period's cycles, and its spending against the planned cost of the "
+            "activities it leads. Approved reports only."
+        )
+    )
+    if not found.cards:
+        return Section(
+            _("Institutions' scorecards"),
+            blocks=(intro, Paragraph(_("No institution leads an activity or owes a report in this period."))),
+        )
+    overview = Table(
+        _("Institutions' scorecards, %(period)s") % {"period": period},
+        (
+            Column(_("Institution"), width=3),
+            Column(_("Activities led"), "number"),
+            Column(_("Completed"), "number"),
+            Column(_("Delayed"), "number"),
+            Column(_("Not reported"), "number"),
+            Column(_("Implementation rate"), "percent"),
+            Column(_("Reports on time"), "percent"),
+            Column(_("Planned (%(currency)s)") % {"currency": currency}, "money", width=1.5),
+            Column(_("Spent (%(currency)s)") % {"currency": currency}, "money", width=1.5),
+            Column(_("Execution rate"), "percent"),
+        ),
+        tuple(
+            Row(
+                (
+                    f"{card.code} {card.name}",
+                    card.activities.activities,
+                    card.by_status.completed,
+                    card.by_status.delayed,
+                    card.by_status.not_reported,
+                    card.activities.rate,
+                    card.reporting.on_time_rate,
+                    card.money.planned,
+                    card.money.spent,
+                    card.execution_rate,
+                )
+            )
+            for card in found.cards
+        ),
+        name=_("Scorecards"),
+    )
+    return Section(
+        _("Institutions' scorecards"),
+        blocks=(intro, overview),
+        subsections=tuple(_scorecard(card, found, period, currency) for card in found.cards),
+    )
+
+
+def _scorecard(card: Scorecard, found: Scorecards, period: Period, currency: str) -> Section:
+    figures = KeyFigures(
+        (
+            KeyFigure(_("Implementation rate"), card.activities.rate, "percent", _completed_of_due(card.activities)),
+            KeyFigure(
+                _("Reports on time"),
+                card.reporting.on_time_rate,
+                "percent",
+                _("%(on_time)s on time, %(late)s late, %(missing)s missing")
+                % {"on_time": card.on_time, "late": card.late, "missing": card.missing},
+            ),
+            KeyFigure(
+                _("Execution rate"),
+                card.execution_rate,
+                "percent",
+                _("%(spent)s of %(planned)s %(currency)s planned spent")
+                % {
+                    "spent": format_value(card.money.spent, "money"),
+                    "planned": format_value(card.money.planned, "money"),
+                    "currency": currency,
+                },
+            ),
+        )
+    )
+    statuses = Table(
+        _("Activities led by %(institution)s, by status, %(period)s") % {"institution": card.code, "period": period},
+        (Column(_("Status"), width=3), Column(_("Activities"), "number")),
+        (
+            *(Row((str(STATUS_LABELS[name]), count)) for name, count in card.by_status.items()),
+            Row((_("Total"), card.activities.activities), total=True),
+        ),
+        sheet=False,  # in the overview's sheet
+    )
+    blocks: tuple[Block, ...] = (figures, statuses)
+    if found.cycles:
+        blocks += (
+            Table(
+                _("Reports of %(institution)s, %(period)s") % {"institution": card.code, "period": period},
+                (Column(_("Reporting cycle"), width=2), Column(_("Report"), width=2)),
+                tuple(Row((cycle.label, _state(card.reporting.cells.get(cycle.pk)))) for cycle in found.cycles),
+                sheet=False,  # in the compliance sheet
+            ),
+        )
+    return Section(f"{card.code}: {card.name}", blocks=blocks, new_page=True)
 
 
 # --- 7. Challenges ---

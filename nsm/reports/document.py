@@ -57,6 +57,7 @@ class Table:
     rows: tuple[Row, ...]
     name: str = ""  # a short name, for an Excel sheet (31 characters at most)
     note: str = ""  # printed under the table
+    sheet: bool = True  # a sheet of the Excel workbook; False: its rows are in another table's sheet already
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Section:
     blocks: tuple[Block, ...] = ()
     subsections: tuple[Section, ...] = ()
     landscape: bool = False  # wide tables: the section is laid out on landscape pages
+    new_page: bool = False  # starts on a new page (a chapter always does), e.g. each institution's scorecard
 
 
 @dataclass(frozen=True)

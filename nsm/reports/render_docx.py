@@ -89,6 +89,8 @@ class _Writer:
         for section, depth, landscape in _sections(self.document):
             if depth == 1 and (section is self.document.sections[0] or landscape != self.landscape):
                 self.new_word_section(landscape=landscape)
+            elif depth == 1 or section.new_page:  # as in the PDF: each chapter, and a section so marked, on a new page
+                self.word.add_page_break()
             self.word.add_heading(section.title, level=min(depth, 9))
             for block in section.blocks:
                 self.block(block)

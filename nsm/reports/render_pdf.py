@@ -185,6 +185,7 @@ def _section(section: Section, depth: int, landscape: bool, charts: dict[str, by
     return {
         "title": _text(section.title, TEXT_WIDTH[wide], HEADING_SIZE.get(depth, BODY_SIZE), bold=True),
         "landscape": section.landscape,
+        "new_page": section.new_page,
         "blocks": [_block(block, wide, charts) for block in section.blocks],
         "subsections": [_section(sub, depth + 1, wide, charts) for sub in section.subsections],
     }

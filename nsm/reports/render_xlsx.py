@@ -29,7 +29,7 @@ def render_xlsx(document: Document) -> bytes:
     info.title = _("Info")[:31]
     _info_sheet(info, document)
     names = {info.title}
-    for table in document.tables():
+    for table in (table for table in document.tables() if table.sheet):
         sheet = workbook.create_sheet(_sheet_name(table, names))
         _table_sheet(sheet, table)
     workbook.properties.title = document.title

@@ -261,6 +261,8 @@ def test_the_secretariats_pages_have_no_serious_accessibility_violation(looks_pa
         "/analysis/",
         f"/analysis/{code}/",
         f"/analysis/{code}/activities/",
+        f"/analysis/{code}/scorecards/",
+        f"/analysis/{code}/scorecards/MSHMS/",
         f"/analysis/{code}/indicators/",
         f"/analysis/{code}/gcm/",
         f"/documents/{code}/",

@@ -12,6 +12,7 @@ from nsm.analytics.groups import Filters
 from nsm.analytics.implementation import implementation
 from nsm.analytics.indicators import achievement
 from nsm.analytics.periods import Period
+from nsm.analytics.scorecards import scorecards
 from nsm.reports.annual import build_annual
 from nsm.reports.document import Chart, KeyFigures, Table
 from nsm.reports.layout import fit
@@ -52,6 +53,7 @@ def test_the_annual_report_has_the_chapters_the_secretariat_publishes(approved_p
         "Budget execution and funding gap",
         "Alignment with the Global Compact for Migration",
         "Reporting compliance",
+        "Institutions' scorecards",
         "Challenges",
         "Annex: status of every activity",
     ]
@@ -140,8 +142,34 @@ def test_a_half_year_report_is_titled_and_computed_for_the_half(approved_plan):
     assert figures(document)["Implementation rate"].value == D("50.0")
 
 
+def test_each_institution_has_a_scorecard_page_with_the_figures_of_its_page_in_the_product(approved_plan):
+    document = annual(approved_plan)
+    chapter = section(document, "Institutions' scorecards")
+    cards = scorecards(approved_plan.strategy, YEAR_2024).cards
+    assert [sub.title for sub in chapter.subsections] == [f"{card.code}: {card.name}" for card in cards]
+    assert all(sub.new_page for sub in chapter.subsections)
+    overview = table(document, "Scorecards")
+    for card, row, sub in zip(cards, overview.rows, chapter.subsections, strict=True):
+        assert row.values[1:] == (
+            card.activities.activities, card.by_status.completed, card.by_status.delayed,
+            card.by_status.not_reported, card.activities.rate, card.reporting.on_time_rate, card.money.planned,
+            card.money.spent, card.execution_rate,
+        )  # fmt: skip
+        [key_figures, statuses, *_reports] = sub.blocks
+        assert [figure.value for figure in key_figures.figures] == [
+            card.activities.rate,
+            card.reporting.on_time_rate,
+            card.execution_rate,
+        ]
+        assert statuses.rows[-1].values[1] == card.activities.activities and not statuses.sheet
+    assert (
+        sum(row.values[7] for row in overview.rows)
+        == budget(Filters.of(approved_plan.strategy), YEAR_2024).total.planned
+    )
+
+
 def test_the_annual_report_is_read_in_a_fixed_number_of_queries(approved_plan, django_assert_num_queries):
-    with django_assert_num_queries(21) as before:
+    with django_assert_num_queries(26) as before:
         annual(approved_plan)
     grow(approved_plan)
     with django_assert_num_queries(len(before.captured_queries)):
