@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "nsm.notifications",
     "nsm.analytics",
     "nsm.reports",
+    "nsm.search",
     "nsm.api",
     "nsm.backup",
     "nsm.demo",
