@@ -13,6 +13,7 @@ from nsm.consultation.models import ConsultationComment, PlanVersion
 from nsm.monitoring.models import ActivityProgress
 from nsm.strategy.models import Activity
 from nsm.workinggroup.models import Decision, Meeting
+from tests.api.conftest import api_for  # noqa: F401 - the fixture of the API tests
 from tests.factories import (
     GoalFactory,
     IndicatorFactory,

@@ -36,7 +36,9 @@ def test_a_focal_point_finds_the_narratives_of_its_own_institution_only(world, f
     mine = search(focal_point, "deshmi").groups
     narratives = next(group for group in mine if group.kind == "narrative")
     assert narratives.count == 1 and "MSHMS" in narratives.hits[0].context
-    assert "AKPA" in next(g for g in search(other_focal_point, "deshmi").groups if g.kind == "narrative").hits[0].context
+    assert (
+        "AKPA" in next(g for g in search(other_focal_point, "deshmi").groups if g.kind == "narrative").hits[0].context
+    )
 
 
 def test_a_viewer_finds_no_report_not_approved(world, viewer):
