@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from nsm.accounts import access
 from nsm.accounts.models import Institution
-from nsm.consultation.models import ConsultationComment, ConsultationRound
+from nsm.consultation.models import ConsultationComment
 from nsm.i18n import localized_with_language, page_language
 from nsm.monitoring.models import ActivityProgress, ProgressReport
 from nsm.search import index
@@ -86,17 +86,6 @@ KIND_LABELS = {
 KIND_NAMES = tuple(kind.name for kind in index.KINDS)
 
 
-def _rounds_comments(user: Any) -> QuerySet[ConsultationComment]:
-    """The comments the user reads on the round pages (nsm.consultation.views_rounds._comments_by_item)."""
-    comments = ConsultationComment.objects.filter(round__in=ConsultationRound.objects.visible_to(user))
-    if access.is_superuser(user):
-        return comments
-    return comments.filter(
-        Q(round__version__strategy__country__in=access.countries(user))
-        | Q(institution__in=access.institution_ids(user, access.STAKEHOLDERS))
-    )
-
-
 DOORS: dict[str, Callable[[Any], QuerySet[Any]]] = {
     "result": lambda user: Result.objects.visible_to(user).select_related("strategy").order_by("strategy", "sort_key"),
     "activity": lambda user: (
@@ -115,7 +104,9 @@ DOORS: dict[str, Callable[[Any], QuerySet[Any]]] = {
         .order_by("-report__cycle__year", "-report__cycle_id", "report__institution__code", "activity__sort_key")
     ),
     "comment": lambda user: (
-        _rounds_comments(user).select_related("round__version__strategy").order_by("-created_at", "-pk")
+        ConsultationComment.objects.visible_to(user)
+        .select_related("round__version__strategy")
+        .order_by("-created_at", "-pk")
     ),
     "meeting": lambda user: Meeting.objects.visible_to(user).select_related("strategy").order_by("-held_on", "-pk"),
     "decision": lambda user: (
