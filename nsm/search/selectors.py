@@ -120,7 +120,7 @@ DOORS: dict[str, Callable[[Any], QuerySet[Any]]] = {
 def matching(user: Any, kind: str, query: Query) -> QuerySet[Any]:
     """The objects of `kind` that match the query and that the user may see, in the order of the kind's page."""
     engine_query = query.fts5() if connection.vendor == "sqlite" else query.tsquery()
-    found = RawSQL(index.matching_sql(connection, index.BY_NAME[kind]), [engine_query])  # noqa: S611 - constants
+    found = RawSQL(index.matching_sql(connection, index.BY_NAME[kind]), [engine_query])  # noqa: S611 - constants  # nosec B611
     return DOORS[kind](user).filter(pk__in=found)
 
 
