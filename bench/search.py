@@ -22,9 +22,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nsm.settings")
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from nsm.accounts.models import Membership, User  # noqa: E402
+from nsm.accounts.models import Institution, Membership, User  # noqa: E402
 from nsm.demo.generate import NATIONAL_CODE  # noqa: E402
 from nsm.search.models import Entry  # noqa: E402
 from nsm.search.selectors import search  # noqa: E402
@@ -46,12 +47,20 @@ def percentile(times: list[float], share: float) -> float:
 
 
 def personas() -> list[tuple[str, User]]:
-    country = Strategy.objects.get(code=NATIONAL_CODE).country
-    found = [("superuser", User(is_superuser=True, is_active=True))]
+    """A superuser, the national strategy's secretariat and a focal point of the institution leading most activities:
+    users not saved, their memberships given (the generated data has institutions, not users)."""
+    strategy = Strategy.objects.get(code=NATIONAL_CODE)
+    lead = (
+        Institution.objects.filter(country=strategy.country)
+        .annotate(led=Count("led_activities"))
+        .order_by("-led")
+        .first()
+    )
+    found = [("superuser", User(username="bench-root", is_superuser=True, is_active=True))]
     for label, role in (("secretariat", Membership.Role.SECRETARIAT), ("focal point", Membership.Role.FOCAL_POINT)):
-        membership = Membership.objects.filter(role=role, institution__country=country).select_related("user").first()
-        if membership:
-            found.append((label, membership.user))
+        user = User(username=f"bench-{role}", is_active=True)
+        user._nsm_memberships = [Membership(user=user, institution=lead, role=role)]  # type: ignore[attr-defined]
+        found.append((label, user))
     return found
 
 
