@@ -59,4 +59,5 @@ def test_the_header_fits_one_line_and_its_box_finds(page, superuser):
     shot(page, "search-390")
     page.get_by_role("button", name="Show or hide the menu").click()
     expect(page.locator("#header-search")).to_be_visible()
+    expect(page.locator("#nav-main.collapsing")).to_have_count(0)  # opened, not still opening
     shot(page, "header-390-open")
