@@ -26,6 +26,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -205,11 +206,9 @@ def _comment(obj: ConsultationComment, words: tuple[str, ...]) -> Hit:
 
 
 def _meeting(obj: Meeting, words: tuple[str, ...]) -> Hit:
-    text = next(
-        (highlight(t, words) for t in (obj.title, obj.agenda, obj.location) if "<mark>" in highlight(t, words)),
-        highlight(obj.title, words),
-    )
-    context = f"{obj.strategy.code} · {obj.held_on}" if getattr(obj, "held_on", None) else obj.strategy.code
+    marked = [highlight(text, words) for text in (obj.title, obj.agenda, obj.location)]
+    text = next((each for each in marked if "<mark>" in each), marked[0])
+    context = f"{obj.strategy.code} · {date_format(obj.held_on)}"
     return Hit("meeting", obj.pk, obj.title, context, text, "", reverse("workinggroup:meeting", args=[obj.pk]))
 
 
