@@ -82,7 +82,7 @@ def test_the_rebuild_command(world):
     assert_fresh()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_missing_trigger_is_put_back_after_migrate(world):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
