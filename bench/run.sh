@@ -2,7 +2,8 @@
 # `make bench`: the roll-ups against hand-written SQL at two scales, the analysis pages under load, the time and
 # memory to write the documents and to refuse hostile uploads (bench/uploads.py), on SQLite and on PostgreSQL;
 # on the demo (SQLite), how often the suggested GCM objectives hold an activity's own (bench/suggest.py); on SQLite,
-# the time to import a plan workbook of 1,000 activities (bench/plan_import.py).
+# the time to import a plan workbook of 1,000 activities (bench/plan_import.py); the search at national scale
+# (bench/search.py).
 # Generates the synthetic data once (var/bench-national, var/bench-multi: kept between runs; delete them to start
 # again); the PostgreSQL server is a throw-away one (.ci/postgres.sh), generated afresh each run.
 #   bench/run.sh [sqlite|postgres|all]      (BENCH_REPEAT=15, BENCH_CLIENTS=20, BENCH_REQUESTS=15, BENCH_SECONDS=60)
@@ -32,6 +33,7 @@ measure() {  # vendor national_env multi_env: each with the NSM_* variable that 
   env "$national" $BIN/python bench/pages_load.py "${LOAD[@]}"
   env "$national" $BIN/python bench/documents.py
   env "$national" $BIN/python bench/uploads.py
+  env "$national" $BIN/python bench/search.py
 }
 
 if [ "$WHAT" = sqlite ] || [ "$WHAT" = all ]; then

@@ -24,7 +24,7 @@ from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
 
 from nsm.accounts import twofactor
-from nsm.api import analytics, errors, monitoring, opendata, plan, values
+from nsm.api import analytics, errors, monitoring, opendata, plan, search, values
 from nsm.api.auth import BearerKey
 
 DESCRIPTION = """\
@@ -105,6 +105,7 @@ api.add_router("", values.router)
 api.add_router("", monitoring.router)
 api.add_router("", analytics.router)
 api.add_router("", opendata.router)
+api.add_router("", search.router)
 
 
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:

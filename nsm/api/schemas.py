@@ -935,3 +935,40 @@ def indicator_value_out(value: IndicatorValue) -> dict[str, Any]:
         "year": report.cycle.year,
         "institution": institution_out(report.institution),
     }
+
+
+# --- Search ---
+
+SearchKind = Literal["result", "activity", "indicator", "institution", "narrative", "comment", "meeting", "decision"]
+
+
+class SearchFilters(Schema):
+    q: str = Field(
+        ..., max_length=1000, description="The words to find (at most 200 characters): accents and case do not matter, "
+        "the beginning of a word is enough, every word must be found. Any text is accepted: punctuation only "
+        "separates words.",
+    )  # fmt: skip
+    kind: SearchKind | None = Field(None, description="Only this kind of result; every kind when left out.")
+    limit: int = Field(10, ge=1, le=100, description="Results of each kind, 1-100.")
+    offset: int = Field(0, ge=0, le=MAX_COUNT, description="Results of each kind skipped before the first given.")
+
+
+class SearchHitOut(Schema):
+    id: int = Field(description="The object's id in its kind (an activity's id for `/activities/{activity_id}` ...).")
+    label: str = Field(description="The reference or code as its page names it (a decision: its number).")
+    context: str = Field(description="Where it belongs: the strategy's code, the round, the meeting, the report.")
+    text: str = Field(description="The matched text (part of it when long), plain.")
+    url: str = Field(description="The address of its page on the site.")
+
+
+class SearchGroupOut(Schema):
+    kind: SearchKind
+    label: str = Field(description="The kind's name in the request's language.")
+    count: int = Field(description="How many objects of this kind match, of those the caller may see.")
+    items: list[SearchHitOut]
+
+
+class SearchOut(Schema):
+    query: str
+    words: list[str] = Field(description="The words searched for, folded (lower case, without accents).")
+    groups: list[SearchGroupOut] = Field(description="The kinds with results, in a fixed order; empty: nothing found.")

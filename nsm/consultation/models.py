@@ -202,6 +202,23 @@ class ConsultationRound(models.Model):
         return self.status == self.Status.OPEN
 
 
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CommentQuerySet:
+        """The comments a user reads on the rounds' pages: in the rounds they see, every comment for the country's
+        internal users, those of their own institution for an external stakeholder (`may_read_internal`)."""
+        comments = self.filter(round__in=ConsultationRound.objects.visible_to(user))
+        if access.is_superuser(user):
+            return comments
+        return comments.filter(
+            Q(round__version__strategy__country__in=access.countries(user))
+            | Q(institution__in=access.institution_ids(user, access.STAKEHOLDERS))
+        )
+
+    def editable_by(self, user) -> CommentQuerySet:
+        """The comments the user answers: those of the rounds they manage."""
+        return self.filter(round__in=ConsultationRound.objects.editable_by(user))
+
+
 class ConsultationComment(models.Model):
     """A comment on one item of the consulted version (by its code in the snapshot) or on the whole plan, by a
     signed-in user or by a member of the public, and the secretariat's answer to it."""
@@ -250,6 +267,7 @@ class ConsultationComment(models.Model):
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
+    objects = CommentQuerySet.as_manager()
     history = HistoricalRecords(get_user=history_user)
 
     class Meta:

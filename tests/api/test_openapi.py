@@ -10,6 +10,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 PATHS = {
+    "/api/v1/search": {"get"},
     "/api/v1/reports": {"get"},
     "/api/v1/reports/{report_id}": {"get"},
     "/api/v1/reports/{report_id}/lines": {"put", "patch"},
