@@ -126,6 +126,8 @@ def xk_cases(scenario: Any) -> list[tuple[str, str]]:
             kwargs: dict[str, Any] = {"path": "no/such/address"} if "path" in params else {}
             if "code" in params:
                 kwargs["code"] = scenario.xk_strategy.code
+            if "institution" in params:  # a scorecard: the institution that leads Kosovo's activity (its own AKPA)
+                kwargs["institution"] = scenario.xk_activity.lead.code
             if "pk" in params:
                 kwargs["pk"] = _object(scenario, XK_OBJECT[key]).pk
             found.append((f"{name}[{variant} of XK]" if variant else f"{name}[XK]", reverse(name, kwargs=kwargs)))
