@@ -20,7 +20,7 @@ from nsm.analytics.budget import BudgetRow
 from nsm.analytics.implementation import STATUSES, Implementation, ImplementationRow
 from nsm.analytics.indicators import BAND_LABELS, BANDS
 from nsm.charts import VEGA_LITE_SCHEMA, render_svg
-from nsm.core.numbers import format_decimal
+from nsm.core.numbers import format_decimal, format_percent
 
 __all__ = [
     "STATUS_LABELS",
@@ -260,7 +260,7 @@ def rates_by_year_chart(implementations: Iterable[Implementation], title: str, *
         rate = item.total.rate
         year = item.period.label
         data.append({"year": year, "rate": float(rate) if rate is not None else None})
-        words.append(f"{year}: {_number(rate) + ' %' if rate is not None else _('no activity due')}")
+        words.append(f"{year}: {format_percent(rate) if rate is not None else _('no activity due')}")
     description = _("Implementation rate by year: %(years)s.") % {"years": "; ".join(words) or _("none")}
     return _spec(
         title,

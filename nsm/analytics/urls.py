@@ -11,5 +11,5 @@ urlpatterns: list = [
     path("<str:code>/", views_dashboard.dashboard, name="dashboard"),
     path("<str:code>/activities/", views_dashboard.activities, name="activities"),
     path("<str:code>/scorecards/", views_dashboard.scorecard_list, name="scorecards"),
-    path("<str:code>/scorecards/<str:institution>/", views_dashboard.scorecard, name="scorecard"),
+    path("<str:code>/scorecards/<path:institution>/", views_dashboard.scorecard, name="scorecard"),
 ]

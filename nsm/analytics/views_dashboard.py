@@ -23,10 +23,10 @@ from nsm.analytics import charts
 from nsm.analytics.budget import Budget, budget
 from nsm.analytics.charts import ChartTable, TableCell, TableRow
 from nsm.analytics.compliance import COMPLIANCE_LABELS, LATE, MISSING, compliance
-from nsm.analytics.groups import DIMENSIONS, labelled
+from nsm.analytics.groups import DIMENSIONS, Filters, labelled
 from nsm.analytics.implementation import STATUSES, Implementation, activity_facts, implementation
 from nsm.analytics.indicators import BAND_LABELS, BANDS, achievement, band_counts
-from nsm.analytics.scorecards import Scorecard, empty_scorecard, period_cycles, scorecards
+from nsm.analytics.scorecards import empty_scorecard, period_cycles, scorecards
 from nsm.analytics.views_common import (
     Selection,
     StampedStrategy,
@@ -313,21 +313,28 @@ def scorecard_list(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def scorecard(request: HttpRequest, code: str, institution: str) -> HttpResponse:
-    """One institution's scorecard for the period: the activities it leads by status, its reports of the period's
-    cycles, its spending against plan (all nought for an institution of the country with nothing in the period);
-    404 for a code that names no institution of the country."""
+    """One institution's scorecard for the period (and the goal and GCM objective chosen): the activities it leads by
+    status, its reports of the period's cycles, its spending against plan (all nought when it has nothing in the
+    period); 404 for a code that names no institution of the strategy's country."""
     strategy = analysed_strategy(request, code)
     picked = selection(request, strategy)
-    found = scorecards(picked.strategy, picked.period, picked.filters, picked.institution)
-    card: Scorecard | None = next((card for card in found.cards if card.code == institution), None)
-    if card is None:
-        card = empty_scorecard(get_object_or_404(Institution, country=strategy.country, code=institution))
+    own = get_object_or_404(Institution, country=strategy.country, code=institution)
+    filters = Filters.of(strategy, goal=picked.goal, institution=own, gcm=picked.gcm)  # this institution, whatever
+    found = scorecards(strategy, picked.period, filters, own)  # the query string's institution says
+    card = next((card for card in found.cards if card.institution_id == own.pk), None) or empty_scorecard(own)
     links = Links(picked)
-    group = {"by": "institution", "key": card.institution_id}
+    group = {"by": "institution", "key": own.pk, "institution": None}
+    errors = list(picked.errors)
+    if picked.institution is not None and picked.institution != own:
+        errors.append(
+            _("This page is %(institution)s's scorecard: the institution chosen is left aside.")
+            % {"institution": own.code}
+        )
     context = {
         "strategy": strategy,
         "selection": picked,
         "choices": picked.choices,
+        "errors": errors,
         "card": card,
         "statuses": [
             (name, charts.STATUS_LABELS[name], count, links.activities(status=name, **group))
@@ -335,7 +342,7 @@ def scorecard(request: HttpRequest, code: str, institution: str) -> HttpResponse
         ],
         "reports": [(cycle, _state(card.reporting.cells.get(cycle.pk))) for cycle in found.cycles],
         "activities_url": links.activities(**group),
-        "list_url": f"{reverse('analytics:scorecards', args=[strategy.code])}?{picked.query()}",
+        "list_url": f"{reverse('analytics:scorecards', args=[strategy.code])}?{picked.query(institution=None)}",
         "currency": strategy.currency,
     }
     return render(request, "analytics/scorecard.html", context)

@@ -80,6 +80,7 @@ class IndicatorYearOut(Schema):
     result_code: str
     name_sq: str
     name_en: str
+    unit: str = Field(..., description="The unit in the request's language, else the other one.")
     unit_sq: str
     unit_en: str
     value_type: schemas.ValueType
@@ -199,6 +200,7 @@ def indicator_rows(strategy: Strategy) -> list[dict[str, Any]]:
                     "result_code": result_code,
                     "name_sq": name_sq,
                     "name_en": name_en,
+                    "unit": item.unit,
                     "unit_sq": unit_sq,
                     "unit_en": unit_en,
                     "value_type": item.value_type,

@@ -300,7 +300,9 @@ class IndicatorLineOut(Schema):
     code: str
     name_sq: str
     name_en: str
-    unit: str
+    unit: str = Field(..., description="The unit in the request's language (Accept-Language), else the other one.")
+    unit_sq: str
+    unit_en: str
     value_type: str
     total: Decimal | None
     cells: dict[str, Decimal | None]
@@ -471,6 +473,8 @@ def report_detail_out(detail: ReportDetail) -> dict[str, Any]:
                 "name_sq": item.indicator.name_sq,
                 "name_en": item.indicator.name_en,
                 "unit": item.indicator.unit,
+                "unit_sq": item.indicator.unit_sq,
+                "unit_en": item.indicator.unit_en,
                 "value_type": item.indicator.value_type,
                 "total": item.total.value,
                 "cells": {keys[cell.category.pk]: cell.value.value for cell in item.cells},

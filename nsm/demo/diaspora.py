@@ -495,6 +495,7 @@ def _indicator_values(
         "direction": item.direction,
         "baseline": Decimal(item.baseline),
         "baseline_year": item.baseline_year,
+        "data_source_sq": "",
         "data_source_en": item.source,
         "frequency": Indicator.Frequency.ANNUAL,
         "responsible": refs.institutions[item.responsible],

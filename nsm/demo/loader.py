@@ -386,6 +386,7 @@ def _sync_indicators(
             "direction": item.direction,
             "baseline": Decimal(str(item.baseline)),
             "baseline_year": item.baseline_year,
+            "data_source_sq": "",
             "data_source_en": item.data_source,  # written in English only: shown as such on Albanian pages
             "frequency": item.frequency,
             "responsible": refs.institutions[item.responsible],

@@ -11,10 +11,10 @@ point given to an institution (`nsm.workinggroup.services.action_point_assigned`
 invitation to a consultation round (`nsm.consultation.rounds.round_invitation`) to the active users of the institutions
 newly invited; the reminders of reports due (`nsm.monitoring.reminders.reminders_sent`) to the report's focal points,
 in the platform only, since the reminder was the e-mail. The action points overdue are looked for by the daily pass of
-`nsm send-notifications --digest` (`notify_overdue_action_points`), once per point and due date. The answer to a public
-comment (`nsm.consultation.rounds.comment_answered`) goes to someone without an account, so it is no
-notification: an `AnswerEmail` row, unique by key, is its never-twice guard, and the mail goes to the comment's own
-address, copied nowhere.
+`nsm send-notifications --digest` (`notify_overdue_action_points`), once per point and due date. The answer to a
+comment (`nsm.consultation.rounds.comment_answered`) is a notice to its signed-in author; to a public comment, it goes
+to someone without an account, so it is no notification: an `AnswerEmail` row, unique by key, is its never-twice
+guard, and the mail goes to the comment's own address, copied nowhere.
 
 The notices to e-mail at once are queued for the worker (`tasks.send_emails`), which sends each in its own
 transaction: the row is locked, the mail sent, `emailed_at` set, then committed. A send that fails leaves the notice
@@ -358,7 +358,8 @@ def tell_comment_answered(
     if comment is None or comment.author is None:
         return email_public_answer(comment_id=comment_id, answered_at=answered_at, by_id=by_id)
     round_ = comment.round
-    params = {"round": round_.title, "strategy": round_.version.strategy.code, "answer": comment.get_answer_display()}
+    answer = ConsultationComment.Answer(comment.answer).label  # lazy: each text in its own language
+    params = {"round": round_.title, "strategy": round_.version.strategy.code, "answer": answer}
     texts = _in_each_language(MESSAGES[Kind.COMMENT_ANSWERED], params)
     key = f"{Kind.COMMENT_ANSWERED}:{comment.pk}:{answered_at.isoformat()}"
     url = reverse("consultation:round", kwargs={"pk": round_.pk}) + f"#comment-{comment.pk}"
@@ -492,8 +493,8 @@ def save_preferences(user: Any, *, choices: Mapping[str, str]) -> None:
             if kind not in before or delivery not in Delivery.values or before[kind] == delivery:
                 continue
             NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": delivery})
-            Notification.objects.filter(
-                recipient=user, kind=kind, emailed_at=None, delivery__in=(Delivery.EMAIL, Delivery.DIGEST)
+            Notification.objects.filter(  # a notice read already is not mailed after the fact
+                recipient=user, kind=kind, emailed_at=None, read_at=None, delivery__in=(Delivery.EMAIL, Delivery.DIGEST)
             ).update(delivery=delivery)
 
 

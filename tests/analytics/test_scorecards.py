@@ -12,11 +12,14 @@ from django.urls import reverse
 from nsm.analytics.budget import budget
 from nsm.analytics.compliance import ON_TIME, compliance
 from nsm.analytics.implementation import implementation
+from nsm.analytics.periods import Period
 from nsm.analytics.scorecards import period_cycles, scorecards
 from nsm.analytics.views_common import selection, with_analysis_stamp
 from nsm.strategy.models import Strategy
 from tests.analytics.conftest import grow
 from tests.factories import InstitutionFactory
+
+YEAR = Period.year(2024)
 
 
 def picked_for(plan, period="2024"):
@@ -71,6 +74,25 @@ def test_an_institution_with_nothing_in_the_period_has_an_empty_card_and_an_unkn
     for code in ("NOBODY", "<script>", "KOS"):
         url = reverse("analytics:scorecard", args=[approved_plan.strategy.code, code])
         assert client.get(url).status_code == 404
+
+
+def test_a_card_is_its_institutions_whatever_institution_the_query_string_names(approved_plan, secretariat, client_for):
+    client = client_for(secretariat)
+    code, akpa = approved_plan.strategy.code, approved_plan.institutions["AKPA"]
+    mshms = next(c for c in scorecards(approved_plan.strategy, YEAR).cards if c.code == "MSHMS")
+    url = reverse("analytics:scorecard", args=[code, "MSHMS"]) + f"?period=2024&institution={akpa.pk}"
+    text = client.get(url).content.decode()
+    assert f"{mshms.on_time} on time, {mshms.late} late, {mshms.missing} missing" in text
+    assert "This page is MSHMS&#x27;s scorecard: the institution chosen is left aside." in text
+
+
+def test_an_institution_code_with_a_slash_has_its_card(approved_plan, secretariat, client_for):
+    approved_plan.activities["A1"].lead.__class__.objects.filter(code="MB").update(code="MB/DPV")
+    client = client_for(secretariat)
+    listing = client.get(reverse("analytics:scorecards", args=[approved_plan.strategy.code]) + "?period=2024")
+    assert listing.status_code == 200 and b"/scorecards/MB/DPV/?period=2024" in listing.content
+    card = client.get(reverse("analytics:scorecard", args=[approved_plan.strategy.code, "MB/DPV"]))
+    assert card.status_code == 200
 
 
 def _count(client, url) -> int:

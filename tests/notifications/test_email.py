@@ -139,6 +139,9 @@ def test_the_digest_leaves_out_what_the_user_has_already_read_in_the_platform(re
     notifications.mark_all_read(focal_point)
     call_command("send-notifications", "--digest")
     assert mails_to(focal_point) == []
+    notifications.save_preferences(focal_point, choices={"comment": Delivery.EMAIL})  # read: never mailed after it
+    call_command("send-notifications")
+    assert mails_to(focal_point) == []
 
 
 def test_a_kind_chosen_for_the_platform_only_is_never_emailed(report, focal_point, secretariat, steps):

@@ -13,10 +13,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from nsm.accounts.models import Institution, Membership
 from nsm.consultation import rounds
+from nsm.consultation.models import ConsultationComment
 from nsm.monitoring import reminders
 from nsm.notifications import services as notifications
 from nsm.notifications.models import AnswerEmail, Delivery, Notification
@@ -342,6 +343,9 @@ def test_the_answer_to_a_signed_in_users_comment_is_a_notice_to_its_author_once_
     notice = Notification.objects.get(recipient=stakeholder)
     assert notice.kind == "comment_answered" and notice.detail == "Only for returnees."
     assert "Partly accepted" in notice.text_en and notice.url.endswith(f"#comment-{comment.pk}")
+    with translation.override("sq"):  # each text names the answer in its own language
+        assert str(ConsultationComment.Answer.PARTLY.label) in notice.text_sq
+        assert "Partly accepted" not in notice.text_sq
     assert not AnswerEmail.objects.exists()  # not e-mailed as a public comment's answer, but as the author's notice
     [message] = mail.outbox
     assert message.to == [stakeholder.email] and "Only for returnees." in message.body

@@ -12,6 +12,12 @@ def written_in_the_names_language(apps, schema_editor):
     english.update(unit_sq="")
 
 
+def back_to_one_text(apps, schema_editor):
+    """Undone: the English texts of an indicator named only in English are the one text again."""
+    ContextIndicator = apps.get_model("context", "ContextIndicator")
+    ContextIndicator.objects.filter(name_sq="").exclude(name_en="").update(unit_sq=models.F("unit_en"))
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("context", "0003_value_version"),
@@ -68,5 +74,5 @@ class Migration(migrations.Migration):
                 verbose_name="unit (Albanian)",
             ),
         ),
-        migrations.RunPython(written_in_the_names_language, migrations.RunPython.noop),
+        migrations.RunPython(written_in_the_names_language, back_to_one_text),
     ]

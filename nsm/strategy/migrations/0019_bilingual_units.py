@@ -15,6 +15,14 @@ def written_in_the_names_language(apps, schema_editor):
     english.update(unit_sq="", data_source_sq="")
 
 
+def back_to_one_text(apps, schema_editor):
+    """Undone: the English texts of an indicator named only in English are the one text again."""
+    Indicator = apps.get_model("strategy", "Indicator")
+    Indicator.objects.filter(name_sq="").exclude(name_en="").update(
+        unit_sq=models.F("unit_en"), data_source_sq=models.F("data_source_en")
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("strategy", "0018_indicator_milestones_and_text"),
@@ -113,5 +121,5 @@ class Migration(migrations.Migration):
             name="unit_sq",
             field=models.CharField(blank=True, max_length=60, verbose_name="unit (Albanian)"),
         ),
-        migrations.RunPython(written_in_the_names_language, migrations.RunPython.noop),
+        migrations.RunPython(written_in_the_names_language, back_to_one_text),
     ]

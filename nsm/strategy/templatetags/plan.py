@@ -54,7 +54,8 @@ def indicator_value(value: Decimal | None, indicator: Any) -> str:
         return "—"
     if isinstance(shown, str):
         return shown
-    return format_percent(shown) if indicator.value_type == "percent" else format_decimal(shown)
+    # A reported or planned value keeps its decimals (45.25 stays 45.25 %): `percent` rounds the computed rates only.
+    return format_decimal(shown) + ("\u00a0%" if indicator.value_type == "percent" else "")
 
 
 @register.filter
