@@ -114,7 +114,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    kind: Literal["annual", "plan"]
+    kind: Literal["annual", "plan", "consultation"]
     language: str  # "sq" or "en"
     title: str
     subtitle: str
