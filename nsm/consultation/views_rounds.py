@@ -366,6 +366,9 @@ def round_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if not issue.may_issue(request.user, round_):
         raise Http404
     back = reverse("consultation:round", args=[round_.pk])
+    if round_.status != ConsultationRound.Status.CLOSED:  # nothing to ask: the service would refuse it
+        messages.error(request, _("The consultation report is issued once the round has closed."))
+        return redirect(back)
     if not confirmed(request):
         built = report.build(round_)
         issued_before = round_.reports.count()
