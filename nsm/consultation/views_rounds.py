@@ -21,7 +21,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
@@ -359,6 +359,26 @@ def round_report_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+def _issue_warning(unanswered: int, issued_before: int) -> str:
+    """What the secretariat may not expect when issuing: comments without an answer, a report issued before."""
+    parts = []
+    if unanswered:
+        parts.append(
+            ngettext(
+                "%(count)s comment has no answer yet: the report will say so.",
+                "%(count)s comments have no answer yet: the report will say so.",
+                unanswered,
+            )
+            % {"count": unanswered}
+        )
+    if issued_before:
+        parts.append(
+            _("A report was issued before: this one is issued as no. %(number)s and both stay listed.")
+            % {"number": issued_before + 1}
+        )
+    return " ".join(parts)
+
+
 @login_required
 def round_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, saying that the report is frozen and published on the round's public page; then issue it."""
@@ -385,19 +405,7 @@ def round_issue(request: HttpRequest, pk: int) -> HttpResponse:
                     "with the answers beside the comments. E-mail addresses never appear in it."
                 ),
             ),
-            warning=(
-                _("%(count)s comment(s) have no answer yet: the report will say so.")
-                % {"count": len(built.comments) - built.answered}
-                if built.answered < len(built.comments)
-                else ""
-            )
-            + (
-                (" " if built.answered < len(built.comments) else "")
-                + _("A report was issued before: this one is issued as no. %(number)s and both stay listed.")
-                % {"number": issued_before + 1}
-                if issued_before
-                else ""
-            ),
+            warning=_issue_warning(len(built.comments) - built.answered, issued_before),
             button=_("Issue the report"),
             cancel_url=back,
         )

@@ -114,3 +114,8 @@ def test_the_command_refuses_a_round_not_issued_and_a_wrong_format(closed_round,
         run("consultation", "AL-NSM-TEST", "--round", str(closed_round.pk), "--format", "odt")
     with pytest.raises(CommandError, match="Unknown language fr"):
         run("consultation", "AL-NSM-TEST", "--round", str(closed_round.pk), "--lang", "fr")
+
+
+def test_the_colophon_says_when_it_was_issued(issued):
+    text = pdf_text(generate_consultation(issued, language="en", fmt="pdf").content)
+    assert "as the comments and answers stood then" in text and "data as approved" not in text
