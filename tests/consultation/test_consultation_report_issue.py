@@ -9,6 +9,7 @@ from django.urls import reverse
 from nsm.consultation import issue, report, rounds
 from nsm.consultation.models import ConsultationReport
 from tests.consultation.issued_fixtures import *  # noqa: F403 - the fixtures
+from tests.consultation.round_fixtures import days
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,15 @@ def test_an_open_public_round_shows_no_answers(open_round, secretariat, public):
     rounds.answer_comment(comment, by=secretariat, answer="not_accepted", reason="Secret reasoning.")
     page = public.get(reverse("consultation:public", args=[open_round.pk])).content.decode()
     assert "Send the comment" in page and "Secret reasoning." not in page
+
+
+def test_issuing_publishes_the_report_of_a_round_not_open_to_the_public(private_round, secretariat, stakeholder,
+                                                                        public):  # fmt: skip
+    comment = rounds.post_comment(private_round, by=stakeholder, text="Invited only.")
+    rounds.answer_comment(comment, by=secretariat, answer="partly", reason="In part.")
+    rounds.update_round(private_round, by=secretariat, opens_on=days(-40), closes_on=days(-1))
+    url = reverse("consultation:public", args=[private_round.pk])
+    assert public.get(url).status_code == 404
+    issue.issue_report(private_round, by=secretariat)
+    page = public.get(url).content.decode()
+    assert "Invited only." in page and "In part." in page and "Partly accepted" in page
