@@ -339,6 +339,11 @@ REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 7)
 PUBLIC_COMMENT_LIMIT = env_int("PUBLIC_COMMENT_LIMIT", 5)
 PUBLIC_COMMENT_WINDOW_SECONDS = env_int("PUBLIC_COMMENT_WINDOW_SECONDS", 600)
 PUBLIC_COMMENT_DUPLICATE_SECONDS = env_int("PUBLIC_COMMENT_DUPLICATE_SECONDS", 600)
+# The shortest consultation round, in working days (Monday to Friday; public holidays are not known, so they count):
+# Law 146/2014 "On notification and public consultation", Article 15 point 1(b), gives interested parties 20 working
+# days from the notice of a public consultation (extendable to 40), as the law is summarised by public bodies (the
+# municipalities of Mirditë and Shkodër); the Official Journal's text itself was not read. A round shorter is refused.
+CONSULTATION_MIN_WORKING_DAYS = env_int("CONSULTATION_MIN_WORKING_DAYS", 20)
 # The home page warns of a policy gap when the current strategy or action plan ends within this many months.
 POLICY_GAP_MONTHS = env_int("POLICY_GAP_MONTHS", 12)
 # Links in e-mails point here (the address users open the platform at).

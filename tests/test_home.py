@@ -42,7 +42,7 @@ def consultation(cycle, secretariat, ngo):
         strategy=cycle.strategy, number=1, label="For consultation", snapshot=versions.snapshot(cycle.strategy)
     )
     return rounds.create_round(
-        version, by=secretariat, title="Consultation on v1", opens_on=days(-3), closes_on=days(10), invited=[ngo]
+        version, by=secretariat, title="Consultation on v1", opens_on=days(-3), closes_on=days(30), invited=[ngo]
     )
 
 
@@ -76,7 +76,7 @@ def grow(cycle_, consultation_, meeting_, secretariat, n: int) -> None:
         ActionPoint.objects.create(meeting=meeting_, text=f"Point {k}", owner=mshms, due_on=days(-k))
         ActionPoint.objects.create(meeting=meeting_, text=f"Other point {k}", owner=other, due_on=days(-k))
         later = rounds.create_round(
-            consultation_.version, by=secretariat, title=f"Round {k}", opens_on=days(1), closes_on=days(20),
+            consultation_.version, by=secretariat, title=f"Round {k}", opens_on=days(1), closes_on=days(40),
             invited=[ngo_],
         )  # fmt: skip
         assert later.pk

@@ -174,6 +174,12 @@ def may_publish(user: Any, country: str) -> bool:
     return acts_for_country(user, country, SECRETARIAT)
 
 
+def may_issue_report(user: Any, country: str) -> bool:
+    """Issue (and so publish) the consultation report of the country's closed rounds: the secretariat. The
+    coordinator reads the reports issued."""
+    return acts_for_country(user, country, SECRETARIAT)
+
+
 def may_manage_people(user: Any, country: str) -> bool:
     """Invite people to the country's institutions, change their role and institution, deactivate and reactivate
     them, reset their second factor: the secretariat and the coordinator (`PEOPLE_MANAGERS`)."""

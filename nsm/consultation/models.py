@@ -139,6 +139,15 @@ class RoundQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.filter(is_public=True, opens_on__lte=today, closes_on__gte=today)
 
+    def published(self, today: datetime.date | None = None) -> RoundQuerySet:
+        """The rounds with a public page: the public ones open today, and every round whose consultation report was
+        issued (issuing publishes it)."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(is_public=True, opens_on__lte=today, closes_on__gte=today)
+            | Q(pk__in=ConsultationReport.objects.values("round"))
+        )
+
 
 class ConsultationRound(models.Model):
     """A consultation on a frozen version of the plan, open between two dates to invited institutions and, when the
@@ -324,6 +333,41 @@ class ConsultationComment(models.Model):
         if self.target_kind == self.Target.PLAN:
             return str(self.Target.PLAN.label)
         return f"{self.get_target_kind_display()} {self.target_code}"
+
+
+class ConsultationReport(models.Model):
+    """The consultation report of a closed round as the secretariat issued it (Law 146/2014): `content` freezes what
+    it says (the round, the version, who was invited, participants by stakeholder type and sex, every comment with
+    its answer and reason; never an e-mail address), so that a later answer does not change a report issued. A
+    round may be issued again: each issue is numbered and kept. Issuing publishes it on the round's public page."""
+
+    round = models.ForeignKey(
+        ConsultationRound, on_delete=models.PROTECT, related_name="reports", verbose_name=_("round")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("issued by"),
+    )  # fmt: skip
+    content = models.JSONField(_("content"), default=dict, editable=False)
+
+    history = HistoricalRecords(get_user=history_user, excluded_fields=["content"])
+
+    class Meta:
+        ordering = ["round", "-number"]
+        verbose_name = _("consultation report")
+        verbose_name_plural = _("consultation reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "number"],
+                name="consultation_report_unique_number",
+                violation_error_message=_("This round already has a report with this number."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} #{self.number}"
 
 
 class PublicCommentCounter(models.Model):

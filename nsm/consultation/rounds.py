@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from nsm.accounts import access
@@ -278,6 +279,54 @@ def may_answer(user: Any, round_: ConsultationRound) -> bool:
     return access.may_answer(user, round_.version.strategy.country)
 
 
+# --- The shortest round (Law 146/2014) ---
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday. Public holidays are not known to the platform: they count as working days."""
+    return day.weekday() < 5
+
+
+def working_days(start: datetime.date, end: datetime.date) -> int:
+    """The working days from `start` to `end`, both included (0 when `end` is before `start`)."""
+    if end < start:
+        return 0
+    weeks, extra = divmod((end - start).days + 1, 7)
+    return weeks * 5 + sum(1 for n in range(extra) if is_working_day(start + datetime.timedelta(days=n)))
+
+
+def earliest_close(opens_on: datetime.date, minimum: int | None = None) -> datetime.date:
+    """The first day a round opening on `opens_on` may close on: the `minimum`-th working day counted from the
+    opening day (`settings.CONSULTATION_MIN_WORKING_DAYS` by default)."""
+    minimum = settings.CONSULTATION_MIN_WORKING_DAYS if minimum is None else minimum
+    day, counted = opens_on, 1 if is_working_day(opens_on) else 0
+    while counted < minimum:
+        day += datetime.timedelta(days=1)
+        counted += is_working_day(day)
+    return day
+
+
+def check_length(opens_on: datetime.date, closes_on: datetime.date) -> None:
+    """A ValidationError on `closes_on` when the round is shorter than the law allows, naming the law and the
+    earliest closing date."""
+    minimum = settings.CONSULTATION_MIN_WORKING_DAYS
+    if minimum <= 0 or closes_on < opens_on or working_days(opens_on, closes_on) >= minimum:
+        return
+    raise ValidationError(
+        {
+            "closes_on": _(
+                "Law 146/2014 on notification and public consultation gives at least %(days)s working days to "
+                "comment: a round opening on %(opens)s closes on %(earliest)s at the earliest."
+            )
+            % {
+                "days": minimum,
+                "opens": date_format(opens_on, "DATE_FORMAT"),
+                "earliest": date_format(earliest_close(opens_on, minimum), "DATE_FORMAT"),
+            }
+        }
+    )
+
+
 def create_round(
     version: PlanVersion,
     *,
@@ -295,6 +344,7 @@ def create_round(
         version=version, title=title, opens_on=opens_on, closes_on=closes_on, is_public=is_public, created_by=by
     )
     invited = _own_country(list(invited), version.strategy.country)
+    check_length(opens_on, closes_on)
     with transaction.atomic(), acting_as(by):
         round_.full_clean()
         round_.save()
@@ -333,8 +383,11 @@ def update_round(
         round_ = ConsultationRound.objects.select_for_update().get(pk=round_.pk)
         item = _("The consultation round “%(title)s”") % {"title": round_.title}
         check_version(round_, revision, told_by_history(item, field="revision"), field="revision")
+        dates = (round_.opens_on, round_.closes_on)
         for name, value in fields.items():
             setattr(round_, name, value)
+        if (round_.opens_on, round_.closes_on) != dates:  # a round kept as it was stays valid
+            check_length(round_.opens_on, round_.closes_on)
         round_.full_clean()
         bump_version(round_, field="revision")
         if invited is not None:

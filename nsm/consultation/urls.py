@@ -17,6 +17,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views_rounds.round_page, name="round"),
     path("rounds/<int:pk>/edit/", views_rounds.round_edit, name="round-edit"),
     path("rounds/<int:pk>/report/", views_rounds.round_report, name="round-report"),
+    path("rounds/<int:pk>/issue/", views_rounds.round_issue, name="round-issue"),
     path("rounds/<int:pk>/report.xlsx", views_rounds.round_report_xlsx, name="round-report-xlsx"),
     path("comments/<int:pk>/answer/", views_rounds.comment_answer, name="comment-answer"),
     path("mine/", views_rounds.my_rounds, name="mine"),

@@ -21,12 +21,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
 from nsm.accounts.models import Institution
-from nsm.consultation import report, rounds
+from nsm.consultation import issue, report, rounds
 from nsm.consultation.models import (
     ConsultationComment,
     ConsultationRound,
@@ -34,6 +34,7 @@ from nsm.consultation.models import (
     Sex,
     StakeholderType,
 )
+from nsm.core.confirm import Confirmation, ask, confirmed
 from nsm.core.forms import BootstrapForm, VersionField, add_errors
 from nsm.core.limits import LONG_TEXT_CHARS, PUBLIC_COMMENT_CHARS, TITLE_CHARS, refuse_control_characters
 from nsm.core.stale import StaleVersion
@@ -241,6 +242,8 @@ def _render_round(request: HttpRequest, round_: ConsultationRound, comment_form:
         "may_manage": may_manage, "show_emails": may_answer,
         "internal": access.may_read_internal(request.user, round_.version.strategy.country),
         "public_url": request.build_absolute_uri(reverse("consultation:public", args=[round_.pk])),
+        "may_issue": issue.may_issue(request.user, round_) and round_.status == ConsultationRound.Status.CLOSED,
+        "issued": list(round_.reports.select_related("issued_by")),
     }  # fmt: skip
     return render(request, "consultation/round_page.html", context)
 
@@ -356,6 +359,68 @@ def round_report_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+def _issue_warning(unanswered: int, issued_before: int) -> str:
+    """What the secretariat may not expect when issuing: comments without an answer, a report issued before."""
+    parts = []
+    if unanswered:
+        parts.append(
+            ngettext(
+                "%(count)s comment has no answer yet: the report will say so.",
+                "%(count)s comments have no answer yet: the report will say so.",
+                unanswered,
+            )
+            % {"count": unanswered}
+        )
+    if issued_before:
+        parts.append(
+            _("A report was issued before: this one is issued as no. %(number)s and both stay listed.")
+            % {"number": issued_before + 1}
+        )
+    return " ".join(parts)
+
+
+@login_required
+def round_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, saying that the report is frozen and published on the round's public page; then issue it."""
+    round_ = _internal_round(request, pk)
+    if not issue.may_issue(request.user, round_):
+        raise Http404
+    back = reverse("consultation:round", args=[round_.pk])
+    if round_.status != ConsultationRound.Status.CLOSED:  # nothing to ask: the service would refuse it
+        messages.error(request, _("The consultation report is issued once the round has closed."))
+        return redirect(back)
+    if not confirmed(request):
+        built = report.build(round_)
+        issued_before = round_.reports.count()
+        confirmation = Confirmation(
+            heading=_("Issue the consultation report of “%(title)s”?") % {"title": round_.title},
+            consequences=(
+                _(
+                    "The report states the round, the version consulted, the institutions invited, the participants "
+                    "by stakeholder type and sex, and every comment with its answer and reason, as they are now: "
+                    "a later change of an answer does not change it."
+                ),
+                _(
+                    "It is published at once on the round's public page, in Word and PDF, in Albanian and English, "
+                    "with the answers beside the comments. E-mail addresses never appear in it."
+                ),
+            ),
+            warning=_issue_warning(len(built.comments) - built.answered, issued_before),
+            button=_("Issue the report"),
+            cancel_url=back,
+        )
+        return ask(request, confirmation, {"round": round_, "strategy": round_.version.strategy})
+    try:
+        issued = issue.issue_report(round_, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Consultation report no. %(number)s was issued and published.") % {"number": issued.number}
+        )
+    return redirect(back)
+
+
 # --- An external stakeholder's consultations ---
 
 
@@ -376,14 +441,19 @@ def my_rounds(request: HttpRequest) -> HttpResponse:
 
 
 def public_round(request: HttpRequest, pk: int) -> HttpResponse:
-    """Without signing in: a public round while it is open, its items and the comment form."""
-    round_ = ConsultationRound.objects.public().select_related("version__strategy").filter(pk=pk).first()
+    """Without signing in: a public round while it is open, its items and the comment form; and any round whose
+    consultation report was issued, with the comments and their answers as the latest report issued states them
+    (never the comments as they are now: only what was published)."""
+    round_ = ConsultationRound.objects.published().select_related("version__strategy").filter(pk=pk).first()
     if round_ is None:
+        raise Http404
+    is_open = round_.is_public and round_.is_open
+    if request.method == "POST" and not is_open:
         raise Http404
     form = PublicCommentForm(
         request.POST or None, round_=round_, initial={"target": request.GET.get("on", "plan:")}
-    )  # fmt: skip
-    if request.method == "POST" and form.is_valid():
+    ) if is_open else None  # fmt: skip
+    if request.method == "POST" and form is not None and form.is_valid():
         kind, code = form.chosen_target()
         data = form.cleaned_data
         try:
@@ -401,5 +471,10 @@ def public_round(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you: your comment was received."))
             return redirect("consultation:public", round_.pk)
     items = rounds.snapshot_items(round_.version.snapshot or {})
-    context = {"round": round_, "strategy": round_.version.strategy, "items": items, "form": form}
+    published = issue.latest(round_)
+    context = {
+        "round": round_, "strategy": round_.version.strategy, "items": items, "form": form, "published": published,
+        "published_comments": issue.published_comments(published) if published else [],
+        "doc_language": issue.document_language(),
+    }  # fmt: skip
     return render(request, "consultation/public_round.html", context)

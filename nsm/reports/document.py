@@ -114,7 +114,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    kind: Literal["annual", "plan"]
+    kind: Literal["annual", "plan", "consultation"]
     language: str  # "sq" or "en"
     title: str
     subtitle: str
@@ -200,10 +200,11 @@ def colophon(document: Document) -> tuple[str, ...]:
     version, as the Documents page lists it, to match a copy with its entry there. The cover says neither."""
     moment = timezone.localtime(document.generated_at)
     with translation.override(document.language):
-        lines = [
-            _("Made on %(day)s from the data as approved at %(time)s.")
-            % {"day": day_in_words(moment.date(), document.language), "time": date_format(moment, "H:i")}
-        ]
+        when = {"day": day_in_words(moment.date(), document.language), "time": date_format(moment, "H:i")}
+        if document.kind == "consultation":  # the content frozen when the secretariat issued it
+            lines = [_("Issued on %(day)s at %(time)s, as the comments and answers stood then.") % when]
+        else:
+            lines = [_("Made on %(day)s from the data as approved at %(time)s.") % when]
         if document.data_stamp:
             lines.append(_("Data version: %(stamp)s") % {"stamp": document.data_stamp})
     return tuple(lines)

@@ -8,6 +8,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("consultation/<int:pk>/<str:language>/<str:fmt>/", views.consultation, name="consultation"),
     path("<str:code>/", views.documents, name="documents"),
     path("<str:code>/request/", views.request_document, name="request"),
     path("<str:code>/<int:pk>/status/", views.status, name="status"),

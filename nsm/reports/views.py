@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +30,10 @@ from nsm.analytics.views_common import (
     latest_reported_period,
     strategy_for_analyst,
 )
+from nsm.consultation.models import ConsultationReport
 from nsm.reports import services
+from nsm.reports.consultation import generate_consultation
+from nsm.reports.generate import FORMATS, LANGUAGES
 from nsm.reports.models import GeneratedDocument
 
 
@@ -142,3 +146,25 @@ def download(request: HttpRequest, code: str, pk: int) -> FileResponse:
     except OSError as error:
         raise Http404 from error
     return FileResponse(handle, as_attachment=True, filename=document.filename, content_type=document.content_type)
+
+
+CONSULTATION_FILE_SECONDS = 3600
+
+
+def consultation(request: HttpRequest, pk: int, language: str, fmt: str) -> HttpResponse:
+    """An issued consultation report as Word, PDF or Excel, in Albanian or English: for anyone, since issuing
+    publishes it (its content holds no e-mail address); made from what was issued, never from the comments now."""
+    issued = ConsultationReport.objects.filter(pk=pk).first()
+    if issued is None or fmt not in FORMATS or language not in LANGUAGES:
+        raise Http404
+    # What an issue says never changes: the file is kept a while, so that public downloads do not each render it.
+    key = f"consultation-report:{issued.pk}:{language}:{fmt}"
+    output = cache.get(key)
+    if output is None:
+        output = generate_consultation(issued, language=language, fmt=fmt)
+        cache.set(key, output, CONSULTATION_FILE_SECONDS)
+    return HttpResponse(
+        output.content,
+        content_type=output.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{output.filename}"'},
+    )

@@ -54,12 +54,12 @@ def test_an_open_public_round_publishes_its_countrys_institutions(public, kosovo
     today = timezone.localdate()
     round_ = rounds.create_round(
         version, by=admin_user, title="Public round", opens_on=today - datetime.timedelta(days=1),
-        closes_on=today + datetime.timedelta(days=1), is_public=True,
+        closes_on=today + datetime.timedelta(days=30), is_public=True,
     )  # fmt: skip
     found = codes(public.get(URL))
     assert "MPB-XK" in found and "AL-MIN" not in found
     yesterday = today - datetime.timedelta(days=1)
-    rounds.update_round(round_, by=admin_user, opens_on=yesterday - datetime.timedelta(days=1), closes_on=yesterday)
+    rounds.update_round(round_, by=admin_user, opens_on=yesterday - datetime.timedelta(days=40), closes_on=yesterday)
     assert "MPB-XK" not in codes(public.get(URL))  # closed: nothing of Kosovo is public any more
 
 

@@ -189,7 +189,7 @@ def world(settings, tmp_path, strategy, secretariat, focal_point, other_focal_po
     )
     round_ = rounds.create_round(
         version, by=secretariat, title="Public consultation on v1", is_public=True, invited=[ngo],
-        opens_on=today - datetime.timedelta(days=3), closes_on=today + datetime.timedelta(days=10),
+        opens_on=today - datetime.timedelta(days=3), closes_on=today + datetime.timedelta(days=30),
     )  # fmt: skip
     activity_code = sorted(version.snapshot["activities"])[0]
     rounds.post_comment(round_, by=stakeholder, text="Open the counters in Korça first.")

@@ -59,7 +59,7 @@ def other_stakeholder(db):
 def open_round(version, secretariat, ngo):
     """A round open today, to the public too, with the NGO invited."""
     return rounds.create_round(
-        version, by=secretariat, title="Public consultation on v1", opens_on=days(-3), closes_on=days(10),
+        version, by=secretariat, title="Public consultation on v1", opens_on=days(-3), closes_on=days(30),
         is_public=True, invited=[ngo],
     )  # fmt: skip
 
@@ -68,7 +68,7 @@ def open_round(version, secretariat, ngo):
 def private_round(version, secretariat, ngo):
     """A round open today to the invited NGO only."""
     return rounds.create_round(
-        version, by=secretariat, title="Invited only", opens_on=days(-1), closes_on=days(5), invited=[ngo]
+        version, by=secretariat, title="Invited only", opens_on=days(-1), closes_on=days(30), invited=[ngo]
     )
 
 

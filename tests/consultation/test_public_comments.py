@@ -43,7 +43,7 @@ def test_the_public_page_shows_the_items_and_posts_a_comment(open_round, public,
 
 @pytest.mark.parametrize(
     ("opens", "closes", "is_public"),
-    [(-5, -1, True), (1, 5, True), (-1, 5, False)],
+    [(-40, -1, True), (1, 40, True), (-1, 40, False)],
     ids=["closed", "not-open-yet", "not-public"],
 )
 def test_the_public_comments_only_while_a_public_round_is_open(version, secretariat, public, opens, closes, is_public):
@@ -60,7 +60,7 @@ def test_the_public_comments_only_while_a_public_round_is_open(version, secretar
 
 def test_the_last_day_is_still_open(version, secretariat, public):
     round_ = rounds.create_round(
-        version, by=secretariat, title="Last day", opens_on=days(-3), closes_on=days(0), is_public=True
+        version, by=secretariat, title="Last day", opens_on=days(-30), closes_on=days(0), is_public=True
     )
     assert public.post(reverse("consultation:public", args=[round_.pk]), form_data()).status_code == 302
     assert ConsultationComment.objects.count() == 1

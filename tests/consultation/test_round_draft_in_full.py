@@ -25,7 +25,7 @@ def costed_round(strategy, secretariat, ngo):
                           donor="EU")  # fmt: skip
     version = PlanVersion.objects.create(strategy=strategy, number=1, snapshot=versions.snapshot(strategy))
     made = rounds.create_round(
-        version, by=secretariat, title="Draft for comments", opens_on=days(-1), closes_on=days(9), invited=[ngo]
+        version, by=secretariat, title="Draft for comments", opens_on=days(-1), closes_on=days(30), invited=[ngo]
     )
     return made, activity
 

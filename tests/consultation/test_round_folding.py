@@ -79,7 +79,7 @@ def grow(strategy, goals: int):
 
 def round_on_snapshot(strategy, secretariat, number: int):
     version = PlanVersion.objects.create(strategy=strategy, number=number, snapshot=versions.snapshot(strategy))
-    return rounds.create_round(version, by=secretariat, title=f"v{number}", opens_on=days(-1), closes_on=days(5))
+    return rounds.create_round(version, by=secretariat, title=f"v{number}", opens_on=days(-1), closes_on=days(30))
 
 
 def queries(client, round_) -> int:

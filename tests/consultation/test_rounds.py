@@ -29,20 +29,22 @@ def public_comment(round_, **changes):
 
 def test_the_secretariat_and_the_coordinator_create_rounds_others_may_not(version, secretariat, coordinator,
                                                                            focal_point, stakeholder):  # fmt: skip
-    made = rounds.create_round(version, by=coordinator, title="By the coordinator", opens_on=days(0), closes_on=days(1))
+    made = rounds.create_round(
+        version, by=coordinator, title="By the coordinator", opens_on=days(0), closes_on=days(28)
+    )
     assert made.created_by == coordinator
     assert made.history.first().history_user == coordinator
     for user in (focal_point, stakeholder):
         with pytest.raises(PermissionDenied):
-            rounds.create_round(version, by=user, title="No", opens_on=days(0), closes_on=days(1))
+            rounds.create_round(version, by=user, title="No", opens_on=days(0), closes_on=days(30))
     with pytest.raises(ValidationError, match="closes on or after"):
         rounds.create_round(version, by=secretariat, title="Backwards", opens_on=days(2), closes_on=days(1))
     assert ConsultationRound.objects.count() == 1
 
 
 def test_status_follows_the_dates(version, secretariat):
-    made = rounds.create_round(version, by=secretariat, title="R", opens_on=days(1), closes_on=days(3))
-    assert (made.status_on(days(0)), made.status_on(days(1)), made.status_on(days(3)), made.status_on(days(4))) == (
+    made = rounds.create_round(version, by=secretariat, title="R", opens_on=days(1), closes_on=days(30))
+    assert (made.status_on(days(0)), made.status_on(days(1)), made.status_on(days(30)), made.status_on(days(31))) == (
         "planned", "open", "open", "closed",
     )  # fmt: skip
     assert made.status == "planned" and not made.is_open
@@ -72,7 +74,7 @@ def test_a_stakeholder_has_no_internal_role(stakeholder, strategy, client_for):
 
 def test_a_stakeholder_sees_only_the_rounds_it_is_invited_to(open_round, private_round, version, secretariat,
                                                             stakeholder, other_stakeholder, client_for):  # fmt: skip
-    elsewhere = rounds.create_round(version, by=secretariat, title="Others", opens_on=days(0), closes_on=days(2))
+    elsewhere = rounds.create_round(version, by=secretariat, title="Others", opens_on=days(0), closes_on=days(30))
     assert set(ConsultationRound.objects.visible_to(stakeholder)) == {open_round, private_round}
     assert set(ConsultationRound.objects.visible_to(other_stakeholder)) == set()
     client = client_for(stakeholder)
@@ -86,9 +88,11 @@ def test_a_stakeholder_sees_only_the_rounds_it_is_invited_to(open_round, private
 
 def test_my_consultations_lists_open_rounds_only(version, secretariat, ngo, stakeholder, client_for):
     rounds.create_round(
-        version, by=secretariat, title="Closed one", opens_on=days(-9), closes_on=days(-1), invited=[ngo]
+        version, by=secretariat, title="Closed one", opens_on=days(-40), closes_on=days(-1), invited=[ngo]
     )
-    rounds.create_round(version, by=secretariat, title="Future one", opens_on=days(3), closes_on=days(9), invited=[ngo])
+    rounds.create_round(
+        version, by=secretariat, title="Future one", opens_on=days(3), closes_on=days(33), invited=[ngo]
+    )
     page = client_for(stakeholder).get(reverse("consultation:mine")).content.decode()
     assert "Closed one" not in page and "Future one" not in page
     assert "No consultation is open for your institution now." in page
@@ -132,10 +136,10 @@ def test_invited_stakeholders_and_internal_users_comment_while_open(private_roun
 
 def test_nobody_comments_outside_the_dates(version, secretariat, ngo, stakeholder, focal_point):
     closed = rounds.create_round(
-        version, by=secretariat, title="C", opens_on=days(-5), closes_on=days(-1), invited=[ngo]
+        version, by=secretariat, title="C", opens_on=days(-40), closes_on=days(-1), invited=[ngo]
     )
     planned = rounds.create_round(
-        version, by=secretariat, title="P", opens_on=days(1), closes_on=days(5), invited=[ngo]
+        version, by=secretariat, title="P", opens_on=days(1), closes_on=days(40), invited=[ngo]
     )
     for round_ in (closed, planned):
         for user in (stakeholder, focal_point):
@@ -305,12 +309,13 @@ def test_round_list_and_creation_page(
     assert client_for(focal_point).post(url, {}).status_code == 404
     client = client_for(secretariat)
     response = client.post(url, {"version": version.pk, "title": "Round one", "opens_on": days(0).isoformat(),
-                                 "closes_on": days(7).isoformat(), "is_public": "on", "invited": [ngo.pk]})  # fmt: skip
+                                 "closes_on": days(28).isoformat(), "is_public": "on",
+                                 "invited": [ngo.pk]})  # fmt: skip
     made = ConsultationRound.objects.get()
     assert response.url == reverse("consultation:round", args=[made.pk])
     assert (made.is_public, list(made.invited.all()), made.created_by) == (True, [ngo], secretariat)
     for n in range(3):
-        rounds.create_round(version, by=secretariat, title=f"More {n}", opens_on=days(0), closes_on=days(1))
+        rounds.create_round(version, by=secretariat, title=f"More {n}", opens_on=days(0), closes_on=days(30))
     with django_assert_max_num_queries(12):
         page = client.get(url).content.decode()
     assert "More 2" in page and "Round one" in page
@@ -345,10 +350,10 @@ def test_round_page_queries_do_not_grow_with_comments(
 def test_editing_a_round(private_round, secretariat, focal_point, client_for):
     url = reverse("consultation:round-edit", args=[private_round.pk])
     assert client_for(focal_point).get(url).status_code == 404
-    data = {"title": "Changed", "opens_on": days(-1).isoformat(), "closes_on": days(20).isoformat(), "revision": "1"}
+    data = {"title": "Changed", "opens_on": days(-1).isoformat(), "closes_on": days(35).isoformat(), "revision": "1"}
     assert client_for(secretariat).post(url, data).status_code == 302
     private_round.refresh_from_db()
-    assert (private_round.title, private_round.closes_on, private_round.invited.count()) == ("Changed", days(20), 0)
+    assert (private_round.title, private_round.closes_on, private_round.invited.count()) == ("Changed", days(35), 0)
 
 
 def test_rounds_of_another_strategy_stay_there(open_round, secretariat, client_for):

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(**changes):
-    return {"title": "Invited only", "opens_on": days(-1).isoformat(), "closes_on": days(5).isoformat(), **changes}
+    return {"title": "Invited only", "opens_on": days(-1).isoformat(), "closes_on": days(30).isoformat(), **changes}
 
 
 def test_a_round_saved_on_a_stale_page_is_refused_with_what_changed(
@@ -25,7 +25,7 @@ def test_a_round_saved_on_a_stale_page_is_refused_with_what_changed(
     assert 'name="revision" value="1"' in second.get(url).content.decode()
 
     saved = first.post(url, _form(title="Second round of comments", revision="1"))
-    refused = second.post(url, _form(closes_on=days(30).isoformat(), revision="1"))
+    refused = second.post(url, _form(closes_on=days(35).isoformat(), revision="1"))
 
     assert saved.status_code == 302
     assert refused.status_code == 200
@@ -33,17 +33,17 @@ def test_a_round_saved_on_a_stale_page_is_refused_with_what_changed(
     name = secretariat.get_full_name() or secretariat.username
     assert "since you opened it, so your change was not saved" in page
     assert name in page and "Second round of comments" in page
-    assert f'value="{days(30).isoformat()}"' in page  # the typed date is kept
+    assert f'value="{days(35).isoformat()}"' in page  # the typed date is kept
     assert 'name="revision" value="2"' in page
     private_round.refresh_from_db()
     assert (private_round.title, private_round.closes_on, private_round.revision) == (
-        "Second round of comments", days(5), 2,
+        "Second round of comments", days(30), 2,
     )  # fmt: skip
 
-    again = second.post(url, _form(closes_on=days(30).isoformat(), revision="2"))
+    again = second.post(url, _form(closes_on=days(35).isoformat(), revision="2"))
     assert again.status_code == 302
     private_round.refresh_from_db()
-    assert (private_round.closes_on, private_round.revision) == (days(30), 3)
+    assert (private_round.closes_on, private_round.revision) == (days(35), 3)
 
 
 def test_the_service_refuses_a_stale_revision(private_round, secretariat):

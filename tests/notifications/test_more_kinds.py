@@ -225,7 +225,7 @@ def test_a_round_tells_the_users_of_the_invited_institutions_once(
     MembershipFactory(user=gone, institution=ngo, role=Membership.Role.STAKEHOLDER)
     with steps():
         round_ = rounds.create_round(
-            version, by=secretariat, title="Invited only", opens_on=days(2), closes_on=days(20), invited=[ngo]
+            version, by=secretariat, title="Invited only", opens_on=days(2), closes_on=days(40), invited=[ngo]
         )
 
     assert told(stakeholder) == [f"round_invited:{round_.pk}"]
@@ -247,7 +247,7 @@ def test_a_round_tells_the_users_of_the_invited_institutions_once(
 def test_a_round_changed_without_new_institutions_tells_nobody_again(version, secretariat, ngo, stakeholder, steps):
     with steps():
         round_ = rounds.create_round(
-            version, by=secretariat, title="Round", opens_on=days(2), closes_on=days(20), invited=[ngo]
+            version, by=secretariat, title="Round", opens_on=days(2), closes_on=days(40), invited=[ngo]
         )
     with steps():
         rounds.update_round(round_, by=secretariat, title="Round, renamed", invited=[ngo])
@@ -260,7 +260,7 @@ def test_the_actor_is_not_told_of_the_round_they_invited_their_own_institution_t
 ):
     with steps():
         rounds.create_round(
-            version, by=secretariat, title="Round", opens_on=days(2), closes_on=days(20),
+            version, by=secretariat, title="Round", opens_on=days(2), closes_on=days(40),
             invited=[Institution.objects.get(code="MPB", country="AL")],
         )  # fmt: skip
 
@@ -270,7 +270,7 @@ def test_the_actor_is_not_told_of_the_round_they_invited_their_own_institution_t
 def test_the_choice_for_invitations_holds(version, secretariat, ngo, stakeholder, steps):
     notifications.save_preferences(stakeholder, choices={"round_invited": Delivery.APP})
     with steps():
-        rounds.create_round(version, by=secretariat, title="R", opens_on=days(2), closes_on=days(20), invited=[ngo])
+        rounds.create_round(version, by=secretariat, title="R", opens_on=days(2), closes_on=days(40), invited=[ngo])
     call_command("send-notifications")
 
     assert mails_to(stakeholder) == [] and len(told(stakeholder)) == 1

@@ -128,7 +128,7 @@ def build_scenario() -> Scenario:
     ngo = Institution.objects.get(code="NGO-SEC", country="AL")
     o["round"] = rounds.create_round(
         o["version"], by=sec, title="Consultation on v1", opens_on=today - datetime.timedelta(days=3),
-        closes_on=today + datetime.timedelta(days=10), is_public=True, invited=[ngo],
+        closes_on=today + datetime.timedelta(days=30), is_public=True, invited=[ngo],
     )  # fmt: skip
     o["comment"] = rounds.post_comment(o["round"], by=users["stakeholder"], text="Count the returnees.")
 

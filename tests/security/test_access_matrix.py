@@ -54,6 +54,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nsm.accounts import services as account_services
 from nsm.accounts.models import Institution
+from nsm.consultation import issue, report
+from nsm.consultation.models import ConsultationReport
 from nsm.notifications.models import Notification
 from nsm.reports.models import GeneratedDocument
 from tests.security.conftest import ROLES
@@ -166,6 +168,8 @@ PK_OF: dict[str, dict[str, str]] = {
     "consultation:round-report-xlsx": {"": "round"},
     "consultation:comment-answer": {"": "comment"},
     "consultation:public": {"": "round"},
+    "consultation:round-issue": {"": "round"},
+    "reports:consultation": {"": "consultation_report"},
     "monitoring:evidence": {"": "evidence"},  # MSHMS's report's
     "monitoring:evidence-remove": {"": "evidence"},
     "reports:status": {"": "document"},
@@ -225,8 +229,21 @@ def with_notification(scenario: Any, django_db_blocker: Any) -> Any:
     return scenario
 
 
+def with_consultation_report(scenario: Any, django_db_blocker: Any) -> Any:
+    """The security scenario with a consultation report issued for its round (its content as issuing freezes it;
+    made directly, since the scenario's round is still open)."""
+    with django_db_blocker.unblock():
+        round_ = scenario.round
+        scenario.objects["consultation_report"] = ConsultationReport.objects.create(
+            round=round_, number=1, issued_by=scenario.users["secretariat"],
+            content=issue.content_of(round_, report.build(round_)),
+        )  # fmt: skip
+    return scenario
+
+
 @pytest.fixture(scope="module")
 def scenario(scenario, django_db_blocker):
+    with_consultation_report(scenario, django_db_blocker)
     return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
 
 
@@ -254,6 +271,10 @@ def cases(scenario: Any) -> tuple[list[tuple[str, str]], list[str]]:
                     kwargs["path"] = "no/such/address"
                 elif param == "institution":  # an institution's scorecard: the institution that leads the activity
                     kwargs["institution"] = scenario.activity.lead.code
+                elif param == "language":  # an issued consultation report's file
+                    kwargs["language"] = "en"
+                elif param == "fmt":
+                    kwargs["fmt"] = "xlsx"
                 elif param in RESET_LINK:
                     kwargs[param] = RESET_LINK[param]
                 elif param == "pk" and key:
@@ -426,6 +447,7 @@ EXPECTED: dict[str, str] = {
     "consultation:comment-answer": "L D D D A A D D A",
     "consultation:mine": "L A A A A A A A A",
     "consultation:public": "A A A A A A A A A",
+    "consultation:round-issue": "L D D D A D D D A",  # the secretariat issues (the round is open: it is told so)
     "analytics:index": "L D A A A A A A A",
     "analytics:dashboard": "L D D D A A A D A",
     "analytics:dashboard[XK]": "L D D D D D D A A",
@@ -446,6 +468,7 @@ EXPECTED: dict[str, str] = {
     "reports:request": "L D D D A A D D A",
     "reports:status": "L D D D A A A D A",
     "reports:download": "L D D D A A A D A",
+    "reports:consultation": "A A A A A A A A A",  # an issued consultation report is published: anybody's
     "api:openapi-json": "A A A A A A A A A",
     "api:openapi-view": "L A A A A A A A A",
     "api:api-root": "D D D D D D D D D",
@@ -468,6 +491,8 @@ MAY_NAME_IT = {  # the consultation the stakeholder is invited to names the stra
     ("home", "stakeholder"),  # its to-do list: the rounds it is invited to, as on consultation:mine
     ("consultation:public", "stakeholder"),
     ("consultation:public", "xk_secretariat"),  # a public round: anybody's
+    ("reports:consultation", "stakeholder"),  # an issued consultation report names its strategy: anybody's
+    ("reports:consultation", "xk_secretariat"),
 }
 
 

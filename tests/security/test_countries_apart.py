@@ -35,6 +35,7 @@ from tests.security.test_access_matrix import (
     cases,
     request,
     site_patterns,
+    with_consultation_report,
     with_document,
     with_notification,
 )
@@ -73,9 +74,10 @@ PUBLISHED = {
         "open_activities_json",
         "open_activities_csv",
     },
-    "XK": {  # Albania's consultation round is public
+    "XK": {  # Albania's consultation round is public, and so is the consultation report issued for it
         "accounts:institutions",
         "consultation:public",
+        "reports:consultation",
     },
 }
 
@@ -84,6 +86,7 @@ PUBLISHED = {
 def scenario(scenario, django_db_blocker):
     """The matrix's scenario, with its document and its notice, so that the crawl requests the very pages the matrix
     does."""
+    with_consultation_report(scenario, django_db_blocker)
     return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
 
 

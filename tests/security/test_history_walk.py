@@ -8,6 +8,7 @@ is the acting user. The demo loader and `nsm generate` are not users' write path
 
 import csv
 import dataclasses
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,11 +20,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import registered_models
 
 from nsm.accounts.models import ApiToken
 from nsm.analytics import services as analytics_services
 from nsm.capacity import services as capacity_services
+from nsm.consultation import rounds as consultation_rounds
 from nsm.context import importer as context_importer
 from nsm.context import services as context_services
 from nsm.monitoring import services as monitoring_services
@@ -317,6 +320,23 @@ def consultation_answer(s, client_for) -> Change:
     return Change(s.users["secretariat"], {key(comment)})
 
 
+def consultation_report_issue(s, client_for) -> Change:
+    round_ = s.round
+    response = client_for(s.users["secretariat"]).post(
+        reverse("consultation:round-issue", args=[round_.pk]), {"confirm": "yes"}
+    )
+    assert response.status_code == 302
+    return Change(s.users["secretariat"], {key(round_.reports.get())})
+
+
+def _round_closed(s) -> None:
+    today = timezone.localdate()
+    consultation_rounds.update_round(
+        s.round, by=s.users["secretariat"], opens_on=today - datetime.timedelta(days=40),
+        closes_on=today - datetime.timedelta(days=1),
+    )  # fmt: skip
+
+
 def action_point_update(s, client_for) -> Change:
     point = s.action_point
     client = client_for(s.users["focal"])
@@ -427,6 +447,7 @@ WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "admin: change activity": admin_change_activity,
     "bulk: admin delete_selected": admin_bulk_delete,
     "form: consultation answer": consultation_answer,
+    "form: consultation report issue": consultation_report_issue,
     "form: action point status": action_point_update,
     "import: training participants": training_participants_import,
     "service: training participants": participant_add_service,
@@ -447,6 +468,7 @@ def _second_value(s) -> None:
 
 PREPARE: dict[str, Callable[[Any], None]] = {
     "bulk: admin delete_selected": _second_value,
+    "form: consultation report issue": _round_closed,
     "form: report return": _submitted,
     "form: report approve": _submitted,
     "form: report reopen": _approved,
