@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
-from nsm.consultation import rounds, services
+from nsm.consultation import issue, rounds, services
 from nsm.consultation.models import ConsultationComment, ConsultationRound, PlanVersion, StakeholderType
 from nsm.demo import content
 from nsm.demo.monitoring import _clock, _moment
@@ -178,6 +178,13 @@ def load_consultation(strategy: Strategy, *, admin: User, summary: LoadSummary) 
         summary.unchanged["consultationround"] += 1
     else:
         _play_round(v1, secretariat, users, summary)
+    round_ = ConsultationRound.objects.get(version=v1, title=ROUND_TITLE)
+    if round_.reports.exists():
+        summary.unchanged["consultationreport"] += 1
+    else:  # the consultation report, issued once every comment was answered
+        with _clock(_moment(datetime.date(2024, 2, 1), 11), STAMPED):
+            issue.issue_report(round_, by=secretariat)
+        summary.created["consultationreport"] += 1
 
     v2 = existing.get(2)
     if v2 is None:

@@ -56,7 +56,7 @@ def world(strategy, secretariat, focal_point, other_focal_point, viewer, stakeho
     ngo = Institution.objects.get(code="NGO-A")
     round_ = rounds.create_round(
         version, by=secretariat, title="Round one", opens_on=today - datetime.timedelta(days=1),
-        closes_on=today + datetime.timedelta(days=5), invited=[ngo],
+        closes_on=today + datetime.timedelta(days=30), invited=[ngo],
     )  # fmt: skip
     for author, institution in ((stakeholder, ngo), (secretariat, Institution.objects.get(code="MPB"))):
         ConsultationComment.objects.create(
