@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, NamedTuple
 from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
 from nsm.consultation import issue, rounds, services
-from nsm.consultation.models import ConsultationComment, ConsultationRound, PlanVersion, StakeholderType
+from nsm.consultation.models import (
+    ConsultationComment,
+    ConsultationReport,
+    ConsultationRound,
+    PlanVersion,
+    StakeholderType,
+)
 from nsm.demo import content
 from nsm.demo.monitoring import _clock, _moment
 from nsm.strategy.models import Strategy
@@ -34,7 +40,10 @@ if TYPE_CHECKING:
     from nsm.demo.loader import LoadSummary
 
 REASON = "demo data"
-STAMPED = ((PlanVersion, "created_at"), (ConsultationRound, "created_at"), (ConsultationComment, "created_at"))
+STAMPED = (
+    (PlanVersion, "created_at"), (ConsultationRound, "created_at"), (ConsultationComment, "created_at"),
+    (ConsultationReport, "issued_at"),
+)  # fmt: skip
 Target = ConsultationComment.Target
 Answer = ConsultationComment.Answer
 Type = StakeholderType
