@@ -20,10 +20,9 @@ from nsm.analytics.groups import Filters
 from nsm.analytics.implementation import STATUSES, Implementation, activity_lines, implementation
 from nsm.analytics.indicators import BAND_LABELS, BANDS, Achievement, achievement, band_counts
 from nsm.analytics.periods import Period
-from nsm.analytics.scorecards import Scorecard, Scorecards, scorecards
+from nsm.analytics.scorecards import Scorecard, Scorecards, period_cycles, scorecards
 from nsm.analytics.views_common import with_analysis_stamp
 from nsm.i18n import localized
-from nsm.monitoring.models import ReportingCycle
 from nsm.reports.document import (
     Block,
     Bullets,
@@ -54,8 +53,7 @@ def build_annual(strategy: Strategy, period: Period) -> Document:
     money = budget(filters, period, "goal", known=by_goal.groups)
     indicators = achievement(filters, period, band_width=strategy.band_width)
     alignment = gcm_alignment(filters, period)
-    cycles = ReportingCycle.objects.filter(strategy=strategy, year__gte=period.first_year, year__lte=period.last_year)
-    reports = compliance(strategy, cycles=cycles.filter(half=period.half) if period.half else cycles)
+    reports = compliance(strategy, cycles=period_cycles(strategy, period))
     lines = activity_lines(filters, period)
     activities = {
         activity.pk: activity

@@ -23,6 +23,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 ENTRY_TABLE = "search_entry"
@@ -131,7 +132,7 @@ POSTGRESQL_INDEX = [
 
 def _vendor(connection: BaseDatabaseWrapper) -> str:
     if connection.vendor not in ("sqlite", "postgresql"):
-        raise NotImplementedError(f"Search runs on SQLite and PostgreSQL, not {connection.vendor}.")
+        raise ImproperlyConfigured(f"Search runs on SQLite and PostgreSQL, not {connection.vendor}.")
     return connection.vendor
 
 

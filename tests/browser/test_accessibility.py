@@ -56,7 +56,7 @@ def in_language(page, language: str) -> None:
     page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
 
 
-def wider_than_the_screen(page, language: str) -> str:
+def wider_than_the_screen(page) -> str:
     """What is wider than the screen: the page, or its header (whose menu must hold one line at desktop width, in
     Albanian too, and collapse below it)."""
     width = page.viewport_size["width"]
@@ -75,7 +75,7 @@ def wider_than_the_screen(page, language: str) -> str:
 
 def check_here(page, where: str, language: str, problems: dict[str, list[str]]) -> None:
     found = serious_violations(page)
-    if wider := wider_than_the_screen(page, language):
+    if wider := wider_than_the_screen(page):
         found.append(wider)
     if found:
         problems[where] = found
