@@ -41,8 +41,8 @@ from nsm.reports.document import (
     active_language,
     day_in_words,
     format_value,
+    markdown_section,
 )
-from nsm.reports.markdown_stopgap import markdown_section
 from nsm.reports.models import NARRATIVE_PARTS, AnnualNarrative, narrative_fields
 from nsm.strategy.models import Activity, Strategy
 

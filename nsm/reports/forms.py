@@ -21,7 +21,7 @@ class NarrativeForm(BootstrapForm, EditsVersion, forms.Form):
         super().__init__(*args, **kwargs)
         for name in narrative_fields():
             self.fields[name] = forms.CharField(
-                label=capfirst(AnnualNarrative._meta.get_field(name).verbose_name),
+                label=capfirst(getattr(AnnualNarrative._meta.get_field(name), "verbose_name", name)),
                 required=False,
                 max_length=LONG_TEXT_CHARS,
                 validators=[refuse_control_characters],

@@ -28,11 +28,11 @@ from nsm.analytics.periods import Period
 from nsm.analytics.views_common import StampedStrategy, strategy_for_analyst
 from nsm.core.confirm import Confirmation, ask, confirmed
 from nsm.core.forms import add_errors
+from nsm.core.markdown import to_html
 from nsm.reports import issued
 from nsm.reports.annual import Narrative
 from nsm.reports.forms import NarrativeForm, PreviewForm
 from nsm.reports.generate import FORMATS
-from nsm.reports.markdown_stopgap import to_html
 from nsm.reports.models import NARRATIVE_PARTS, IssuedAnnualFile, IssuedAnnualReport, narrative_fields
 from nsm.strategy.models import Strategy
 
@@ -84,7 +84,12 @@ def _page(
         "period": period,
         "form": form,
         "parts": [
-            (part, titles[part], [form[f"{part}_sq"], form[f"{part}_en"]], to_html(narrative.text(part, language)))
+            (
+                part,
+                titles[part],
+                [form[f"{part}_sq"], form[f"{part}_en"]],
+                to_html(narrative.text(part, language), heading_offset=3),
+            )
             for part in NARRATIVE_PARTS
         ],
         "issues": list(issued.issues_of(strategy, period)),
@@ -105,7 +110,7 @@ def preview(request: HttpRequest, code: str, period: str) -> HttpResponse:
     form = PreviewForm(request.POST)
     if not form.is_valid():
         return render(request, "reports/_preview.html", {"errors": form.errors["text"]}, status=400)
-    return render(request, "reports/_preview.html", {"html": to_html(form.cleaned_data["text"])})
+    return render(request, "reports/_preview.html", {"html": to_html(form.cleaned_data["text"], heading_offset=3)})
 
 
 @login_required

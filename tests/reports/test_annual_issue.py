@@ -9,6 +9,8 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 from docx import Document as WordDocument
@@ -260,3 +262,38 @@ def test_the_issues_list_reads_in_constant_queries(
         issued.issue_annual_report(strategy, YEAR, by=secretariat, reason=f"Correction {number}")
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(page(strategy))
+
+
+# --- The command line ---
+
+
+def test_the_command_writes_an_issued_file_as_it_was_stored(strategy, secretariat, fast_render, tmp_path):
+    issued.issue_annual_report(strategy, YEAR, by=secretariat)
+    target = tmp_path / "issued.pdf"
+    out = io.StringIO()
+    call_command("report", "annual", strategy.code, "--period", "2024", "--issue", "1", "--lang", "en",
+                 "--format", "pdf", "-o", str(target), stdout=out)  # fmt: skip
+    assert target.read_bytes().startswith(b"pdf en Issue 1 of ")
+    with pytest.raises(CommandError, match=r"has no issue '3'\. Its issues: 1\."):
+        call_command("report", "annual", strategy.code, "--period", "2024", "--issue", "3")
+    with pytest.raises(CommandError, match="--issue is for the annual report only"):
+        call_command("report", "plan", strategy.code, "--issue", "1")
+
+
+# --- Markdown, sanitized ---
+
+EVIL = '<script>alert(1)</script>\n\n<iframe src="https://evil.example"></iframe>\n\n[click](javascript:alert(1)) Fine.'
+
+
+def test_no_script_iframe_or_javascript_link_reaches_the_document(strategy):
+    with translation.override("en"):
+        document = build_annual(strategy, YEAR, narrative=Narrative({"analysis_en": EVIL}))
+    texts = " ".join(str(text) for texts in texts_of(document).values() for text in texts).lower()
+    assert "fine." in texts
+    assert "<script" not in texts and "<iframe" not in texts and "javascript:" not in texts
+
+
+def test_no_script_iframe_or_javascript_link_reaches_the_page(strategy, secretariat, coordinator, client_for):
+    write(strategy, secretariat, analysis_en=EVIL, analysis_sq=EVIL)
+    html = client_for(coordinator).get(page(strategy)).content.decode().lower()
+    assert "<script>alert" not in html and "<iframe" not in html and 'href="javascript:' not in html
