@@ -128,7 +128,8 @@ def issue_annual_report(strategy: Strategy, period: Period, *, by: Any, reason: 
             _make_files(issued, strategy, period, stored)
         except Exception as error:  # a file not made, the storage full or gone: nothing is issued
             for file in stored:  # the transaction forgets the rows; the stored bytes go too
-                file.storage.delete(file.name)
+                if file.name:
+                    file.storage.delete(file.name)
             logger.exception("The monitoring report %s of %s could not be issued", period, strategy.code)
             raise ValidationError(
                 _(

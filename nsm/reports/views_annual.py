@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -165,7 +166,7 @@ def _confirmation(
     )
 
 
-def issued_file(request: HttpRequest, pk: int, language: str, fmt: str) -> HttpResponse:
+def issued_file(request: HttpRequest, pk: int, language: str, fmt: str) -> HttpResponseBase:
     """One file of an issued report, as it was made when issued: anybody's when the strategy is public; else for the
     readers of its analysis (others: sent to sign in, or 404)."""
     found = IssuedAnnualFile.objects.select_related("issue__strategy").filter(issue_id=pk, language=language, fmt=fmt)
