@@ -180,6 +180,12 @@ def may_issue_report(user: Any, country: str) -> bool:
     return acts_for_country(user, country, SECRETARIAT)
 
 
+def may_issue_annual_report(user: Any, country: str) -> bool:
+    """Write the narrative of the country's annual monitoring reports and issue them (which publishes them when the
+    strategy is public): the secretariat. The coordinator and viewers read the narrative and the issues."""
+    return acts_for_country(user, country, SECRETARIAT)
+
+
 def may_manage_people(user: Any, country: str) -> bool:
     """Invite people to the country's institutions, change their role and institution, deactivate and reactivate
     them, reset their second factor: the secretariat and the coordinator (`PEOPLE_MANAGERS`)."""

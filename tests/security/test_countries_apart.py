@@ -35,6 +35,7 @@ from tests.security.test_access_matrix import (
     cases,
     request,
     site_patterns,
+    with_annual_issue,
     with_consultation_report,
     with_document,
     with_notification,
@@ -73,6 +74,7 @@ PUBLISHED = {
         "open_indicators_csv",
         "open_activities_json",
         "open_activities_csv",
+        "reports:published",
     },
     "XK": {  # Albania's consultation round is public, and so is the consultation report issued for it
         "accounts:institutions",
@@ -87,6 +89,7 @@ def scenario(scenario, django_db_blocker):
     """The matrix's scenario, with its document and its notice, so that the crawl requests the very pages the matrix
     does."""
     with_consultation_report(scenario, django_db_blocker)
+    with_annual_issue(scenario, django_db_blocker)
     return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
 
 
@@ -129,6 +132,8 @@ def xk_cases(scenario: Any) -> list[tuple[str, str]]:
             kwargs: dict[str, Any] = {"path": "no/such/address"} if "path" in params else {}
             if "code" in params:
                 kwargs["code"] = scenario.xk_strategy.code
+            if "period" in params:  # a monitoring report's year
+                kwargs["period"] = "2024"
             if "institution" in params:  # a scorecard: the institution that leads Kosovo's activity (its own AKPA)
                 kwargs["institution"] = scenario.xk_activity.lead.code
             if "pk" in params:

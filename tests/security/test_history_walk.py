@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -30,6 +31,8 @@ from nsm.consultation import rounds as consultation_rounds
 from nsm.context import importer as context_importer
 from nsm.context import services as context_services
 from nsm.monitoring import services as monitoring_services
+from nsm.reports import generate
+from nsm.reports.models import AnnualNarrative, IssuedAnnualReport
 from nsm.strategy import workbook as plan_workbook
 from tests.api.conftest import lines_payload
 from tests.monitoring.conftest import complete_inputs
@@ -329,6 +332,26 @@ def consultation_report_issue(s, client_for) -> Change:
     return Change(s.users["secretariat"], {key(round_.reports.get())})
 
 
+def annual_narrative_page(s, client_for) -> Change:
+    user = s.users["secretariat"]
+    response = client_for(user).post(
+        reverse("reports:annual", args=[s.strategy.code, "2024"]), {"analysis_en": "What the year shows.", "version": 0}
+    )
+    assert response.status_code == 302
+    return Change(user, {key(AnnualNarrative.objects.get(strategy=s.strategy, period="2024"))})
+
+
+def annual_report_issue(s, client_for) -> Change:
+    """Issuing through its page (the files rendered by a stand-in: what is walked is the history)."""
+    user = s.users["secretariat"]
+    with mock.patch.object(generate, "render", lambda document, fmt: b"file"):
+        response = client_for(user).post(
+            reverse("reports:annual-issue", args=[s.strategy.code, "2024"]), {"confirm": "yes"}
+        )
+    assert response.status_code == 302
+    return Change(user, {key(IssuedAnnualReport.objects.get(strategy=s.strategy, period="2024"))})
+
+
 def _round_closed(s) -> None:
     today = timezone.localdate()
     consultation_rounds.update_round(
@@ -448,6 +471,8 @@ WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "bulk: admin delete_selected": admin_bulk_delete,
     "form: consultation answer": consultation_answer,
     "form: consultation report issue": consultation_report_issue,
+    "form: annual report narrative": annual_narrative_page,
+    "form: annual report issue": annual_report_issue,
     "form: action point status": action_point_update,
     "import: training participants": training_participants_import,
     "service: training participants": participant_add_service,
