@@ -114,7 +114,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    kind: Literal["annual", "plan", "consultation"]
+    kind: Literal["annual", "plan", "consultation", "sdg-1072"]
     language: str  # "sq" or "en"
     title: str
     subtitle: str
@@ -203,6 +203,8 @@ def colophon(document: Document) -> tuple[str, ...]:
         when = {"day": day_in_words(moment.date(), document.language), "time": date_format(moment, "H:i")}
         if document.kind == "consultation":  # the content frozen when the secretariat issued it
             lines = [_("Issued on %(day)s at %(time)s, as the comments and answers stood then.") % when]
+        elif document.kind == "sdg-1072":  # the answers as saved, not approved figures
+            lines = [_("Made on %(day)s at %(time)s from the self-assessment as saved then.") % when]
         else:
             lines = [_("Made on %(day)s from the data as approved at %(time)s.") % when]
         if document.data_stamp:
