@@ -54,8 +54,7 @@ def test_values_by_domain_and_overall_as_worked_by_hand(assessment, secretariat)
 
 def test_an_assessment_answered_in_part_has_values_only_for_complete_domains(assessment, secretariat):
     given = {
-        sub.pk: services.AnswerInput(level="yes", evidence="")
-        for sub in SubCategory.objects.filter(domain__number=2)
+        sub.pk: services.AnswerInput(level="yes", evidence="") for sub in SubCategory.objects.filter(domain__number=2)
     }
     services.save_answers(assessment, by=secretariat, version=assessment.version, answers=given)
     scores = selectors.scores(assessment)
