@@ -21,6 +21,7 @@ from nsm.audit import acting_as
 from nsm.core import limits
 from nsm.core.stale import bump_version, check_version, told_by_history
 from nsm.strategy.models import Activity, Result, Strategy
+from nsm.strategy.services import set_m2m_quietly
 
 
 @dataclass(frozen=True)
@@ -139,10 +140,8 @@ def save_answers(assessment: Assessment, *, by: Any, version: int | None, answer
                 continue
             changed += 1
             answer.level, answer.evidence = given.level, given.evidence
-            if items_changed:
-                # The m2m changes are recorded with the answer's row saved after them (m2m_fields).
-                answer.measures.set(given.measure_ids)
-                answer.activities.set(given.activity_ids)
+            if items_changed:  # recorded with the answer's row saved after them, not a row each
+                set_m2m_quietly(answer, {"measures": given.measure_ids, "activities": given.activity_ids})
             answer.save()
         if changed:
             bump_version(locked)
@@ -164,8 +163,7 @@ def add_suggestions(assessment: Assessment, *, by: Any, version: int | None) -> 
             found = suggested.get(answer.subcategory_id)
             if found is None or answer.measures.all() or answer.activities.all():
                 continue
-            answer.measures.set(found.measures)
-            answer.activities.set(found.activities)
+            set_m2m_quietly(answer, {"measures": found.measures, "activities": found.activities})
             answer.save()
             changed += 1
         if changed:
