@@ -2,8 +2,11 @@
 the documents, and the queries that do not grow with the plan."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nsm.assessment import services
 from nsm.assessment.models import Answer, Assessment, SubCategory
 from tests.assessment.conftest import answer_all
 from tests.factories import ActivityFactory, MeasureFactory
@@ -136,11 +139,23 @@ def test_the_pages_take_as_many_queries_for_a_big_plan_as_for_a_small_one(
     _grow_plan(strategy, 2)
     answer_all(assessment, secretariat, {})
     client.get(url)  # warm the session and the caches
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     _grow_plan(strategy, 40)
     with django_assert_max_num_queries(len(small)):
         assert client.get(url).status_code == 200
+
+
+def test_the_dashboard_links_to_the_self_assessments(strategy, coordinator, client_for):
+    page = client_for(coordinator).get(reverse("analytics:dashboard", args=[strategy.code]))
+    assert page.status_code == 200
+    assert reverse("assessment:list", args=[strategy.code]) in page.content.decode()
+
+
+def test_changing_an_answers_items_leaves_one_history_row(assessment, strategy, secretariat):
+    activity = ActivityFactory(measure=MeasureFactory(parent__parent__strategy=strategy))
+    sub = SubCategory.objects.get(number="6.4")
+    before = Answer.history.count()
+    given = {sub.pk: services.AnswerInput("yes", "", frozenset({activity.measure_id}), frozenset({activity.pk}))}
+    services.save_answers(assessment, by=secretariat, version=None, answers=given)
+    assert Answer.history.count() == before + 1
