@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from nsm.assessment import selectors
 from nsm.assessment.methodology import THRESHOLDS, Category, Level
 from nsm.assessment.models import Answer, Assessment
+from nsm.core.markdown import Items, parse, plain
 from nsm.core.numbers import format_decimal, format_percent
 from nsm.reports.document import (
     Bullets,
@@ -28,6 +29,7 @@ from nsm.reports.document import (
     Row,
     Section,
     Table,
+    markdown_section,
 )
 from nsm.reports.generate import FORMATS, LANGUAGES, DocumentError, Output, YearDocument, render
 from nsm.strategy.models import Strategy
@@ -96,6 +98,8 @@ def build_assessment(assessment: Assessment, language: str) -> Document:
                 ),
             )
         ]
+        if assessment.note.strip():
+            sections.append(markdown_section(_("Remarks"), assessment.note))
         if comparison is not None:
             sections.append(_comparison_section(comparison))
         for domain in scores.domains:
@@ -229,6 +233,18 @@ def _comparison_section(comparison: selectors.Comparison) -> Section:
     return Section(_("Comparison with %(year)s") % {"year": comparison.previous.year}, blocks)
 
 
+def _plain(text: str) -> str:
+    """A Markdown evidence as the plain text of a table's cell: each block on its own line, a list's items as
+    "- item"."""
+    lines = []
+    for block in parse(text):
+        if isinstance(block, Items):
+            lines += [f"- {plain(item)}" for item in block.items]
+        else:
+            lines.append(block.text)
+    return "\n".join(lines) or "—"
+
+
 def _items(answer: Answer) -> str:
     references = [m.reference or m.code for m in answer.measures.all()]
     references += [a.reference or a.code for a in answer.activities.all()]
@@ -246,7 +262,7 @@ def _answers_table(domain: selectors.DomainScore) -> Table:
             Column(_("Measures and activities"), width=1.7),
         ),
         rows=tuple(
-            Row((a.subcategory.number, a.subcategory.label, _answer(a), a.evidence or "—", _items(a)))
+            Row((a.subcategory.number, a.subcategory.label, _answer(a), _plain(a.evidence), _items(a)))
             for a in domain.answers
         ),
         name=_("Domain %(number)s") % {"number": domain.domain.number},

@@ -48,6 +48,7 @@ class AnswersForm(EditsVersion, BootstrapForm, forms.Form):
         measures: list[Result],
         activities: list[Activity],
         version: int,
+        note: str = "",
         **kwargs: Any,
     ) -> None:
         initial = {}
@@ -57,9 +58,22 @@ class AnswersForm(EditsVersion, BootstrapForm, forms.Form):
             initial[f"evidence_{pk}"] = answer.evidence
             initial[f"measures_{pk}"] = [m.pk for m in answer.measures.all()]
             initial[f"activities_{pk}"] = [a.pk for a in answer.activities.all()]
+        initial["note"] = note
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.answers = answers
+        self.fields["note"] = forms.CharField(
+            label=_("Remarks"),
+            required=False,
+            max_length=limits.LONG_TEXT_CHARS,
+            validators=[limits.refuse_control_characters],
+            widget=forms.Textarea(attrs={"rows": 6}),
+            help_text=_(
+                "What the assessment concludes, in Markdown (# a heading, **bold**, - a list); printed in the "
+                "document as its own chapter. At most %(limit)s characters."
+            )
+            % {"limit": f"{limits.LONG_TEXT_CHARS:,}"},
+        )
         measure_choices = [(m.pk, _item_label(m)) for m in measures]
         activity_choices = [(a.pk, _item_label(a)) for a in activities]
         for answer in answers:
@@ -78,7 +92,7 @@ class AnswersForm(EditsVersion, BootstrapForm, forms.Form):
                 strip=True,
                 validators=[limits.refuse_control_characters],
                 widget=forms.Textarea(attrs={"rows": 3}),
-                help_text=_("What in the plan or the law shows it; at most %(limit)s characters.")
+                help_text=_("What in the plan or the law shows it (Markdown); at most %(limit)s characters.")
                 % {"limit": f"{EVIDENCE_CHARS:,}"},
             )
             self.fields[f"measures_{pk}"] = forms.TypedMultipleChoiceField(

@@ -98,11 +98,19 @@ def check_answers(answers: dict[int, AnswerInput], subcategories: dict[int, SubC
     return errors
 
 
-def save_answers(assessment: Assessment, *, by: Any, version: int | None, answers: dict[int, AnswerInput]) -> int:
-    """Save the answers given (by sub-category id): each answer changed gets one history row, and so does the
-    assessment (its version goes up); unchanged answers are left alone. Returns how many answers changed. Refused in
-    words, with every error at once, when the assessment is final, was changed since `version`, or an answer is not
-    one the sub-category takes; measures and activities not of the strategy are refused too."""
+def save_answers(
+    assessment: Assessment,
+    *,
+    by: Any,
+    version: int | None,
+    answers: dict[int, AnswerInput],
+    note: str | None = None,
+) -> int:
+    """Save the answers given (by sub-category id) and, when given, the assessment's remarks (`note`, Markdown):
+    each answer changed gets one history row, and so does the assessment (its version goes up); unchanged answers are
+    left alone. Returns how many answers changed (and 1 for the remarks). Refused in words, with every error at once,
+    when the assessment is final, was changed since `version`, or an answer is not one the sub-category takes;
+    measures and activities not of the strategy are refused too."""
     with transaction.atomic(), acting_as(by):
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         check_version(locked, version, _describe(locked))
@@ -117,6 +125,12 @@ def save_answers(assessment: Assessment, *, by: Any, version: int | None, answer
         if unknown:
             raise ValidationError(_("Some answers are not of this self-assessment: reload the page."))
         errors = check_answers(answers, {pk: answer.subcategory for pk, answer in current.items()})
+        if note is not None:
+            try:
+                limits.refuse_longer_than(limits.LONG_TEXT_CHARS, note)
+                limits.refuse_control_characters(note)
+            except ValidationError as error:
+                errors["note"] = list(error.messages)
         if errors:
             raise ValidationError(errors)
         wanted_measures = {pk for given in answers.values() for pk in given.measure_ids}
@@ -143,9 +157,12 @@ def save_answers(assessment: Assessment, *, by: Any, version: int | None, answer
             if items_changed:  # recorded with the answer's row saved after them, not a row each
                 set_m2m_quietly(answer, {"measures": given.measure_ids, "activities": given.activity_ids})
             answer.save()
+        if note is not None and note != locked.note:
+            locked.note = note
+            changed += 1
         if changed:
             bump_version(locked)
-    assessment.version = locked.version
+    assessment.version, assessment.note = locked.version, locked.note
     return changed
 
 

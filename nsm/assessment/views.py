@@ -111,13 +111,18 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
         measures=measures,
         activities=activities,
         version=assessment.version,
+        note=assessment.note,
     )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 changed = services.save_answers(
-                    assessment, by=request.user, version=form.edited_version, answers=form.given()
+                    assessment,
+                    by=request.user,
+                    version=form.edited_version,
+                    answers=form.given(),
+                    note=form.cleaned_data["note"],
                 )
             except StaleVersion as error:
                 add_errors(form, error)
@@ -125,7 +130,7 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(request, _("%(count)s answers saved.") % {"count": changed})
+                messages.success(request, _("Saved: %(count)s changes.") % {"count": changed})
                 return redirect("assessment:detail", assessment.pk)
         status = 400
     suggested = selectors.suggestions(assessment.strategy)

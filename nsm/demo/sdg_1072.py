@@ -77,7 +77,17 @@ ANSWERS: dict[str, tuple[str, str, str]] = {
     "6.4": ("yes", "yes", "Criminal code provisions and joint operations against migrant smuggling."),
     "6.5": ("no", "yes", "Reintegration services for returning Albanians at the employment offices."),
 }
-NOTE = "Demo data: the answers are illustrative, not the Government's assessment."
+REMARKS = {
+    2023: "Baseline before the strategy. *Demo data: the answers are illustrative, not the Government's assessment.*",
+    2025: (
+        "The strategy's first two years moved four domains up a category.\n\n"
+        "# Where progress is needed\n\n"
+        "- **Gender-responsive policy** (2.4): no formal mechanism yet.\n"
+        "- **Crises** (5.1, 5.3): no contingency plan for migrants in a crisis.\n"
+        "- **Fair recruitment** (4.4): the rules are still being drafted.\n\n"
+        "*Demo data: the answers are illustrative, not the Government's assessment.*"
+    ),
+}
 
 
 def load_sdg_1072(strategy: Strategy, *, summary: LoadSummary) -> None:
@@ -107,7 +117,9 @@ def load_sdg_1072(strategy: Strategy, *, summary: LoadSummary) -> None:
                     measure_ids=frozenset(m.pk for m in answer.measures.all()),
                     activity_ids=frozenset(a.pk for a in answer.activities.all()),
                 )
-            services.save_answers(assessment, by=secretariat, version=assessment.version, answers=given)
+            services.save_answers(
+                assessment, by=secretariat, version=assessment.version, answers=given, note=REMARKS[year]
+            )
             if final:
                 services.set_status(assessment, by=secretariat, version=assessment.version, status="final")
         summary.created["assessment"] += 1

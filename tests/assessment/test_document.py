@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from nsm.__main__ import main
 from nsm.assessment import services
 from nsm.assessment.document import build_assessment
+from nsm.assessment.models import SubCategory
 from nsm.reports.document import Table
 from nsm.reports.generate import YEAR_DOCUMENTS, generate_for_year
 from tests.assessment.conftest import answer_all
@@ -111,3 +112,15 @@ def test_a_refusal_exits_with_status_1(two_assessments, capsys, monkeypatch):
         main()
     assert exited.value.code == 1
     assert "no SDG 10.7.2 self-assessment for 1999" in capsys.readouterr().err
+
+
+def test_the_remarks_are_a_chapter_and_the_evidence_is_plain_text(two_assessments, secretariat):
+    _first, current = two_assessments
+    sub = SubCategory.objects.get(number="1.1")
+    given = {sub.pk: services.AnswerInput("yes", "**Law** on health\n\n- item one")}
+    services.save_answers(current, by=secretariat, version=None, answers=given, note="Intro\n\n# Gaps\n\nNone.")
+    document = build_assessment(current, "en")
+    titles = [section.title for section, _depth in document.walk()]
+    assert "Remarks" in titles and "Gaps" in titles
+    cells = [row.values[3] for table in document.tables() if len(table.columns) == 5 for row in table.rows]
+    assert "Law on health\n- item one" in cells

@@ -159,3 +159,22 @@ def test_changing_an_answers_items_leaves_one_history_row(assessment, strategy, 
     given = {sub.pk: services.AnswerInput("yes", "", frozenset({activity.measure_id}), frozenset({activity.pk}))}
     services.save_answers(assessment, by=secretariat, version=None, answers=given)
     assert Answer.history.count() == before + 1
+
+
+def test_the_remarks_are_markdown_on_the_page_and_a_chapter_of_the_document(assessment, secretariat, client_for):
+    client = client_for(secretariat)
+    data = _form_data(assessment, note="# Gaps\n\n- **Crises**: no plan <script>x</script>")
+    assert client.post(_url("answers", assessment), data).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.note.startswith("# Gaps")
+    body = client.get(_url("detail", assessment)).content.decode()
+    assert "<strong>Crises</strong>" in body and "<script>x" not in body
+
+
+def test_remarks_too_long_are_refused_with_the_answers_kept(assessment, secretariat, client_for):
+    sub = SubCategory.objects.get(number="1.1")
+    data = _form_data(assessment, note="x" * 10_001, **{f"level_{sub.pk}": "yes"})
+    response = client_for(secretariat).post(_url("answers", assessment), data)
+    assert response.status_code == 400
+    assert "Remarks" in response.content.decode()
+    assert Answer.objects.get(assessment=assessment, subcategory=sub).level == ""
