@@ -51,7 +51,7 @@ class AnswersForm(EditsVersion, BootstrapForm, forms.Form):
         note: str = "",
         **kwargs: Any,
     ) -> None:
-        initial = {}
+        initial: dict[str, Any] = {}
         for answer in answers:
             pk = answer.subcategory_id
             initial[f"level_{pk}"] = answer.level
