@@ -37,7 +37,7 @@ class NewAssessmentForm(BootstrapForm, forms.Form):
 def _item_label(item: Result | Activity) -> str:
     reference = item.reference or item.code
     title = str(item.title)
-    return f"{reference} {title[:120]}{'…' if len(title) > 120 else ''}"
+    return f"{reference} {title[:70]}{'…' if len(title) > 70 else ''}"
 
 
 class AnswersForm(EditsVersion, BootstrapForm, forms.Form):
