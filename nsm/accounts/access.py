@@ -8,7 +8,7 @@ Rules, in terms of institutions and roles:
   API reach objects through `get_for_user`, which answers 404 both for missing and for forbidden objects.
 - The role sets are named here only, and what pages, API handlers and services decide about a country is asked of
   the verbs (`may_manage`, `may_review`, `may_oversee`, `may_answer`, `may_analyse`, `may_publish`,
-  `may_read_internal`, `may_manage_people`): no module outside accounts checks a role itself.
+  `may_read_internal`, `may_manage_people`, `may_assess`): no module outside accounts checks a role itself.
 
 This module imports no other app of the project: the arrows keep pointing down.
 """
@@ -167,6 +167,12 @@ def may_analyse(user: Any, country: str) -> bool:
     """Read the analysis of the country's strategies (approved figures) and its documents: `ANALYSTS`, not focal
     points."""
     return acts_for_country(user, country, ANALYSTS)
+
+
+def may_assess(user: Any, country: str) -> bool:
+    """Make and answer the SDG 10.7.2 self-assessments of the country's strategies (nsm.assessment): the
+    secretariat. Whoever reads the analysis (`may_analyse`) reads them."""
+    return acts_for_country(user, country, SECRETARIAT)
 
 
 def may_publish(user: Any, country: str) -> bool:

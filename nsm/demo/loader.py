@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from nsm.accounts import twofactor
 from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
-from nsm.demo import annual, capacity, consultation, content, context, diaspora, monitoring, workinggroup
+from nsm.demo import annual, capacity, consultation, content, context, diaspora, monitoring, sdg_1072, workinggroup
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import (
     Activity,
@@ -103,6 +103,7 @@ def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
         capacity.load_trainings(strategy, admin=admin, summary=summary)
         workinggroup.load_working_group(strategy, summary=summary)
         context.load_context(admin=admin, summary=summary, country=strategy.country)
+        sdg_1072.load_sdg_1072(strategy, summary=summary)
         annual.load_annual_report(strategy, summary=summary)  # last: it reads the approved 2024 reports
     if stdout is not None:
         stdout.write(summary.line() + "\n")

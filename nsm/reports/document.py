@@ -132,7 +132,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    kind: Literal["annual", "plan", "consultation"]
+    kind: Literal["annual", "plan", "consultation", "sdg-1072"]
     language: str  # "sq" or "en"
     title: str
     subtitle: str
@@ -295,6 +295,8 @@ def colophon(document: Document) -> tuple[str, ...]:
                 f"{document.issue}.",
                 _("Issued on %(day)s at %(time)s from the data as approved then.") % when,
             ]
+        elif document.kind == "sdg-1072":  # the answers as saved, not approved figures
+            lines = [_("Made on %(day)s at %(time)s from the self-assessment as saved then.") % when]
         else:
             lines = [_("Made on %(day)s from the data as approved at %(time)s.") % when]
         if document.data_stamp:

@@ -56,6 +56,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nsm.accounts import services as account_services
 from nsm.accounts.models import Institution
+from nsm.assessment import services as assessment_services
 from nsm.consultation import issue, report
 from nsm.consultation.models import ConsultationReport
 from nsm.notifications.models import Notification
@@ -178,6 +179,11 @@ PK_OF: dict[str, dict[str, str]] = {
     "reports:status": {"": "document"},
     "reports:download": {"": "document"},
     "notifications:open": {"": "notification"},  # the focal point's own notice
+    "assessment:detail": {"": "assessment"},
+    "assessment:answers": {"": "assessment"},
+    "assessment:suggest": {"": "assessment"},
+    "assessment:status": {"": "assessment"},
+    "assessment:document": {"": "assessment"},
 }
 for _name in ("report", "report-submit", "report-return", "report-approve", "report-reopen", "report-comment",
               "report-history", "evidence-add", "report-workbook", "report-upload"):  # fmt: skip
@@ -195,6 +201,7 @@ XK_TOO = {
     "reports:documents",
     "reports:annual",
     "reports:published",
+    "assessment:list",
 }
 
 
@@ -263,8 +270,21 @@ def with_annual_issue(scenario: Any, django_db_blocker: Any) -> Any:
     return scenario
 
 
+def with_assessment(scenario: Any, django_db_blocker: Any) -> Any:
+    """The security scenario with an SDG 10.7.2 self-assessment of each country's strategy, made by its secretariat."""
+    with django_db_blocker.unblock():
+        scenario.objects["assessment"] = assessment_services.create_assessment(
+            scenario.strategy, year=2025, by=scenario.users["secretariat"]
+        )
+        scenario.objects["xk_assessment"] = assessment_services.create_assessment(
+            scenario.xk_strategy, year=2025, by=scenario.users["xk_secretariat"]
+        )
+    return scenario
+
+
 @pytest.fixture(scope="module")
 def scenario(scenario, django_db_blocker):
+    with_assessment(scenario, django_db_blocker)
     with_consultation_report(scenario, django_db_blocker)
     with_annual_issue(scenario, django_db_blocker)
     return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
@@ -483,6 +503,15 @@ EXPECTED: dict[str, str] = {
     "tracking:iptt_export": "L D D D A A A D A",
     "tracking:gcm": "L D D D A A A D A",
     "tracking:publish": "L D D D A D D D A",
+    # The SDG 10.7.2 self-assessment: read by whoever reads the analysis, made and answered by the secretariat only.
+    "assessment:list": "L D D D A A A D A",
+    "assessment:list[XK]": "L D D D D D D A A",
+    "assessment:create": "L D D D A D D D A",
+    "assessment:detail": "L D D D A A A D A",
+    "assessment:answers": "L D D D A D D D A",
+    "assessment:suggest": "L D D D A D D D A",
+    "assessment:status": "L D D D A D D D A",
+    "assessment:document": "L D D D A A A D A",
     "tracking:public_index": "A A A A A A A A A",
     "tracking:public": "D D D D D D D D D",  # not made public: nobody's, not even a superuser's
     "tracking:public[XK]": "A A A A A A A A A",  # made public: everybody's

@@ -36,6 +36,7 @@ from tests.security.test_access_matrix import (
     request,
     site_patterns,
     with_annual_issue,
+    with_assessment,
     with_consultation_report,
     with_document,
     with_notification,
@@ -53,6 +54,7 @@ XK_OBJECT = {
     "cycle": "xk_cycle",
     "report": "xk_report",
     "other_report": "xk_report",
+    "assessment": "xk_assessment",
 }
 XK_API_PARAMS = {
     "report_id": "xk_report",
@@ -88,6 +90,7 @@ PUBLISHED = {
 def scenario(scenario, django_db_blocker):
     """The matrix's scenario, with its document and its notice, so that the crawl requests the very pages the matrix
     does."""
+    with_assessment(scenario, django_db_blocker)
     with_consultation_report(scenario, django_db_blocker)
     with_annual_issue(scenario, django_db_blocker)
     return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
@@ -138,6 +141,8 @@ def xk_cases(scenario: Any) -> list[tuple[str, str]]:
                 kwargs["institution"] = scenario.xk_activity.lead.code
             if "pk" in params:
                 kwargs["pk"] = _object(scenario, XK_OBJECT[key]).pk
+            if "language" in params:  # a document's file (an SDG 10.7.2 self-assessment's)
+                kwargs |= {"language": "en", "fmt": "xlsx"}
             found.append((f"{name}[{variant} of XK]" if variant else f"{name}[XK]", reverse(name, kwargs=kwargs)))
     return found
 
