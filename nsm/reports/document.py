@@ -114,7 +114,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    kind: Literal["annual", "plan", "consultation"]
+    kind: Literal["annual", "plan", "consultation", "gcm-review"]
     language: str  # "sq" or "en"
     title: str
     subtitle: str

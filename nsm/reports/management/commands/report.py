@@ -1,7 +1,8 @@
 """`nsm report annual CODE --period 2025 --lang sq --format docx -o FILE`, `nsm report plan CODE --lang en
---format pdf -o FILE` and `nsm report consultation CODE --round ID --lang sq --format pdf -o FILE` (the latest
-consultation report issued for the round): a document written straight to a file, without the worker (for scripts
-and cron)."""
+--format pdf -o FILE`, `nsm report gcm-review CODE --period 2025 --lang en --format pdf -o FILE` (the draft GCM
+voluntary national review of the period, as written so far) and `nsm report consultation CODE --round ID --lang sq
+--format pdf -o FILE` (the latest consultation report issued for the round): a document written straight to a file,
+without the worker (for scripts and cron)."""
 
 from __future__ import annotations
 
@@ -31,22 +32,22 @@ def _target(name: str) -> Path:
 
 class Command(BaseCommand):
     help = (
-        "Write the annual monitoring report, the strategy and action plan document or a round's consultation report "
-        "to a file."
+        "Write the annual monitoring report, the strategy and action plan document, the GCM voluntary national review "
+        "or a round's consultation report to a file."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "kind",
-            help="annual: the monitoring report; plan: the strategy and action plan; consultation: the consultation "
-            "report of a round (--round).",
+            help="annual: the monitoring report; plan: the strategy and action plan; gcm-review: the GCM voluntary "
+            "national review (--period); consultation: the consultation report of a round (--round).",
         )
         parser.add_argument("code", help="The strategy's code, e.g. AL-NSM-2024-2030.")
         parser.add_argument(
             "--period",
             default="",
-            help="For the annual report: a year (2025) or a half (2025-H1). For the plan: one action plan's years "
-            "(2027-2029); left out, the whole strategy.",
+            help="For the annual report: a year (2025) or a half (2025-H1). For the GCM review: a year (2025) or "
+            "years (2024-2026). For the plan: one action plan's years (2027-2029); left out, the whole strategy.",
         )
         parser.add_argument(
             "--round", dest="round_id", default="", help="For the consultation report: the round's number (its id)."
@@ -61,8 +62,8 @@ class Command(BaseCommand):
         if strategy is None:
             known = ", ".join(Strategy.objects.order_by("code").values_list("code", flat=True)) or "none"
             raise CommandError(f"No strategy has the code {code!r}. Strategies: {known}.")
-        if kind not in ("annual", "plan", "consultation"):
-            raise CommandError(f"Unknown document {kind}: choose annual, plan or consultation.")
+        if kind not in ("annual", "plan", "gcm-review", "consultation"):
+            raise CommandError(f"Unknown document {kind}: choose annual, plan, gcm-review or consultation.")
         if kind == "consultation":
             self.consultation(strategy, round_id, lang=lang, fmt=fmt, output=output)
             return
@@ -71,6 +72,8 @@ class Command(BaseCommand):
         chosen = None
         if kind == "annual" and not period:
             raise CommandError("The annual report needs --period, e.g. --period 2025 or --period 2025-H1.")
+        if kind == "gcm-review" and not period:
+            raise CommandError("The GCM review needs --period, e.g. --period 2025 or --period 2024-2026.")
         if period:
             try:
                 chosen = Period.parse(period)
