@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nsm.reports import views
+from nsm.reports import views, views_gcm
 
 app_name = "reports"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("<str:code>/request/", views.request_document, name="request"),
     path("<str:code>/<int:pk>/status/", views.status, name="status"),
     path("<str:code>/<int:pk>/download/", views.download, name="download"),
+    path("<str:code>/gcm-review/", views_gcm.review, name="gcm-review"),
+    path("<str:code>/gcm-review/save/", views_gcm.save, name="gcm-review-save"),
+    path("<str:code>/gcm-review/preview/", views_gcm.preview, name="gcm-review-preview"),
+    path("<str:code>/gcm-review/<str:language>/<str:fmt>/", views_gcm.download, name="gcm-review-file"),
 ]
