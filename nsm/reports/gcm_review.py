@@ -21,7 +21,7 @@ document both read `review_data`, so that they say the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -50,6 +50,8 @@ from nsm.reports.document import (
     Table,
     active_language,
     format_value,
+    markdown_blocks,
+    markdown_section,
 )
 from nsm.reports.models import GCM_OBJECTIVES, GcmReview
 from nsm.strategy.models import Activity, Strategy
@@ -60,13 +62,6 @@ CHALLENGE_STATUSES = ("delayed", "cancelled")
 # the plan's order), each cut to a paragraph.
 QUOTES_PER_OBJECTIVE = 5
 QUOTE_CHARS = 600
-
-try:  # the lead's Markdown (nsm.core.markdown), merged beside this branch
-    from nsm.reports.document import markdown_blocks
-except ImportError:  # pragma: no cover - until then, paragraphs as written
-
-    def markdown_blocks(text: str, resolve: Callable | None = None) -> tuple[Block, ...]:  # type: ignore[misc]
-        return tuple(Paragraph(" ".join(part.split())) for part in text.split("\n\n") if part.strip())
 
 
 @dataclass(frozen=True)
@@ -269,12 +264,10 @@ def build_gcm_review(strategy: Strategy, period: Period) -> Document:
     )
 
 
-def _written(text: str) -> tuple[Block, ...]:
-    return markdown_blocks(text) if text.strip() else (Paragraph(_("Not written yet.")),)
-
-
 def _chapter(title: str, text: str, *blocks: Block) -> Section:
-    return Section(title, blocks=(*_written(text), *blocks))
+    """A free chapter: the secretariat's text (its headings as subsections), then what the data add."""
+    written = markdown_section(title, text, empty=_("Not written yet."))
+    return dataclasses.replace(written, blocks=(*written.blocks, *blocks))
 
 
 def _context(text: str, data: ReviewData) -> Section:

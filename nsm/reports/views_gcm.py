@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -25,20 +25,13 @@ from django.views.decorators.http import require_GET, require_POST
 from nsm.accounts import access
 from nsm.analytics.periods import Period, action_plan_spans, periods_of
 from nsm.analytics.views_common import StampedStrategy, latest_reported_period, strategy_for_analyst
+from nsm.core.markdown import to_html
 from nsm.core.stale import StaleVersion
 from nsm.reports import services
 from nsm.reports.forms import ReviewTextForm
 from nsm.reports.gcm_review import review_data, review_texts
 from nsm.reports.generate import FORMATS, LANGUAGES, DocumentError, generate
 from nsm.reports.models import GCM_OBJECTIVES, REVIEW_TEXT_CHARS, GcmReview
-
-try:  # the lead's Markdown (nsm.core.markdown), merged beside this branch
-    from nsm.core.markdown import to_html
-except ImportError:  # pragma: no cover - until then, paragraphs as written
-
-    def to_html(text: str, **kwargs: Any) -> str:  # type: ignore[misc]
-        return linebreaks(escape(text))
-
 
 CHAPTER_TITLES = {
     "context": gettext_lazy("National context and method"),
@@ -108,10 +101,6 @@ def _page(
     if refused is not None:
         forms[refused.part] = refused  # the user's typed values, with the reason
     can_write = access.may_write_gcm_review(request.user, strategy.country)
-    if not can_write:  # the coordinator reads the texts as they print
-        for form in forms.values():
-            form.html_sq = to_html(form.initial.get("text_sq", ""))
-            form.html_en = to_html(form.initial.get("text_en", ""))
     chapters = [(chapter, CHAPTER_TITLES[chapter], forms[chapter]) for chapter in GcmReview.CHAPTERS]
     objectives = [
         (objective, objective.summary(strategy.currency), forms[f"objective-{objective.number}"])

@@ -84,11 +84,12 @@ def test_objectives_the_plan_does_not_serve_are_listed_as_such_not_hidden(approv
 
 def test_an_objective_prints_the_written_text_then_the_data_behind_it(approved_plan, secretariat):
     services.write_review_objective(
-        approved_plan.strategy, YEAR_2024, number=1, text_sq="Shqip.", text_en="Albania collects data.",
+        approved_plan.strategy, YEAR_2024, number=1, text_sq="Shqip.", text_en="Albania **collects** data.",
         version=0, by=secretariat,
     )  # fmt: skip
     first = section(review(approved_plan), "Progress on the objectives of the Global Compact").subsections[0]
     assert isinstance(first.blocks[0], Paragraph) and first.blocks[0].text == "Albania collects data."
+    assert [run.text for run in first.blocks[0].runs if run.bold] == ["collects"]  # Markdown, as the lead reads it
     assert isinstance(first.blocks[1], KeyFigures)
     tables = [block for block in first.blocks if isinstance(block, Table)]
     assert [t.caption for t in tables] == ["Activities for GCM objective 1", "Indicators for GCM objective 1"]
@@ -98,6 +99,17 @@ def test_an_objective_prints_the_written_text_then_the_data_behind_it(approved_p
 def test_an_objective_without_a_text_prints_the_data_drafted_summary(approved_plan):
     first = section(review(approved_plan), "Progress on the objectives of the Global Compact").subsections[0]
     assert first.blocks[0].text.startswith("2 activities serve it in the period (2 completed).")
+
+
+def test_a_chapters_headings_are_its_subsections(approved_plan, secretariat):
+    services.write_review_chapter(
+        approved_plan.strategy, YEAR_2024, chapter="context", text_sq="", text_en="Intro.\n\n# Migration\n\nFigures.",
+        version=0, by=secretariat,
+    )  # fmt: skip
+    context = review(approved_plan).sections[0]
+    assert texts(context)[0] == "Intro."
+    assert texts(context)[-1].startswith("The figures of this review come from the action plan")
+    assert [sub.title for sub in context.subsections] == ["Migration"]
 
 
 def test_the_chapters_print_the_text_of_the_documents_language(approved_plan, secretariat):
