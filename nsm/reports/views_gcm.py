@@ -9,6 +9,7 @@ that does not exist. A preview of a text as it will print (Markdown) is asked fo
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -58,8 +59,13 @@ def _periods(strategy: StampedStrategy) -> list[Period]:
 
 def _period(strategy: StampedStrategy, raw: str) -> tuple[Period, str]:
     """The period asked for (a year or an action plan's years) and, when it is not one of the strategy's, the
-    reason in words and the default period (the latest with approved reports)."""
+    reason in words and the default period: that of the review written last, else the latest with approved reports."""
     default = latest_reported_period(strategy)
+    reviews = GcmReview.objects.filter(strategy=strategy).order_by("-updated_at", "-pk")
+    written = reviews.values_list("period", flat=True).first()
+    with contextlib.suppress(ValueError):
+        if written and Period.parse(written) in _periods(strategy):
+            default = Period.parse(written)
     if not raw:
         return default, ""
     try:
