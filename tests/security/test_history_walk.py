@@ -25,11 +25,14 @@ from simple_history.models import registered_models
 
 from nsm.accounts.models import ApiToken
 from nsm.analytics import services as analytics_services
+from nsm.analytics.periods import Period
 from nsm.capacity import services as capacity_services
 from nsm.consultation import rounds as consultation_rounds
 from nsm.context import importer as context_importer
 from nsm.context import services as context_services
 from nsm.monitoring import services as monitoring_services
+from nsm.reports import services as report_services
+from nsm.reports.models import GcmReview, GcmReviewObjective
 from nsm.strategy import workbook as plan_workbook
 from tests.api.conftest import lines_payload
 from tests.monitoring.conftest import complete_inputs
@@ -426,6 +429,34 @@ def report_lines_service(s, client_for) -> Change:
     return Change(user, {key(report.activity_lines.get(activity_id=activities[0].activity_id)), key(report)})
 
 
+def gcm_review_objective_page(s, client_for) -> Change:
+    """The first text of the GCM review: the review of the period is made with it (one row each)."""
+    user, year = s.users["secretariat"], s.strategy.plan_start_year
+    data = {"part": "objective-2", "period": str(year), "objective-2-text_sq": "Teksti.",
+            "objective-2-text_en": "Text.", "objective-2-version": "0"}  # fmt: skip
+    response = client_for(user).post(reverse("reports:gcm-review-save", args=[s.strategy.code]), data)
+    assert response.status_code == 302
+    review = GcmReview.objects.get(strategy=s.strategy, period=str(year))
+    return Change(user, {key(review), key(GcmReviewObjective.objects.get(review=review, number=2))})
+
+
+def _gcm_review_written(s) -> None:
+    report_services.write_review_chapter(
+        s.strategy, Period.year(s.strategy.plan_start_year), chapter="context", text_sq="", text_en="First.",
+        version=0, by=s.users["secretariat"],
+    )  # fmt: skip
+
+
+def gcm_review_chapter_page(s, client_for) -> Change:
+    user, year = s.users["secretariat"], s.strategy.plan_start_year
+    review = GcmReview.objects.get(strategy=s.strategy, period=str(year))
+    data = {"part": "context", "period": str(year), "context-text_sq": "I dyti.", "context-text_en": "Second.",
+            "context-version": str(review.version)}  # fmt: skip
+    response = client_for(user).post(reverse("reports:gcm-review-save", args=[s.strategy.code]), data)
+    assert response.status_code == 302
+    return Change(user, {key(review)})
+
+
 WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "form: plan activity edit": plan_activity_form,
     "form: plan indicator edit": plan_indicator_form,
@@ -456,6 +487,8 @@ WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "form: API token revoke": token_revoke_page,
     "service: public switch": public_switch,
     "form: public switch": public_switch_page,
+    "form: GCM review objective": gcm_review_objective_page,
+    "form: GCM review chapter": gcm_review_chapter_page,
 }
 
 
@@ -469,6 +502,7 @@ def _second_value(s) -> None:
 PREPARE: dict[str, Callable[[Any], None]] = {
     "bulk: admin delete_selected": _second_value,
     "form: consultation report issue": _round_closed,
+    "form: GCM review chapter": _gcm_review_written,
     "form: report return": _submitted,
     "form: report approve": _submitted,
     "form: report reopen": _approved,
