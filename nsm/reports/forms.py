@@ -3,6 +3,8 @@ was edited at."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,7 @@ class ReviewTextForm(BootstrapForm, EditsVersion, forms.Form):
     )
     version = VersionField(min_value=0)
 
-    def __init__(self, *args, part: str, **kwargs) -> None:
+    def __init__(self, *args: Any, part: str, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", part)
         kwargs.setdefault("auto_id", "review-%s")
         super().__init__(*args, **kwargs)

@@ -25,7 +25,8 @@ The rules:
 - The analysis (dashboard, indicator tracking, GCM alignment, the API roll-ups) is for the secretariat, the
   coordinator and viewers of the country; not for focal points.
 - Documents (the annual monitoring report, the plan as Word, PDF or Excel) are read and downloaded by whoever reads
-  the analysis, and asked for only by the secretariat and the coordinator (a viewer's request is 404).
+  the analysis, and asked for only by the secretariat and the coordinator (a viewer's request is 404). The draft GCM
+  review is the secretariat's to write and the coordinator's to read; viewers and focal points do not see it.
 - Someone of another country (Kosovo's secretariat) is a stranger to Albania's objects: 404 everywhere, exactly as
   for objects that do not exist. Country-wide lists (the evidence base, the reports list) show them their own only.
 - API tokens: everybody signed in manages their own; someone else's token is 404 (superusers see every token).
@@ -190,6 +191,7 @@ XK_TOO = {
     "capacity:trainings",
     "consultation:versions",
     "reports:documents",
+    "reports:gcm-review",
 }
 
 
@@ -469,6 +471,11 @@ EXPECTED: dict[str, str] = {
     "reports:status": "L D D D A A A D A",
     "reports:download": "L D D D A A A D A",
     "reports:consultation": "A A A A A A A A A",  # an issued consultation report is published: anybody's
+    "reports:gcm-review": "L D D D A A D D A",  # a draft: the secretariat writes, the coordinator reads
+    "reports:gcm-review[XK]": "L D D D D D D A A",
+    "reports:gcm-review-save": "L D D D A D D D A",
+    "reports:gcm-review-preview": "L D D D A D D D A",
+    "reports:gcm-review-file": "L D D D A A D D A",
     "api:openapi-json": "A A A A A A A A A",
     "api:openapi-view": "L A A A A A A A A",
     "api:api-root": "D D D D D D D D D",

@@ -131,6 +131,8 @@ def xk_cases(scenario: Any) -> list[tuple[str, str]]:
                 kwargs["code"] = scenario.xk_strategy.code
             if "institution" in params:  # a scorecard: the institution that leads Kosovo's activity (its own AKPA)
                 kwargs["institution"] = scenario.xk_activity.lead.code
+            if "language" in params and "fmt" in params:  # a file of Kosovo's (its GCM review's draft)
+                kwargs.update(language="en", fmt="xlsx")
             if "pk" in params:
                 kwargs["pk"] = _object(scenario, XK_OBJECT[key]).pk
             found.append((f"{name}[{variant} of XK]" if variant else f"{name}[XK]", reverse(name, kwargs=kwargs)))
