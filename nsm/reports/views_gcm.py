@@ -51,10 +51,13 @@ def _strategy(request: HttpRequest, code: str) -> StampedStrategy:
 
 
 def _periods(strategy: StampedStrategy) -> list[Period]:
-    """The whole action plan, each action plan of several, and each year."""
-    whole = Period.span(strategy.plan_start_year, strategy.plan_end_year)
-    found = periods_of(strategy, halves=False, plans=action_plan_spans(strategy))
-    return [whole, *(period for period in found if period != whole)]
+    """The whole action plan, each action plan of several, and each year (read once per request)."""
+    cached = strategy.__dict__.get("_review_periods")
+    if cached is None:
+        whole = Period.span(strategy.plan_start_year, strategy.plan_end_year)
+        found = periods_of(strategy, halves=False, plans=action_plan_spans(strategy))
+        cached = strategy.__dict__["_review_periods"] = [whole, *(period for period in found if period != whole)]
+    return cached
 
 
 def _period(strategy: StampedStrategy, raw: str) -> tuple[Period, str]:
