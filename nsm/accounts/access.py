@@ -8,7 +8,8 @@ Rules, in terms of institutions and roles:
   API reach objects through `get_for_user`, which answers 404 both for missing and for forbidden objects.
 - The role sets are named here only, and what pages, API handlers and services decide about a country is asked of
   the verbs (`may_manage`, `may_review`, `may_oversee`, `may_answer`, `may_analyse`, `may_publish`,
-  `may_read_internal`, `may_manage_people`, `may_assess`): no module outside accounts checks a role itself.
+  `may_read_internal`, `may_manage_people`, `may_assess`, `may_read_gcm_review`, `may_write_gcm_review`): no module
+  outside accounts checks a role itself.
 
 This module imports no other app of the project: the arrows keep pointing down.
 """
@@ -189,6 +190,17 @@ def may_issue_report(user: Any, country: str) -> bool:
 def may_issue_annual_report(user: Any, country: str) -> bool:
     """Write the narrative of the country's annual monitoring reports and issue them (which publishes them when the
     strategy is public): the secretariat. The coordinator and viewers read the narrative and the issues."""
+    return acts_for_country(user, country, SECRETARIAT)
+
+
+def may_read_gcm_review(user: Any, country: str) -> bool:
+    """Read the draft GCM voluntary national review of the country's strategies (and make its documents): the
+    secretariat and the coordinator. Viewers and focal points do not see a draft; nothing of it is public."""
+    return acts_for_country(user, country, OVERSEERS)
+
+
+def may_write_gcm_review(user: Any, country: str) -> bool:
+    """Write the GCM review's chapters and objectives' texts: the secretariat."""
     return acts_for_country(user, country, SECRETARIAT)
 
 

@@ -187,6 +187,39 @@ def _principles(counts: dict[tuple[str, Any], int], groups: list[TargetGroup], t
     return tuple(rows)
 
 
+def gcm_members(filters: Filters, period: Period) -> dict[tuple[str, int], tuple[int, ...]]:
+    """The activities and indicators behind each objective's counts in `gcm_alignment`, by the same rules: ("activity",
+    gcm id) and ("indicator", gcm id) -> their ids, sorted; one query. For the documents that print what is behind a
+    count (the GCM review)."""
+    scope_sql, params = sql.activity_scope_cte(filters)
+    scope_sql += """, inperiod AS (SELECT * FROM scope WHERE first_q <= %s AND last_q >= %s)"""
+    params += [period.last_quarter, period.first_quarter]
+    up = sql.ancestry("res")
+    indicator_filter = ""
+    indicator_params: list[Any] = [period.first_year, period.last_year]
+    if filters.goal_id:
+        indicator_filter += f" AND {up.root} = %s"
+        indicator_params.append(filters.goal_id)
+    if filters.institution_id:
+        indicator_filter += " AND i.responsible_id = %s"
+        indicator_params.append(filters.institution_id)
+    query = f"""WITH {scope_sql}, {sql.activity_gcm_cte("inperiod")}
+        SELECT DISTINCT 'activity', g.gcm_id, g.activity_id FROM act_gcm g
+        UNION
+        SELECT DISTINCT 'indicator', rg.gcmobjective_id, i.id FROM {sql.T["indicator"]} i
+            JOIN {sql.T["result"]} res ON res.id = i.result_id
+            {up.joins}
+            JOIN {sql.T["result_gcm"]} rg ON rg.result_id IN ({up.ids})
+            WHERE i.strategy_id = %s AND EXISTS (SELECT 1 FROM {sql.T["target"]} it WHERE it.indicator_id = i.id
+                AND it.year >= %s AND it.year <= %s) {indicator_filter}"""
+    found: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for kind, gcm_id, pk in sql.fetch(query, params + [filters.strategy_id, *indicator_params]):
+        if kind == "indicator" and filters.gcm_id and gcm_id != filters.gcm_id:
+            continue  # as gcm_alignment: narrowed to one objective, the others count no indicator
+        found[(kind, gcm_id)].append(pk)
+    return {key: tuple(sorted(ids)) for key, ids in found.items()}
+
+
 def coverage_gaps(alignment: Alignment) -> dict[str, list[GcmRow]]:
     """The flagged objectives by reason."""
     gaps: dict[str, list[GcmRow]] = defaultdict(list)

@@ -203,6 +203,7 @@ def gcm(request: HttpRequest, code: str) -> HttpResponse:
         "choices": choices,
         "drill_down": _drill_down(strategy, picked.query(period=None if whole_plan else period.slug)),
         "may_publish": may_publish(request.user, strategy),
+        "reads_gcm_review": access.may_read_gcm_review(request.user, strategy.country),
         "active": "gcm",
     }
     return render(request, "analytics/gcm.html", context)

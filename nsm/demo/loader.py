@@ -24,7 +24,18 @@ from django.utils.translation import gettext as _
 from nsm.accounts import twofactor
 from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
-from nsm.demo import annual, capacity, consultation, content, context, diaspora, monitoring, sdg_1072, workinggroup
+from nsm.demo import (
+    annual,
+    capacity,
+    consultation,
+    content,
+    context,
+    diaspora,
+    gcm_review,
+    monitoring,
+    sdg_1072,
+    workinggroup,
+)
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import (
     Activity,
@@ -87,8 +98,9 @@ class References:
 
 def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
     """Create or correct the demo users and the demo plan, and the second, two-level demo plan (`diaspora.py`); add
-    the first plan's monitoring cycles (`monitoring.py`), consultation (`consultation.py`) and issued 2024 monitoring
-    report (`annual.py`) when missing; write the summary line to `stdout` when given."""
+    the first plan's monitoring cycles (`monitoring.py`), consultation (`consultation.py`), draft GCM review
+    (`gcm_review.py`), SDG 10.7.2 self-assessments (`sdg_1072.py`) and issued 2024 monitoring report (`annual.py`)
+    when missing; write the summary line to `stdout` when given."""
     plan = content.flatten()
     references = read_references(plan.references(), content.STRATEGY["country"])
     summary = LoadSummary()
@@ -103,6 +115,7 @@ def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
         capacity.load_trainings(strategy, admin=admin, summary=summary)
         workinggroup.load_working_group(strategy, summary=summary)
         context.load_context(admin=admin, summary=summary, country=strategy.country)
+        gcm_review.load_gcm_review(strategy, summary=summary)
         sdg_1072.load_sdg_1072(strategy, summary=summary)
         annual.load_annual_report(strategy, summary=summary)  # last: it reads the approved 2024 reports
     if stdout is not None:

@@ -132,7 +132,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    kind: Literal["annual", "plan", "consultation", "sdg-1072"]
+    kind: Literal["annual", "plan", "consultation", "gcm-review", "sdg-1072"]
     language: str  # "sq" or "en"
     title: str
     subtitle: str

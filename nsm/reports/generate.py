@@ -19,7 +19,12 @@ from nsm.analytics.periods import Period, action_plan_spans
 from nsm.reports.document import Document, printable
 from nsm.strategy.models import Strategy
 
-KINDS = {"annual": _("Annual monitoring report"), "plan": _("Strategy and action plan")}
+KINDS = {
+    "annual": _("Annual monitoring report"),
+    "plan": _("Strategy and action plan"),
+    "gcm-review": _("GCM voluntary national review"),
+}
+PERIODIC = ("annual", "gcm-review")  # documents of a period within the action plan
 FORMATS = {
     "docx": ("Word (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "pdf": ("PDF", "application/pdf"),
@@ -88,7 +93,7 @@ def check(kind: str, strategy: Strategy, *, period: Period | None, language: str
     """DocumentError unless the document can be made. The plan takes no period (the whole strategy) or the years of
     one of its action plans."""
     if kind not in KINDS:
-        raise DocumentError(_("Unknown document %(kind)s: choose annual or plan.") % {"kind": kind})
+        raise DocumentError(_("Unknown document %(kind)s: choose annual, plan or gcm-review.") % {"kind": kind})
     if fmt not in FORMATS:
         raise DocumentError(_("Unknown format %(format)s: choose docx, pdf or xlsx.") % {"format": fmt})
     if language not in LANGUAGES:
@@ -104,8 +109,10 @@ def check(kind: str, strategy: Strategy, *, period: Period | None, language: str
                     "plans": ", ".join(f"{first}–{last}" for first, last in spans),
                 }
             )
-    if kind == "annual":
+    if kind in PERIODIC:
         if period is None:
+            if kind == "gcm-review":
+                raise DocumentError(_("The GCM review needs a period, such as 2025 or 2024-2026."))
             raise DocumentError(_("The monitoring report needs a period, such as 2025 or 2025-H1."))
         if not strategy.plan_start_year <= period.first_year <= period.last_year <= strategy.plan_end_year:
             raise DocumentError(
@@ -122,12 +129,16 @@ def check(kind: str, strategy: Strategy, *, period: Period | None, language: str
 def build(kind: str, strategy: Strategy, *, period: Period | None, language: str) -> Document:
     """The document model, in `language`."""
     from nsm.reports.annual import build_annual
+    from nsm.reports.gcm_review import build_gcm_review
     from nsm.reports.plan import build_plan
 
     with translation.override(language):
         if kind == "annual":
             assert period is not None  # noqa: S101 - check() refuses a monitoring report without a period
             return build_annual(strategy, period)
+        if kind == "gcm-review":
+            assert period is not None  # noqa: S101 - check() refuses a review without a period
+            return build_gcm_review(strategy, period)
         return build_plan(strategy, period)
 
 
@@ -142,7 +153,8 @@ def render(document: Document, fmt: str) -> bytes:
 
 
 def filename(kind: str, strategy: Strategy, *, period: Period | None, language: str, fmt: str) -> str:
-    """`AL-NSM-2024-2030_annual-2025_sq.docx`, `AL-NSM-2024-2030_plan_en.pdf`, `..._plan-2024-2026_en.pdf`."""
+    """`AL-NSM-2024-2030_annual-2025_sq.docx`, `AL-NSM-2024-2030_plan_en.pdf`, `..._plan-2024-2026_en.pdf`,
+    `..._gcm-review-2025_en.pdf`."""
     what = f"{kind}-{period.slug}" if period is not None else kind
     return f"{strategy.code}_{what}_{language}.{fmt}"
 

@@ -1,13 +1,17 @@
-"""A document made on request (the annual monitoring report, the strategy and action plan) and its file.
+"""The documents: one made on request (the annual monitoring report, the strategy and action plan) and its file; the
+monitoring report as issued (its narrative, its issues and their files); the texts of the GCM voluntary national
+review.
 
-The row is also the record of who asked for what, when, and from which data: it is written once by the request and
-then only by the background task that makes the file, never edited by people, so it keeps no separate history
-(no simple_history): the row itself is the audit record.
+A requested document's row is also the record of who asked for what, when, and from which data: it is written once by
+the request and then only by the background task that makes the file, never edited by people, so it keeps no separate
+history (no simple_history): the row itself is the audit record. The narratives and the review's texts are edited by
+people, so they keep their history.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -15,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from nsm.accounts.access import ANALYSTS, PLAN_EDITORS, CountryScopedQuerySet
+from nsm.accounts.access import ANALYSTS, OVERSEERS, PLAN_EDITORS, SECRETARIAT, CountryScopedQuerySet
 from nsm.audit import history_user
+from nsm.core import limits
 from nsm.core.limits import long_text_field_options
 from nsm.strategy.models import Strategy
 
@@ -279,3 +284,113 @@ def delete_issued_file(sender: type[IssuedAnnualFile], instance: IssuedAnnualFil
     if instance.file:
         storage, name = instance.file.storage, instance.file.name
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- The GCM voluntary national review: the texts the secretariat writes around the data ---
+
+GCM_OBJECTIVES = 23
+# A chapter of the review or an objective's text: room for a few pages of Markdown, and within an Excel cell.
+REVIEW_TEXT_CHARS = 20_000
+
+
+def review_text_options() -> limits.TextFieldOptions:
+    return {
+        "max_length": REVIEW_TEXT_CHARS,
+        "validators": [MaxLengthValidator(REVIEW_TEXT_CHARS), limits.refuse_control_characters],
+    }
+
+
+class GcmReviewQuerySet(CountryScopedQuerySet):
+    """A draft review is read by the secretariat and the coordinator of the strategy's country and written by the
+    secretariat; nobody else sees it (it is not public, and not for viewers until it is issued as a document)."""
+
+    readers = OVERSEERS
+    editors = SECRETARIAT
+
+
+class GcmReview(models.Model):
+    """The draft of the strategy's voluntary national review of the Global Compact for Migration for one period: its
+    free chapters, in Albanian and English (Markdown). The figures are not kept here: they are read from the plan and
+    the approved reports each time the page or the document is made (`nsm.reports.gcm_review`)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.PROTECT, related_name="gcm_reviews", verbose_name=_("strategy")
+    )
+    period = models.CharField(_("period"), max_length=16, help_text=_("2025, 2025-H1 or 2024-2026"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    context_sq = models.TextField(_("national context and method (Albanian)"), blank=True, **review_text_options())
+    context_en = models.TextField(_("national context and method (English)"), blank=True, **review_text_options())
+    principles_sq = models.TextField(_("guiding principles (Albanian)"), blank=True, **review_text_options())
+    principles_en = models.TextField(_("guiding principles (English)"), blank=True, **review_text_options())
+    challenges_sq = models.TextField(_("challenges (Albanian)"), blank=True, **review_text_options())
+    challenges_en = models.TextField(_("challenges (English)"), blank=True, **review_text_options())
+    next_steps_sq = models.TextField(_("next steps (Albanian)"), blank=True, **review_text_options())
+    next_steps_en = models.TextField(_("next steps (English)"), blank=True, **review_text_options())
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(get_user=history_user)
+    objects = GcmReviewQuerySet.as_manager()
+
+    CHAPTERS = ("context", "principles", "challenges", "next_steps")
+
+    class Meta:
+        verbose_name = _("GCM review")
+        verbose_name_plural = _("GCM reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "period"],
+                name="reports_gcm_review_one_per_period",
+                violation_error_message=_("The strategy has a GCM review for this period already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"GCM review {self.period}"
+
+
+class GcmReviewObjectiveQuerySet(CountryScopedQuerySet):
+    country_lookup = "review__strategy__country"
+    readers = OVERSEERS
+    editors = SECRETARIAT
+
+
+class GcmReviewObjective(models.Model):
+    """What the review says about one of the 23 GCM objectives, in Albanian and English (Markdown); empty until the
+    secretariat writes it, when the page shows only the data-drafted summary."""
+
+    review = models.ForeignKey(
+        GcmReview, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("GCM review")
+    )
+    number = models.PositiveSmallIntegerField(
+        _("GCM objective"), validators=[MinValueValidator(1), MaxValueValidator(GCM_OBJECTIVES)]
+    )
+    text_sq = models.TextField(_("text (Albanian)"), blank=True, **review_text_options())
+    text_en = models.TextField(_("text (English)"), blank=True, **review_text_options())
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(get_user=history_user)
+    objects = GcmReviewObjectiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("GCM review objective")
+        verbose_name_plural = _("GCM review objectives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "number"],
+                name="reports_gcm_review_objective_once",
+                violation_error_message=_("The review has a text for this objective already."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=GCM_OBJECTIVES),
+                name="reports_gcm_review_objective_1_to_23",
+                violation_error_message=_("A GCM objective is numbered 1 to 23."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"GCM objective {self.number}"

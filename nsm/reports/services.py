@@ -30,8 +30,10 @@ from django.utils.translation import gettext as _
 
 from nsm.accounts import access
 from nsm.analytics.periods import Period
+from nsm.audit import acting_as
+from nsm.core.stale import bump_version, check_version, told_by_history
 from nsm.reports import generate
-from nsm.reports.models import GeneratedDocument
+from nsm.reports.models import GCM_OBJECTIVES, GcmReview, GcmReviewObjective, GeneratedDocument
 from nsm.strategy.models import Strategy
 
 logger = logging.getLogger(__name__)
@@ -229,3 +231,68 @@ def _fail(document: GeneratedDocument, message: str) -> None:
     GeneratedDocument.objects.filter(pk=document.pk, status__in=[Status.QUEUED, Status.RUNNING]).update(
         status=Status.FAILED, error=message, step=_("Failed"), finished_at=timezone.now()
     )
+
+
+# --- The GCM voluntary national review's texts ---
+
+
+def _locked_review(strategy: Strategy, period: Period) -> GcmReview:
+    """The strategy's review of the period, locked; a new one (not saved yet) when it does not exist."""
+    review = GcmReview.objects.select_for_update().filter(strategy=strategy, period=period.slug).first()
+    return review or GcmReview(strategy=strategy, period=period.slug)
+
+
+def _write_texts(row: Any, values: dict[str, str], *, edited: int | None, item: str) -> bool:
+    """Check the version the user edited (a new row has none to check), set the texts, validate and save, the
+    version one up for a row that existed: one history row. False when nothing changed (nothing written)."""
+    new = row._state.adding
+    if not new:
+        check_version(row, edited, told_by_history(item))
+    if all(getattr(row, name) == value for name, value in values.items()):
+        return False
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.full_clean()
+    if not new:
+        bump_version(row, save=False)
+    row.save()
+    return True
+
+
+def write_review_chapter(
+    strategy: Strategy, period: Period, *, chapter: str, text_sq: str, text_en: str, version: int | None, by: Any
+) -> GcmReview:
+    """Write one free chapter of the period's GCM review (context and method, guiding principles, challenges, next
+    steps) in both languages, edited at `version` (0: before the review existed). The secretariat only
+    (PermissionDenied); a stale version is refused with `StaleVersion`, saying who changed what meanwhile."""
+    if not access.may_write_gcm_review(by, strategy.country):
+        raise PermissionDenied(_("Only the secretariat writes the GCM review."))
+    if chapter not in GcmReview.CHAPTERS:
+        raise ValidationError(_("There is no such chapter in the GCM review."))
+    with transaction.atomic(), acting_as(by):
+        review = _locked_review(strategy, period)
+        values = {f"{chapter}_sq": text_sq, f"{chapter}_en": text_en}
+        item = _("The GCM review of %(period)s") % {"period": period}
+        _write_texts(review, values, edited=version, item=str(item))
+    return review
+
+
+def write_review_objective(
+    strategy: Strategy, period: Period, *, number: int, text_sq: str, text_en: str, version: int | None, by: Any
+) -> GcmReviewObjective:
+    """Write what the period's GCM review says about objective `number` (1-23), in both languages, edited at
+    `version` (0: before it had a text). The secretariat only; a stale version is refused with `StaleVersion`."""
+    if not access.may_write_gcm_review(by, strategy.country):
+        raise PermissionDenied(_("Only the secretariat writes the GCM review."))
+    if not 1 <= number <= GCM_OBJECTIVES:
+        raise ValidationError(_("A GCM objective is numbered 1 to 23."))
+    with transaction.atomic(), acting_as(by):
+        review = _locked_review(strategy, period)
+        if review._state.adding:
+            review.full_clean()
+            review.save()
+        text = GcmReviewObjective.objects.select_for_update().filter(review=review, number=number).first()
+        text = text or GcmReviewObjective(review=review, number=number)
+        item = _("The text of GCM objective %(number)s") % {"number": number}
+        _write_texts(text, {"text_sq": text_sq, "text_en": text_en}, edited=version, item=str(item))
+    return text

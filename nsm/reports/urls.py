@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from nsm.reports import views, views_annual
+from nsm.reports import views, views_annual, views_gcm
 
 app_name = "reports"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("<str:code>/request/", views.request_document, name="request"),
     path("<str:code>/<int:pk>/status/", views.status, name="status"),
     path("<str:code>/<int:pk>/download/", views.download, name="download"),
+    path("<str:code>/gcm-review/", views_gcm.review, name="gcm-review"),
+    path("<str:code>/gcm-review/save/", views_gcm.save, name="gcm-review-save"),
+    path("<str:code>/gcm-review/preview/", views_gcm.preview, name="gcm-review-preview"),
+    path("<str:code>/gcm-review/<str:language>/<str:fmt>/", views_gcm.download, name="gcm-review-file"),
 ]

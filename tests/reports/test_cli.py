@@ -32,9 +32,23 @@ def test_the_plan_needs_no_period_and_gets_a_default_name(approved_plan, tmp_pat
     assert (tmp_path / "AL-NSM-TEST_plan_sq.xlsx").stat().st_size > 0
 
 
+def test_the_gcm_review_is_written_to_the_file_asked_for(approved_plan, tmp_path):
+    target = tmp_path / "review.xlsx"
+    output = run("gcm-review", "AL-NSM-TEST", "--period", "2024", "--lang", "en", "--format", "xlsx", "-o", str(target))
+    assert f"Wrote {target}" in output
+    book = openpyxl.load_workbook(target)
+    assert book.worksheets[0]["A1"].value == "Voluntary national review of the Global Compact for Migration, 2024"
+    assert "GCM objectives" in book.sheetnames
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["gcm-review", "AL-NSM-TEST"], "The GCM review needs --period, e.g. --period 2025 or --period 2024-2026."),
+        (["gcm-review", "AL-NSM-TEST", "--period", "2025-H3"], "'2025-H3' is not a period."),
+        (["gcm-review", "AL-NSM-TEST", "--period", "2020-2024"], "2020–2024 lies outside the action plan"),
+        (["gcm-review", "AL-NSM-TEST", "--period", "2024", "--lang", "de"], "Unknown language de: choose sq or en."),
+        (["gcm-review", "AL-NSM-TEST", "--period", "2024", "--format", "odt"], "Unknown format odt"),
         (["annual", "NOPE", "--period", "2024"], "No strategy has the code 'NOPE'. Strategies: AL-NSM-TEST."),
         (["annual", "AL-NSM-TEST"], "The annual report needs --period"),
         (["annual", "AL-NSM-TEST", "--period", "20x4"], "'20x4' is not a period. A period is a year such as 2025"),
@@ -42,7 +56,10 @@ def test_the_plan_needs_no_period_and_gets_a_default_name(approved_plan, tmp_pat
         (["plan", "AL-NSM-TEST", "-o", "/no/such/folder/plan.docx"], "The folder '/no/such/folder' does not exist."),
         (["plan", "AL-NSM-TEST", "--format", "odt"], "Unknown format odt: choose docx, pdf or xlsx."),
         (["plan", "AL-NSM-TEST", "--lang", "fr"], "Unknown language fr: choose sq or en."),
-        (["budget", "AL-NSM-TEST"], "Unknown document budget: choose annual, plan, consultation or sdg-1072."),
+        (
+            ["budget", "AL-NSM-TEST"],
+            "Unknown document budget: choose annual, plan, gcm-review, consultation or sdg-1072.",
+        ),
         (
             ["plan", "AL-NSM-TEST", "--period", "2025"],
             "2025 are not the years of one of the action plans of AL-NSM-TEST (2024–2026).",

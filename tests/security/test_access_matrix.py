@@ -28,6 +28,8 @@ The rules:
   the analysis, and asked for only by the secretariat and the coordinator (a viewer's request is 404). The monitoring
   report's page (its narrative and issues) is read by the same readers; only the secretariat writes the narrative and
   issues the report. An issued report's files are anybody's when the strategy is public, else its readers'.
+  The draft GCM review is the secretariat's to write and the coordinator's to read; viewers and focal points do not
+  see it.
 - Someone of another country (Kosovo's secretariat) is a stranger to Albania's objects: 404 everywhere, exactly as
   for objects that do not exist. Country-wide lists (the evidence base, the reports list) show them their own only.
 - API tokens: everybody signed in manages their own; someone else's token is 404 (superusers see every token).
@@ -202,6 +204,7 @@ XK_TOO = {
     "reports:annual",
     "reports:published",
     "assessment:list",
+    "reports:gcm-review",
 }
 
 
@@ -530,6 +533,11 @@ EXPECTED: dict[str, str] = {
     "reports:annual-file": "L D D D A A A D A",  # the strategy is not public: the analysis' readers
     "reports:published": "D D D D D D D D D",  # not public: nobody's
     "reports:published[XK]": "A A A A A A A A A",  # public: everybody's
+    "reports:gcm-review": "L D D D A A D D A",  # a draft: the secretariat writes, the coordinator reads
+    "reports:gcm-review[XK]": "L D D D D D D A A",
+    "reports:gcm-review-save": "L D D D A D D D A",
+    "reports:gcm-review-preview": "L D D D A D D D A",
+    "reports:gcm-review-file": "L D D D A A D D A",
     "api:openapi-json": "A A A A A A A A A",
     "api:openapi-view": "L A A A A A A A A",
     "api:api-root": "D D D D D D D D D",

@@ -139,6 +139,8 @@ def xk_cases(scenario: Any) -> list[tuple[str, str]]:
                 kwargs["period"] = "2024"
             if "institution" in params:  # a scorecard: the institution that leads Kosovo's activity (its own AKPA)
                 kwargs["institution"] = scenario.xk_activity.lead.code
+            if "language" in params and "fmt" in params:  # a file of Kosovo's (its GCM review's draft)
+                kwargs.update(language="en", fmt="xlsx")
             if "pk" in params:
                 kwargs["pk"] = _object(scenario, XK_OBJECT[key]).pk
             if "language" in params:  # a document's file (an SDG 10.7.2 self-assessment's)

@@ -26,6 +26,7 @@ from simple_history.models import registered_models
 
 from nsm.accounts.models import ApiToken
 from nsm.analytics import services as analytics_services
+from nsm.analytics.periods import Period
 from nsm.assessment import services as assessment_services
 from nsm.assessment.models import Assessment
 from nsm.capacity import services as capacity_services
@@ -34,7 +35,8 @@ from nsm.context import importer as context_importer
 from nsm.context import services as context_services
 from nsm.monitoring import services as monitoring_services
 from nsm.reports import generate
-from nsm.reports.models import AnnualNarrative, IssuedAnnualReport
+from nsm.reports import services as report_services
+from nsm.reports.models import AnnualNarrative, GcmReview, GcmReviewObjective, IssuedAnnualReport
 from nsm.strategy import workbook as plan_workbook
 from tests.api.conftest import lines_payload
 from tests.monitoring.conftest import complete_inputs
@@ -505,6 +507,34 @@ def _assessment_answered(s) -> None:
     assessment_services.save_answers(assessment, by=s.users["secretariat"], version=None, answers=given)
 
 
+def gcm_review_objective_page(s, client_for) -> Change:
+    """The first text of the GCM review: the review of the period is made with it (one row each)."""
+    user, year = s.users["secretariat"], s.strategy.plan_start_year
+    data = {"part": "objective-2", "period": str(year), "objective-2-text_sq": "Teksti.",
+            "objective-2-text_en": "Text.", "objective-2-version": "0"}  # fmt: skip
+    response = client_for(user).post(reverse("reports:gcm-review-save", args=[s.strategy.code]), data)
+    assert response.status_code == 302
+    review = GcmReview.objects.get(strategy=s.strategy, period=str(year))
+    return Change(user, {key(review), key(GcmReviewObjective.objects.get(review=review, number=2))})
+
+
+def _gcm_review_written(s) -> None:
+    report_services.write_review_chapter(
+        s.strategy, Period.year(s.strategy.plan_start_year), chapter="context", text_sq="", text_en="First.",
+        version=0, by=s.users["secretariat"],
+    )  # fmt: skip
+
+
+def gcm_review_chapter_page(s, client_for) -> Change:
+    user, year = s.users["secretariat"], s.strategy.plan_start_year
+    review = GcmReview.objects.get(strategy=s.strategy, period=str(year))
+    data = {"part": "context", "period": str(year), "context-text_sq": "I dyti.", "context-text_en": "Second.",
+            "context-version": str(review.version)}  # fmt: skip
+    response = client_for(user).post(reverse("reports:gcm-review-save", args=[s.strategy.code]), data)
+    assert response.status_code == 302
+    return Change(user, {key(review)})
+
+
 WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "form: plan activity edit": plan_activity_form,
     "form: plan indicator edit": plan_indicator_form,
@@ -540,6 +570,8 @@ WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "form: SDG 10.7.2 assessment create": assessment_create,
     "form: SDG 10.7.2 answers": assessment_answers_form,
     "form: SDG 10.7.2 final": assessment_status_form,
+    "form: GCM review objective": gcm_review_objective_page,
+    "form: GCM review chapter": gcm_review_chapter_page,
 }
 
 
@@ -553,6 +585,7 @@ def _second_value(s) -> None:
 PREPARE: dict[str, Callable[[Any], None]] = {
     "bulk: admin delete_selected": _second_value,
     "form: consultation report issue": _round_closed,
+    "form: GCM review chapter": _gcm_review_written,
     "form: report return": _submitted,
     "form: report approve": _submitted,
     "form: report reopen": _approved,

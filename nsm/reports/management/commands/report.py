@@ -1,10 +1,11 @@
 """`nsm report annual CODE --period 2025 --lang sq --format docx -o FILE`, `nsm report plan CODE --lang en
---format pdf -o FILE` and `nsm report consultation CODE --round ID --lang sq --format pdf -o FILE` (the latest
-consultation report issued for the round): a document written straight to a file, without the worker (for scripts
-and cron). `nsm report annual CODE --period 2024 --issue 2 --lang en --format pdf` writes an issued monitoring
-report's file as it was made when issued (never made again). `nsm report sdg-1072 CODE --year 2025 --lang en
---format pdf -o FILE`: the strategy's SDG 10.7.2 self-assessment of that year (a year document, registered by the
-app that makes it)."""
+--format pdf -o FILE`, `nsm report gcm-review CODE --period 2025 --lang en --format pdf -o FILE` (the draft GCM
+voluntary national review of the period, as written so far) and `nsm report consultation CODE --round ID --lang sq
+--format pdf -o FILE` (the latest consultation report issued for the round): a document written straight to a file,
+without the worker (for scripts and cron). `nsm report annual CODE --period 2024 --issue 2 --lang en --format pdf`
+writes an issued monitoring report's file as it was made when issued (never made again). `nsm report sdg-1072 CODE
+--year 2025 --lang en --format pdf -o FILE`: the strategy's SDG 10.7.2 self-assessment of that year (a year
+document, registered by the app that makes it)."""
 
 from __future__ import annotations
 
@@ -35,22 +36,23 @@ def _target(name: str) -> Path:
 
 class Command(BaseCommand):
     help = (
-        "Write the annual monitoring report, the strategy and action plan document, a round's consultation report or "
-        "the SDG 10.7.2 self-assessment of a year to a file."
+        "Write the annual monitoring report, the strategy and action plan document, the GCM voluntary national review, "
+        "a round's consultation report or the SDG 10.7.2 self-assessment of a year to a file."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "kind",
-            help="annual: the monitoring report; plan: the strategy and action plan; consultation: the consultation "
-            "report of a round (--round); sdg-1072: the SDG 10.7.2 self-assessment of a year (--year).",
+            help="annual: the monitoring report; plan: the strategy and action plan; gcm-review: the GCM voluntary "
+            "national review (--period); consultation: the consultation report of a round (--round); sdg-1072: the "
+            "SDG 10.7.2 self-assessment of a year (--year).",
         )
         parser.add_argument("code", help="The strategy's code, e.g. AL-NSM-2024-2030.")
         parser.add_argument(
             "--period",
             default="",
-            help="For the annual report: a year (2025) or a half (2025-H1). For the plan: one action plan's years "
-            "(2027-2029); left out, the whole strategy.",
+            help="For the annual report: a year (2025) or a half (2025-H1). For the GCM review: a year (2025) or "
+            "years (2024-2026). For the plan: one action plan's years (2027-2029); left out, the whole strategy.",
         )
         parser.add_argument(
             "--round", dest="round_id", default="", help="For the consultation report: the round's number (its id)."
@@ -71,7 +73,7 @@ class Command(BaseCommand):
         if strategy is None:
             known = ", ".join(Strategy.objects.order_by("code").values_list("code", flat=True)) or "none"
             raise CommandError(f"No strategy has the code {code!r}. Strategies: {known}.")
-        kinds = ("annual", "plan", "consultation", *YEAR_DOCUMENTS)
+        kinds = ("annual", "plan", "gcm-review", "consultation", *YEAR_DOCUMENTS)
         if kind not in kinds:
             raise CommandError(f"Unknown document {kind}: choose {', '.join(kinds[:-1])} or {kinds[-1]}.")
         if kind in YEAR_DOCUMENTS:
@@ -91,6 +93,8 @@ class Command(BaseCommand):
         chosen = None
         if kind == "annual" and not period:
             raise CommandError("The annual report needs --period, e.g. --period 2025 or --period 2025-H1.")
+        if kind == "gcm-review" and not period:
+            raise CommandError("The GCM review needs --period, e.g. --period 2025 or --period 2024-2026.")
         if period:
             try:
                 chosen = Period.parse(period)
