@@ -24,13 +24,14 @@ from nsm.consultation import quality, services, versions
 from nsm.consultation.models import ConsultationRound, PlanVersion
 from nsm.core.forms import BootstrapForm, add_errors
 from nsm.i18n import localized_with_language
-from nsm.strategy.models import ActivityBudget, Strategy
+from nsm.strategy.models import ActivityBudget, Chapter, Strategy
 
 CURRENT = "current"
 SECTION_LABELS = {
     "results": gettext_lazy("Results (goals, objectives, measures or the plan's own levels)"),
     "activities": gettext_lazy("Activities"),
     "indicators": gettext_lazy("Indicators"),
+    "chapters": gettext_lazy("Narrative chapters"),
 }
 FIELD_LABELS = {
     "code": gettext_lazy("code"), "depth": gettext_lazy("level"), "reference": gettext_lazy("reference as written"),
@@ -62,7 +63,10 @@ FIELD_LABELS = {
 }  # fmt: skip
 # Where a section names a field otherwise: an activity's `responsible` is its ordered list of responsible
 # institutions (an indicator's, its one responsible institution).
-SECTION_FIELD_LABELS = {"activities": {"responsible": gettext_lazy("responsible institutions")}}
+SECTION_FIELD_LABELS = {
+    "activities": {"responsible": gettext_lazy("responsible institutions")},
+    "chapters": {"sq": gettext_lazy("text (Albanian)"), "en": gettext_lazy("text (English)")},
+}
 
 
 class FreezeForm(BootstrapForm, forms.Form):
@@ -117,7 +121,9 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def _title(item: dict[str, Any]) -> str:
+def _title(item: dict[str, Any], code: str = "", section: str = "") -> str:
+    if section == "chapters":  # a chapter is named by its kind
+        return str(dict(Chapter.Kind.choices).get(code, code))
     field = "name" if "name_en" in item or "name_sq" in item else "title"
     return localized_with_language(SimpleNamespace(**item), field).text
 
@@ -132,10 +138,13 @@ def _section_rows(section: versions.SectionDiff) -> dict[str, Any]:
     name = section.section
     return {
         "label": SECTION_LABELS[name],
-        "added": [(code, _title(item)) for code, item in section.added],
-        "removed": [(code, _title(item)) for code, item in section.removed],
+        "added": [(code, _title(item, code, name)) for code, item in section.added],
+        "removed": [(code, _title(item, code, name)) for code, item in section.removed],
         "changed": [
-            (change.code, [(field_label(f.field, name), show(f.old), show(f.new)) for f in change.changes])
+            (
+                _title({}, change.code, name) if name == "chapters" else change.code,
+                [(field_label(f.field, name), show(f.old), show(f.new)) for f in change.changes],
+            )
             for change in section.changed
         ],
         "is_empty": section.is_empty,
