@@ -15,16 +15,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
 from nsm.consultation import quality, services, versions
 from nsm.consultation.models import ConsultationRound, PlanVersion
+from nsm.context import references
 from nsm.core.forms import BootstrapForm, add_errors
 from nsm.i18n import localized_with_language
 from nsm.strategy.models import ActivityBudget, Chapter, Strategy
+from nsm.strategy.selectors import chapter_texts
 
 CURRENT = "current"
 SECTION_LABELS = {
@@ -103,6 +105,12 @@ def _rounds(request: HttpRequest, version: PlanVersion) -> Any:
 
 def _context(request: HttpRequest, strategy: Strategy, **extra: Any) -> dict[str, Any]:
     return {"strategy": strategy, "can_edit": access.can_edit_plan(request.user, strategy.country), **extra}
+
+
+def _chapters(strategy: Strategy, version: PlanVersion) -> list[references.ShownChapter]:
+    """The narrative chapters the version froze, as its page shows them (the written ones)."""
+    texts = [text for text in chapter_texts(version.snapshot.get("chapters") or {}) if text.is_written]
+    return references.chapters_html(strategy.country, texts, get_language()[:2], heading_offset=2)
 
 
 def show(value: Any) -> str:
@@ -188,7 +196,7 @@ def version_detail(request: HttpRequest, code: str, number: int) -> HttpResponse
         request, strategy, version=version, summary=versions.summary(version.snapshot),
         form=AdoptForm() if not version.is_adopted else None,
         adopted=PlanVersion.objects.filter(strategy=strategy, is_adopted=True).exclude(pk=version.pk).first(),
-        rounds=_rounds(request, version),
+        rounds=_rounds(request, version), chapters=_chapters(strategy, version),
     )  # fmt: skip
     return render(request, "consultation/version_detail.html", context)
 
@@ -209,7 +217,7 @@ def version_adopt(request: HttpRequest, code: str, number: int) -> HttpResponse:
             return redirect("consultation:version", strategy.code, version.number)
     context = _context(
         request, strategy, version=version, summary=versions.summary(version.snapshot), form=form,
-        rounds=_rounds(request, version),
+        rounds=_rounds(request, version), chapters=_chapters(strategy, version),
     )  # fmt: skip
     return render(request, "consultation/version_detail.html", context, status=400)
 

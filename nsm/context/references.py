@@ -9,30 +9,30 @@ a sentence, in place of the figure.
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from nsm.context.charts import render_svg, series_chart
 from nsm.context.models import ContextIndicator
 from nsm.context.selectors import ContextSeries, series_for
+from nsm.core.markdown import Embed, parse, to_html
+from nsm.strategy.selectors import ChapterText
 
-# A paragraph that is only a reference to a context indicator: `[[context:remittances]]`.
-REFERENCE = re.compile(r"^\s*\[\[context:([A-Za-z0-9_-]{1,60})\]\]\s*$")
-REFERENCES = re.compile(r"^\s*\[\[context:([A-Za-z0-9_-]{1,60})\]\]\s*$", re.MULTILINE)
+KIND = "context"
 
 
-def reference(paragraph: str) -> str | None:
-    """The code that `paragraph` places, when it is only a reference; else None."""
-    match = REFERENCE.match(paragraph)
-    return match.group(1) if match else None
+def reference(block: Embed) -> str | None:
+    """The code of the context indicator that a reference (`nsm.core.markdown.Embed`) places; None for a reference
+    of another kind."""
+    return block.key if block.kind == KIND else None
 
 
 def references(text: str) -> list[str]:
     """The codes of the context indicators that `text` places, in order."""
-    return REFERENCES.findall(text or "")
+    return [block.key for block in parse(text or "") if isinstance(block, Embed) and block.kind == KIND]
 
 
 def referenced_series(country: str, texts: list[str]) -> dict[str, ContextSeries]:
@@ -60,26 +60,61 @@ def figure_html(found: ContextSeries | None, code: str) -> str:
     )
 
 
-def text_html(text: str, series: dict[str, ContextSeries]) -> SafeString:
-    """A Markdown text as a page shows it: sanitized HTML, each paragraph that is a reference replaced by its
-    figure (`series`: from `referenced_series`)."""
-    from nsm.core.markdown import to_html  # noqa: PLC0415  # TODO: at the top once the lead's module has landed
+def text_html(
+    text: str,
+    series: dict[str, ContextSeries],
+    *,
+    figures: bool = True,
+    heading_offset: int = 1,
+    drawn: dict[str, str] | None = None,
+) -> SafeString:
+    """A Markdown text as a page shows it: sanitized HTML (`nsm.core.markdown.to_html`: no raw HTML, no script, only
+    safe links), each paragraph that is a reference replaced by its figure (`series`: from `referenced_series`), or
+    left out without `figures` (a public page: the evidence base is not published). `#` is an `<h2>` with the
+    default `heading_offset` of 1, for a page whose chapters' titles are `<h2>`s: `##` is then an `<h3>`. `drawn`
+    keeps the figures drawn already (by code), so that a chart placed in several texts is drawn (and looked up in
+    the cache of drawings) once."""
+    drawn = {} if drawn is None else drawn
 
-    parts: list[str] = []
-    chunk: list[str] = []
-
-    def flush() -> None:
-        if any(line.strip() for line in chunk):
-            parts.append(str(to_html("\n".join(chunk))))
-        chunk.clear()
-
-    for line in (text or "").splitlines():
-        code = reference(line)
+    def embed(block: Embed) -> str | None:
+        code = reference(block)
         if code is None:
-            chunk.append(line)
-        else:
-            flush()
-            parts.append(figure_html(series.get(code), code))
-    flush()
-    # Each part is sanitized HTML (to_html) or a template's escaped output.
-    return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703
+            return None
+        if not figures:
+            return ""
+        if code not in drawn:
+            drawn[code] = figure_html(series.get(code), code)
+        return drawn[code]
+
+    return to_html(text or "", heading_offset=heading_offset, embed=embed)
+
+
+@dataclass(frozen=True)
+class ShownChapter:
+    """A strategy's chapter as a page shows it: in the page's language, else the other (`language` says which)."""
+
+    kind: str
+    title: str
+    is_written: bool
+    html: SafeString
+    language: str
+
+
+def chapters_html(
+    country: str, texts: list[ChapterText], language: str, *, figures: bool = True, heading_offset: int = 1
+) -> list[ShownChapter]:
+    """The chapters `texts` (nsm.strategy.selectors.chapters, or a version's) as a page shows them, the context
+    series they place read at once (two queries, none when they place none)."""
+    bodies = {text.kind: text.body(language) for text in texts}
+    series = referenced_series(country, [body for body, _language in bodies.values()]) if figures else {}
+    drawn: dict[str, str] = {}
+    return [
+        ShownChapter(
+            text.kind,
+            text.title,
+            text.is_written,
+            text_html(bodies[text.kind][0], series, figures=figures, heading_offset=heading_offset, drawn=drawn),
+            bodies[text.kind][1],
+        )
+        for text in texts
+    ]

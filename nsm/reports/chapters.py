@@ -28,11 +28,12 @@ from nsm.analytics.implementation import percent
 from nsm.context.charts import series_chart
 from nsm.context.references import reference, unknown_reference
 from nsm.context.selectors import ContextSeries, context_series
+from nsm.core.markdown import Embed
 from nsm.core.numbers import format_decimal, format_percent
 from nsm.i18n import localized
 from nsm.monitoring.models import ReportingCycle
 from nsm.reference.models import GcmPrinciple
-from nsm.reports.document import Block, Chart, Column, Paragraph, Row, Table
+from nsm.reports.document import Block, Chart, Column, Paragraph, Resolve, Row, Table
 from nsm.strategy.models import Chapter, Indicator, Strategy
 from nsm.strategy.selectors import ActivityNode, PlanTree, ResultNode, plan_tree
 from nsm.workinggroup.models import Meeting
@@ -345,12 +346,13 @@ def series_table(series: ContextSeries) -> Table:
     )
 
 
-def resolver(series: dict[str, ContextSeries]) -> Callable[[str], tuple[Block, ...] | None]:
-    """The callback that turns a paragraph of a chapter into document blocks: a reference to a context indicator
-    into its chart (with its table), an unknown one into a sentence; any other paragraph is left alone (None)."""
+def resolver(series: dict[str, ContextSeries]) -> Resolve:
+    """The callback (`markdown_section`'s `resolve`) that turns a reference of a chapter into document blocks: a
+    context indicator into its chart (with its table), an unknown one into a sentence; a reference of another kind
+    is printed as written (None)."""
 
-    def resolve(paragraph: str) -> tuple[Block, ...] | None:
-        code = reference(paragraph)
+    def resolve(block: Embed) -> tuple[Block, ...] | None:
+        code = reference(block)
         if code is None:
             return None
         found = series.get(code)

@@ -129,6 +129,8 @@ def xk_cases(scenario: Any) -> list[tuple[str, str]]:
             kwargs: dict[str, Any] = {"path": "no/such/address"} if "path" in params else {}
             if "code" in params:
                 kwargs["code"] = scenario.xk_strategy.code
+            if "kind" in params:  # a narrative chapter of Kosovo's strategy
+                kwargs["kind"] = "vision"
             if "institution" in params:  # a scorecard: the institution that leads Kosovo's activity (its own AKPA)
                 kwargs["institution"] = scenario.xk_activity.lead.code
             if "pk" in params:
