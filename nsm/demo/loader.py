@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from nsm.accounts import twofactor
 from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
-from nsm.demo import capacity, consultation, content, context, diaspora, monitoring, workinggroup
+from nsm.demo import capacity, chapters, consultation, content, context, diaspora, monitoring, workinggroup
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import (
     Activity,
@@ -103,6 +103,7 @@ def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
         capacity.load_trainings(strategy, admin=admin, summary=summary)
         workinggroup.load_working_group(strategy, summary=summary)
         context.load_context(admin=admin, summary=summary, country=strategy.country)
+        chapters.load_chapters(strategy, summary=summary)  # drafted from the plan, the meetings and the evidence
     if stdout is not None:
         stdout.write(summary.line() + "\n")
     return summary

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,7 +32,7 @@ from nsm.core.numbers import format_decimal, format_percent
 from nsm.i18n import localized
 from nsm.monitoring.models import ReportingCycle
 from nsm.reference.models import GcmPrinciple
-from nsm.reports.document import Block, Chart, Column, Paragraph, Resolve, Row, Table
+from nsm.reports.document import Block, Chart, Column, Paragraph, Resolve, Row, Table, active_language, day_in_words
 from nsm.strategy.models import Chapter, Indicator, Strategy
 from nsm.strategy.selectors import ActivityNode, PlanTree, ResultNode, plan_tree
 from nsm.workinggroup.models import Meeting
@@ -140,7 +139,10 @@ def _context(strategy: Strategy, tree: PlanTree) -> list[str]:
             source = f"; {latest.source}" if latest.source else ""
             lines.append(f"- **{item.name}**: {value} {latest.unit} ({latest.year_label}{source})")
         lines.append("")
-        for item in [item for item in series if len(item.numeric_points) > 1][:DRAFT_CHARTS]:
+        charted = sorted(
+            (item for item in series if len(item.numeric_points) > 1), key=lambda i: -len(i.numeric_points)
+        )
+        for item in charted[:DRAFT_CHARTS]:  # the longest series
             lines += [f"[[context:{item.code}]]", ""]
     lines += ["## " + _("Situation analysis"), "", _to_write(_("the main trends and what they mean for the plan.")), ""]
     return lines
@@ -247,7 +249,7 @@ def _implementation(strategy: Strategy, tree: PlanTree) -> list[str]:
                     "It has met %(count)s times so far, last on %(day)s.",
                     row["count"],
                 )
-                % {"count": row["count"], "day": date_format(row["last"], "DATE_FORMAT")}
+                % {"count": row["count"], "day": day_in_words(row["last"], active_language())}
             )
         else:
             lines.append(_("No meeting is recorded yet."))
@@ -323,9 +325,10 @@ DRAFTS: dict[str, Callable[[Strategy, PlanTree], list[str]]] = {
 }
 
 
-def draft(strategy: Strategy, kind: str, tree: PlanTree | None = None) -> str:
-    """A Markdown draft of the chapter `kind` of `strategy`, in the active language, from the data as it stands."""
-    tree = tree or plan_tree(strategy)
+def draft(strategy: Strategy, kind: str) -> str:
+    """A Markdown draft of the chapter `kind` of `strategy`, in the active language, from the data as it stands (the
+    plan tree is read in that language: its titles and level names are)."""
+    tree = plan_tree(strategy)
     return "\n".join(DRAFTS[kind](strategy, tree)).strip() + "\n"
 
 

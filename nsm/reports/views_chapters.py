@@ -30,7 +30,6 @@ from nsm.core.stale import StaleVersion
 from nsm.reports import chapters as drafts
 from nsm.strategy import selectors, services
 from nsm.strategy.models import CHAPTER_CHARS, Chapter, Strategy
-from nsm.strategy.selectors import plan_tree
 
 LANGUAGES = (("sq", gettext_lazy("Albanian")), ("en", gettext_lazy("English")))
 
@@ -90,7 +89,6 @@ def _with_draft(request: HttpRequest, strategy: Strategy, kind: str, *, replace:
     """The posted values with the draft written into each empty language (into each language, with `replace`), and
     the languages whose typed text was kept."""
     data = request.POST.copy()
-    tree = plan_tree(strategy)
     kept = []
     for language, label in LANGUAGES:
         name = f"body_{language}"
@@ -98,7 +96,7 @@ def _with_draft(request: HttpRequest, strategy: Strategy, kind: str, *, replace:
             kept.append(label)
             continue
         with translation.override(language):
-            data[name] = drafts.draft(strategy, kind, tree)
+            data[name] = drafts.draft(strategy, kind)
     return data, kept
 
 

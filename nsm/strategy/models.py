@@ -1322,7 +1322,7 @@ class Chapter(models.Model):
         CONTEXT = "context", _("Context and situation analysis")
         VISION = "vision", _("Vision")
         PRINCIPLES = "principles", _("Guiding principles")
-        RESULTS = "results", _("Results framework")
+        RESULTS = "results", _("Results framework in brief")  # the document's own "Results framework" follows
         IMPLEMENTATION = "implementation", _("Implementation and coordination")
         MONITORING = "monitoring", _("Monitoring and evaluation")
         BUDGET = "budget", _("Budget summary")
