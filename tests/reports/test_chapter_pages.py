@@ -1,12 +1,15 @@
 """The chapters' pages: every internal user of the country reads them; the plan's editors write them in Markdown
 with a preview and a draft from the data; what a chapter holds is sanitized on every page and in the document."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from nsm.consultation import rounds
 from nsm.consultation import services as version_services
 from nsm.reports.document import Bullets, Chart, Paragraph
 from nsm.reports.plan import build_plan
@@ -193,3 +196,19 @@ def test_the_plan_document_prints_the_chapters_before_the_matrix_in_its_language
         "Konteksti",
         "Rreziqet",
     ]
+
+
+@pytest.mark.usefixtures("remittances")
+def test_a_public_round_shows_the_chapters_of_its_version_to_the_public_without_charts(secretariat, client):
+    strategy = StrategyFactory(code="AL-ROUND")
+    consulted = "The consulted vision\n\n[[context:remittances]]"
+    save_chapter(strategy, "vision", by=secretariat, body_sq="", body_en=consulted, version=0)
+    version = version_services.freeze_version(strategy, by=secretariat, label="v", purpose="consultation")
+    save_chapter(strategy, "vision", by=secretariat, body_sq="", body_en="A later vision", version=1)
+    today = timezone.localdate()
+    round_ = rounds.create_round(version, by=secretariat, title="Public round", is_public=True,
+                                 opens_on=today, closes_on=today + datetime.timedelta(days=30))  # fmt: skip
+
+    page = client.get(reverse("consultation:public", args=[round_.pk])).content.decode()
+    assert "The consulted vision" in page and "A later vision" not in page
+    assert "nsm-chapter-figure" not in page and "[[context" not in page
