@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "nsm.notifications",
     "nsm.analytics",
     "nsm.reports",
+    "nsm.assessment",
     "nsm.search",
     "nsm.api",
     "nsm.backup",

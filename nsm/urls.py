@@ -21,6 +21,7 @@ urlpatterns = [
     path("analysis/", include("nsm.analytics.urls")),
     path("", include("nsm.analytics.urls_indicators")),
     path("documents/", include("nsm.reports.urls")),
+    path("sdg-1072/", include("nsm.assessment.urls")),
     path("search/", include("nsm.search.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", not_found),

@@ -8,7 +8,7 @@ import nsm
 
 FLOORS = [
     "core", "reference", "accounts", "strategy", "context", "consultation", "workinggroup", "capacity",
-    "monitoring", "notifications", "analytics", "reports", "search", "api", "backup", "demo",
+    "monitoring", "notifications", "analytics", "reports", "assessment", "search", "api", "backup", "demo",
 ]  # fmt: skip
 ROOT = Path(nsm.__file__).parent
 

@@ -8,7 +8,7 @@ Rules, in terms of institutions and roles:
   API reach objects through `get_for_user`, which answers 404 both for missing and for forbidden objects.
 - The role sets are named here only, and what pages, API handlers and services decide about a country is asked of
   the verbs (`may_manage`, `may_review`, `may_oversee`, `may_answer`, `may_analyse`, `may_publish`,
-  `may_read_internal`, `may_manage_people`): no module outside accounts checks a role itself.
+  `may_read_internal`, `may_manage_people`, `may_assess`): no module outside accounts checks a role itself.
 
 This module imports no other app of the project: the arrows keep pointing down.
 """
@@ -169,6 +169,12 @@ def may_analyse(user: Any, country: str) -> bool:
     return acts_for_country(user, country, ANALYSTS)
 
 
+def may_assess(user: Any, country: str) -> bool:
+    """Make and answer the SDG 10.7.2 self-assessments of the country's strategies (nsm.assessment): the
+    secretariat. Whoever reads the analysis (`may_analyse`) reads them."""
+    return acts_for_country(user, country, SECRETARIAT)
+
+
 def may_publish(user: Any, country: str) -> bool:
     """Switch the public page of the country's strategies on and off: the secretariat."""
     return acts_for_country(user, country, SECRETARIAT)
@@ -177,6 +183,12 @@ def may_publish(user: Any, country: str) -> bool:
 def may_issue_report(user: Any, country: str) -> bool:
     """Issue (and so publish) the consultation report of the country's closed rounds: the secretariat. The
     coordinator reads the reports issued."""
+    return acts_for_country(user, country, SECRETARIAT)
+
+
+def may_issue_annual_report(user: Any, country: str) -> bool:
+    """Write the narrative of the country's annual monitoring reports and issue them (which publishes them when the
+    strategy is public): the secretariat. The coordinator and viewers read the narrative and the issues."""
     return acts_for_country(user, country, SECRETARIAT)
 
 

@@ -24,7 +24,18 @@ from django.utils.translation import gettext as _
 from nsm.accounts import twofactor
 from nsm.accounts.models import Institution, Membership, User
 from nsm.audit import acting_as
-from nsm.demo import capacity, chapters, consultation, content, context, diaspora, monitoring, workinggroup
+from nsm.demo import (
+    annual,
+    capacity,
+    chapters,
+    consultation,
+    content,
+    context,
+    diaspora,
+    monitoring,
+    sdg_1072,
+    workinggroup,
+)
 from nsm.reference.models import DisaggregationDimension, GcmObjective, SdgTarget, TargetGroup
 from nsm.strategy.models import (
     Activity,
@@ -87,8 +98,8 @@ class References:
 
 def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
     """Create or correct the demo users and the demo plan, and the second, two-level demo plan (`diaspora.py`); add
-    the first plan's monitoring cycles (`monitoring.py`) and consultation (`consultation.py`) when missing; write
-    the summary line to `stdout` when given."""
+    the first plan's monitoring cycles (`monitoring.py`), consultation (`consultation.py`) and issued 2024 monitoring
+    report (`annual.py`) when missing; write the summary line to `stdout` when given."""
     plan = content.flatten()
     references = read_references(plan.references(), content.STRATEGY["country"])
     summary = LoadSummary()
@@ -103,7 +114,9 @@ def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
         capacity.load_trainings(strategy, admin=admin, summary=summary)
         workinggroup.load_working_group(strategy, summary=summary)
         context.load_context(admin=admin, summary=summary, country=strategy.country)
+        sdg_1072.load_sdg_1072(strategy, summary=summary)
         chapters.load_chapters(strategy, summary=summary)  # drafted from the plan, the meetings and the evidence
+        annual.load_annual_report(strategy, summary=summary)  # last: it reads the approved 2024 reports
     if stdout is not None:
         stdout.write(summary.line() + "\n")
     return summary

@@ -6,7 +6,10 @@ its own. The whole document is read in a fixed number of queries, whatever the s
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,17 +39,65 @@ from nsm.reports.document import (
     Section,
     Table,
     active_language,
+    day_in_words,
     format_value,
+    markdown_section,
 )
+from nsm.reports.models import NARRATIVE_PARTS, AnnualNarrative, narrative_fields
 from nsm.strategy.models import Activity, Strategy
 
 STATUS_LABELS = charts.STATUS_LABELS
 CHALLENGE_STATUSES = ("delayed", "cancelled")
 
 
-def build_annual(strategy: Strategy, period: Period) -> Document:
-    """The monitoring report of `strategy` for `period`, in the active language."""
+@dataclass(frozen=True)
+class Narrative:
+    """What the secretariat wrote for a period's report: Markdown by field name (`analysis_sq`, `analysis_en`, ...)."""
+
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+    def text(self, part: str, language: str) -> str:
+        """The part ("analysis", "conclusions", "recommendations") in `language`, else in the other language."""
+        other = "en" if language == "sq" else "sq"
+        own = (self.texts.get(f"{part}_{language}") or "").strip()
+        return own or (self.texts.get(f"{part}_{other}") or "").strip()
+
+    @classmethod
+    def of(cls, row: object | None) -> Narrative:
+        """The texts of an `AnnualNarrative` or an `IssuedAnnualReport` (None: nothing written)."""
+        return cls({name: getattr(row, name) for name in narrative_fields()} if row is not None else {})
+
+
+@dataclass(frozen=True)
+class IssueMark:
+    """An issue's number and moment, and the issue it corrects (0: none), for the cover and the colophon."""
+
+    number: int
+    at: datetime.datetime
+    corrects: int = 0
+
+    def words(self, language: str) -> str:
+        """ "Issue 2 of 12 March 2025, correcting issue 1", in the active language."""
+        day = day_in_words(timezone.localtime(self.at).date(), language)
+        values = {"number": self.number, "day": day, "previous": self.corrects}
+        if self.corrects:
+            return _("Issue %(number)s of %(day)s, correcting issue %(previous)s") % values
+        return _("Issue %(number)s of %(day)s") % values
+
+
+def draft_narrative(strategy: Strategy, period: Period) -> Narrative:
+    """The narrative written so far for the period's report (one query)."""
+    return Narrative.of(AnnualNarrative.objects.filter(strategy=strategy, period=period.slug).first())
+
+
+def build_annual(
+    strategy: Strategy, period: Period, *, narrative: Narrative | None = None, issue: IssueMark | None = None
+) -> Document:
+    """The monitoring report of `strategy` for `period`, in the active language: with `narrative` (by default the
+    one written so far) and, for an issued report, its `issue` on the cover and in the colophon."""
     strategy = with_analysis_stamp(Strategy.objects.filter(pk=strategy.pk)).get()
+    if narrative is None:
+        narrative = draft_narrative(strategy, period)
     filters = Filters(strategy_id=strategy.pk)
     by_goal = implementation(filters, period, "goal")
     by_institution = implementation(filters, period, "institution")
@@ -64,20 +115,30 @@ def build_annual(strategy: Strategy, period: Period) -> Document:
     report_title = (
         _("Half-yearly monitoring report %(period)s") if period.half else _("Annual monitoring report %(period)s")
     ) % {"period": period}
-    sections = (
-        _summary(by_goal, money, indicators, reports, period, currency),
-        _implementation(by_goal, by_institution, period, level),
-        _indicators(indicators, period),
-        _budget(money, period, currency, level),
-        _alignment(alignment, period, currency),
-        _compliance(reports),
-        _scorecards(scorecards(strategy, period, filters), period, currency),
-        _challenges(lines, activities),
-        _annex(lines, activities, period),
+    language = active_language()
+    written = dict(zip(NARRATIVE_PARTS, _written(narrative, language), strict=True))
+    sections = tuple(
+        section
+        for section in (
+            _summary(by_goal, money, indicators, reports, period, currency),
+            written["analysis"],
+            _implementation(by_goal, by_institution, period, level),
+            _indicators(indicators, period),
+            _budget(money, period, currency, level),
+            _alignment(alignment, period, currency),
+            _compliance(reports),
+            _scorecards(scorecards(strategy, period, filters), period, currency),
+            _challenges(lines, activities),
+            written["conclusions"],
+            written["recommendations"],
+            _annex(lines, activities, period),
+        )
+        if section is not None
     )
+    issue_words = issue.words(language) if issue is not None else ""
     return Document(
         kind="annual",
-        language=active_language(),
+        language=language,
         title=report_title,
         subtitle=title,
         cover_lines=(
@@ -85,14 +146,27 @@ def build_annual(strategy: Strategy, period: Period) -> Document:
             _("Period: %(period)s") % {"period": period},
             _("Prepared by the technical secretariat of the Inter-Institutional Working Group on migration"),
             _("From approved institutional reports only."),
+            issue_words or _("Draft: not issued."),
         ),
         sections=sections,
         strategy_code=strategy.code,
         period=str(period),
-        generated_at=timezone.now(),
+        generated_at=issue.at if issue is not None else timezone.now(),
         data_stamp=strategy.analysis_stamp or "",
         footer=f"{strategy.code} · {report_title}",
+        issue=issue_words,
     )
+
+
+def _written(narrative: Narrative, language: str) -> tuple[Section | None, ...]:
+    """The chapters the secretariat wrote (analysis, conclusions, recommendations), from Markdown, in `language`
+    else in the other language; None for a part not written in either."""
+    titles = {"analysis": _("Analysis"), "conclusions": _("Conclusions"), "recommendations": _("Recommendations")}
+    chapters = []
+    for part in NARRATIVE_PARTS:
+        text = narrative.text(part, language)
+        chapters.append(markdown_section(titles[part], text) if text else None)
+    return tuple(chapters)
 
 
 def _completed_of_due(row) -> str:

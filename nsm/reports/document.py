@@ -132,7 +132,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    kind: Literal["annual", "plan", "consultation"]
+    kind: Literal["annual", "plan", "consultation", "sdg-1072"]
     language: str  # "sq" or "en"
     title: str
     subtitle: str
@@ -143,6 +143,7 @@ class Document:
     generated_at: datetime.datetime
     data_stamp: str = ""  # what the figures were computed from (the analysis stamp)
     footer: str = ""
+    issue: str = ""  # an issued report's issue in words ("Issue 2 of 12 March 2025, correcting issue 1"); "": a draft
 
     def walk(self):
         """Every section with its depth (1 for a chapter), in reading order."""
@@ -289,6 +290,13 @@ def colophon(document: Document) -> tuple[str, ...]:
         when = {"day": day_in_words(moment.date(), document.language), "time": date_format(moment, "H:i")}
         if document.kind == "consultation":  # the content frozen when the secretariat issued it
             lines = [_("Issued on %(day)s at %(time)s, as the comments and answers stood then.") % when]
+        elif document.issue:  # an issued monitoring report: its issue first (Excel prints the first line only)
+            lines = [
+                f"{document.issue}.",
+                _("Issued on %(day)s at %(time)s from the data as approved then.") % when,
+            ]
+        elif document.kind == "sdg-1072":  # the answers as saved, not approved figures
+            lines = [_("Made on %(day)s at %(time)s from the self-assessment as saved then.") % when]
         else:
             lines = [_("Made on %(day)s from the data as approved at %(time)s.") % when]
         if document.data_stamp:

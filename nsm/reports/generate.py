@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.utils import translation
@@ -39,6 +40,37 @@ class Output:
     filename: str
     content_type: str
     data_stamp: str
+
+
+@dataclass(frozen=True)
+class YearDocument:
+    """A document of a strategy and a year that an app above this one makes (the SDG 10.7.2 self-assessment of
+    `nsm.assessment`): that app registers it when it is ready (`register_year_document`), so that the command line
+    and `generate_for_year` reach it without importing upwards. `check(strategy, year, language, fmt)` raises
+    DocumentError in words; `make(strategy, year, language, fmt)` builds and renders it; `years(strategy)` lists the
+    years there is one for."""
+
+    kind: str
+    label: Any  # a lazy translation, read in the language of the page or document
+    check: Callable[[Strategy, int, str, str], None]
+    make: Callable[[Strategy, int, str, str], Output]
+    years: Callable[[Strategy], list[int]]
+
+
+YEAR_DOCUMENTS: dict[str, YearDocument] = {}
+
+
+def register_year_document(document: YearDocument) -> None:
+    YEAR_DOCUMENTS[document.kind] = document
+
+
+def generate_for_year(kind: str, strategy: Strategy, *, year: int, language: str, fmt: str) -> Output:
+    """Build and render a registered year document (`YEAR_DOCUMENTS`); DocumentError in words when it cannot be."""
+    if kind not in YEAR_DOCUMENTS:
+        raise DocumentError(_("Unknown document %(kind)s.") % {"kind": kind})
+    document = YEAR_DOCUMENTS[kind]
+    document.check(strategy, year, language, fmt)
+    return document.make(strategy, year, language, fmt)
 
 
 def action_plan_years(strategy: Strategy) -> list[tuple[int, int]]:

@@ -11,9 +11,13 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from nsm.accounts.access import ANALYSTS, PLAN_EDITORS, CountryScopedQuerySet
+from nsm.audit import history_user
+from nsm.core.limits import long_text_field_options
 from nsm.strategy.models import Strategy
 
 
@@ -131,6 +135,147 @@ class GeneratedDocument(models.Model):
 @receiver(post_delete, sender=GeneratedDocument)
 def delete_file(sender: type[GeneratedDocument], instance: GeneratedDocument, **kwargs: object) -> None:
     """The file goes with its row (deleted in the admin, or with its strategy), once the deletion is committed."""
+    if instance.file:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+NARRATIVE_PARTS = ("analysis", "conclusions", "recommendations")
+
+
+def narrative_fields() -> list[str]:
+    """`analysis_sq`, `analysis_en`, `conclusions_sq`, ...: the narrative's six texts, in the order they are shown."""
+    return [f"{part}_{language}" for part in NARRATIVE_PARTS for language in ("sq", "en")]
+
+
+class AnnualNarrative(models.Model):
+    """What the secretariat writes into the annual (or half-yearly) monitoring report of a strategy for a period,
+    before issuing it: the analysis, the conclusions and the recommendations, each in Albanian and English, in
+    Markdown. The draft documents print it as it is now; an issue freezes a copy (`IssuedAnnualReport`)."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="annual_narratives", verbose_name=_("strategy")
+    )
+    period = models.CharField(_("period"), max_length=16, help_text=_("2025 or 2025-H1"))
+    analysis_sq = models.TextField(_("analysis (Albanian)"), blank=True, **long_text_field_options())
+    analysis_en = models.TextField(_("analysis (English)"), blank=True, **long_text_field_options())
+    conclusions_sq = models.TextField(_("conclusions (Albanian)"), blank=True, **long_text_field_options())
+    conclusions_en = models.TextField(_("conclusions (English)"), blank=True, **long_text_field_options())
+    recommendations_sq = models.TextField(_("recommendations (Albanian)"), blank=True, **long_text_field_options())
+    recommendations_en = models.TextField(_("recommendations (English)"), blank=True, **long_text_field_options())
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        verbose_name = _("annual report narrative")
+        verbose_name_plural = _("annual report narratives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "period"],
+                name="reports_narrative_one_per_period",
+                violation_error_message=_("This period's report already has its narrative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy_id} {self.period}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name).strip() for name in narrative_fields())
+
+
+class IssuedAnnualReport(models.Model):
+    """An annual (or half-yearly) monitoring report as the secretariat issued it: numbered 1, 2, ... for its strategy
+    and period, with the narrative as it was then and the files made then, in every language and format, never made
+    again. A later correction is a new issue, which says why; both stay. Published on the strategy's public page
+    when the strategy is public."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.PROTECT, related_name="annual_issues", verbose_name=_("strategy")
+    )
+    period = models.CharField(_("period"), max_length=16)
+    number = models.PositiveSmallIntegerField(_("number"))
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("issued by"),
+    )  # fmt: skip
+    data_stamp = models.CharField(_("data version"), max_length=200, blank=True)
+    reason = models.TextField(
+        _("reason for the correction"), blank=True, help_text=_("What a later issue corrects in the one before."),
+        **long_text_field_options(),
+    )  # fmt: skip
+    analysis_sq = models.TextField(_("analysis (Albanian)"), blank=True, editable=False)
+    analysis_en = models.TextField(_("analysis (English)"), blank=True, editable=False)
+    conclusions_sq = models.TextField(_("conclusions (Albanian)"), blank=True, editable=False)
+    conclusions_en = models.TextField(_("conclusions (English)"), blank=True, editable=False)
+    recommendations_sq = models.TextField(_("recommendations (Albanian)"), blank=True, editable=False)
+    recommendations_en = models.TextField(_("recommendations (English)"), blank=True, editable=False)
+
+    history = HistoricalRecords(get_user=history_user, excluded_fields=narrative_fields())
+
+    class Meta:
+        ordering = ["strategy", "period", "-number"]
+        verbose_name = _("issued annual report")
+        verbose_name_plural = _("issued annual reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "period", "number"],
+                name="reports_annual_issue_unique_number",
+                violation_error_message=_("This period's report already has an issue with this number."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number=1) | ~models.Q(reason=""),
+                name="reports_annual_issue_correction_says_why",
+                violation_error_message=_("A correction says what it corrects."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy_id} {self.period} #{self.number}"
+
+
+def issued_file_path(issued_file: IssuedAnnualFile, filename: str) -> str:
+    """`documents/<strategy code>/issued/<file name>`; the storage adds a suffix when the name is taken."""
+    return f"documents/{issued_file.issue.strategy.code}/issued/{filename}"
+
+
+class IssuedAnnualFile(models.Model):
+    """One file of an issued annual report, in one language and format, made when it was issued and never again:
+    downloads serve these bytes. Written once with its issue; no history of its own (the issue's is the record)."""
+
+    issue = models.ForeignKey(
+        IssuedAnnualReport, on_delete=models.CASCADE, related_name="files", verbose_name=_("issue")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    fmt = models.CharField(_("format"), max_length=8, choices=GeneratedDocument.Format.choices)
+    file = models.FileField(_("file"), upload_to=issued_file_path, max_length=255)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=120)
+
+    class Meta:
+        ordering = ["issue", "language", "fmt"]
+        verbose_name = _("issued annual report file")
+        verbose_name_plural = _("issued annual report files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "language", "fmt"],
+                name="reports_annual_file_one_per_language_format",
+                violation_error_message=_("This issue already has a file in this language and format."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+@receiver(post_delete, sender=IssuedAnnualFile)
+def delete_issued_file(sender: type[IssuedAnnualFile], instance: IssuedAnnualFile, **kwargs: object) -> None:
+    """The file goes with its row (an issue is deleted only in the admin), once the deletion is committed."""
     if instance.file:
         storage, name = instance.file.storage, instance.file.name
         transaction.on_commit(lambda: storage.delete(name))

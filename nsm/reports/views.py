@@ -107,6 +107,7 @@ def _page(request: HttpRequest, strategy: StampedStrategy, form: DocumentForm, s
         "strategy": strategy,
         "form": form,
         "periods": periods_of(strategy, plans=action_plan_spans(strategy)),
+        "annual_periods": periods_of(strategy),  # the years and half-years whose report is written and issued
         "documents": listed,
         "new": request.GET.get("new", ""),
         "can_request": access.may_manage(request.user, strategy.country),

@@ -42,7 +42,7 @@ def test_the_plan_needs_no_period_and_gets_a_default_name(approved_plan, tmp_pat
         (["plan", "AL-NSM-TEST", "-o", "/no/such/folder/plan.docx"], "The folder '/no/such/folder' does not exist."),
         (["plan", "AL-NSM-TEST", "--format", "odt"], "Unknown format odt: choose docx, pdf or xlsx."),
         (["plan", "AL-NSM-TEST", "--lang", "fr"], "Unknown language fr: choose sq or en."),
-        (["budget", "AL-NSM-TEST"], "Unknown document budget: choose annual, plan or consultation."),
+        (["budget", "AL-NSM-TEST"], "Unknown document budget: choose annual, plan, consultation or sdg-1072."),
         (
             ["plan", "AL-NSM-TEST", "--period", "2025"],
             "2025 are not the years of one of the action plans of AL-NSM-TEST (2024–2026).",

@@ -25,7 +25,9 @@ The rules:
 - The analysis (dashboard, indicator tracking, GCM alignment, the API roll-ups) is for the secretariat, the
   coordinator and viewers of the country; not for focal points.
 - Documents (the annual monitoring report, the plan as Word, PDF or Excel) are read and downloaded by whoever reads
-  the analysis, and asked for only by the secretariat and the coordinator (a viewer's request is 404).
+  the analysis, and asked for only by the secretariat and the coordinator (a viewer's request is 404). The monitoring
+  report's page (its narrative and issues) is read by the same readers; only the secretariat writes the narrative and
+  issues the report. An issued report's files are anybody's when the strategy is public, else its readers'.
 - Someone of another country (Kosovo's secretariat) is a stranger to Albania's objects: 404 everywhere, exactly as
   for objects that do not exist. Country-wide lists (the evidence base, the reports list) show them their own only.
 - API tokens: everybody signed in manages their own; someone else's token is 404 (superusers see every token).
@@ -54,10 +56,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from nsm.accounts import services as account_services
 from nsm.accounts.models import Institution
+from nsm.assessment import services as assessment_services
 from nsm.consultation import issue, report
 from nsm.consultation.models import ConsultationReport
 from nsm.notifications.models import Notification
-from nsm.reports.models import GeneratedDocument
+from nsm.reports.models import GeneratedDocument, IssuedAnnualFile, IssuedAnnualReport
 from tests.security.conftest import ROLES
 
 SHORT = dict(zip(ROLES, ("anon", "stake", "fp", "fp2", "sec", "coord", "view", "xk", "su"), strict=True))
@@ -170,11 +173,17 @@ PK_OF: dict[str, dict[str, str]] = {
     "consultation:public": {"": "round"},
     "consultation:round-issue": {"": "round"},
     "reports:consultation": {"": "consultation_report"},
+    "reports:annual-file": {"": "annual_issue"},
     "monitoring:evidence": {"": "evidence"},  # MSHMS's report's
     "monitoring:evidence-remove": {"": "evidence"},
     "reports:status": {"": "document"},
     "reports:download": {"": "document"},
     "notifications:open": {"": "notification"},  # the focal point's own notice
+    "assessment:detail": {"": "assessment"},
+    "assessment:answers": {"": "assessment"},
+    "assessment:suggest": {"": "assessment"},
+    "assessment:status": {"": "assessment"},
+    "assessment:document": {"": "assessment"},
 }
 for _name in ("report", "report-submit", "report-return", "report-approve", "report-reopen", "report-comment",
               "report-history", "evidence-add", "report-workbook", "report-upload"):  # fmt: skip
@@ -191,6 +200,9 @@ XK_TOO = {
     "capacity:trainings",
     "consultation:versions",
     "reports:documents",
+    "reports:annual",
+    "reports:published",
+    "assessment:list",
 }
 
 
@@ -242,9 +254,40 @@ def with_consultation_report(scenario: Any, django_db_blocker: Any) -> Any:
     return scenario
 
 
+def with_annual_issue(scenario: Any, django_db_blocker: Any) -> Any:
+    """The security scenario with Albania's 2024 monitoring report issued, with one file (made directly: the pages
+    serve what was stored)."""
+    with django_db_blocker.unblock():
+        issue = IssuedAnnualReport.objects.create(
+            strategy=scenario.strategy, period="2024", number=1, issued_by=scenario.users["secretariat"]
+        )
+        row = IssuedAnnualFile(
+            issue=issue, language="en", fmt="xlsx", filename="AL-NSM-SEC_annual-2024-issue-1_en.xlsx", size=2,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )  # fmt: skip
+        row.file.save(row.filename, ContentFile(b"PK"), save=False)
+        row.save()
+        scenario.objects["annual_issue"] = issue
+    return scenario
+
+
+def with_assessment(scenario: Any, django_db_blocker: Any) -> Any:
+    """The security scenario with an SDG 10.7.2 self-assessment of each country's strategy, made by its secretariat."""
+    with django_db_blocker.unblock():
+        scenario.objects["assessment"] = assessment_services.create_assessment(
+            scenario.strategy, year=2025, by=scenario.users["secretariat"]
+        )
+        scenario.objects["xk_assessment"] = assessment_services.create_assessment(
+            scenario.xk_strategy, year=2025, by=scenario.users["xk_secretariat"]
+        )
+    return scenario
+
+
 @pytest.fixture(scope="module")
 def scenario(scenario, django_db_blocker):
+    with_assessment(scenario, django_db_blocker)
     with_consultation_report(scenario, django_db_blocker)
+    with_annual_issue(scenario, django_db_blocker)
     return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
 
 
@@ -278,6 +321,8 @@ def cases(scenario: Any) -> tuple[list[tuple[str, str]], list[str]]:
                     kwargs["language"] = "en"
                 elif param == "fmt":
                     kwargs["fmt"] = "xlsx"
+                elif param == "period":  # a monitoring report's year
+                    kwargs["period"] = "2024"
                 elif param in RESET_LINK:
                     kwargs[param] = RESET_LINK[param]
                 elif param == "pk" and key:
@@ -465,6 +510,15 @@ EXPECTED: dict[str, str] = {
     "tracking:iptt_export": "L D D D A A A D A",
     "tracking:gcm": "L D D D A A A D A",
     "tracking:publish": "L D D D A D D D A",
+    # The SDG 10.7.2 self-assessment: read by whoever reads the analysis, made and answered by the secretariat only.
+    "assessment:list": "L D D D A A A D A",
+    "assessment:list[XK]": "L D D D D D D A A",
+    "assessment:create": "L D D D A D D D A",
+    "assessment:detail": "L D D D A A A D A",
+    "assessment:answers": "L D D D A D D D A",
+    "assessment:suggest": "L D D D A D D D A",
+    "assessment:status": "L D D D A D D D A",
+    "assessment:document": "L D D D A A A D A",
     "tracking:public_index": "A A A A A A A A A",
     "tracking:public": "D D D D D D D D D",  # not made public: nobody's, not even a superuser's
     "tracking:public[XK]": "A A A A A A A A A",  # made public: everybody's
@@ -476,6 +530,13 @@ EXPECTED: dict[str, str] = {
     "reports:status": "L D D D A A A D A",
     "reports:download": "L D D D A A A D A",
     "reports:consultation": "A A A A A A A A A",  # an issued consultation report is published: anybody's
+    "reports:annual": "L D D D A A A D A",  # read by the analysis' readers, written by the secretariat
+    "reports:annual[XK]": "L D D D D D D A A",
+    "reports:annual-preview": "L D D D A D D D A",
+    "reports:annual-issue": "L D D D A D D D A",  # the secretariat issues (a GET or empty POST: asked first)
+    "reports:annual-file": "L D D D A A A D A",  # the strategy is not public: the analysis' readers
+    "reports:published": "D D D D D D D D D",  # not public: nobody's
+    "reports:published[XK]": "A A A A A A A A A",  # public: everybody's
     "api:openapi-json": "A A A A A A A A A",
     "api:openapi-view": "L A A A A A A A A",
     "api:api-root": "D D D D D D D D D",

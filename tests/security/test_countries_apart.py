@@ -35,6 +35,8 @@ from tests.security.test_access_matrix import (
     cases,
     request,
     site_patterns,
+    with_annual_issue,
+    with_assessment,
     with_consultation_report,
     with_document,
     with_notification,
@@ -52,6 +54,7 @@ XK_OBJECT = {
     "cycle": "xk_cycle",
     "report": "xk_report",
     "other_report": "xk_report",
+    "assessment": "xk_assessment",
 }
 XK_API_PARAMS = {
     "report_id": "xk_report",
@@ -73,6 +76,7 @@ PUBLISHED = {
         "open_indicators_csv",
         "open_activities_json",
         "open_activities_csv",
+        "reports:published",
     },
     "XK": {  # Albania's consultation round is public, and so is the consultation report issued for it
         "accounts:institutions",
@@ -86,7 +90,9 @@ PUBLISHED = {
 def scenario(scenario, django_db_blocker):
     """The matrix's scenario, with its document and its notice, so that the crawl requests the very pages the matrix
     does."""
+    with_assessment(scenario, django_db_blocker)
     with_consultation_report(scenario, django_db_blocker)
+    with_annual_issue(scenario, django_db_blocker)
     return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
 
 
@@ -131,10 +137,14 @@ def xk_cases(scenario: Any) -> list[tuple[str, str]]:
                 kwargs["code"] = scenario.xk_strategy.code
             if "kind" in params:  # a narrative chapter of Kosovo's strategy
                 kwargs["kind"] = "vision"
+            if "period" in params:  # a monitoring report's year
+                kwargs["period"] = "2024"
             if "institution" in params:  # a scorecard: the institution that leads Kosovo's activity (its own AKPA)
                 kwargs["institution"] = scenario.xk_activity.lead.code
             if "pk" in params:
                 kwargs["pk"] = _object(scenario, XK_OBJECT[key]).pk
+            if "language" in params:  # a document's file (an SDG 10.7.2 self-assessment's)
+                kwargs |= {"language": "en", "fmt": "xlsx"}
             found.append((f"{name}[{variant} of XK]" if variant else f"{name}[XK]", reverse(name, kwargs=kwargs)))
     return found
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -25,11 +26,15 @@ from simple_history.models import registered_models
 
 from nsm.accounts.models import ApiToken
 from nsm.analytics import services as analytics_services
+from nsm.assessment import services as assessment_services
+from nsm.assessment.models import Assessment
 from nsm.capacity import services as capacity_services
 from nsm.consultation import rounds as consultation_rounds
 from nsm.context import importer as context_importer
 from nsm.context import services as context_services
 from nsm.monitoring import services as monitoring_services
+from nsm.reports import generate
+from nsm.reports.models import AnnualNarrative, IssuedAnnualReport
 from nsm.strategy import workbook as plan_workbook
 from tests.api.conftest import lines_payload
 from tests.monitoring.conftest import complete_inputs
@@ -329,6 +334,26 @@ def consultation_report_issue(s, client_for) -> Change:
     return Change(s.users["secretariat"], {key(round_.reports.get())})
 
 
+def annual_narrative_page(s, client_for) -> Change:
+    user = s.users["secretariat"]
+    response = client_for(user).post(
+        reverse("reports:annual", args=[s.strategy.code, "2024"]), {"analysis_en": "What the year shows.", "version": 0}
+    )
+    assert response.status_code == 302
+    return Change(user, {key(AnnualNarrative.objects.get(strategy=s.strategy, period="2024"))})
+
+
+def annual_report_issue(s, client_for) -> Change:
+    """Issuing through its page (the files rendered by a stand-in: what is walked is the history)."""
+    user = s.users["secretariat"]
+    with mock.patch.object(generate, "render", lambda document, fmt: b"file"):
+        response = client_for(user).post(
+            reverse("reports:annual-issue", args=[s.strategy.code, "2024"]), {"confirm": "yes"}
+        )
+    assert response.status_code == 302
+    return Change(user, {key(IssuedAnnualReport.objects.get(strategy=s.strategy, period="2024"))})
+
+
 def _round_closed(s) -> None:
     today = timezone.localdate()
     consultation_rounds.update_round(
@@ -426,6 +451,60 @@ def report_lines_service(s, client_for) -> Change:
     return Change(user, {key(report.activity_lines.get(activity_id=activities[0].activity_id)), key(report)})
 
 
+def _assessment(s) -> Any:
+    """The scenario's SDG 10.7.2 self-assessment, made by the path's preparation (`_assessment_made`)."""
+    return Assessment.objects.get(strategy=s.strategy, year=2025)
+
+
+def _assessment_made(s) -> None:
+    assessment_services.create_assessment(s.strategy, year=2025, by=s.users["secretariat"])
+
+
+def assessment_create(s, client_for) -> Change:
+    user = s.users["secretariat"]
+    response = client_for(user).post(reverse("assessment:create", args=[s.strategy.code]), {"year": "2024"})
+    assert response.status_code == 302
+    made = Assessment.objects.get(strategy=s.strategy, year=2024)
+    return Change(user, {key(made), *(key(answer) for answer in made.answers.all())})
+
+
+def assessment_answers_form(s, client_for) -> Change:
+    """One answer changed on the answers form, with a measure and an activity: one row for it, one for the
+    assessment (its version), none for the 29 answers left as they were."""
+    user, assessment = s.users["secretariat"], _assessment(s)
+    client = client_for(user)
+    url = reverse("assessment:answers", args=[assessment.pk])
+    data = form_data(client.get(url).context["form"])
+    answer = assessment.answers.get(subcategory__number="6.3")
+    data[f"level_{answer.subcategory_id}"] = "yes"
+    data[f"measures_{answer.subcategory_id}"] = [str(s.activity.measure_id)]
+    data[f"activities_{answer.subcategory_id}"] = [str(s.activity.pk)]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    return Change(user, {key(answer), key(assessment)})
+
+
+def assessment_status_form(s, client_for) -> Change:
+    user, assessment = s.users["secretariat"], _assessment(s)
+    response = client_for(user).post(
+        reverse("assessment:status", args=[assessment.pk]), {"status": "final", "version": assessment.version}
+    )
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.is_final
+    return Change(user, {key(assessment)})
+
+
+def _assessment_answered(s) -> None:
+    _assessment_made(s)
+    assessment = _assessment(s)
+    given = {
+        answer.subcategory_id: assessment_services.AnswerInput(level="no", evidence="")
+        for answer in assessment.answers.all()
+    }
+    assessment_services.save_answers(assessment, by=s.users["secretariat"], version=None, answers=given)
+
+
 WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "form: plan activity edit": plan_activity_form,
     "form: plan indicator edit": plan_indicator_form,
@@ -448,6 +527,8 @@ WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "bulk: admin delete_selected": admin_bulk_delete,
     "form: consultation answer": consultation_answer,
     "form: consultation report issue": consultation_report_issue,
+    "form: annual report narrative": annual_narrative_page,
+    "form: annual report issue": annual_report_issue,
     "form: action point status": action_point_update,
     "import: training participants": training_participants_import,
     "service: training participants": participant_add_service,
@@ -456,6 +537,9 @@ WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "form: API token revoke": token_revoke_page,
     "service: public switch": public_switch,
     "form: public switch": public_switch_page,
+    "form: SDG 10.7.2 assessment create": assessment_create,
+    "form: SDG 10.7.2 answers": assessment_answers_form,
+    "form: SDG 10.7.2 final": assessment_status_form,
 }
 
 
@@ -475,6 +559,8 @@ PREPARE: dict[str, Callable[[Any], None]] = {
     "api: return": _submitted,
     "api: approve": _submitted,
     "api: reopen": _approved,
+    "form: SDG 10.7.2 answers": _assessment_made,
+    "form: SDG 10.7.2 final": _assessment_answered,
 }
 KNOWN_GAPS: dict[str, str] = {}  # write path -> why it is xfail (strict): a real bug, reported
 
