@@ -16,7 +16,7 @@ def test_the_preview_shows_the_text_and_the_pages_are_accessible(looks_page, coo
                  body_sq="Vizioni **ynë**", body_en="Our **vision**\n\n## Changes\n\n- one\n- two")  # fmt: skip
     sign_in(looks_page, "coordinator")
     looks_page.goto(f"/plan/{strategy.code}/chapters/risks/")
-    looks_page.get_by_label("Text in English (Markdown)").fill("Hello **world** <script>alert(1)</script>")
+    looks_page.get_by_label("Text in English (Markdown)", exact=True).fill("Hello **world** <script>alert(1)</script>")
     looks_page.get_by_role("button", name="Preview Text in English (Markdown)").click()
     expect(looks_page.locator("#preview-en strong")).to_have_text("world")
     expect(looks_page.locator("#preview-en script")).to_have_count(0)
