@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("nsm.accounts.urls")),
     path("reference/", include("nsm.reference.urls")),
+    path("plan/", include("nsm.reports.urls_chapters")),
     path("plan/", include("nsm.strategy.urls")),
     path("capacity/", include("nsm.capacity.urls")),
     path("monitoring/", include("nsm.monitoring.urls")),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -23,7 +24,9 @@ from nsm.analytics.indicators import achievement
 from nsm.analytics.periods import Period, periods_of
 from nsm.analytics.views_common import StampedStrategy, latest_reported_period, with_analysis_stamp
 from nsm.analytics.views_tracking import band_choices
+from nsm.context import references
 from nsm.strategy.models import Strategy
+from nsm.strategy.selectors import chapters
 
 
 def _year(request: HttpRequest, strategy: StampedStrategy) -> tuple[Period, list[str]]:
@@ -41,6 +44,13 @@ def _year(request: HttpRequest, strategy: StampedStrategy) -> tuple[Period, list
             _("The period %(period)s is not in the action plan.") % {"period": raw}
         ]
     return latest_reported_period(strategy), []
+
+
+def _chapters(strategy: Strategy) -> list[references.ShownChapter]:
+    """The strategy's written narrative chapters, published with its page: their text only, not the charts of the
+    evidence base they place (which the country does not publish)."""
+    written = [text for text in chapters(strategy) if text.is_written]
+    return references.chapters_html(strategy.country, written, get_language()[:2], figures=False, heading_offset=2)
 
 
 @require_GET
@@ -70,5 +80,6 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
         "covered": alignment.covered,
         "objectives": len(alignment.objectives),
         "uncovered": [row for row in alignment.objectives if row.no_activity],
+        "chapters": _chapters(strategy),
     }
     return render(request, "analytics/public.html", context)

@@ -1,6 +1,8 @@
 """A plan frozen as plain data (`snapshot`), the difference between two of them (`diff`) and its inverse (`apply`).
 
-A snapshot always has the keys `format`, `strategy`, `results`, `activities` and `indicators`. It is JSON-able:
+A snapshot always has the keys `format`, `strategy`, `results`, `activities` and `indicators`, and `chapters` when
+the strategy has narrative chapters written (their Markdown by kind, `{"vision": {"sq": ..., "en": ...}}`; versions
+frozen before chapters existed have none, and compare equal where none is written). It is JSON-able:
 numbers of money and values are strings (`"1200.5"`), years are integers, references to institutions,
 GCM objectives, SDG targets, target groups and disaggregation dimensions are their codes or numbers.
 Goals, objectives, measures, activities and indicators are keyed by their code, the identity they keep from one
@@ -28,6 +30,7 @@ from nsm.strategy.models import (
     Activity,
     ActivityBudget,
     Amendment,
+    Chapter,
     Indicator,
     IndicatorTarget,
     LevelName,
@@ -38,7 +41,9 @@ from nsm.strategy.models import (
 from nsm.strategy.selectors import bodies_prefetch
 
 FORMAT = 1
-SECTIONS = ("results", "activities", "indicators")
+SECTIONS = ("results", "activities", "indicators", "chapters")
+# The sections a snapshot holds only when they hold something (versions frozen before they existed compare equal).
+OPTIONAL_SECTIONS = ("chapters",)
 STRATEGY_FIELDS = (
     "code", "title_sq", "title_en", "start_year", "end_year", "plan_start_year", "plan_end_year", "currency",
 )  # fmt: skip
@@ -211,7 +216,7 @@ def amendments_to_freeze(strategy: Strategy, last_version: Any) -> list[Amendmen
 
 
 def snapshot(strategy: Strategy) -> dict[str, Any]:
-    """The plan of `strategy` as it stands, as plain JSON-able data, in a fixed number of queries (eleven)."""
+    """The plan of `strategy` as it stands, as plain JSON-able data, in a fixed number of queries (twelve)."""
     results = Result.objects.filter(strategy=strategy).prefetch_related("gcm_objectives", "sdg_targets")
     activities = (
         Activity.objects.filter(strategy=strategy)
@@ -231,7 +236,18 @@ def snapshot(strategy: Strategy) -> dict[str, Any]:
         "results": {result.code: _result_item(result) for result in results},
         "activities": {activity.code: _activity_item(activity) for activity in activities},
         "indicators": {indicator.code: _indicator_item(indicator) for indicator in indicators},
+        **_chapters(strategy),
     }
+
+
+def _chapters(strategy: Strategy) -> dict[str, Any]:
+    """The written narrative chapters by kind, each in both languages; nothing when none is written."""
+    written = {
+        chapter.kind: {"sq": chapter.body_sq, "en": chapter.body_en}
+        for chapter in Chapter.objects.filter(strategy=strategy).order_by("kind")
+        if chapter.body_sq.strip() or chapter.body_en.strip()
+    }
+    return {"chapters": written} if written else {}
 
 
 def _shape(strategy: Strategy) -> dict[str, Any]:
@@ -352,6 +368,8 @@ def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[Fiel
 
 def _section_diff(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> SectionDiff:
     def ordered(codes: Iterable[str]) -> list[str]:
+        if name == "chapters":  # in the document's order
+            return sorted(codes, key=lambda kind: (kind not in Chapter.Kind.values, _chapter_place(kind), kind))
         return sorted(codes, key=item_order)
 
     changed = []
@@ -365,6 +383,10 @@ def _section_diff(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> 
         removed=tuple((code, copy.deepcopy(old[code])) for code in ordered(set(old) - set(new))),
         changed=tuple(changed),
     )
+
+
+def _chapter_place(kind: str) -> int:
+    return Chapter.position(kind) if kind in Chapter.Kind.values else 0
 
 
 def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> Diff:
@@ -402,7 +424,10 @@ def apply(old: Mapping[str, Any], difference: Diff) -> dict[str, Any]:
             _apply_fields(items[change.code], change.changes)
         for code, item in section.added:
             items[code] = copy.deepcopy(item)
-        new[section.section] = items
+        if items or section.section not in OPTIONAL_SECTIONS:
+            new[section.section] = items
+        else:
+            new.pop(section.section, None)
     return new
 
 

@@ -20,8 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
@@ -34,11 +34,13 @@ from nsm.consultation.models import (
     Sex,
     StakeholderType,
 )
+from nsm.context import references
 from nsm.core.confirm import Confirmation, ask, confirmed
 from nsm.core.forms import BootstrapForm, VersionField, add_errors
 from nsm.core.limits import LONG_TEXT_CHARS, PUBLIC_COMMENT_CHARS, TITLE_CHARS, refuse_control_characters
 from nsm.core.stale import StaleVersion
 from nsm.strategy.models import Strategy
+from nsm.strategy.selectors import chapter_texts
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -476,5 +478,15 @@ def public_round(request: HttpRequest, pk: int) -> HttpResponse:
         "round": round_, "strategy": round_.version.strategy, "items": items, "form": form, "published": published,
         "published_comments": issue.published_comments(published) if published else [],
         "doc_language": issue.document_language(),
+        "chapters": _published_chapters(round_.version),
     }  # fmt: skip
     return render(request, "consultation/public_round.html", context)
+
+
+def _published_chapters(version: Any) -> list[references.ShownChapter]:
+    """The narrative chapters the consulted version froze, as the public reads them: their text, not the charts of
+    the evidence base they place (which the country does not publish)."""
+    texts = [text for text in chapter_texts((version.snapshot or {}).get("chapters") or {}) if text.is_written]
+    return references.chapters_html(
+        version.strategy.country, texts, get_language()[:2], figures=False, heading_offset=2
+    )

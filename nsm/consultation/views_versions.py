@@ -15,22 +15,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from nsm.accounts import access
 from nsm.consultation import quality, services, versions
 from nsm.consultation.models import ConsultationRound, PlanVersion
+from nsm.context import references
 from nsm.core.forms import BootstrapForm, add_errors
 from nsm.i18n import localized_with_language
-from nsm.strategy.models import ActivityBudget, Strategy
+from nsm.strategy.models import ActivityBudget, Chapter, Strategy
+from nsm.strategy.selectors import chapter_texts
 
 CURRENT = "current"
 SECTION_LABELS = {
     "results": gettext_lazy("Results (goals, objectives, measures or the plan's own levels)"),
     "activities": gettext_lazy("Activities"),
     "indicators": gettext_lazy("Indicators"),
+    "chapters": gettext_lazy("Narrative chapters"),
 }
 FIELD_LABELS = {
     "code": gettext_lazy("code"), "depth": gettext_lazy("level"), "reference": gettext_lazy("reference as written"),
@@ -62,7 +65,10 @@ FIELD_LABELS = {
 }  # fmt: skip
 # Where a section names a field otherwise: an activity's `responsible` is its ordered list of responsible
 # institutions (an indicator's, its one responsible institution).
-SECTION_FIELD_LABELS = {"activities": {"responsible": gettext_lazy("responsible institutions")}}
+SECTION_FIELD_LABELS = {
+    "activities": {"responsible": gettext_lazy("responsible institutions")},
+    "chapters": {"sq": gettext_lazy("text (Albanian)"), "en": gettext_lazy("text (English)")},
+}
 
 
 class FreezeForm(BootstrapForm, forms.Form):
@@ -101,6 +107,12 @@ def _context(request: HttpRequest, strategy: Strategy, **extra: Any) -> dict[str
     return {"strategy": strategy, "can_edit": access.can_edit_plan(request.user, strategy.country), **extra}
 
 
+def _chapters(strategy: Strategy, version: PlanVersion) -> list[references.ShownChapter]:
+    """The narrative chapters the version froze, as its page shows them (the written ones)."""
+    texts = [text for text in chapter_texts(version.snapshot.get("chapters") or {}) if text.is_written]
+    return references.chapters_html(strategy.country, texts, get_language()[:2], heading_offset=2)
+
+
 def show(value: Any) -> str:
     """A snapshot value as text: lists joined, budget lines and targets spelled out, nothing as a dash."""
     if value is None or value == "" or value == [] or value == {} or value is versions.MISSING:
@@ -117,7 +129,9 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def _title(item: dict[str, Any]) -> str:
+def _title(item: dict[str, Any], code: str = "", section: str = "") -> str:
+    if section == "chapters":  # a chapter is named by its kind
+        return str(dict(Chapter.Kind.choices).get(code, code))
     field = "name" if "name_en" in item or "name_sq" in item else "title"
     return localized_with_language(SimpleNamespace(**item), field).text
 
@@ -132,10 +146,13 @@ def _section_rows(section: versions.SectionDiff) -> dict[str, Any]:
     name = section.section
     return {
         "label": SECTION_LABELS[name],
-        "added": [(code, _title(item)) for code, item in section.added],
-        "removed": [(code, _title(item)) for code, item in section.removed],
+        "added": [(code, _title(item, code, name)) for code, item in section.added],
+        "removed": [(code, _title(item, code, name)) for code, item in section.removed],
         "changed": [
-            (change.code, [(field_label(f.field, name), show(f.old), show(f.new)) for f in change.changes])
+            (
+                _title({}, change.code, name) if name == "chapters" else change.code,
+                [(field_label(f.field, name), show(f.old), show(f.new)) for f in change.changes],
+            )
             for change in section.changed
         ],
         "is_empty": section.is_empty,
@@ -179,7 +196,7 @@ def version_detail(request: HttpRequest, code: str, number: int) -> HttpResponse
         request, strategy, version=version, summary=versions.summary(version.snapshot),
         form=AdoptForm() if not version.is_adopted else None,
         adopted=PlanVersion.objects.filter(strategy=strategy, is_adopted=True).exclude(pk=version.pk).first(),
-        rounds=_rounds(request, version),
+        rounds=_rounds(request, version), chapters=_chapters(strategy, version),
     )  # fmt: skip
     return render(request, "consultation/version_detail.html", context)
 
@@ -200,7 +217,7 @@ def version_adopt(request: HttpRequest, code: str, number: int) -> HttpResponse:
             return redirect("consultation:version", strategy.code, version.number)
     context = _context(
         request, strategy, version=version, summary=versions.summary(version.snapshot), form=form,
-        rounds=_rounds(request, version),
+        rounds=_rounds(request, version), chapters=_chapters(strategy, version),
     )  # fmt: skip
     return render(request, "consultation/version_detail.html", context, status=400)
 

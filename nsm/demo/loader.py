@@ -27,6 +27,7 @@ from nsm.audit import acting_as
 from nsm.demo import (
     annual,
     capacity,
+    chapters,
     consultation,
     content,
     context,
@@ -117,6 +118,7 @@ def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
         context.load_context(admin=admin, summary=summary, country=strategy.country)
         gcm_review.load_gcm_review(strategy, summary=summary)
         sdg_1072.load_sdg_1072(strategy, summary=summary)
+        chapters.load_chapters(strategy, summary=summary)  # drafted from the plan, the meetings and the evidence
         annual.load_annual_report(strategy, summary=summary)  # last: it reads the approved 2024 reports
     if stdout is not None:
         stdout.write(summary.line() + "\n")

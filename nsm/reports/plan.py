@@ -1,4 +1,5 @@
-"""The strategy and its action plan as a document: the acronyms of the institutions it names, the results framework,
+"""The strategy and its action plan as a document: the acronyms of the institutions it names, its narrative chapters
+(context, vision, principles ... in Markdown, written on their pages), the results framework,
 the action-plan matrix laid out the way Albanian action plans are (goal, objective, measure, activity, responsible
 institutions in the plan's order with the marked lead, supporting institutions, timeframe, cost per year, source,
 indicators), the budget summary and the indicator passport. Read in a fixed number of queries (`plan_tree` and one
@@ -6,6 +7,7 @@ query per kind of indicator data), whatever the size of the plan."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -17,7 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from nsm.analytics.periods import Period
 from nsm.analytics.views_common import with_analysis_stamp
+from nsm.context.references import referenced_series
 from nsm.i18n import localized
+from nsm.reports.chapters import resolver
 from nsm.reports.document import (
     Bullets,
     Column,
@@ -29,9 +33,10 @@ from nsm.reports.document import (
     Section,
     Table,
     active_language,
+    markdown_section,
 )
 from nsm.strategy.models import ActivityBudget, Indicator, Strategy, in_words
-from nsm.strategy.selectors import ActivityNode, Costs, PlanTree, ResultNode, plan_tree
+from nsm.strategy.selectors import ActivityNode, Costs, PlanTree, ResultNode, chapters, plan_tree
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -75,6 +80,7 @@ def build_plan(strategy: Strategy, period: Period | None = None) -> Document:
         sections=(
             *_acronyms(tree, indicators),
             _overview(strategy, tree, indicators),
+            *_chapters(strategy),
             _framework(tree, by_result),
             _matrix(strategy, tree, by_result),
             _budget(tree, strategy),
@@ -153,6 +159,23 @@ def _overview(strategy: Strategy, tree: PlanTree, indicators: list[Indicator]) -
             ),
         ),
     )
+
+
+def _chapters(strategy: Strategy) -> tuple[Section, ...]:
+    """The narrative chapters written, in their order, each in the document's language (else in the other, said so),
+    each a chapter of its own: its `##` headings are its subsections, a `[[context:CODE]]` paragraph the chart and
+    table of that context indicator. Three queries at most (the chapters, and the series they place)."""
+    language = active_language()
+    written = [(text, *text.body(language)) for text in chapters(strategy) if text.is_written]
+    resolve = resolver(referenced_series(strategy.country, [body for _text, body, _language in written]))
+    sections = []
+    for text, body, written_in in written:
+        section = markdown_section(text.title, body, resolve=resolve, new_page=True)
+        if written_in != language:
+            note = Paragraph(_("This chapter is not written in this language yet: it follows in the other language."))
+            section = dataclasses.replace(section, blocks=(note, *section.blocks))
+        sections.append(section)
+    return tuple(sections)
 
 
 def _withdrawn(node: ResultNode | ActivityNode) -> str:

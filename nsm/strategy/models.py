@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -1301,3 +1301,69 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.strategy.code} {self.item} {self.action}"
+
+
+# A narrative chapter holds at most this many characters in each language (a long chapter of a printed strategy is
+# some 25,000).
+CHAPTER_CHARS = 40_000
+
+
+class ChapterQuerySet(access.CountryScopedQuerySet):
+    """Read by every internal user of the strategy's country; written by its plan editors (coordinator,
+    secretariat)."""
+
+
+class Chapter(models.Model):
+    """A narrative chapter of a strategy, in Markdown, in Albanian and in English: the text around the matrix
+    (context, vision, principles ...). A strategy has at most one chapter of each kind; they print in the order of
+    `Kind`. Versions freeze their text with the plan (nsm.consultation.versions)."""
+
+    class Kind(models.TextChoices):
+        CONTEXT = "context", _("Context and situation analysis")
+        VISION = "vision", _("Vision")
+        PRINCIPLES = "principles", _("Guiding principles")
+        RESULTS = "results", _("Results framework in brief")  # the document's own "Results framework" follows
+        IMPLEMENTATION = "implementation", _("Implementation and coordination")
+        MONITORING = "monitoring", _("Monitoring and evaluation")
+        BUDGET = "budget", _("Budget summary")
+        RISKS = "risks", _("Risks")
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="chapters")
+    kind = models.CharField(_("chapter"), max_length=20, choices=Kind.choices)
+    body_sq = models.TextField(
+        _("text (Albanian)"),
+        blank=True,
+        max_length=CHAPTER_CHARS,
+        validators=[MaxLengthValidator(CHAPTER_CHARS), limits.refuse_control_characters],
+    )
+    body_en = models.TextField(
+        _("text (English)"),
+        blank=True,
+        max_length=CHAPTER_CHARS,
+        validators=[MaxLengthValidator(CHAPTER_CHARS), limits.refuse_control_characters],
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    body = Localized("body")
+    objects = ChapterQuerySet.as_manager()
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["strategy", "kind"]
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "kind"],
+                name="chapter_one_of_each_kind",
+                violation_error_message=_("This strategy already has this chapter."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy.code} {self.get_kind_display()}"
+
+    @classmethod
+    def position(cls, kind: str) -> int:
+        """The place of a kind of chapter in the document (0 for the context)."""
+        return list(cls.Kind.values).index(kind)

@@ -25,6 +25,7 @@ from nsm.strategy.models import (
     Activity,
     ActivityBudget,
     ActivityInstitution,
+    Chapter,
     Indicator,
     IndicatorTarget,
     Result,
@@ -1041,3 +1042,69 @@ def action_plan_rows(strategy: Strategy) -> list[ActionPlanRow]:
         )
         for plan in plans
     ]
+
+
+# --- Narrative chapters ---
+
+
+@dataclass(frozen=True)
+class ChapterText:
+    """A narrative chapter of a strategy as pages, versions and documents read it: its kind, its title in the active
+    language, its Markdown in each language (empty when not written) and the version a form edits (0: not written
+    yet)."""
+
+    kind: str
+    title: str
+    body_sq: str
+    body_en: str
+    version: int = 0
+
+    @property
+    def is_written(self) -> bool:
+        return bool(self.body_sq.strip() or self.body_en.strip())
+
+    def body(self, language: str) -> tuple[str, str]:
+        """The text in `language`, else in the other language, with the language it is in ("" when neither)."""
+        other = "en" if language == "sq" else "sq"
+        for code in (language, other):
+            text = self.body_sq if code == "sq" else self.body_en
+            if text.strip():
+                return text, code
+        return "", ""
+
+
+def chapter_texts(
+    bodies: Mapping[str, Mapping[str, str]], versions: Mapping[str, int] | None = None
+) -> list[ChapterText]:
+    """Every kind of chapter in the document's order, from `{kind: {"sq": ..., "en": ...}}` (a version's snapshot
+    holds them so); the kinds not written are empty."""
+    versions = versions or {}
+    return [
+        ChapterText(
+            kind=kind,
+            title=str(label),
+            body_sq=(bodies.get(kind) or {}).get("sq", ""),
+            body_en=(bodies.get(kind) or {}).get("en", ""),
+            version=versions.get(kind, 0),
+        )
+        for kind, label in Chapter.Kind.choices
+    ]
+
+
+def chapters(strategy: Strategy) -> list[ChapterText]:
+    """The strategy's narrative chapters, every kind in the document's order (those not written empty): one query."""
+    rows = Chapter.objects.filter(strategy=strategy).only("kind", "body_sq", "body_en", "version")
+    bodies, versions = {}, {}
+    for row in rows:
+        bodies[row.kind] = {"sq": row.body_sq, "en": row.body_en}
+        versions[row.kind] = row.version
+    return chapter_texts(bodies, versions)
+
+
+def chapter(strategy: Strategy, kind: str) -> ChapterText:
+    """One chapter of the strategy (empty when not written): one query. An unknown kind raises LookupError."""
+    if kind not in Chapter.Kind.values:
+        raise LookupError(kind)
+    row = Chapter.objects.filter(strategy=strategy, kind=kind).first()
+    bodies = {kind: {"sq": row.body_sq, "en": row.body_en}} if row else {}
+    return next(text for text in chapter_texts(bodies, {kind: row.version} if row else {}) if text.kind == kind)

@@ -40,6 +40,7 @@ from nsm.strategy.models import (
     ActivityBudget,
     ActivityInstitution,
     Amendment,
+    Chapter,
     Indicator,
     IndicatorTarget,
     Named,
@@ -1006,3 +1007,36 @@ def _sync_plan_years(strategy: Strategy) -> None:
         strategy.plan_start_year, strategy.plan_end_year = first, last
         strategy.full_clean()
         strategy.save()
+
+
+def save_chapter(
+    strategy: Strategy, kind: str, *, by: Any, body_sq: str, body_en: str, version: int | None = None
+) -> Chapter:
+    """Write a narrative chapter of `strategy` in both languages, edited at `version` (0: the chapter did not exist
+    yet; None: unchecked). A chapter changed (or written) by someone else since is refused with `StaleVersion`,
+    saying who changed it and what; a save that changes nothing writes nothing."""
+    if kind not in Chapter.Kind.values:
+        raise ValidationError({"kind": _("There is no such chapter.")})
+    with transaction.atomic(), acting_as(by):
+        _lock_strategy(strategy.pk)  # two first saves of the same chapter do not both create it
+        chapter = Chapter.objects.select_for_update().filter(strategy=strategy, kind=kind).first()
+        item = _("The chapter “%(chapter)s”") % {"chapter": Chapter.Kind(kind).label}
+        if chapter is None:
+            if version:
+                raise stale.StaleVersion(
+                    [_("%(item)s was removed since you opened it, so your change was not saved.") % {"item": item}],
+                    current_version=0,
+                )
+            chapter = Chapter(strategy=strategy, kind=kind, body_sq=body_sq, body_en=body_en)
+            chapter.full_clean()
+            chapter.save()
+            return chapter
+        # Who changed it and when, not the texts themselves: a chapter runs to thousands of words.
+        told = stale.told_by_history(item)
+        stale.check_version(chapter, version, lambda locked, edited: told(locked, edited)[:1])
+        if (chapter.body_sq, chapter.body_en) == (body_sq, body_en):
+            return chapter
+        chapter.body_sq, chapter.body_en = body_sq, body_en
+        chapter.full_clean()
+        stale.bump_version(chapter)
+        return chapter

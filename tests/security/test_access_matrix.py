@@ -195,6 +195,7 @@ RESET_LINK = {"uidb64": "MQ", "token": "no-such-token"}
 # Pages of a strategy requested on Kosovo's strategy too (besides Albania's): the stranger's door from the other side.
 XK_TOO = {
     "tracking:public",
+    "chapters:list",
     "strategy:detail",
     "analytics:dashboard",
     "monitoring:cycles",
@@ -317,6 +318,8 @@ def cases(scenario: Any) -> tuple[list[tuple[str, str]], list[str]]:
                     kwargs["path"] = "no/such/address"
                 elif param == "institution":  # an institution's scorecard: the institution that leads the activity
                     kwargs["institution"] = scenario.activity.lead.code
+                elif param == "kind":  # a narrative chapter of the strategy
+                    kwargs["kind"] = "vision"
                 elif param == "language":  # an issued consultation report's file
                     kwargs["language"] = "en"
                 elif param == "fmt":
@@ -403,6 +406,10 @@ EXPECTED: dict[str, str] = {
     "strategy:amendments": "L D A A A A A D A",
     "strategy:action_plans": "L D A A A A A D A",
     "strategy:action_plan_edit": "L D D D A A D D A",
+    "chapters:list": "L D A A A A A D A",
+    "chapters:list[XK]": "L D D D D D D A A",
+    "chapters:edit": "L D D D A A D D A",
+    "chapters:preview": "L D D D A A D D A",
     "strategy:indicator": "L D A A A A A D A",
     "strategy:indicator_edit": "L D D D A A D D A",
     "strategy:indicator_move": "L D D D A A D D A",

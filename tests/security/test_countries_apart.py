@@ -135,6 +135,8 @@ def xk_cases(scenario: Any) -> list[tuple[str, str]]:
             kwargs: dict[str, Any] = {"path": "no/such/address"} if "path" in params else {}
             if "code" in params:
                 kwargs["code"] = scenario.xk_strategy.code
+            if "kind" in params:  # a narrative chapter of Kosovo's strategy
+                kwargs["kind"] = "vision"
             if "period" in params:  # a monitoring report's year
                 kwargs["period"] = "2024"
             if "institution" in params:  # a scorecard: the institution that leads Kosovo's activity (its own AKPA)

@@ -38,6 +38,8 @@ from nsm.reports import generate
 from nsm.reports import services as report_services
 from nsm.reports.models import AnnualNarrative, GcmReview, GcmReviewObjective, IssuedAnnualReport
 from nsm.strategy import workbook as plan_workbook
+from nsm.strategy.models import Chapter
+from nsm.strategy.services import save_chapter
 from tests.api.conftest import lines_payload
 from tests.monitoring.conftest import complete_inputs
 
@@ -345,6 +347,26 @@ def annual_narrative_page(s, client_for) -> Change:
     return Change(user, {key(AnnualNarrative.objects.get(strategy=s.strategy, period="2024"))})
 
 
+def chapter_page(s, client_for) -> Change:
+    """A narrative chapter written (or changed) on its page: the chapter alone gets a row, not the strategy it locks."""
+    user = s.users["coordinator"]
+    current = Chapter.objects.filter(strategy=s.strategy, kind="vision").first()
+    response = client_for(user).post(
+        reverse("chapters:edit", args=[s.strategy.code, "vision"]),
+        {
+            "body_sq": "Vizioni",
+            "body_en": "The vision, written on its page",
+            "version": current.version if current else 0,
+        },
+    )
+    assert response.status_code == 302
+    return Change(user, {key(Chapter.objects.get(strategy=s.strategy, kind="vision"))})
+
+
+def _chapter_written(s) -> None:
+    save_chapter(s.strategy, "vision", by=s.users["secretariat"], body_sq="", body_en="First", version=0)
+
+
 def annual_report_issue(s, client_for) -> Change:
     """Issuing through its page (the files rendered by a stand-in: what is walked is the history)."""
     user = s.users["secretariat"]
@@ -558,6 +580,8 @@ WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "form: consultation answer": consultation_answer,
     "form: consultation report issue": consultation_report_issue,
     "form: annual report narrative": annual_narrative_page,
+    "form: narrative chapter written": chapter_page,
+    "form: narrative chapter changed": chapter_page,
     "form: annual report issue": annual_report_issue,
     "form: action point status": action_point_update,
     "import: training participants": training_participants_import,
@@ -583,6 +607,7 @@ def _second_value(s) -> None:
 
 
 PREPARE: dict[str, Callable[[Any], None]] = {
+    "form: narrative chapter changed": _chapter_written,
     "bulk: admin delete_selected": _second_value,
     "form: consultation report issue": _round_closed,
     "form: GCM review chapter": _gcm_review_written,
