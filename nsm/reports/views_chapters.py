@@ -155,7 +155,7 @@ def chapter_preview(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     form = ChapterForm({**request.POST.dict(), "version": "0"})
     field = f"body_{language}"
     text = form.cleaned_data[field] if form.is_valid() else ""
-    errors = form.errors.get(field, [])
+    errors = [str(error) for error in form.errors.get(field) or ()]
     series = references.referenced_series(strategy.country, [text])
     context = {"html": references.text_html(text, series), "errors": errors, "language": language}
     return render(request, "reports/_chapter_preview.html", context)

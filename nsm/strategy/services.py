@@ -1033,7 +1033,7 @@ def save_chapter(
             return chapter
         # Who changed it and when, not the texts themselves: a chapter runs to thousands of words.
         told = stale.told_by_history(item)
-        stale.check_version(chapter, version, lambda locked, edited: told(locked, edited)[:1])
+        stale.check_version(chapter, version, lambda locked, edited: list(told(locked, edited))[:1])
         if (chapter.body_sq, chapter.body_en) == (body_sq, body_en):
             return chapter
         chapter.body_sq, chapter.body_en = body_sq, body_en
