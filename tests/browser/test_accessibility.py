@@ -240,7 +240,12 @@ def world(settings, tmp_path, strategy, secretariat, focal_point, other_focal_po
 
 
 def test_the_secretariats_pages_have_no_serious_accessibility_violation(looks_page, world):
+    from nsm.assessment import services as assessment
+    from nsm.strategy.models import Strategy
+
     code = world["code"]
+    strategy = Strategy.objects.get(code=code)
+    made = assessment.create_assessment(strategy, year=strategy.plan_start_year, by=world["secretariat"])
     sign_in(looks_page, "secretariat")
     person = world["focal"].pk
     pages = [
@@ -269,6 +274,13 @@ def test_the_secretariats_pages_have_no_serious_accessibility_violation(looks_pa
         f"/analysis/{code}/indicators/",
         f"/analysis/{code}/gcm/",
         f"/documents/{code}/",
+        f"/documents/{code}/annual/{strategy.plan_start_year}/",
+        f"/documents/{code}/gcm-review/",
+        f"/plan/{code}/chapters/",
+        f"/plan/{code}/chapters/vision/",
+        f"/sdg-1072/{code}/",
+        f"/sdg-1072/assessment/{made.pk}/",
+        f"/sdg-1072/assessment/{made.pk}/answers/",
         "/plan/import/",
     ]
     report_problems(problems_on(looks_page, pages))
@@ -322,6 +334,7 @@ def test_the_public_pages_have_no_serious_accessibility_violation(looks_page, wo
         "/public/",
         f"/public/{code}/",
         f"/consultation/public/{world['round'].pk}/",
+        f"/documents/published/{code}/",
         MISSING,
     ]
     problems = problems_on(looks_page, pages)
