@@ -99,12 +99,21 @@ def _missing(kind: Kind, object_id: int, code: str, names: list[str]) -> list[Li
 
 def _activity_input(line: schemas.ActivityLineIn, stored: ActivityProgress | None) -> ActivityLineInput:
     """The line's values: those sent (null empties), the stored ones for fields left out."""
-    sent = line.model_fields_set
+    sent = _sent(line)
     values: dict[str, Any] = {}
     for name in schemas.ACTIVITY_LINE_FIELDS:
-        value = getattr(line if name in sent or stored is None else stored, name)
-        values[name] = "" if value is None and name in ("status", "narrative") else value
+        if name == "narrative_sq" and "narrative_sq" not in line.model_fields_set and "narrative" in sent:
+            value = line.narrative  # the field's earlier name
+        else:
+            value = getattr(line if name in sent or stored is None else stored, name)
+        values[name] = "" if value is None and name in ("status", "narrative_sq", "narrative_en") else value
     return ActivityLineInput(activity_id=line.activity_id, **values)
+
+
+def _sent(line: schemas.ActivityLineIn) -> set[str]:
+    """The fields a line sends, `narrative` (the earlier name) counted as `narrative_sq`."""
+    sent = set(line.model_fields_set)
+    return sent | {"narrative_sq"} if "narrative" in sent else sent
 
 
 def _indicator_input(
@@ -161,7 +170,7 @@ def line_inputs(
     for line in payload.activities:
         stored = activities.get(line.activity_id)
         if whole and stored is not None:
-            left_out = [name for name in schemas.ACTIVITY_LINE_FIELDS if name not in line.model_fields_set]
+            left_out = [name for name in schemas.ACTIVITY_LINE_REQUIRED if name not in _sent(line)]
             errors += _missing("activity", line.activity_id, stored.activity.code, left_out)
         activity_inputs.append(_activity_input(line, stored))
     indicator_inputs = []

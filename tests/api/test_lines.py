@@ -31,7 +31,7 @@ def reported(report, focal_point):
             percent_complete=40,
             spent_state_budget=Decimal("1200000.00"),
             spent_donor=Decimal("2885000.00"),
-            narrative="Two reception centres refurbished.",
+            narrative_sq="Two reception centres refurbished.",
         )
     ]
     counted = IndicatorValue.objects.get(report=report, indicator__code="1.1.1.1", category=None)

@@ -55,8 +55,8 @@ def test_a_stale_save_merges_and_submit_saves_the_typing_first(page, report, foc
     services.save_report(
         report, by=colleague, version=1,
         activities=[
-            services.ActivityLineInput(first.pk, narrative="Counters open in 4 regions."),
-            services.ActivityLineInput(second.pk, status="delayed", percent_complete=10, narrative="No funds."),
+            services.ActivityLineInput(first.pk, narrative_sq="Counters open in 4 regions."),
+            services.ActivityLineInput(second.pk, status="delayed", percent_complete=10, narrative_sq="No funds."),
         ],
     )  # fmt: skip
     page.get_by_role("button", name="Save", exact=True).click()

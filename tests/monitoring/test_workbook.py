@@ -186,7 +186,7 @@ def test_rows_left_out_of_the_file_keep_their_values(report, focal_point):
     indicators[f"F{indicator_row(indicators, '1.1.1.1')}"] = 12
     indicators[f"F{indicator_row(indicators, '1.1.1.1', 'Female')}"] = 7
     upload(report, workbook, focal_point)
-    narratives = sorted(report.activity_lines.values_list("narrative", flat=True))
+    narratives = sorted(report.activity_lines.values_list("narrative_sq", flat=True))
     assert narratives == ["Changed offline.", *["Going well."] * len(others)]
     male = report.indicator_values.get(indicator__code="1.1.1.1", category__code="male")
     assert male.value == 5  # kept: 7 + 5 = 12
@@ -353,7 +353,7 @@ def test_a_file_made_before_someone_elses_change_is_refused_as_stale(report, foc
         report,
         by=focal_point,
         version=report.version,
-        activities=[services.ActivityLineInput(report.activity_lines.first().activity_id, narrative="Meanwhile.")],
+        activities=[services.ActivityLineInput(report.activity_lines.first().activity_id, narrative_sq="Meanwhile.")],
     )
     report.refresh_from_db()
     before, version = history_rows(report), report.version

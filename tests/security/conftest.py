@@ -228,7 +228,7 @@ def _build_kosovo(s: Scenario, today: datetime.date) -> None:
     o["xk_cycle"] = cycle
     report = ProgressReport.objects.get(cycle=cycle)
     activities, indicators = complete_inputs(report)
-    activities = [dataclasses.replace(line, narrative=XK_NARRATIVE) for line in activities]
+    activities = [dataclasses.replace(line, narrative_sq=XK_NARRATIVE) for line in activities]
     monitoring_services.save_report(
         report, by=s.users["xk_focal"], version=report.version, activities=activities, indicators=indicators
     )

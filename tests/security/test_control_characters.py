@@ -135,7 +135,7 @@ def test_the_report_form_refuses_what_the_api_refuses(client_for, focal_point, r
     client = client_for(focal_point)
     data = filled_form(client, report)
     activities, indicators = line_ids(report)
-    name = f"a{activities[0]}_narrative" if field == "narrative" else f"i{indicators[0]}_{field}"
+    name = f"a{activities[0]}_narrative_sq" if field == "narrative" else f"i{indicators[0]}_{field}"
     data[name] = text
     html = client.post(reverse("monitoring:report", args=[report.pk]), data).content.decode()
     assert f'id="id_{name}_error"' in html
