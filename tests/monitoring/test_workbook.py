@@ -103,7 +103,8 @@ def test_the_workbook_holds_the_reports_lines_with_only_the_fields_to_fill_unloc
         "Spent: state budget",
         "Spent: donors",
         "Spent: other",
-        "Narrative",
+        "Narrative (Albanian)",
+        "Narrative (English)",
     ]
     codes = [activities.cell(row, 1).value for row in activity_rows(activities)]
     assert codes == [line.activity.code for line in report.activity_lines.order_by("activity__sort_key")]

@@ -68,7 +68,7 @@ def world(strategy, secretariat, focal_point, other_focal_point, viewer, stakeho
         line.narrative_sq = f"U mblodhën {WORD} nga {line.report.institution.code}"
         line.save()
     meeting = Meeting.objects.create(strategy=strategy, held_on=today, title="Takim mbi dëshmitë", agenda="Rendi")
-    Decision.objects.create(meeting=meeting, number=1, text="Vendoset mbledhja e dëshmive")
+    Decision.objects.create(meeting=meeting, number=1, text_sq="Vendoset mbledhja e dëshmive")
     xk = StrategyFactory(code="XK-NSM", country="XK")
     GoalFactory(strategy=xk, code="1", title_sq="Dëshmi në Kosovë", title_en="Evidence in Kosovo")
     return strategy

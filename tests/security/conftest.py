@@ -171,13 +171,13 @@ def build_scenario() -> Scenario:
     o["meeting_participant"] = wg_services.add_participant(
         meeting, by=sec, institution=mshms, name="Alma Kola", sex="female"
     )
-    decision = wg_services.add_decision(meeting, by=sec, text="Approve the draft.")
+    decision = wg_services.add_decision(meeting, by=sec, text_sq="Approve the draft.")
     o["action_point"] = wg_services.add_action_point(
-        meeting, by=sec, text="Send the costs", owner=mshms, due_on=today + datetime.timedelta(days=5),
+        meeting, by=sec, text_sq="Send the costs", owner=mshms, due_on=today + datetime.timedelta(days=5),
         decision=decision,
     )  # fmt: skip
     o["other_action_point"] = wg_services.add_action_point(
-        meeting, by=sec, text="Review the targets", owner=akpa, due_on=today + datetime.timedelta(days=20)
+        meeting, by=sec, text_sq="Review the targets", owner=akpa, due_on=today + datetime.timedelta(days=20)
     )
 
     # --- Capacity ---
