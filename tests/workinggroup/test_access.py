@@ -57,11 +57,12 @@ def test_secretariat_and_coordinator_record_meetings(persona, request, client_fo
     assert client.post(url("participant-add", made.pk), {"name": "Rezarta Mema", "institution":
                        overdue_point.owner_id, "sex": "female", "position": ""}).status_code == 302  # fmt: skip
     assert client.post(url("decision-add", made.pk), {"text_sq": "Agree the indicators."}).status_code == 302
-    assert client.post(url("action-point-add", made.pk), {"text_sq": "Draft indicators", "owner": overdue_point.owner_id,
-                       "due_on": "2025-06-30", "decision": ""}).status_code == 302  # fmt: skip
+    point = {"text_sq": "Draft indicators", "owner": overdue_point.owner_id, "due_on": "2025-06-30", "decision": ""}
+    assert client.post(url("action-point-add", made.pk), point).status_code == 302
     assert made.participants.count() == 1 and made.decisions.count() == 1 and made.action_points.count() == 1
-    response = client.post(url("action-point", overdue_point.pk), {"form": "edit", "version": 1, "text_sq": "Send costs",
-                           "owner": overdue_point.owner_id, "due_on": "2030-01-01", "decision": ""})  # fmt: skip
+    response = client.post(url("action-point", overdue_point.pk), {"form": "edit", "version": 1,
+                           "text_sq": "Send costs", "owner": overdue_point.owner_id, "due_on": "2030-01-01",
+                           "decision": ""})  # fmt: skip
     assert response.status_code == 302
     assert ActionPoint.objects.get(pk=overdue_point.pk).text == "Send costs"
 
