@@ -387,6 +387,16 @@ def update_round(
         for name, value in fields.items():
             setattr(round_, name, value)
         if (round_.opens_on, round_.closes_on) != dates:  # a round kept as it was stays valid
+            if round_.reports.exists():
+                raise ValidationError(
+                    {
+                        "closes_on": _(
+                            "The consultation report of this round has been issued with these dates: they can no "
+                            "longer change."
+                        )
+                    },
+                    code="issued",
+                )
             check_length(round_.opens_on, round_.closes_on)
         round_.full_clean()
         bump_version(round_, field="revision")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from nsm.core.markdown import Embed, Heading, Items, Para, Run, parse
 from nsm.core.numbers import format_decimal, format_percent
 
 Value = str | int | Decimal | None
@@ -62,12 +64,28 @@ class Table:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph; `runs` (from Markdown) set its text in bold, italic, as code or as a link, else it is all
+    plain `text`."""
+
     text: str
+    runs: tuple[Run, ...] = ()
 
 
 @dataclass(frozen=True)
 class Bullets:
+    """A list. From Markdown: `runs` gives each item's set text, `depths` its nesting (0 for the outer list), and an
+    `ordered` list is numbered."""
+
     items: tuple[str, ...]
+    runs: tuple[tuple[Run, ...], ...] = ()
+    ordered: bool = False
+    depths: tuple[int, ...] = ()
+
+    def tree(self) -> list[tuple[int, str, tuple[Run, ...]]]:
+        """(depth, text, runs) of each item, `runs` never empty (a plain item is one plain run)."""
+        depths = self.depths or (0,) * len(self.items)
+        runs = self.runs or tuple((Run(item),) for item in self.items)
+        return list(zip(depths, self.items, runs, strict=True))
 
 
 @dataclass(frozen=True)
@@ -144,6 +162,74 @@ class Document:
                     yield block
                 elif isinstance(block, Chart):
                     yield block.table
+
+
+# What a reference such as `[[context:MIG-01]]` in a Markdown text stands for in a document (a chart and its
+# table); None: it is printed as written.
+Resolve = Callable[[Embed], tuple[Block, ...] | None]
+
+
+def markdown_blocks(text: str, resolve: Resolve | None = None) -> tuple[Block, ...]:
+    """A Markdown text (`nsm.core.markdown`) as the document's blocks; a heading is a paragraph in bold. Raw HTML,
+    scripts and unsafe links never come out (the parser drops them)."""
+    return tuple(_blocks(parse(text), resolve))
+
+
+def _blocks(parsed, resolve: Resolve | None) -> list[Block]:
+    blocks: list[Block] = []
+    for block in parsed:
+        if isinstance(block, Heading):
+            blocks.append(Paragraph(block.text, tuple(dataclasses.replace(run, bold=True) for run in block.runs)))
+        elif isinstance(block, Para):
+            blocks.append(Paragraph(block.text, block.runs))
+        elif isinstance(block, Items):
+            texts = tuple("".join(run.text for run in runs) for runs in block.items)
+            blocks.append(Bullets(texts, block.items, block.ordered, block.depths))
+        elif isinstance(block, Embed):
+            found = resolve(block) if resolve else None
+            blocks.extend(found if found is not None else (Paragraph(block.text),))
+    return blocks
+
+
+def markdown_section(
+    title: str, text: str, *, resolve: Resolve | None = None, new_page: bool = False, empty: str = ""
+) -> Section:
+    """A chapter from a Markdown text: what comes before its first heading is the chapter's own text; each heading
+    of the text's highest level starts a subsection, a deeper one a subsection of that. `empty` is printed when the
+    text is blank (e.g. "Not written yet.")."""
+    parsed = parse(text)
+    top = min((block.level for block in parsed if isinstance(block, Heading)), default=1)
+    own: list = []
+    subsections: list[tuple[str, list, list[tuple[str, list]]]] = []
+    for block in parsed:
+        if isinstance(block, Heading):
+            if block.level <= top or not subsections:
+                subsections.append((block.text, [], []))
+            else:
+                subsections[-1][2].append((block.text, []))
+            continue
+        if not subsections:
+            target = own
+        elif subsections[-1][2]:
+            target = subsections[-1][2][-1][1]
+        else:
+            target = subsections[-1][1]
+        target.append(block)
+    if not parsed and empty:
+        own.append(Para((Run(empty),)))
+    return Section(
+        title,
+        blocks=tuple(_blocks(own, resolve)),
+        subsections=tuple(
+            Section(
+                sub_title,
+                blocks=tuple(_blocks(sub_blocks, resolve)),
+                subsections=tuple(Section(t, blocks=tuple(_blocks(b, resolve))) for t, b in deeper),
+            )
+            for sub_title, sub_blocks, deeper in subsections
+        ),
+        new_page=new_page,
+    )
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -223,9 +309,13 @@ __all__ = [
     "Section",
     "Table",
     "Value",
+    "Resolve",
+    "Run",
     "active_language",
     "colophon",
     "day_in_words",
     "format_value",
+    "markdown_blocks",
+    "markdown_section",
     "printable",
 ]

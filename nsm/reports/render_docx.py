@@ -35,6 +35,7 @@ from nsm.reports.document import (
     Document,
     KeyFigures,
     Paragraph,
+    Run,
     Section,
     Table,
     colophon,
@@ -169,16 +170,37 @@ class _Writer:
 
     def block(self, block: Paragraph | Bullets | KeyFigures | Table | Chart) -> None:
         if isinstance(block, Paragraph):
-            self.word.add_paragraph(block.text)
+            if block.runs:
+                _add_runs(self.word.add_paragraph(), block.runs)
+            else:
+                self.word.add_paragraph(block.text)
         elif isinstance(block, Bullets):
-            for item in block.items:
-                self.word.add_paragraph(item, style="List Bullet")
+            self.bullets(block)
         elif isinstance(block, KeyFigures):
             self.key_figures(block)
         elif isinstance(block, Table):
             self.table(block)
         elif isinstance(block, Chart):
             self.chart(block)
+
+    def bullets(self, block: Bullets) -> None:
+        """A bulleted list in Word's "List Bullet" styles (2 and 3 for nested items); a numbered one with its numbers
+        written out, hanging, so that a second list starts again at 1 (Word's "List Number" would go on counting)."""
+        numbers: list[int] = []
+        for depth, _text, runs in block.tree():
+            level = min(depth, 2)
+            if block.ordered:
+                del numbers[depth + 1 :]
+                numbers += [0] * (depth + 1 - len(numbers))
+                numbers[depth] += 1
+                paragraph = self.word.add_paragraph()
+                paragraph.paragraph_format.left_indent = Cm(0.75 * (level + 1))
+                paragraph.paragraph_format.first_line_indent = Cm(-0.75)
+                paragraph.paragraph_format.space_after = Pt(2)
+                paragraph.add_run(f"{numbers[depth]}.\t")
+            else:
+                paragraph = self.word.add_paragraph(style="List Bullet" + (f" {level + 1}" if level else ""))
+            _add_runs(paragraph, runs)
 
     def caption(self, label: str, sequence: str, text: str) -> WordParagraph:
         """ "Table 3: …" with a SEQ field, as Word's Insert Caption makes it, so that Word renumbers on insertion."""
@@ -390,6 +412,43 @@ def _set_up_properties(word: WordDocument, document: Document) -> None:
     properties.category = document.period
     properties.created = properties.modified = document.generated_at
     properties.revision = 1
+
+
+def _add_runs(paragraph: WordParagraph, runs: tuple[Run, ...]) -> None:
+    """Markdown's runs: bold, italic, code in a monospaced font, a link as a hyperlink (blue, underlined)."""
+    for run in runs:
+        if run.link:
+            _add_hyperlink(paragraph, run)
+            continue
+        word_run = paragraph.add_run(run.text)  # a line break in the text is a <w:br/>
+        word_run.bold = run.bold or None
+        word_run.italic = run.italic or None
+        if run.code:
+            word_run.font.name = "Consolas"
+
+
+def _add_hyperlink(paragraph: WordParagraph, run: Run) -> None:
+    """A hyperlink to an outside address or a path of the site, with its text set as the run says."""
+    relationship = paragraph.part.relate_to(run.link, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relationship)
+    word_run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    for name, value in (("w:color", "1F4E9A"), ("w:u", "single")):
+        element = OxmlElement(name)
+        element.set(qn("w:val"), value)
+        properties.append(element)
+    if run.bold:
+        properties.append(OxmlElement("w:b"))
+    if run.italic:
+        properties.append(OxmlElement("w:i"))
+    word_run.append(properties)
+    text = OxmlElement("w:t")
+    text.set(qn("xml:space"), "preserve")
+    text.text = run.text
+    word_run.append(text)
+    link.append(word_run)
+    paragraph._p.append(link)
 
 
 def _add_field(paragraph: WordParagraph, instruction: str, shown: str, *, dirty: bool = False) -> None:

@@ -31,6 +31,7 @@ from nsm.reports.document import (
     Document,
     KeyFigures,
     Paragraph,
+    Run,
     Section,
     Table,
     colophon,
@@ -194,8 +195,12 @@ def _section(section: Section, depth: int, landscape: bool, charts: dict[str, by
 def _block(block: Block, landscape: bool, charts: dict[str, bytes]) -> dict[str, Any]:
     width = TEXT_WIDTH[landscape]
     if isinstance(block, Paragraph):
+        if block.runs:
+            return {"kind": "rich", "runs": _runs(block.runs, width)}
         return {"kind": "paragraph", "text": _text(block.text, width, BODY_SIZE)}
     if isinstance(block, Bullets):
+        if block.runs or block.ordered or block.depths:
+            return {"kind": "list", "ordered": block.ordered, "items": _items(block, width)}
         return {"kind": "bullets", "items": [_text(item, width - 6 * MM, BODY_SIZE) for item in block.items]}
     if isinstance(block, KeyFigures):
         box = (width - 2 * 4 * MM) / 3 - 2 * 3 * MM  # three to a row, 4 mm apart, 3 mm inside
@@ -223,6 +228,33 @@ def _block(block: Block, landscape: bool, charts: dict[str, bytes]) -> dict[str,
             "table": _table(block.table, landscape),
         }
     raise TypeError(f"Unknown block {type(block).__name__}")
+
+
+def _runs(runs: tuple[Run, ...], width: float) -> list[dict[str, Any]]:
+    """Markdown's runs as the template sets them (`rich`): each text breakable as `_text` makes it."""
+    return [
+        {
+            "text": _text(run.text, width, BODY_SIZE, bold=run.bold),
+            "bold": run.bold,
+            "italic": run.italic,
+            "code": run.code,
+            "link": run.link,
+        }
+        for run in runs
+    ]
+
+
+def _items(block: Bullets, width: float) -> list[dict[str, Any]]:
+    """A Markdown list as a tree: each item with the items nested under it (`children`)."""
+    root: list[dict[str, Any]] = []
+    levels = [root]  # where an item of each depth goes: the outer list, then the last item's children ...
+    for depth, _plain, runs in block.tree():
+        depth = min(depth, len(levels) - 1)  # never deeper than one below the item before
+        item: dict[str, Any] = {"runs": _runs(runs, width - 6 * MM * (depth + 1)), "children": []}
+        levels[depth].append(item)
+        del levels[depth + 1 :]
+        levels.append(item["children"])
+    return root
 
 
 def table_frames(table: Table, landscape: bool) -> list[Frame]:

@@ -119,3 +119,14 @@ def test_issuing_publishes_the_report_of_a_round_not_open_to_the_public(private_
     issue.issue_report(private_round, by=secretariat)
     page = public.get(url).content.decode()
     assert "Invited only." in page and "In part." in page and "Partly accepted" in page
+
+
+def test_an_issued_rounds_dates_can_no_longer_change(private_round, secretariat):
+    rounds.update_round(private_round, by=secretariat, opens_on=days(-40), closes_on=days(-1))
+    issue.issue_report(private_round, by=secretariat)
+    with pytest.raises(ValidationError, match="issued with these dates"):
+        rounds.update_round(private_round, by=secretariat, closes_on=days(-2))
+    private_round.refresh_from_db()
+    assert private_round.closes_on == days(-1)
+    renamed = rounds.update_round(private_round, by=secretariat, title="Renamed after issuing")
+    assert renamed.title == "Renamed after issuing"  # the title is not what the report froze

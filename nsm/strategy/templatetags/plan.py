@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from nsm.core.markdown import to_html
 from nsm.core.numbers import format_decimal, format_percent
 from nsm.i18n import localized_with_language, page_language
 from nsm.strategy.models import in_words
@@ -128,3 +129,10 @@ def cost_cell(cost: Any) -> SafeString:
         _("unfunded"),
         format_decimal(cost.unfunded),
     )
+
+
+@register.filter
+def markdown(value: str | None) -> SafeString:
+    """A Markdown text (a chapter, an analysis) as safe HTML: `{{ chapter.body|markdown }}` (nsm.core.markdown:
+    no raw HTML, no script, only http(s), mailto and the site's own links; `#` is an `<h3>`)."""
+    return to_html(value or "")
