@@ -209,5 +209,8 @@ def test_a_save_without_the_page_it_was_typed_on_is_still_refused_when_stale(rep
     )
     with pytest.raises(services.StaleVersion):
         services.save_report(
-            report, by=focal_point, version=1, activities=edited(activities, activities[1].activity_id, narrative_sq="B")
+            report,
+            by=focal_point,
+            version=1,
+            activities=edited(activities, activities[1].activity_id, narrative_sq="B"),
         )

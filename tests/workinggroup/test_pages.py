@@ -90,7 +90,9 @@ def _more_meetings(strategy, by, count, first=0):
         )  # fmt: skip
         services.add_participant(made, by=by, institution=institution, name=f"P{n}", sex="male")
         decision = services.add_decision(made, by=by, text_sq="D")
-        services.add_action_point(made, by=by, text_sq=f"A{n}", owner=institution, due_on=made.held_on, decision=decision)
+        services.add_action_point(
+            made, by=by, text_sq=f"A{n}", owner=institution, due_on=made.held_on, decision=decision
+        )
 
 
 def test_lists_run_in_a_constant_number_of_queries(client_for, secretariat, meeting, django_assert_max_num_queries):
