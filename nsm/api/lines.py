@@ -20,6 +20,7 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 
 from nsm.api import schemas
+from nsm.i18n import localized_with_language
 from nsm.monitoring.models import ActivityProgress, IndicatorValue, ProgressReport
 from nsm.monitoring.services import ActivityLineInput, IndicatorLineInput, LineError, ReportInvalid
 
@@ -99,14 +100,17 @@ def _missing(kind: Kind, object_id: int, code: str, names: list[str]) -> list[Li
 
 def _activity_input(line: schemas.ActivityLineIn, stored: ActivityProgress | None) -> ActivityLineInput:
     """The line's values: those sent (null empties), the stored ones for fields left out."""
-    sent = _sent(line)
+    sent = line.model_fields_set
     values: dict[str, Any] = {}
     for name in schemas.ACTIVITY_LINE_FIELDS:
-        if name == "narrative_sq" and "narrative_sq" not in line.model_fields_set and "narrative" in sent:
-            value = line.narrative  # the field's earlier name
-        else:
-            value = getattr(line if name in sent or stored is None else stored, name)
+        value = getattr(line if name in sent or stored is None else stored, name)
         values[name] = "" if value is None and name in ("status", "narrative_sq", "narrative_en") else value
+    if "narrative" in sent:
+        # The earlier name, as `GET` gives it: the narrative in the request's language, else the other. Changed, it
+        # is written in the language it was shown in (Albanian when there was none); as shown, it changes nothing.
+        shown, language = localized_with_language(stored, "narrative") if stored else ("", "")
+        if (line.narrative or "") != shown:
+            values[f"narrative_{language or 'sq'}"] = line.narrative or ""
     return ActivityLineInput(activity_id=line.activity_id, **values)
 
 

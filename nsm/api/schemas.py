@@ -119,7 +119,9 @@ class ActivityLineIn(Schema):
     narrative_sq: LongText | None = Field(None, description="The narrative in Albanian; either language suffices.")
     narrative_en: LongText | None = Field(None, description="The narrative in English; either language suffices.")
     narrative: LongText | None = Field(
-        None, description="The earlier name of `narrative_sq`, still read when `narrative_sq` is not sent."
+        None,
+        description="The earlier name: the narrative as `GET` gives it (the request's language, else the other). "
+        "Changed, it is written in the language it was shown in (Albanian when there was none).",
     )
 
 

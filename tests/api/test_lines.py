@@ -152,7 +152,7 @@ def test_a_put_line_that_leaves_fields_out_is_refused_naming_the_line_and_fields
     }
     error = assert_error(send(api_for(focal_point), "PUT", reported, payload), 422, "invalid")
     assert {detail["field"] for detail in error["details"]} == {
-        "percent_complete", "spent_donor", "spent_other", "narrative"
+        "percent_complete", "spent_donor", "spent_other", "narrative_sq"
     }  # fmt: skip
     assert {detail["line"]["id"] for detail in error["details"]} == {line.activity_id}
     assert {detail["line"]["code"] for detail in error["details"]} == {line.activity.code}

@@ -178,3 +178,25 @@ def test_the_api_takes_both_narratives_and_the_earlier_name_as_albanian(api_for,
     second.refresh_from_db()
     assert (first.narrative_sq, first.narrative_en) == ("Shqip.", "English.")
     assert (second.narrative_sq, second.narrative_en) == ("Emri i vjetër.", "")
+
+
+def test_a_line_read_from_the_api_with_its_narrative_changed_writes_it_in_the_language_shown(
+    api_for,  # noqa: F811
+    focal_point,
+    report,
+):
+    fill(report, focal_point)
+    first = lines_of(report)[0]
+    ActivityProgress.objects.filter(pk=first.pk).update(narrative_en="In English.")
+    client = api_for(focal_point)
+    report.refresh_from_db()
+    body = client.get(f"/api/v1/reports/{report.pk}", HTTP_ACCEPT_LANGUAGE="en").json()
+    line = {**body["activities"][0], "narrative": "Changed in English."}
+    sent = {key: line[key] for key in ("activity_id", "narrative", "narrative_sq", "narrative_en")}
+    payload = json.dumps({"version": body["version"], "activities": [sent]})
+    response = client.patch(
+        f"/api/v1/reports/{report.pk}/lines", payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200, response.content
+    first.refresh_from_db()
+    assert (first.narrative_sq, first.narrative_en) == ("Going well.", "Changed in English.")
