@@ -21,7 +21,7 @@ from nsm.audit import acting_as
 from nsm.demo.monitoring import pdf_document
 from nsm.strategy.models import Strategy
 from nsm.workinggroup import services
-from nsm.workinggroup.models import ActionPoint, Meeting
+from nsm.workinggroup.models import ActionPoint, Decision, Meeting
 
 if TYPE_CHECKING:
     from nsm.demo.loader import LoadSummary
@@ -128,9 +128,10 @@ MEETINGS = (
 )  # fmt: skip
 
 
-def _texts(text: str | tuple[str, str]) -> dict[str, str]:
+def _decide(meeting: Meeting, secretariat: User, text: str | tuple[str, str]) -> Decision:
+    """A decision in Albanian, or in Albanian and English."""
     sq, en = (text, "") if isinstance(text, str) else text
-    return {"text_sq": sq, "text_en": en}
+    return services.add_decision(meeting, by=secretariat, text_sq=sq, text_en=en)
 
 
 def _due(point: Point, today: datetime.date) -> datetime.date:
@@ -179,8 +180,7 @@ def _record(
             services.add_participant(
                 meeting, by=secretariat, institution=institutions[code], name=name, sex=sex, position=position
             )
-        decisions = {n: services.add_decision(meeting, by=secretariat, **_texts(text)) for n, text in
-                     enumerate(demo.decisions, 1)}  # fmt: skip
+        decisions = {n: _decide(meeting, secretariat, text) for n, text in enumerate(demo.decisions, 1)}
         for point in demo.points:
             made = services.add_action_point(
                 meeting, by=secretariat, text_sq=point.text, text_en=point.text_en, owner=institutions[point.owner],
