@@ -47,3 +47,11 @@ class Localized:
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         return self if obj is None else localized(obj, self.field)
+
+
+class LocalizedColumn(Localized):
+    """`Localized` for a text that was one column and became two (`narrative` -> `narrative_sq`, `narrative_en`):
+    reading `obj.narrative` works as before; writing it is refused, since it would be silently lost (not a field)."""
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        raise AttributeError(f"{self.field} reads the active language; write {self.field}_sq or {self.field}_en")

@@ -73,8 +73,8 @@ def grow(cycle_, consultation_, meeting_, secretariat, n: int) -> None:
             email="arta@example.org",
             stakeholder_type="individual",
         )
-        ActionPoint.objects.create(meeting=meeting_, text=f"Point {k}", owner=mshms, due_on=days(-k))
-        ActionPoint.objects.create(meeting=meeting_, text=f"Other point {k}", owner=other, due_on=days(-k))
+        ActionPoint.objects.create(meeting=meeting_, text_sq=f"Point {k}", owner=mshms, due_on=days(-k))
+        ActionPoint.objects.create(meeting=meeting_, text_sq=f"Other point {k}", owner=other, due_on=days(-k))
         later = rounds.create_round(
             consultation_.version, by=secretariat, title=f"Round {k}", opens_on=days(1), closes_on=days(40),
             invited=[ngo_],
@@ -119,9 +119,9 @@ def test_a_focal_point_never_sees_another_institutions_report(client_for, focal_
 
 
 def test_the_focal_point_sees_its_institutions_action_points_only(client_for, focal_point, meeting):
-    mine = ActionPoint.objects.create(meeting=meeting, text="Send the costs", owner=InstitutionFactory(code="MSHMS"),
+    mine = ActionPoint.objects.create(meeting=meeting, text_sq="Send the costs", owner=InstitutionFactory(code="MSHMS"),
                                       due_on=days(10))  # fmt: skip
-    theirs = ActionPoint.objects.create(meeting=meeting, text="Count the returnees",
+    theirs = ActionPoint.objects.create(meeting=meeting, text_sq="Count the returnees",
                                         owner=InstitutionFactory(code="AKPA"), due_on=days(-10))  # fmt: skip
     page = home(client_for, focal_point)
     assert "Your action points" in page

@@ -23,6 +23,7 @@ from typing import Any
 from nsm.analytics import sql
 from nsm.analytics.groups import Filters, Group, dimension, labelled
 from nsm.analytics.periods import Period
+from nsm.i18n import localized
 
 STATUSES = ("completed", "on_track", "delayed", "not_started", "cancelled", "withdrawn", "not_reported")
 
@@ -229,7 +230,13 @@ class ActivityLine:
     status: str
     due: bool
     percent_complete: int | None
-    narrative: str
+    narrative_sq: str
+    narrative_en: str
+
+    @property
+    def narrative(self) -> str:
+        """The narrative in the active language (a document's), else the other one."""
+        return localized(self, "narrative")
 
 
 def activity_lines(filters: Filters, period: Period) -> list[ActivityLine]:
@@ -243,9 +250,9 @@ def activity_lines(filters: Filters, period: Period) -> list[ActivityLine]:
         SELECT l.id, l.due,
                CASE WHEN l.withdrawn = 1 AND COALESCE(ap.status, '') <> 'completed' THEN 'withdrawn'
                     ELSE COALESCE(ap.status, 'not_reported') END,
-               ap.percent_complete, COALESCE(ap.narrative, '')
+               ap.percent_complete, COALESCE(ap.narrative, ''), COALESCE(ap.narrative_en, '')
         FROM latest l LEFT JOIN {sql.T["line"]} ap ON ap.id = l.line_id"""
     return [
-        ActivityLine(pk, state, bool(due), percent_complete, narrative or "")
-        for pk, due, state, percent_complete, narrative in sql.fetch(query, params + scope_params)
+        ActivityLine(pk, state, bool(due), percent_complete, narrative_sq or "", narrative_en or "")
+        for pk, due, state, percent_complete, narrative_sq, narrative_en in sql.fetch(query, params + scope_params)
     ]

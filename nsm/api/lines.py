@@ -20,6 +20,7 @@ from typing import Any, Literal
 from django.utils.translation import gettext as _
 
 from nsm.api import schemas
+from nsm.i18n import localized_with_language
 from nsm.monitoring.models import ActivityProgress, IndicatorValue, ProgressReport
 from nsm.monitoring.services import ActivityLineInput, IndicatorLineInput, LineError, ReportInvalid
 
@@ -103,8 +104,20 @@ def _activity_input(line: schemas.ActivityLineIn, stored: ActivityProgress | Non
     values: dict[str, Any] = {}
     for name in schemas.ACTIVITY_LINE_FIELDS:
         value = getattr(line if name in sent or stored is None else stored, name)
-        values[name] = "" if value is None and name in ("status", "narrative") else value
+        values[name] = "" if value is None and name in ("status", "narrative_sq", "narrative_en") else value
+    if "narrative" in sent:
+        # The earlier name, as `GET` gives it: the narrative in the request's language, else the other. Changed, it
+        # is written in the language it was shown in (Albanian when there was none); as shown, it changes nothing.
+        shown, language = localized_with_language(stored, "narrative") if stored else ("", "")
+        if (line.narrative or "") != shown:
+            values[f"narrative_{language or 'sq'}"] = line.narrative or ""
     return ActivityLineInput(activity_id=line.activity_id, **values)
+
+
+def _sent(line: schemas.ActivityLineIn) -> set[str]:
+    """The fields a line sends, `narrative` (the earlier name) counted as `narrative_sq`."""
+    sent = set(line.model_fields_set)
+    return sent | {"narrative_sq"} if "narrative" in sent else sent
 
 
 def _indicator_input(
@@ -161,7 +174,7 @@ def line_inputs(
     for line in payload.activities:
         stored = activities.get(line.activity_id)
         if whole and stored is not None:
-            left_out = [name for name in schemas.ACTIVITY_LINE_FIELDS if name not in line.model_fields_set]
+            left_out = [name for name in schemas.ACTIVITY_LINE_REQUIRED if name not in _sent(line)]
             errors += _missing("activity", line.activity_id, stored.activity.code, left_out)
         activity_inputs.append(_activity_input(line, stored))
     indicator_inputs = []

@@ -99,8 +99,11 @@ else:
 # null (`model_fields_set`) and refuses a PUT line that leaves one out, naming the line and the field (422).
 
 ACTIVITY_LINE_FIELDS = (
-    "status", "percent_complete", "spent_state_budget", "spent_donor", "spent_other", "narrative"
+    "status", "percent_complete", "spent_state_budget", "spent_donor", "spent_other", "narrative_sq", "narrative_en"
 )  # fmt: skip
+# A PUT line may leave out the English narrative (it keeps the stored one): clients written before it came still
+# replace whole lines; `narrative`, the Albanian narrative's earlier name, stands for `narrative_sq`.
+ACTIVITY_LINE_REQUIRED = tuple(name for name in ACTIVITY_LINE_FIELDS if name != "narrative_en")
 INDICATOR_LINE_FIELDS = ("total", "cells", "note", "source")
 
 
@@ -113,7 +116,13 @@ class ActivityLineIn(Schema):
     spent_state_budget: Decimal | None = None
     spent_donor: Decimal | None = None
     spent_other: Decimal | None = None
-    narrative: LongText | None = None
+    narrative_sq: LongText | None = Field(None, description="The narrative in Albanian; either language suffices.")
+    narrative_en: LongText | None = Field(None, description="The narrative in English; either language suffices.")
+    narrative: LongText | None = Field(
+        None,
+        description="The earlier name: the narrative as `GET` gives it (the request's language, else the other). "
+        "Changed, it is written in the language it was shown in (Albanian when there was none).",
+    )
 
 
 class IndicatorLineIn(Schema):
@@ -138,7 +147,7 @@ class LinesIn(_LinesBase):
 
 
 class FullActivityLineIn(ActivityLineIn):
-    model_config = ConfigDict(json_schema_extra={"required": ["activity_id", *ACTIVITY_LINE_FIELDS]})
+    model_config = ConfigDict(json_schema_extra={"required": ["activity_id", *ACTIVITY_LINE_REQUIRED]})
 
 
 class FullIndicatorLineIn(IndicatorLineIn):
@@ -290,7 +299,11 @@ class ActivityLineOut(Schema):
     spent_donor: Decimal | None
     spent_other: Decimal | None
     spent_total: Decimal | None
-    narrative: str
+    narrative: str = Field(
+        ..., description="The narrative in the request's language (Accept-Language), else the other one."
+    )
+    narrative_sq: str
+    narrative_en: str
     evidence: list[EvidenceOut]
     comments: list[CommentOut]
 
@@ -448,6 +461,7 @@ def report_detail_out(detail: ReportDetail) -> dict[str, Any]:
             "title_sq": item.activity.title_sq,
             "title_en": item.activity.title_en,
             **{name: getattr(item.line, name) for name in item.line.VALUE_FIELDS},
+            "narrative": item.line.narrative,
             "spent_total": item.line.spent_total,
             "evidence": [
                 {

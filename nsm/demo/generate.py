@@ -744,7 +744,7 @@ def _activity_line(
         return line  # not filled in yet
     status, percent = _progress(activity, last_q, rng)
     line.status, line.percent_complete = status, percent
-    line.narrative = rng.choice(NARRATIVES[status]) if status in NARRATIVES else ""
+    line.narrative_sq = rng.choice(NARRATIVES[status]) if status in NARRATIVES else ""
     if status in (Status.ON_TRACK, Status.DELAYED, Status.COMPLETED):
         planned = activity.budget.get(cycle.year, {})
         for source, name in ((SOURCES[0], "spent_state_budget"), (SOURCES[1], "spent_donor")):

@@ -17,9 +17,9 @@ were worked on in the four weeks before the load. Nothing is dated in the future
 
 Values follow the plan: an activity's percent complete follows the share of its timeframe elapsed at the end of
 the period, at its own pace (on time, fast, slow, starting late, cancelled half-way), with the matching status and
-an Albanian narrative; spending in a period is a share of the year's planned amount per source, the two halves
-together below it; an indicator's value moves from last year's target (or the baseline) towards this year's, at
-the indicator's own pace, and its breakdown adds up to the total where it is a count.
+a narrative (in Albanian, every other one in English too); spending in a period is a share of the year's planned
+amount per source, the two halves together below it; an indicator's value moves from last year's target (or the
+baseline) towards this year's, at the indicator's own pace, and its breakdown adds up to the total where it is a count.
 
 Deterministic: every random choice comes from a generator seeded with the strategy's first year and the code of
 what it decides (cycle, institution, activity, indicator). Idempotent: a cycle that exists is left alone, so that
@@ -560,7 +560,7 @@ class LineValues:
             spent_state_budget=spent(ActivityBudget.Source.STATE_BUDGET),
             spent_donor=spent(ActivityBudget.Source.DONOR),
             spent_other=spent(ActivityBudget.Source.OTHER),
-            narrative=_narrative(status, rng, pace.finished_before(self.plan)),
+            **_narrative(status, rng, pace.finished_before(self.plan)),
         )
 
     # Indicators.
@@ -747,6 +747,37 @@ NARRATIVES: dict[str, tuple[str, ...]] = {  # by ActivityProgress.Status value
     ),
 }
 FINISHED_EARLIER = "Aktiviteti përfundoi në një periudhë të mëparshme; nuk ka pasur shpenzime të tjera."
+NARRATIVES_EN: dict[str, tuple[str, ...]] = {  # the same texts in English, in the same order
+    Status.ON_TRACK: (
+        "The activity is being carried out as planned. The planned meetings with the partner institutions took "
+        "place during the period.",
+        "Work goes on as scheduled: the terms of reference were drafted and procurement has started.",
+        "{n} training sessions were held with {m} participants, more than half of them women.",
+        "The inter-institutional working group met {n} times; the first draft is in consultation with stakeholders.",
+        "Implementation is going well with the support of international partners; the interim report was on time.",
+    ),
+    Status.DELAYED: (
+        "Delayed by the procurement procedure, which was reopened after a complaint. It should end next quarter.",
+        "The donor's funds were approved late; the activity will be sped up in the next period.",
+        "The directorate lacks specialised staff; two specialists are being recruited.",
+        "The by-law's approval is still waiting for the opinion of the line ministries.",
+        "Changes in the institution's structure put off the start of the work by several months.",
+    ),
+    Status.COMPLETED: (
+        "The activity is completed. The final report and supporting documents were sent to the Technical Secretariat.",
+        "Completed successfully; the results were presented at the meeting of the Inter-Institutional Working Group.",
+        "The activity was carried out in full, within the planned budget.",
+    ),
+    Status.CANCELLED: (
+        "The activity was cancelled after priorities were reviewed; its funds went to another activity of the measure.",
+        "Cancelled because the objective is being reached through another donor-funded programme.",
+    ),
+    Status.NOT_STARTED: (
+        "The activity has not started yet; it is planned to start next quarter.",
+        "Waiting for the funds to be approved; nothing was spent in the period.",
+    ),
+}
+FINISHED_EARLIER_EN = "The activity was completed in an earlier period; nothing more was spent."
 NO_DATA_NOTE = (
     "Të dhënat për këtë periudhë publikohen nga institucioni burim pas afatit të raportimit; vlera do të raportohet "
     "në ciklin e ardhshëm."
@@ -775,10 +806,17 @@ RETURN_REASONS = (
 )
 
 
-def _narrative(status: str, rng: random.Random, finished_earlier: bool) -> str:
+def _narrative(status: str, rng: random.Random, finished_earlier: bool) -> dict[str, str]:
+    """The narrative in Albanian, and in English for every other text (as some institutions write both), so that
+    the English pages show English where it was given and the Albanian marked as such elsewhere."""
     if finished_earlier:
-        return FINISHED_EARLIER
-    return rng.choice(NARRATIVES[status]).format(n=rng.randint(2, 6), m=rng.randint(25, 180))
+        return {"narrative_sq": FINISHED_EARLIER, "narrative_en": FINISHED_EARLIER_EN}
+    texts = NARRATIVES[status]
+    chosen = rng.choice(texts)
+    n, m = rng.randint(2, 6), rng.randint(25, 180)
+    index = texts.index(chosen)
+    english = NARRATIVES_EN[status][index].format(n=n, m=m) if index % 2 == 0 else ""
+    return {"narrative_sq": chosen.format(n=n, m=m), "narrative_en": english}
 
 
 # --- evidence files ----------------------------------------------------------------------------------------

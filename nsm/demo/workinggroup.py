@@ -21,7 +21,7 @@ from nsm.audit import acting_as
 from nsm.demo.monitoring import pdf_document
 from nsm.strategy.models import Strategy
 from nsm.workinggroup import services
-from nsm.workinggroup.models import ActionPoint, Meeting
+from nsm.workinggroup.models import ActionPoint, Decision, Meeting
 
 if TYPE_CHECKING:
     from nsm.demo.loader import LoadSummary
@@ -38,6 +38,7 @@ class Point:
     due: datetime.date | str  # a date, or OVERDUE / NOT_YET_DUE
     status: str = ActionPoint.Status.DONE
     note: str = ""
+    text_en: str = ""  # the action in English too, when the secretariat wrote it
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class DemoMeeting:
     location: str
     agenda: str
     participants: tuple[tuple[str, str, str, str], ...]  # institution, name, sex, position
-    decisions: tuple[str, ...]
+    decisions: tuple[str | tuple[str, str], ...]  # Albanian, or (Albanian, English)
     points: tuple[Point, ...]
 
 
@@ -110,19 +111,27 @@ MEETINGS = (
             ("UNHCR", "Marsela Lami", "female", "Protection officer"),
         ),
         (
-            "Miratohet raporti i monitorimit për vitin 2024.",
-            "Plani i veprimit hapet për konsultim publik.",
-            "Institucionet me vonesa paraqesin plan korrigjues.",
+            ("Miratohet raporti i monitorimit për vitin 2024.", "The 2024 monitoring report is approved."),
+            ("Plani i veprimit hapet për konsultim publik.", "The action plan is opened for public consultation."),
+            ("Institucionet me vonesa paraqesin plan korrigjues.", "Institutions running late submit a recovery plan."),
         ),
         (
-            Point(2, "Publiko planin për konsultim", "MPB", datetime.date(2025, 3, 15)),
+            Point(2, "Publiko planin për konsultim", "MPB", datetime.date(2025, 3, 15),
+                  text_en="Publish the plan for consultation"),
             Point(3, "Paraqit planin korrigjues për aktivitetet e vonuara", "AKPA", OVERDUE,
-                  ActionPoint.Status.IN_PROGRESS, "Drafti është gati, pret miratimin e drejtorit."),
+                  ActionPoint.Status.IN_PROGRESS, "Drafti është gati, pret miratimin e drejtorit.",
+                  text_en="Submit the recovery plan for the delayed activities"),
             Point(3, "Paraqit planin korrigjues për shërbimet sociale", "MSHMS", OVERDUE, ActionPoint.Status.OPEN),
             Point(None, "Përgatit takimin me shoqatat e diasporës", "MEPJ", NOT_YET_DUE, ActionPoint.Status.OPEN),
         ),
     ),
 )  # fmt: skip
+
+
+def _decide(meeting: Meeting, secretariat: User, text: str | tuple[str, str]) -> Decision:
+    """A decision in Albanian, or in Albanian and English."""
+    sq, en = (text, "") if isinstance(text, str) else text
+    return services.add_decision(meeting, by=secretariat, text_sq=sq, text_en=en)
 
 
 def _due(point: Point, today: datetime.date) -> datetime.date:
@@ -171,11 +180,10 @@ def _record(
             services.add_participant(
                 meeting, by=secretariat, institution=institutions[code], name=name, sex=sex, position=position
             )
-        decisions = {n: services.add_decision(meeting, by=secretariat, text=text) for n, text in
-                     enumerate(demo.decisions, 1)}  # fmt: skip
+        decisions = {n: _decide(meeting, secretariat, text) for n, text in enumerate(demo.decisions, 1)}
         for point in demo.points:
             made = services.add_action_point(
-                meeting, by=secretariat, text=point.text, owner=institutions[point.owner],
+                meeting, by=secretariat, text_sq=point.text, text_en=point.text_en, owner=institutions[point.owner],
                 due_on=_due(point, today), decision=decisions.get(point.decision) if point.decision else None,
             )  # fmt: skip
             if point.status != ActionPoint.Status.OPEN:

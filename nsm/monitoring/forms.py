@@ -104,10 +104,11 @@ def _number_field(label: str, indicator: Indicator) -> forms.Field:
     )
 
 
-def _text_field(label: str, *, rows: int = 0, limit: int = LONG_TEXT_CHARS) -> forms.CharField:
+def _text_field(label: str, *, rows: int = 0, limit: int = LONG_TEXT_CHARS, lang: str = "") -> forms.CharField:
     """A narrative, a note or a source: at most LONG_TEXT_CHARS characters and no control character, as the API and
-    the report workbook take them (the browser stops typing at the bound; a longer post is refused in words)."""
-    attrs = {"maxlength": limit, **({"rows": rows} if rows else {})}
+    the report workbook take them (the browser stops typing at the bound; a longer post is refused in words).
+    `lang`: the language the text is written in, for spelling checkers and screen readers."""
+    attrs: dict[str, Any] = {"maxlength": limit, **({"rows": rows} if rows else {}), **({"lang": lang} if lang else {})}
     return forms.CharField(
         label=label,
         required=False,
@@ -145,7 +146,9 @@ def _activity_fields(line: ActivityProgress) -> dict[str, forms.Field]:
             widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
         ),
         **spending,
-        "narrative": _text_field(_("Narrative"), rows=3),
+        # Either language suffices (a delayed or cancelled activity needs one of them).
+        "narrative_sq": _text_field(_("Narrative (Albanian)"), rows=3, lang="sq"),
+        "narrative_en": _text_field(_("Narrative (English, optional)"), rows=3, lang="en"),
         **_confirmation_fields(),
     }
 
@@ -354,7 +357,8 @@ class ReportForm(EditsVersion, BootstrapForm, forms.Form):
         key = f"a{item.line.activity_id}_"
         values: dict[str, Any] = {name: data.get(key + name) for name in ActivityProgress.VALUE_FIELDS}
         values["status"] = values["status"] or ""
-        values["narrative"] = values["narrative"] or ""
+        values["narrative_sq"] = values["narrative_sq"] or ""
+        values["narrative_en"] = values["narrative_en"] or ""
         note = (data.get(key + "plausibility_note") or "") if data.get(key + "confirm") else ""
         return ActivityLineInput(activity_id=item.line.activity_id, plausibility_note=note, **values)
 
@@ -441,7 +445,8 @@ def _activity_from_text(activity_id: int, shown: Mapping[str, str], prefix: str)
         spent_state_budget=number("spent_state_budget"),
         spent_donor=number("spent_donor"),
         spent_other=number("spent_other"),
-        narrative=shown[prefix + "narrative"],
+        narrative_sq=shown[prefix + "narrative_sq"],
+        narrative_en=shown[prefix + "narrative_en"],
         plausibility_note=shown[prefix + "plausibility_note"],
     )
 
@@ -491,7 +496,8 @@ ACTIVITY_FIELD_NAMES = (
     "status",
     "percent_complete",
     *ActivityProgress.SPENDING_FIELDS,
-    "narrative",
+    "narrative_sq",
+    "narrative_en",
     "confirm",
     "plausibility_note",
 )

@@ -24,6 +24,7 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.audit import history_user
 from nsm.core import limits
+from nsm.i18n import LocalizedColumn
 from nsm.reference.models import DisaggregationCategory
 from nsm.strategy.models import Activity, Indicator, Strategy
 
@@ -259,7 +260,7 @@ class ActivityProgress(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     SPENDING_FIELDS = ("spent_state_budget", "spent_donor", "spent_other")
-    VALUE_FIELDS = ("status", "percent_complete", *SPENDING_FIELDS, "narrative")
+    VALUE_FIELDS = ("status", "percent_complete", *SPENDING_FIELDS, "narrative_sq", "narrative_en")
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="activity_lines")
     # PROTECT: a line that a report holds is never deleted with its activity (withdraw the activity instead).
@@ -283,7 +284,11 @@ class ActivityProgress(models.Model):
     spent_other = models.DecimalField(
         _("spent: other"), max_digits=15, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    narrative = models.TextField(_("narrative"), blank=True, **limits.long_text_field_options())
+    # The column keeps its name `narrative` (the search triggers and raw SQL read it); either language suffices.
+    narrative_sq = models.TextField(
+        _("narrative (Albanian)"), blank=True, db_column="narrative", **limits.long_text_field_options()
+    )
+    narrative_en = models.TextField(_("narrative (English)"), blank=True, **limits.long_text_field_options())
     plausibility_note = models.CharField(
         _("confirmation of an unusual value"),
         max_length=PLAUSIBILITY_NOTE_CHARS,
@@ -292,6 +297,7 @@ class ActivityProgress(models.Model):
     )
 
     history = HistoricalRecords(get_user=history_user)
+    narrative = LocalizedColumn("narrative")
 
     class Meta:
         ordering = ["report", "activity__sort_key"]

@@ -618,7 +618,7 @@ def _shown(change: Change) -> Change:
     if change.label == _line_field_label("status"):
         labels = dict(ActivityProgress.Status.choices)
         return Change(change.label, labels.get(change.before, change.before), labels.get(change.after, change.after))
-    if change.label == _line_field_label("narrative"):
+    if change.label in (_line_field_label("narrative_sq"), _line_field_label("narrative_en")):
         return Change(change.label, change.before, change.after, text=True)
     before, after = (None if value is None else format_decimal(value) for value in (change.before, change.after))
     return Change(change.label, before, after)

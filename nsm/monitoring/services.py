@@ -91,7 +91,8 @@ class ActivityLineInput:
     spent_state_budget: Decimal | None = None
     spent_donor: Decimal | None = None
     spent_other: Decimal | None = None
-    narrative: str = ""
+    narrative_sq: str = ""  # the narrative in Albanian, in English, or both: either suffices
+    narrative_en: str = ""
     # Why an unusual value is right (see `activity_warnings`). None: not said (the line's stored note is kept, an
     # unusual value is stored and flagged to the reviewer as not confirmed); "" or a note: the caller confirms
     # unusual values, and a line with an unusual value and no note is refused with the warning.
@@ -221,8 +222,9 @@ def validate_activity_line(line: ActivityLineInput, code: str = "") -> list[Line
             error("percent_complete", _("A completed activity is 100% complete."))
         elif line.status == Status.NOT_STARTED and percent != 0:
             error("percent_complete", _("An activity not started is 0% complete."))
-    if line.status in (Status.CANCELLED, Status.DELAYED) and not line.narrative.strip():
-        error("narrative", _("Explain in the narrative why the activity is delayed or cancelled."))
+    explained = line.narrative_sq.strip() or line.narrative_en.strip()
+    if line.status in (Status.CANCELLED, Status.DELAYED) and not explained:
+        error("narrative_sq", _("Explain in the narrative why the activity is delayed or cancelled."))
     for name in ActivityProgress.SPENDING_FIELDS:
         amount, problem = _decimal(getattr(line, name), places=2, limit=SPENDING_LIMIT)
         if problem:
@@ -239,7 +241,12 @@ def normalized_activity_line(line: ActivityLineInput) -> dict[str, Any]:
         percent = 100
     if percent is None and line.status == Status.NOT_STARTED:
         percent = 0
-    values: dict[str, Any] = {"status": line.status, "percent_complete": percent, "narrative": line.narrative.strip()}
+    values: dict[str, Any] = {
+        "status": line.status,
+        "percent_complete": percent,
+        "narrative_sq": line.narrative_sq.strip(),
+        "narrative_en": line.narrative_en.strip(),
+    }
     for name in ActivityProgress.SPENDING_FIELDS:
         values[name] = _decimal(getattr(line, name), places=2, limit=SPENDING_LIMIT)[0]
     return values

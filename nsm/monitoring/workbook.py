@@ -69,6 +69,8 @@ class Col:
     editable: bool = False
     kind: str = "text"
     hidden: bool = False
+    aliases: tuple[str, ...] = ()  # the headers earlier workbooks gave the column
+    required: bool = True  # an editable column the file must have (a newer column is optional in earlier files)
 
     def header(self, language: str) -> str:
         return self.sq if language == "sq" else self.en
@@ -99,7 +101,16 @@ ACTIVITY_COLUMNS = (
     Col("spent_state_budget", "Spent: state budget", "Shpenzuar: buxheti i shtetit", 18, editable=True, kind="amount"),
     Col("spent_donor", "Spent: donors", "Shpenzuar: donatorët", 18, editable=True, kind="amount"),
     Col("spent_other", "Spent: other", "Shpenzuar: të tjera", 18, editable=True, kind="amount"),
-    Col("narrative", "Narrative", "Përshkrimi", 60, editable=True),
+    # Earlier workbooks had one narrative column: it is read as the Albanian one, the English one is left as stored.
+    Col(
+        "narrative_sq",
+        "Narrative (Albanian)",
+        "Përshkrimi (shqip)",
+        45,
+        editable=True,
+        aliases=("Narrative", "Përshkrimi", "narrative"),
+    ),
+    Col("narrative_en", "Narrative (English)", "Përshkrimi (anglisht)", 45, editable=True, required=False),
 )
 INDICATOR_COLUMNS = (
     Col("code", "Code", "Kodi", 12),
@@ -218,6 +229,7 @@ def _instructions() -> list[str]:
         _("How to fill in this workbook"),
         _("Activities: one row per activity. Choose the status from the list and give the percent complete (0-100)."),
         _("Give the amounts spent in the period by source; a delayed or cancelled activity needs a narrative."),
+        _("Write the narrative in Albanian, in English or in both: either one is enough."),
         _("Indicators: one row per value. Give the total and, where there is a breakdown, one value per cell."),
         _("For counts the breakdown must add up to the total. The note and the source go on the Total row."),
         _("Yes/no indicators take yes or no (1 or 0)."),
@@ -561,7 +573,8 @@ class _Reader:
         """The header row's number and the column of each key; missing required columns are errors."""
         rows = sheet.rows()
         header = rows[0] if rows else 1
-        found = Headers({column.key: (column.en, column.sq) for column in columns}).read(sheet.row_values(header))
+        names = {column.key: (column.en, column.sq, *column.aliases) for column in columns}
+        found = Headers(names).read(sheet.row_values(header))
         for index, text in found.repeated:
             self.errors.at(sheet.cell(header, index), column_twice(text))
         english = {column.key: column.en for column in columns}
@@ -609,10 +622,11 @@ class _Reader:
 
     def _read_activities(self, sheet: SheetReader) -> None:
         editable = [c.key for c in ACTIVITY_COLUMNS if c.editable]
+        required = [c.key for c in ACTIVITY_COLUMNS if c.editable and c.required]
         lines = {item.line.activity.code: item.line for item in self.detail.activities}
         statuses = _status_by_text()
         seen: dict[str, int] = {}
-        for row in self._rows(sheet, ACTIVITY_COLUMNS, ["code", *editable]):
+        for row in self._rows(sheet, ACTIVITY_COLUMNS, ["code", *required]):
             code = self._code(row, editable, _("the row has values but no activity code"))
             if not code:
                 continue
@@ -631,7 +645,11 @@ class _Reader:
             self._parse(row, "percent_complete", _parse_percent)
             for name in ActivityProgress.SPENDING_FIELDS:
                 self._parse(row, name, _parse_number, SPENDING_PLACES)
-            self._parse(row, "narrative", parse_text, limits.LONG_TEXT_CHARS)
+            for name in ("narrative_sq", "narrative_en"):
+                if name in row.refs:
+                    self._parse(row, name, parse_text, limits.LONG_TEXT_CHARS)
+                else:  # an earlier workbook without the English column: the English narrative stays as stored
+                    row.values[name] = getattr(line, name)
             self.activities[line.activity_id] = row
 
     def _read_indicators(self, sheet: SheetReader) -> None:
@@ -694,7 +712,8 @@ class _Reader:
                 spent_state_budget=row.values["spent_state_budget"],
                 spent_donor=row.values["spent_donor"],
                 spent_other=row.values["spent_other"],
-                narrative=row.values["narrative"] or "",
+                narrative_sq=row.values["narrative_sq"] or "",
+                narrative_en=row.values["narrative_en"] or "",
             )
             for activity_id, row in self.activities.items()
         ]

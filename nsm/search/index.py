@@ -52,10 +52,11 @@ KINDS = (
     Kind("activity", 2, "strategy_activity", ("code", "reference", "title_sq", "title_en")),
     Kind("indicator", 3, "strategy_indicator", ("code", "name_sq", "name_en")),
     Kind("institution", 4, "accounts_institution", ("code", "name_sq", "name_en")),
-    Kind("narrative", 5, "monitoring_activityprogress", ("narrative",)),
+    # A report line's narrative and a decision: their Albanian text keeps the column's old name.
+    Kind("narrative", 5, "monitoring_activityprogress", ("narrative", "narrative_en")),
     Kind("comment", 6, "consultation_consultationcomment", ("text", "answer_reason")),
     Kind("meeting", 7, "workinggroup_meeting", ("title", "agenda", "location")),
-    Kind("decision", 8, "workinggroup_decision", ("text",)),
+    Kind("decision", 8, "workinggroup_decision", ("text", "text_en")),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 
@@ -136,13 +137,14 @@ def _vendor(connection: BaseDatabaseWrapper) -> str:
     return connection.vendor
 
 
-def install(connection: BaseDatabaseWrapper) -> None:
-    """The engine's index and the triggers of every indexed table (idempotent)."""
+def install(connection: BaseDatabaseWrapper, kinds: tuple[Kind, ...] = KINDS) -> None:
+    """The engine's index and the triggers of every indexed table (idempotent). A migration passes the kinds as they
+    were when it was written, since a later column may not exist yet when it runs."""
     if _vendor(connection) == "sqlite":
-        statements = SQLITE_INDEX + [sql for kind in KINDS for sql in _sqlite_triggers(kind)]
+        statements = SQLITE_INDEX + [sql for kind in kinds for sql in _sqlite_triggers(kind)]
     else:
         statements = [_postgresql_function(), *POSTGRESQL_INDEX]
-        statements += [sql for kind in KINDS for sql in _postgresql_triggers(kind)]
+        statements += [sql for kind in kinds for sql in _postgresql_triggers(kind)]
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
@@ -167,7 +169,16 @@ def triggers_in_place(connection: BaseDatabaseWrapper) -> bool:
     return expected_triggers(connection.vendor) <= found
 
 
-def rebuild(connection: BaseDatabaseWrapper) -> int:
+def drop_sqlite_triggers(connection: BaseDatabaseWrapper, kind: Kind) -> None:
+    """Drop a kind's SQLite triggers, so that `install` writes them again with the kind's present columns (SQLite
+    has no CREATE OR REPLACE TRIGGER; PostgreSQL's `install` replaces them by itself)."""
+    if _vendor(connection) == "sqlite":
+        with connection.cursor() as cursor:
+            for event in ("insert", "update", "delete"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS search_{kind.name}_{event}")
+
+
+def rebuild(connection: BaseDatabaseWrapper, kinds: tuple[Kind, ...] = KINDS) -> int:
     """Write every entry again from the indexed tables; the number of entries."""
     vendor = _vendor(connection)
     with connection.cursor() as cursor:
@@ -179,7 +190,7 @@ def rebuild(connection: BaseDatabaseWrapper) -> int:
             cursor.execute(SQLITE_INDEX[2])
         else:
             cursor.execute(f"DELETE FROM {ENTRY_TABLE}")
-        for kind in KINDS:
+        for kind in kinds:
             cursor.execute(
                 f"INSERT INTO {ENTRY_TABLE} (id, kind, object_id, body) "
                 f"SELECT {kind.base} + id, '{kind.name}', id, {kind.body(kind.table)} FROM {kind.table}"

@@ -100,7 +100,7 @@ DOORS: dict[str, Callable[[Any], QuerySet[Any]]] = {
     ),
     "narrative": lambda user: (
         ActivityProgress.objects.filter(report__in=ProgressReport.objects.visible_to(user))
-        .exclude(narrative="")
+        .exclude(narrative_sq="", narrative_en="")
         .select_related("activity", "report__institution", "report__cycle__strategy")
         .order_by("-report__cycle__year", "-report__cycle_id", "report__institution__code", "activity__sort_key")
     ),
@@ -189,8 +189,9 @@ def _institution(obj: Institution, words: tuple[str, ...]) -> Hit:
 def _narrative(obj: ActivityProgress, words: tuple[str, ...]) -> Hit:
     report = obj.report
     context = f"{report.institution.code} · {report.cycle}"
+    text, language = _best_text(obj, "narrative", words)
     return Hit(
-        "narrative", obj.pk, obj.activity.display_code, context, highlight(obj.narrative, words), "",
+        "narrative", obj.pk, obj.activity.display_code, context, text, language,
         reverse("monitoring:report", args=[report.pk]),
     )  # fmt: skip
 
@@ -214,8 +215,9 @@ def _meeting(obj: Meeting, words: tuple[str, ...]) -> Hit:
 
 def _decision(obj: Decision, words: tuple[str, ...]) -> Hit:
     label = _("Decision %(number)s") % {"number": obj.number}
+    text, language = _best_text(obj, "text", words)
     return Hit(
-        "decision", obj.pk, label, obj.meeting.title, highlight(obj.text, words), "",
+        "decision", obj.pk, label, obj.meeting.title, text, language,
         reverse("workinggroup:meeting", args=[obj.meeting_id]),
     )  # fmt: skip
 

@@ -29,4 +29,4 @@ class ActionPointAdmin(SimpleHistoryAdmin):
     list_display = ["text", "owner", "due_on", "status"]
     list_filter = ["status", "owner"]
     list_select_related = ["owner"]
-    search_fields = ["text"]
+    search_fields = ["text_sq", "text_en"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nsm.accounts.models import Institution
 from nsm.core.forms import BootstrapForm, EditsVersion
+from nsm.core.limits import LONG_TEXT_CHARS, refuse_control_characters
 from nsm.strategy.forms import InstitutionChoice
 from nsm.strategy.models import Strategy
 from nsm.workinggroup.models import ActionPoint, Decision, Meeting, MeetingParticipant
@@ -67,12 +68,25 @@ class ParticipantForm(BootstrapForm, forms.Form):
         cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions_for(strategy)
 
 
+def _text(label: StrOrPromise, lang: str) -> forms.CharField:
+    """A decision's or an action's text in one language: either language suffices (the services say so)."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": lang}),
+        required=False,
+        max_length=LONG_TEXT_CHARS,
+        validators=[refuse_control_characters],
+    )
+
+
 class DecisionForm(BootstrapForm, forms.Form):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    text_sq = _text(_("Decision (Albanian)"), "sq")
+    text_en = _text(_("Decision (English, optional)"), "en")
 
 
 class ActionPointForm(EditsVersion, BootstrapForm, forms.Form):
-    text = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 3}))
+    text_sq = _text(_("Action (Albanian)"), "sq")
+    text_en = _text(_("Action (English, optional)"), "en")
     owner = InstitutionChoice(label=_("Owner institution"), queryset=Institution.objects.none())
     due_on = _date(_("Due on"))
     decision = forms.ModelChoiceField(
@@ -82,7 +96,8 @@ class ActionPointForm(EditsVersion, BootstrapForm, forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, point: ActionPoint | None = None, **kwargs: Any) -> None:
         if point is not None:
             kwargs["initial"] = {
-                "text": point.text, "owner": point.owner_id, "due_on": point.due_on, "decision": point.decision_id,
+                "text_sq": point.text_sq, "text_en": point.text_en, "owner": point.owner_id, "due_on": point.due_on,
+                "decision": point.decision_id,
             }  # fmt: skip
         super().__init__(*args, **kwargs)
         owner = cast(forms.ModelChoiceField, self.fields["owner"])

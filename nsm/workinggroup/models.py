@@ -21,6 +21,7 @@ from nsm.accounts import access
 from nsm.accounts.models import Institution
 from nsm.audit import history_user
 from nsm.core import limits
+from nsm.i18n import LocalizedColumn
 from nsm.strategy.models import Strategy
 
 
@@ -99,9 +100,14 @@ class Decision(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     number = models.PositiveSmallIntegerField(_("number"))
-    text = models.TextField(_("decision"), **limits.long_text_field_options())
+    # The column keeps its name `text` (the search triggers read it); either language suffices (the services say so).
+    text_sq = models.TextField(
+        _("decision (Albanian)"), blank=True, db_column="text", **limits.long_text_field_options()
+    )
+    text_en = models.TextField(_("decision (English)"), blank=True, **limits.long_text_field_options())
 
     history = HistoricalRecords(get_user=history_user)
+    text = LocalizedColumn("text")
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -157,7 +163,9 @@ class ActionPoint(models.Model):
         related_name="action_points",
         verbose_name=_("decision"),
     )
-    text = models.TextField(_("action"), **limits.long_text_field_options())
+    # The column keeps its name `text`; either language suffices (the services say so).
+    text_sq = models.TextField(_("action (Albanian)"), blank=True, db_column="text", **limits.long_text_field_options())
+    text_en = models.TextField(_("action (English)"), blank=True, **limits.long_text_field_options())
     owner = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="action_points", verbose_name=_("owner")
     )
@@ -169,6 +177,7 @@ class ActionPoint(models.Model):
 
     objects = ActionPointQuerySet.as_manager()
     history = HistoricalRecords(get_user=history_user)
+    text = LocalizedColumn("text")
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -152,20 +152,34 @@ def remove_participant(participant: MeetingParticipant, *, by: Any) -> None:
         participant.delete()
 
 
-def add_decision(meeting: Meeting, *, by: Any, text: str, number: int | None = None) -> Decision:
-    """A decision of the meeting; numbered after the last one unless a number is given."""
+def _texts(text_sq: str, text_en: str, message: str) -> tuple[str, str]:
+    """The Albanian and English texts stripped; either suffices, none is refused with `message`."""
+    text_sq, text_en = text_sq.strip(), text_en.strip()
+    if not text_sq and not text_en:
+        raise ValidationError({"text_sq": message})
+    return text_sq, text_en
+
+
+def add_decision(
+    meeting: Meeting, *, by: Any, text_sq: str = "", text_en: str = "", number: int | None = None
+) -> Decision:
+    """A decision of the meeting, in Albanian, English or both; numbered after the last one unless a number is
+    given."""
+    text_sq, text_en = _texts(text_sq, text_en, _("Write the decision, in Albanian or in English."))
     with transaction.atomic(), acting_as(by):
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # numbers are given one at a time
         if number is None:
             last = Decision.objects.filter(meeting=meeting).aggregate(last=models.Max("number"))["last"]
             number = (last or 0) + 1
-        decision = Decision(meeting=meeting, number=number, text=text.strip())
+        decision = Decision(meeting=meeting, number=number, text_sq=text_sq, text_en=text_en)
         decision.full_clean()
         decision.save()
         return decision
 
 
 # --- Action points ---
+
+ACTION_MISSING = _("Write the action, in Albanian or in English.")
 
 
 def _check_decision(meeting: Meeting, decision: Decision | None) -> None:
@@ -177,14 +191,18 @@ def add_action_point(
     meeting: Meeting,
     *,
     by: Any,
-    text: str,
+    text_sq: str = "",
+    text_en: str = "",
     owner: Institution,
     due_on: datetime.date,
     decision: Decision | None = None,
 ) -> ActionPoint:
-    """An action point of the meeting (open), owned by an institution, due by a date."""
+    """An action point of the meeting (open), in Albanian, English or both, owned by an institution, due by a date."""
+    text_sq, text_en = _texts(text_sq, text_en, ACTION_MISSING)
     _check_decision(meeting, decision)
-    point = ActionPoint(meeting=meeting, decision=decision, text=text.strip(), owner=owner, due_on=due_on)
+    point = ActionPoint(
+        meeting=meeting, decision=decision, text_sq=text_sq, text_en=text_en, owner=owner, due_on=due_on
+    )
     with transaction.atomic(), acting_as(by):
         point.full_clean()
         point.save()
@@ -197,17 +215,20 @@ def edit_action_point(
     *,
     by: Any,
     version: int | None,
-    text: str,
+    text_sq: str = "",
+    text_en: str = "",
     owner: Institution,
     due_on: datetime.date,
     decision: Decision | None = None,
 ) -> ActionPoint:
     """Change what an action point asks, of whom, and by when (the coordinator and the secretariat)."""
+    text_sq, text_en = _texts(text_sq, text_en, ACTION_MISSING)
     with transaction.atomic(), acting_as(by):
         point = _locked(ActionPoint, point, version)
         _check_decision(point.meeting, decision)
         reassigned = point.owner_id != owner.pk
-        point.text, point.owner, point.due_on, point.decision = text.strip(), owner, due_on, decision
+        point.text_sq, point.text_en, point.owner, point.due_on = text_sq, text_en, owner, due_on
+        point.decision = decision
         point.full_clean()
         bump_version(point)
         if reassigned:

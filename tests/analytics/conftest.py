@@ -161,7 +161,7 @@ def sex_categories():
     )
 
 
-def line(activity, status, percent=None, *, state=None, donor=None, other=None, narrative="Reported."):
+def line(activity, status, percent=None, *, state=None, donor=None, other=None, narrative_sq="Reported."):
     return services.ActivityLineInput(
         activity.pk,
         status=status,
@@ -169,7 +169,7 @@ def line(activity, status, percent=None, *, state=None, donor=None, other=None, 
         spent_state_budget=None if state is None else D(state),
         spent_donor=None if donor is None else D(donor),
         spent_other=None if other is None else D(other),
-        narrative=narrative,
+        narrative_sq=narrative_sq,
     )
 
 
@@ -300,7 +300,7 @@ def approved_plan(strategy, secretariat, focal_point, other_focal_point):
             other_focal_point,
             activities=[
                 line(a["A3"], "on_track", 50, state=400),
-                line(a["A7"], "delayed", 30, other=100, narrative="Waiting for the premises."),
+                line(a["A7"], "delayed", 30, other=100, narrative_sq="Waiting for the premises."),
             ],
             indicators=[value(i["I4"], 0)],
             approve_by=secretariat,
@@ -314,7 +314,7 @@ def approved_plan(strategy, secretariat, focal_point, other_focal_point):
         activities=[
             line(a["A2"], "completed", 100, state=700),
             line(a["A5"], "on_track", 30, state=250),
-            line(a["A6"], "cancelled", narrative="Merged into another programme."),
+            line(a["A6"], "cancelled", narrative_sq="Merged into another programme."),
         ],
         indicators=[
             value(i["I1"], 190, {female.pk: 100, male.pk: 90}),

@@ -132,7 +132,7 @@ class ApprovedFiguresSurvive(RuleBasedStateMachine):
         money = D(amount) / 100
         activities = [
             monitoring.ActivityLineInput(
-                line.activity_id, status=status, percent_complete=50, spent_state_budget=money, narrative="Done."
+                line.activity_id, status=status, percent_complete=50, spent_state_budget=money, narrative_sq="Done."
             )
             for line in report.activity_lines.all()
         ]

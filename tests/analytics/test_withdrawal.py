@@ -74,7 +74,7 @@ def test_an_activity_with_only_an_untouched_draft_line_is_deleted_with_that_line
 
 def test_a_typed_draft_line_protects_its_activity_as_a_submitted_one_does(approved_plan, secretariat):
     a8 = approved_plan.activities["A8"]
-    ActivityProgress.objects.filter(activity=a8, report__cycle__half=1).update(narrative="Typed, not yet submitted.")
+    ActivityProgress.objects.filter(activity=a8, report__cycle__half=1).update(narrative_sq="Typed, not yet submitted.")
     with pytest.raises(ValidationError, match="1 activity line"):
         services.delete_activity(a8, by=secretariat, version=a8.version)
 

@@ -55,7 +55,8 @@ def lines_payload(progress_report) -> dict:
                 "spent_state_budget": _amount(line.spent_state_budget),
                 "spent_donor": _amount(line.spent_donor),
                 "spent_other": _amount(line.spent_other),
-                "narrative": line.narrative,
+                "narrative_sq": line.narrative_sq,
+                "narrative_en": line.narrative_en,
             }
             for line in activities
         ],

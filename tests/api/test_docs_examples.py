@@ -91,7 +91,7 @@ def world(focal_point, secretariat) -> World:
         report, by=focal_point, version=2,
         activities=[services.ActivityLineInput(
             second.pk, status="on_track", percent_complete=60, spent_state_budget=Decimal("1200000.00"),
-            spent_donor=Decimal("2885000.00"), narrative="Two reception centres refurbished, in Tirana and Durrës.",
+            spent_donor=Decimal("2885000.00"), narrative_sq="Two reception centres refurbished, in Tirana and Durrës.",
         )],
         indicators=[services.IndicatorLineInput(
             counted.pk, total=Decimal(10), cells={cells["female"]: Decimal(6), cells["male"]: Decimal(4)},

@@ -82,7 +82,7 @@ def test_a_stale_version_is_a_conflict_saying_what_changed(focal, focal_point, r
     assert error["current_version"] == report.version
     assert error["details"] and all(detail["field"] is None for detail in error["details"])
     assert any("Activity" in detail["message"] for detail in error["details"])
-    assert not report.activity_lines.filter(narrative="My older edit.").exists()
+    assert not report.activity_lines.filter(narrative_sq="My older edit.").exists()
 
 
 def test_changing_a_submitted_report_is_a_locked_conflict(focal, focal_point, report):
@@ -122,14 +122,14 @@ def test_values_that_break_rules_are_listed_with_their_lines_and_nothing_is_writ
     payload = lines_payload(report)
     first, second = payload["activities"]
     first.update(status="completed", percent_complete=50)
-    second.update(status="delayed", narrative="", spent_state_budget="-5")
+    second.update(status="delayed", narrative_sq="", spent_state_budget="-5")
     counted = next(line for line in payload["indicators"] if line["cells"])
     counted["cells"]["female"] = "6"
     error = assert_error(put_lines(focal, report, payload), 422, "invalid")
     found = {(d["line"]["kind"], d["line"]["id"], d["field"]) for d in error["details"]}
     assert found == {
         ("activity", first["activity_id"], "percent_complete"),
-        ("activity", second["activity_id"], "narrative"),
+        ("activity", second["activity_id"], "narrative_sq"),
         ("activity", second["activity_id"], "spent_state_budget"),
         ("indicator", counted["indicator_id"], "total"),
     }

@@ -31,7 +31,7 @@ def reported(report, focal_point):
             percent_complete=40,
             spent_state_budget=Decimal("1200000.00"),
             spent_donor=Decimal("2885000.00"),
-            narrative="Two reception centres refurbished.",
+            narrative_sq="Two reception centres refurbished.",
         )
     ]
     counted = IndicatorValue.objects.get(report=report, indicator__code="1.1.1.1", category=None)
@@ -152,7 +152,7 @@ def test_a_put_line_that_leaves_fields_out_is_refused_naming_the_line_and_fields
     }
     error = assert_error(send(api_for(focal_point), "PUT", reported, payload), 422, "invalid")
     assert {detail["field"] for detail in error["details"]} == {
-        "percent_complete", "spent_donor", "spent_other", "narrative"
+        "percent_complete", "spent_donor", "spent_other", "narrative_sq"
     }  # fmt: skip
     assert {detail["line"]["id"] for detail in error["details"]} == {line.activity_id}
     assert {detail["line"]["code"] for detail in error["details"]} == {line.activity.code}

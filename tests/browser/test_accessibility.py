@@ -215,13 +215,13 @@ def world(settings, tmp_path, strategy, secretariat, focal_point, other_focal_po
         agenda="1. Draft action plan\n2. Consultation", location="Tirana", minutes=pdf_file(),
     )  # fmt: skip
     workinggroup.add_participant(meeting, by=secretariat, institution=mshms, name="Alma Kola", sex="female")
-    decision = workinggroup.add_decision(meeting, by=secretariat, text="Approve the draft for consultation.")
+    decision = workinggroup.add_decision(meeting, by=secretariat, text_sq="Approve the draft for consultation.")
     workinggroup.add_action_point(
-        meeting, by=secretariat, text="Send the health measures' costs", owner=mshms,
+        meeting, by=secretariat, text_sq="Send the health measures' costs", owner=mshms,
         due_on=today - datetime.timedelta(days=5), decision=decision,
     )  # fmt: skip
     workinggroup.add_action_point(
-        meeting, by=secretariat, text="Review the targets", owner=akpa, due_on=today + datetime.timedelta(days=20)
+        meeting, by=secretariat, text_sq="Review the targets", owner=akpa, due_on=today + datetime.timedelta(days=20)
     )
     accounts.invite_person(
         by=secretariat, email="arben@example.org", first_name="Arben", last_name="Hoxha", institution=mshms,

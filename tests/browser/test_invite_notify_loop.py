@@ -84,7 +84,7 @@ def test_invited_focal_point_and_secretariat_are_told_of_each_step(page, mailout
     for activity in (first, second):
         field(page, "Status", activity.code).select_option(label="Under way, on schedule")
         field(page, "Percent complete", activity.code).fill("40")
-        field(page, "Narrative", activity.code).fill("Under way.")
+        field(page, "Narrative (Albanian)", activity.code).fill("Under way.")
     field(page, "Total", "1.1.1.1").fill("30")
     field(page, "Female", "1.1.1.1").fill("18")
     field(page, "Male", "1.1.1.1").fill("12")

@@ -50,26 +50,26 @@ def test_a_stale_save_merges_and_submit_saves_the_typing_first(page, report, foc
 
     # The focal point types on both lines; meanwhile a colleague saves the first line's narrative and the second's
     # status.
-    field(page, "Narrative", first.code).fill("Counters open in 5 regions.")
+    field(page, "Narrative (Albanian)", first.code).fill("Counters open in 5 regions.")
     field(page, "Status", second.code).select_option(label="Not started")
     services.save_report(
         report, by=colleague, version=1,
         activities=[
-            services.ActivityLineInput(first.pk, narrative="Counters open in 4 regions."),
-            services.ActivityLineInput(second.pk, status="delayed", percent_complete=10, narrative="No funds."),
+            services.ActivityLineInput(first.pk, narrative_sq="Counters open in 4 regions."),
+            services.ActivityLineInput(second.pk, status="delayed", percent_complete=10, narrative_sq="No funds."),
         ],
     )  # fmt: skip
     page.get_by_role("button", name="Save", exact=True).click()
 
     # Both changed the first narrative and the second status: each is shown with theirs, mine kept in the field.
     expect(page.get_by_role("alert").filter(has_text="Arta Kola changed the report")).to_be_visible()
-    narrative = field(page, "Narrative", first.code)
+    narrative = field(page, "Narrative (Albanian)", first.code)
     expect(narrative).to_have_value("Counters open in 5 regions.")
     expect(narrative).to_have_accessible_description(re.compile("to: Counters open in 4 regions"))
     status = field(page, "Status", second.code)
     expect(status).to_have_accessible_description(re.compile("to: Under way, delayed"))
     # Their other changes are in: the second line's narrative and percent.
-    expect(field(page, "Narrative", second.code)).to_have_value("No funds.")
+    expect(field(page, "Narrative (Albanian)", second.code)).to_have_value("No funds.")
 
     # Not started means 0%, against their 10%: a second value both changed. Take theirs on that line, keep mine
     # for the narrative, save.

@@ -95,7 +95,7 @@ def complete_inputs(report):
             status="on_track",
             percent_complete=50,
             spent_state_budget=Decimal("1000.00"),
-            narrative="Going well.",
+            narrative_sq="Going well.",
         )
         for line in detail.activities
     ]

@@ -47,7 +47,7 @@ def test_each_changed_line_gets_one_history_row_as_the_users_and_unchanged_lines
     assert {line.history.first().status for line in lines} == {"on_track"}
     report.refresh_from_db()
     first = activities[0]
-    again = [replace(first, narrative="Changed once.")]
+    again = [replace(first, narrative_sq="Changed once.")]
     services.save_report(report, by=focal_point, version=report.version, activities=again + activities[1:])
     counts = {line.activity_id: line.history.count() for line in ActivityProgress.objects.filter(report=report)}
     assert counts == {first.activity_id: 3} | {line.activity_id: 2 for line in activities[1:]}

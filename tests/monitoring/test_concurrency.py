@@ -21,7 +21,7 @@ def _save(report_pk, user, version, activity_id, narrative):
         by=user,
         version=version,
         activities=[
-            services.ActivityLineInput(activity_id, status="on_track", percent_complete=40, narrative=narrative)
+            services.ActivityLineInput(activity_id, status="on_track", percent_complete=40, narrative_sq=narrative)
         ],
     )
 
@@ -89,7 +89,7 @@ def test_sixteen_clients_fifty_edits_each_lose_no_acknowledged_edit(report, foca
     expected = {}
     for _version, activity_id, narrative in sorted(acknowledged):
         expected[activity_id] = narrative
-    stored = dict(ActivityProgress.objects.filter(report=report).values_list("activity_id", "narrative"))
+    stored = dict(ActivityProgress.objects.filter(report=report).values_list("activity_id", "narrative_sq"))
     assert stored == {activity_id: expected.get(activity_id, "") for activity_id in lines}
     saves = sum(line.history.filter(history_type="~").count() for line in report.activity_lines.all())
     assert saves == len(acknowledged)

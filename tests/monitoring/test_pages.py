@@ -94,7 +94,7 @@ def filled_form(client, report) -> dict[str, str]:
     for line in activities:
         prefix = f"a{line.activity_id}_"
         data |= {prefix + "status": line.status, prefix + "percent_complete": str(line.percent_complete)}
-        data |= {prefix + "spent_state_budget": "1,000", prefix + "narrative": line.narrative}
+        data |= {prefix + "spent_state_budget": "1,000", prefix + "narrative_sq": line.narrative_sq}
     for line in indicators:
         prefix = f"i{line.indicator_id}_"
         data |= {prefix + "total": str(line.total), prefix + "source": line.source}
@@ -236,7 +236,7 @@ def test_the_report_page_shows_every_line_with_labelled_inputs(client_for, focal
     assert line.activity.code in page and "Planned cost 2024: 2,500,000 ALL" in page
     assert "Target 2024: 750" in page and "persons" in page and "Sex (adds up to the total)" in page
     for pk in activities:
-        for field in ("status", "percent_complete", "spent_state_budget", "spent_donor", "spent_other", "narrative"):
+        for field in ("status", "percent_complete", "spent_state_budget", "spent_donor", "spent_other", "narrative_sq"):
             assert f'<label class="form-label small fw-semibold mb-1" for="id_a{pk}_{field}">' in html
     for pk in indicators:
         assert f'for="id_i{pk}_total"' in html and f'for="id_i{pk}_note"' in html
@@ -314,7 +314,7 @@ def test_a_save_on_a_stale_version_merges_and_shows_the_values_both_changed(
     activity = line_ids(report)[0][0]
     services.save_report(
         report, by=focal_point, version=1,
-        activities=[services.ActivityLineInput(activity, status="delayed", percent_complete=20, narrative="Late.")],
+        activities=[services.ActivityLineInput(activity, status="delayed", percent_complete=20, narrative_sq="Late.")],
     )  # fmt: skip
     response = client.post(url("report", report.pk), stale)
     html, page = response.content.decode(), text_of(response)

@@ -35,7 +35,7 @@ def test_submit_saves_what_was_typed_then_submits(client_for, focal_point, repor
     assert "Your changes were saved and the report was submitted" in text_of(response)
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.SUBMITTED
-    assert not ActivityProgress.objects.filter(report=report).exclude(narrative="Going well.").exists()
+    assert not ActivityProgress.objects.filter(report=report).exclude(narrative_sq="Going well.").exists()
 
 
 def test_a_refused_submit_submits_nothing_and_shows_every_typed_value_and_every_error(client_for, focal_point, report):
@@ -43,7 +43,7 @@ def test_a_refused_submit_submits_nothing_and_shows_every_typed_value_and_every_
     data = filled_form(client, report)
     first, second = line_ids(report)[0][:2]
     data |= {f"a{first}_status": "completed", f"a{first}_percent_complete": "60"}
-    data |= {f"a{second}_narrative": "A long story, typed and not saved.", f"a{second}_spent_donor": "a lot"}
+    data |= {f"a{second}_narrative_sq": "A long story, typed and not saved.", f"a{second}_spent_donor": "a lot"}
     response = client.post(url("report-submit", report.pk), data)
     html, page = response.content.decode(), text_of(response)
     assert response.status_code == 200 and "Nothing was saved" in page
@@ -58,7 +58,7 @@ def test_a_submit_with_lines_still_missing_saves_the_typing_and_says_what_is_mis
     client = client_for(focal_point)
     data = form_values(client.get(url("report", report.pk)))
     first = line_ids(report)[0][0]
-    data[f"a{first}_narrative"] = "Typed before pressing Submit."
+    data[f"a{first}_narrative_sq"] = "Typed before pressing Submit."
     response = client.post(url("report-submit", report.pk), data, follow=True)
     page = text_of(response)
     assert "Your changes were saved, but the report was not submitted" in page and "Give the status." in page
@@ -100,10 +100,10 @@ def test_a_stale_save_keeps_the_other_persons_changes_and_shows_only_the_values_
     first, second = line_ids(report)[0][:2]
     colleague_page = client_for(colleague)
     theirs = form_values(colleague_page.get(url("report", report.pk)))
-    theirs |= {f"a{first}_narrative": "Their narrative.", f"a{second}_status": "delayed"}
-    theirs[f"a{second}_narrative"] = "Waiting for the funds."
+    theirs |= {f"a{first}_narrative_sq": "Their narrative.", f"a{second}_status": "delayed"}
+    theirs[f"a{second}_narrative_sq"] = "Waiting for the funds."
     colleague_page.post(url("report", report.pk), theirs)
-    mine = page | {f"a{first}_narrative": "My narrative.", f"a{first}_status": "on_track"}
+    mine = page | {f"a{first}_narrative_sq": "My narrative.", f"a{first}_status": "on_track"}
     mine[f"a{first}_percent_complete"] = "30"
     response = client.post(url("report", report.pk), mine)
     html, text = response.content.decode(), text_of(response)
@@ -111,8 +111,8 @@ def test_a_stale_save_keeps_the_other_persons_changes_and_shows_only_the_values_
     assert "Arta Kola changed the report" in text and "except the values you both changed" in text
     # Only the narrative of the first line was changed by both: theirs beside it, mine kept in the field.
     assert "Someone else changed this value meanwhile, to: Their narrative." in text
-    assert re.search(rf'<textarea[^>]*id="id_a{first}_narrative"[^>]*>\s*My narrative.</textarea>', html)
-    assert f'data-nsm-use-value="Their narrative." data-nsm-field="id_a{first}_narrative"' in html
+    assert re.search(rf'<textarea[^>]*id="id_a{first}_narrative_sq"[^>]*>\s*My narrative.</textarea>', html)
+    assert f'data-nsm-use-value="Their narrative." data-nsm-field="id_a{first}_narrative_sq"' in html
     assert html.count('_error">Someone else changed this value meanwhile') == 1
     # Their other change, and mine where they did not change anything, are saved; the form is at the new version.
     line, other = (ActivityProgress.objects.get(report=report, activity_id=pk) for pk in (first, second))
@@ -134,9 +134,9 @@ def test_a_stale_save_of_other_lines_goes_through_and_says_what_the_other_person
     first, second = line_ids(report)[0][:2]
     services.save_report(
         report, by=colleague, version=1,
-        activities=[services.ActivityLineInput(first, status="delayed", percent_complete=20, narrative="Late.")],
+        activities=[services.ActivityLineInput(first, status="delayed", percent_complete=20, narrative_sq="Late.")],
     )  # fmt: skip
-    response = client.post(url("report", report.pk), page | {f"a{second}_narrative": "Mine."}, follow=True)
+    response = client.post(url("report", report.pk), page | {f"a{second}_narrative_sq": "Mine."}, follow=True)
     text = text_of(response)
     assert "Their changes and yours were both saved" in text and "Under way, delayed" in text
     assert ActivityProgress.objects.get(report=report, activity_id=first).status == "delayed"
@@ -181,7 +181,7 @@ def test_without_javascript_the_upload_button_saves_the_typed_values_first(clien
     client = client_for(focal_point)
     activity = line_ids(report)[0][0]
     data = form_values(client.get(url("report", report.pk)))
-    data |= {f"a{activity}_narrative": "Typed, then a file chosen.", "evidence": str(activity)}
+    data |= {f"a{activity}_narrative_sq": "Typed, then a file chosen.", "evidence": str(activity)}
     data[f"evidence_file_{activity}"] = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
     response = client.post(url("report", report.pk), data)
     assert response.status_code == 302 and response.url == url("report", report.pk) + f"#activity-{activity}"
@@ -193,7 +193,7 @@ def test_without_javascript_a_refused_save_keeps_the_typing_and_adds_no_file(cli
     client = client_for(focal_point)
     activity = line_ids(report)[0][0]
     data = form_values(client.get(url("report", report.pk)))
-    data |= {f"a{activity}_spent_other": "lots", f"a{activity}_narrative": "Kept.", "evidence": str(activity)}
+    data |= {f"a{activity}_spent_other": "lots", f"a{activity}_narrative_sq": "Kept.", "evidence": str(activity)}
     data[f"evidence_file_{activity}"] = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
     response = client.post(url("report", report.pk), data)
     html = response.content.decode()

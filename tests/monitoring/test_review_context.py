@@ -58,7 +58,7 @@ def test_a_report_submitted_again_shows_what_changed_since_the_return(
     services.save_report(
         report, by=focal_point, version=report.version,
         activities=[services.ActivityLineInput(line.activity_id, status="completed", percent_complete=None,
-                                               spent_state_budget=Decimal("1000.00"), narrative="Finished early.")],
+                                               spent_state_budget=Decimal("1000.00"), narrative_sq="Finished early.")],
         indicators=[services.IndicatorLineInput(count.indicator_id, total=Decimal(12), cells=cells, source="Registry")],
     )  # fmt: skip
     report.refresh_from_db()
@@ -70,7 +70,7 @@ def test_a_report_submitted_again_shows_what_changed_since_the_return(
     assert "Submitted again after it was returned on" in page and "Check A1." in page
     assert "Status: Under way, on schedule → Completed" in page
     assert "Percent complete: 50 → 100" in page
-    assert "Narrative: text changed" in page
+    assert "Narrative (Albanian): text changed" in page
     assert "Total: 10 → 12" in page
     assert page.count("Changed since the report was returned:") == 2  # the activity and the indicator, no other
 
@@ -83,14 +83,14 @@ def test_a_report_reopened_and_submitted_again_shows_what_changed_since_the_reop
     services.return_report(ProgressReport.objects.get(pk=report.pk), by=secretariat, reason="First return.")
     report.refresh_from_db()
     line = report.activity_lines.order_by("activity__sort_key").first()
-    first = [services.ActivityLineInput(line.activity_id, status="delayed", percent_complete=20, narrative="Late.")]
+    first = [services.ActivityLineInput(line.activity_id, status="delayed", percent_complete=20, narrative_sq="Late.")]
     services.save_report(report, by=focal_point, version=report.version, activities=first)
     report.refresh_from_db()
     services.submit_report(report, by=focal_point)
     approved = services.approve_report(ProgressReport.objects.get(pk=report.pk), by=secretariat)
     services.reopen_report(approved, by=secretariat, reason="Correct the percent.")
     report.refresh_from_db()
-    second = [services.ActivityLineInput(line.activity_id, status="delayed", percent_complete=30, narrative="Late.")]
+    second = [services.ActivityLineInput(line.activity_id, status="delayed", percent_complete=30, narrative_sq="Late.")]
     services.save_report(report, by=focal_point, version=report.version, activities=second)
     report.refresh_from_db()
     services.submit_report(report, by=focal_point)

@@ -23,7 +23,7 @@ def shown(report):
             spent_state_budget=item.line.spent_state_budget,
             spent_donor=item.line.spent_donor,
             spent_other=item.line.spent_other,
-            narrative=item.line.narrative,
+            narrative_sq=item.line.narrative,
             plausibility_note=item.line.plausibility_note,
         )
         for item in detail.activities
@@ -66,7 +66,7 @@ def test_submit_saves_the_typed_values_then_submits(report, focal_point):
     )
     report.refresh_from_db()
     assert outcome.submitted and report.status == ProgressReport.Status.SUBMITTED
-    assert not ActivityProgress.objects.filter(report=report).exclude(narrative="Going well.").exists()
+    assert not ActivityProgress.objects.filter(report=report).exclude(narrative_sq="Going well.").exists()
     kinds = list(report.events.order_by("at", "pk").values_list("kind", flat=True))
     assert kinds == [ReportEvent.Kind.SAVED, ReportEvent.Kind.SUBMITTED]
 
@@ -89,7 +89,7 @@ def test_a_refused_save_submits_nothing_and_writes_nothing(report, focal_point):
 def test_a_submit_of_an_incomplete_report_keeps_what_was_typed_and_says_what_is_missing(report, focal_point):
     activities, _indicators = shown(report)
     first = activities[0].activity_id
-    typed = edited(activities, first, narrative="Typed before pressing Submit.")
+    typed = edited(activities, first, narrative_sq="Typed before pressing Submit.")
     outcome = services.save_and_submit_report(
         report, by=focal_point, version=1, activities=typed, indicators=[], original=shown(report)
     )
@@ -106,7 +106,7 @@ def test_two_people_editing_different_lines_both_keep_their_changes(report, foca
     page = shown(report)  # both open the report at version 1
     first, second = page[0][0].activity_id, page[0][1].activity_id
     services.save_report_edits(
-        report, by=colleague, version=1, activities=edited(page[0], first, status="delayed", narrative="Late."),
+        report, by=colleague, version=1, activities=edited(page[0], first, status="delayed", narrative_sq="Late."),
         indicators=page[1], original=page,
     )  # fmt: skip
     outcome = services.save_report_edits(
@@ -125,16 +125,16 @@ def test_two_people_editing_different_lines_both_keep_their_changes(report, foca
 def test_two_people_changing_the_same_value_get_it_side_by_side_and_keep_the_rest(report, focal_point, colleague):
     page = shown(report)
     first = page[0][0].activity_id
-    theirs = edited(page[0], first, status="delayed", percent_complete=20, narrative="Waiting for the funds.")
+    theirs = edited(page[0], first, status="delayed", percent_complete=20, narrative_sq="Waiting for the funds.")
     services.save_report_edits(report, by=colleague, version=1, activities=theirs, indicators=page[1], original=page)
     mine = edited(
-        page[0], first, status="delayed", percent_complete=35, spent_donor=Decimal("1200"), narrative="Late again."
+        page[0], first, status="delayed", percent_complete=35, spent_donor=Decimal("1200"), narrative_sq="Late again."
     )
     outcome = services.save_report_edits(
         report, by=focal_point, version=1, activities=mine, indicators=page[1], original=page
     )
     clashes = {(c.field, c.theirs, c.mine) for c in outcome.conflicts}
-    assert clashes == {("percent_complete", 20, 35), ("narrative", "Waiting for the funds.", "Late again.")}
+    assert clashes == {("percent_complete", 20, 35), ("narrative_sq", "Waiting for the funds.", "Late again.")}
     assert "except the values you both changed" in outcome.news[0]
     line = stored(report, first)
     # Theirs is kept where both changed it; mine is saved where only I changed it; the same value is no conflict.
@@ -188,12 +188,12 @@ def test_a_save_and_submit_that_met_changes_made_meanwhile_saves_but_does_not_su
     page = shown(report)
     first = page[0][0].activity_id
     services.save_report_edits(
-        report, by=colleague, version=2, activities=edited(page[0], first, narrative="Updated."),
+        report, by=colleague, version=2, activities=edited(page[0], first, narrative_sq="Updated."),
         indicators=page[1], original=page,
     )  # fmt: skip
     second = page[0][1].activity_id
     outcome = services.save_and_submit_report(
-        report, by=focal_point, version=2, activities=edited(page[0], second, narrative="Mine."),
+        report, by=focal_point, version=2, activities=edited(page[0], second, narrative_sq="Mine."),
         indicators=page[1], original=page,
     )  # fmt: skip
     report.refresh_from_db()
@@ -205,9 +205,12 @@ def test_a_save_without_the_page_it_was_typed_on_is_still_refused_when_stale(rep
     """The API and the workbook send only the version: a stale one is refused as before, nothing written."""
     activities, _ = shown(report)
     services.save_report(
-        report, by=focal_point, version=1, activities=edited(activities, activities[0].activity_id, narrative="A")
+        report, by=focal_point, version=1, activities=edited(activities, activities[0].activity_id, narrative_sq="A")
     )
     with pytest.raises(services.StaleVersion):
         services.save_report(
-            report, by=focal_point, version=1, activities=edited(activities, activities[1].activity_id, narrative="B")
+            report,
+            by=focal_point,
+            version=1,
+            activities=edited(activities, activities[1].activity_id, narrative_sq="B"),
         )

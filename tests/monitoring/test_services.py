@@ -116,8 +116,8 @@ def test_closing_a_cycle_locks_every_report_and_it_cannot_be_opened_again(cycle,
         ({"status": S.ON_TRACK, "percent_complete": -1}, "percent_complete"),
         ({"status": S.COMPLETED, "percent_complete": 90}, "percent_complete"),
         ({"status": S.NOT_STARTED, "percent_complete": 10}, "percent_complete"),
-        ({"status": S.DELAYED, "percent_complete": 10}, "narrative"),
-        ({"status": S.CANCELLED, "narrative": "  "}, "narrative"),
+        ({"status": S.DELAYED, "percent_complete": 10}, "narrative_sq"),
+        ({"status": S.CANCELLED, "narrative_sq": "  "}, "narrative_sq"),
         ({"status": S.ON_TRACK, "spent_state_budget": Decimal("-1")}, "spent_state_budget"),
         ({"status": S.ON_TRACK, "spent_donor": Decimal("0.001")}, "spent_donor"),
         ({"status": S.ON_TRACK, "spent_other": "abc"}, "spent_other"),
@@ -278,7 +278,7 @@ def test_a_save_on_a_stale_version_is_refused_with_what_changed(report, focal_po
         report,
         by=focal_point,
         version=1,
-        activities=[ActivityLineInput(activity.pk, status=S.DELAYED, narrative="Procurement late")],
+        activities=[ActivityLineInput(activity.pk, status=S.DELAYED, narrative_sq="Procurement late")],
     )
     with pytest.raises(StaleVersion) as stale:
         services.save_report(
@@ -331,7 +331,7 @@ def test_the_whole_loop_submit_return_resubmit_approve(report, focal_point, secr
         report,
         by=focal_point,
         version=report.version,
-        activities=[ActivityLineInput(activity.pk, status=S.COMPLETED, narrative="40 staff trained")],
+        activities=[ActivityLineInput(activity.pk, status=S.COMPLETED, narrative_sq="40 staff trained")],
     )
     report.refresh_from_db()
     services.submit_report(report, by=focal_point, version=report.version)

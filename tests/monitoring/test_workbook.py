@@ -103,7 +103,8 @@ def test_the_workbook_holds_the_reports_lines_with_only_the_fields_to_fill_unloc
         "Spent: state budget",
         "Spent: donors",
         "Spent: other",
-        "Narrative",
+        "Narrative (Albanian)",
+        "Narrative (English)",
     ]
     codes = [activities.cell(row, 1).value for row in activity_rows(activities)]
     assert codes == [line.activity.code for line in report.activity_lines.order_by("activity__sort_key")]
@@ -186,7 +187,7 @@ def test_rows_left_out_of_the_file_keep_their_values(report, focal_point):
     indicators[f"F{indicator_row(indicators, '1.1.1.1')}"] = 12
     indicators[f"F{indicator_row(indicators, '1.1.1.1', 'Female')}"] = 7
     upload(report, workbook, focal_point)
-    narratives = sorted(report.activity_lines.values_list("narrative", flat=True))
+    narratives = sorted(report.activity_lines.values_list("narrative_sq", flat=True))
     assert narratives == ["Changed offline.", *["Going well."] * len(others)]
     male = report.indicator_values.get(indicator__code="1.1.1.1", category__code="male")
     assert male.value == 5  # kept: 7 + 5 = 12
@@ -353,7 +354,7 @@ def test_a_file_made_before_someone_elses_change_is_refused_as_stale(report, foc
         report,
         by=focal_point,
         version=report.version,
-        activities=[services.ActivityLineInput(report.activity_lines.first().activity_id, narrative="Meanwhile.")],
+        activities=[services.ActivityLineInput(report.activity_lines.first().activity_id, narrative_sq="Meanwhile.")],
     )
     report.refresh_from_db()
     before, version = history_rows(report), report.version

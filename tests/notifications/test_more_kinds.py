@@ -64,7 +64,7 @@ def kosovar_mshms(db):
 def assigned(meeting, secretariat, owner, steps, *, due_on=None, text="Send the costs."):
     with steps():
         return workinggroup.add_action_point(
-            meeting, by=secretariat, text=text, owner=owner, due_on=due_on or TODAY() + datetime.timedelta(days=20)
+            meeting, by=secretariat, text_sq=text, owner=owner, due_on=due_on or TODAY() + datetime.timedelta(days=20)
         )
 
 
@@ -99,11 +99,11 @@ def test_an_action_point_given_to_another_institution_tells_the_new_owner_only(
     point = assigned(meeting, secretariat, mshms, steps)
     with steps():
         point = workinggroup.edit_action_point(
-            point, by=secretariat, version=point.version, text="Send the costs.", owner=mshms, due_on=point.due_on
+            point, by=secretariat, version=point.version, text_sq="Send the costs.", owner=mshms, due_on=point.due_on
         )  # the words changed, not the owner: nobody is told again
     with steps():
         point = workinggroup.edit_action_point(
-            point, by=secretariat, version=point.version, text="Send the costs.", owner=akpa, due_on=point.due_on
+            point, by=secretariat, version=point.version, text_sq="Send the costs.", owner=akpa, due_on=point.due_on
         )
 
     assert told(focal_point) == [f"action_assigned:{point.pk}:1"]
@@ -164,7 +164,7 @@ def test_an_overdue_action_point_tells_its_owners_focal_points_once_a_day_run_af
 
     with steps():  # a new due date, passed too: told again, once
         late = workinggroup.edit_action_point(
-            late, by=secretariat, version=late.version, text=late.text, owner=mshms,
+            late, by=secretariat, version=late.version, text_sq=late.text, owner=mshms,
             due_on=TODAY() - datetime.timedelta(days=1),
         )  # fmt: skip
     with steps():
@@ -206,7 +206,7 @@ def test_the_overdue_pass_takes_as_many_queries_for_many_action_points_as_for_tw
             owner = MembershipFactory(
                 user__username=f"fp-{number}-{n}", institution__code=f"I{number}-{n}", role="focal_point"
             ).institution
-            ActionPoint.objects.create(meeting=meeting, text="Do it.", owner=owner, due_on=days(-1))
+            ActionPoint.objects.create(meeting=meeting, text_sq="Do it.", owner=owner, due_on=days(-1))
         with CaptureQueriesContext(connection) as queries:
             notices = notifications.notify_overdue_action_points()
         assert len(notices) == number

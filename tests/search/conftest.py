@@ -65,10 +65,10 @@ def world(strategy, secretariat, focal_point, other_focal_point, viewer, stakeho
         )  # fmt: skip
     cycle = open_half_year(strategy, secretariat)
     for line in ActivityProgress.objects.filter(report__cycle=cycle).select_related("report__institution"):
-        line.narrative = f"U mblodhën {WORD} nga {line.report.institution.code}"
+        line.narrative_sq = f"U mblodhën {WORD} nga {line.report.institution.code}"
         line.save()
     meeting = Meeting.objects.create(strategy=strategy, held_on=today, title="Takim mbi dëshmitë", agenda="Rendi")
-    Decision.objects.create(meeting=meeting, number=1, text="Vendoset mbledhja e dëshmive")
+    Decision.objects.create(meeting=meeting, number=1, text_sq="Vendoset mbledhja e dëshmive")
     xk = StrategyFactory(code="XK-NSM", country="XK")
     GoalFactory(strategy=xk, code="1", title_sq="Dëshmi në Kosovë", title_en="Evidence in Kosovo")
     return strategy

@@ -171,13 +171,13 @@ def build_scenario() -> Scenario:
     o["meeting_participant"] = wg_services.add_participant(
         meeting, by=sec, institution=mshms, name="Alma Kola", sex="female"
     )
-    decision = wg_services.add_decision(meeting, by=sec, text="Approve the draft.")
+    decision = wg_services.add_decision(meeting, by=sec, text_sq="Approve the draft.")
     o["action_point"] = wg_services.add_action_point(
-        meeting, by=sec, text="Send the costs", owner=mshms, due_on=today + datetime.timedelta(days=5),
+        meeting, by=sec, text_sq="Send the costs", owner=mshms, due_on=today + datetime.timedelta(days=5),
         decision=decision,
     )  # fmt: skip
     o["other_action_point"] = wg_services.add_action_point(
-        meeting, by=sec, text="Review the targets", owner=akpa, due_on=today + datetime.timedelta(days=20)
+        meeting, by=sec, text_sq="Review the targets", owner=akpa, due_on=today + datetime.timedelta(days=20)
     )
 
     # --- Capacity ---
@@ -228,7 +228,7 @@ def _build_kosovo(s: Scenario, today: datetime.date) -> None:
     o["xk_cycle"] = cycle
     report = ProgressReport.objects.get(cycle=cycle)
     activities, indicators = complete_inputs(report)
-    activities = [dataclasses.replace(line, narrative=XK_NARRATIVE) for line in activities]
+    activities = [dataclasses.replace(line, narrative_sq=XK_NARRATIVE) for line in activities]
     monitoring_services.save_report(
         report, by=s.users["xk_focal"], version=report.version, activities=activities, indicators=indicators
     )

@@ -58,7 +58,7 @@ def test_a_line_text_that_breaks_a_rule_is_refused_naming_the_field(api_for, foc
     assert [detail["field"] for detail in error["details"]] == [f"{kind}.0.{field}"]
     message = error["details"][0]["message"]
     assert ("10,001 characters; at most 10,000" if text is TOO_LONG else "control character") in message
-    assert not ActivityProgress.objects.filter(report=report, narrative__contains="trainings").exists()
+    assert not ActivityProgress.objects.filter(report=report, narrative_sq__contains="trainings").exists()
     assert not IndicatorValue.objects.filter(report=report, note__contains="trainings").exists()
 
 
@@ -135,7 +135,7 @@ def test_the_report_form_refuses_what_the_api_refuses(client_for, focal_point, r
     client = client_for(focal_point)
     data = filled_form(client, report)
     activities, indicators = line_ids(report)
-    name = f"a{activities[0]}_narrative" if field == "narrative" else f"i{indicators[0]}_{field}"
+    name = f"a{activities[0]}_narrative_sq" if field == "narrative" else f"i{indicators[0]}_{field}"
     data[name] = text
     html = client.post(reverse("monitoring:report", args=[report.pk]), data).content.decode()
     assert f'id="id_{name}_error"' in html

@@ -284,7 +284,7 @@ def report_workbook_upload(s, client_for) -> Change:
     upload = SimpleUploadedFile("report.xlsx", out.getvalue())
     response = client.post(reverse("monitoring:report-upload", args=[report.pk]), {"file": upload})
     assert response.status_code == 302, response.content[:3000]
-    line = report.activity_lines.get(narrative="Changed in the workbook.")
+    line = report.activity_lines.get(narrative_sq="Changed in the workbook.")
     return Change(s.users["focal"], {key(line), key(report)})  # the report's version goes up
 
 
@@ -470,7 +470,7 @@ def report_lines_service(s, client_for) -> Change:
     report, user = s.report, s.users["focal"]
     report.refresh_from_db()
     activities, indicators = complete_inputs(report)
-    activities[0] = dataclasses.replace(activities[0], narrative="Changed on the page.")
+    activities[0] = dataclasses.replace(activities[0], narrative_sq="Changed on the page.")
     monitoring_services.save_report(report, by=user, version=report.version, activities=activities, indicators=[])
     return Change(user, {key(report.activity_lines.get(activity_id=activities[0].activity_id)), key(report)})
 

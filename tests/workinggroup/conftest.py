@@ -64,11 +64,11 @@ def meeting(strategy, secretariat, focal_point, other_focal_point, today):
     services.add_participant(made, by=secretariat, institution=mshms, name="Alma Kola", sex="female", position="Head")
     services.add_participant(made, by=secretariat, institution=mshms, name="Ilir Leka", sex="male")
     services.add_participant(made, by=secretariat, institution=akpa, name="Teuta Duka", sex="female")
-    decision = services.add_decision(made, by=secretariat, text="Approve the draft for consultation.")
+    decision = services.add_decision(made, by=secretariat, text_sq="Approve the draft for consultation.")
     services.add_action_point(
         made,
         by=secretariat,
-        text="Send the health measures' costs",
+        text_sq="Send the health measures' costs",
         owner=mshms,
         due_on=today - datetime.timedelta(days=5),
         decision=decision,
@@ -76,7 +76,7 @@ def meeting(strategy, secretariat, focal_point, other_focal_point, today):
     services.add_action_point(
         made,
         by=secretariat,
-        text="Review the employment targets",
+        text_sq="Review the employment targets",
         owner=akpa,
         due_on=today + datetime.timedelta(days=20),
     )

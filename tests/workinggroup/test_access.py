@@ -56,12 +56,13 @@ def test_secretariat_and_coordinator_record_meetings(persona, request, client_fo
     made = Meeting.objects.get(title="TC 1")
     assert client.post(url("participant-add", made.pk), {"name": "Rezarta Mema", "institution":
                        overdue_point.owner_id, "sex": "female", "position": ""}).status_code == 302  # fmt: skip
-    assert client.post(url("decision-add", made.pk), {"text": "Agree the indicators."}).status_code == 302
-    assert client.post(url("action-point-add", made.pk), {"text": "Draft indicators", "owner": overdue_point.owner_id,
-                       "due_on": "2025-06-30", "decision": ""}).status_code == 302  # fmt: skip
+    assert client.post(url("decision-add", made.pk), {"text_sq": "Agree the indicators."}).status_code == 302
+    point = {"text_sq": "Draft indicators", "owner": overdue_point.owner_id, "due_on": "2025-06-30", "decision": ""}
+    assert client.post(url("action-point-add", made.pk), point).status_code == 302
     assert made.participants.count() == 1 and made.decisions.count() == 1 and made.action_points.count() == 1
-    response = client.post(url("action-point", overdue_point.pk), {"form": "edit", "version": 1, "text": "Send costs",
-                           "owner": overdue_point.owner_id, "due_on": "2030-01-01", "decision": ""})  # fmt: skip
+    response = client.post(url("action-point", overdue_point.pk), {"form": "edit", "version": 1,
+                           "text_sq": "Send costs", "owner": overdue_point.owner_id, "due_on": "2030-01-01",
+                           "decision": ""})  # fmt: skip
     assert response.status_code == 302
     assert ActionPoint.objects.get(pk=overdue_point.pk).text == "Send costs"
 
@@ -71,11 +72,11 @@ def test_others_cannot_record_meetings(persona, request, client_for, strategy, m
     client = client_for(request.getfixturevalue(persona))
     assert client.get(url("meeting-create", strategy.code)).status_code == 404
     assert client.get(url("meeting-edit", meeting.pk)).status_code == 404
-    assert client.post(url("decision-add", meeting.pk), {"text": "No."}).status_code == 404
+    assert client.post(url("decision-add", meeting.pk), {"text_sq": "No."}).status_code == 404
     assert client.post(url("participant-add", meeting.pk), {"name": "X", "sex": "male"}).status_code == 404
     participant = meeting.participants.first()
     assert client.post(url("participant-remove", participant.pk), {"confirm": "yes"}).status_code == 404
-    assert client.post(url("action-point-add", meeting.pk), {"text": "X"}).status_code == 404
+    assert client.post(url("action-point-add", meeting.pk), {"text_sq": "X"}).status_code == 404
     assert meeting.decisions.count() == 1 and meeting.participants.count() == 3
     assert "Add a decision" not in client.get(url("meeting", meeting.pk)).content.decode()
 
@@ -90,7 +91,7 @@ def test_the_owners_focal_point_updates_its_action_point_only(client_for, focal_
     assert response.status_code == 302
     overdue_point.refresh_from_db()
     assert overdue_point.status == "done" and overdue_point.note == "Costs sent on 3 March."
-    edit = {"form": "edit", "version": 2, "text": "Changed", "owner": overdue_point.owner_id, "due_on": "2030-01-01"}
+    edit = {"form": "edit", "version": 2, "text_sq": "Changed", "owner": overdue_point.owner_id, "due_on": "2030-01-01"}
     assert client.post(url("action-point", overdue_point.pk), edit).status_code == 404
     assert client.get(url("action-point", other_point.pk)).status_code == 404
     status = {"form": "status", "version": 1, "status": "done", "note": ""}

@@ -89,8 +89,10 @@ def _more_meetings(strategy, by, count, first=0):
             title=f"Meeting {first + n}", minutes=pdf_file(),
         )  # fmt: skip
         services.add_participant(made, by=by, institution=institution, name=f"P{n}", sex="male")
-        decision = services.add_decision(made, by=by, text="D")
-        services.add_action_point(made, by=by, text=f"A{n}", owner=institution, due_on=made.held_on, decision=decision)
+        decision = services.add_decision(made, by=by, text_sq="D")
+        services.add_action_point(
+            made, by=by, text_sq=f"A{n}", owner=institution, due_on=made.held_on, decision=decision
+        )
 
 
 def test_lists_run_in_a_constant_number_of_queries(client_for, secretariat, meeting, django_assert_max_num_queries):
@@ -113,6 +115,6 @@ def test_the_meeting_page_runs_in_a_constant_number_of_queries(
     for n in range(20):
         services.add_participant(meeting, by=secretariat, institution=InstitutionFactory(code=f"R{n}"),
                                  name=f"Person {n}", sex="other")  # fmt: skip
-        services.add_action_point(meeting, by=secretariat, text=f"Act {n}", owner=mshms, due_on=meeting.held_on)
+        services.add_action_point(meeting, by=secretariat, text_sq=f"Act {n}", owner=mshms, due_on=meeting.held_on)
     with django_assert_max_num_queries(MEETING_QUERIES):
         assert client.get(url("meeting", meeting.pk)).status_code == 200

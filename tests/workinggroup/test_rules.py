@@ -44,17 +44,17 @@ def test_overdue_means_not_done_or_dropped_and_past_due(meeting, today):
 
 
 def test_decisions_are_numbered_in_order(meeting, secretariat):
-    second = services.add_decision(meeting, by=secretariat, text="Hold a technical session.")
+    second = services.add_decision(meeting, by=secretariat, text_sq="Hold a technical session.")
     assert second.number == 2
     with pytest.raises(ValidationError):
-        services.add_decision(meeting, by=secretariat, text="Duplicate", number=1)
+        services.add_decision(meeting, by=secretariat, text_sq="Duplicate", number=1)
 
 
 def test_an_action_point_follows_a_decision_of_its_own_meeting(meeting, strategy, secretariat, overdue_point, today):
     other = services.create_meeting(strategy, by=secretariat, body="technical_committee", held_on=today, title="TC")
     with pytest.raises(ValidationError):
         services.add_action_point(
-            other, by=secretariat, text="X", owner=overdue_point.owner, due_on=today, decision=overdue_point.decision
+            other, by=secretariat, text_sq="X", owner=overdue_point.owner, due_on=today, decision=overdue_point.decision
         )
 
 
