@@ -131,7 +131,7 @@ def test_challenges_quote_the_latest_approved_narratives_of_delayed_and_cancelle
 
 def test_a_long_narrative_is_cut(approved_plan):
     line = ActivityProgress.objects.filter(activity__code="2.1.1.3").order_by("-pk").first()
-    ActivityProgress.objects.filter(pk=line.pk).update(narrative="word " * 400)
+    ActivityProgress.objects.filter(pk=line.pk).update(narrative_sq="word " * 400)
     data = review_data(approved_plan.strategy, YEAR_2024)
     quoted = [quote(item) for objective in data.objectives for item in objective.quotes if item.code == "2.1.1.3"]
     assert quoted and all(len(text) < QUOTE_CHARS + 200 for text in quoted)
