@@ -478,7 +478,11 @@ def public_round(request: HttpRequest, pk: int) -> HttpResponse:
         "round": round_, "strategy": round_.version.strategy, "items": items, "form": form, "published": published,
         "published_comments": issue.published_comments(published) if published else [],
         "doc_language": issue.document_language(),
-        "chapters": _published_chapters(round_.version),
+        # The chapters are the consulted text: public when the round consults the public or the strategy is public;
+        # an issued report of an invited-only round publishes its comments and answers, not the strategy's chapters.
+        "chapters": (
+            _published_chapters(round_.version) if round_.is_public or round_.version.strategy.is_public else []
+        ),
     }  # fmt: skip
     return render(request, "consultation/public_round.html", context)
 

@@ -30,6 +30,7 @@ from nsm.analytics.views_common import StampedStrategy, strategy_for_analyst
 from nsm.core.confirm import Confirmation, ask, confirmed
 from nsm.core.forms import add_errors
 from nsm.core.markdown import to_html
+from nsm.core.stale import StaleVersion
 from nsm.reports import issued
 from nsm.reports.annual import Narrative
 from nsm.reports.forms import NarrativeForm, PreviewForm
@@ -66,6 +67,10 @@ def annual(request: HttpRequest, code: str, period: str) -> HttpResponse:
             issued.save_narrative(
                 strategy, chosen, by=request.user, texts=form.texts(), version=form.cleaned_data["version"]
             )
+        except StaleVersion as error:  # changed meanwhile: the typed texts stay, and a second save may replace it
+            add_errors(form, error)
+            form.add_error(None, _("Your text is still in the form: save again to replace those changes, or cancel."))
+            form.renew_version(error.current_version)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -108,7 +113,10 @@ def preview(request: HttpRequest, code: str, period: str) -> HttpResponse:
     strategy, _chosen = _strategy_and_period(request, code, period)
     if not issued.may_edit(request.user, strategy):
         raise Http404
-    form = PreviewForm(request.POST)
+    name = request.POST.get("field", "")
+    if name not in narrative_fields():
+        return HttpResponse(_("There is no such text in the narrative."), status=400)
+    form = PreviewForm({"text": request.POST.get(name, "")})
     if not form.is_valid():
         return render(request, "reports/_preview.html", {"errors": form.errors["text"]}, status=400)
     return render(request, "reports/_preview.html", {"html": to_html(form.cleaned_data["text"], heading_offset=3)})

@@ -150,7 +150,8 @@ def save(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     period, notice = _period(strategy, request.POST.get("period", "")[:32])
     part = request.POST.get("part", "")[:32]
-    number = int(part.removeprefix("objective-")) if part.removeprefix("objective-").isdigit() else 0
+    raw = part.removeprefix("objective-")
+    number = int(raw) if raw.isascii() and raw.isdigit() else 0  # "²" is a digit to isdigit(), not to int()
     if notice or not (part in GcmReview.CHAPTERS or 1 <= number <= GCM_OBJECTIVES):
         return HttpResponse(notice or _("There is no such text in the GCM review."), status=400)
     form = ReviewTextForm(request.POST, part=part)

@@ -216,9 +216,34 @@ def test_the_preview_is_sanitized_html(strategy, secretariat, client_for):
     client = client_for(secretariat)
     url = reverse("reports:annual-preview", args=[strategy.code, "2024"])
     evil = '<script>alert(1)</script> <iframe src="https://evil.example"></iframe> [click](javascript:alert(1))'
-    html = client.post(url, {"text": evil}).content.decode().lower()
+    html = client.post(url, {"field": "analysis_en", "analysis_en": evil}).content.decode().lower()
     assert "<script" not in html and "<iframe" not in html and 'href="javascript:' not in html
-    assert client.post(url, {"text": "x" * 10_001}).status_code == 400
+    assert client.post(url, {"field": "analysis_sq", "analysis_sq": "x" * 10_001}).status_code == 400
+    assert client.post(url, {"field": "version", "version": "1"}).status_code == 400  # not a narrative text
+
+
+def test_the_preview_shows_the_field_the_page_sends(strategy, secretariat, client_for):
+    """The page's Preview button sends the field's name and its text under that name (hx-params)."""
+    url = reverse("reports:annual-preview", args=[strategy.code, "2024"])
+    html = client_for(secretariat).post(url, {"field": "conclusions_sq", "conclusions_sq": "**Përfundim**"})
+    assert "<strong>Përfundim</strong>" in html.content.decode()
+    page_html = client_for(secretariat).get(page(strategy)).content.decode()
+    assert 'hx-params="csrfmiddlewaretoken,field,conclusions_sq"' in page_html
+
+
+def test_a_save_refused_as_changed_meanwhile_keeps_the_text_and_the_second_save_wins(strategy, secretariat, client_for):
+    write(strategy, secretariat)  # version 1, which the other page did not see
+    client = client_for(secretariat)
+    mine = {**TEXTS, "analysis_en": "Mine, typed on an old page.", "version": 0}
+    refused = client.post(page(strategy), mine)
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "Mine, typed on an old page." in text and "still in the form" in text
+    form = refused.context["form"]
+    assert form.data["version"] == "1"
+    saved = client.post(page(strategy), {**mine, "version": form.data["version"]})
+    assert saved.status_code == 302
+    assert AnnualNarrative.objects.get().analysis_en == "Mine, typed on an old page."
 
 
 def test_issuing_asks_first_and_a_correction_asks_why(strategy, secretariat, client_for, fast_render):

@@ -212,3 +212,24 @@ def test_a_public_round_shows_the_chapters_of_its_version_to_the_public_without_
     page = client.get(reverse("consultation:public", args=[round_.pk])).content.decode()
     assert "The consulted vision" in page and "A later vision" not in page
     assert "nsm-chapter-figure" not in page and "[[context" not in page
+
+
+def test_an_issued_report_of_an_invited_only_round_does_not_publish_the_chapters(secretariat, client):
+    """The public page of a round whose report was issued shows the comments and answers; the chapters only when the
+    round was public or the strategy is."""
+    from nsm.consultation import issue
+
+    strategy = StrategyFactory(code="AL-CLOSED", is_public=False)
+    save_chapter(strategy, "vision", by=secretariat, body_sq="", body_en="A private vision", version=0)
+    version = version_services.freeze_version(strategy, by=secretariat, label="v", purpose="consultation")
+    today = timezone.localdate()
+    round_ = rounds.create_round(version, by=secretariat, title="Invited round", is_public=False,
+                                 opens_on=today - datetime.timedelta(days=60),
+                                 closes_on=today - datetime.timedelta(days=2))  # fmt: skip
+    issue.issue_report(round_, by=secretariat)
+    page = client.get(reverse("consultation:public", args=[round_.pk]))
+    assert page.status_code == 200
+    assert "A private vision" not in page.content.decode()
+    strategy.is_public = True
+    strategy.save(update_fields=["is_public"])
+    assert "A private vision" in client.get(reverse("consultation:public", args=[round_.pk])).content.decode()

@@ -95,7 +95,13 @@ def test_a_text_too_long_is_refused_in_a_sentence_and_kept(approved_plan, secret
 
 @pytest.mark.parametrize(
     "data",
-    [posted(part="objective-24"), posted(part="objective-0"), posted(part="summary"), posted(period="2031")],
+    [
+        posted(part="objective-24"),
+        posted(part="objective-0"),
+        posted(part="objective-²"),  # a digit to str.isdigit(), not to int()
+        posted(part="summary"),
+        posted(period="2031"),
+    ],
 )
 def test_a_forged_part_or_period_is_refused_in_a_sentence(approved_plan, secretariat, client_for, save_url, data):
     response = client_for(secretariat).post(save_url, data)
