@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nsm.accounts.models import Institution
 from nsm.audit import acting_as
@@ -152,7 +153,7 @@ def remove_participant(participant: MeetingParticipant, *, by: Any) -> None:
         participant.delete()
 
 
-def _texts(text_sq: str, text_en: str, message: str) -> tuple[str, str]:
+def _texts(text_sq: str, text_en: str, message: Any) -> tuple[str, str]:
     """The Albanian and English texts stripped; either suffices, none is refused with `message`."""
     text_sq, text_en = text_sq.strip(), text_en.strip()
     if not text_sq and not text_en:
@@ -179,7 +180,7 @@ def add_decision(
 
 # --- Action points ---
 
-ACTION_MISSING = _("Write the action, in Albanian or in English.")
+ACTION_MISSING = gettext_lazy("Write the action, in Albanian or in English.")  # read in the request's language
 
 
 def _check_decision(meeting: Meeting, decision: Decision | None) -> None:

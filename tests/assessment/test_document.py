@@ -92,7 +92,7 @@ def test_the_command_writes_the_file_asked_for(two_assessments, strategy, tmp_pa
         (["sdg-1072", "AL-NSM-TEST", "--year", "2025", "--period", "2025"], "takes --year"),
         (["plan", "AL-NSM-TEST", "--year", "2025"], "--year is for sdg-1072 only"),
         (["sdg-1072", "NOPE", "--year", "2025"], "No strategy has the code"),
-        (["sdg", "AL-NSM-TEST"], "choose annual, plan, consultation or sdg-1072"),
+        (["sdg", "AL-NSM-TEST"], "choose annual, plan, gcm-review, consultation or sdg-1072"),
     ],
 )
 def test_unknown_or_unusable_arguments_are_refused_in_words(two_assessments, args, message):

@@ -1,6 +1,7 @@
 """The chapters' pages in a browser: the htmx preview shows the sanitized text, and the pages have no serious
 accessibility violation in either language, at desktop and phone width."""
 
+import pytest
 from playwright.sync_api import expect
 
 from nsm.accounts.models import User
@@ -8,6 +9,10 @@ from nsm.strategy.services import save_chapter
 from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import looks_page, problems_on, report_problems  # noqa: F401 - a fixture
 from tests.factories import StrategyFactory
+
+# As every browser test: a flush without serialized_rollback would run post_migrate, and the next test that reloads
+# the serialized contents would meet the content types it made.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_the_preview_shows_the_text_and_the_pages_are_accessible(looks_page, coordinator):  # noqa: F811

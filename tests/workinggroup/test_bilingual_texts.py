@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from django.utils import translation
 
 from nsm.workinggroup import services
 from nsm.workinggroup.models import ActionPoint, Decision, Meeting
@@ -39,10 +40,11 @@ def test_the_meeting_page_shows_its_languages_text_else_the_other_marked(client_
 
 
 def test_a_decision_or_action_without_text_in_either_language_is_refused(secretariat, meeting, overdue_point):
-    with pytest.raises(ValidationError, match="Write the decision, in Albanian or in English."):
-        services.add_decision(meeting, by=secretariat, text_sq="  ", text_en="")
-    with pytest.raises(ValidationError, match="Write the action, in Albanian or in English."):
-        services.add_action_point(meeting, by=secretariat, owner=overdue_point.owner, due_on=overdue_point.due_on)
+    with translation.override("en"):  # the messages are read in English (the default language is Albanian)
+        with pytest.raises(ValidationError, match="Write the decision, in Albanian or in English."):
+            services.add_decision(meeting, by=secretariat, text_sq="  ", text_en="")
+        with pytest.raises(ValidationError, match="Write the action, in Albanian or in English."):
+            services.add_action_point(meeting, by=secretariat, owner=overdue_point.owner, due_on=overdue_point.due_on)
 
 
 def test_the_decision_form_has_a_field_for_each_language_and_keeps_both_on_a_refusal(client_for, secretariat, meeting):
