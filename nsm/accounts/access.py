@@ -8,8 +8,8 @@ Rules, in terms of institutions and roles:
   API reach objects through `get_for_user`, which answers 404 both for missing and for forbidden objects.
 - The role sets are named here only, and what pages, API handlers and services decide about a country is asked of
   the verbs (`may_manage`, `may_review`, `may_oversee`, `may_answer`, `may_analyse`, `may_publish`,
-  `may_read_internal`, `may_manage_people`, `may_assess`, `may_read_gcm_review`, `may_write_gcm_review`): no module
-  outside accounts checks a role itself.
+  `may_read_internal`, `may_manage_people`, `may_assess`, `may_read_gcm_review`, `may_write_gcm_review`,
+  `may_write_chapters`, `may_remark`, `may_answer_remarks`): no module outside accounts checks a role itself.
 
 This module imports no other app of the project: the arrows keep pointing down.
 """
@@ -201,6 +201,24 @@ def may_read_gcm_review(user: Any, country: str) -> bool:
 
 def may_write_gcm_review(user: Any, country: str) -> bool:
     """Write the GCM review's chapters and objectives' texts: the secretariat."""
+    return acts_for_country(user, country, SECRETARIAT)
+
+
+def may_write_chapters(user: Any, country: str) -> bool:
+    """Write the narrative chapters of the country's strategies: the secretariat. Every internal user reads them;
+    the coordinator comments on them (`may_remark`)."""
+    return acts_for_country(user, country, SECRETARIAT)
+
+
+def may_remark(user: Any, country: str) -> bool:
+    """Read and post remarks on the drafts of the country's documents (the chapters, the monitoring report's
+    narrative, the GCM review, the SDG 10.7.2 self-assessment): the secretariat and the coordinator."""
+    return acts_for_country(user, country, OVERSEERS)
+
+
+def may_answer_remarks(user: Any, country: str) -> bool:
+    """Answer (and so resolve) the remarks on the drafts of the country's documents: the secretariat, who writes
+    them."""
     return acts_for_country(user, country, SECRETARIAT)
 
 

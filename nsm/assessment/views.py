@@ -25,6 +25,7 @@ from nsm.assessment.models import Assessment
 from nsm.core.forms import add_errors
 from nsm.core.stale import StaleVersion
 from nsm.reports.generate import FORMATS, LANGUAGES, DocumentError
+from nsm.reports.views_remarks import block as remarks_block
 from nsm.strategy.models import Strategy
 
 
@@ -96,6 +97,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "thresholds": [(floor, Category(category).label) for floor, category in THRESHOLDS],
             "languages": LANGUAGES,
             "formats": list(FORMATS),
+            "remarks": remarks_block(request, assessment.strategy, f"sdg-{assessment.year}", back=""),
         },
     )
 

@@ -34,6 +34,7 @@ from nsm.demo import (
     diaspora,
     gcm_review,
     monitoring,
+    remarks,
     sdg_1072,
     workinggroup,
 )
@@ -120,6 +121,7 @@ def load_demo(*, stdout: SupportsWrite[str] | None = None) -> LoadSummary:
         sdg_1072.load_sdg_1072(strategy, summary=summary)
         chapters.load_chapters(strategy, summary=summary)  # drafted from the plan, the meetings and the evidence
         annual.load_annual_report(strategy, summary=summary)  # last: it reads the approved 2024 reports
+        remarks.load_remarks(strategy, summary=summary)  # on the drafts above
     if stdout is not None:
         stdout.write(summary.line() + "\n")
     return summary

@@ -1,5 +1,5 @@
 """The forms of the documents' pages: the narrative of an annual monitoring report; a text of the GCM review in both
-languages (a chapter's or an objective's), with the version it was edited at."""
+languages (a chapter's or an objective's), with the version it was edited at; a remark on a draft and its answer."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nsm.core.forms import BootstrapForm, EditsVersion, VersionField
 from nsm.core.limits import LONG_TEXT_CHARS, refuse_control_characters
-from nsm.reports.models import REVIEW_TEXT_CHARS, AnnualNarrative, narrative_fields
+from nsm.reports.models import REMARK_CHARS, REVIEW_TEXT_CHARS, AnnualNarrative, narrative_fields
 
 
 class NarrativeForm(BootstrapForm, EditsVersion, forms.Form):
@@ -73,3 +73,30 @@ class ReviewTextForm(BootstrapForm, EditsVersion, forms.Form):
         kwargs.setdefault("auto_id", "review-%s")
         super().__init__(*args, **kwargs)
         self.part = part
+
+
+def _remark_field(label: Any, help_text: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=REMARK_CHARS,
+        strip=False,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REMARK_CHARS}),
+        error_messages={"max_length": TOO_LONG},
+        help_text=help_text,
+    )
+
+
+class RemarkForm(BootstrapForm, forms.Form):
+    """A remark on a draft: plain text, at most REMARK_CHARS characters. `back` says where to go once it is posted:
+    to the draft's page ("draft") or to the page of its remarks."""
+
+    text = _remark_field(_("Your remark"), _("Plain text. The secretariat answers each remark here."))
+    back = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)
+
+
+class AnswerForm(BootstrapForm, forms.Form):
+    """The secretariat's answer to a remark, which resolves it."""
+
+    answer = _remark_field(_("Answer"), _("What was changed in the draft, or why nothing was."))
+    back = forms.CharField(required=False, max_length=8, widget=forms.HiddenInput)

@@ -34,7 +34,7 @@ from nsm.analytics.alignment import Alignment, GcmRow, gcm_alignment, gcm_member
 from nsm.analytics.groups import Filters
 from nsm.analytics.implementation import ImplementationRow, activity_lines, implementation
 from nsm.analytics.indicators import BAND_LABELS, Achievement, achievement
-from nsm.analytics.periods import Period
+from nsm.analytics.periods import Period, action_plan_spans, periods_of
 from nsm.analytics.views_common import with_analysis_stamp
 from nsm.i18n import localized
 from nsm.reports.document import (
@@ -468,3 +468,14 @@ def _annex(data: ReviewData) -> Section:
         ),
         landscape=True,
     )
+
+
+def review_periods(strategy: Strategy) -> list[Period]:
+    """The periods a review can be written for: the whole action plan, each action plan of several, and each year
+    (read once per strategy object)."""
+    cached = strategy.__dict__.get("_review_periods")
+    if cached is None:
+        whole = Period.span(strategy.plan_start_year, strategy.plan_end_year)
+        found = periods_of(strategy, halves=False, plans=action_plan_spans(strategy))
+        cached = strategy.__dict__["_review_periods"] = [whole, *(period for period in found if period != whole)]
+    return cached

@@ -394,3 +394,68 @@ class GcmReviewObjective(models.Model):
 
     def __str__(self) -> str:
         return f"GCM objective {self.number}"
+
+
+# A remark on a draft, and the secretariat's answer to it: plain text, at most this many characters.
+REMARK_CHARS = 4_000
+
+
+def remark_text_options() -> limits.TextFieldOptions:
+    return {
+        "max_length": REMARK_CHARS,
+        "validators": [MaxLengthValidator(REMARK_CHARS), limits.refuse_control_characters],
+    }
+
+
+class RemarkQuerySet(CountryScopedQuerySet):
+    """Remarks are the coordinator's and the secretariat's working notes on the drafts they prepare together: they
+    read and write them; nobody else sees them (`access.may_remark`)."""
+
+    readers = OVERSEERS
+    editors = OVERSEERS
+
+
+class Remark(models.Model):
+    """A remark on a draft the secretariat writes: a narrative chapter of the strategy, the narrative of a monitoring
+    report, the GCM review or the SDG 10.7.2 self-assessment of a period (`subject`, e.g. "chapter-vision",
+    "annual-2024", "gcm-2024-2026", "sdg-2025": nsm.reports.remarks). Posted by the coordinator or the secretariat;
+    the secretariat answers it, which marks it resolved. Never deleted nor edited: the answer is the only change."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="remarks", verbose_name=_("strategy"))
+    subject = models.CharField(_("about"), max_length=32)
+    text = models.TextField(_("remark"), **remark_text_options())
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("answer"), blank=True, **remark_text_options())
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("resolved by"),
+    )  # fmt: skip
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    history = HistoricalRecords(get_user=history_user)
+    objects = RemarkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("remark")
+        verbose_name_plural = _("remarks")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["strategy", "subject"], name="reports_remark_subject")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open", resolved_at__isnull=True)
+                | models.Q(status="resolved", resolved_at__isnull=False),
+                name="reports_remark_resolved_when",
+                violation_error_message=_("A resolved remark says when it was resolved; an open one does not."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} #{self.pk}"

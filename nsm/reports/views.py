@@ -112,6 +112,7 @@ def _page(request: HttpRequest, strategy: StampedStrategy, form: DocumentForm, s
         "new": request.GET.get("new", ""),
         "can_request": access.may_manage(request.user, strategy.country),
         "reads_gcm_review": access.may_read_gcm_review(request.user, strategy.country),
+        "may_remark": access.may_remark(request.user, strategy.country),
     }
     return render(request, "reports/documents.html", context, status=status)
 

@@ -36,6 +36,7 @@ from nsm.reports.annual import Narrative
 from nsm.reports.forms import NarrativeForm, PreviewForm
 from nsm.reports.generate import FORMATS
 from nsm.reports.models import NARRATIVE_PARTS, IssuedAnnualFile, IssuedAnnualReport, narrative_fields
+from nsm.reports.views_remarks import block as remarks_block
 from nsm.strategy.models import Strategy
 
 
@@ -102,6 +103,7 @@ def _page(
         "may_edit": issued.may_edit(request.user, strategy),
         "may_draft": access.may_manage(request.user, strategy.country),
         "formats": FORMATS,
+        "remarks": remarks_block(request, strategy, f"annual-{period.slug}"),
     }
     return render(request, "reports/annual.html", context, status=status)
 

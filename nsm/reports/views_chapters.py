@@ -1,9 +1,11 @@
 """The narrative chapters of a strategy: /plan/<code>/chapters/ (read them all, as the plan document prints them) and
 /plan/<code>/chapters/<kind>/ (write one, in Markdown, in both languages, with a preview and a draft from the data).
 
-Every internal user of the strategy's country reads them; the plan's editors (the coordinator and the secretariat)
-write them: a reader gets 403 on the edit page and its preview, someone of another country 404. Nothing is saved but
-by "Save": the draft and the preview only fill or show the form, whose typed values are kept on every refusal.
+Every internal user of the strategy's country reads them; the secretariat writes them (`access.may_write_chapters`):
+a reader gets 403 on the edit page and its preview, someone of another country 404. The coordinator and the
+secretariat remark on each chapter (nsm.reports.views_remarks); the list links each chapter's remarks. Nothing is
+saved but by "Save": the draft and the preview only fill or show the form, whose typed values are kept on every
+refusal.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from nsm.core.forms import BootstrapForm, add_errors
 from nsm.core.limits import refuse_control_characters, refuse_longer_than
 from nsm.core.stale import StaleVersion
 from nsm.reports import chapters as drafts
+from nsm.reports import remarks
+from nsm.reports.views_remarks import block as remarks_block
 from nsm.strategy import selectors, services
 from nsm.strategy.models import CHAPTER_CHARS, Chapter, Strategy
 
@@ -67,7 +71,7 @@ def _editable(request: HttpRequest, code: str, kind: str) -> Strategy:
     strategy = _strategy(request, code)
     if kind not in Chapter.Kind.values:
         raise Http404
-    if not access.can_edit_plan(request.user, strategy.country):
+    if not access.may_write_chapters(request.user, strategy.country):
         raise PermissionDenied
     return strategy
 
@@ -79,9 +83,13 @@ def chapter_list(request: HttpRequest, code: str) -> HttpResponse:
     language = translation.get_language()[:2]
     context = {
         "strategy": strategy,
-        "can_edit": access.can_edit_plan(request.user, strategy.country),
+        "can_edit": access.may_write_chapters(request.user, strategy.country),
         "chapters": references.chapters_html(strategy.country, selectors.chapters(strategy), language),
+        "may_remark": access.may_remark(request.user, strategy.country),
     }
+    if context["may_remark"]:
+        counts = remarks.open_counts(strategy, "chapter")
+        context["chapter_remarks"] = [(item.kind, item.title, counts.get(item.kind, 0)) for item in context["chapters"]]
     return render(request, "reports/chapters.html", context)
 
 
@@ -118,7 +126,7 @@ def chapter_edit(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     fields = [(form["body_sq"], "sq"), (form["body_en"], "en")]
     context = {
         "strategy": strategy, "chapter": current, "form": form, "kept": kept, "can_edit": True, "fields": fields,
-        "limit": f"{CHAPTER_CHARS:,}",
+        "limit": f"{CHAPTER_CHARS:,}", "remarks": remarks_block(request, strategy, f"chapter-{kind}", back=""),
     }  # fmt: skip
     return render(request, "reports/chapter_edit.html", context, status=400 if form.is_bound and form.errors else 200)
 

@@ -24,15 +24,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from nsm.accounts import access
-from nsm.analytics.periods import Period, action_plan_spans, periods_of
+from nsm.analytics.periods import Period
 from nsm.analytics.views_common import StampedStrategy, latest_reported_period, strategy_for_analyst
 from nsm.core.markdown import to_html
 from nsm.core.stale import StaleVersion
 from nsm.reports import services
 from nsm.reports.forms import ReviewTextForm
-from nsm.reports.gcm_review import review_data, review_texts
+from nsm.reports.gcm_review import review_data, review_periods, review_texts
 from nsm.reports.generate import FORMATS, LANGUAGES, DocumentError, generate
 from nsm.reports.models import GCM_OBJECTIVES, REVIEW_TEXT_CHARS, GcmReview
+from nsm.reports.views_remarks import block as remarks_block
 
 CHAPTER_TITLES = {
     "context": gettext_lazy("National context and method"),
@@ -50,16 +51,6 @@ def _strategy(request: HttpRequest, code: str) -> StampedStrategy:
     return strategy
 
 
-def _periods(strategy: StampedStrategy) -> list[Period]:
-    """The whole action plan, each action plan of several, and each year (read once per request)."""
-    cached = strategy.__dict__.get("_review_periods")
-    if cached is None:
-        whole = Period.span(strategy.plan_start_year, strategy.plan_end_year)
-        found = periods_of(strategy, halves=False, plans=action_plan_spans(strategy))
-        cached = strategy.__dict__["_review_periods"] = [whole, *(period for period in found if period != whole)]
-    return cached
-
-
 def _period(strategy: StampedStrategy, raw: str) -> tuple[Period, str]:
     """The period asked for (a year or an action plan's years) and, when it is not one of the strategy's, the
     reason in words and the default period: that of the review written last, else the latest with approved reports."""
@@ -67,7 +58,7 @@ def _period(strategy: StampedStrategy, raw: str) -> tuple[Period, str]:
     reviews = GcmReview.objects.filter(strategy=strategy).order_by("-updated_at", "-pk")
     written = reviews.values_list("period", flat=True).first()
     with contextlib.suppress(ValueError):
-        if written and Period.parse(written) in _periods(strategy):
+        if written and Period.parse(written) in review_periods(strategy):
             default = Period.parse(written)
     if not raw:
         return default, ""
@@ -75,7 +66,7 @@ def _period(strategy: StampedStrategy, raw: str) -> tuple[Period, str]:
         period = Period.parse(raw)
     except ValueError as error:
         return default, str(error)
-    if period not in _periods(strategy):
+    if period not in review_periods(strategy):
         refusal = _("%(period)s is not a year or the years of an action plan of %(code)s: %(shown)s is shown.")
         return default, refusal % {"period": period, "code": strategy.code, "shown": default}
     return period, ""
@@ -118,7 +109,7 @@ def _page(
     context = {
         "strategy": strategy,
         "period": period,
-        "periods": _periods(strategy),
+        "periods": review_periods(strategy),
         "notice": notice,
         "data": data,
         "review": review,
@@ -129,6 +120,7 @@ def _page(
         "formats": FORMATS,
         "languages": LANGUAGES,
         "limit": REVIEW_TEXT_CHARS,
+        "remarks": remarks_block(request, strategy, f"gcm-{period.slug}"),
     }
     return render(request, "reports/gcm_review.html", context, status=status)
 
