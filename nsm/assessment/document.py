@@ -31,7 +31,7 @@ from nsm.reports.document import (
     Table,
     markdown_section,
 )
-from nsm.reports.generate import FORMATS, LANGUAGES, DocumentError, Output, YearDocument, render
+from nsm.reports.generate import DocumentError, Output, YearDocument, check_format, output
 from nsm.strategy.models import Strategy
 
 
@@ -314,22 +314,9 @@ def filename(assessment: Assessment, language: str, fmt: str) -> str:
     return f"{assessment.strategy.code}_sdg-1072-{assessment.year}_{language}.{fmt}"
 
 
-def _check_format(language: str, fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise DocumentError(_("Unknown format %(format)s: choose docx, pdf or xlsx.") % {"format": fmt})
-    if language not in LANGUAGES:
-        raise DocumentError(_("Unknown language %(language)s: choose sq or en.") % {"language": language})
-
-
 def generate_assessment(assessment: Assessment, *, language: str, fmt: str) -> Output:
-    _check_format(language, fmt)
-    document = build_assessment(assessment, language)
-    return Output(
-        content=render(document, fmt),
-        filename=filename(assessment, language, fmt),
-        content_type=FORMATS[fmt][1],
-        data_stamp=document.data_stamp,
-    )
+    check_format(language, fmt)
+    return output(build_assessment(assessment, language), fmt, filename(assessment, language, fmt))
 
 
 def _years(strategy: Strategy) -> list[int]:
@@ -337,7 +324,7 @@ def _years(strategy: Strategy) -> list[int]:
 
 
 def _check(strategy: Strategy, year: int, language: str, fmt: str) -> None:
-    _check_format(language, fmt)
+    check_format(language, fmt)
     if not Assessment.objects.filter(strategy=strategy, year=year).exists():
         raise DocumentError(
             _("%(code)s has no SDG 10.7.2 self-assessment for %(year)s.") % {"code": strategy.code, "year": year}

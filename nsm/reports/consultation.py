@@ -27,7 +27,7 @@ from nsm.reports.document import (
     Table,
     day_in_words,
 )
-from nsm.reports.generate import FORMATS, LANGUAGES, DocumentError, Output, render
+from nsm.reports.generate import Output, check_format, output
 
 
 def _day(iso: str, language: str) -> str:
@@ -167,20 +167,13 @@ def filename(issued: ConsultationReport, language: str, fmt: str) -> str:
     return f"{code}_consultation-{issued.round_id}-{issued.number}_{language}.{fmt}"
 
 
-def check(language: str, fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise DocumentError(_("Unknown format %(format)s: choose docx, pdf or xlsx.") % {"format": fmt})
-    if language not in LANGUAGES:
-        raise DocumentError(_("Unknown language %(language)s: choose sq or en.") % {"language": language})
-
-
 def generate_consultation(issued: ConsultationReport, *, language: str, fmt: str) -> Output:
     """The issued report as one file."""
-    check(language, fmt)
+    check_format(language, fmt)
     document = build_consultation(issued, language)
-    return Output(
-        content=render(document, fmt),
-        filename=filename(issued, language, fmt),
-        content_type=FORMATS[fmt][1],
+    return output(
+        document,
+        fmt,
+        filename(issued, language, fmt),
         data_stamp=f"round {issued.round_id}, report no. {issued.number}",
     )

@@ -89,15 +89,21 @@ def is_one_action_plan(period: Period, spans: list[tuple[int, int]]) -> bool:
     return not period.half and (period.first_year, period.last_year) in spans
 
 
+def check_format(language: str, fmt: str) -> None:
+    """DocumentError unless `fmt` is one of `FORMATS` and `language` one of `LANGUAGES`: the half of the check that
+    every document shares (the monitoring report, the plan, the consultation report, the SDG 10.7.2 assessment)."""
+    if fmt not in FORMATS:
+        raise DocumentError(_("Unknown format %(format)s: choose docx, pdf or xlsx.") % {"format": fmt})
+    if language not in LANGUAGES:
+        raise DocumentError(_("Unknown language %(language)s: choose sq or en.") % {"language": language})
+
+
 def check(kind: str, strategy: Strategy, *, period: Period | None, language: str, fmt: str) -> None:
     """DocumentError unless the document can be made. The plan takes no period (the whole strategy) or the years of
     one of its action plans."""
     if kind not in KINDS:
         raise DocumentError(_("Unknown document %(kind)s: choose annual, plan or gcm-review.") % {"kind": kind})
-    if fmt not in FORMATS:
-        raise DocumentError(_("Unknown format %(format)s: choose docx, pdf or xlsx.") % {"format": fmt})
-    if language not in LANGUAGES:
-        raise DocumentError(_("Unknown language %(language)s: choose sq or en.") % {"language": language})
+    check_format(language, fmt)
     if kind == "plan" and period is not None:
         spans = action_plan_years(strategy)
         if not is_one_action_plan(period, spans):
@@ -152,6 +158,17 @@ def render(document: Document, fmt: str) -> bytes:
         return renderer(printable(document))
 
 
+def output(document: Document, fmt: str, filename: str, data_stamp: str | None = None) -> Output:
+    """`document` rendered as `fmt` and named `filename`, with the format's content type; the data's stamp is the
+    document's own unless told otherwise (an issued consultation report names its round and issue)."""
+    return Output(
+        content=render(document, fmt),
+        filename=filename,
+        content_type=FORMATS[fmt][1],
+        data_stamp=document.data_stamp if data_stamp is None else data_stamp,
+    )
+
+
 def filename(kind: str, strategy: Strategy, *, period: Period | None, language: str, fmt: str) -> str:
     """`AL-NSM-2024-2030_annual-2025_sq.docx`, `AL-NSM-2024-2030_plan_en.pdf`, `..._plan-2024-2026_en.pdf`,
     `..._gcm-review-2025_en.pdf`."""
@@ -174,11 +191,6 @@ def generate(
     tell(5, str(_("Reading the data")))
     document = build(kind, strategy, period=period, language=language)
     tell(40, str(_("Writing the document")))
-    content = render(document, fmt)
+    made = output(document, fmt, filename(kind, strategy, period=period, language=language, fmt=fmt))
     tell(100, str(_("Done")))
-    return Output(
-        content=content,
-        filename=filename(kind, strategy, period=period, language=language, fmt=fmt),
-        content_type=FORMATS[fmt][1],
-        data_stamp=document.data_stamp,
-    )
+    return made

@@ -17,10 +17,18 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from nsm.analytics.periods import Period
 from nsm.consultation.issue import latest
 from nsm.consultation.models import ConsultationRound
-from nsm.reports.consultation import check as check_consultation
 from nsm.reports.consultation import filename as consultation_filename
 from nsm.reports.consultation import generate_consultation
-from nsm.reports.generate import YEAR_DOCUMENTS, DocumentError, Output, check, filename, generate, generate_for_year
+from nsm.reports.generate import (
+    YEAR_DOCUMENTS,
+    DocumentError,
+    Output,
+    check,
+    check_format,
+    filename,
+    generate,
+    generate_for_year,
+)
 from nsm.reports.models import IssuedAnnualFile
 from nsm.strategy.models import Strategy
 
@@ -129,7 +137,7 @@ class Command(BaseCommand):
                 "on the round's page once the round has closed."
             )
         try:
-            check_consultation(lang, fmt)
+            check_format(lang, fmt)
         except DocumentError as error:
             raise CommandError(str(error)) from None
         target = _target(output or consultation_filename(issued, lang, fmt))
