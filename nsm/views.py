@@ -17,6 +17,7 @@ from nsm.analytics.policy_gap import policy_gaps
 from nsm.analytics.views_common import home_figures
 from nsm.consultation import selectors as consultation
 from nsm.monitoring import selectors as monitoring
+from nsm.reports import remarks
 from nsm.strategy.models import Strategy
 from nsm.workinggroup import selectors as workinggroup
 
@@ -32,6 +33,7 @@ def _to_do(user: Any, today: Any) -> dict[str, Any]:
         "to_review": monitoring.reports_to_review(user) if reviews else None,
         "overdue_reports": monitoring.reports_overdue(user, today) if reviews else None,
         "to_answer": consultation.comments_to_answer(user) if access.answers_comments(user) else None,
+        "remarks_to_answer": remarks.to_answer(user) if access.answers_remarks(user) else None,
         "overdue_points": overdue if reviews or overdue else None,
         "invited_rounds": (
             consultation.rounds_invited_to(user, today) if access.institution_ids(user, access.STAKEHOLDERS) else None

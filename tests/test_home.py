@@ -16,6 +16,7 @@ from nsm.consultation import rounds, versions
 from nsm.consultation.models import ConsultationComment, PlanVersion
 from nsm.monitoring import services
 from nsm.monitoring.models import ProgressReport, ReportingCycle
+from nsm.reports import remarks
 from nsm.workinggroup.models import ActionPoint, Meeting
 from tests.consultation.round_fixtures import *  # noqa: F403 - the fixtures: ngo, stakeholder, other_stakeholder
 from tests.consultation.round_fixtures import days
@@ -160,6 +161,20 @@ def test_the_secretariat_sees_the_comments_to_answer_until_answered(client_for, 
     assert "Consultation comments to answer" in page and NOTHING in page
 
 
+def test_the_secretariat_sees_the_remarks_on_drafts_to_answer_until_answered(
+    client_for, secretariat, coordinator, cycle
+):
+    remark = remarks.post(cycle.strategy, "chapter-vision", by=coordinator, text="Name the returnees.")
+    link = f"{reverse('reports:remarks', args=[cycle.strategy.code, 'chapter-vision'])}#remark-{remark.pk}"
+    page = home(client_for, secretariat)
+    assert link in page and "Name the returnees." in page and "Chapter “Vision”" in page
+    assert link not in home(client_for, coordinator)  # the coordinator posts remarks, the secretariat answers them
+    remarks.answer(remark, by=secretariat, text="Named.")
+    page = home(client_for, secretariat)
+    assert link not in page
+    assert "Remarks on drafts to answer" in page
+
+
 def test_an_empty_day_for_the_secretariat_is_said_in_words(client_for, secretariat):
     page = home(client_for, secretariat)
     for heading in ("Reports waiting for review", "Institutions overdue", "Consultation comments to answer"):
@@ -225,7 +240,7 @@ def test_the_home_page_speaks_albanian(client_for, secretariat):
 # The queries of the home page for each persona, the figures computed (not read from the cache): the session, the
 # user and their memberships, two for each list (its first rows and their number), the strategies, and for the
 # readers of the analysis the strategies with their data stamp, the cache and the three roll-ups.
-PINNED = {"focal_point": 10, "secretariat": 29, "coordinator": 25, "viewer": 23, "stakeholder": 5}
+PINNED = {"focal_point": 10, "secretariat": 31, "coordinator": 25, "viewer": 23, "stakeholder": 5}
 
 
 def queries_of_home(client) -> int:

@@ -222,6 +222,12 @@ def may_answer_remarks(user: Any, country: str) -> bool:
     return acts_for_country(user, country, SECRETARIAT)
 
 
+def answers_remarks(user: Any) -> bool:
+    """Does the user answer some country's remarks on drafts (`may_answer_remarks` somewhere; a superuser
+    everywhere)? The home page then lists the remarks waiting for an answer."""
+    return is_superuser(user) or bool(countries(user, SECRETARIAT))
+
+
 def may_manage_people(user: Any, country: str) -> bool:
     """Invite people to the country's institutions, change their role and institution, deactivate and reactivate
     them, reset their second factor: the secretariat and the coordinator (`PEOPLE_MANAGERS`)."""

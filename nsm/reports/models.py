@@ -10,9 +10,12 @@ people, so they keep their history.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -413,6 +416,10 @@ class RemarkQuerySet(CountryScopedQuerySet):
 
     readers = OVERSEERS
     editors = OVERSEERS
+
+    def answerable_by(self, user: Any) -> QuerySet:
+        """The remarks the user answers: those of the countries where they are the secretariat."""
+        return self._in_countries_of(user, SECRETARIAT)
 
 
 class Remark(models.Model):

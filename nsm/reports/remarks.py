@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from nsm.accounts import access
 from nsm.analytics.periods import Period
 from nsm.audit import acting_as
+from nsm.core.shortlist import Shortlist, shortlist
 from nsm.reports import issued
 from nsm.reports.gcm_review import review_periods
 from nsm.reports.models import Remark
@@ -101,6 +102,16 @@ def open_counts(strategy: Strategy, kind: str) -> dict[str, int]:
         .order_by()
     )
     return {row["subject"].partition("-")[2]: row["count"] for row in rows}
+
+
+def to_answer(user: Any) -> Shortlist[Remark]:
+    """The open remarks the user answers (the secretariat's of its country), the oldest first, for the home page (two
+    queries)."""
+    waiting = Remark.objects.answerable_by(user).filter(status=Remark.Status.OPEN)
+    found = shortlist(_with_people(waiting).select_related("strategy").order_by("created_at", "pk"))
+    for remark in found:
+        remark.draft = described(remark.strategy, remark.subject)
+    return found
 
 
 def _with_people(remarks: QuerySet[Remark]) -> QuerySet[Remark]:

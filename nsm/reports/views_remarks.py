@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -140,6 +140,8 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretariat's answer to a remark (403 for the coordinator, who reads it)."""
     remark = access.get_for_user(Remark.objects.select_related("strategy"), request.user, pk)
     strategy = remark.strategy
+    if not access.may_answer_remarks(request.user, strategy.country):
+        raise PermissionDenied
     about = remarks.described(strategy, remark.subject)  # a draft gone since (a period out of the plan) is answered
     form = AnswerForm(request.POST, auto_id=f"id_answer_{remark.pk}_%s")
     if form.is_valid():

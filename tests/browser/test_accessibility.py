@@ -241,11 +241,13 @@ def world(settings, tmp_path, strategy, secretariat, focal_point, other_focal_po
 
 def test_the_secretariats_pages_have_no_serious_accessibility_violation(looks_page, world):
     from nsm.assessment import services as assessment
+    from nsm.reports import remarks
     from nsm.strategy.models import Strategy
 
     code = world["code"]
     strategy = Strategy.objects.get(code=code)
     made = assessment.create_assessment(strategy, year=strategy.plan_start_year, by=world["secretariat"])
+    remarks.post(strategy, "chapter-vision", by=world["secretariat"], text="Say more about returns.")  # to answer
     sign_in(looks_page, "secretariat")
     person = world["focal"].pk
     pages = [
@@ -278,6 +280,8 @@ def test_the_secretariats_pages_have_no_serious_accessibility_violation(looks_pa
         f"/documents/{code}/gcm-review/",
         f"/plan/{code}/chapters/",
         f"/plan/{code}/chapters/vision/",
+        f"/documents/{code}/remarks/",
+        f"/documents/{code}/remarks/chapter-vision/",
         f"/sdg-1072/{code}/",
         f"/sdg-1072/assessment/{made.pk}/",
         f"/sdg-1072/assessment/{made.pk}/answers/",

@@ -62,6 +62,7 @@ from nsm.assessment import services as assessment_services
 from nsm.consultation import issue, report
 from nsm.consultation.models import ConsultationReport
 from nsm.notifications.models import Notification
+from nsm.reports import remarks
 from nsm.reports.models import GeneratedDocument, IssuedAnnualFile, IssuedAnnualReport
 from tests.security.conftest import ROLES
 
@@ -176,6 +177,7 @@ PK_OF: dict[str, dict[str, str]] = {
     "consultation:round-issue": {"": "round"},
     "reports:consultation": {"": "consultation_report"},
     "reports:annual-file": {"": "annual_issue"},
+    "reports:remark-answer": {"": "remark"},
     "monitoring:evidence": {"": "evidence"},  # MSHMS's report's
     "monitoring:evidence-remove": {"": "evidence"},
     "reports:status": {"": "document"},
@@ -206,6 +208,8 @@ XK_TOO = {
     "reports:published",
     "assessment:list",
     "reports:gcm-review",
+    "reports:remark-list",
+    "reports:remarks",
 }
 
 
@@ -274,6 +278,15 @@ def with_annual_issue(scenario: Any, django_db_blocker: Any) -> Any:
     return scenario
 
 
+def with_remark(scenario: Any, django_db_blocker: Any) -> Any:
+    """The security scenario with the coordinator's remark on Albania's vision chapter, open."""
+    with django_db_blocker.unblock():
+        scenario.objects["remark"] = remarks.post(
+            scenario.strategy, "chapter-vision", by=scenario.users["coordinator"], text="Say more."
+        )
+    return scenario
+
+
 def with_assessment(scenario: Any, django_db_blocker: Any) -> Any:
     """The security scenario with an SDG 10.7.2 self-assessment of each country's strategy, made by its secretariat."""
     with django_db_blocker.unblock():
@@ -291,6 +304,7 @@ def scenario(scenario, django_db_blocker):
     with_assessment(scenario, django_db_blocker)
     with_consultation_report(scenario, django_db_blocker)
     with_annual_issue(scenario, django_db_blocker)
+    with_remark(scenario, django_db_blocker)
     return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
 
 
@@ -324,6 +338,8 @@ def cases(scenario: Any) -> tuple[list[tuple[str, str]], list[str]]:
                     kwargs["language"] = "en"
                 elif param == "fmt":
                     kwargs["fmt"] = "xlsx"
+                elif param == "subject":  # the draft remarks are about
+                    kwargs["subject"] = "chapter-vision"
                 elif param == "period":  # a monitoring report's year
                     kwargs["period"] = "2024"
                 elif param in RESET_LINK:
@@ -408,8 +424,8 @@ EXPECTED: dict[str, str] = {
     "strategy:action_plan_edit": "L D D D A A D D A",
     "chapters:list": "L D A A A A A D A",
     "chapters:list[XK]": "L D D D D D D A A",
-    "chapters:edit": "L D D D A A D D A",
-    "chapters:preview": "L D D D A A D D A",
+    "chapters:edit": "L D D D A D D D A",  # the secretariat writes the chapters; the coordinator remarks on them
+    "chapters:preview": "L D D D A D D D A",
     "strategy:indicator": "L D A A A A A D A",
     "strategy:indicator_edit": "L D D D A A D D A",
     "strategy:indicator_move": "L D D D A A D D A",
@@ -545,6 +561,11 @@ EXPECTED: dict[str, str] = {
     "reports:gcm-review-save": "L D D D A D D D A",
     "reports:gcm-review-preview": "L D D D A D D D A",
     "reports:gcm-review-file": "L D D D A A D D A",
+    "reports:remark-list": "L D D D A A D D A",  # remarks on the drafts: the coordinator and the secretariat
+    "reports:remark-list[XK]": "L D D D D D D A A",
+    "reports:remarks": "L D D D A A D D A",
+    "reports:remarks[XK]": "L D D D D D D A A",
+    "reports:remark-answer": "L D D D A D D D A",  # the secretariat answers
     "api:openapi-json": "A A A A A A A A A",
     "api:openapi-view": "L A A A A A A A A",
     "api:api-root": "D D D D D D D D D",

@@ -40,6 +40,7 @@ from tests.security.test_access_matrix import (
     with_consultation_report,
     with_document,
     with_notification,
+    with_remark,
 )
 
 AL_USERS = ("stakeholder", "focal", "focal2", "secretariat", "coordinator", "viewer")
@@ -93,6 +94,7 @@ def scenario(scenario, django_db_blocker):
     with_assessment(scenario, django_db_blocker)
     with_consultation_report(scenario, django_db_blocker)
     with_annual_issue(scenario, django_db_blocker)
+    with_remark(scenario, django_db_blocker)
     return with_notification(with_document(scenario, django_db_blocker), django_db_blocker)
 
 
@@ -139,6 +141,8 @@ def xk_cases(scenario: Any) -> list[tuple[str, str]]:
                 kwargs["kind"] = "vision"
             if "period" in params:  # a monitoring report's year
                 kwargs["period"] = "2024"
+            if "subject" in params:  # the draft remarks are about: a chapter of Kosovo's strategy
+                kwargs["subject"] = "chapter-vision"
             if "institution" in params:  # a scorecard: the institution that leads Kosovo's activity (its own AKPA)
                 kwargs["institution"] = scenario.xk_activity.lead.code
             if "language" in params and "fmt" in params:  # a file of Kosovo's (its GCM review's draft)
