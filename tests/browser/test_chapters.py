@@ -15,11 +15,11 @@ from tests.factories import StrategyFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_the_preview_shows_the_text_and_the_pages_are_accessible(looks_page, coordinator):  # noqa: F811
+def test_the_preview_shows_the_text_and_the_pages_are_accessible(looks_page, secretariat):  # noqa: F811
     strategy = StrategyFactory(code="AL-NSM-CHAPTERS")
-    save_chapter(strategy, "vision", by=User.objects.get(username="coordinator"), version=0,
+    save_chapter(strategy, "vision", by=User.objects.get(username="secretariat"), version=0,
                  body_sq="Vizioni **ynë**", body_en="Our **vision**\n\n## Changes\n\n- one\n- two")  # fmt: skip
-    sign_in(looks_page, "coordinator")
+    sign_in(looks_page, "secretariat")  # the secretariat writes the chapters
     looks_page.goto(f"/plan/{strategy.code}/chapters/risks/")
     looks_page.get_by_label("Text in English (Markdown)", exact=True).fill("Hello **world** <script>alert(1)</script>")
     looks_page.get_by_role("button", name="Preview Text in English (Markdown)").click()
