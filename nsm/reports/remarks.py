@@ -140,7 +140,7 @@ def answer(remark: Remark, *, by: Any, text: str) -> Remark:
     if not text.strip():
         raise ValidationError({"answer": _("Write the answer: what was changed, or why nothing was.")})
     with transaction.atomic(), acting_as(by):
-        locked = Remark.objects.select_for_update().select_related("resolved_by").get(pk=remark.pk)
+        locked = Remark.objects.select_for_update(of=("self",)).select_related("resolved_by").get(pk=remark.pk)
         if locked.status == Remark.Status.RESOLVED:
             who = locked.resolved_by.get_full_name() or locked.resolved_by.username if locked.resolved_by else "—"
             raise ValidationError(

@@ -56,11 +56,10 @@ def block(
     rows = []
     for remark in remarks.remarks_on(strategy, key):
         answer_form = None
-        if may_answer and remark.status == Remark.Status.OPEN:
-            if refused and refused[0] == remark.pk:
-                answer_form = refused[1]
-            else:
-                answer_form = AnswerForm(initial={"back": back}, auto_id=f"id_answer_{remark.pk}_%s")
+        if may_answer and refused and refused[0] == remark.pk:
+            answer_form = refused[1]  # its errors and typed text, even on a remark answered meanwhile
+        elif may_answer and remark.status == Remark.Status.OPEN:
+            answer_form = AnswerForm(initial={"back": back}, auto_id=f"id_answer_{remark.pk}_%s")
         rows.append((remark, answer_form))
     return {
         "key": key,
