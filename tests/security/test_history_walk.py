@@ -34,9 +34,9 @@ from nsm.consultation import rounds as consultation_rounds
 from nsm.context import importer as context_importer
 from nsm.context import services as context_services
 from nsm.monitoring import services as monitoring_services
-from nsm.reports import generate
+from nsm.reports import generate, remarks
 from nsm.reports import services as report_services
-from nsm.reports.models import AnnualNarrative, GcmReview, GcmReviewObjective, IssuedAnnualReport
+from nsm.reports.models import AnnualNarrative, GcmReview, GcmReviewObjective, IssuedAnnualReport, Remark
 from nsm.strategy import workbook as plan_workbook
 from nsm.strategy.models import Chapter
 from nsm.strategy.services import save_chapter
@@ -349,7 +349,7 @@ def annual_narrative_page(s, client_for) -> Change:
 
 def chapter_page(s, client_for) -> Change:
     """A narrative chapter written (or changed) on its page: the chapter alone gets a row, not the strategy it locks."""
-    user = s.users["coordinator"]
+    user = s.users["secretariat"]
     current = Chapter.objects.filter(strategy=s.strategy, kind="vision").first()
     response = client_for(user).post(
         reverse("chapters:edit", args=[s.strategy.code, "vision"]),
@@ -361,6 +361,29 @@ def chapter_page(s, client_for) -> Change:
     )
     assert response.status_code == 302
     return Change(user, {key(Chapter.objects.get(strategy=s.strategy, kind="vision"))})
+
+
+def remark_page(s, client_for) -> Change:
+    """The coordinator's remark on a chapter, posted on its page."""
+    user = s.users["coordinator"]
+    response = client_for(user).post(
+        reverse("reports:remarks", args=[s.strategy.code, "chapter-vision"]), {"text": "Say more.", "back": ""}
+    )
+    assert response.status_code == 302
+    return Change(user, {key(Remark.objects.get(strategy=s.strategy, subject="chapter-vision"))})
+
+
+def remark_answer_page(s, client_for) -> Change:
+    """The secretariat's answer to a remark, which resolves it."""
+    remark = Remark.objects.get(strategy=s.strategy, subject="chapter-vision")
+    user = s.users["secretariat"]
+    response = client_for(user).post(reverse("reports:remark-answer", args=[remark.pk]), {"answer": "Done."})
+    assert response.status_code == 302
+    return Change(user, {key(remark)})
+
+
+def _remark_posted(s) -> None:
+    remarks.post(s.strategy, "chapter-vision", by=s.users["coordinator"], text="Say more.")
 
 
 def _chapter_written(s) -> None:
@@ -582,6 +605,8 @@ WRITE_PATHS: dict[str, Callable[..., Change]] = {
     "form: annual report narrative": annual_narrative_page,
     "form: narrative chapter written": chapter_page,
     "form: narrative chapter changed": chapter_page,
+    "form: remark on a draft": remark_page,
+    "form: remark answered": remark_answer_page,
     "form: annual report issue": annual_report_issue,
     "form: action point status": action_point_update,
     "import: training participants": training_participants_import,
@@ -608,6 +633,7 @@ def _second_value(s) -> None:
 
 PREPARE: dict[str, Callable[[Any], None]] = {
     "form: narrative chapter changed": _chapter_written,
+    "form: remark answered": _remark_posted,
     "bulk: admin delete_selected": _second_value,
     "form: consultation report issue": _round_closed,
     "form: GCM review chapter": _gcm_review_written,
