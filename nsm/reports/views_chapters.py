@@ -81,15 +81,17 @@ def chapter_list(request: HttpRequest, code: str) -> HttpResponse:
     """Every chapter, in the document's order, in the page's language (else the other)."""
     strategy = _strategy(request, code)
     language = translation.get_language()[:2]
-    context = {
+    chapters = references.chapters_html(strategy.country, selectors.chapters(strategy), language)
+    may_remark = access.may_remark(request.user, strategy.country)
+    context: dict[str, Any] = {
         "strategy": strategy,
         "can_edit": access.may_write_chapters(request.user, strategy.country),
-        "chapters": references.chapters_html(strategy.country, selectors.chapters(strategy), language),
-        "may_remark": access.may_remark(request.user, strategy.country),
+        "chapters": chapters,
+        "may_remark": may_remark,
     }
-    if context["may_remark"]:
+    if may_remark:
         counts = remarks.open_counts(strategy, "chapter")
-        context["chapter_remarks"] = [(item.kind, item.title, counts.get(item.kind, 0)) for item in context["chapters"]]
+        context["chapter_remarks"] = [(item.kind, item.title, counts.get(item.kind, 0)) for item in chapters]
     return render(request, "reports/chapters.html", context)
 
 
