@@ -23,7 +23,8 @@ class AssessmentConfig(AppConfig):
                 title=lambda part: str(_("SDG 10.7.2 self-assessment %(year)s") % {"year": part}),
                 url=lambda strategy, part: reverse("assessment:list", args=[strategy.code]),
                 exists=lambda strategy, part: (
-                    part.isdigit()
+                    part.isascii()
+                    and part.isdigit()
                     and len(part) == 4
                     and Assessment.objects.filter(strategy=strategy, year=int(part)).exists()
                 ),

@@ -47,6 +47,7 @@ def block(
     form: RemarkForm | None = None,
     refused: tuple[int, AnswerForm] | None = None,
     back: str = DRAFT,
+    can_post: bool = True,
 ) -> dict[str, Any] | None:
     """The context of the remarks' block (`reports/_remarks.html`) on a draft's page, `back` to that page once
     posted; None for a user who does not read remarks. One query."""
@@ -68,6 +69,7 @@ def block(
         "open": sum(1 for remark, _form in rows if remark.status == Remark.Status.OPEN),
         "form": form or RemarkForm(initial={"back": back}),
         "may_answer": may_answer,
+        "can_post": can_post,
     }
 
 
@@ -80,18 +82,18 @@ def remark_list(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/remark_list.html", context)
 
 
-def _about(strategy: Strategy, subject: str) -> remarks.About:
-    try:
-        return remarks.about(strategy, subject)
-    except ValidationError as error:
-        raise Http404 from error
-
-
 @login_required
 def remarks_page(request: HttpRequest, code: str, subject: str) -> HttpResponse:
     """The remarks on one draft and the form to post one; a POST posts it."""
     strategy = _strategy(request, code)
-    about = _about(strategy, subject)
+    try:
+        about = remarks.about(strategy, subject)
+    except ValidationError as error:
+        # A draft gone since its remarks were posted (a period no longer in the plan): they are still read and
+        # answered here, and no new one is posted.
+        if request.method == "POST" or not Remark.objects.filter(strategy=strategy, subject=subject).exists():
+            raise Http404 from error
+        return _page(request, strategy, remarks.described(strategy, subject), gone=True)
     if request.method != "POST":
         return _page(request, strategy, about)
     form = RemarkForm(request.POST)
@@ -113,12 +115,14 @@ def _page(
     *,
     form: RemarkForm | None = None,
     refused: tuple[int, AnswerForm] | None = None,
+    gone: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     context = {
         "strategy": strategy,
         "about": about,
-        "remarks": block(request, strategy, about.key, form=form, refused=refused, back=""),
+        "gone": gone,
+        "remarks": block(request, strategy, about.key, form=form, refused=refused, back="", can_post=not gone),
         # A chapter's writer goes on to edit it from its remarks.
         "chapter": about.key.removeprefix("chapter-")
         if about.key.startswith("chapter-") and access.may_write_chapters(request.user, strategy.country)
@@ -141,7 +145,10 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = remark.strategy
     if not access.may_answer_remarks(request.user, strategy.country):
         raise PermissionDenied
-    about = remarks.described(strategy, remark.subject)  # a draft gone since (a period out of the plan) is answered
+    try:
+        about, gone = remarks.about(strategy, remark.subject), False
+    except ValidationError:  # a draft gone since (a period no longer in the plan): its remarks are still answered
+        about, gone = remarks.described(strategy, remark.subject), True
     form = AnswerForm(request.POST, auto_id=f"id_answer_{remark.pk}_%s")
     if form.is_valid():
         try:
@@ -150,5 +157,5 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("The remark was answered and is resolved."))
-            return _back(strategy, about, form.cleaned_data["back"])
-    return _page(request, strategy, about, refused=(remark.pk, form), status=400)
+            return _back(strategy, about, "" if gone else form.cleaned_data["back"])  # a gone draft has no page
+    return _page(request, strategy, about, refused=(remark.pk, form), gone=gone, status=400)
