@@ -53,11 +53,13 @@ def register_subject(subject: Subject) -> None:
 
 @dataclass(frozen=True)
 class About:
-    """One draft remarks are about: its key, its title in words and its page."""
+    """One draft remarks are about: its key, its title in words and its page, and whether it names one of the
+    strategy's drafts (False for a draft gone since, e.g. a period no longer in the plan: it has no page)."""
 
     key: str
     title: str
     url: str
+    exists: bool = True
 
 
 def _split(key: str) -> tuple[Subject | None, str]:
@@ -65,12 +67,23 @@ def _split(key: str) -> tuple[Subject | None, str]:
     return SUBJECTS.get(kind), part
 
 
+def found(strategy: Strategy, key: str) -> About:
+    """The draft `key` names, checked: `exists` says whether it is one of the strategy's drafts (a gone one keeps its
+    title, without a page)."""
+    subject, part = _split(key)
+    if subject is None or not part:
+        return About(key, key, "", exists=False)
+    if len(key) > KEY_CHARS or not subject.exists(strategy, part):
+        return About(key, subject.title(part), "", exists=False)
+    return About(key, subject.title(part), subject.url(strategy, part))
+
+
 def about(strategy: Strategy, key: str) -> About:
     """The draft `key` names; a ValidationError in words when it names none of the strategy's drafts."""
-    subject, part = _split(key)
-    if subject is None or not part or len(key) > KEY_CHARS or not subject.exists(strategy, part):
+    draft = found(strategy, key)
+    if not draft.exists:
         raise ValidationError(_("There is no such draft to remark on."))
-    return About(key, subject.title(part), subject.url(strategy, part))
+    return draft
 
 
 def described(strategy: Strategy, key: str) -> About:
@@ -142,7 +155,7 @@ def answer(remark: Remark, *, by: Any, text: str) -> Remark:
     with transaction.atomic(), acting_as(by):
         locked = Remark.objects.select_for_update(of=("self",)).select_related("resolved_by").get(pk=remark.pk)
         if locked.status == Remark.Status.RESOLVED:
-            who = locked.resolved_by.get_full_name() or locked.resolved_by.username if locked.resolved_by else "—"
+            who = str(locked.resolved_by or "—")
             raise ValidationError(
                 {"answer": _("%(person)s answered this remark meanwhile; your answer was not saved.") % {"person": who}}
             )

@@ -86,14 +86,13 @@ def remark_list(request: HttpRequest, code: str) -> HttpResponse:
 def remarks_page(request: HttpRequest, code: str, subject: str) -> HttpResponse:
     """The remarks on one draft and the form to post one; a POST posts it."""
     strategy = _strategy(request, code)
-    try:
-        about = remarks.about(strategy, subject)
-    except ValidationError as error:
-        # A draft gone since its remarks were posted (a period no longer in the plan): they are still read and
-        # answered here, and no new one is posted.
-        if request.method == "POST" or not Remark.objects.filter(strategy=strategy, subject=subject).exists():
-            raise Http404 from error
-        return _page(request, strategy, remarks.described(strategy, subject), gone=True)
+    about = remarks.found(strategy, subject)
+    # A draft gone since its remarks were posted (a period no longer in the plan): they are still read and answered
+    # here, and no new one is posted.
+    if not about.exists and (
+        request.method == "POST" or not Remark.objects.filter(strategy=strategy, subject=subject).exists()
+    ):
+        raise Http404
     if request.method != "POST":
         return _page(request, strategy, about)
     form = RemarkForm(request.POST)
@@ -115,14 +114,12 @@ def _page(
     *,
     form: RemarkForm | None = None,
     refused: tuple[int, AnswerForm] | None = None,
-    gone: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     context = {
         "strategy": strategy,
         "about": about,
-        "gone": gone,
-        "remarks": block(request, strategy, about.key, form=form, refused=refused, back="", can_post=not gone),
+        "remarks": block(request, strategy, about.key, form=form, refused=refused, back="", can_post=about.exists),
         # A chapter's writer goes on to edit it from its remarks.
         "chapter": about.key.removeprefix("chapter-")
         if about.key.startswith("chapter-") and access.may_write_chapters(request.user, strategy.country)
@@ -132,6 +129,7 @@ def _page(
 
 
 def _back(strategy: Strategy, about: remarks.About, back: str) -> HttpResponse:
+    """To the draft's page (a gone draft has none), else to the page of its remarks."""
     if back == DRAFT and about.url:
         return redirect(f"{about.url.partition('#')[0]}#remarks")
     return redirect(reverse("reports:remarks", args=[strategy.code, about.key]) + "#remarks")
@@ -145,10 +143,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = remark.strategy
     if not access.may_answer_remarks(request.user, strategy.country):
         raise PermissionDenied
-    try:
-        about, gone = remarks.about(strategy, remark.subject), False
-    except ValidationError:  # a draft gone since (a period no longer in the plan): its remarks are still answered
-        about, gone = remarks.described(strategy, remark.subject), True
+    about = remarks.found(strategy, remark.subject)  # a draft gone since: its remarks are still answered
     form = AnswerForm(request.POST, auto_id=f"id_answer_{remark.pk}_%s")
     if form.is_valid():
         try:
@@ -157,5 +152,5 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("The remark was answered and is resolved."))
-            return _back(strategy, about, "" if gone else form.cleaned_data["back"])  # a gone draft has no page
-    return _page(request, strategy, about, refused=(remark.pk, form), gone=gone, status=400)
+            return _back(strategy, about, form.cleaned_data["back"])
+    return _page(request, strategy, about, refused=(remark.pk, form), status=400)
